@@ -1,0 +1,28 @@
+package io.dmm.api;
+
+import java.util.List;
+
+/**
+ * Why the policy chose what it chose.
+ *
+ * @param ruleIndex index of the matching rule in the policy's rule list, or -1 when no rule matched
+ *                  (or the hints named a stack explicitly)
+ * @param source    where that rule is written ({@code file:line}), or a description such as
+ *                  {@code "default"} or {@code "explicit stack hint"}
+ * @param stacks    the chosen stack instances, in fallback order
+ * @param reason    one human-readable line
+ */
+public record RouteExplanation(int ruleIndex, String source, List<String> stacks, String reason) {
+    public RouteExplanation {
+        stacks = List.copyOf(stacks);
+    }
+
+    public boolean matchedRule() {
+        return ruleIndex >= 0;
+    }
+
+    @Override
+    public String toString() {
+        return reason;
+    }
+}

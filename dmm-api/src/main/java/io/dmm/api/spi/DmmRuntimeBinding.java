@@ -1,0 +1,28 @@
+package io.dmm.api.spi;
+
+import io.dmm.api.DmmStats;
+import io.dmm.api.RouteExplanation;
+import io.dmm.api.RouteHints;
+import io.dmm.api.RouteQuery;
+import java.io.IOException;
+import java.net.ProtocolFamily;
+import java.nio.channels.DatagramChannel;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+
+/**
+ * How {@link io.dmm.api.DmmSockets} reaches the runtime in dmm-core (found with
+ * {@link java.util.ServiceLoader}). Not for applications. The hints passed here are already merged
+ * with the caller's scope.
+ */
+public interface DmmRuntimeBinding {
+    SocketChannel openSocketChannel(ProtocolFamily family, RouteHints hints) throws IOException;
+
+    ServerSocketChannel openServerSocketChannel(ProtocolFamily family, RouteHints hints) throws IOException;
+
+    DatagramChannel openDatagramChannel(ProtocolFamily family, RouteHints hints) throws IOException;
+
+    RouteExplanation explain(RouteQuery query);
+
+    io.dmm.api.DmmStats stats();
+}

@@ -1,0 +1,59 @@
+package io.dmm.api.spi;
+
+import io.dmm.api.Protocol;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ProtocolFamily;
+import java.nio.channels.DatagramChannel;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.util.Map;
+
+/**
+ * One running network stack, e.g. the kernel with a set of default socket options, or one
+ * userspace TCP/IP stack on one device. DMM's routed channels delegate to the channels an instance
+ * opens: those must behave as the JDK's (blocking and non-blocking modes, timeouts, close,
+ * interrupts). Channels of a stack without a file descriptor are not JDK channels; they report
+ * readiness to DMM's selector through an event hook (added with the cross-stack selector).
+ */
+public interface StackInstance extends AutoCloseable {
+    /** The instance name from the policy. */
+    String name();
+
+    /** The stack type (its provider's {@link StackProvider#type()}). */
+    String type();
+
+    /**
+     * Whether this instance can carry {@code protocol} over {@code family}
+     * ({@link java.net.StandardProtocolFamily#INET} or {@code INET6}).
+     */
+    boolean supports(Protocol protocol, ProtocolFamily family);
+
+    /** Current health; DOWN instances are skipped when a rule lists fallbacks. */
+    StackHealth health();
+
+    /**
+     * A new, unbound, unconnected TCP client channel, in blocking mode, with the instance's default
+     * options applied. {@code family} null means the stack's default (dual-stack where possible).
+     */
+    SocketChannel openSocketChannel(ProtocolFamily family) throws IOException;
+
+    /** A new, unbound TCP server channel (blocking mode, default options applied). */
+    ServerSocketChannel openServerSocketChannel(ProtocolFamily family) throws IOException;
+
+    /** A new, unbound UDP channel (blocking mode, default options applied). */
+    DatagramChannel openDatagramChannel(ProtocolFamily family) throws IOException;
+
+    /**
+     * The address client sockets of this instance bind to before they connect when the program
+     * did not bind them itself, or null. Applied only when it is of the destination's family.
+     */
+    InetAddress sourceAddress();
+
+    /** Counters the stack keeps itself (names of its choosing); empty if none. */
+    Map<String, Long> counters();
+
+    /** Stops the instance. Channels it opened may be closed by this. Idempotent. */
+    @Override
+    void close();
+}

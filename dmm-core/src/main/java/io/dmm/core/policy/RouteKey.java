@@ -1,0 +1,88 @@
+package io.dmm.core.policy;
+
+import io.dmm.api.Protocol;
+import io.dmm.api.Role;
+import java.net.InetAddress;
+import java.util.Objects;
+
+/**
+ * What the policy looks at when it routes one socket. {@code service}/{@code port} are the service
+ * end (remote for client/sender, bound for server/receiver), {@code source} the client end's bound
+ * address. Absent values are null (port: -1). Immutable; equal keys get equal decisions, so keys
+ * can be cached.
+ */
+public final class RouteKey {
+    private final Protocol protocol;
+    private final Role role;
+    private final InetAddress service;
+    private final int port;
+    private final InetAddress source;
+    private final String qos;
+    private final String tag;
+    private final String app;
+    private final String caller;
+    private final int hash;
+
+    public RouteKey(Protocol protocol, Role role, InetAddress service, int port, InetAddress source, String qos,
+                    String tag, String app, String caller) {
+        this.protocol = Objects.requireNonNull(protocol, "protocol");
+        this.role = Objects.requireNonNull(role, "role");
+        if (port < -1 || port > 65535) {
+            throw new IllegalArgumentException("port out of range: " + port);
+        }
+        this.service = service;
+        this.port = port;
+        this.source = source;
+        this.qos = qos;
+        this.tag = tag;
+        this.app = app;
+        this.caller = caller;
+        this.hash = Objects.hash(protocol, role, service, port, source, qos, tag, app, caller);
+    }
+
+    public Protocol protocol() { return protocol; }
+    public Role role() { return role; }
+    /** Service-end address, or null if not known (e.g. a datagram channel's first send is unconnected). */
+    public InetAddress service() { return service; }
+    /** Service-end port, or -1. */
+    public int port() { return port; }
+    /** Client-end (bound) address, or null. */
+    public InetAddress source() { return source; }
+    public String qos() { return qos; }
+    public String tag() { return tag; }
+    public String app() { return app; }
+    /** Fully qualified class name of the code that opened the socket, or null if not walked. */
+    public String caller() { return caller; }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof RouteKey k && hash == k.hash && port == k.port && protocol == k.protocol
+                && role == k.role && Objects.equals(service, k.service) && Objects.equals(source, k.source)
+                && Objects.equals(qos, k.qos) && Objects.equals(tag, k.tag) && Objects.equals(app, k.app)
+                && Objects.equals(caller, k.caller);
+    }
+
+    @Override
+    public int hashCode() {
+        return hash;
+    }
+
+    @Override
+    public String toString() {
+        StringBuilder sb = new StringBuilder().append(protocol.configName()).append(' ').append(role.configName());
+        if (service != null) {
+            sb.append(" dst=").append(service.getHostAddress());
+        }
+        if (port >= 0) {
+            sb.append(" port=").append(port);
+        }
+        if (source != null) {
+            sb.append(" src=").append(source.getHostAddress());
+        }
+        if (qos != null) sb.append(" qos=").append(qos);
+        if (tag != null) sb.append(" tag=").append(tag);
+        if (app != null) sb.append(" app=").append(app);
+        if (caller != null) sb.append(" caller=").append(caller);
+        return sb.toString();
+    }
+}
