@@ -3,9 +3,11 @@ package io.dmm.api;
 import io.dmm.api.spi.DmmRuntimeBinding;
 import java.io.IOException;
 import java.net.ProtocolFamily;
+import java.nio.channels.Channel;
 import java.nio.channels.DatagramChannel;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
+import java.util.Optional;
 import java.util.ServiceLoader;
 
 /**
@@ -90,6 +92,15 @@ public final class DmmSockets {
     /** Which rule would route a socket described by {@code query}, and to which stacks. */
     public static RouteExplanation explain(RouteQuery query) {
         return runtime().explain(query);
+    }
+
+    /**
+     * How {@code channel} was routed — the rule, its source line and the stack it went to (for a
+     * server listening on several stacks, all of them; for an accepted channel, the stack that
+     * accepted it). Empty if the channel is not a DMM channel or is not routed yet.
+     */
+    public static Optional<RouteExplanation> routeOf(Channel channel) {
+        return runtime().routeOf(channel);
     }
 
     /** Counters per stack instance and per rule. */

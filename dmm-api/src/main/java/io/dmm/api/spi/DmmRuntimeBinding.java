@@ -6,9 +6,11 @@ import io.dmm.api.RouteHints;
 import io.dmm.api.RouteQuery;
 import java.io.IOException;
 import java.net.ProtocolFamily;
+import java.nio.channels.Channel;
 import java.nio.channels.DatagramChannel;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
+import java.util.Optional;
 
 /**
  * How {@link io.dmm.api.DmmSockets} reaches the runtime in dmm-core (found with
@@ -24,5 +26,8 @@ public interface DmmRuntimeBinding {
 
     RouteExplanation explain(RouteQuery query);
 
-    io.dmm.api.DmmStats stats();
+    /** The decision that routed {@code channel}: empty if it is not a DMM channel or not routed yet. */
+    Optional<RouteExplanation> routeOf(Channel channel);
+
+    DmmStats stats();
 }

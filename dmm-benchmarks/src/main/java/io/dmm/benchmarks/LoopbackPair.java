@@ -1,0 +1,38 @@
+package io.dmm.benchmarks;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+
+/** A connected client/server pair over 127.0.0.1, both ends opened by the same transport. */
+final class LoopbackPair implements AutoCloseable {
+    final SocketChannel client;
+    final SocketChannel server;
+
+    private LoopbackPair(SocketChannel client, SocketChannel server) {
+        this.client = client;
+        this.server = server;
+    }
+
+    static LoopbackPair open(Transport transport) throws IOException {
+        try (ServerSocketChannel listener = transport.openServer()) {
+            listener.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+            SocketChannel client = transport.openClient();
+            client.setOption(StandardSocketOptions.TCP_NODELAY, true);
+            client.connect(listener.getLocalAddress());
+            SocketChannel server = listener.accept();
+            server.setOption(StandardSocketOptions.TCP_NODELAY, true);
+            return new LoopbackPair(client, server);
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        try (client; server) {
+            // closes both
+        }
+    }
+}
