@@ -9,7 +9,9 @@ final class DidYouMean {
 
     /**
      * The candidate closest to {@code word} if it is close enough to be a plausible typo (at most a
-     * third of the word's length, at least 1, and at most 3 edits), else null. Case is ignored.
+     * third of the word's length, at least 1, and at most 3 edits, and fewer edits than either name
+     * is long), else a candidate that the word is the beginning of ("module" for "module_config"),
+     * else null. Case is ignored.
      */
     static String suggest(String word, Collection<String> candidates) {
         String best = null;
@@ -23,7 +25,17 @@ final class DidYouMean {
             }
         }
         int limit = Math.min(3, Math.max(1, word.length() / 3));
-        return bestDistance <= limit ? best : null;
+        if (best != null && bestDistance <= limit && bestDistance < Math.min(word.length(), best.length())) {
+            return best;
+        }
+        if (w.length() >= 3) {
+            for (String c : candidates) {
+                if (c.toLowerCase(java.util.Locale.ROOT).startsWith(w)) {
+                    return c;
+                }
+            }
+        }
+        return null;
     }
 
     /** Levenshtein distance (insertions, deletions, substitutions), plus adjacent swaps as one edit. */
