@@ -8,7 +8,7 @@ import java.util.Map;
  * The compiled form of a policy's rules: finds the first matching rule without trying them all.
  *
  * <p>Each rule is filed under exactly one of its constrained fields, the most selective one, in this
- * order: {@code dst} (prefix tries, IPv4 and IPv6), {@code port} (one slot per port, when the rule
+ * order: {@code dst} (prefix tries, IPv4 and IPv6, see {@link PrefixTrie}), {@code port} (one slot per port, when the rule
  * names at most {@value #MAX_INDEXED_PORTS} ports), {@code src} (tries), {@code qos}, {@code tag},
  * {@code app} (hash maps), {@code caller} (prefix table), else a residual list. A key can only match
  * rules filed in the places it reaches: the trie nodes on its address's path, its port's slot, the
@@ -166,21 +166,24 @@ final class RuleIndex {
         long hi = a.trieHi();
         long lo = a.trieLo();
         int node = 0;
-        int depth = 0;
         int max = trie.maxDepth();
-        while (true) {
-            int[] l = trie.rulesAt(node);
+        for (int depth = 0; ; depth += trie.stride()) {
+            int[] l = trie.ownRules(node);
             if (l != null) {
                 best = scan(l, key, svc, src, best);
             }
             if (depth == max) {
                 return best;
             }
-            node = trie.child(node, PrefixTrie.bit(hi, lo, depth));
+            int n = PrefixTrie.nibble(hi, lo, depth);
+            l = trie.slotRules(node, n);
+            if (l != null) {
+                best = scan(l, key, svc, src, best);
+            }
+            node = trie.child(node, n);
             if (node == 0) {
                 return best;
             }
-            depth++;
         }
     }
 
