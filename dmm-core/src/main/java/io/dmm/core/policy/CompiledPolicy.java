@@ -93,6 +93,11 @@ public final class CompiledPolicy implements Policy {
         return new CompiledPolicy(origin, stacks, ruleList, defaultRoute, index, capacity);
     }
 
+    /** How many decisions the cache holds now (never more than its capacity); 0 without a cache. */
+    public int cachedDecisions() {
+        return cache == null ? 0 : cache.size();
+    }
+
     /** Whether decisions are cached. */
     public boolean isCached() {
         return cache != null;
