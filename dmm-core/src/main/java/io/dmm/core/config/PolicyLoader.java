@@ -5,6 +5,8 @@ import io.dmm.core.policy.CompiledPolicy;
 import io.dmm.core.policy.Policy;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Loads policies: from {@code -Ddmm.config=FILE}, else env {@code DMM_CONFIG}, else the built-in
@@ -23,6 +25,7 @@ public final class PolicyLoader {
     /** Environment variable naming the policy file, used when the property is not set. */
     public static final String CONFIG_ENV = "DMM_CONFIG";
 
+    private static final Logger LOG = LoggerFactory.getLogger(PolicyLoader.class);
     private static final PolicyReader READER = new PolicyReader(CompiledPolicy.DEFAULT_CACHE_CAPACITY);
 
     private PolicyLoader() {
@@ -32,13 +35,19 @@ public final class PolicyLoader {
     public static Policy fromSystem() {
         String property = System.getProperty(CONFIG_PROPERTY);
         if (property != null && !property.isBlank()) {
-            return load(toPath(property, "-D" + CONFIG_PROPERTY));
+            return loaded(load(toPath(property, "-D" + CONFIG_PROPERTY)), "-D" + CONFIG_PROPERTY);
         }
         String env = System.getenv(CONFIG_ENV);
         if (env != null && !env.isBlank()) {
-            return load(toPath(env, CONFIG_ENV));
+            return loaded(load(toPath(env, CONFIG_ENV)), "$" + CONFIG_ENV);
         }
-        return builtInDefault();
+        return loaded(builtInDefault(), "no -D" + CONFIG_PROPERTY + " or $" + CONFIG_ENV);
+    }
+
+    private static Policy loaded(Policy p, String how) {
+        LOG.info("DMM policy {} ({}): {} stacks, {} rules, default {}", p.origin(), how, p.stacks().size(),
+                p.rules().size(), p.defaultRoute().stacks());
+        return p;
     }
 
     /** One kernel stack named {@code kernel}; every socket routed to it. */

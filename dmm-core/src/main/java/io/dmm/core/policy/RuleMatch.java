@@ -23,6 +23,10 @@ public final class RuleMatch {
     private final Set<String> tag;
     private final Set<String> app;
     private final String[] caller;
+    // Descriptions keep the written order of value lists; the sets used for matching do not.
+    private final List<String> qosText;
+    private final List<String> tagText;
+    private final List<String> appText;
 
     private RuleMatch(Builder b) {
         this.role = b.role;
@@ -38,15 +42,10 @@ public final class RuleMatch {
         this.tag = b.tag == null ? null : Set.copyOf(b.tag);
         this.app = b.app == null ? null : Set.copyOf(b.app);
         this.caller = b.caller == null ? null : b.caller.toArray(new String[0]);
-        // Descriptions keep the written order; Set.copyOf does not, so remember it separately.
         this.qosText = b.qos == null ? null : List.copyOf(b.qos);
         this.tagText = b.tag == null ? null : List.copyOf(b.tag);
         this.appText = b.app == null ? null : List.copyOf(b.app);
     }
-
-    private final List<String> qosText;
-    private final List<String> tagText;
-    private final List<String> appText;
 
     public static Builder builder() {
         return new Builder();
