@@ -1,6 +1,5 @@
 package io.dmm.core.policy;
 
-import java.util.HashMap;
 import java.util.Map;
 
 /**
@@ -12,16 +11,16 @@ import java.util.Map;
 final class CallerPrefixTable {
     private final String[] keys;
     private final int[] hashes;
-    private final int[][] lists;
+    private final Bucket[] lists;
     private final int mask;
 
-    CallerPrefixTable(Map<String, IntList> byPrefix) {
+    CallerPrefixTable(Map<String, Bucket> byPrefix) {
         int cap = Integer.highestOneBit(Math.max(4, byPrefix.size() * 2 + 1)) << 1;
         keys = new String[cap];
         hashes = new int[cap];
-        lists = new int[cap][];
+        lists = new Bucket[cap];
         mask = cap - 1;
-        for (Map.Entry<String, IntList> e : byPrefix.entrySet()) {
+        for (Map.Entry<String, Bucket> e : byPrefix.entrySet()) {
             int h = e.getKey().hashCode();
             int slot = spread(h) & mask;
             while (keys[slot] != null) {
@@ -29,12 +28,8 @@ final class CallerPrefixTable {
             }
             keys[slot] = e.getKey();
             hashes[slot] = h;
-            lists[slot] = e.getValue().toArray();
+            lists[slot] = e.getValue();
         }
-    }
-
-    static CallerPrefixTable empty() {
-        return new CallerPrefixTable(new HashMap<>());
     }
 
     private static int spread(int h) {
@@ -42,7 +37,7 @@ final class CallerPrefixTable {
     }
 
     /** Rules for the prefix {@code name[0, length)} whose String hash is {@code hash}, or null. */
-    int[] find(String name, int length, int hash) {
+    Bucket find(String name, int length, int hash) {
         int slot = spread(hash) & mask;
         String k;
         while ((k = keys[slot]) != null) {

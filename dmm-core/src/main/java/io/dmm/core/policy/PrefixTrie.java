@@ -29,7 +29,7 @@ final class PrefixTrie {
     private int[] ownLists = new int[16];
     private int nodeCount = 1;
     private final List<IntList> building = new ArrayList<>();
-    private int[][] lists;
+    private Bucket[] lists;
 
     /** @param maxDepth 32 for IPv4, 128 for IPv6 (a multiple of 4) */
     PrefixTrie(int maxDepth) {
@@ -86,11 +86,11 @@ final class PrefixTrie {
         return n;
     }
 
-    /** Ends building: rule lists become arrays. */
-    void freeze() {
-        lists = new int[building.size()][];
+    /** Ends building: rule lists become buckets. */
+    void freeze(java.util.function.Function<int[], Bucket> toBucket) {
+        lists = new Bucket[building.size()];
         for (int i = 0; i < lists.length; i++) {
-            lists[i] = building.get(i).toArray();
+            lists[i] = toBucket.apply(building.get(i).toArray());
         }
         ownLists = Arrays.copyOf(ownLists, nodeCount);
         children = Arrays.copyOf(children, FANOUT * nodeCount);
@@ -112,13 +112,13 @@ final class PrefixTrie {
     }
 
     /** Rules whose prefix ends exactly at {@code node}'s depth, or null. */
-    int[] ownRules(int node) {
+    Bucket ownRules(int node) {
         int l = ownLists[node];
         return l < 0 ? null : lists[l];
     }
 
     /** Rules whose prefix ends 1..3 bits below {@code node} and covers nibble {@code n}, or null. */
-    int[] slotRules(int node, int n) {
+    Bucket slotRules(int node, int n) {
         int l = slotLists[FANOUT * node + n];
         return l < 0 ? null : lists[l];
     }

@@ -8,33 +8,45 @@ import java.util.Map;
  * The compiled form of a policy's rules: finds the first matching rule without trying them all.
  *
  * <p>Each rule is filed under exactly one of its constrained fields, the most selective one, in this
- * order: {@code dst} (prefix tries, IPv4 and IPv6, see {@link PrefixTrie}), {@code port} (one slot per port, when the rule
- * names at most {@value #MAX_INDEXED_PORTS} ports), {@code src} (tries), {@code qos}, {@code tag},
- * {@code app} (hash maps), {@code caller} (prefix table), else a residual list. A key can only match
- * rules filed in the places it reaches: the trie nodes on its address's path, its port's slot, the
- * hash entries of its values, the prefixes of its caller and the residual list. Each such list is
- * sorted, so it is scanned only until its first fully matching rule or until it passes the best
- * index found so far; the smallest index wins, which is exactly "first match in file order".
+ * order: {@code dst} (prefix tries, IPv4 and IPv6, see {@link PrefixTrie}), {@code port} (a bucket
+ * per port, when the rule names at most {@value #MAX_INDEXED_PORTS} ports), {@code src} (tries),
+ * {@code qos}, {@code tag}, {@code app} (hash maps), {@code caller} (prefix table), else a residual
+ * list. A key can only match rules filed in the places it reaches: the trie nodes on its address's
+ * path, its port's bucket, the buckets of its values, the prefixes of its caller and the residual
+ * list. Each bucket is sorted, so it is scanned only until its first fully matching rule or until
+ * it passes the best index found so far; the smallest index wins, which is exactly "first match in
+ * file order".
  *
- * <p>Cost grows with the length of the lists a key reaches (rules sharing its prefix, port or
- * value), not with the number of rules. Lookup allocates nothing but a per-thread scratch object
- * once (IPv6 addresses cost one array copy inside {@code InetAddress.getAddress()}).
+ * <p>A bucket holding many rules that differ in further fields (many ports for one destination,
+ * say) gets a sub-index of the same kind over those fields, so the cost of a decision depends on
+ * how many rules really overlap a key, not on the number of rules. Lookup allocates nothing but a
+ * per-thread scratch object once (IPv6 addresses cost one array copy inside
+ * {@code InetAddress.getAddress()}).
  */
 final class RuleIndex {
     static final int MAX_INDEXED_PORTS = 1024;
+    /** Buckets with more rules than this get a sub-index when their rules can be told apart. */
+    static final int DEFAULT_SPLIT_THRESHOLD = 16;
+
+    static final int DST = 1;
+    static final int PORT = 2;
+    static final int SRC = 4;
+    static final int QOS = 8;
+    static final int TAG = 16;
+    static final int APP = 32;
+    static final int CALLER = 64;
 
     private final RuleMatch[] matches;
-    private final PrefixTrie dst4 = new PrefixTrie(32);
-    private final PrefixTrie dst6 = new PrefixTrie(128);
-    private final PrefixTrie src4 = new PrefixTrie(32);
-    private final PrefixTrie src6 = new PrefixTrie(128);
-    private final int[][] ports;
-    private final Map<String, int[]> qos;
-    private final Map<String, int[]> tag;
-    private final Map<String, int[]> app;
+    private final PrefixTrie dst4;
+    private final PrefixTrie dst6;
+    private final PrefixTrie src4;
+    private final PrefixTrie src6;
+    private final PortBuckets ports;
+    private final Map<String, Bucket> qos;
+    private final Map<String, Bucket> tag;
+    private final Map<String, Bucket> app;
     private final CallerPrefixTable callers;
-    private final boolean hasCallers;
-    private final int[] residual;
+    private final Bucket residual;
 
     private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
 
@@ -45,72 +57,135 @@ final class RuleIndex {
     }
 
     RuleIndex(List<Rule> rules) {
-        matches = new RuleMatch[rules.size()];
-        IntList[] portLists = null;
+        this(rules, DEFAULT_SPLIT_THRESHOLD);
+    }
+
+    /** With another split threshold: tests use a tiny one so that sub-indexes are exercised. */
+    RuleIndex(List<Rule> rules, int splitThreshold) {
+        this(rules.stream().map(Rule::match).toArray(RuleMatch[]::new), allIndices(rules.size()), 0,
+                splitThreshold);
+    }
+
+    private static int[] allIndices(int n) {
+        int[] all = new int[n];
+        for (int i = 0; i < n; i++) {
+            all[i] = i;
+        }
+        return all;
+    }
+
+    /**
+     * An index over {@code subset} (ascending) of {@code matches}, filing rules only under fields
+     * not in {@code used} (those already told the rules of a bucket apart).
+     */
+    RuleIndex(RuleMatch[] matches, int[] subset, int used, int threshold) {
+        this.matches = matches;
+        PrefixTrie d4 = null;
+        PrefixTrie d6 = null;
+        PrefixTrie s4 = null;
+        PrefixTrie s6 = null;
+        Map<Integer, IntList> portLists = new HashMap<>();
         Map<String, IntList> qosLists = new HashMap<>();
         Map<String, IntList> tagLists = new HashMap<>();
         Map<String, IntList> appLists = new HashMap<>();
         Map<String, IntList> callerLists = new HashMap<>();
         IntList rest = new IntList();
-        for (int i = 0; i < matches.length; i++) {
-            RuleMatch m = rules.get(i).match();
-            matches[i] = m;
-            if (m.dst() != null) {
-                fileUnder(m.dst(), dst4, dst6, i);
-            } else if (m.port() != null && m.port().size() <= MAX_INDEXED_PORTS) {
-                if (portLists == null) {
-                    portLists = new IntList[65536];
-                }
-                PortSet p = m.port();
-                for (int r = 0; r < p.rangeCount(); r++) {
-                    for (int port = p.rangeFrom(r); port <= p.rangeTo(r); port++) {
-                        if (portLists[port] == null) {
-                            portLists[port] = new IntList();
+        for (int i : subset) {
+            RuleMatch m = matches[i];
+            switch (fieldFor(m, used)) {
+                case DST -> {
+                    for (Cidr c : m.dst()) {
+                        if (c.isV4()) {
+                            d4 = insert(d4, 32, c, i);
+                        } else {
+                            d6 = insert(d6, 128, c, i);
                         }
-                        portLists[port].addAscending(i);
                     }
                 }
-            } else if (m.src() != null) {
-                fileUnder(m.src(), src4, src6, i);
-            } else if (m.qos() != null) {
-                fileUnder(m.qos(), qosLists, i);
-            } else if (m.tag() != null) {
-                fileUnder(m.tag(), tagLists, i);
-            } else if (m.app() != null) {
-                fileUnder(m.app(), appLists, i);
-            } else if (m.caller() != null) {
-                fileUnder(m.caller(), callerLists, i);
-            } else {
-                rest.addAscending(i);
+                case PORT -> {
+                    PortSet p = m.port();
+                    for (int r = 0; r < p.rangeCount(); r++) {
+                        for (int port = p.rangeFrom(r); port <= p.rangeTo(r); port++) {
+                            portLists.computeIfAbsent(port, k -> new IntList()).addAscending(i);
+                        }
+                    }
+                }
+                case SRC -> {
+                    for (Cidr c : m.src()) {
+                        if (c.isV4()) {
+                            s4 = insert(s4, 32, c, i);
+                        } else {
+                            s6 = insert(s6, 128, c, i);
+                        }
+                    }
+                }
+                case QOS -> fileUnder(m.qos(), qosLists, i);
+                case TAG -> fileUnder(m.tag(), tagLists, i);
+                case APP -> fileUnder(m.app(), appLists, i);
+                case CALLER -> fileUnder(m.caller(), callerLists, i);
+                default -> rest.addAscending(i);
             }
         }
-        dst4.freeze();
-        dst6.freeze();
-        src4.freeze();
-        src6.freeze();
-        if (portLists != null) {
-            ports = new int[65536][];
-            for (int p = 0; p < 65536; p++) {
-                ports[p] = portLists[p] == null ? null : portLists[p].toArray();
-            }
-        } else {
+        dst4 = freeze(d4, used | DST, threshold);
+        dst6 = freeze(d6, used | DST, threshold);
+        src4 = freeze(s4, used | SRC, threshold);
+        src6 = freeze(s6, used | SRC, threshold);
+        if (portLists.isEmpty()) {
             ports = null;
+        } else {
+            Map<Integer, Bucket> byPort = new HashMap<>();
+            portLists.forEach((port, l) -> byPort.put(port, Bucket.of(l.toArray(), matches, used | PORT, threshold)));
+            ports = new PortBuckets(byPort);
         }
-        qos = freeze(qosLists);
-        tag = freeze(tagLists);
-        app = freeze(appLists);
-        hasCallers = !callerLists.isEmpty();
-        callers = hasCallers ? new CallerPrefixTable(callerLists) : CallerPrefixTable.empty();
+        qos = buckets(qosLists, used | QOS, threshold);
+        tag = buckets(tagLists, used | TAG, threshold);
+        app = buckets(appLists, used | APP, threshold);
+        Map<String, Bucket> callerBuckets = buckets(callerLists, used | CALLER, threshold);
+        callers = callerBuckets == null ? null : new CallerPrefixTable(callerBuckets);
         int[] r = rest.toArray();
-        residual = r.length == 0 ? null : r;
+        // The residual rules have no field left to tell them apart: a plain scan.
+        residual = r.length == 0 ? null : Bucket.of(r, matches, ~0, Integer.MAX_VALUE);
     }
 
-    private static void fileUnder(List<Cidr> cidrs, PrefixTrie v4, PrefixTrie v6, int rule) {
+    /** The field a rule is filed under, given the fields already used; 0 for the residual list. */
+    static int fieldFor(RuleMatch m, int used) {
+        if ((used & DST) == 0 && m.dst() != null) {
+            return DST;
+        }
+        if ((used & PORT) == 0 && m.port() != null && m.port().size() <= MAX_INDEXED_PORTS) {
+            return PORT;
+        }
+        if ((used & SRC) == 0 && m.src() != null) {
+            return SRC;
+        }
+        if ((used & QOS) == 0 && m.qos() != null) {
+            return QOS;
+        }
+        if ((used & TAG) == 0 && m.tag() != null) {
+            return TAG;
+        }
+        if ((used & APP) == 0 && m.app() != null) {
+            return APP;
+        }
+        if ((used & CALLER) == 0 && m.caller() != null) {
+            return CALLER;
+        }
+        return 0;
+    }
+
+    private static PrefixTrie insert(PrefixTrie trie, int depth, Cidr c, int rule) {
         // A rule listing several prefixes of which one contains another is filed at each; the scan
         // stops at the first full match, so that costs nothing but a little memory.
-        for (Cidr c : cidrs) {
-            (c.isV4() ? v4 : v6).insert(c.trieHi(), c.trieLo(), c.prefixLength(), rule);
+        PrefixTrie t = trie == null ? new PrefixTrie(depth) : trie;
+        t.insert(c.trieHi(), c.trieLo(), c.prefixLength(), rule);
+        return t;
+    }
+
+    private PrefixTrie freeze(PrefixTrie trie, int used, int threshold) {
+        if (trie != null) {
+            trie.freeze(rules -> Bucket.of(rules, matches, used, threshold));
         }
+        return trie;
     }
 
     private static void fileUnder(List<String> values, Map<String, IntList> lists, int rule) {
@@ -119,47 +194,56 @@ final class RuleIndex {
         }
     }
 
-    private static Map<String, int[]> freeze(Map<String, IntList> lists) {
+    private Map<String, Bucket> buckets(Map<String, IntList> lists, int used, int threshold) {
         if (lists.isEmpty()) {
             return null;
         }
-        Map<String, int[]> m = new HashMap<>(lists.size() * 2);
-        lists.forEach((k, v) -> m.put(k, v.toArray()));
+        Map<String, Bucket> m = new HashMap<>(lists.size() * 2);
+        lists.forEach((k, v) -> m.put(k, Bucket.of(v.toArray(), matches, used, threshold)));
         return m;
     }
 
     /** Index of the first rule (in file order) matching {@code key}, or -1. */
     int find(RouteKey key) {
         Scratch s = SCRATCH.get();
-        AddressBits svc = s.svc;
-        AddressBits src = s.src;
-        svc.load(key.service());
-        src.load(key.source());
-        int best = Integer.MAX_VALUE;
+        s.svc.load(key.service());
+        s.src.load(key.source());
+        int best = find(key, s.svc, s.src, Integer.MAX_VALUE);
+        return best == Integer.MAX_VALUE ? -1 : best;
+    }
+
+    /** The smallest matching rule index below {@code best}, else {@code best}. */
+    private int find(RouteKey key, AddressBits svc, AddressBits src, int best) {
         if (residual != null) {
             best = scan(residual, key, svc, src, best);
         }
         if (svc.isPresent()) {
-            best = walk(svc.isV4() ? dst4 : dst6, svc, key, svc, src, best);
+            PrefixTrie t = svc.isV4() ? dst4 : dst6;
+            if (t != null) {
+                best = walk(t, svc, key, svc, src, best);
+            }
         }
         int port = key.port();
         if (ports != null && port >= 0) {
-            int[] l = ports[port];
-            if (l != null) {
-                best = scan(l, key, svc, src, best);
+            Bucket b = ports.get(port);
+            if (b != null) {
+                best = scan(b, key, svc, src, best);
             }
         }
         if (src.isPresent()) {
-            best = walk(src.isV4() ? src4 : src6, src, key, svc, src, best);
+            PrefixTrie t = src.isV4() ? src4 : src6;
+            if (t != null) {
+                best = walk(t, src, key, svc, src, best);
+            }
         }
         best = scanValue(qos, key.qos(), key, svc, src, best);
         best = scanValue(tag, key.tag(), key, svc, src, best);
         best = scanValue(app, key.app(), key, svc, src, best);
         String caller = key.caller();
-        if (hasCallers && caller != null) {
+        if (callers != null && caller != null) {
             best = scanCallerPrefixes(caller, key, svc, src, best);
         }
-        return best == Integer.MAX_VALUE ? -1 : best;
+        return best;
     }
 
     private int walk(PrefixTrie trie, AddressBits a, RouteKey key, AddressBits svc, AddressBits src, int best) {
@@ -168,17 +252,17 @@ final class RuleIndex {
         int node = 0;
         int max = trie.maxDepth();
         for (int depth = 0; ; depth += trie.stride()) {
-            int[] l = trie.ownRules(node);
-            if (l != null) {
-                best = scan(l, key, svc, src, best);
+            Bucket b = trie.ownRules(node);
+            if (b != null) {
+                best = scan(b, key, svc, src, best);
             }
             if (depth == max) {
                 return best;
             }
             int n = PrefixTrie.nibble(hi, lo, depth);
-            l = trie.slotRules(node, n);
-            if (l != null) {
-                best = scan(l, key, svc, src, best);
+            b = trie.slotRules(node, n);
+            if (b != null) {
+                best = scan(b, key, svc, src, best);
             }
             node = trie.child(node, n);
             if (node == 0) {
@@ -187,13 +271,13 @@ final class RuleIndex {
         }
     }
 
-    private int scanValue(Map<String, int[]> lists, String value, RouteKey key, AddressBits svc, AddressBits src,
-                          int best) {
-        if (lists == null || value == null) {
+    private int scanValue(Map<String, Bucket> buckets, String value, RouteKey key, AddressBits svc,
+                          AddressBits src, int best) {
+        if (buckets == null || value == null) {
             return best;
         }
-        int[] l = lists.get(value);
-        return l == null ? best : scan(l, key, svc, src, best);
+        Bucket b = buckets.get(value);
+        return b == null ? best : scan(b, key, svc, src, best);
     }
 
     private int scanCallerPrefixes(String caller, RouteKey key, AddressBits svc, AddressBits src, int best) {
@@ -201,9 +285,9 @@ final class RuleIndex {
         int n = caller.length();
         for (int i = 0; i <= n; i++) {
             if (i == n || RuleMatch.isNameBoundary(caller.charAt(i))) {
-                int[] l = callers.find(caller, i, h);
-                if (l != null) {
-                    best = scan(l, key, svc, src, best);
+                Bucket b = callers.find(caller, i, h);
+                if (b != null) {
+                    best = scan(b, key, svc, src, best);
                 }
             }
             if (i < n) {
@@ -213,9 +297,15 @@ final class RuleIndex {
         return best;
     }
 
-    /** The first rule of {@code list} below {@code best} that fully matches, else {@code best}. */
-    private int scan(int[] list, RouteKey key, AddressBits svc, AddressBits src, int best) {
-        for (int r : list) {
+    /** The first rule of {@code bucket} below {@code best} that fully matches, else {@code best}. */
+    private int scan(Bucket bucket, RouteKey key, AddressBits svc, AddressBits src, int best) {
+        if (bucket.first() >= best) {
+            return best;
+        }
+        if (bucket.sub != null) {
+            return bucket.sub.find(key, svc, src, best);
+        }
+        for (int r : bucket.rules) {
             if (r >= best) {
                 return best;
             }

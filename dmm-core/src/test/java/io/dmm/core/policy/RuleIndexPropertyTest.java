@@ -35,9 +35,13 @@ class RuleIndexPropertyTest {
             rules.add(Rule.of(rules.size(), null, m, List.of("s"), "t:" + rules.size()));
         }
         RuleIndex index = new RuleIndex(rules);
+        // A tiny split threshold gives nearly every bucket a sub-index, so those are checked too.
+        RuleIndex split = new RuleIndex(rules, 1);
         LinearMatcher linear = new LinearMatcher(rules);
         for (RouteKey k : keys) {
-            assertEquals(linear.find(k), index.find(k), () -> "key " + k + " rules " + matches);
+            int expected = linear.find(k);
+            assertEquals(expected, index.find(k), () -> "key " + k + " rules " + matches);
+            assertEquals(expected, split.find(k), () -> "split index, key " + k + " rules " + matches);
         }
     }
 
