@@ -21,7 +21,8 @@ final class ConfigProblems {
 
     /** {@code expected a string, got a number (42)}. */
     static DmmConfigException expected(LocatedValue v, String what) {
-        String got = v.isObject() || v.isArray() ? v.kindName() : v.kindName() + " (" + v.render() + ")";
+        String got = v.isObject() || v.isArray() || v.kind() == LocatedValue.Kind.NULL ? v.kindName()
+                : v.kindName() + " (" + v.render() + ")";
         return at(v, "expected " + what + ", got " + got);
     }
 

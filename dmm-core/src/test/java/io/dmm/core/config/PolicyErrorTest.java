@@ -95,6 +95,10 @@ class PolicyErrorTest {
             {"stacks": [{"name": "a", "type": "k"}] ]                        | policy.json:1:41: invalid JSON: Unexpected close marker ']': expected '}' (for Object starting at [Source: REDACTED (`StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION` disabled); line: 1, column: 1])
             {"stacks": [{"name": "a", "type": "k"}]} {}                      | policy.json:1:42: unexpected content after the end of the top-level value
             {"stacks": [{"name": "a", "type": "k"}], "stacks": []}           | policy.json:1:42: duplicate key "stacks" (first at line 1:2)
+            {"stacks": [{"name": "a", "type": "k"}], "default": null}        | policy.json:1:53: default: expected a stack name, got null
+            {"stacks": {"name": "a", "type": "k"}}                           | policy.json:1:12: stacks: expected a non-empty list of stack objects, got an object
+            {"stacks": [{"name": "a", "type": "k"}], "dmm": "dmm.json"}      | policy.json:1:49: dmm: expected an object {"module_config": FILE, "rd_config": FILE}, got a string ("dmm.json")
+            {"stacks": [{"name": "a", "type": "k"}], "dmm": {"module_config": 7}} | policy.json:1:67: dmm.module_config: expected a file path, got a number (7)
             """)
     void fileErrors(String json, String message) {
         assertEquals(message, error(json.strip()));
