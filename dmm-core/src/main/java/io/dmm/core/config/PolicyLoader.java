@@ -1,34 +1,87 @@
 package io.dmm.core.config;
 
+import io.dmm.api.DmmConfigException;
+import io.dmm.core.policy.CompiledPolicy;
 import io.dmm.core.policy.Policy;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Loads policies: from {@code -Ddmm.config=FILE}, else env {@code DMM_CONFIG}, else the built-in
  * default. Loading is all-or-nothing: it returns a complete, validated policy or throws
  * {@link io.dmm.api.DmmConfigException} naming file, line:column, JSON path and the problem.
+ *
+ * <p>The format is recognised by content: a file with {@code module_list} is FD.io DMM's
+ * module_config.json (its rd_config.json is read from the same directory); anything else is a
+ * DMM-for-the-JVM policy, which may itself refer to DMM's files in a {@code dmm} section. Policies
+ * returned here are {@link CompiledPolicy} instances with a decision cache of
+ * {@link CompiledPolicy#DEFAULT_CACHE_CAPACITY}; {@link CompiledPolicy#uncached()} turns it off.
  */
 public final class PolicyLoader {
+    /** System property naming the policy file. */
+    public static final String CONFIG_PROPERTY = "dmm.config";
+    /** Environment variable naming the policy file, used when the property is not set. */
+    public static final String CONFIG_ENV = "DMM_CONFIG";
+
+    private static final Logger LOG = LoggerFactory.getLogger(PolicyLoader.class);
+    private static final PolicyReader READER = new PolicyReader(CompiledPolicy.DEFAULT_CACHE_CAPACITY);
+
     private PolicyLoader() {
     }
 
     /** The policy this JVM is configured with (system property, environment, built-in default). */
     public static Policy fromSystem() {
-        throw new UnsupportedOperationException("TODO(policy helper)");
+        String property = System.getProperty(CONFIG_PROPERTY);
+        if (property != null && !property.isBlank()) {
+            return loaded(load(toPath(property, "-D" + CONFIG_PROPERTY)), "-D" + CONFIG_PROPERTY);
+        }
+        String env = System.getenv(CONFIG_ENV);
+        if (env != null && !env.isBlank()) {
+            return loaded(load(toPath(env, CONFIG_ENV)), "$" + CONFIG_ENV);
+        }
+        return loaded(builtInDefault(), "no -D" + CONFIG_PROPERTY + " or $" + CONFIG_ENV);
+    }
+
+    private static Policy loaded(Policy p, String how) {
+        LOG.info("DMM policy {} ({}): {} stacks, {} rules, default {}", p.origin(), how, p.stacks().size(),
+                p.rules().size(), p.defaultRoute().stacks());
+        return p;
     }
 
     /** One kernel stack named {@code kernel}; every socket routed to it. */
     public static Policy builtInDefault() {
-        throw new UnsupportedOperationException("TODO(policy helper)");
+        return READER.builtInDefault();
     }
 
     /** Loads a DMM-for-the-JVM policy file, or FD.io DMM's module_config.json (with rd_config.json beside it). */
     public static Policy load(Path file) {
-        throw new UnsupportedOperationException("TODO(policy helper)");
+        LocatedValue root = PolicyFiles.parseFile(file, "policy");
+        return READER.read(root, file.getParent());
     }
 
     /** Parses policy JSON given as text; {@code fileName} is used in error messages. */
     public static Policy parse(String json, String fileName) {
-        throw new UnsupportedOperationException("TODO(policy helper)");
+        LocatedValue root = LocatedJsonParser.parse(json, fileName);
+        return READER.read(root, baseDirOf(fileName));
+    }
+
+    /** Files referred to by text parsed in memory are looked up beside {@code fileName}, if it is a path. */
+    private static Path baseDirOf(String fileName) {
+        try {
+            return Path.of(fileName).getParent();
+        } catch (InvalidPathException e) {
+            return null;
+        }
+    }
+
+    private static Path toPath(String value, String from) {
+        try {
+            return Path.of(value.strip());
+        } catch (InvalidPathException e) {
+            throw new DmmConfigException(value, 0, 0, "", "not a valid file path (from " + from + "): "
+                    + e.getMessage());
+        }
     }
 }

@@ -1,0 +1,318 @@
+package io.dmm.core.policy;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The compiled form of a policy's rules: finds the first matching rule without trying them all.
+ *
+ * <p>Each rule is filed under exactly one of its constrained fields, the most selective one, in this
+ * order: {@code dst} (prefix tries, IPv4 and IPv6, see {@link PrefixTrie}), {@code port} (a bucket
+ * per port, when the rule names at most {@value #MAX_INDEXED_PORTS} ports), {@code src} (tries),
+ * {@code qos}, {@code tag}, {@code app} (hash maps), {@code caller} (prefix table), else a residual
+ * list. A key can only match rules filed in the places it reaches: the trie nodes on its address's
+ * path, its port's bucket, the buckets of its values, the prefixes of its caller and the residual
+ * list. Each bucket is sorted, so it is scanned only until its first fully matching rule or until
+ * it passes the best index found so far; the smallest index wins, which is exactly "first match in
+ * file order".
+ *
+ * <p>A bucket holding many rules that differ in further fields (many ports for one destination,
+ * say) gets a sub-index of the same kind over those fields, so the cost of a decision depends on
+ * how many rules really overlap a key, not on the number of rules. Lookup allocates nothing but a
+ * per-thread scratch object once (IPv6 addresses cost one array copy inside
+ * {@code InetAddress.getAddress()}).
+ */
+final class RuleIndex {
+    static final int MAX_INDEXED_PORTS = 1024;
+    /** Buckets with more rules than this get a sub-index when their rules can be told apart. */
+    static final int DEFAULT_SPLIT_THRESHOLD = 16;
+
+    static final int DST = 1;
+    static final int PORT = 2;
+    static final int SRC = 4;
+    static final int QOS = 8;
+    static final int TAG = 16;
+    static final int APP = 32;
+    static final int CALLER = 64;
+
+    private final RuleMatch[] matches;
+    private final PrefixTrie dst4;
+    private final PrefixTrie dst6;
+    private final PrefixTrie src4;
+    private final PrefixTrie src6;
+    private final PortBuckets ports;
+    private final Map<String, Bucket> qos;
+    private final Map<String, Bucket> tag;
+    private final Map<String, Bucket> app;
+    private final CallerPrefixTable callers;
+    private final Bucket residual;
+
+    private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
+
+    /** Per-thread bits of the key being decided, so a decision does not allocate. */
+    private static final class Scratch {
+        final AddressBits svc = new AddressBits();
+        final AddressBits src = new AddressBits();
+    }
+
+    RuleIndex(List<Rule> rules) {
+        this(rules, DEFAULT_SPLIT_THRESHOLD);
+    }
+
+    /** With another split threshold: tests use a tiny one so that sub-indexes are exercised. */
+    RuleIndex(List<Rule> rules, int splitThreshold) {
+        this(rules.stream().map(Rule::match).toArray(RuleMatch[]::new), allIndices(rules.size()), 0,
+                splitThreshold);
+    }
+
+    private static int[] allIndices(int n) {
+        int[] all = new int[n];
+        for (int i = 0; i < n; i++) {
+            all[i] = i;
+        }
+        return all;
+    }
+
+    /**
+     * An index over {@code subset} (ascending) of {@code matches}, filing rules only under fields
+     * not in {@code used} (those already told the rules of a bucket apart).
+     */
+    RuleIndex(RuleMatch[] matches, int[] subset, int used, int threshold) {
+        this.matches = matches;
+        PrefixTrie d4 = null;
+        PrefixTrie d6 = null;
+        PrefixTrie s4 = null;
+        PrefixTrie s6 = null;
+        Map<Integer, IntList> portLists = new HashMap<>();
+        Map<String, IntList> qosLists = new HashMap<>();
+        Map<String, IntList> tagLists = new HashMap<>();
+        Map<String, IntList> appLists = new HashMap<>();
+        Map<String, IntList> callerLists = new HashMap<>();
+        IntList rest = new IntList();
+        for (int i : subset) {
+            RuleMatch m = matches[i];
+            switch (fieldFor(m, used)) {
+                case DST -> {
+                    for (Cidr c : m.dst()) {
+                        if (c.isV4()) {
+                            d4 = insert(d4, 32, c, i);
+                        } else {
+                            d6 = insert(d6, 128, c, i);
+                        }
+                    }
+                }
+                case PORT -> {
+                    PortSet p = m.port();
+                    for (int r = 0; r < p.rangeCount(); r++) {
+                        for (int port = p.rangeFrom(r); port <= p.rangeTo(r); port++) {
+                            portLists.computeIfAbsent(port, k -> new IntList()).addAscending(i);
+                        }
+                    }
+                }
+                case SRC -> {
+                    for (Cidr c : m.src()) {
+                        if (c.isV4()) {
+                            s4 = insert(s4, 32, c, i);
+                        } else {
+                            s6 = insert(s6, 128, c, i);
+                        }
+                    }
+                }
+                case QOS -> fileUnder(m.qos(), qosLists, i);
+                case TAG -> fileUnder(m.tag(), tagLists, i);
+                case APP -> fileUnder(m.app(), appLists, i);
+                case CALLER -> fileUnder(m.caller(), callerLists, i);
+                default -> rest.addAscending(i);
+            }
+        }
+        dst4 = freeze(d4, used | DST, threshold);
+        dst6 = freeze(d6, used | DST, threshold);
+        src4 = freeze(s4, used | SRC, threshold);
+        src6 = freeze(s6, used | SRC, threshold);
+        if (portLists.isEmpty()) {
+            ports = null;
+        } else {
+            Map<Integer, Bucket> byPort = new HashMap<>();
+            portLists.forEach((port, l) -> byPort.put(port, Bucket.of(l.toArray(), matches, used | PORT, threshold)));
+            ports = new PortBuckets(byPort);
+        }
+        qos = buckets(qosLists, used | QOS, threshold);
+        tag = buckets(tagLists, used | TAG, threshold);
+        app = buckets(appLists, used | APP, threshold);
+        Map<String, Bucket> callerBuckets = buckets(callerLists, used | CALLER, threshold);
+        callers = callerBuckets == null ? null : new CallerPrefixTable(callerBuckets);
+        int[] r = rest.toArray();
+        // The residual rules have no field left to tell them apart: a plain scan.
+        residual = r.length == 0 ? null : Bucket.of(r, matches, ~0, Integer.MAX_VALUE);
+    }
+
+    /** The field a rule is filed under, given the fields already used; 0 for the residual list. */
+    static int fieldFor(RuleMatch m, int used) {
+        if ((used & DST) == 0 && m.dst() != null) {
+            return DST;
+        }
+        if ((used & PORT) == 0 && m.port() != null && m.port().size() <= MAX_INDEXED_PORTS) {
+            return PORT;
+        }
+        if ((used & SRC) == 0 && m.src() != null) {
+            return SRC;
+        }
+        if ((used & QOS) == 0 && m.qos() != null) {
+            return QOS;
+        }
+        if ((used & TAG) == 0 && m.tag() != null) {
+            return TAG;
+        }
+        if ((used & APP) == 0 && m.app() != null) {
+            return APP;
+        }
+        if ((used & CALLER) == 0 && m.caller() != null) {
+            return CALLER;
+        }
+        return 0;
+    }
+
+    private static PrefixTrie insert(PrefixTrie trie, int depth, Cidr c, int rule) {
+        // A rule listing several prefixes of which one contains another is filed at each; the scan
+        // stops at the first full match, so that costs nothing but a little memory.
+        PrefixTrie t = trie == null ? new PrefixTrie(depth) : trie;
+        t.insert(c.trieHi(), c.trieLo(), c.prefixLength(), rule);
+        return t;
+    }
+
+    private PrefixTrie freeze(PrefixTrie trie, int used, int threshold) {
+        if (trie != null) {
+            trie.freeze(rules -> Bucket.of(rules, matches, used, threshold));
+        }
+        return trie;
+    }
+
+    private static void fileUnder(List<String> values, Map<String, IntList> lists, int rule) {
+        for (String v : values) {
+            lists.computeIfAbsent(v, k -> new IntList()).addAscending(rule);
+        }
+    }
+
+    private Map<String, Bucket> buckets(Map<String, IntList> lists, int used, int threshold) {
+        if (lists.isEmpty()) {
+            return null;
+        }
+        Map<String, Bucket> m = new HashMap<>(lists.size() * 2);
+        lists.forEach((k, v) -> m.put(k, Bucket.of(v.toArray(), matches, used, threshold)));
+        return m;
+    }
+
+    /** Index of the first rule (in file order) matching {@code key}, or -1. */
+    int find(RouteKey key) {
+        Scratch s = SCRATCH.get();
+        s.svc.load(key.service());
+        s.src.load(key.source());
+        int best = find(key, s.svc, s.src, Integer.MAX_VALUE);
+        return best == Integer.MAX_VALUE ? -1 : best;
+    }
+
+    /** The smallest matching rule index below {@code best}, else {@code best}. */
+    private int find(RouteKey key, AddressBits svc, AddressBits src, int best) {
+        if (residual != null) {
+            best = scan(residual, key, svc, src, best);
+        }
+        if (svc.isPresent()) {
+            PrefixTrie t = svc.isV4() ? dst4 : dst6;
+            if (t != null) {
+                best = walk(t, svc, key, svc, src, best);
+            }
+        }
+        int port = key.port();
+        if (ports != null && port >= 0) {
+            Bucket b = ports.get(port);
+            if (b != null) {
+                best = scan(b, key, svc, src, best);
+            }
+        }
+        if (src.isPresent()) {
+            PrefixTrie t = src.isV4() ? src4 : src6;
+            if (t != null) {
+                best = walk(t, src, key, svc, src, best);
+            }
+        }
+        best = scanValue(qos, key.qos(), key, svc, src, best);
+        best = scanValue(tag, key.tag(), key, svc, src, best);
+        best = scanValue(app, key.app(), key, svc, src, best);
+        String caller = key.caller();
+        if (callers != null && caller != null) {
+            best = scanCallerPrefixes(caller, key, svc, src, best);
+        }
+        return best;
+    }
+
+    private int walk(PrefixTrie trie, AddressBits a, RouteKey key, AddressBits svc, AddressBits src, int best) {
+        long hi = a.trieHi();
+        long lo = a.trieLo();
+        int node = 0;
+        int max = trie.maxDepth();
+        for (int depth = 0; ; depth += trie.stride()) {
+            Bucket b = trie.ownRules(node);
+            if (b != null) {
+                best = scan(b, key, svc, src, best);
+            }
+            if (depth == max) {
+                return best;
+            }
+            int n = PrefixTrie.nibble(hi, lo, depth);
+            b = trie.slotRules(node, n);
+            if (b != null) {
+                best = scan(b, key, svc, src, best);
+            }
+            node = trie.child(node, n);
+            if (node == 0) {
+                return best;
+            }
+        }
+    }
+
+    private int scanValue(Map<String, Bucket> buckets, String value, RouteKey key, AddressBits svc,
+                          AddressBits src, int best) {
+        if (buckets == null || value == null) {
+            return best;
+        }
+        Bucket b = buckets.get(value);
+        return b == null ? best : scan(b, key, svc, src, best);
+    }
+
+    private int scanCallerPrefixes(String caller, RouteKey key, AddressBits svc, AddressBits src, int best) {
+        int h = 0;
+        int n = caller.length();
+        for (int i = 0; i <= n; i++) {
+            if (i == n || RuleMatch.isNameBoundary(caller.charAt(i))) {
+                Bucket b = callers.find(caller, i, h);
+                if (b != null) {
+                    best = scan(b, key, svc, src, best);
+                }
+            }
+            if (i < n) {
+                h = 31 * h + caller.charAt(i);
+            }
+        }
+        return best;
+    }
+
+    /** The first rule of {@code bucket} below {@code best} that fully matches, else {@code best}. */
+    private int scan(Bucket bucket, RouteKey key, AddressBits svc, AddressBits src, int best) {
+        if (bucket.first() >= best) {
+            return best;
+        }
+        if (bucket.sub != null) {
+            return bucket.sub.find(key, svc, src, best);
+        }
+        for (int r : bucket.rules) {
+            if (r >= best) {
+                return best;
+            }
+            if (matches[r].matches(key, svc, src)) {
+                return r;
+            }
+        }
+        return best;
+    }
+}
