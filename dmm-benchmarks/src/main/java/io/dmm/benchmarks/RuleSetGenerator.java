@@ -10,20 +10,40 @@ import java.util.List;
 import java.util.SplittableRandom;
 
 /**
- * Builds large, realistic policies for the decision benchmark, deterministically from a seed:
- * mostly per-subnet routes (IPv4 /16–/32 inside 10.0.0.0/8, IPv6 /48–/128 inside 2001:db8::/32),
- * some narrowed by protocol, role and port; port-only rules; QoS and source-subnet rules. And keys
- * that half hit a random rule's subnet and ports, half are random (falling through to broad rules
- * or the default).
+ * Builds large policies for the decision benchmark, deterministically from a seed: mostly
+ * per-subnet routes (IPv4 /16–/32, IPv6 /48–/128 inside 2001:db8::/32), some narrowed by protocol,
+ * role and port; port-only rules; QoS and source-subnet rules. And keys that half hit a random
+ * rule's subnet and ports, half are random (falling through to broad rules or the default).
+ *
+ * <p>{@link AddressSpace} says where the IPv4 prefixes go: spread over the unicast space as in a
+ * routing table (the number of rules covering one address stays about the same as rules are
+ * added), or all inside 10.0.0.0/8, where at 100,000 rules every address is covered by dozens of
+ * overlapping prefixes — a worst case for any first-match classifier.
  */
-final class RuleSetGenerator {
+public final class RuleSetGenerator {
     private static final String[] ROLES = {"client", "server", "sender", "receiver"};
 
+    /** Where generated IPv4 prefixes and keys lie. */
+    public enum AddressSpace {
+        /** 1.0.0.0 – 223.255.255.255: routing-table-like. */
+        SPREAD,
+        /** 10.0.0.0/8 only: overlap grows with the number of rules. */
+        DENSE
+    }
+
     private final SplittableRandom random;
+    private final AddressSpace space;
     private final List<int[]> v4Rules = new ArrayList<>(); // {address, prefixLength, portLo, portHi}
 
-    RuleSetGenerator(long seed) {
+    RuleSetGenerator(long seed, AddressSpace space) {
         this.random = new SplittableRandom(seed);
+        this.space = space;
+    }
+
+    /** A random IPv4 address of the address space. */
+    private int v4Address() {
+        return space == AddressSpace.DENSE ? 0x0A000000 | random.nextInt(1 << 24)
+                : (1 + random.nextInt(223)) << 24 | random.nextInt(1 << 24);
     }
 
     /** Policy JSON with {@code rules} rules over three kernel stacks. */
@@ -49,7 +69,7 @@ final class RuleSetGenerator {
             } else if (kind < 95) {
                 sb.append("\"qos\": \"q").append(random.nextInt(100)).append("\", ");
             } else {
-                sb.append("\"src\": \"").append(v4String(0x0A000000 | random.nextInt(1 << 24)))
+                sb.append("\"src\": \"").append(v4String(v4Address()))
                   .append('/').append(16 + random.nextInt(17)).append("\", ");
             }
             sb.append("\"stack\": \"").append(random.nextBoolean() ? "a" : "b").append("\"}");
@@ -59,8 +79,7 @@ final class RuleSetGenerator {
 
     private void v4Rule(StringBuilder sb) {
         int length = 16 + random.nextInt(17);
-        int address = 0x0A000000 | random.nextInt(1 << 24);
-        address &= length == 0 ? 0 : -1 << (32 - length);
+        int address = v4Address() & (-1 << (32 - length));
         sb.append("\"dst\": \"").append(v4String(address)).append('/').append(length).append("\", ");
         int[] ports = {0, 65535};
         int shape = random.nextInt(4);
@@ -111,7 +130,7 @@ final class RuleSetGenerator {
                 address = r[0] | (hostBits == 0 ? 0 : random.nextInt() & ((1 << hostBits) - 1));
                 port = r[2] + random.nextInt(r[3] - r[2] + 1);
             } else {
-                address = 0x0A000000 | random.nextInt(1 << 24);
+                address = v4Address();
                 port = 1 + random.nextInt(65535);
             }
             boolean tcp = random.nextBoolean();
@@ -119,7 +138,7 @@ final class RuleSetGenerator {
                     : (random.nextBoolean() ? Role.SENDER : Role.RECEIVER);
             String qos = random.nextInt(10) == 0 ? "q" + random.nextInt(100) : null;
             keys[i] = new RouteKey(tcp ? Protocol.TCP : Protocol.UDP, role, v4(address), port,
-                    v4(0x0A000000 | random.nextInt(1 << 24)), qos, null, null, null);
+                    v4(v4Address()), qos, null, null, null);
         }
         return keys;
     }
