@@ -243,7 +243,7 @@ public final class RoutedDatagramChannel extends DatagramChannel {
             return this;
         } catch (IOException e) {
             completed = e instanceof ClosedByInterruptException;
-            closeIfDelegateClosed(e);
+            closeIfDelegateClosed(d);
             throw e;
         } finally {
             if (block) {
@@ -275,8 +275,9 @@ public final class RoutedDatagramChannel extends DatagramChannel {
         return d == null ? null : d.getLocalAddress();
     }
 
-    private void closeIfDelegateClosed(IOException e) throws IOException {
-        if (e instanceof ClosedByInterruptException || e instanceof AsynchronousCloseException) {
+    /** After the delegate threw: if it is closed now (by an interrupt, or under us), close this channel too. */
+    private void closeIfDelegateClosed(DatagramChannel d) throws IOException {
+        if (!d.isOpen()) {
             close();
         }
     }
@@ -301,7 +302,7 @@ public final class RoutedDatagramChannel extends DatagramChannel {
                 completed = true;
             } catch (IOException e) {
                 completed = e instanceof ClosedByInterruptException;
-                closeIfDelegateClosed(e);
+                closeIfDelegateClosed(d);
                 throw e;
             } finally {
                 end(completed);
@@ -330,7 +331,7 @@ public final class RoutedDatagramChannel extends DatagramChannel {
                 completed = true;
             } catch (IOException e) {
                 completed = e instanceof ClosedByInterruptException;
-                closeIfDelegateClosed(e);
+                closeIfDelegateClosed(d);
                 throw e;
             } finally {
                 end(completed);
@@ -366,7 +367,7 @@ public final class RoutedDatagramChannel extends DatagramChannel {
                 completed = true;
             } catch (IOException e) {
                 completed = e instanceof ClosedByInterruptException;
-                closeIfDelegateClosed(e);
+                closeIfDelegateClosed(d);
                 throw e;
             } finally {
                 end(completed);
@@ -393,7 +394,7 @@ public final class RoutedDatagramChannel extends DatagramChannel {
                 completed = true;
             } catch (IOException e) {
                 completed = e instanceof ClosedByInterruptException;
-                closeIfDelegateClosed(e);
+                closeIfDelegateClosed(d);
                 throw e;
             } finally {
                 end(completed);
@@ -420,7 +421,7 @@ public final class RoutedDatagramChannel extends DatagramChannel {
                 completed = true;
             } catch (IOException e) {
                 completed = e instanceof ClosedByInterruptException;
-                closeIfDelegateClosed(e);
+                closeIfDelegateClosed(d);
                 throw e;
             } finally {
                 end(completed);
@@ -447,7 +448,7 @@ public final class RoutedDatagramChannel extends DatagramChannel {
                 completed = true;
             } catch (IOException e) {
                 completed = e instanceof ClosedByInterruptException;
-                closeIfDelegateClosed(e);
+                closeIfDelegateClosed(d);
                 throw e;
             } finally {
                 end(completed);

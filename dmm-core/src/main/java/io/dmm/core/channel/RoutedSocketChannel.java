@@ -479,9 +479,13 @@ public final class RoutedSocketChannel extends SocketChannel {
         return l;
     }
 
-    /** After a delegate threw: if it was closed by an interrupt or closed under us, close this channel too. */
-    private void closeIfDelegateClosed(IOException e) throws IOException {
-        if (e instanceof ClosedByInterruptException || e instanceof AsynchronousCloseException) {
+    /**
+     * After a delegate threw: if it is closed now (by an interrupt, or under us), close this channel
+     * too. (An AsynchronousCloseException alone does not mean closed: the JDK also throws it for a
+     * write after shutdownOutput.)
+     */
+    private void closeIfDelegateClosed(Leg l) throws IOException {
+        if (!l.ch.isOpen()) {
             close();
         }
     }
@@ -501,7 +505,7 @@ public final class RoutedSocketChannel extends SocketChannel {
                 completed = true;
             } catch (IOException e) {
                 completed = e instanceof ClosedByInterruptException; // keep its type: end() must not replace it
-                closeIfDelegateClosed(e);
+                closeIfDelegateClosed(l);
                 throw e;
             } finally {
                 end(completed);
@@ -528,7 +532,7 @@ public final class RoutedSocketChannel extends SocketChannel {
                 completed = true;
             } catch (IOException e) {
                 completed = e instanceof ClosedByInterruptException;
-                closeIfDelegateClosed(e);
+                closeIfDelegateClosed(l);
                 throw e;
             } finally {
                 end(completed);
@@ -555,7 +559,7 @@ public final class RoutedSocketChannel extends SocketChannel {
                 completed = true;
             } catch (IOException e) {
                 completed = e instanceof ClosedByInterruptException;
-                closeIfDelegateClosed(e);
+                closeIfDelegateClosed(l);
                 throw e;
             } finally {
                 end(completed);
@@ -582,7 +586,7 @@ public final class RoutedSocketChannel extends SocketChannel {
                 completed = true;
             } catch (IOException e) {
                 completed = e instanceof ClosedByInterruptException;
-                closeIfDelegateClosed(e);
+                closeIfDelegateClosed(l);
                 throw e;
             } finally {
                 end(completed);
