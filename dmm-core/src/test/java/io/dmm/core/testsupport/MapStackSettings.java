@@ -76,6 +76,7 @@ public final class MapStackSettings implements StackSettings {
 
     @Override
     public DmmConfigException error(String key, String message) {
-        return new DmmConfigException("test.json", 0, 0, has(key) ? path + "." + key : path, message);
+        return new DmmConfigException("test.json", 0, 0,
+                has(key) || key.equals("type") || key.equals("name") ? path + "." + key : path, message);
     }
 }
