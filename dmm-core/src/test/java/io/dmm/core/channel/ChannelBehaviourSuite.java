@@ -338,8 +338,14 @@ abstract class ChannelBehaviourSuite {
     /** Runs {@code op} on a new thread, waits until it blocks, then runs {@code disturb}; returns what op threw. */
     static Throwable blockThenDisturb(ThrowingRunnable op, java.util.function.Consumer<Thread> disturb,
                                       AtomicBoolean interruptFlagAfter) throws Exception {
+        return blockThenDisturb(Thread.ofPlatform(), op, disturb, interruptFlagAfter);
+    }
+
+    static Throwable blockThenDisturb(Thread.Builder builder, ThrowingRunnable op,
+                                      java.util.function.Consumer<Thread> disturb,
+                                      AtomicBoolean interruptFlagAfter) throws Exception {
         CompletableFuture<Throwable> result = new CompletableFuture<>();
-        Thread t = new Thread(() -> {
+        Thread t = builder.unstarted(() -> {
             try {
                 op.run();
                 result.complete(null);
@@ -358,6 +364,122 @@ abstract class ChannelBehaviourSuite {
 
     interface ThrowingRunnable {
         void run() throws Exception;
+    }
+
+    @Test
+    void interruptDuringBlockingReadOnVirtualThread() throws Exception {
+        SocketChannel[] p = pair();
+        AtomicBoolean flag = new AtomicBoolean();
+        Throwable t = blockThenDisturb(Thread.ofVirtual(), () -> p[0].read(ByteBuffer.allocate(8)), Thread::interrupt, flag);
+        assertInstanceOf(ClosedByInterruptException.class, t);
+        assertTrue(flag.get());
+        assertFalse(p[0].isOpen());
+    }
+
+    @Test
+    void asyncCloseDuringBlockingAcceptOnVirtualThread() throws Exception {
+        ServerSocketChannel s = server();
+        Throwable t = blockThenDisturb(Thread.ofVirtual(), s::accept, th -> {
+            try {
+                s.close();
+            } catch (IOException e) {
+                throw new RuntimeException(e);
+            }
+        }, new AtomicBoolean());
+        assertInstanceOf(AsynchronousCloseException.class, t);
+        assertFalse(t instanceof ClosedByInterruptException);
+    }
+
+    @Test
+    void interruptDuringBlockingAcceptOnVirtualThread() throws Exception {
+        ServerSocketChannel s = server();
+        AtomicBoolean flag = new AtomicBoolean();
+        Throwable t = blockThenDisturb(Thread.ofVirtual(), s::accept, Thread::interrupt, flag);
+        assertInstanceOf(ClosedByInterruptException.class, t);
+        assertTrue(flag.get());
+        assertFalse(s.isOpen());
+    }
+
+    /** Blocked virtual threads do not hold their carrier: many blocked reads, then every one is served. */
+    @Test
+    void manyVirtualThreadsBlockedInReads() throws Exception {
+        ServerSocketChannel s = server();
+        int n = 64;
+        List<SocketChannel[]> pairs = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            SocketChannel c = client();
+            assertTrue(c.connect(connectable(s)));
+            pairs.add(new SocketChannel[] {c, track(s.accept())});
+        }
+        List<CompletableFuture<String>> reads = new ArrayList<>();
+        for (SocketChannel[] p : pairs) {
+            CompletableFuture<String> f = new CompletableFuture<>();
+            Thread.ofVirtual().start(() -> {
+                try {
+                    f.complete(readExactly(p[0], 2));
+                } catch (Throwable e) {
+                    f.completeExceptionally(e);
+                }
+            });
+            reads.add(f);
+        }
+        Thread.sleep(100);
+        for (int i = 0; i < n; i++) {
+            pairs.get(i)[1].write(bytes(String.format("%02d", i)));
+        }
+        for (int i = 0; i < n; i++) {
+            assertEquals(String.format("%02d", i), reads.get(i).get(10, TimeUnit.SECONDS));
+        }
+    }
+
+    @Test
+    void socketAdaptorInterruptDuringRead() throws Exception {
+        SocketChannel[] p = pair();
+        Socket sock = p[0].socket();
+        InputStream in = sock.getInputStream();
+        AtomicBoolean flag = new AtomicBoolean();
+        Throwable t = blockThenDisturb(() -> in.read(), Thread::interrupt, flag);
+        // a channel's socket adaptor reports the channel's exception (unlike a plain java.net.Socket)
+        assertInstanceOf(ClosedByInterruptException.class, t);
+        assertTrue(flag.get(), "interrupt flag stays set");
+        assertTrue(sock.isClosed());
+        assertFalse(p[0].isOpen());
+    }
+
+    @Test
+    void socketAdaptorConnectRefusedClosesTheSocket() throws IOException {
+        InetSocketAddress closedPort;
+        try (ServerSocketChannel tmp = ServerSocketChannel.open()) {
+            tmp.bind(new InetSocketAddress(LOOPBACK, 0));
+            closedPort = (InetSocketAddress) tmp.getLocalAddress();
+        }
+        SocketChannel c = client();
+        Socket sock = c.socket();
+        assertThrows(ConnectException.class, () -> sock.connect(closedPort, 2000));
+        assertTrue(sock.isClosed());
+        SocketChannel c2 = client();
+        assertThrows(java.net.UnknownHostException.class,
+                () -> c2.socket().connect(InetSocketAddress.createUnresolved("no-such-host.invalid", 80)));
+        assertTrue(c2.socket().isClosed());
+        SocketChannel c3 = client();
+        c3.configureBlocking(false);
+        assertThrows(java.nio.channels.IllegalBlockingModeException.class, () -> c3.socket().connect(closedPort));
+        assertThrows(java.net.SocketException.class, () -> c3.socket().getInputStream());
+    }
+
+    @Test
+    void datagramAsyncCloseDuringReceive() throws Exception {
+        DatagramChannel receiver = datagram();
+        receiver.bind(new InetSocketAddress(LOOPBACK, 0));
+        Throwable t = blockThenDisturb(() -> receiver.receive(ByteBuffer.allocate(8)), th -> {
+            try {
+                receiver.close();
+            } catch (IOException e) {
+                throw new RuntimeException(e);
+            }
+        }, new AtomicBoolean());
+        assertInstanceOf(AsynchronousCloseException.class, t);
+        assertFalse(t instanceof ClosedByInterruptException);
     }
 
     @Test
