@@ -361,4 +361,45 @@ class RoutingTest {
             assertTrue(c.isOpen());
         }
     }
+
+    @Test
+    void deferredBindErrorsSurfaceAtConnect() throws Exception {
+        start(new TestPolicy().kernel("k1").defaults("k1"));
+        SocketChannel c = runtime.openSocketChannel(null, RouteHints.none());
+        InetSocketAddress notLocal = new InetSocketAddress(InetAddress.ofLiteral("192.0.2.1"), 0); // TEST-NET-1
+        c.bind(notLocal); // accepted: the bind happens at connect, once routed
+        assertEquals(notLocal, c.getLocalAddress());
+        assertThrows(java.net.BindException.class, () -> c.connect(serverAddress()));
+        assertFalse(c.isOpen());
+        assertEquals(1, stats("k1").connectsFailed());
+        assertEquals(0, stats("k1").socketsActive());
+    }
+
+    @Test
+    void serversAndDatagramsSkipDownStacks() throws Exception {
+        start(new TestPolicy().stack("gone", "down", Map.of()).kernel("k1").defaults("gone", "k1"));
+        try (RoutedServerSocketChannel s = (RoutedServerSocketChannel) runtime.openServerSocketChannel(null, RouteHints.none());
+             RoutedDatagramChannel d = (RoutedDatagramChannel) runtime.openDatagramChannel(null, RouteHints.none())) {
+            s.bind(new InetSocketAddress(0)); // wildcard: would listen on both, but one is DOWN
+            assertEquals(java.util.List.of("k1"), s.stackNames());
+            d.send(ByteBuffer.wrap(new byte[] {1}), serverAddress()); // nobody listens on UDP there: fine
+            assertEquals("k1", d.stackName());
+        }
+        assertEquals(0, stats("gone").socketsOpened());
+        assertEquals(2, stats("gone").decisions());
+    }
+
+    @Test
+    void datagramOptionsAndBlockingSetBeforeRoutingAreApplied() throws Exception {
+        start(new TestPolicy().kernel("k1").defaults("k1"));
+        try (RoutedDatagramChannel d = (RoutedDatagramChannel) runtime.openDatagramChannel(null, RouteHints.none())) {
+            d.setOption(StandardSocketOptions.SO_BROADCAST, true);
+            assertTrue(d.getOption(StandardSocketOptions.SO_BROADCAST));
+            d.configureBlocking(false);
+            assertNull(d.receive(ByteBuffer.allocate(4)), "routed as a receiver, non-blocking");
+            assertEquals("k1", d.stackName());
+            assertTrue(d.getOption(StandardSocketOptions.SO_BROADCAST));
+            assertNotNull(d.getLocalAddress(), "receive bound it, as the JDK does");
+        }
+    }
 }

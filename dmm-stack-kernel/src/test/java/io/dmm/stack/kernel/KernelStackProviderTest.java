@@ -133,4 +133,25 @@ class KernelStackProviderTest {
             assertEquals(plain.getOption(StandardSocketOptions.TCP_NODELAY), sc.getOption(StandardSocketOptions.TCP_NODELAY));
         }
     }
+
+    @Test
+    void optionsThatDoNotApplyToAChannelTypeAreSkippedThere() throws Exception {
+        Map<String, Object> options = new java.util.LinkedHashMap<>();
+        options.put("SO_LINGER", 3L);
+        options.put("IP_MULTICAST_TTL", 4L);
+        options.put("SO_REUSEADDR", true);
+        options.put("IP_TOS", 16L);
+        try (StackInstance k = create(Map.of("options", options));
+             SocketChannel sc = k.openSocketChannel(StandardProtocolFamily.INET);
+             ServerSocketChannel ssc = k.openServerSocketChannel(StandardProtocolFamily.INET);
+             DatagramChannel dc = k.openDatagramChannel(StandardProtocolFamily.INET)) {
+            assertEquals(3, sc.getOption(StandardSocketOptions.SO_LINGER));
+            assertFalse(sc.supportedOptions().contains(StandardSocketOptions.IP_MULTICAST_TTL));
+            assertEquals(16, sc.getOption(StandardSocketOptions.IP_TOS));
+            assertTrue(ssc.getOption(StandardSocketOptions.SO_REUSEADDR));
+            assertEquals(4, dc.getOption(StandardSocketOptions.IP_MULTICAST_TTL));
+            assertFalse(dc.supportedOptions().contains(StandardSocketOptions.SO_LINGER));
+            assertEquals(16, dc.getOption(StandardSocketOptions.IP_TOS));
+        }
+    }
 }
