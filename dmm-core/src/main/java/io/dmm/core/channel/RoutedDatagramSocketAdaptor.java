@@ -40,10 +40,14 @@ final class RoutedDatagramSocketAdaptor extends DatagramSocket {
 
     @Override
     public void connect(InetAddress address, int port) {
+        if (address == null) {
+            throw new IllegalArgumentException("Address can't be null");
+        }
         try {
             connect(new InetSocketAddress(address, port));
         } catch (SocketException e) {
-            // DatagramSocket.connect(InetAddress, int) declares no exception (as the JDK's adaptor)
+            // this overload declares no exception: the JDK's adaptor wraps it the same way
+            throw new java.io.UncheckedIOException(e);
         }
     }
 

@@ -718,6 +718,18 @@ abstract class ChannelBehaviourSuite {
         assertEquals("dgram", new String(p.getData(), 0, p.getLength(), StandardCharsets.UTF_8));
         rs.setSoTimeout(200);
         assertThrows(SocketTimeoutException.class, () -> rs.receive(new DatagramPacket(new byte[8], 8)));
+        ss.connect(LOOPBACK, port);
+        assertTrue(ss.isConnected());
+        assertEquals(port, ss.getPort());
+        ss.send(new DatagramPacket(payload, 2));
+        DatagramPacket p2 = new DatagramPacket(new byte[64], 64);
+        rs.setSoTimeout(5000);
+        rs.receive(p2);
+        assertEquals("dg", new String(p2.getData(), 0, p2.getLength(), StandardCharsets.UTF_8));
+        assertEquals(ss.getLocalPort(), p2.getPort());
+        ss.disconnect();
+        assertFalse(ss.isConnected());
+        assertThrows(IllegalArgumentException.class, () -> ss.connect(null, 1));
         rs.close();
         assertTrue(rs.isClosed());
         assertFalse(receiver.isOpen());
