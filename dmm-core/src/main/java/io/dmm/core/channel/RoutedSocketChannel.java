@@ -28,7 +28,6 @@ import java.nio.channels.ConnectionPendingException;
 import java.nio.channels.NoConnectionPendingException;
 import java.nio.channels.NotYetConnectedException;
 import java.nio.channels.SocketChannel;
-import java.nio.channels.UnsupportedAddressTypeException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -229,8 +228,10 @@ public final class RoutedSocketChannel extends SocketChannel {
                     end(completed);
                 }
             }
-        } catch (IOException | UnsupportedAddressTypeException e) {
-            close(); // as the JDK: a failed connect closes the channel
+        } catch (IOException | RuntimeException e) {
+            if (!(e instanceof AlreadyConnectedException || e instanceof ConnectionPendingException)) {
+                close(); // as the JDK: a failed connect closes the channel (state errors do not)
+            }
             throw e;
         } finally {
             connectLock.unlock();
@@ -305,7 +306,9 @@ public final class RoutedSocketChannel extends SocketChannel {
                     l.stack.connectOk();
                 }
                 return connected;
-            } catch (IOException | UnsupportedAddressTypeException e) {
+            } catch (IOException | RuntimeException e) {
+                // RuntimeException: e.g. UnsupportedAddressTypeException from a stack that cannot reach
+                // this family; recorded like any failure and rethrown if no stack is left
                 l.stack.connectFailed();
                 if (!isOpen() || e instanceof ClosedByInterruptException || e instanceof AsynchronousCloseException
                         || Thread.currentThread().isInterrupted()) {
@@ -446,8 +449,10 @@ public final class RoutedSocketChannel extends SocketChannel {
                     end(completed);
                 }
             }
-        } catch (IOException | UnsupportedAddressTypeException e) {
-            close();
+        } catch (IOException | RuntimeException e) {
+            if (!(e instanceof NoConnectionPendingException)) {
+                close(); // as the JDK: a failed connect closes the channel
+            }
             throw e;
         } finally {
             connectLock.unlock();

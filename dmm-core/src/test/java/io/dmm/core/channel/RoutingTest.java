@@ -402,4 +402,16 @@ class RoutingTest {
             assertNotNull(d.getLocalAddress(), "receive bound it, as the JDK does");
         }
     }
+
+    @Test
+    void socketAdaptorTimedConnectFallsBackToo() throws Exception {
+        start(new TestPolicy().stack("bad", "refusing", Map.of()).kernel("k1").defaults("bad", "k1"));
+        try (RoutedSocketChannel c = (RoutedSocketChannel) runtime.openSocketChannel(null, RouteHints.none())) {
+            c.socket().connect(serverAddress(), 5000);
+            assertEquals("k1", c.stackName());
+            assertTrue(c.socket().isConnected());
+            server.accept().close();
+        }
+        assertEquals(1, stats("bad").connectsFailed());
+    }
 }

@@ -51,7 +51,17 @@ final class RefusingSocketChannel extends SocketChannel {
     @Override public Set<SocketOption<?>> supportedOptions() { return Set.of(); }
     @Override public SocketChannel shutdownInput() throws IOException { throw new NotYetConnectedException(); }
     @Override public SocketChannel shutdownOutput() throws IOException { throw new NotYetConnectedException(); }
-    @Override public Socket socket() { throw new UnsupportedOperationException("test channel"); }
+    /** Only what the routed channel's timed connect uses: connect(remote, timeout), refused. */
+    @Override
+    public Socket socket() {
+        return new Socket() {
+            @Override
+            public void connect(SocketAddress endpoint, int timeout) throws IOException {
+                RefusingSocketChannel.this.close();
+                throw new ConnectException("Connection refused (test stack)");
+            }
+        };
+    }
     @Override public boolean isConnected() { return false; }
     @Override public synchronized boolean isConnectionPending() { return pending && isOpen(); }
 
