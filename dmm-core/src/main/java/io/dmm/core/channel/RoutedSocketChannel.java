@@ -285,6 +285,11 @@ public final class RoutedSocketChannel extends SocketChannel {
      */
     private boolean connectOnRemaining(long deadline) throws IOException {
         while (true) {
+            long left = deadline == 0L ? 0L : TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+            if (deadline != 0L && left <= 0) {
+                recordFailure(null, new SocketTimeoutException("Connect timed out"));
+                throw combinedFailure();
+            }
             Leg l = openNextLeg();
             if (l == null) {
                 throw combinedFailure();
@@ -292,10 +297,6 @@ public final class RoutedSocketChannel extends SocketChannel {
             try {
                 boolean connected;
                 if (deadline != 0L) {
-                    long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
-                    if (left <= 0) {
-                        throw new SocketTimeoutException("Connect timed out");
-                    }
                     // the delegate's own adaptor implements a timed connect (and closes itself on timeout)
                     l.ch.socket().connect(remote, (int) Math.min(Integer.MAX_VALUE, left));
                     connected = true;
@@ -311,8 +312,8 @@ public final class RoutedSocketChannel extends SocketChannel {
                 // this family; recorded like any failure and rethrown if no stack is left
                 l.stack.connectFailed();
                 if (!isOpen() || e instanceof ClosedByInterruptException || e instanceof AsynchronousCloseException
-                        || Thread.currentThread().isInterrupted()) {
-                    throw e;
+                        || (blocking && Thread.currentThread().isInterrupted())) {
+                    throw e; // closed or interrupted: not a reason to try another stack
                 }
                 recordFailure(l, e);
             }
@@ -363,11 +364,14 @@ public final class RoutedSocketChannel extends SocketChannel {
         }
     }
 
+    /** Remembers a failure for the final exception; closes the failed leg (if any). */
     private void recordFailure(Leg l, Throwable e) {
         stateLock.lock();
         try {
             failures.add(e);
-            release(l);
+            if (l != null) {
+                release(l);
+            }
         } finally {
             stateLock.unlock();
         }
