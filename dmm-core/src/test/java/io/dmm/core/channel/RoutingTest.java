@@ -414,4 +414,16 @@ class RoutingTest {
         }
         assertEquals(1, stats("bad").connectsFailed());
     }
+
+    /** Documents the gap until DMM's own selector exists: a JDK selector refuses routed channels. */
+    @Test
+    void jdkSelectorsRejectRoutedChannels() throws Exception {
+        start(new TestPolicy().kernel("k1").defaults("k1"));
+        try (SocketChannel c = runtime.openSocketChannel(null, RouteHints.none());
+             java.nio.channels.Selector selector = java.nio.channels.Selector.open()) {
+            c.configureBlocking(false);
+            assertThrows(java.nio.channels.IllegalSelectorException.class,
+                    () -> c.register(selector, java.nio.channels.SelectionKey.OP_CONNECT));
+        }
+    }
 }
