@@ -50,6 +50,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * delegate closed by an interrupt closes this channel too.
  */
 public final class RoutedSocketChannel extends SocketChannel {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(RoutedSocketChannel.class);
+
     /** The channel of the chosen stack, and that stack. Replaced only during connect fallback. */
     static final class Leg {
         final SocketChannel ch;
@@ -366,6 +368,11 @@ public final class RoutedSocketChannel extends SocketChannel {
 
     /** Remembers a failure for the final exception; closes the failed leg (if any). */
     private void recordFailure(Leg l, Throwable e) {
+        if (l != null && LOG.isDebugEnabled()) {
+            LOG.debug("connect to {} failed on stack {} ({}); {}", remote, l.stack.name(), e.toString(),
+                    nextCandidate < candidates.size() ? "falling back to " + candidates.get(nextCandidate).name()
+                            : "no stack left");
+        }
         stateLock.lock();
         try {
             failures.add(e);

@@ -16,6 +16,8 @@ import java.util.ServiceLoader;
  * rethrown, so a bad policy leaves nothing running.
  */
 public final class StackRegistry implements AutoCloseable {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(StackRegistry.class);
+
     private final Map<String, StackHandle> byName;
 
     private StackRegistry(Map<String, StackHandle> byName) {
@@ -49,8 +51,12 @@ public final class StackRegistry implements AutoCloseable {
                             + def.name());
                 }
                 built.put(def.name(), new StackHandle(instance));
+                LOG.debug("stack instance {} ({}) built from {}", def.name(), def.type(), def.source());
             }
         } catch (RuntimeException | Error e) {
+            if (!built.isEmpty()) {
+                LOG.debug("closing stack instances {} again: a later one failed", built.keySet());
+            }
             closeAll(built.values(), e);
             throw e;
         }
