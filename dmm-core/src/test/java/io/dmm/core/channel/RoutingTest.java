@@ -426,4 +426,23 @@ class RoutingTest {
                     () -> c.register(selector, java.nio.channels.SelectionKey.OP_CONNECT));
         }
     }
+
+    @Test
+    void nonBlockingFallbackExhaustedFailsInFinishConnectAndCloses() throws Exception {
+        start(new TestPolicy().stack("bad1", "refusing", Map.of()).stack("bad2", "refusing", Map.of())
+                .defaults("bad1", "bad2"));
+        RoutedSocketChannel c = (RoutedSocketChannel) runtime.openSocketChannel(null, RouteHints.none());
+        c.configureBlocking(false);
+        assertFalse(c.connect(serverAddress()));
+        assertEquals("bad1", c.stackName());
+        assertFalse(c.finishConnect(), "bad1 failed: a connect is now pending on bad2");
+        assertEquals("bad2", c.stackName());
+        assertTrue(c.isConnectionPending());
+        ConnectException e = assertThrows(ConnectException.class, c::finishConnect);
+        assertEquals(1, e.getSuppressed().length);
+        assertFalse(c.isOpen());
+        assertEquals(0, stats("bad1").socketsActive());
+        assertEquals(0, stats("bad2").socketsActive());
+        assertEquals(1, stats("bad2").connectsFailed());
+    }
 }
