@@ -445,4 +445,34 @@ class RoutingTest {
         assertEquals(0, stats("bad2").socketsActive());
         assertEquals(1, stats("bad2").connectsFailed());
     }
+
+    @Test
+    void asyncCloseDuringBlockingConnect() throws Exception {
+        start(new TestPolicy().stack("slow", "hanging", Map.of()).kernel("k1").defaults("slow", "k1"));
+        SocketChannel c = runtime.openSocketChannel(null, RouteHints.none());
+        Throwable t = ChannelBehaviourSuite.blockThenDisturb(() -> c.connect(serverAddress()), th -> {
+            try {
+                c.close();
+            } catch (IOException e) {
+                throw new RuntimeException(e);
+            }
+        }, new java.util.concurrent.atomic.AtomicBoolean());
+        assertInstanceOf(java.nio.channels.AsynchronousCloseException.class, t);
+        assertFalse(t instanceof java.nio.channels.ClosedByInterruptException);
+        assertEquals(0, stats("k1").socketsOpened(), "a closed channel does not fall back");
+        assertEquals(0, stats("slow").socketsActive());
+    }
+
+    @Test
+    void interruptDuringBlockingConnect() throws Exception {
+        start(new TestPolicy().stack("slow", "hanging", Map.of()).kernel("k1").defaults("slow", "k1"));
+        SocketChannel c = runtime.openSocketChannel(null, RouteHints.none());
+        java.util.concurrent.atomic.AtomicBoolean flag = new java.util.concurrent.atomic.AtomicBoolean();
+        Throwable t = ChannelBehaviourSuite.blockThenDisturb(() -> c.connect(serverAddress()), Thread::interrupt, flag);
+        assertInstanceOf(java.nio.channels.ClosedByInterruptException.class, t);
+        assertTrue(flag.get());
+        assertFalse(c.isOpen());
+        assertEquals(0, stats("k1").socketsOpened(), "an interrupted connect does not fall back");
+        assertEquals(0, stats("slow").socketsActive());
+    }
 }

@@ -24,7 +24,7 @@ public final class TestStacks {
 
     /** Kernel plus the test types below. */
     public static List<StackProvider> providers() {
-        return List.of(new KernelStackProvider(), new DownProvider(), new RefusingProvider());
+        return List.of(new KernelStackProvider(), new DownProvider(), new RefusingProvider(), new HangingProvider());
     }
 
     /** Wraps a real kernel instance but reports DOWN (type "down"). */
@@ -49,6 +49,22 @@ public final class TestStacks {
                 @Override
                 public SocketChannel openSocketChannel(ProtocolFamily family) throws IOException {
                     return new RefusingSocketChannel();
+                }
+            };
+        }
+    }
+
+    /** Channels whose blocking connect hangs until closed or interrupted (type "hanging"). */
+    public static final class HangingProvider implements StackProvider {
+        @Override public String type() { return "hanging"; }
+
+        @Override
+        public StackInstance create(StackSettings settings) {
+            settings.allowOnly(Set.of());
+            return new Wrapper(settings.name(), "hanging", new KernelStackProvider().create(settings), StackHealth.UP) {
+                @Override
+                public SocketChannel openSocketChannel(ProtocolFamily family) throws IOException {
+                    return new HangingSocketChannel();
                 }
             };
         }
