@@ -1,0 +1,518 @@
+package io.dmm.core.channel;
+
+import io.dmm.api.Protocol;
+import io.dmm.api.Role;
+import io.dmm.api.RouteHints;
+import io.dmm.core.runtime.Decision;
+import io.dmm.core.runtime.DmmRuntime;
+import io.dmm.core.runtime.StackHandle;
+import java.io.IOException;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.NetworkInterface;
+import java.net.NoRouteToHostException;
+import java.net.ProtocolFamily;
+import java.net.SocketAddress;
+import java.net.SocketOption;
+import java.nio.ByteBuffer;
+import java.nio.channels.AlreadyBoundException;
+import java.nio.channels.ClosedByInterruptException;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.DatagramChannel;
+import java.nio.channels.MembershipKey;
+import java.nio.channels.NotYetConnectedException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * A UDP channel that DMM routes at its first bind (role receiver, key = bound address), connect or
+ * send (role sender, key = remote address), or receive/join without either (receiver, no address).
+ * The route's first usable stack is used; a stack whose channel cannot be opened or set up is
+ * skipped. Options and blocking mode set before routing are replayed on the stack's channel.
+ */
+public final class RoutedDatagramChannel extends DatagramChannel {
+    private final DmmRuntime runtime;
+    private final ProtocolFamily family;
+    private final RouteHints hints;
+    private final String caller;
+    private final ReentrantLock stateLock = new ReentrantLock();
+    private final PendingOptions options = new PendingOptions();
+    private volatile DatagramChannel delegate;
+    private volatile StackHandle stack;
+    private volatile boolean blocking = true;
+    private boolean released; // guarded by stateLock
+    private volatile RoutedDatagramSocketAdaptor adaptor;
+
+    public RoutedDatagramChannel(RoutedChannelProvider provider, DmmRuntime runtime, ProtocolFamily family,
+                                 RouteHints hints, String caller) {
+        super(provider);
+        this.runtime = runtime;
+        this.family = family;
+        this.hints = hints;
+        this.caller = caller;
+    }
+
+    /** The stack this channel runs on, or null before routing. */
+    public String stackName() {
+        StackHandle s = stack;
+        return s == null ? null : s.name();
+    }
+
+    private void ensureOpen() throws ClosedChannelException {
+        if (!isOpen()) {
+            throw new ClosedChannelException();
+        }
+    }
+
+    /** The routed delegate, routing now as {@code role} for {@code service} (may be null) if needed. */
+    private DatagramChannel routed(Role role, InetSocketAddress service) throws IOException {
+        DatagramChannel d = delegate;
+        if (d != null) {
+            return d;
+        }
+        stateLock.lock();
+        try {
+            ensureOpen();
+            d = delegate;
+            if (d != null) {
+                return d;
+            }
+            Decision decision = runtime.router().decide(Protocol.UDP, role, service, null, hints, caller);
+            ProtocolFamily needed = family != null ? family
+                    : service != null ? Addresses.familyOf(service.getAddress())
+                    : Addresses.familyOf(PlatformDefaults.wildcard(null));
+            List<Throwable> failures = new ArrayList<>();
+            StringBuilder why = new StringBuilder();
+            for (StackHandle s : decision.stacks()) {
+                if (!s.usableFor(Protocol.UDP, needed)) {
+                    why.append(why.isEmpty() ? "" : "; ").append(s.whyUnusable(Protocol.UDP, needed));
+                    continue;
+                }
+                DatagramChannel ch = null;
+                try {
+                    ch = s.instance().openDatagramChannel(family);
+                    s.socketOpened();
+                    options.applyTo(ch);
+                    ch.configureBlocking(blocking);
+                    stack = s;
+                    delegate = ch;
+                    return ch;
+                } catch (IOException | RuntimeException e) {
+                    if (ch != null) {
+                        s.socketClosed();
+                        ch.close();
+                    }
+                    failures.add(e);
+                }
+            }
+            if (failures.isEmpty()) {
+                throw new NoRouteToHostException("DMM: no usable stack for udp " + role.configName()
+                        + (service == null ? "" : " " + service) + " (route " + decision.route().source() + "): " + why);
+            }
+            Throwable last = failures.getLast();
+            for (Throwable t : failures) {
+                if (t != last) {
+                    last.addSuppressed(t);
+                }
+            }
+            if (last instanceof IOException ioe) {
+                throw ioe;
+            }
+            throw (RuntimeException) last;
+        } finally {
+            stateLock.unlock();
+        }
+    }
+
+    @Override
+    public DatagramChannel bind(SocketAddress local) throws IOException {
+        stateLock.lock();
+        try {
+            ensureOpen();
+            DatagramChannel d = delegate;
+            if (d != null && d.getLocalAddress() != null) {
+                throw new AlreadyBoundException();
+            }
+            InetSocketAddress isa = local == null ? new InetSocketAddress(PlatformDefaults.wildcard(family), 0)
+                    : Addresses.check(local, family);
+            routed(Role.RECEIVER, isa).bind(isa);
+            return this;
+        } finally {
+            stateLock.unlock();
+        }
+    }
+
+    @Override
+    public <T> DatagramChannel setOption(SocketOption<T> name, T value) throws IOException {
+        Objects.requireNonNull(name);
+        if (!supportedOptions().contains(name)) {
+            throw new UnsupportedOperationException("'" + name + "' not supported");
+        }
+        DatagramChannel d;
+        stateLock.lock();
+        try {
+            ensureOpen();
+            d = delegate;
+            if (d == null) {
+                PendingOptions.validate(name, value);
+                options.put(name, value);
+                return this;
+            }
+        } finally {
+            stateLock.unlock();
+        }
+        d.setOption(name, value);
+        return this;
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public <T> T getOption(SocketOption<T> name) throws IOException {
+        Objects.requireNonNull(name);
+        if (!supportedOptions().contains(name)) {
+            throw new UnsupportedOperationException("'" + name + "' not supported");
+        }
+        DatagramChannel d;
+        stateLock.lock();
+        try {
+            ensureOpen();
+            d = delegate;
+            if (d == null) {
+                return (T) (options.contains(name) ? options.get(name)
+                        : PlatformDefaults.of(PlatformDefaults.Kind.DATAGRAM).values().get(name));
+            }
+        } finally {
+            stateLock.unlock();
+        }
+        return d.getOption(name);
+    }
+
+    @Override
+    public Set<SocketOption<?>> supportedOptions() {
+        DatagramChannel d = delegate;
+        return d != null ? d.supportedOptions() : PlatformDefaults.of(PlatformDefaults.Kind.DATAGRAM).supported();
+    }
+
+    @Override
+    public MembershipKey join(InetAddress group, NetworkInterface interf) throws IOException {
+        return routed(Role.RECEIVER, null).join(group, interf);
+    }
+
+    @Override
+    public MembershipKey join(InetAddress group, NetworkInterface interf, InetAddress source) throws IOException {
+        return routed(Role.RECEIVER, null).join(group, interf, source);
+    }
+
+    @Override
+    public DatagramSocket socket() {
+        RoutedDatagramSocketAdaptor a = adaptor;
+        if (a == null) {
+            synchronized (this) {
+                a = adaptor;
+                if (a == null) {
+                    a = adaptor = new RoutedDatagramSocketAdaptor(this);
+                }
+            }
+        }
+        return a;
+    }
+
+    @Override
+    public boolean isConnected() {
+        DatagramChannel d = delegate;
+        return d != null && d.isConnected();
+    }
+
+    @Override
+    public DatagramChannel connect(SocketAddress remote) throws IOException {
+        InetSocketAddress isa = Addresses.checkRemote(remote, family);
+        DatagramChannel d = routed(Role.SENDER, isa);
+        boolean block = blocking;
+        boolean completed = false;
+        if (block) {
+            begin();
+        }
+        try {
+            d.connect(isa);
+            completed = true;
+            return this;
+        } catch (IOException e) {
+            completed = e instanceof ClosedByInterruptException;
+            closeIfDelegateClosed(d);
+            throw e;
+        } finally {
+            if (block) {
+                end(completed);
+            }
+        }
+    }
+
+    @Override
+    public DatagramChannel disconnect() throws IOException {
+        DatagramChannel d = delegate;
+        if (d != null) {
+            d.disconnect();
+        }
+        return this;
+    }
+
+    @Override
+    public SocketAddress getRemoteAddress() throws IOException {
+        ensureOpen();
+        DatagramChannel d = delegate;
+        return d == null ? null : d.getRemoteAddress();
+    }
+
+    @Override
+    public SocketAddress getLocalAddress() throws IOException {
+        ensureOpen();
+        DatagramChannel d = delegate;
+        return d == null ? null : d.getLocalAddress();
+    }
+
+    /** After the delegate threw: if it is closed now (by an interrupt, or under us), close this channel too. */
+    private void closeIfDelegateClosed(DatagramChannel d) throws IOException {
+        if (!d.isOpen()) {
+            close();
+        }
+    }
+
+    @Override
+    public SocketAddress receive(ByteBuffer dst) throws IOException {
+        Objects.requireNonNull(dst);
+        if (dst.isReadOnly()) {
+            throw new IllegalArgumentException("Read-only buffer");
+        }
+        ensureOpen();
+        DatagramChannel d = delegate != null ? delegate : routed(Role.RECEIVER, null);
+        int before = dst.position();
+        SocketAddress from;
+        if (!blocking) {
+            from = d.receive(dst);
+        } else {
+            boolean completed = false;
+            begin();
+            try {
+                from = d.receive(dst);
+                completed = true;
+            } catch (IOException e) {
+                completed = e instanceof ClosedByInterruptException;
+                closeIfDelegateClosed(d);
+                throw e;
+            } finally {
+                end(completed);
+            }
+        }
+        if (from != null) {
+            stack.bytesIn(dst.position() - before);
+        }
+        return from;
+    }
+
+    @Override
+    public int send(ByteBuffer src, SocketAddress target) throws IOException {
+        Objects.requireNonNull(src);
+        InetSocketAddress isa = Addresses.check(target, family);
+        ensureOpen();
+        DatagramChannel d = delegate != null ? delegate : routed(Role.SENDER, isa);
+        int n;
+        if (!blocking) {
+            n = d.send(src, isa);
+        } else {
+            boolean completed = false;
+            begin();
+            try {
+                n = d.send(src, isa);
+                completed = true;
+            } catch (IOException e) {
+                completed = e instanceof ClosedByInterruptException;
+                closeIfDelegateClosed(d);
+                throw e;
+            } finally {
+                end(completed);
+            }
+        }
+        if (n > 0) {
+            stack.bytesOut(n);
+        }
+        return n;
+    }
+
+    private DatagramChannel connectedDelegate() throws IOException {
+        ensureOpen();
+        DatagramChannel d = delegate;
+        if (d == null || !d.isConnected()) {
+            throw new NotYetConnectedException();
+        }
+        return d;
+    }
+
+    @Override
+    public int read(ByteBuffer dst) throws IOException {
+        Objects.requireNonNull(dst);
+        DatagramChannel d = connectedDelegate();
+        int n;
+        if (!blocking) {
+            n = d.read(dst);
+        } else {
+            boolean completed = false;
+            begin();
+            try {
+                n = d.read(dst);
+                completed = true;
+            } catch (IOException e) {
+                completed = e instanceof ClosedByInterruptException;
+                closeIfDelegateClosed(d);
+                throw e;
+            } finally {
+                end(completed);
+            }
+        }
+        if (n > 0) {
+            stack.bytesIn(n);
+        }
+        return n;
+    }
+
+    @Override
+    public long read(ByteBuffer[] dsts, int offset, int length) throws IOException {
+        Objects.checkFromIndexSize(offset, length, dsts.length);
+        DatagramChannel d = connectedDelegate();
+        long n;
+        if (!blocking) {
+            n = d.read(dsts, offset, length);
+        } else {
+            boolean completed = false;
+            begin();
+            try {
+                n = d.read(dsts, offset, length);
+                completed = true;
+            } catch (IOException e) {
+                completed = e instanceof ClosedByInterruptException;
+                closeIfDelegateClosed(d);
+                throw e;
+            } finally {
+                end(completed);
+            }
+        }
+        if (n > 0) {
+            stack.bytesIn(n);
+        }
+        return n;
+    }
+
+    @Override
+    public int write(ByteBuffer src) throws IOException {
+        Objects.requireNonNull(src);
+        DatagramChannel d = connectedDelegate();
+        int n;
+        if (!blocking) {
+            n = d.write(src);
+        } else {
+            boolean completed = false;
+            begin();
+            try {
+                n = d.write(src);
+                completed = true;
+            } catch (IOException e) {
+                completed = e instanceof ClosedByInterruptException;
+                closeIfDelegateClosed(d);
+                throw e;
+            } finally {
+                end(completed);
+            }
+        }
+        if (n > 0) {
+            stack.bytesOut(n);
+        }
+        return n;
+    }
+
+    @Override
+    public long write(ByteBuffer[] srcs, int offset, int length) throws IOException {
+        Objects.checkFromIndexSize(offset, length, srcs.length);
+        DatagramChannel d = connectedDelegate();
+        long n;
+        if (!blocking) {
+            n = d.write(srcs, offset, length);
+        } else {
+            boolean completed = false;
+            begin();
+            try {
+                n = d.write(srcs, offset, length);
+                completed = true;
+            } catch (IOException e) {
+                completed = e instanceof ClosedByInterruptException;
+                closeIfDelegateClosed(d);
+                throw e;
+            } finally {
+                end(completed);
+            }
+        }
+        if (n > 0) {
+            stack.bytesOut(n);
+        }
+        return n;
+    }
+
+    /** The routed delegate, routing as a receiver if needed (adaptor use). */
+    DatagramChannel delegateForAdaptor(boolean sender, InetSocketAddress target) throws IOException {
+        return routed(sender ? Role.SENDER : Role.RECEIVER, target);
+    }
+
+    DatagramChannel delegateOrNull() {
+        return delegate;
+    }
+
+    StackHandle stackOrNull() {
+        return stack;
+    }
+
+    boolean isBlockingMode() {
+        return blocking;
+    }
+
+    @Override
+    protected void implCloseSelectableChannel() throws IOException {
+        DatagramChannel d;
+        stateLock.lock();
+        try {
+            d = delegate;
+            if (d != null && !released) {
+                released = true;
+                stack.socketClosed();
+            }
+        } finally {
+            stateLock.unlock();
+        }
+        if (d != null) {
+            d.close();
+        }
+    }
+
+    @Override
+    protected void implConfigureBlocking(boolean block) throws IOException {
+        DatagramChannel d;
+        stateLock.lock();
+        try {
+            blocking = block;
+            d = delegate;
+        } finally {
+            stateLock.unlock();
+        }
+        if (d != null) {
+            d.configureBlocking(block);
+        }
+    }
+
+    @Override
+    public String toString() {
+        StackHandle s = stack;
+        return "RoutedDatagramChannel[" + (!isOpen() ? "closed" : s == null ? "unrouted" : "stack=" + s.name()
+                + " " + delegate) + "]";
+    }
+}

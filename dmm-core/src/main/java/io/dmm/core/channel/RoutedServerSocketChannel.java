@@ -1,0 +1,438 @@
+package io.dmm.core.channel;
+
+import io.dmm.api.Protocol;
+import io.dmm.api.Role;
+import io.dmm.api.RouteHints;
+import io.dmm.core.runtime.Decision;
+import io.dmm.core.runtime.DmmRuntime;
+import io.dmm.core.runtime.StackHandle;
+import io.dmm.stack.kernel.KernelStackProvider;
+import io.dmm.stack.kernel.PlatformChannels;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ProtocolFamily;
+import java.net.ServerSocket;
+import java.net.SocketAddress;
+import java.net.SocketException;
+import java.net.SocketOption;
+import java.net.SocketTimeoutException;
+import java.net.StandardSocketOptions;
+import java.nio.channels.AlreadyBoundException;
+import java.nio.channels.AsynchronousCloseException;
+import java.nio.channels.ClosedByInterruptException;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.ClosedSelectorException;
+import java.nio.channels.IllegalBlockingModeException;
+import java.nio.channels.NotYetBoundException;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * A TCP server channel that DMM routes at bind. Bound to a wildcard address with a route of several
+ * stacks, it listens on every usable one (same port) and accepts from all of them; otherwise it has
+ * one member and accept delegates to it. Accepted channels are routed channels already attached to
+ * the stack that accepted them.
+ *
+ * <p>Several members are kept in non-blocking mode and registered with a private JDK Selector used
+ * only here, to wait for the first of them to have a connection (that selector never sees a non-JDK
+ * channel, and no other selector sees these members).
+ */
+public final class RoutedServerSocketChannel extends ServerSocketChannel {
+    private static final class Member {
+        final ServerSocketChannel ch;
+        final StackHandle stack;
+        boolean released; // guarded by stateLock
+
+        Member(ServerSocketChannel ch, StackHandle stack) {
+            this.ch = ch;
+            this.stack = stack;
+        }
+    }
+
+    private final RoutedChannelProvider routedProvider;
+    private final DmmRuntime runtime;
+    private final ProtocolFamily family;
+    private final RouteHints hints;
+    private final String caller;
+    private final ReentrantLock acceptLock = new ReentrantLock();
+    private final ReentrantLock stateLock = new ReentrantLock();
+    private final PendingOptions options = new PendingOptions();
+    private volatile Member[] members;
+    private volatile Selector selector;
+    private volatile boolean blocking = true;
+    private int nextMember; // round robin start, guarded by acceptLock
+    private volatile RoutedServerSocketAdaptor adaptor;
+
+    public RoutedServerSocketChannel(RoutedChannelProvider provider, DmmRuntime runtime, ProtocolFamily family,
+                                     RouteHints hints, String caller) {
+        super(provider);
+        this.routedProvider = provider;
+        this.runtime = runtime;
+        this.family = family;
+        this.hints = hints;
+        this.caller = caller;
+    }
+
+    private void ensureOpen() throws ClosedChannelException {
+        if (!isOpen()) {
+            throw new ClosedChannelException();
+        }
+    }
+
+    /** The stacks this server listens on, in route order (empty before bind). */
+    public List<String> stackNames() {
+        Member[] ms = members;
+        List<String> names = new ArrayList<>();
+        if (ms != null) {
+            for (Member m : ms) {
+                names.add(m.stack.name());
+            }
+        }
+        return names;
+    }
+
+    @Override
+    public ServerSocketChannel bind(SocketAddress local, int backlog) throws IOException {
+        stateLock.lock();
+        try {
+            ensureOpen();
+            if (members != null) {
+                throw new AlreadyBoundException();
+            }
+            InetSocketAddress isa = local == null ? new InetSocketAddress(PlatformDefaults.wildcard(family), 0)
+                    : Addresses.check(local, family);
+            Decision d = runtime.router().decide(Protocol.TCP, Role.SERVER, isa, null, hints, caller);
+            ProtocolFamily needed = family != null ? family : Addresses.familyOf(isa.getAddress());
+            List<StackHandle> usable = new ArrayList<>();
+            StringBuilder why = new StringBuilder();
+            for (StackHandle h : d.stacks()) {
+                if (h.usableFor(Protocol.TCP, needed)) {
+                    usable.add(h);
+                } else {
+                    why.append(why.isEmpty() ? "" : "; ").append(h.whyUnusable(Protocol.TCP, needed));
+                }
+            }
+            if (usable.isEmpty()) {
+                throw new SocketException("DMM: no usable stack for tcp server on " + isa + " (route "
+                        + d.route().source() + "): " + why);
+            }
+            // "listen on all of these" only makes sense for a wildcard address: a specific address
+            // belongs to one stack
+            List<StackHandle> targets = isa.getAddress().isAnyLocalAddress() ? usable : usable.subList(0, 1);
+            members = listen(targets, isa, backlog);
+            return this;
+        } finally {
+            stateLock.unlock();
+        }
+    }
+
+    private Member[] listen(List<StackHandle> targets, InetSocketAddress isa, int backlog) throws IOException {
+        boolean multi = targets.size() > 1;
+        long kernels = targets.stream().filter(RoutedServerSocketChannel::isKernel).count();
+        Member[] ms = new Member[targets.size()];
+        Selector sel = null;
+        try {
+            int port = isa.getPort();
+            for (int i = 0; i < ms.length; i++) {
+                StackHandle s = targets.get(i);
+                ServerSocketChannel ch = s.instance().openServerSocketChannel(family);
+                s.socketOpened();
+                ms[i] = new Member(ch, s);
+                options.applyTo(ch);
+                if (kernels > 1 && isKernel(s)) {
+                    // kernel instances share one kernel: a second listener on the port needs SO_REUSEPORT
+                    ch.setOption(StandardSocketOptions.SO_REUSEPORT, true);
+                }
+                ch.bind(new InetSocketAddress(isa.getAddress(), port), backlog);
+                port = ((InetSocketAddress) ch.getLocalAddress()).getPort(); // later members share the first's port
+                ch.configureBlocking(!multi && blocking);
+            }
+            if (multi) {
+                sel = PlatformChannels.provider().openSelector();
+                for (Member m : ms) {
+                    m.ch.register(sel, SelectionKey.OP_ACCEPT);
+                }
+                selector = sel;
+            }
+            return ms;
+        } catch (IOException | RuntimeException e) {
+            if (sel != null) {
+                try {
+                    sel.close();
+                } catch (IOException suppressed) {
+                    e.addSuppressed(suppressed);
+                }
+            }
+            for (Member m : ms) {
+                if (m != null) {
+                    release(m);
+                }
+            }
+            throw e;
+        }
+    }
+
+    private static boolean isKernel(StackHandle s) {
+        return KernelStackProvider.TYPE.equals(s.instance().type());
+    }
+
+    private static void release(Member m) {
+        if (!m.released) {
+            m.released = true;
+            m.stack.socketClosed();
+        }
+        try {
+            m.ch.close();
+        } catch (IOException ignored) {
+            // closing anyway
+        }
+    }
+
+    @Override
+    public SocketChannel accept() throws IOException {
+        return accept(-1);
+    }
+
+    /**
+     * Accepts a connection. {@code timeoutMillis < 0}: channel semantics (blocking per the mode);
+     * otherwise the ServerSocket adaptor's blocking accept with SO_TIMEOUT (0 = none).
+     */
+    SocketChannel accept(int timeoutMillis) throws IOException {
+        acceptLock.lock();
+        try {
+            ensureOpen();
+            Member[] ms = members;
+            if (ms == null) {
+                throw new NotYetBoundException();
+            }
+            boolean block = blocking;
+            if (timeoutMillis >= 0 && !block) {
+                throw new IllegalBlockingModeException();
+            }
+            boolean completed = false;
+            if (block) {
+                begin();
+            }
+            try {
+                SocketChannel accepted;
+                if (ms.length == 1) {
+                    accepted = acceptOne(ms[0], timeoutMillis);
+                } else {
+                    accepted = acceptAny(ms, block, timeoutMillis);
+                }
+                completed = true;
+                return accepted;
+            } catch (IOException e) {
+                completed = e instanceof ClosedByInterruptException || e instanceof SocketTimeoutException;
+                if (e instanceof ClosedByInterruptException || e instanceof AsynchronousCloseException
+                        || (!(e instanceof SocketTimeoutException) && !ms[0].ch.isOpen())) {
+                    close();
+                }
+                throw e;
+            } finally {
+                if (block) {
+                    end(completed);
+                }
+            }
+        } finally {
+            acceptLock.unlock();
+        }
+    }
+
+    private SocketChannel acceptOne(Member m, int timeoutMillis) throws IOException {
+        SocketChannel s;
+        if (timeoutMillis > 0) {
+            // the member's own adaptor implements the timed accept for its stack
+            ServerSocket ss = m.ch.socket();
+            ss.setSoTimeout(timeoutMillis);
+            s = ss.accept().getChannel();
+        } else {
+            s = m.ch.accept();
+        }
+        return s == null ? null : new RoutedSocketChannel(routedProvider, runtime, m.stack, s);
+    }
+
+    private SocketChannel acceptAny(Member[] ms, boolean block, int timeoutMillis) throws IOException {
+        long deadline = timeoutMillis > 0 ? System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis) : 0L;
+        Selector sel = selector;
+        while (true) {
+            for (int i = 0; i < ms.length; i++) {
+                int k = (nextMember + i) % ms.length;
+                SocketChannel s = ms[k].ch.accept();
+                if (s != null) {
+                    nextMember = k + 1; // start with the next member next time: no member starves
+                    return new RoutedSocketChannel(routedProvider, runtime, ms[k].stack, s);
+                }
+            }
+            if (!block) {
+                return null;
+            }
+            long wait = 0L;
+            if (deadline != 0L) {
+                wait = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+                if (wait <= 0) {
+                    throw new SocketTimeoutException("Accept timed out");
+                }
+            }
+            try {
+                sel.select(wait);
+                sel.selectedKeys().clear();
+            } catch (ClosedSelectorException e) {
+                throw new AsynchronousCloseException();
+            }
+            // the selector's own interrupt hook only wakes it up: an interrupt closes this channel
+            if (Thread.currentThread().isInterrupted()) {
+                close();
+                throw new ClosedByInterruptException();
+            }
+            if (!isOpen()) {
+                throw new AsynchronousCloseException();
+            }
+        }
+    }
+
+    @Override
+    public <T> ServerSocketChannel setOption(SocketOption<T> name, T value) throws IOException {
+        Objects.requireNonNull(name);
+        if (!supportedOptions().contains(name)) {
+            throw new UnsupportedOperationException("'" + name + "' not supported");
+        }
+        Member[] ms;
+        stateLock.lock();
+        try {
+            ensureOpen();
+            ms = members;
+            if (ms == null) {
+                PendingOptions.validate(name, value);
+                options.put(name, value);
+                return this;
+            }
+        } finally {
+            stateLock.unlock();
+        }
+        for (Member m : ms) {
+            m.ch.setOption(name, value);
+        }
+        return this;
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public <T> T getOption(SocketOption<T> name) throws IOException {
+        Objects.requireNonNull(name);
+        if (!supportedOptions().contains(name)) {
+            throw new UnsupportedOperationException("'" + name + "' not supported");
+        }
+        Member[] ms;
+        stateLock.lock();
+        try {
+            ensureOpen();
+            ms = members;
+            if (ms == null) {
+                return (T) (options.contains(name) ? options.get(name)
+                        : PlatformDefaults.of(PlatformDefaults.Kind.SERVER).values().get(name));
+            }
+        } finally {
+            stateLock.unlock();
+        }
+        return ms[0].ch.getOption(name);
+    }
+
+    @Override
+    public Set<SocketOption<?>> supportedOptions() {
+        Member[] ms = members;
+        return ms != null ? ms[0].ch.supportedOptions() : PlatformDefaults.of(PlatformDefaults.Kind.SERVER).supported();
+    }
+
+    @Override
+    public SocketAddress getLocalAddress() throws IOException {
+        ensureOpen();
+        Member[] ms = members;
+        return ms == null ? null : ms[0].ch.getLocalAddress();
+    }
+
+    InetSocketAddress localAddressOrNull() {
+        Member[] ms = members;
+        try {
+            return ms == null ? null : (InetSocketAddress) ms[0].ch.getLocalAddress();
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    boolean isBlockingMode() {
+        return blocking;
+    }
+
+    @Override
+    public ServerSocket socket() {
+        RoutedServerSocketAdaptor a = adaptor;
+        if (a == null) {
+            synchronized (this) {
+                a = adaptor;
+                if (a == null) {
+                    a = adaptor = new RoutedServerSocketAdaptor(this);
+                }
+            }
+        }
+        return a;
+    }
+
+    @Override
+    protected void implCloseSelectableChannel() throws IOException {
+        Selector sel;
+        Member[] ms;
+        stateLock.lock();
+        try {
+            sel = selector;
+            ms = members;
+        } finally {
+            stateLock.unlock();
+        }
+        if (sel != null) {
+            sel.close(); // wakes a blocked accept and deregisters the members, so their close is immediate
+        }
+        if (ms != null) {
+            stateLock.lock();
+            try {
+                for (Member m : ms) {
+                    release(m);
+                }
+            } finally {
+                stateLock.unlock();
+            }
+        }
+    }
+
+    @Override
+    protected void implConfigureBlocking(boolean block) throws IOException {
+        Member[] ms;
+        stateLock.lock();
+        try {
+            blocking = block;
+            ms = members;
+        } finally {
+            stateLock.unlock();
+        }
+        if (ms != null && ms.length == 1) {
+            ms[0].ch.configureBlocking(block); // several members stay non-blocking: the selector waits
+        }
+    }
+
+    @Override
+    public String toString() {
+        if (!isOpen()) {
+            return "RoutedServerSocketChannel[closed]";
+        }
+        return "RoutedServerSocketChannel[" + (members == null ? "unbound" : "stacks=" + stackNames() + " "
+                + localAddressOrNull()) + "]";
+    }
+}

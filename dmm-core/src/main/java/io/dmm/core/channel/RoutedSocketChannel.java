@@ -1,0 +1,834 @@
+package io.dmm.core.channel;
+
+import io.dmm.api.Protocol;
+import io.dmm.api.RouteHints;
+import io.dmm.api.Role;
+import io.dmm.core.runtime.Decision;
+import io.dmm.core.runtime.DmmRuntime;
+import io.dmm.core.runtime.StackHandle;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.NoRouteToHostException;
+import java.net.ProtocolFamily;
+import java.net.Socket;
+import java.net.SocketAddress;
+import java.net.SocketException;
+import java.net.SocketOption;
+import java.net.SocketTimeoutException;
+import java.nio.ByteBuffer;
+import java.nio.channels.AlreadyBoundException;
+import java.nio.channels.AlreadyConnectedException;
+import java.nio.channels.AsynchronousCloseException;
+import java.nio.channels.ClosedByInterruptException;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.ConnectionPendingException;
+import java.nio.channels.NoConnectionPendingException;
+import java.nio.channels.NotYetConnectedException;
+import java.nio.channels.SocketChannel;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * A TCP client channel that DMM routes at connect: the policy sees the destination (and the bound
+ * source, if the program bound one), picks a route, and this channel delegates to a channel opened
+ * on the route's first usable stack, falling back to the next stack when a connect fails.
+ *
+ * <p>Before routing, options and the blocking mode are remembered and replayed on the stack's
+ * channel. A {@link #bind} before connect is deferred to connect time so the policy sees the
+ * destination: until then {@link #getLocalAddress()} returns the requested address, and bind errors
+ * surface at connect.
+ *
+ * <p>Blocking operations run inside this channel's own begin()/end() so that interrupts and
+ * asynchronous closes behave as on a JDK channel; closing this channel closes the delegate, and a
+ * delegate closed by an interrupt closes this channel too.
+ */
+public final class RoutedSocketChannel extends SocketChannel {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(RoutedSocketChannel.class);
+
+    /** The channel of the chosen stack, and that stack. Replaced only during connect fallback. */
+    static final class Leg {
+        final SocketChannel ch;
+        final StackHandle stack;
+        boolean released;          // guarded by stateLock
+        InputStream in;            // the delegate's socket adaptor streams, for the Socket adaptor
+        OutputStream out;
+
+        Leg(SocketChannel ch, StackHandle stack) {
+            this.ch = ch;
+            this.stack = stack;
+        }
+    }
+
+    private final DmmRuntime runtime;
+    private final ProtocolFamily family;
+    private final RouteHints hints;
+    private final String caller;
+
+    /** Serializes connect and finishConnect (the JDK holds its read and write locks there). */
+    private final ReentrantLock connectLock = new ReentrantLock();
+    /** Guards the fields below; never held while blocking. */
+    private final ReentrantLock stateLock = new ReentrantLock();
+    private final PendingOptions options = new PendingOptions();
+    private volatile Leg leg;
+    private volatile boolean blocking = true;
+    private boolean bindRequested;
+    private InetSocketAddress bindAddress;
+    private InetSocketAddress remote;
+    private List<StackHandle> candidates = List.of();
+    private int nextCandidate;
+    private final List<Throwable> failures = new ArrayList<>(1);
+    private volatile RoutedSocketAdaptor adaptor;
+
+    /** An unrouted client channel. */
+    public RoutedSocketChannel(RoutedChannelProvider provider, DmmRuntime runtime, ProtocolFamily family,
+                               RouteHints hints, String caller) {
+        super(provider);
+        this.runtime = runtime;
+        this.family = family;
+        this.hints = hints;
+        this.caller = caller;
+    }
+
+    /** A channel accepted by a routed server: already routed to the stack that accepted it. */
+    RoutedSocketChannel(RoutedChannelProvider provider, DmmRuntime runtime, StackHandle stack,
+                        SocketChannel accepted) {
+        super(provider);
+        this.runtime = runtime;
+        this.family = null;
+        this.hints = RouteHints.none();
+        this.caller = null;
+        stack.socketOpened();
+        this.leg = new Leg(accepted, stack);
+    }
+
+    /** The stack this channel runs on, or null before routing. */
+    public String stackName() {
+        Leg l = leg;
+        return l == null ? null : l.stack.name();
+    }
+
+    private void ensureOpen() throws ClosedChannelException {
+        if (!isOpen()) {
+            throw new ClosedChannelException();
+        }
+    }
+
+    // ---------------------------------------------------------------- bind and options
+
+    @Override
+    public SocketChannel bind(SocketAddress local) throws IOException {
+        stateLock.lock();
+        try {
+            ensureOpen();
+            Leg l = leg;
+            if (l != null) {
+                if (l.ch.isConnectionPending()) {
+                    throw new ConnectionPendingException();
+                }
+                l.ch.bind(local);
+                return this;
+            }
+            if (bindRequested) {
+                throw new AlreadyBoundException();
+            }
+            InetSocketAddress isa = local == null ? new InetSocketAddress(PlatformDefaults.wildcard(family), 0)
+                    : Addresses.check(local, family);
+            bindAddress = isa;
+            bindRequested = true;
+            return this;
+        } finally {
+            stateLock.unlock();
+        }
+    }
+
+    @Override
+    public <T> SocketChannel setOption(SocketOption<T> name, T value) throws IOException {
+        Objects.requireNonNull(name);
+        if (!supportedOptions().contains(name)) {
+            throw new UnsupportedOperationException("'" + name + "' not supported");
+        }
+        Leg l;
+        stateLock.lock();
+        try {
+            ensureOpen();
+            l = leg;
+            if (l == null) {
+                PendingOptions.validate(name, value);
+                options.put(name, value);
+                return this;
+            }
+        } finally {
+            stateLock.unlock();
+        }
+        l.ch.setOption(name, value);
+        return this;
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public <T> T getOption(SocketOption<T> name) throws IOException {
+        Objects.requireNonNull(name);
+        if (!supportedOptions().contains(name)) {
+            throw new UnsupportedOperationException("'" + name + "' not supported");
+        }
+        Leg l;
+        stateLock.lock();
+        try {
+            ensureOpen();
+            l = leg;
+            if (l == null) {
+                return (T) (options.contains(name) ? options.get(name)
+                        : PlatformDefaults.of(PlatformDefaults.Kind.SOCKET).values().get(name));
+            }
+        } finally {
+            stateLock.unlock();
+        }
+        return l.ch.getOption(name);
+    }
+
+    @Override
+    public Set<SocketOption<?>> supportedOptions() {
+        Leg l = leg;
+        return l != null ? l.ch.supportedOptions() : PlatformDefaults.of(PlatformDefaults.Kind.SOCKET).supported();
+    }
+
+    // ---------------------------------------------------------------- connect
+
+    @Override
+    public boolean connect(SocketAddress remote) throws IOException {
+        return connect(remote, 0L);
+    }
+
+    /**
+     * Connects; {@code timeoutMillis > 0} bounds a blocking connect over all stacks tried (used by
+     * the Socket adaptor), 0 means no bound.
+     */
+    boolean connect(SocketAddress sa, long timeoutMillis) throws IOException {
+        InetSocketAddress isa = Addresses.checkRemote(sa, family);
+        long deadline = timeoutMillis > 0 ? System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis) : 0L;
+        connectLock.lock();
+        try {
+            route(isa);
+            boolean block = blocking;
+            boolean completed = false;
+            if (block) {
+                begin();
+            }
+            try {
+                boolean connected = connectOnRemaining(deadline);
+                completed = true;
+                return connected;
+            } finally {
+                if (block) {
+                    end(completed);
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            if (!(e instanceof AlreadyConnectedException || e instanceof ConnectionPendingException)) {
+                close(); // as the JDK: a failed connect closes the channel (state errors do not)
+            }
+            throw e;
+        } finally {
+            connectLock.unlock();
+        }
+    }
+
+    /** Checks the state and asks the policy; leaves the usable stacks in {@code candidates}. */
+    private void route(InetSocketAddress isa) throws IOException {
+        stateLock.lock();
+        try {
+            ensureOpen();
+            Leg l = leg;
+            if (l != null) {
+                if (l.ch.isConnected()) {
+                    throw new AlreadyConnectedException();
+                }
+                if (l.ch.isConnectionPending()) {
+                    throw new ConnectionPendingException();
+                }
+            }
+            InetAddress source = bindRequested && !bindAddress.getAddress().isAnyLocalAddress()
+                    ? bindAddress.getAddress() : null;
+            Decision d = runtime.router().decide(Protocol.TCP, Role.CLIENT, isa, source, hints, caller);
+            ProtocolFamily needed = family != null ? family : Addresses.familyOf(isa.getAddress());
+            List<StackHandle> usable = new ArrayList<>(d.stacks().size());
+            StringBuilder why = new StringBuilder();
+            for (StackHandle h : d.stacks()) {
+                if (h.usableFor(Protocol.TCP, needed)) {
+                    usable.add(h);
+                } else {
+                    why.append(why.isEmpty() ? "" : "; ").append(h.whyUnusable(Protocol.TCP, needed));
+                }
+            }
+            if (usable.isEmpty()) {
+                throw new NoRouteToHostException("DMM: no usable stack for tcp client to " + isa + " (route "
+                        + d.route().source() + "): " + why);
+            }
+            candidates = usable;
+            nextCandidate = 0;
+            failures.clear();
+            remote = isa;
+        } finally {
+            stateLock.unlock();
+        }
+    }
+
+    /**
+     * Starts (or, blocking, completes) a connect on the remaining stacks in order. Returns true when
+     * connected, false when a non-blocking connect is pending; throws the last failure (earlier ones
+     * suppressed) when no stack is left.
+     */
+    private boolean connectOnRemaining(long deadline) throws IOException {
+        while (true) {
+            long left = deadline == 0L ? 0L : TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+            if (deadline != 0L && left <= 0) {
+                recordFailure(null, new SocketTimeoutException("Connect timed out"));
+                throw combinedFailure();
+            }
+            Leg l = openNextLeg();
+            if (l == null) {
+                throw combinedFailure();
+            }
+            try {
+                boolean connected;
+                if (deadline != 0L) {
+                    // the delegate's own adaptor implements a timed connect (and closes itself on timeout)
+                    l.ch.socket().connect(remote, (int) Math.min(Integer.MAX_VALUE, left));
+                    connected = true;
+                } else {
+                    connected = l.ch.connect(remote);
+                }
+                if (connected) {
+                    l.stack.connectOk();
+                }
+                return connected;
+            } catch (IOException | RuntimeException e) {
+                // RuntimeException: e.g. UnsupportedAddressTypeException from a stack that cannot reach
+                // this family; recorded like any failure and rethrown if no stack is left
+                l.stack.connectFailed();
+                if (!isOpen() || e instanceof ClosedByInterruptException || e instanceof AsynchronousCloseException
+                        || (blocking && Thread.currentThread().isInterrupted())) {
+                    throw e; // closed or interrupted: not a reason to try another stack
+                }
+                recordFailure(l, e);
+            }
+        }
+    }
+
+    /**
+     * Opens the next candidate stack's channel with the remembered options, blocking mode and bind
+     * (or the stack's source address). Setup failures count as that stack's failed connect. Null
+     * when no candidate is left.
+     */
+    private Leg openNextLeg() throws IOException {
+        stateLock.lock();
+        try {
+            while (true) {
+                ensureOpen();
+                if (nextCandidate >= candidates.size()) {
+                    return null;
+                }
+                StackHandle s = candidates.get(nextCandidate++);
+                Leg l = null;
+                try {
+                    SocketChannel ch = s.instance().openSocketChannel(family);
+                    s.socketOpened();
+                    l = new Leg(ch, s);
+                    leg = l; // published first, so a concurrent close() closes it
+                    options.applyTo(ch);
+                    ch.configureBlocking(blocking);
+                    if (bindRequested) {
+                        ch.bind(bindAddress);
+                    } else {
+                        InetAddress src = s.instance().sourceAddress();
+                        if (src != null && Addresses.sameFamily(src, remote.getAddress())) {
+                            ch.bind(new InetSocketAddress(src, 0));
+                        }
+                    }
+                    return l;
+                } catch (IOException | RuntimeException e) {
+                    s.connectFailed();
+                    if (l != null) {
+                        release(l);
+                    }
+                    failures.add(e);
+                }
+            }
+        } finally {
+            stateLock.unlock();
+        }
+    }
+
+    /** Remembers a failure for the final exception; closes the failed leg (if any). */
+    private void recordFailure(Leg l, Throwable e) {
+        if (l != null && LOG.isDebugEnabled()) {
+            LOG.debug("connect to {} failed on stack {} ({}); {}", remote, l.stack.name(), e.toString(),
+                    nextCandidate < candidates.size() ? "falling back to " + candidates.get(nextCandidate).name()
+                            : "no stack left");
+        }
+        stateLock.lock();
+        try {
+            failures.add(e);
+            if (l != null) {
+                release(l);
+            }
+        } finally {
+            stateLock.unlock();
+        }
+    }
+
+    /** The last failure, earlier ones attached as suppressed; thrown as is when unchecked. */
+    private IOException combinedFailure() {
+        stateLock.lock();
+        try {
+            Throwable last = failures.getLast();
+            for (Throwable t : failures) {
+                if (t != last) {
+                    last.addSuppressed(t);
+                }
+            }
+            failures.clear();
+            if (last instanceof RuntimeException re) {
+                throw re;
+            }
+            if (last instanceof Error er) {
+                throw er;
+            }
+            return (IOException) last;
+        } finally {
+            stateLock.unlock();
+        }
+    }
+
+    /** Closes a leg's channel and takes it off its stack's active count, once. Under stateLock. */
+    private static void release(Leg l) {
+        if (!l.released) {
+            l.released = true;
+            l.stack.socketClosed();
+        }
+        try {
+            l.ch.close();
+        } catch (IOException ignored) {
+            // closing a channel that failed or that we are closing anyway: nothing to report
+        }
+    }
+
+    @Override
+    public boolean finishConnect() throws IOException {
+        connectLock.lock();
+        try {
+            Leg l = leg;
+            if (l != null && l.ch.isConnected()) {
+                return true;
+            }
+            ensureOpen();
+            if (l == null || !l.ch.isConnectionPending()) {
+                throw new NoConnectionPendingException();
+            }
+            boolean block = blocking;
+            boolean completed = false;
+            if (block) {
+                begin();
+            }
+            try {
+                boolean connected;
+                try {
+                    connected = l.ch.finishConnect();
+                    if (connected) {
+                        l.stack.connectOk();
+                    }
+                } catch (IOException e) {
+                    l.stack.connectFailed();
+                    if (!isOpen() || e instanceof ClosedByInterruptException
+                            || e instanceof AsynchronousCloseException) {
+                        throw e;
+                    }
+                    recordFailure(l, e);
+                    connected = connectOnRemaining(0L); // start on the next stack
+                }
+                completed = true;
+                return connected;
+            } finally {
+                if (block) {
+                    end(completed);
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            if (!(e instanceof NoConnectionPendingException)) {
+                close(); // as the JDK: a failed connect closes the channel
+            }
+            throw e;
+        } finally {
+            connectLock.unlock();
+        }
+    }
+
+    @Override
+    public boolean isConnected() {
+        Leg l = leg;
+        return l != null && l.ch.isConnected();
+    }
+
+    @Override
+    public boolean isConnectionPending() {
+        Leg l = leg;
+        return l != null && l.ch.isConnectionPending();
+    }
+
+    // ---------------------------------------------------------------- I/O (hot path: no allocation, no locks)
+
+    private Leg connectedLeg() throws ClosedChannelException {
+        Leg l = leg;
+        if (!isOpen()) {
+            throw new ClosedChannelException();
+        }
+        if (l == null) {
+            throw new NotYetConnectedException();
+        }
+        return l;
+    }
+
+    /**
+     * After a delegate threw: if it is closed now (by an interrupt, or under us), close this channel
+     * too. (An AsynchronousCloseException alone does not mean closed: the JDK also throws it for a
+     * write after shutdownOutput.)
+     */
+    private void closeIfDelegateClosed(Leg l) throws IOException {
+        if (!l.ch.isOpen()) {
+            close();
+        }
+    }
+
+    @Override
+    public int read(ByteBuffer dst) throws IOException {
+        Objects.requireNonNull(dst);
+        Leg l = connectedLeg();
+        int n;
+        if (!blocking) {
+            n = l.ch.read(dst);
+        } else {
+            boolean completed = false;
+            begin();
+            try {
+                n = l.ch.read(dst);
+                completed = true;
+            } catch (IOException e) {
+                completed = e instanceof ClosedByInterruptException; // keep its type: end() must not replace it
+                closeIfDelegateClosed(l);
+                throw e;
+            } finally {
+                end(completed);
+            }
+        }
+        if (n > 0) {
+            l.stack.bytesIn(n);
+        }
+        return n;
+    }
+
+    @Override
+    public long read(ByteBuffer[] dsts, int offset, int length) throws IOException {
+        Objects.checkFromIndexSize(offset, length, dsts.length);
+        Leg l = connectedLeg();
+        long n;
+        if (!blocking) {
+            n = l.ch.read(dsts, offset, length);
+        } else {
+            boolean completed = false;
+            begin();
+            try {
+                n = l.ch.read(dsts, offset, length);
+                completed = true;
+            } catch (IOException e) {
+                completed = e instanceof ClosedByInterruptException;
+                closeIfDelegateClosed(l);
+                throw e;
+            } finally {
+                end(completed);
+            }
+        }
+        if (n > 0) {
+            l.stack.bytesIn(n);
+        }
+        return n;
+    }
+
+    @Override
+    public int write(ByteBuffer src) throws IOException {
+        Objects.requireNonNull(src);
+        Leg l = connectedLeg();
+        int n;
+        if (!blocking) {
+            n = l.ch.write(src);
+        } else {
+            boolean completed = false;
+            begin();
+            try {
+                n = l.ch.write(src);
+                completed = true;
+            } catch (IOException e) {
+                completed = e instanceof ClosedByInterruptException;
+                closeIfDelegateClosed(l);
+                throw e;
+            } finally {
+                end(completed);
+            }
+        }
+        if (n > 0) {
+            l.stack.bytesOut(n);
+        }
+        return n;
+    }
+
+    @Override
+    public long write(ByteBuffer[] srcs, int offset, int length) throws IOException {
+        Objects.checkFromIndexSize(offset, length, srcs.length);
+        Leg l = connectedLeg();
+        long n;
+        if (!blocking) {
+            n = l.ch.write(srcs, offset, length);
+        } else {
+            boolean completed = false;
+            begin();
+            try {
+                n = l.ch.write(srcs, offset, length);
+                completed = true;
+            } catch (IOException e) {
+                completed = e instanceof ClosedByInterruptException;
+                closeIfDelegateClosed(l);
+                throw e;
+            } finally {
+                end(completed);
+            }
+        }
+        if (n > 0) {
+            l.stack.bytesOut(n);
+        }
+        return n;
+    }
+
+    @Override
+    public SocketChannel shutdownInput() throws IOException {
+        connectedLeg().ch.shutdownInput();
+        return this;
+    }
+
+    @Override
+    public SocketChannel shutdownOutput() throws IOException {
+        connectedLeg().ch.shutdownOutput();
+        return this;
+    }
+
+    boolean isInputOpen() {
+        Leg l = leg;
+        return l == null || !l.ch.socket().isInputShutdown();
+    }
+
+    boolean isOutputOpen() {
+        Leg l = leg;
+        return l == null || !l.ch.socket().isOutputShutdown();
+    }
+
+    // ---------------------------------------------------------------- Socket adaptor support
+
+    /** Blocking stream read with SO_TIMEOUT, through the delegate's own adaptor (which implements the timeout). */
+    int adaptorRead(byte[] b, int off, int len, int timeoutMillis) throws IOException {
+        Leg l = leg;
+        if (!isOpen()) {
+            throw new SocketException("Socket is closed");
+        }
+        if (l == null || !l.ch.isConnected()) {
+            throw new SocketException("Socket is not connected");
+        }
+        try {
+            Socket s = l.ch.socket();
+            if (s.getSoTimeout() != timeoutMillis) {
+                s.setSoTimeout(timeoutMillis);
+            }
+            InputStream in = l.in;
+            if (in == null) {
+                in = l.in = s.getInputStream();
+            }
+            int n = in.read(b, off, len);
+            if (n > 0) {
+                l.stack.bytesIn(n);
+            }
+            return n;
+        } catch (IOException e) {
+            if (!l.ch.isOpen()) {
+                close(); // the delegate socket was closed by an interrupt (or by us): so is this one
+            }
+            throw e;
+        }
+    }
+
+    int adaptorAvailable() throws IOException {
+        Leg l = leg;
+        if (!isOpen()) {
+            throw new SocketException("Socket is closed");
+        }
+        if (l == null || !l.ch.isConnected()) {
+            return 0;
+        }
+        InputStream in = l.in;
+        if (in == null) {
+            in = l.in = l.ch.socket().getInputStream();
+        }
+        return in.available();
+    }
+
+    void adaptorWrite(byte[] b, int off, int len) throws IOException {
+        Leg l = leg;
+        if (!isOpen()) {
+            throw new SocketException("Socket is closed");
+        }
+        if (l == null || !l.ch.isConnected()) {
+            throw new SocketException("Socket is not connected");
+        }
+        try {
+            OutputStream out = l.out;
+            if (out == null) {
+                out = l.out = l.ch.socket().getOutputStream();
+            }
+            out.write(b, off, len);
+            l.stack.bytesOut(len);
+        } catch (IOException e) {
+            if (!l.ch.isOpen()) {
+                close();
+            }
+            throw e;
+        }
+    }
+
+    /**
+     * The delegate's own Socket, for the few adaptor features with no channel equivalent (urgent
+     * data, OOBINLINE): available once routed.
+     */
+    Socket routedSocket(String what) throws SocketException {
+        Leg l = leg;
+        if (!isOpen()) {
+            throw new SocketException("Socket is closed");
+        }
+        if (l == null) {
+            throw new SocketException(what + ": not available before the socket is connected (DMM routes at connect)");
+        }
+        return l.ch.socket();
+    }
+
+    boolean isBlockingMode() {
+        return blocking;
+    }
+
+    @Override
+    public Socket socket() {
+        RoutedSocketAdaptor a = adaptor;
+        if (a == null) {
+            synchronized (this) {
+                a = adaptor;
+                if (a == null) {
+                    a = adaptor = RoutedSocketAdaptor.create(this);
+                }
+            }
+        }
+        return a;
+    }
+
+    // ---------------------------------------------------------------- addresses, close, blocking
+
+    @Override
+    public SocketAddress getLocalAddress() throws IOException {
+        stateLock.lock();
+        try {
+            ensureOpen();
+            Leg l = leg;
+            if (l != null) {
+                return l.ch.getLocalAddress();
+            }
+            return bindAddress; // requested (deferred) bind, or null
+        } finally {
+            stateLock.unlock();
+        }
+    }
+
+    @Override
+    public SocketAddress getRemoteAddress() throws IOException {
+        ensureOpen();
+        Leg l = leg;
+        return l == null ? null : l.ch.getRemoteAddress();
+    }
+
+    /** Local address without the open check (adaptor use); null if unknown. */
+    InetSocketAddress localAddressOrNull() {
+        Leg l = leg;
+        try {
+            return l != null ? (InetSocketAddress) l.ch.getLocalAddress() : bindAddress;
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    InetSocketAddress remoteAddressOrNull() {
+        Leg l = leg;
+        try {
+            return l != null ? (InetSocketAddress) l.ch.getRemoteAddress() : null;
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    @Override
+    protected void implCloseSelectableChannel() throws IOException {
+        stateLock.lock();
+        try {
+            Leg l = leg;
+            if (l != null) {
+                release(l);
+            }
+        } finally {
+            stateLock.unlock();
+        }
+    }
+
+    @Override
+    protected void implConfigureBlocking(boolean block) throws IOException {
+        Leg l;
+        stateLock.lock();
+        try {
+            blocking = block;
+            l = leg;
+        } finally {
+            stateLock.unlock();
+        }
+        if (l != null) {
+            // not under stateLock: the delegate waits for its blocking operations to finish first
+            try {
+                l.ch.configureBlocking(block);
+            } catch (ClosedChannelException e) {
+                if (isOpen() && leg == l) {
+                    throw e;
+                } // else a failed fallback leg: the next leg picks the mode up from `blocking`
+            }
+        }
+    }
+
+    @Override
+    public String toString() {
+        Leg l = leg;
+        StringBuilder sb = new StringBuilder("RoutedSocketChannel[");
+        if (!isOpen()) {
+            sb.append("closed");
+        } else if (l == null) {
+            sb.append("unrouted");
+        } else {
+            sb.append("stack=").append(l.stack.name()).append(' ').append(l.ch);
+        }
+        return sb.append(']').toString();
+    }
+}

@@ -1,0 +1,55 @@
+/**
+ * DMM's routed channels: {@link io.dmm.core.channel.RoutedSocketChannel},
+ * {@link io.dmm.core.channel.RoutedServerSocketChannel} and
+ * {@link io.dmm.core.channel.RoutedDatagramChannel}, their {@code socket()} adaptors, and
+ * {@link io.dmm.core.channel.RoutedChannelProvider}, the SelectorProvider they report.
+ *
+ * <h2>Lazy routing</h2>
+ * A routed channel has no stack until the first operation that needs one:
+ * <ul>
+ *   <li>TCP client: {@code connect} (key: remote address/port; source: the address the program
+ *       bound, if any). A {@code bind} before connect is deferred to connect so the policy sees the
+ *       destination: until then {@code getLocalAddress()} returns the requested address (port 0
+ *       stays 0), and bind errors (e.g. an address not on this host) surface at connect, which then
+ *       fails and closes the channel as any failed connect does.</li>
+ *   <li>TCP server: {@code bind} (key: bound address/port, role server).</li>
+ *   <li>UDP: {@code bind} → receiver (key: bound address); {@code connect} or {@code send} →
+ *       sender (key: remote); {@code receive} or {@code join} before any of those → receiver with
+ *       no address.</li>
+ * </ul>
+ * Options and the blocking mode set before routing are remembered, in the order set (a value set
+ * again moves to the end), and replayed on the stack's channel. Before routing, {@code getOption}
+ * returns the value set, else the JDK's default for that channel type (read once from a throwaway
+ * platform channel); {@code supportedOptions()} is the JDK's set. Values are checked as the JDK
+ * checks them (null, type, negative buffer sizes, IP_TOS range); other errors surface at routing.
+ *
+ * <h2>Fallback</h2>
+ * For clients and senders the route's stacks are a fallback order: DOWN instances and instances
+ * that do not support the protocol/family are skipped; when a connect fails (or the stack's channel
+ * cannot be opened, configured or bound), that channel is closed and the next stack is tried with
+ * the same options and bind. The last failure is thrown with the earlier ones suppressed, and the
+ * channel is closed (as the JDK closes a channel whose connect failed). A non-blocking connect
+ * whose {@code finishConnect} fails starts a connect on the next stack and returns false. No usable
+ * stack at all is a {@link java.net.NoRouteToHostException} naming why each was unusable.
+ *
+ * <h2>Servers</h2>
+ * A wildcard bind with a route of several usable stacks listens on every one of them on the same
+ * port (the first member's); kernel members get SO_REUSEPORT when there are two or more, since they
+ * share one kernel. Such members stay non-blocking and are registered with a private JDK Selector
+ * used only inside the server to wait in a blocking accept; accept takes members round-robin. A
+ * specific address, or a single usable stack, gives one member and accept delegates directly.
+ * Accepted channels are routed channels attached to the accepting stack (counted there).
+ *
+ * <h2>Blocking, close and interrupt</h2>
+ * Every potentially blocking delegate call runs inside this channel's own begin()/end(); closing a
+ * routed channel closes its delegate; a delegate that ends up closed (interrupt, asynchronous close)
+ * closes the routed channel too. Blocking waits happen in JDK channels and selectors only, so
+ * virtual threads park instead of pinning their carrier. The hot path (read/write) takes no lock
+ * and allocates nothing beyond the delegate; bytes are counted with LongAdder.
+ *
+ * <h2>Not yet</h2>
+ * {@link io.dmm.core.channel.RoutedChannelProvider#openSelector()} throws
+ * UnsupportedOperationException: routed channels cannot be registered with a Selector until DMM's
+ * cross-stack selector arrives with the drop-in interception work.
+ */
+package io.dmm.core.channel;

@@ -1,0 +1,159 @@
+package io.dmm.core.runtime;
+
+import io.dmm.api.Protocol;
+import io.dmm.api.RouteExplanation;
+import io.dmm.api.RouteHints;
+import io.dmm.api.RouteQuery;
+import io.dmm.api.RuleStats;
+import io.dmm.core.policy.Policy;
+import io.dmm.core.policy.Route;
+import io.dmm.core.policy.RouteKey;
+import io.dmm.api.Role;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * Turns a socket's description into a {@link Decision}: builds the {@link RouteKey}, asks the
+ * policy (or honours an explicit stack hint), and counts the decision per rule and per stack.
+ */
+public final class Router {
+    private static final StackWalker WALKER = StackWalker.getInstance();
+
+    private final Policy policy;
+    private final StackRegistry registry;
+    private final Decision[] ruleDecisions;
+    private final LongAdder[] ruleCounters;
+    private final Decision defaultDecision;
+    private final LongAdder defaultCounter = new LongAdder();
+    private final Map<String, Decision> explicit = new LinkedHashMap<>();
+
+    public Router(Policy policy, StackRegistry registry) {
+        this.policy = policy;
+        this.registry = registry;
+        List<Route> rules = policy.rules();
+        this.ruleDecisions = new Decision[rules.size()];
+        this.ruleCounters = new LongAdder[rules.size()];
+        for (int i = 0; i < rules.size(); i++) {
+            ruleDecisions[i] = resolve(rules.get(i));
+            ruleCounters[i] = new LongAdder();
+        }
+        this.defaultDecision = resolve(policy.defaultRoute());
+        for (StackHandle h : registry.all()) {
+            Route r = new Route(-1, "explicit stack hint", List.of(h.name()), "stack=" + h.name());
+            explicit.put(h.name(), new Decision(r, List.of(h)));
+        }
+    }
+
+    private Decision resolve(Route route) {
+        List<StackHandle> handles = new ArrayList<>(route.stacks().size());
+        for (String name : route.stacks()) {
+            StackHandle h = registry.get(name);
+            if (h == null) {
+                throw new IllegalStateException("route " + route.source() + " names stack \"" + name
+                        + "\", which the policy does not define (defined: " + registry.names() + ")");
+            }
+            handles.add(h);
+        }
+        return new Decision(route, handles);
+    }
+
+    public Policy policy() {
+        return policy;
+    }
+
+    /**
+     * Checks an explicit stack hint at open time, so a typo fails where the socket is opened.
+     *
+     * @throws IllegalArgumentException naming the defined stacks
+     */
+    public void checkHints(RouteHints hints) {
+        if (hints.stack() != null && !explicit.containsKey(hints.stack())) {
+            throw new IllegalArgumentException("unknown stack \"" + hints.stack() + "\" in route hints; defined stacks: "
+                    + String.join(", ", registry.names()));
+        }
+    }
+
+    /**
+     * The fully qualified class name of the code opening a socket — the first frame outside DMM and
+     * the JDK — or null when no rule matches on the caller (walking the stack costs, so only then).
+     */
+    public String callerIfNeeded() {
+        if (!policy.usesCaller()) {
+            return null;
+        }
+        return WALKER.walk(frames -> frames.map(StackWalker.StackFrame::getClassName)
+                .filter(Router::isApplicationClass).findFirst().orElse(null));
+    }
+
+    static boolean isApplicationClass(String className) {
+        return !(className.startsWith("io.dmm.") || className.startsWith("java.") || className.startsWith("javax.")
+                || className.startsWith("jdk.") || className.startsWith("sun.") || className.startsWith("com.sun."));
+    }
+
+    /** Decides and counts. {@code service} may be null (unknown), {@code source} null (unbound). */
+    public Decision decide(Protocol protocol, Role role, InetSocketAddress service, InetAddress source,
+                           RouteHints hints, String caller) {
+        Decision d;
+        if (hints.stack() != null) {
+            d = explicit.get(hints.stack());
+            if (d == null) {
+                checkHints(hints);
+            }
+        } else {
+            RouteKey key = key(protocol, role, service == null ? null : service.getAddress(),
+                    service == null ? -1 : service.getPort(), source, hints, System.getProperty("dmm.app"), caller);
+            Route route = policy.route(key);
+            if (route.isDefault()) {
+                d = defaultDecision;
+                defaultCounter.increment();
+            } else {
+                d = ruleDecisions[route.index()];
+                ruleCounters[route.index()].increment();
+            }
+        }
+        d.stacks().get(0).decided();
+        return d;
+    }
+
+    private static RouteKey key(Protocol protocol, Role role, InetAddress service, int port, InetAddress source,
+                                RouteHints hints, String app, String caller) {
+        return new RouteKey(protocol, role, service, port, source, hints.qos(), hints.tag(), app, caller);
+    }
+
+    /** What {@link #decide} would choose for {@code query}; counts nothing. */
+    public RouteExplanation explain(RouteQuery query) {
+        RouteHints hints = query.hints();
+        if (hints.stack() != null) {
+            checkHints(hints);
+            return new RouteExplanation(-1, "explicit stack hint", List.of(hints.stack()),
+                    "explicit stack hint: stack=" + hints.stack() + " (rules not consulted)");
+        }
+        String app = query.app() != null ? query.app() : System.getProperty("dmm.app");
+        RouteKey key = key(query.protocol(), query.role(),
+                query.service() == null ? null : query.service().getAddress(),
+                query.service() == null ? -1 : query.service().getPort(), query.source(), hints, app, query.caller());
+        Route route = policy.route(key);
+        String reason = route.isDefault()
+                ? key + ": no rule matched; default route (" + route.source() + ") -> " + String.join(", ", route.stacks())
+                : key + ": rule #" + route.index() + " at " + route.source() + " matched (" + route.description()
+                        + ") -> " + String.join(", ", route.stacks());
+        return new RouteExplanation(route.index(), route.source(), route.stacks(), reason);
+    }
+
+    /** Decisions per rule, the default last (index -1). */
+    public List<RuleStats> ruleStats() {
+        List<RuleStats> out = new ArrayList<>(ruleDecisions.length + 1);
+        for (int i = 0; i < ruleDecisions.length; i++) {
+            Route r = ruleDecisions[i].route();
+            out.add(new RuleStats(r.index(), r.source(), r.stacks(), ruleCounters[i].sum()));
+        }
+        Route dr = defaultDecision.route();
+        out.add(new RuleStats(-1, dr.source(), dr.stacks(), defaultCounter.sum()));
+        return out;
+    }
+}

@@ -1,0 +1,776 @@
+package io.dmm.core.channel;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.ConnectException;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.SocketAddress;
+import java.net.SocketTimeoutException;
+import java.nio.ByteBuffer;
+import java.nio.channels.AlreadyBoundException;
+import java.nio.channels.AlreadyConnectedException;
+import java.nio.channels.AsynchronousCloseException;
+import java.nio.channels.ClosedByInterruptException;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.ConnectionPendingException;
+import java.nio.channels.DatagramChannel;
+import java.nio.channels.NoConnectionPendingException;
+import java.nio.channels.NotYetBoundException;
+import java.nio.channels.NotYetConnectedException;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.channels.UnresolvedAddressException;
+import java.nio.channels.UnsupportedAddressTypeException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * Channel behaviour written once and run against the JDK's own channels and against DMM's routed
+ * channels: both must pass the same assertions (same results, same exception classes).
+ * Real loopback traffic only; every test closes what it opens.
+ */
+@Timeout(value = 30, unit = TimeUnit.SECONDS)
+abstract class ChannelBehaviourSuite {
+    static final InetAddress LOOPBACK = InetAddress.getLoopbackAddress();
+
+    private final List<AutoCloseable> opened = new ArrayList<>();
+
+    protected abstract SocketChannel newClient() throws IOException;
+
+    protected abstract ServerSocketChannel newServer() throws IOException;
+
+    protected abstract DatagramChannel newDatagram() throws IOException;
+
+    /** The wildcard-or-loopback address servers of this suite bind to. */
+    protected InetSocketAddress serverBindAddress() {
+        return new InetSocketAddress(LOOPBACK, 0);
+    }
+
+    <T extends AutoCloseable> T track(T c) {
+        opened.add(c);
+        return c;
+    }
+
+    SocketChannel client() throws IOException {
+        return track(newClient());
+    }
+
+    ServerSocketChannel server() throws IOException {
+        ServerSocketChannel s = track(newServer());
+        s.bind(serverBindAddress());
+        return s;
+    }
+
+    DatagramChannel datagram() throws IOException {
+        return track(newDatagram());
+    }
+
+    static InetSocketAddress connectable(ServerSocketChannel s) throws IOException {
+        return new InetSocketAddress(LOOPBACK, ((InetSocketAddress) s.getLocalAddress()).getPort());
+    }
+
+    @AfterEach
+    void closeEverything() throws Exception {
+        Thread.interrupted();
+        for (AutoCloseable c : opened.reversed()) {
+            c.close();
+        }
+    }
+
+    /** A connected pair: [0] the client, [1] the accepted end. */
+    SocketChannel[] pair() throws IOException {
+        ServerSocketChannel s = server();
+        SocketChannel c = client();
+        assertTrue(c.connect(connectable(s)));
+        SocketChannel a = track(s.accept());
+        return new SocketChannel[] {c, a};
+    }
+
+    static ByteBuffer bytes(String s) {
+        return ByteBuffer.wrap(s.getBytes(StandardCharsets.UTF_8));
+    }
+
+    static String readExactly(SocketChannel ch, int n) throws IOException {
+        ByteBuffer buf = ByteBuffer.allocate(n);
+        while (buf.hasRemaining()) {
+            if (ch.read(buf) < 0) {
+                break;
+            }
+        }
+        return new String(buf.array(), 0, buf.position(), StandardCharsets.UTF_8);
+    }
+
+    // ------------------------------------------------------------------ connect, read, write
+
+    @Test
+    void blockingEcho() throws IOException {
+        SocketChannel[] p = pair();
+        assertTrue(p[0].isConnected());
+        assertFalse(p[0].isConnectionPending());
+        assertTrue(p[0].isBlocking());
+        assertEquals(5, p[0].write(bytes("hello")));
+        assertEquals("hello", readExactly(p[1], 5));
+        p[1].write(bytes("world!"));
+        assertEquals("world!", readExactly(p[0], 6));
+    }
+
+    @Test
+    void nonBlockingConnectAndFinishConnect() throws Exception {
+        ServerSocketChannel s = server();
+        SocketChannel c = client();
+        c.configureBlocking(false);
+        assertThrows(NoConnectionPendingException.class, c::finishConnect);
+        boolean connected = c.connect(connectable(s));
+        if (!connected) {
+            assertTrue(c.isConnectionPending());
+            assertThrows(ConnectionPendingException.class, () -> c.connect(connectable(s)));
+            assertThrows(NotYetConnectedException.class, () -> c.read(ByteBuffer.allocate(1)));
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (!c.finishConnect()) {
+                assertTrue(System.nanoTime() < deadline, "finishConnect never completed");
+                Thread.sleep(1);
+            }
+        }
+        assertTrue(c.isConnected());
+        assertFalse(c.isConnectionPending());
+        assertTrue(c.finishConnect(), "finishConnect on a connected channel is true");
+        assertThrows(AlreadyConnectedException.class, () -> c.connect(connectable(s)));
+        SocketChannel a = track(s.accept());
+        assertEquals(0, c.read(ByteBuffer.allocate(4)), "non-blocking read with nothing to read");
+        a.write(bytes("abc"));
+        c.configureBlocking(true);
+        assertEquals("abc", readExactly(c, 3));
+    }
+
+    @Test
+    void scatterGather() throws IOException {
+        SocketChannel[] p = pair();
+        ByteBuffer[] out = {bytes("skip"), bytes("ab"), bytes("cde"), bytes("f")};
+        assertThrows(IndexOutOfBoundsException.class, () -> p[0].write(out, 3, 2));
+        assertThrows(IndexOutOfBoundsException.class, () -> p[0].write(out, -1, 1));
+        long written = 0;
+        while (written < 6) {
+            written += p[0].write(out, 1, 3);
+        }
+        assertEquals(6, written);
+        assertEquals(4, out[0].remaining(), "buffers outside offset/length are untouched");
+        ByteBuffer[] in = {ByteBuffer.allocate(1), ByteBuffer.allocate(2), ByteBuffer.allocate(3), ByteBuffer.allocate(9)};
+        assertThrows(IndexOutOfBoundsException.class, () -> p[1].read(in, 2, 3));
+        long read = 0;
+        while (read < 6) {
+            read += p[1].read(in, 1, 3);
+        }
+        assertEquals(0, in[0].position());
+        assertEquals("ab", new String(in[1].array(), StandardCharsets.UTF_8));
+        assertEquals("cde", new String(in[2].array(), StandardCharsets.UTF_8));
+        assertEquals('f', in[3].array()[0]);
+    }
+
+    @Test
+    void shutdownAndHalfClose() throws IOException {
+        SocketChannel[] p = pair();
+        p[0].shutdownOutput();
+        p[0].shutdownOutput(); // again: no-op
+        assertEquals(-1, p[1].read(ByteBuffer.allocate(8)), "peer sees end of stream");
+        assertThrows(ClosedChannelException.class, () -> p[0].write(bytes("x")));
+        p[1].write(bytes("still"));
+        assertEquals("still", readExactly(p[0], 5), "the other direction still works");
+        p[0].shutdownInput();
+        assertEquals(-1, p[0].read(ByteBuffer.allocate(8)));
+        assertTrue(p[0].isOpen());
+    }
+
+    @Test
+    void addresses() throws IOException {
+        ServerSocketChannel s = server();
+        SocketChannel c = client();
+        assertNull(c.getRemoteAddress());
+        assertNull(c.getLocalAddress());
+        assertTrue(c.connect(connectable(s)));
+        SocketChannel a = track(s.accept());
+        assertEquals(connectable(s), c.getRemoteAddress());
+        InetSocketAddress local = (InetSocketAddress) c.getLocalAddress();
+        assertTrue(local.getPort() > 0);
+        assertEquals(local, a.getRemoteAddress());
+        assertEquals(c.getRemoteAddress(), a.getLocalAddress());
+    }
+
+    @Test
+    void bindBeforeConnect() throws IOException {
+        ServerSocketChannel s = server();
+        SocketChannel c = client();
+        c.bind(new InetSocketAddress(LOOPBACK, 0));
+        assertThrows(AlreadyBoundException.class, () -> c.bind(new InetSocketAddress(LOOPBACK, 0)));
+        assertTrue(c.connect(connectable(s)));
+        SocketChannel a = track(s.accept());
+        InetSocketAddress local = (InetSocketAddress) c.getLocalAddress();
+        assertEquals(LOOPBACK, local.getAddress());
+        assertTrue(local.getPort() > 0);
+        assertEquals(local, a.getRemoteAddress());
+        assertThrows(AlreadyBoundException.class, () -> c.bind(null));
+    }
+
+    // ------------------------------------------------------------------ exceptions
+
+    @Test
+    void stateExceptions() throws IOException {
+        SocketChannel c = client();
+        assertThrows(NotYetConnectedException.class, () -> c.read(ByteBuffer.allocate(1)));
+        assertThrows(NotYetConnectedException.class, () -> c.write(bytes("x")));
+        assertThrows(NotYetConnectedException.class, c::shutdownInput);
+        assertThrows(NotYetConnectedException.class, c::shutdownOutput);
+        assertThrows(NoConnectionPendingException.class, c::finishConnect);
+        assertFalse(c.isConnected());
+        assertThrows(NullPointerException.class, () -> c.read((ByteBuffer) null));
+        ServerSocketChannel unbound = track(newServer());
+        assertThrows(NotYetBoundException.class, unbound::accept);
+        ServerSocketChannel s = server();
+        assertThrows(AlreadyBoundException.class, () -> s.bind(serverBindAddress()));
+    }
+
+    @Test
+    void addressExceptions() throws IOException {
+        SocketChannel c = client();
+        assertThrows(UnresolvedAddressException.class,
+                () -> c.connect(InetSocketAddress.createUnresolved("no-such-host.invalid", 80)));
+        assertThrows(UnsupportedAddressTypeException.class, () -> c.connect(new SocketAddress() {
+        }));
+        assertThrows(NullPointerException.class, () -> c.connect(null));
+        assertTrue(c.isOpen(), "address checks happen before anything else and do not close");
+    }
+
+    @Test
+    void refusedConnectClosesTheChannel() throws IOException {
+        InetSocketAddress closedPort;
+        try (ServerSocketChannel tmp = ServerSocketChannel.open()) {
+            tmp.bind(new InetSocketAddress(LOOPBACK, 0));
+            closedPort = (InetSocketAddress) tmp.getLocalAddress();
+        }
+        SocketChannel c = client();
+        assertThrows(ConnectException.class, () -> c.connect(closedPort));
+        assertFalse(c.isOpen());
+    }
+
+    @Test
+    void refusedNonBlockingConnectFailsInFinishConnect() throws Exception {
+        InetSocketAddress closedPort;
+        try (ServerSocketChannel tmp = ServerSocketChannel.open()) {
+            tmp.bind(new InetSocketAddress(LOOPBACK, 0));
+            closedPort = (InetSocketAddress) tmp.getLocalAddress();
+        }
+        SocketChannel c = client();
+        c.configureBlocking(false);
+        IOException failure = null;
+        try {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            if (!c.connect(closedPort)) {
+                while (!c.finishConnect()) {
+                    assertTrue(System.nanoTime() < deadline);
+                    Thread.sleep(1);
+                }
+            }
+        } catch (IOException e) {
+            failure = e;
+        }
+        assertInstanceOf(ConnectException.class, failure);
+        assertFalse(c.isOpen());
+    }
+
+    @Test
+    void closedChannelExceptions() throws IOException {
+        SocketChannel[] p = pair();
+        SocketChannel c = p[0];
+        c.close();
+        assertFalse(c.isOpen());
+        assertFalse(c.isConnected());
+        assertThrows(ClosedChannelException.class, () -> c.read(ByteBuffer.allocate(1)));
+        assertThrows(ClosedChannelException.class, () -> c.write(bytes("x")));
+        assertThrows(ClosedChannelException.class, () -> c.read(new ByteBuffer[] {ByteBuffer.allocate(1)}));
+        assertThrows(ClosedChannelException.class, c::getLocalAddress);
+        assertThrows(ClosedChannelException.class, c::getRemoteAddress);
+        assertThrows(ClosedChannelException.class, c::shutdownInput);
+        assertThrows(ClosedChannelException.class, () -> c.bind(null));
+        assertThrows(ClosedChannelException.class, () -> c.setOption(java.net.StandardSocketOptions.TCP_NODELAY, true));
+        assertThrows(ClosedChannelException.class, () -> c.connect(new InetSocketAddress(LOOPBACK, 1)));
+        SocketChannel fresh = client();
+        fresh.close();
+        assertThrows(ClosedChannelException.class, () -> fresh.connect(new InetSocketAddress(LOOPBACK, 1)));
+        assertThrows(ClosedChannelException.class, fresh::finishConnect);
+        assertEquals(-1, p[1].read(ByteBuffer.allocate(1)), "peer sees the close");
+    }
+
+    @Test
+    void closeIsIdempotent() throws IOException {
+        SocketChannel[] p = pair();
+        p[0].close();
+        p[0].close();
+        assertFalse(p[0].isOpen());
+        ServerSocketChannel s = server();
+        s.close();
+        s.close();
+        assertFalse(s.isOpen());
+        assertThrows(ClosedChannelException.class, s::accept);
+        DatagramChannel d = datagram();
+        d.close();
+        d.close();
+        assertThrows(ClosedChannelException.class, () -> d.send(bytes("x"), new InetSocketAddress(LOOPBACK, 9)));
+    }
+
+    // ------------------------------------------------------------------ close and interrupt while blocked
+
+    /** Runs {@code op} on a new thread, waits until it blocks, then runs {@code disturb}; returns what op threw. */
+    static Throwable blockThenDisturb(ThrowingRunnable op, java.util.function.Consumer<Thread> disturb,
+                                      AtomicBoolean interruptFlagAfter) throws Exception {
+        return blockThenDisturb(Thread.ofPlatform(), op, disturb, interruptFlagAfter);
+    }
+
+    static Throwable blockThenDisturb(Thread.Builder builder, ThrowingRunnable op,
+                                      java.util.function.Consumer<Thread> disturb,
+                                      AtomicBoolean interruptFlagAfter) throws Exception {
+        CompletableFuture<Throwable> result = new CompletableFuture<>();
+        Thread t = builder.unstarted(() -> {
+            try {
+                op.run();
+                result.complete(null);
+            } catch (Throwable e) {
+                interruptFlagAfter.set(Thread.currentThread().isInterrupted());
+                result.complete(e);
+            }
+        });
+        t.start();
+        Thread.sleep(300); // let it enter the blocking call (if it has not, the op completes and the test fails)
+        disturb.accept(t);
+        Throwable thrown = result.get(10, TimeUnit.SECONDS);
+        t.join();
+        return thrown;
+    }
+
+    interface ThrowingRunnable {
+        void run() throws Exception;
+    }
+
+    @Test
+    void interruptDuringBlockingReadOnVirtualThread() throws Exception {
+        SocketChannel[] p = pair();
+        AtomicBoolean flag = new AtomicBoolean();
+        Throwable t = blockThenDisturb(Thread.ofVirtual(), () -> p[0].read(ByteBuffer.allocate(8)), Thread::interrupt, flag);
+        assertInstanceOf(ClosedByInterruptException.class, t);
+        assertTrue(flag.get());
+        assertFalse(p[0].isOpen());
+    }
+
+    @Test
+    void asyncCloseDuringBlockingAcceptOnVirtualThread() throws Exception {
+        ServerSocketChannel s = server();
+        Throwable t = blockThenDisturb(Thread.ofVirtual(), s::accept, th -> {
+            try {
+                s.close();
+            } catch (IOException e) {
+                throw new RuntimeException(e);
+            }
+        }, new AtomicBoolean());
+        assertInstanceOf(AsynchronousCloseException.class, t);
+        assertFalse(t instanceof ClosedByInterruptException);
+    }
+
+    @Test
+    void interruptDuringBlockingAcceptOnVirtualThread() throws Exception {
+        ServerSocketChannel s = server();
+        AtomicBoolean flag = new AtomicBoolean();
+        Throwable t = blockThenDisturb(Thread.ofVirtual(), s::accept, Thread::interrupt, flag);
+        assertInstanceOf(ClosedByInterruptException.class, t);
+        assertTrue(flag.get());
+        assertFalse(s.isOpen());
+    }
+
+    /** Blocked virtual threads do not hold their carrier: many blocked reads, then every one is served. */
+    @Test
+    void manyVirtualThreadsBlockedInReads() throws Exception {
+        ServerSocketChannel s = server();
+        int n = 64;
+        List<SocketChannel[]> pairs = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            SocketChannel c = client();
+            assertTrue(c.connect(connectable(s)));
+            pairs.add(new SocketChannel[] {c, track(s.accept())});
+        }
+        List<CompletableFuture<String>> reads = new ArrayList<>();
+        for (SocketChannel[] p : pairs) {
+            CompletableFuture<String> f = new CompletableFuture<>();
+            Thread.ofVirtual().start(() -> {
+                try {
+                    f.complete(readExactly(p[0], 2));
+                } catch (Throwable e) {
+                    f.completeExceptionally(e);
+                }
+            });
+            reads.add(f);
+        }
+        Thread.sleep(100);
+        for (int i = 0; i < n; i++) {
+            pairs.get(i)[1].write(bytes(String.format("%02d", i)));
+        }
+        for (int i = 0; i < n; i++) {
+            assertEquals(String.format("%02d", i), reads.get(i).get(10, TimeUnit.SECONDS));
+        }
+    }
+
+    @Test
+    void socketAdaptorInterruptDuringRead() throws Exception {
+        SocketChannel[] p = pair();
+        Socket sock = p[0].socket();
+        InputStream in = sock.getInputStream();
+        AtomicBoolean flag = new AtomicBoolean();
+        Throwable t = blockThenDisturb(() -> in.read(), Thread::interrupt, flag);
+        // a channel's socket adaptor reports the channel's exception (unlike a plain java.net.Socket)
+        assertInstanceOf(ClosedByInterruptException.class, t);
+        assertTrue(flag.get(), "interrupt flag stays set");
+        assertTrue(sock.isClosed());
+        assertFalse(p[0].isOpen());
+    }
+
+    @Test
+    void socketAdaptorConnectRefusedClosesTheSocket() throws IOException {
+        InetSocketAddress closedPort;
+        try (ServerSocketChannel tmp = ServerSocketChannel.open()) {
+            tmp.bind(new InetSocketAddress(LOOPBACK, 0));
+            closedPort = (InetSocketAddress) tmp.getLocalAddress();
+        }
+        SocketChannel c = client();
+        Socket sock = c.socket();
+        assertThrows(ConnectException.class, () -> sock.connect(closedPort, 2000));
+        assertTrue(sock.isClosed());
+        SocketChannel c2 = client();
+        assertThrows(java.net.UnknownHostException.class,
+                () -> c2.socket().connect(InetSocketAddress.createUnresolved("no-such-host.invalid", 80)));
+        assertTrue(c2.socket().isClosed());
+        SocketChannel c3 = client();
+        c3.configureBlocking(false);
+        assertThrows(java.nio.channels.IllegalBlockingModeException.class, () -> c3.socket().connect(closedPort));
+        assertThrows(java.net.SocketException.class, () -> c3.socket().getInputStream());
+    }
+
+    @Test
+    void datagramAsyncCloseDuringReceive() throws Exception {
+        DatagramChannel receiver = datagram();
+        receiver.bind(new InetSocketAddress(LOOPBACK, 0));
+        Throwable t = blockThenDisturb(() -> receiver.receive(ByteBuffer.allocate(8)), th -> {
+            try {
+                receiver.close();
+            } catch (IOException e) {
+                throw new RuntimeException(e);
+            }
+        }, new AtomicBoolean());
+        assertInstanceOf(AsynchronousCloseException.class, t);
+        assertFalse(t instanceof ClosedByInterruptException);
+    }
+
+    @Test
+    void asyncCloseDuringBlockingRead() throws Exception {
+        SocketChannel[] p = pair();
+        Throwable t = blockThenDisturb(() -> p[0].read(ByteBuffer.allocate(8)), th -> {
+            try {
+                p[0].close();
+            } catch (IOException e) {
+                throw new RuntimeException(e);
+            }
+        }, new AtomicBoolean());
+        assertInstanceOf(AsynchronousCloseException.class, t);
+        assertFalse(t instanceof ClosedByInterruptException);
+        assertFalse(p[0].isOpen());
+    }
+
+    @Test
+    void interruptDuringBlockingRead() throws Exception {
+        SocketChannel[] p = pair();
+        AtomicBoolean flag = new AtomicBoolean();
+        Throwable t = blockThenDisturb(() -> p[0].read(ByteBuffer.allocate(8)), Thread::interrupt, flag);
+        assertInstanceOf(ClosedByInterruptException.class, t);
+        assertTrue(flag.get(), "interrupt flag stays set");
+        assertFalse(p[0].isOpen(), "the channel is closed");
+        assertEquals(-1, p[1].read(ByteBuffer.allocate(1)), "and really closed: the peer sees EOF");
+    }
+
+    @Test
+    void interruptDuringBlockingAccept() throws Exception {
+        ServerSocketChannel s = server();
+        AtomicBoolean flag = new AtomicBoolean();
+        Throwable t = blockThenDisturb(s::accept, Thread::interrupt, flag);
+        assertInstanceOf(ClosedByInterruptException.class, t);
+        assertTrue(flag.get());
+        assertFalse(s.isOpen());
+    }
+
+    @Test
+    void asyncCloseDuringBlockingAccept() throws Exception {
+        ServerSocketChannel s = server();
+        Throwable t = blockThenDisturb(s::accept, th -> {
+            try {
+                s.close();
+            } catch (IOException e) {
+                throw new RuntimeException(e);
+            }
+        }, new AtomicBoolean());
+        assertInstanceOf(AsynchronousCloseException.class, t);
+        assertFalse(t instanceof ClosedByInterruptException);
+    }
+
+    @Test
+    void interruptedBeforeBlockingRead() throws IOException {
+        SocketChannel[] p = pair();
+        Thread.currentThread().interrupt();
+        try {
+            assertThrows(ClosedByInterruptException.class, () -> p[0].read(ByteBuffer.allocate(8)));
+            assertTrue(Thread.currentThread().isInterrupted());
+        } finally {
+            Thread.interrupted();
+        }
+        assertFalse(p[0].isOpen());
+    }
+
+    @Test
+    void interruptedBeforeConnect() throws IOException {
+        ServerSocketChannel s = server();
+        SocketChannel c = client();
+        Thread.currentThread().interrupt();
+        try {
+            assertThrows(ClosedByInterruptException.class, () -> c.connect(connectable(s)));
+            assertTrue(Thread.currentThread().isInterrupted());
+        } finally {
+            Thread.interrupted();
+        }
+        assertFalse(c.isOpen());
+    }
+
+    @Test
+    void interruptedBeforeAccept() throws IOException {
+        ServerSocketChannel s = server();
+        Thread.currentThread().interrupt();
+        try {
+            assertThrows(ClosedByInterruptException.class, s::accept);
+            assertTrue(Thread.currentThread().isInterrupted());
+        } finally {
+            Thread.interrupted();
+        }
+        assertFalse(s.isOpen());
+    }
+
+    @Test
+    void nonBlockingAcceptReturnsNullWhenNothingWaits() throws IOException {
+        ServerSocketChannel s = server();
+        s.configureBlocking(false);
+        assertNull(s.accept());
+        SocketChannel c = client();
+        assertTrue(c.connect(connectable(s)));
+        SocketChannel a = null;
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (a == null && System.nanoTime() < deadline) {
+            a = s.accept();
+        }
+        assertNotNull(a);
+        track(a);
+        assertTrue(a.isBlocking(), "accepted channels are blocking whatever the server's mode");
+        assertEquals(c.getLocalAddress(), a.getRemoteAddress());
+    }
+
+    // ------------------------------------------------------------------ socket adaptors
+
+    @Test
+    void socketAdaptorEchoAndTimeout() throws Exception {
+        ServerSocketChannel s = server();
+        SocketChannel c = client();
+        Socket sock = c.socket();
+        assertSame(c, sock.getChannel());
+        assertSame(sock, c.socket());
+        assertFalse(sock.isConnected());
+        sock.connect(connectable(s), 5000);
+        assertTrue(sock.isConnected());
+        SocketChannel a = track(s.accept());
+        OutputStream out = sock.getOutputStream();
+        out.write("ping".getBytes(StandardCharsets.UTF_8));
+        assertEquals("ping", readExactly(a, 4));
+        a.write(bytes("pong"));
+        InputStream in = sock.getInputStream();
+        byte[] buf = new byte[4];
+        int n = 0;
+        while (n < 4) {
+            n += in.read(buf, n, 4 - n);
+        }
+        assertEquals("pong", new String(buf, StandardCharsets.UTF_8));
+        sock.setSoTimeout(200);
+        assertEquals(200, sock.getSoTimeout());
+        assertThrows(SocketTimeoutException.class, () -> in.read());
+        assertTrue(sock.isConnected() && !sock.isClosed(), "a read timeout leaves the socket usable");
+        a.write(bytes("!"));
+        assertEquals('!', in.read());
+        sock.setTcpNoDelay(true);
+        assertTrue(sock.getTcpNoDelay());
+        assertEquals(connectable(s).getPort(), sock.getPort());
+        assertEquals(c.getLocalAddress(), sock.getLocalSocketAddress());
+        sock.shutdownOutput();
+        assertTrue(sock.isOutputShutdown());
+        assertEquals(-1, a.read(ByteBuffer.allocate(1)));
+        sock.close();
+        assertTrue(sock.isClosed());
+        assertFalse(c.isOpen());
+    }
+
+    @Test
+    void serverSocketAdaptor() throws Exception {
+        ServerSocketChannel s = server();
+        ServerSocket ss = s.socket();
+        assertSame(s, ss.getChannel());
+        assertTrue(ss.isBound());
+        assertEquals(connectable(s).getPort(), ss.getLocalPort());
+        ss.setSoTimeout(200);
+        assertThrows(SocketTimeoutException.class, ss::accept);
+        SocketChannel c = client();
+        assertTrue(c.connect(connectable(s)));
+        Socket accepted = ss.accept();
+        track(accepted);
+        assertNotNull(accepted.getChannel());
+        assertEquals(c.getLocalAddress(), accepted.getRemoteSocketAddress());
+        c.write(bytes("hi"));
+        byte[] buf = accepted.getInputStream().readNBytes(2);
+        assertEquals("hi", new String(buf, StandardCharsets.UTF_8));
+        ss.close();
+        assertTrue(ss.isClosed());
+        assertFalse(s.isOpen());
+    }
+
+    // ------------------------------------------------------------------ datagrams
+
+    @Test
+    void datagramSendReceiveConnect() throws IOException {
+        DatagramChannel receiver = datagram();
+        receiver.bind(new InetSocketAddress(LOOPBACK, 0));
+        InetSocketAddress to = (InetSocketAddress) receiver.getLocalAddress();
+        assertTrue(to.getPort() > 0);
+        DatagramChannel sender = datagram();
+        assertFalse(sender.isConnected());
+        assertThrows(NotYetConnectedException.class, () -> sender.write(bytes("x")));
+        assertThrows(NotYetConnectedException.class, () -> sender.read(ByteBuffer.allocate(1)));
+        assertEquals(5, sender.send(bytes("hello"), to));
+        ByteBuffer buf = ByteBuffer.allocate(64);
+        SocketAddress from = receiver.receive(buf);
+        assertEquals(((InetSocketAddress) sender.getLocalAddress()).getPort(), ((InetSocketAddress) from).getPort());
+        assertEquals("hello", new String(buf.array(), 0, buf.position(), StandardCharsets.UTF_8));
+
+        sender.connect(to);
+        assertTrue(sender.isConnected());
+        assertEquals(to, sender.getRemoteAddress());
+        assertEquals(3, sender.write(bytes("abc")));
+        buf.clear();
+        receiver.receive(buf);
+        assertEquals("abc", new String(buf.array(), 0, buf.position(), StandardCharsets.UTF_8));
+        receiver.send(bytes("back"), from);
+        ByteBuffer in = ByteBuffer.allocate(16);
+        assertEquals(4, sender.read(in));
+        sender.disconnect();
+        assertFalse(sender.isConnected());
+        receiver.configureBlocking(false);
+        assertNull(receiver.receive(ByteBuffer.allocate(4)));
+    }
+
+    @Test
+    void datagramInterruptDuringReceive() throws Exception {
+        DatagramChannel receiver = datagram();
+        receiver.bind(new InetSocketAddress(LOOPBACK, 0));
+        AtomicBoolean flag = new AtomicBoolean();
+        Throwable t = blockThenDisturb(() -> receiver.receive(ByteBuffer.allocate(8)), Thread::interrupt, flag);
+        assertInstanceOf(ClosedByInterruptException.class, t);
+        assertTrue(flag.get());
+        assertFalse(receiver.isOpen());
+    }
+
+    @Test
+    void datagramSocketAdaptor() throws Exception {
+        DatagramChannel receiver = datagram();
+        DatagramSocket rs = receiver.socket();
+        assertSame(receiver, rs.getChannel());
+        rs.bind(new InetSocketAddress(LOOPBACK, 0));
+        int port = rs.getLocalPort();
+        assertTrue(port > 0);
+        DatagramChannel sender = datagram();
+        DatagramSocket ss = sender.socket();
+        byte[] payload = "dgram".getBytes(StandardCharsets.UTF_8);
+        ss.send(new DatagramPacket(payload, payload.length, LOOPBACK, port));
+        DatagramPacket p = new DatagramPacket(new byte[64], 64);
+        rs.setSoTimeout(5000);
+        rs.receive(p);
+        assertEquals("dgram", new String(p.getData(), 0, p.getLength(), StandardCharsets.UTF_8));
+        rs.setSoTimeout(200);
+        assertThrows(SocketTimeoutException.class, () -> rs.receive(new DatagramPacket(new byte[8], 8)));
+        ss.connect(LOOPBACK, port);
+        assertTrue(ss.isConnected());
+        assertEquals(port, ss.getPort());
+        ss.send(new DatagramPacket(payload, 2));
+        DatagramPacket p2 = new DatagramPacket(new byte[64], 64);
+        rs.setSoTimeout(5000);
+        rs.receive(p2);
+        assertEquals("dg", new String(p2.getData(), 0, p2.getLength(), StandardCharsets.UTF_8));
+        assertEquals(ss.getLocalPort(), p2.getPort());
+        ss.disconnect();
+        assertFalse(ss.isConnected());
+        assertThrows(IllegalArgumentException.class, () -> ss.connect(null, 1));
+        rs.close();
+        assertTrue(rs.isClosed());
+        assertFalse(receiver.isOpen());
+    }
+
+    @Test
+    void ipv6Loopback() throws IOException {
+        InetAddress v6 = InetAddress.ofLiteral("::1");
+        ServerSocketChannel s = track(newServer());
+        s.bind(new InetSocketAddress(v6, 0));
+        SocketChannel c = client();
+        assertTrue(c.connect(s.getLocalAddress()));
+        SocketChannel a = track(s.accept());
+        c.write(bytes("six"));
+        assertEquals("six", readExactly(a, 3));
+        assertEquals(v6, ((InetSocketAddress) c.getRemoteAddress()).getAddress());
+    }
+
+    @Test
+    void optionsRoundTrip() throws IOException {
+        SocketChannel c = client();
+        c.setOption(java.net.StandardSocketOptions.TCP_NODELAY, true);
+        assertTrue(c.getOption(java.net.StandardSocketOptions.TCP_NODELAY));
+        assertThrows(IllegalArgumentException.class, () -> c.setOption(java.net.StandardSocketOptions.SO_RCVBUF, -1));
+        assertThrows(UnsupportedOperationException.class,
+                () -> c.setOption(java.net.StandardSocketOptions.IP_MULTICAST_TTL, 3));
+        assertTrue(c.supportedOptions().contains(java.net.StandardSocketOptions.SO_KEEPALIVE));
+        assertFalse(c.getOption(java.net.StandardSocketOptions.SO_KEEPALIVE));
+    }
+
+    /** Many channels one after another: nothing leaks and every echo is intact. */
+    @Test
+    void sequentialEchoes() throws Exception {
+        ServerSocketChannel s = server();
+        for (int i = 0; i < 50; i++) {
+            try (SocketChannel c = newClient()) {
+                assertTrue(c.connect(connectable(s)));
+                try (SocketChannel a = s.accept()) {
+                    c.write(bytes("n" + i));
+                    assertEquals("n" + i, readExactly(a, ("n" + i).length()));
+                }
+            }
+        }
+    }
+
+}

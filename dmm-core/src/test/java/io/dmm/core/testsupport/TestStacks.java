@@ -1,0 +1,128 @@
+package io.dmm.core.testsupport;
+
+import io.dmm.api.Protocol;
+import io.dmm.api.spi.StackHealth;
+import io.dmm.api.spi.StackInstance;
+import io.dmm.api.spi.StackProvider;
+import io.dmm.api.spi.StackSettings;
+import io.dmm.stack.kernel.KernelStackProvider;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ProtocolFamily;
+import java.nio.channels.DatagramChannel;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/** Stack types for tests: a kernel stack that reports DOWN, one whose connects are refused, ... */
+public final class TestStacks {
+    private TestStacks() {
+    }
+
+    /** Kernel plus the test types below. */
+    public static List<StackProvider> providers() {
+        return List.of(new KernelStackProvider(), new DownProvider(), new RefusingProvider(), new HangingProvider());
+    }
+
+    /** Wraps a real kernel instance but reports DOWN (type "down"). */
+    public static final class DownProvider implements StackProvider {
+        @Override public String type() { return "down"; }
+
+        @Override
+        public StackInstance create(StackSettings settings) {
+            settings.allowOnly(Set.of());
+            return new Wrapper(settings.name(), "down", new KernelStackProvider().create(settings), StackHealth.DOWN);
+        }
+    }
+
+    /** Channels that refuse every connect (type "refusing"); servers and datagrams are kernel ones. */
+    public static final class RefusingProvider implements StackProvider {
+        @Override public String type() { return "refusing"; }
+
+        @Override
+        public StackInstance create(StackSettings settings) {
+            settings.allowOnly(Set.of());
+            return new Wrapper(settings.name(), "refusing", new KernelStackProvider().create(settings), StackHealth.UP) {
+                @Override
+                public SocketChannel openSocketChannel(ProtocolFamily family) throws IOException {
+                    return new RefusingSocketChannel();
+                }
+            };
+        }
+    }
+
+    /** Channels whose blocking connect hangs until closed or interrupted (type "hanging"). */
+    public static final class HangingProvider implements StackProvider {
+        @Override public String type() { return "hanging"; }
+
+        @Override
+        public StackInstance create(StackSettings settings) {
+            settings.allowOnly(Set.of());
+            return new Wrapper(settings.name(), "hanging", new KernelStackProvider().create(settings), StackHealth.UP) {
+                @Override
+                public SocketChannel openSocketChannel(ProtocolFamily family) throws IOException {
+                    return new HangingSocketChannel();
+                }
+            };
+        }
+    }
+
+    /** Counts create/close; fails creation when told to (StackRegistry all-or-nothing tests). */
+    public static final class TrackingProvider implements StackProvider {
+        public final AtomicInteger created = new AtomicInteger();
+        public final AtomicInteger closed = new AtomicInteger();
+        private final String type;
+        private final boolean fail;
+
+        public TrackingProvider(String type, boolean fail) {
+            this.type = type;
+            this.fail = fail;
+        }
+
+        @Override public String type() { return type; }
+
+        @Override
+        public StackInstance create(StackSettings settings) {
+            if (fail) {
+                throw settings.error("type", "this provider always fails");
+            }
+            created.incrementAndGet();
+            return new Wrapper(settings.name(), type, new KernelStackProvider().create(settings), StackHealth.UP) {
+                @Override
+                public void close() {
+                    closed.incrementAndGet();
+                }
+            };
+        }
+    }
+
+    /** A kernel instance under another name/type/health. */
+    public static class Wrapper implements StackInstance {
+        private final String name;
+        private final String type;
+        private final StackInstance kernel;
+        private volatile StackHealth health;
+
+        public Wrapper(String name, String type, StackInstance kernel, StackHealth health) {
+            this.name = name;
+            this.type = type;
+            this.kernel = kernel;
+            this.health = health;
+        }
+
+        public void health(StackHealth h) { health = h; }
+        @Override public String name() { return name; }
+        @Override public String type() { return type; }
+        @Override public boolean supports(Protocol protocol, ProtocolFamily family) { return kernel.supports(protocol, family); }
+        @Override public StackHealth health() { return health; }
+        @Override public SocketChannel openSocketChannel(ProtocolFamily family) throws IOException { return kernel.openSocketChannel(family); }
+        @Override public ServerSocketChannel openServerSocketChannel(ProtocolFamily family) throws IOException { return kernel.openServerSocketChannel(family); }
+        @Override public DatagramChannel openDatagramChannel(ProtocolFamily family) throws IOException { return kernel.openDatagramChannel(family); }
+        @Override public InetAddress sourceAddress() { return kernel.sourceAddress(); }
+        @Override public Map<String, Long> counters() { return Map.of("wrapped", 1L); }
+        @Override public void close() { kernel.close(); }
+    }
+}
