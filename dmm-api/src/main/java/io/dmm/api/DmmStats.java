@@ -24,13 +24,18 @@ public record DmmStats(List<StackStats> stacks, List<RuleStats> rules) {
                     s.health(), s.decisions(), s.socketsOpened(), s.socketsActive(), s.connectsOk(),
                     s.connectsFailed(), s.bytesIn(), s.bytesOut()));
         }
-        sb.append(String.format("%n%-6s %-28s %-24s %9s%n", "rule", "source", "stacks", "decisions"));
+        int sourceWidth = "source".length();
+        for (RuleStats r : rules) {
+            sourceWidth = Math.max(sourceWidth, r.source().length());
+        }
+        String ruleFormat = "%-6s %-" + sourceWidth + "s %-20s %9s%n";
+        sb.append(String.format("%n" + ruleFormat, "rule", "source", "stacks", "decisions"));
         for (RuleStats r : rules) {
             if (r.decisions() == 0) {
                 continue;
             }
-            sb.append(String.format("%-6s %-28s %-24s %9d%n", r.index() < 0 ? "dflt" : "#" + r.index(),
-                    r.source(), String.join(",", r.stacks()), r.decisions()));
+            sb.append(String.format(ruleFormat, r.index() < 0 ? "dflt" : "#" + r.index(), r.source(),
+                    String.join(",", r.stacks()), r.decisions()));
         }
         return sb.toString();
     }

@@ -219,7 +219,8 @@ public final class DmmDemo {
     }
 
     private static String describe(RouteExplanation e) {
-        String rule = e.matchedRule() ? "rule #" + e.ruleIndex() + " (" + e.source() + ")" : e.source();
+        String source = e.source().substring(e.source().lastIndexOf('/') + 1); // file name and line
+        String rule = e.matchedRule() ? "rule #" + e.ruleIndex() + " (" + source + ")" : source;
         return "stack " + String.join("+", e.stacks()) + "  <- " + rule;
     }
 

@@ -3,6 +3,7 @@ package io.dmm.core.channel;
 import io.dmm.api.Protocol;
 import io.dmm.api.Role;
 import io.dmm.api.RouteHints;
+import io.dmm.core.policy.Route;
 import io.dmm.core.runtime.Decision;
 import io.dmm.core.runtime.DmmRuntime;
 import io.dmm.core.runtime.StackHandle;
@@ -34,7 +35,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * The route's first usable stack is used; a stack whose channel cannot be opened or set up is
  * skipped. Options and blocking mode set before routing are replayed on the stack's channel.
  */
-public final class RoutedDatagramChannel extends DatagramChannel {
+public final class RoutedDatagramChannel extends DatagramChannel implements RoutedChannel {
     private final DmmRuntime runtime;
     private final ProtocolFamily family;
     private final RouteHints hints;
@@ -46,6 +47,7 @@ public final class RoutedDatagramChannel extends DatagramChannel {
     private volatile boolean blocking = true;
     private boolean released; // guarded by stateLock
     private volatile RoutedDatagramSocketAdaptor adaptor;
+    private volatile Route route;
 
     public RoutedDatagramChannel(RoutedChannelProvider provider, DmmRuntime runtime, ProtocolFamily family,
                                  RouteHints hints, String caller) {
@@ -60,6 +62,17 @@ public final class RoutedDatagramChannel extends DatagramChannel {
     public String stackName() {
         StackHandle s = stack;
         return s == null ? null : s.name();
+    }
+
+    @Override
+    public Route route() {
+        return route;
+    }
+
+    @Override
+    public List<String> stacksInUse() {
+        String name = stackName();
+        return name == null ? List.of() : List.of(name);
     }
 
     private void ensureOpen() throws ClosedChannelException {
@@ -82,6 +95,7 @@ public final class RoutedDatagramChannel extends DatagramChannel {
                 return d;
             }
             Decision decision = runtime.router().decide(Protocol.UDP, role, service, null, hints, caller);
+            route = decision.route();
             ProtocolFamily needed = family != null ? family
                     : service != null ? Addresses.familyOf(service.getAddress())
                     : Addresses.familyOf(PlatformDefaults.wildcard(null));

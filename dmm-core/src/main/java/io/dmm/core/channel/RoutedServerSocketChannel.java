@@ -3,6 +3,7 @@ package io.dmm.core.channel;
 import io.dmm.api.Protocol;
 import io.dmm.api.Role;
 import io.dmm.api.RouteHints;
+import io.dmm.core.policy.Route;
 import io.dmm.core.runtime.Decision;
 import io.dmm.core.runtime.DmmRuntime;
 import io.dmm.core.runtime.StackHandle;
@@ -45,7 +46,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * only here, to wait for the first of them to have a connection (that selector never sees a non-JDK
  * channel, and no other selector sees these members).
  */
-public final class RoutedServerSocketChannel extends ServerSocketChannel {
+public final class RoutedServerSocketChannel extends ServerSocketChannel implements RoutedChannel {
     private static final class Member {
         final ServerSocketChannel ch;
         final StackHandle stack;
@@ -70,6 +71,7 @@ public final class RoutedServerSocketChannel extends ServerSocketChannel {
     private volatile boolean blocking = true;
     private int nextMember; // round robin start, guarded by acceptLock
     private volatile RoutedServerSocketAdaptor adaptor;
+    private volatile Route route;
 
     public RoutedServerSocketChannel(RoutedChannelProvider provider, DmmRuntime runtime, ProtocolFamily family,
                                      RouteHints hints, String caller) {
@@ -81,6 +83,11 @@ public final class RoutedServerSocketChannel extends ServerSocketChannel {
         this.caller = caller;
     }
 
+    @Override
+    public Route route() {
+        return route;
+    }
+
     private void ensureOpen() throws ClosedChannelException {
         if (!isOpen()) {
             throw new ClosedChannelException();
@@ -88,7 +95,8 @@ public final class RoutedServerSocketChannel extends ServerSocketChannel {
     }
 
     /** The stacks this server listens on, in route order (empty before bind). */
-    public List<String> stackNames() {
+    @Override
+    public List<String> stacksInUse() {
         Member[] ms = members;
         List<String> names = new ArrayList<>();
         if (ms != null) {
@@ -110,6 +118,7 @@ public final class RoutedServerSocketChannel extends ServerSocketChannel {
             InetSocketAddress isa = local == null ? new InetSocketAddress(PlatformDefaults.wildcard(family), 0)
                     : Addresses.check(local, family);
             Decision d = runtime.router().decide(Protocol.TCP, Role.SERVER, isa, null, hints, caller);
+            route = d.route();
             ProtocolFamily needed = family != null ? family : Addresses.familyOf(isa.getAddress());
             List<StackHandle> usable = new ArrayList<>();
             StringBuilder why = new StringBuilder();
@@ -257,7 +266,7 @@ public final class RoutedServerSocketChannel extends ServerSocketChannel {
         } else {
             s = m.ch.accept();
         }
-        return s == null ? null : new RoutedSocketChannel(routedProvider, runtime, m.stack, s);
+        return s == null ? null : new RoutedSocketChannel(routedProvider, runtime, route, m.stack, s);
     }
 
     private SocketChannel acceptAny(Member[] ms, boolean block, int timeoutMillis) throws IOException {
@@ -269,7 +278,7 @@ public final class RoutedServerSocketChannel extends ServerSocketChannel {
                 SocketChannel s = ms[k].ch.accept();
                 if (s != null) {
                     nextMember = k + 1; // start with the next member next time: no member starves
-                    return new RoutedSocketChannel(routedProvider, runtime, ms[k].stack, s);
+                    return new RoutedSocketChannel(routedProvider, runtime, route, ms[k].stack, s);
                 }
             }
             if (!block) {
@@ -432,7 +441,7 @@ public final class RoutedServerSocketChannel extends ServerSocketChannel {
         if (!isOpen()) {
             return "RoutedServerSocketChannel[closed]";
         }
-        return "RoutedServerSocketChannel[" + (members == null ? "unbound" : "stacks=" + stackNames() + " "
+        return "RoutedServerSocketChannel[" + (members == null ? "unbound" : "stacks=" + stacksInUse() + " "
                 + localAddressOrNull()) + "]";
     }
 }

@@ -3,6 +3,7 @@ package io.dmm.core.channel;
 import io.dmm.api.Protocol;
 import io.dmm.api.RouteHints;
 import io.dmm.api.Role;
+import io.dmm.core.policy.Route;
 import io.dmm.core.runtime.Decision;
 import io.dmm.core.runtime.DmmRuntime;
 import io.dmm.core.runtime.StackHandle;
@@ -49,7 +50,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * asynchronous closes behave as on a JDK channel; closing this channel closes the delegate, and a
  * delegate closed by an interrupt closes this channel too.
  */
-public final class RoutedSocketChannel extends SocketChannel {
+public final class RoutedSocketChannel extends SocketChannel implements RoutedChannel {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(RoutedSocketChannel.class);
 
     /** The channel of the chosen stack, and that stack. Replaced only during connect fallback. */
@@ -85,6 +86,7 @@ public final class RoutedSocketChannel extends SocketChannel {
     private int nextCandidate;
     private final List<Throwable> failures = new ArrayList<>(1);
     private volatile RoutedSocketAdaptor adaptor;
+    private volatile Route route;
 
     /** An unrouted client channel. */
     public RoutedSocketChannel(RoutedChannelProvider provider, DmmRuntime runtime, ProtocolFamily family,
@@ -97,7 +99,7 @@ public final class RoutedSocketChannel extends SocketChannel {
     }
 
     /** A channel accepted by a routed server: already routed to the stack that accepted it. */
-    RoutedSocketChannel(RoutedChannelProvider provider, DmmRuntime runtime, StackHandle stack,
+    RoutedSocketChannel(RoutedChannelProvider provider, DmmRuntime runtime, Route route, StackHandle stack,
                         SocketChannel accepted) {
         super(provider);
         this.runtime = runtime;
@@ -105,7 +107,19 @@ public final class RoutedSocketChannel extends SocketChannel {
         this.hints = RouteHints.none();
         this.caller = null;
         stack.socketOpened();
+        this.route = route;
         this.leg = new Leg(accepted, stack);
+    }
+
+    @Override
+    public Route route() {
+        return route;
+    }
+
+    @Override
+    public List<String> stacksInUse() {
+        String name = stackName();
+        return name == null ? List.of() : List.of(name);
     }
 
     /** The stack this channel runs on, or null before routing. */
@@ -257,6 +271,7 @@ public final class RoutedSocketChannel extends SocketChannel {
             InetAddress source = bindRequested && !bindAddress.getAddress().isAnyLocalAddress()
                     ? bindAddress.getAddress() : null;
             Decision d = runtime.router().decide(Protocol.TCP, Role.CLIENT, isa, source, hints, caller);
+            route = d.route();
             ProtocolFamily needed = family != null ? family : Addresses.familyOf(isa.getAddress());
             List<StackHandle> usable = new ArrayList<>(d.stacks().size());
             StringBuilder why = new StringBuilder();

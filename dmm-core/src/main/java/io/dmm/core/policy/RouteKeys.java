@@ -36,7 +36,7 @@ public final class RouteKeys {
         String reason = route.isDefault()
                 ? key + ": no rule matched; default route (" + route.source() + ") -> " + String.join(", ",
                         route.stacks())
-                : key + ": rule " + route.index() + " (" + route.source() + ") " + route.description();
+                : key + ": rule #" + route.index() + " (" + route.source() + ") " + route.description();
         return new RouteExplanation(route.index(), route.source(), route.stacks(), reason);
     }
 }

@@ -16,9 +16,11 @@ import io.dmm.core.policy.Policy;
 import java.io.IOException;
 import java.net.ProtocolFamily;
 import java.net.StandardProtocolFamily;
+import java.nio.channels.Channel;
 import java.nio.channels.DatagramChannel;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
+import java.util.Optional;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -122,6 +124,11 @@ public final class DmmRuntime implements DmmRuntimeBinding, AutoCloseable {
     @Override
     public RouteExplanation explain(RouteQuery query) {
         return router.explain(query);
+    }
+
+    @Override
+    public Optional<RouteExplanation> routeOf(Channel channel) {
+        return Router.explainChannel(channel);
     }
 
     @Override

@@ -7,9 +7,11 @@ import io.dmm.api.RouteQuery;
 import io.dmm.api.spi.DmmRuntimeBinding;
 import java.io.IOException;
 import java.net.ProtocolFamily;
+import java.nio.channels.Channel;
 import java.nio.channels.DatagramChannel;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
+import java.util.Optional;
 
 /**
  * What ServiceLoader hands {@link io.dmm.api.DmmSockets}: a stateless front for
@@ -40,6 +42,11 @@ public final class GlobalRuntimeBinding implements DmmRuntimeBinding {
     @Override
     public RouteExplanation explain(RouteQuery query) {
         return DmmRuntime.global().explain(query);
+    }
+
+    @Override
+    public Optional<RouteExplanation> routeOf(Channel channel) {
+        return Router.explainChannel(channel);
     }
 
     @Override

@@ -8,6 +8,10 @@ import io.dmm.api.RuleStats;
 import io.dmm.core.policy.Policy;
 import io.dmm.core.policy.Route;
 import io.dmm.core.policy.RouteKey;
+import io.dmm.core.policy.RouteKeys;
+import io.dmm.core.channel.RoutedChannel;
+import java.nio.channels.Channel;
+import java.util.Optional;
 import io.dmm.api.Role;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -133,16 +137,21 @@ public final class Router {
             return new RouteExplanation(-1, "explicit stack hint", List.of(hints.stack()),
                     "explicit stack hint: stack=" + hints.stack() + " (rules not consulted)");
         }
-        String app = query.app() != null ? query.app() : System.getProperty("dmm.app");
-        RouteKey key = key(query.protocol(), query.role(),
-                query.service() == null ? null : query.service().getAddress(),
-                query.service() == null ? -1 : query.service().getPort(), query.source(), hints, app, query.caller());
-        Route route = policy.route(key);
-        String reason = route.isDefault()
-                ? key + ": no rule matched; default route (" + route.source() + ") -> " + String.join(", ", route.stacks())
-                : key + ": rule #" + route.index() + " at " + route.source() + " matched (" + route.description()
-                        + ") -> " + String.join(", ", route.stacks());
-        return new RouteExplanation(route.index(), route.source(), route.stacks(), reason);
+        RouteKey key = RouteKeys.of(query, System.getProperty("dmm.app"));
+        return RouteKeys.explain(key, policy.route(key));
+    }
+
+    /** How {@code channel} was routed, in the API's terms; empty before routing or for foreign channels. */
+    public static Optional<RouteExplanation> explainChannel(Channel channel) {
+        if (!(channel instanceof RoutedChannel routed) || routed.route() == null) {
+            return Optional.empty();
+        }
+        Route route = routed.route();
+        List<String> inUse = routed.stacksInUse();
+        String rule = route.isDefault() ? route.source() : "rule #" + route.index() + " (" + route.source() + ") "
+                + route.description();
+        return Optional.of(new RouteExplanation(route.index(), route.source(), inUse,
+                "on " + String.join(", ", inUse) + ": " + rule));
     }
 
     /** Decisions per rule, the default last (index -1). */

@@ -49,7 +49,7 @@ class MultiListenTest {
         try (RoutedServerSocketChannel s = (RoutedServerSocketChannel) runtime.openServerSocketChannel(null,
                 RouteHints.none())) {
             s.bind(new InetSocketAddress(0));
-            assertEquals(List.of("k1", "k2"), s.stackNames());
+            assertEquals(List.of("k1", "k2"), s.stacksInUse());
             assertTrue(s.getOption(StandardSocketOptions.SO_REUSEPORT), "kernel members share the port");
             int port = ((InetSocketAddress) s.getLocalAddress()).getPort();
             InetSocketAddress target = new InetSocketAddress(InetAddress.getLoopbackAddress(), port);
@@ -97,7 +97,7 @@ class MultiListenTest {
         try (RoutedServerSocketChannel s = (RoutedServerSocketChannel) runtime.openServerSocketChannel(null,
                 RouteHints.none())) {
             s.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
-            assertEquals(List.of("k1"), s.stackNames());
+            assertEquals(List.of("k1"), s.stacksInUse());
         }
     }
 
@@ -111,7 +111,7 @@ class MultiListenTest {
                 RouteHints.none())) {
             s.bind(new InetSocketAddress(port));
             assertEquals(port, ((InetSocketAddress) s.getLocalAddress()).getPort());
-            assertEquals(2, s.stackNames().size());
+            assertEquals(2, s.stacksInUse().size());
         }
     }
 }

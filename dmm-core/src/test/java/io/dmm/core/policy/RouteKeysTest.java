@@ -42,7 +42,7 @@ class RouteKeysTest {
         assertEquals(3, e.ruleIndex());
         assertEquals("p.json:12", e.source());
         assertEquals(List.of("bulk", "kernel"), e.stacks());
-        assertEquals("tcp client dst=10.0.0.7 port=9000: rule 3 (p.json:12) {dst=10.0.0.0/8} -> [bulk, kernel]",
+        assertEquals("tcp client dst=10.0.0.7 port=9000: rule #3 (p.json:12) {dst=10.0.0.0/8} -> [bulk, kernel]",
                 e.reason());
         RouteExplanation d = RouteKeys.explain(k, new Route(-1, "p.json: default", List.of("kernel"), "default"));
         assertEquals("tcp client dst=10.0.0.7 port=9000: no rule matched; default route (p.json: default) -> kernel",

@@ -11,6 +11,8 @@ import io.dmm.core.testsupport.TestPolicy;
 import io.dmm.core.testsupport.TestStacks;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
 import java.util.List;
 import java.util.ServiceLoader;
 import org.junit.jupiter.api.Test;
@@ -48,6 +50,34 @@ class DmmRuntimeTest {
             assertThrows(IllegalArgumentException.class,
                     () -> rt.explain(RouteQuery.tcpClient(dst).withHints(RouteHints.stack("zz"))));
             assertEquals(0, rt.stats().stack("k1").orElseThrow().decisions(), "explaining decides nothing");
+        }
+    }
+
+    @Test
+    void routeOfTellsTheRuleAndTheStackEachChannelRunsOn() throws Exception {
+        try (DmmRuntime rt = new DmmRuntime(policy(), TestStacks.providers());
+             ServerSocketChannel server = rt.openServerSocketChannel(null, RouteHints.none());
+             SocketChannel client = rt.openSocketChannel(null, RouteHints.qos("bulk"))) {
+            assertTrue(rt.routeOf(server).isEmpty(), "not routed before bind");
+            try (SocketChannel jdk = SocketChannel.open()) {
+                assertTrue(rt.routeOf(jdk).isEmpty(), "a JDK channel is not DMM's");
+            }
+            server.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+            RouteExplanation listening = rt.routeOf(server).orElseThrow();
+            assertEquals(0, listening.ruleIndex());
+            assertEquals(List.of("k2"), listening.stacks(), "a specific address listens on the first stack only");
+
+            client.connect(server.getLocalAddress());
+            RouteExplanation connected = rt.routeOf(client).orElseThrow();
+            assertEquals(1, connected.ruleIndex());
+            assertEquals(List.of("k2"), connected.stacks());
+            assertTrue(connected.reason().startsWith("on k2: rule #1 (test.json:"), connected.reason());
+            try (SocketChannel accepted = server.accept()) {
+                RouteExplanation a = rt.routeOf(accepted).orElseThrow();
+                assertEquals(0, a.ruleIndex(), "an accepted channel carries its server's route");
+                assertEquals(List.of("k2"), a.stacks());
+                assertEquals(a, rt.routeOf(accepted.socket().getChannel()).orElseThrow());
+            }
         }
     }
 
