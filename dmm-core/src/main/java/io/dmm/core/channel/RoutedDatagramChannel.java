@@ -368,108 +368,52 @@ public final class RoutedDatagramChannel extends DatagramChannel implements Rout
     @Override
     public int read(ByteBuffer dst) throws IOException {
         Objects.requireNonNull(dst);
-        DatagramChannel d = connectedDelegate();
-        int n;
-        if (!blocking) {
-            n = d.read(dst);
-        } else {
-            boolean completed = false;
-            begin();
-            try {
-                n = d.read(dst);
-                completed = true;
-            } catch (IOException e) {
-                completed = e instanceof ClosedByInterruptException;
-                closeIfDelegateClosed(d);
-                throw e;
-            } finally {
-                end(completed);
-            }
-        }
-        if (n > 0) {
-            stack.bytesIn(n);
-        }
-        return n;
+        return (int) transfer(Transfer.READ, dst, null, 0, 0);
     }
 
     @Override
     public long read(ByteBuffer[] dsts, int offset, int length) throws IOException {
         Objects.checkFromIndexSize(offset, length, dsts.length);
-        DatagramChannel d = connectedDelegate();
-        long n;
-        if (!blocking) {
-            n = d.read(dsts, offset, length);
-        } else {
-            boolean completed = false;
-            begin();
-            try {
-                n = d.read(dsts, offset, length);
-                completed = true;
-            } catch (IOException e) {
-                completed = e instanceof ClosedByInterruptException;
-                closeIfDelegateClosed(d);
-                throw e;
-            } finally {
-                end(completed);
-            }
-        }
-        if (n > 0) {
-            stack.bytesIn(n);
-        }
-        return n;
+        return transfer(Transfer.SCATTER, null, dsts, offset, length);
     }
 
     @Override
     public int write(ByteBuffer src) throws IOException {
         Objects.requireNonNull(src);
-        DatagramChannel d = connectedDelegate();
-        int n;
-        if (!blocking) {
-            n = d.write(src);
-        } else {
-            boolean completed = false;
-            begin();
-            try {
-                n = d.write(src);
-                completed = true;
-            } catch (IOException e) {
-                completed = e instanceof ClosedByInterruptException;
-                closeIfDelegateClosed(d);
-                throw e;
-            } finally {
-                end(completed);
-            }
-        }
-        if (n > 0) {
-            stack.bytesOut(n);
-        }
-        return n;
+        return (int) transfer(Transfer.WRITE, src, null, 0, 0);
     }
 
     @Override
     public long write(ByteBuffer[] srcs, int offset, int length) throws IOException {
         Objects.checkFromIndexSize(offset, length, srcs.length);
+        return transfer(Transfer.GATHER, null, srcs, offset, length);
+    }
+
+    /**
+     * Runs {@code op} on the connected delegate and counts its bytes on the stack. A blocking call
+     * runs inside this channel's begin()/end(), so an interrupt or close ends it as on a JDK channel.
+     */
+    private long transfer(Transfer op, ByteBuffer one, ByteBuffer[] many, int offset, int length)
+            throws IOException {
         DatagramChannel d = connectedDelegate();
         long n;
         if (!blocking) {
-            n = d.write(srcs, offset, length);
+            n = op.on(d, one, many, offset, length);
         } else {
             boolean completed = false;
             begin();
             try {
-                n = d.write(srcs, offset, length);
+                n = op.on(d, one, many, offset, length);
                 completed = true;
             } catch (IOException e) {
-                completed = e instanceof ClosedByInterruptException;
+                completed = e instanceof ClosedByInterruptException; // keep its type: end() must not replace it
                 closeIfDelegateClosed(d);
                 throw e;
             } finally {
                 end(completed);
             }
         }
-        if (n > 0) {
-            stack.bytesOut(n);
-        }
+        op.count(stack, n);
         return n;
     }
 

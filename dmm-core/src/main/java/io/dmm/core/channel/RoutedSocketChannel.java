@@ -524,15 +524,42 @@ public final class RoutedSocketChannel extends SocketChannel implements RoutedCh
     @Override
     public int read(ByteBuffer dst) throws IOException {
         Objects.requireNonNull(dst);
+        return (int) transfer(Transfer.READ, dst, null, 0, 0);
+    }
+
+    @Override
+    public long read(ByteBuffer[] dsts, int offset, int length) throws IOException {
+        Objects.checkFromIndexSize(offset, length, dsts.length);
+        return transfer(Transfer.SCATTER, null, dsts, offset, length);
+    }
+
+    @Override
+    public int write(ByteBuffer src) throws IOException {
+        Objects.requireNonNull(src);
+        return (int) transfer(Transfer.WRITE, src, null, 0, 0);
+    }
+
+    @Override
+    public long write(ByteBuffer[] srcs, int offset, int length) throws IOException {
+        Objects.checkFromIndexSize(offset, length, srcs.length);
+        return transfer(Transfer.GATHER, null, srcs, offset, length);
+    }
+
+    /**
+     * Runs {@code op} on the connected delegate and counts its bytes on the stack. A blocking call
+     * runs inside this channel's begin()/end(), so an interrupt or close ends it as on a JDK channel.
+     */
+    private long transfer(Transfer op, ByteBuffer one, ByteBuffer[] many, int offset, int length)
+            throws IOException {
         Leg l = connectedLeg();
-        int n;
+        long n;
         if (!blocking) {
-            n = l.ch.read(dst);
+            n = op.on(l.ch, one, many, offset, length);
         } else {
             boolean completed = false;
             begin();
             try {
-                n = l.ch.read(dst);
+                n = op.on(l.ch, one, many, offset, length);
                 completed = true;
             } catch (IOException e) {
                 completed = e instanceof ClosedByInterruptException; // keep its type: end() must not replace it
@@ -542,90 +569,7 @@ public final class RoutedSocketChannel extends SocketChannel implements RoutedCh
                 end(completed);
             }
         }
-        if (n > 0) {
-            l.stack.bytesIn(n);
-        }
-        return n;
-    }
-
-    @Override
-    public long read(ByteBuffer[] dsts, int offset, int length) throws IOException {
-        Objects.checkFromIndexSize(offset, length, dsts.length);
-        Leg l = connectedLeg();
-        long n;
-        if (!blocking) {
-            n = l.ch.read(dsts, offset, length);
-        } else {
-            boolean completed = false;
-            begin();
-            try {
-                n = l.ch.read(dsts, offset, length);
-                completed = true;
-            } catch (IOException e) {
-                completed = e instanceof ClosedByInterruptException;
-                closeIfDelegateClosed(l);
-                throw e;
-            } finally {
-                end(completed);
-            }
-        }
-        if (n > 0) {
-            l.stack.bytesIn(n);
-        }
-        return n;
-    }
-
-    @Override
-    public int write(ByteBuffer src) throws IOException {
-        Objects.requireNonNull(src);
-        Leg l = connectedLeg();
-        int n;
-        if (!blocking) {
-            n = l.ch.write(src);
-        } else {
-            boolean completed = false;
-            begin();
-            try {
-                n = l.ch.write(src);
-                completed = true;
-            } catch (IOException e) {
-                completed = e instanceof ClosedByInterruptException;
-                closeIfDelegateClosed(l);
-                throw e;
-            } finally {
-                end(completed);
-            }
-        }
-        if (n > 0) {
-            l.stack.bytesOut(n);
-        }
-        return n;
-    }
-
-    @Override
-    public long write(ByteBuffer[] srcs, int offset, int length) throws IOException {
-        Objects.checkFromIndexSize(offset, length, srcs.length);
-        Leg l = connectedLeg();
-        long n;
-        if (!blocking) {
-            n = l.ch.write(srcs, offset, length);
-        } else {
-            boolean completed = false;
-            begin();
-            try {
-                n = l.ch.write(srcs, offset, length);
-                completed = true;
-            } catch (IOException e) {
-                completed = e instanceof ClosedByInterruptException;
-                closeIfDelegateClosed(l);
-                throw e;
-            } finally {
-                end(completed);
-            }
-        }
-        if (n > 0) {
-            l.stack.bytesOut(n);
-        }
+        op.count(l.stack, n);
         return n;
     }
 
