@@ -99,13 +99,9 @@ public final class RoutedDatagramChannel extends DatagramChannel implements Rout
             ProtocolFamily needed = family != null ? family
                     : service != null ? Addresses.familyOf(service.getAddress())
                     : Addresses.familyOf(PlatformDefaults.wildcard(null));
+            Decision.Usable usable = decision.usableFor(Protocol.UDP, needed);
             List<Throwable> failures = new ArrayList<>();
-            StringBuilder why = new StringBuilder();
-            for (StackHandle s : decision.stacks()) {
-                if (!s.usableFor(Protocol.UDP, needed)) {
-                    why.append(why.isEmpty() ? "" : "; ").append(s.whyUnusable(Protocol.UDP, needed));
-                    continue;
-                }
+            for (StackHandle s : usable.stacks()) {
                 DatagramChannel ch = null;
                 try {
                     ch = s.instance().openDatagramChannel(family);
@@ -125,7 +121,8 @@ public final class RoutedDatagramChannel extends DatagramChannel implements Rout
             }
             if (failures.isEmpty()) {
                 throw new NoRouteToHostException("DMM: no usable stack for udp " + role.configName()
-                        + (service == null ? "" : " " + service) + " (route " + decision.route().source() + "): " + why);
+                        + (service == null ? "" : " " + service) + " (route " + decision.route().source() + "): "
+                        + usable.whyOthersNot());
             }
             Throwable last = failures.getLast();
             for (Throwable t : failures) {

@@ -120,22 +120,15 @@ public final class RoutedServerSocketChannel extends ServerSocketChannel impleme
             Decision d = runtime.router().decide(Protocol.TCP, Role.SERVER, isa, null, hints, caller);
             route = d.route();
             ProtocolFamily needed = family != null ? family : Addresses.familyOf(isa.getAddress());
-            List<StackHandle> usable = new ArrayList<>();
-            StringBuilder why = new StringBuilder();
-            for (StackHandle h : d.stacks()) {
-                if (h.usableFor(Protocol.TCP, needed)) {
-                    usable.add(h);
-                } else {
-                    why.append(why.isEmpty() ? "" : "; ").append(h.whyUnusable(Protocol.TCP, needed));
-                }
-            }
+            Decision.Usable usable = d.usableFor(Protocol.TCP, needed);
             if (usable.isEmpty()) {
                 throw new SocketException("DMM: no usable stack for tcp server on " + isa + " (route "
-                        + d.route().source() + "): " + why);
+                        + d.route().source() + "): " + usable.whyOthersNot());
             }
             // "listen on all of these" only makes sense for a wildcard address: a specific address
             // belongs to one stack
-            List<StackHandle> targets = isa.getAddress().isAnyLocalAddress() ? usable : usable.subList(0, 1);
+            List<StackHandle> targets = isa.getAddress().isAnyLocalAddress() ? usable.stacks()
+                    : usable.stacks().subList(0, 1);
             members = listen(targets, isa, backlog);
             return this;
         } finally {

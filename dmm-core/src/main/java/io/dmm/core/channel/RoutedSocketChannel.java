@@ -273,20 +273,12 @@ public final class RoutedSocketChannel extends SocketChannel implements RoutedCh
             Decision d = runtime.router().decide(Protocol.TCP, Role.CLIENT, isa, source, hints, caller);
             route = d.route();
             ProtocolFamily needed = family != null ? family : Addresses.familyOf(isa.getAddress());
-            List<StackHandle> usable = new ArrayList<>(d.stacks().size());
-            StringBuilder why = new StringBuilder();
-            for (StackHandle h : d.stacks()) {
-                if (h.usableFor(Protocol.TCP, needed)) {
-                    usable.add(h);
-                } else {
-                    why.append(why.isEmpty() ? "" : "; ").append(h.whyUnusable(Protocol.TCP, needed));
-                }
-            }
+            Decision.Usable usable = d.usableFor(Protocol.TCP, needed);
             if (usable.isEmpty()) {
                 throw new NoRouteToHostException("DMM: no usable stack for tcp client to " + isa + " (route "
-                        + d.route().source() + "): " + why);
+                        + d.route().source() + "): " + usable.whyOthersNot());
             }
-            candidates = usable;
+            candidates = usable.stacks();
             nextCandidate = 0;
             failures.clear();
             remote = isa;
