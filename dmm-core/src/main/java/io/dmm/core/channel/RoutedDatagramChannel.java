@@ -41,7 +41,7 @@ public final class RoutedDatagramChannel extends DatagramChannel implements Rout
     private final RouteHints hints;
     private final String caller;
     private final ReentrantLock stateLock = new ReentrantLock();
-    private final PendingOptions options = new PendingOptions();
+    private final PendingOptions options = new PendingOptions(PlatformDefaults.Kind.DATAGRAM);
     private volatile DatagramChannel delegate;
     private volatile StackHandle stack;
     private volatile boolean blocking = true;
@@ -159,18 +159,14 @@ public final class RoutedDatagramChannel extends DatagramChannel implements Rout
 
     @Override
     public <T> DatagramChannel setOption(SocketOption<T> name, T value) throws IOException {
-        Objects.requireNonNull(name);
-        if (!supportedOptions().contains(name)) {
-            throw new UnsupportedOperationException("'" + name + "' not supported");
-        }
+        PendingOptions.checkSupported(name, supportedOptions());
         DatagramChannel d;
         stateLock.lock();
         try {
             ensureOpen();
             d = delegate;
             if (d == null) {
-                PendingOptions.validate(name, value);
-                options.put(name, value);
+                options.remember(name, value);
                 return this;
             }
         } finally {
@@ -183,18 +179,14 @@ public final class RoutedDatagramChannel extends DatagramChannel implements Rout
     @Override
     @SuppressWarnings("unchecked")
     public <T> T getOption(SocketOption<T> name) throws IOException {
-        Objects.requireNonNull(name);
-        if (!supportedOptions().contains(name)) {
-            throw new UnsupportedOperationException("'" + name + "' not supported");
-        }
+        PendingOptions.checkSupported(name, supportedOptions());
         DatagramChannel d;
         stateLock.lock();
         try {
             ensureOpen();
             d = delegate;
             if (d == null) {
-                return (T) (options.contains(name) ? options.get(name)
-                        : PlatformDefaults.of(PlatformDefaults.Kind.DATAGRAM).values().get(name));
+                return (T) options.valueOf(name);
             }
         } finally {
             stateLock.unlock();
@@ -205,7 +197,7 @@ public final class RoutedDatagramChannel extends DatagramChannel implements Rout
     @Override
     public Set<SocketOption<?>> supportedOptions() {
         DatagramChannel d = delegate;
-        return d != null ? d.supportedOptions() : PlatformDefaults.of(PlatformDefaults.Kind.DATAGRAM).supported();
+        return d != null ? d.supportedOptions() : options.supported();
     }
 
     @Override

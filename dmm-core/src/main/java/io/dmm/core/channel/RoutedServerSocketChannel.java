@@ -31,7 +31,6 @@ import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
@@ -65,7 +64,7 @@ public final class RoutedServerSocketChannel extends ServerSocketChannel impleme
     private final String caller;
     private final ReentrantLock acceptLock = new ReentrantLock();
     private final ReentrantLock stateLock = new ReentrantLock();
-    private final PendingOptions options = new PendingOptions();
+    private final PendingOptions options = new PendingOptions(PlatformDefaults.Kind.SERVER);
     private volatile Member[] members;
     private volatile Selector selector;
     private volatile boolean blocking = true;
@@ -303,18 +302,14 @@ public final class RoutedServerSocketChannel extends ServerSocketChannel impleme
 
     @Override
     public <T> ServerSocketChannel setOption(SocketOption<T> name, T value) throws IOException {
-        Objects.requireNonNull(name);
-        if (!supportedOptions().contains(name)) {
-            throw new UnsupportedOperationException("'" + name + "' not supported");
-        }
+        PendingOptions.checkSupported(name, supportedOptions());
         Member[] ms;
         stateLock.lock();
         try {
             ensureOpen();
             ms = members;
             if (ms == null) {
-                PendingOptions.validate(name, value);
-                options.put(name, value);
+                options.remember(name, value);
                 return this;
             }
         } finally {
@@ -329,18 +324,14 @@ public final class RoutedServerSocketChannel extends ServerSocketChannel impleme
     @Override
     @SuppressWarnings("unchecked")
     public <T> T getOption(SocketOption<T> name) throws IOException {
-        Objects.requireNonNull(name);
-        if (!supportedOptions().contains(name)) {
-            throw new UnsupportedOperationException("'" + name + "' not supported");
-        }
+        PendingOptions.checkSupported(name, supportedOptions());
         Member[] ms;
         stateLock.lock();
         try {
             ensureOpen();
             ms = members;
             if (ms == null) {
-                return (T) (options.contains(name) ? options.get(name)
-                        : PlatformDefaults.of(PlatformDefaults.Kind.SERVER).values().get(name));
+                return (T) options.valueOf(name);
             }
         } finally {
             stateLock.unlock();
@@ -351,7 +342,7 @@ public final class RoutedServerSocketChannel extends ServerSocketChannel impleme
     @Override
     public Set<SocketOption<?>> supportedOptions() {
         Member[] ms = members;
-        return ms != null ? ms[0].ch.supportedOptions() : PlatformDefaults.of(PlatformDefaults.Kind.SERVER).supported();
+        return ms != null ? ms[0].ch.supportedOptions() : options.supported();
     }
 
     @Override

@@ -76,7 +76,7 @@ public final class RoutedSocketChannel extends SocketChannel implements RoutedCh
     private final ReentrantLock connectLock = new ReentrantLock();
     /** Guards the fields below; never held while blocking. */
     private final ReentrantLock stateLock = new ReentrantLock();
-    private final PendingOptions options = new PendingOptions();
+    private final PendingOptions options = new PendingOptions(PlatformDefaults.Kind.SOCKET);
     private volatile Leg leg;
     private volatile boolean blocking = true;
     private boolean bindRequested;
@@ -164,18 +164,14 @@ public final class RoutedSocketChannel extends SocketChannel implements RoutedCh
 
     @Override
     public <T> SocketChannel setOption(SocketOption<T> name, T value) throws IOException {
-        Objects.requireNonNull(name);
-        if (!supportedOptions().contains(name)) {
-            throw new UnsupportedOperationException("'" + name + "' not supported");
-        }
+        PendingOptions.checkSupported(name, supportedOptions());
         Leg l;
         stateLock.lock();
         try {
             ensureOpen();
             l = leg;
             if (l == null) {
-                PendingOptions.validate(name, value);
-                options.put(name, value);
+                options.remember(name, value);
                 return this;
             }
         } finally {
@@ -188,18 +184,14 @@ public final class RoutedSocketChannel extends SocketChannel implements RoutedCh
     @Override
     @SuppressWarnings("unchecked")
     public <T> T getOption(SocketOption<T> name) throws IOException {
-        Objects.requireNonNull(name);
-        if (!supportedOptions().contains(name)) {
-            throw new UnsupportedOperationException("'" + name + "' not supported");
-        }
+        PendingOptions.checkSupported(name, supportedOptions());
         Leg l;
         stateLock.lock();
         try {
             ensureOpen();
             l = leg;
             if (l == null) {
-                return (T) (options.contains(name) ? options.get(name)
-                        : PlatformDefaults.of(PlatformDefaults.Kind.SOCKET).values().get(name));
+                return (T) options.valueOf(name);
             }
         } finally {
             stateLock.unlock();
@@ -210,7 +202,7 @@ public final class RoutedSocketChannel extends SocketChannel implements RoutedCh
     @Override
     public Set<SocketOption<?>> supportedOptions() {
         Leg l = leg;
-        return l != null ? l.ch.supportedOptions() : PlatformDefaults.of(PlatformDefaults.Kind.SOCKET).supported();
+        return l != null ? l.ch.supportedOptions() : options.supported();
     }
 
     // ---------------------------------------------------------------- connect
