@@ -18,6 +18,7 @@ import java.net.SocketAddress;
 import java.net.SocketOption;
 import java.nio.ByteBuffer;
 import java.nio.channels.AlreadyBoundException;
+import java.nio.channels.AsynchronousCloseException;
 import java.nio.channels.ClosedByInterruptException;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.DatagramChannel;
@@ -234,23 +235,18 @@ public final class RoutedDatagramChannel extends DatagramChannel implements Rout
     public DatagramChannel connect(SocketAddress remote) throws IOException {
         InetSocketAddress isa = Addresses.checkRemote(remote, family);
         DatagramChannel d = routed(Role.SENDER, isa);
-        boolean block = blocking;
+        boolean blocked = beginBlocking(blocking);
         boolean completed = false;
-        if (block) {
-            begin();
-        }
         try {
             d.connect(isa);
             completed = true;
             return this;
         } catch (IOException e) {
             completed = e instanceof ClosedByInterruptException;
-            closeIfDelegateClosed(d);
+            closeIfDelegateClosed(d); // unlike the other calls, in either mode
             throw e;
         } finally {
-            if (block) {
-                end(completed);
-            }
+            endBlocking(blocked, completed);
         }
     }
 
@@ -284,6 +280,32 @@ public final class RoutedDatagramChannel extends DatagramChannel implements Rout
         }
     }
 
+    // begin()/end() are protected final in AbstractInterruptibleChannel: these thin helpers are
+    // this class's own, the socket channel has the same three.
+
+    /** Enters a blocking section when {@code block}, so an interrupt or a close ends the call as on a JDK channel. */
+    private boolean beginBlocking(boolean block) {
+        if (block) {
+            begin();
+        }
+        return block;
+    }
+
+    /** Leaves what {@link #beginBlocking} entered (end() may throw AsynchronousCloseException or ClosedByInterruptException). */
+    private void endBlocking(boolean blocked, boolean completed) throws AsynchronousCloseException {
+        if (blocked) {
+            end(completed);
+        }
+    }
+
+    /** A blocking call on {@code d} threw {@code e}: closes this channel too if the delegate is closed now. Returns e. */
+    private IOException failed(boolean blocked, IOException e, DatagramChannel d) throws IOException {
+        if (blocked) {
+            closeIfDelegateClosed(d);
+        }
+        return e;
+    }
+
     @Override
     public SocketAddress receive(ByteBuffer dst) throws IOException {
         Objects.requireNonNull(dst);
@@ -294,21 +316,16 @@ public final class RoutedDatagramChannel extends DatagramChannel implements Rout
         DatagramChannel d = delegate != null ? delegate : routed(Role.RECEIVER, null);
         int before = dst.position();
         SocketAddress from;
-        if (!blocking) {
+        boolean blocked = beginBlocking(blocking);
+        boolean completed = false;
+        try {
             from = d.receive(dst);
-        } else {
-            boolean completed = false;
-            begin();
-            try {
-                from = d.receive(dst);
-                completed = true;
-            } catch (IOException e) {
-                completed = e instanceof ClosedByInterruptException;
-                closeIfDelegateClosed(d);
-                throw e;
-            } finally {
-                end(completed);
-            }
+            completed = true;
+        } catch (IOException e) {
+            completed = e instanceof ClosedByInterruptException;
+            throw failed(blocked, e, d);
+        } finally {
+            endBlocking(blocked, completed);
         }
         if (from != null) {
             stack.bytesIn(dst.position() - before);
@@ -323,21 +340,16 @@ public final class RoutedDatagramChannel extends DatagramChannel implements Rout
         ensureOpen();
         DatagramChannel d = delegate != null ? delegate : routed(Role.SENDER, isa);
         int n;
-        if (!blocking) {
+        boolean blocked = beginBlocking(blocking);
+        boolean completed = false;
+        try {
             n = d.send(src, isa);
-        } else {
-            boolean completed = false;
-            begin();
-            try {
-                n = d.send(src, isa);
-                completed = true;
-            } catch (IOException e) {
-                completed = e instanceof ClosedByInterruptException;
-                closeIfDelegateClosed(d);
-                throw e;
-            } finally {
-                end(completed);
-            }
+            completed = true;
+        } catch (IOException e) {
+            completed = e instanceof ClosedByInterruptException;
+            throw failed(blocked, e, d);
+        } finally {
+            endBlocking(blocked, completed);
         }
         if (n > 0) {
             stack.bytesOut(n);
@@ -386,21 +398,16 @@ public final class RoutedDatagramChannel extends DatagramChannel implements Rout
             throws IOException {
         DatagramChannel d = connectedDelegate();
         long n;
-        if (!blocking) {
+        boolean blocked = beginBlocking(blocking);
+        boolean completed = false;
+        try {
             n = op.on(d, one, many, offset, length);
-        } else {
-            boolean completed = false;
-            begin();
-            try {
-                n = op.on(d, one, many, offset, length);
-                completed = true;
-            } catch (IOException e) {
-                completed = e instanceof ClosedByInterruptException; // keep its type: end() must not replace it
-                closeIfDelegateClosed(d);
-                throw e;
-            } finally {
-                end(completed);
-            }
+            completed = true;
+        } catch (IOException e) {
+            completed = e instanceof ClosedByInterruptException; // keep its type: end() must not replace it
+            throw failed(blocked, e, d);
+        } finally {
+            endBlocking(blocked, completed);
         }
         op.count(stack, n);
         return n;

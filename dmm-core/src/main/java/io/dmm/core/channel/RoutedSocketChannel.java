@@ -222,19 +222,14 @@ public final class RoutedSocketChannel extends SocketChannel implements RoutedCh
         connectLock.lock();
         try {
             route(isa);
-            boolean block = blocking;
+            boolean blocked = beginBlocking(blocking);
             boolean completed = false;
-            if (block) {
-                begin();
-            }
             try {
                 boolean connected = connectOnRemaining(deadline);
                 completed = true;
                 return connected;
             } finally {
-                if (block) {
-                    end(completed);
-                }
+                endBlocking(blocked, completed);
             }
         } catch (IOException | RuntimeException e) {
             if (!(e instanceof AlreadyConnectedException || e instanceof ConnectionPendingException)) {
@@ -431,11 +426,8 @@ public final class RoutedSocketChannel extends SocketChannel implements RoutedCh
             if (l == null || !l.ch.isConnectionPending()) {
                 throw new NoConnectionPendingException();
             }
-            boolean block = blocking;
+            boolean blocked = beginBlocking(blocking);
             boolean completed = false;
-            if (block) {
-                begin();
-            }
             try {
                 boolean connected;
                 try {
@@ -455,9 +447,7 @@ public final class RoutedSocketChannel extends SocketChannel implements RoutedCh
                 completed = true;
                 return connected;
             } finally {
-                if (block) {
-                    end(completed);
-                }
+                endBlocking(blocked, completed);
             }
         } catch (IOException | RuntimeException e) {
             if (!(e instanceof NoConnectionPendingException)) {
@@ -505,6 +495,32 @@ public final class RoutedSocketChannel extends SocketChannel implements RoutedCh
         }
     }
 
+    // begin()/end() are protected final in AbstractInterruptibleChannel: these thin helpers are
+    // this class's own, the datagram channel has the same three.
+
+    /** Enters a blocking section when {@code block}, so an interrupt or a close ends the call as on a JDK channel. */
+    private boolean beginBlocking(boolean block) {
+        if (block) {
+            begin();
+        }
+        return block;
+    }
+
+    /** Leaves what {@link #beginBlocking} entered (end() may throw AsynchronousCloseException or ClosedByInterruptException). */
+    private void endBlocking(boolean blocked, boolean completed) throws AsynchronousCloseException {
+        if (blocked) {
+            end(completed);
+        }
+    }
+
+    /** A blocking call on {@code l} threw {@code e}: closes this channel too if the delegate is closed now. Returns e. */
+    private IOException failed(boolean blocked, IOException e, Leg l) throws IOException {
+        if (blocked) {
+            closeIfDelegateClosed(l);
+        }
+        return e;
+    }
+
     @Override
     public int read(ByteBuffer dst) throws IOException {
         Objects.requireNonNull(dst);
@@ -537,21 +553,16 @@ public final class RoutedSocketChannel extends SocketChannel implements RoutedCh
             throws IOException {
         Leg l = connectedLeg();
         long n;
-        if (!blocking) {
+        boolean blocked = beginBlocking(blocking);
+        boolean completed = false;
+        try {
             n = op.on(l.ch, one, many, offset, length);
-        } else {
-            boolean completed = false;
-            begin();
-            try {
-                n = op.on(l.ch, one, many, offset, length);
-                completed = true;
-            } catch (IOException e) {
-                completed = e instanceof ClosedByInterruptException; // keep its type: end() must not replace it
-                closeIfDelegateClosed(l);
-                throw e;
-            } finally {
-                end(completed);
-            }
+            completed = true;
+        } catch (IOException e) {
+            completed = e instanceof ClosedByInterruptException; // keep its type: end() must not replace it
+            throw failed(blocked, e, l);
+        } finally {
+            endBlocking(blocked, completed);
         }
         op.count(l.stack, n);
         return n;
