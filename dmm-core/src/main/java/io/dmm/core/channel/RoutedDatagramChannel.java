@@ -125,16 +125,7 @@ public final class RoutedDatagramChannel extends DatagramChannel implements Rout
                         + (service == null ? "" : " " + service) + " (route " + decision.route().source() + "): "
                         + usable.whyOthersNot());
             }
-            Throwable last = failures.getLast();
-            for (Throwable t : failures) {
-                if (t != last) {
-                    last.addSuppressed(t);
-                }
-            }
-            if (last instanceof IOException ioe) {
-                throw ioe;
-            }
-            throw (RuntimeException) last;
+            throw StackFailures.combine(failures);
         } finally {
             stateLock.unlock();
         }

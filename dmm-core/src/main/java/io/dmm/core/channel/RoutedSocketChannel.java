@@ -382,21 +382,9 @@ public final class RoutedSocketChannel extends SocketChannel implements RoutedCh
     private IOException combinedFailure() {
         stateLock.lock();
         try {
-            Throwable last = failures.getLast();
-            for (Throwable t : failures) {
-                if (t != last) {
-                    last.addSuppressed(t);
-                }
-            }
-            failures.clear();
-            if (last instanceof RuntimeException re) {
-                throw re;
-            }
-            if (last instanceof Error er) {
-                throw er;
-            }
-            return (IOException) last;
+            return StackFailures.combine(failures);
         } finally {
+            failures.clear();
             stateLock.unlock();
         }
     }
