@@ -13,49 +13,23 @@ import java.nio.channels.ScatteringByteChannel;
  * of them through one blocking wrapper without allocating anything per call.
  */
 enum Transfer {
-    READ(true) {
-        @Override
-        <C extends ByteChannel & ScatteringByteChannel & GatheringByteChannel> long on(
-                C ch, ByteBuffer one, ByteBuffer[] many, int offset, int length) throws IOException {
-            return ch.read(one);
-        }
-    },
-    SCATTER(true) {
-        @Override
-        <C extends ByteChannel & ScatteringByteChannel & GatheringByteChannel> long on(
-                C ch, ByteBuffer one, ByteBuffer[] many, int offset, int length) throws IOException {
-            return ch.read(many, offset, length);
-        }
-    },
-    WRITE(false) {
-        @Override
-        <C extends ByteChannel & ScatteringByteChannel & GatheringByteChannel> long on(
-                C ch, ByteBuffer one, ByteBuffer[] many, int offset, int length) throws IOException {
-            return ch.write(one);
-        }
-    },
-    GATHER(false) {
-        @Override
-        <C extends ByteChannel & ScatteringByteChannel & GatheringByteChannel> long on(
-                C ch, ByteBuffer one, ByteBuffer[] many, int offset, int length) throws IOException {
-            return ch.write(many, offset, length);
-        }
-    };
-
-    private final boolean inbound;
-
-    Transfer(boolean inbound) {
-        this.inbound = inbound;
-    }
+    READ, SCATTER, WRITE, GATHER;
 
     /** Runs this call on {@code ch}: {@code one} for READ/WRITE, {@code many[offset..offset+length)} otherwise. */
-    abstract <C extends ByteChannel & ScatteringByteChannel & GatheringByteChannel> long on(
-            C ch, ByteBuffer one, ByteBuffer[] many, int offset, int length) throws IOException;
+    <C extends ByteChannel & ScatteringByteChannel & GatheringByteChannel> long on(
+            C ch, ByteBuffer one, ByteBuffer[] many, int offset, int length) throws IOException {
+        return switch (this) {
+            case READ -> ch.read(one);
+            case SCATTER -> ch.read(many, offset, length);
+            case WRITE -> ch.write(one);
+            case GATHER -> ch.write(many, offset, length);
+        };
+    }
 
     /** Adds {@code n} bytes moved to the stack's in or out counter (nothing for 0 or end of stream). */
     void count(StackHandle stack, long n) {
         if (n > 0) {
-            if (inbound) {
+            if (this == READ || this == SCATTER) {
                 stack.bytesIn(n);
             } else {
                 stack.bytesOut(n);
