@@ -140,8 +140,7 @@ public final class RoutedDatagramChannel extends DatagramChannel implements Rout
             if (d != null && d.getLocalAddress() != null) {
                 throw new AlreadyBoundException();
             }
-            InetSocketAddress isa = local == null ? new InetSocketAddress(PlatformDefaults.wildcard(family), 0)
-                    : Addresses.check(local, family);
+            InetSocketAddress isa = Addresses.checkLocal(local, family);
             routed(Role.RECEIVER, isa).bind(isa);
             return this;
         } finally {

@@ -114,8 +114,7 @@ public final class RoutedServerSocketChannel extends ServerSocketChannel impleme
             if (members != null) {
                 throw new AlreadyBoundException();
             }
-            InetSocketAddress isa = local == null ? new InetSocketAddress(PlatformDefaults.wildcard(family), 0)
-                    : Addresses.check(local, family);
+            InetSocketAddress isa = Addresses.checkLocal(local, family);
             Decision d = runtime.router().decide(Protocol.TCP, Role.SERVER, isa, null, hints, caller);
             route = d.route();
             ProtocolFamily needed = family != null ? family : Addresses.familyOf(isa.getAddress());

@@ -152,8 +152,7 @@ public final class RoutedSocketChannel extends SocketChannel implements RoutedCh
             if (bindRequested) {
                 throw new AlreadyBoundException();
             }
-            InetSocketAddress isa = local == null ? new InetSocketAddress(PlatformDefaults.wildcard(family), 0)
-                    : Addresses.check(local, family);
+            InetSocketAddress isa = Addresses.checkLocal(local, family);
             bindAddress = isa;
             bindRequested = true;
             return this;
