@@ -1,5 +1,11 @@
 package io.dmm.core.channel;
 
+import static java.net.StandardSocketOptions.IP_TOS;
+import static java.net.StandardSocketOptions.SO_BROADCAST;
+import static java.net.StandardSocketOptions.SO_RCVBUF;
+import static java.net.StandardSocketOptions.SO_REUSEADDR;
+import static java.net.StandardSocketOptions.SO_SNDBUF;
+
 import io.dmm.core.runtime.StackHandle;
 import java.io.IOException;
 import java.net.DatagramPacket;
@@ -10,7 +16,6 @@ import java.net.NetworkInterface;
 import java.net.SocketAddress;
 import java.net.SocketException;
 import java.net.SocketOption;
-import java.net.StandardSocketOptions;
 import java.nio.channels.DatagramChannel;
 import java.nio.channels.IllegalBlockingModeException;
 import java.util.Set;
@@ -191,23 +196,23 @@ final class RoutedDatagramSocketAdaptor extends DatagramSocket {
 
     @Override
     public void setSendBufferSize(int size) throws SocketException {
-        options.setBufferSize(StandardSocketOptions.SO_SNDBUF, size, "Invalid send size");
+        options.setBufferSize(SO_SNDBUF, size, "Invalid send size");
     }
 
-    @Override public int getSendBufferSize() throws SocketException { return options.get(StandardSocketOptions.SO_SNDBUF); }
+    @Override public int getSendBufferSize() throws SocketException { return options.get(SO_SNDBUF); }
 
     @Override
     public void setReceiveBufferSize(int size) throws SocketException {
-        options.setBufferSize(StandardSocketOptions.SO_RCVBUF, size, "Invalid receive size");
+        options.setBufferSize(SO_RCVBUF, size, "Invalid receive size");
     }
 
-    @Override public int getReceiveBufferSize() throws SocketException { return options.get(StandardSocketOptions.SO_RCVBUF); }
-    @Override public void setReuseAddress(boolean on) throws SocketException { options.set(StandardSocketOptions.SO_REUSEADDR, on); }
-    @Override public boolean getReuseAddress() throws SocketException { return options.get(StandardSocketOptions.SO_REUSEADDR); }
-    @Override public void setBroadcast(boolean on) throws SocketException { options.set(StandardSocketOptions.SO_BROADCAST, on); }
-    @Override public boolean getBroadcast() throws SocketException { return options.get(StandardSocketOptions.SO_BROADCAST); }
-    @Override public void setTrafficClass(int tc) throws SocketException { options.set(StandardSocketOptions.IP_TOS, tc); }
-    @Override public int getTrafficClass() throws SocketException { return options.get(StandardSocketOptions.IP_TOS); }
+    @Override public int getReceiveBufferSize() throws SocketException { return options.get(SO_RCVBUF); }
+    @Override public void setReuseAddress(boolean on) throws SocketException { options.set(SO_REUSEADDR, on); }
+    @Override public boolean getReuseAddress() throws SocketException { return options.get(SO_REUSEADDR); }
+    @Override public void setBroadcast(boolean on) throws SocketException { options.set(SO_BROADCAST, on); }
+    @Override public boolean getBroadcast() throws SocketException { return options.get(SO_BROADCAST); }
+    @Override public void setTrafficClass(int tc) throws SocketException { options.set(IP_TOS, tc); }
+    @Override public int getTrafficClass() throws SocketException { return options.get(IP_TOS); }
 
     @Override
     public void close() {

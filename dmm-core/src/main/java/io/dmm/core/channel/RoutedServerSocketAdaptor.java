@@ -1,5 +1,8 @@
 package io.dmm.core.channel;
 
+import static java.net.StandardSocketOptions.SO_RCVBUF;
+import static java.net.StandardSocketOptions.SO_REUSEADDR;
+
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -8,7 +11,6 @@ import java.net.Socket;
 import java.net.SocketAddress;
 import java.net.SocketException;
 import java.net.SocketOption;
-import java.net.StandardSocketOptions;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.util.Set;
@@ -105,22 +107,22 @@ final class RoutedServerSocketAdaptor extends ServerSocket {
 
     @Override
     public void setReuseAddress(boolean on) throws SocketException {
-        options.set(StandardSocketOptions.SO_REUSEADDR, on);
+        options.set(SO_REUSEADDR, on);
     }
 
     @Override
     public boolean getReuseAddress() throws SocketException {
-        return options.get(StandardSocketOptions.SO_REUSEADDR);
+        return options.get(SO_REUSEADDR);
     }
 
     @Override
     public void setReceiveBufferSize(int size) throws SocketException {
-        options.setBufferSize(StandardSocketOptions.SO_RCVBUF, size, "size cannot be 0 or negative");
+        options.setBufferSize(SO_RCVBUF, size, "size cannot be 0 or negative");
     }
 
     @Override
     public int getReceiveBufferSize() throws SocketException {
-        return options.get(StandardSocketOptions.SO_RCVBUF);
+        return options.get(SO_RCVBUF);
     }
 
     @Override

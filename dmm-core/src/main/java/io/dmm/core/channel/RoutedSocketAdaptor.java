@@ -1,5 +1,13 @@
 package io.dmm.core.channel;
 
+import static java.net.StandardSocketOptions.IP_TOS;
+import static java.net.StandardSocketOptions.SO_KEEPALIVE;
+import static java.net.StandardSocketOptions.SO_LINGER;
+import static java.net.StandardSocketOptions.SO_RCVBUF;
+import static java.net.StandardSocketOptions.SO_REUSEADDR;
+import static java.net.StandardSocketOptions.SO_SNDBUF;
+import static java.net.StandardSocketOptions.TCP_NODELAY;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -9,7 +17,6 @@ import java.net.Socket;
 import java.net.SocketAddress;
 import java.net.SocketException;
 import java.net.SocketOption;
-import java.net.StandardSocketOptions;
 import java.net.UnknownHostException;
 import java.nio.channels.IllegalBlockingModeException;
 import java.nio.channels.SocketChannel;
@@ -197,15 +204,15 @@ final class RoutedSocketAdaptor extends Socket {
         };
     }
 
-    @Override public void setTcpNoDelay(boolean on) throws SocketException { options.set(StandardSocketOptions.TCP_NODELAY, on); }
-    @Override public boolean getTcpNoDelay() throws SocketException { return options.get(StandardSocketOptions.TCP_NODELAY); }
+    @Override public void setTcpNoDelay(boolean on) throws SocketException { options.set(TCP_NODELAY, on); }
+    @Override public boolean getTcpNoDelay() throws SocketException { return options.get(TCP_NODELAY); }
 
     @Override
     public void setSoLinger(boolean on, int linger) throws SocketException {
-        options.set(StandardSocketOptions.SO_LINGER, on ? linger : -1);
+        options.set(SO_LINGER, on ? linger : -1);
     }
 
-    @Override public int getSoLinger() throws SocketException { return options.get(StandardSocketOptions.SO_LINGER); }
+    @Override public int getSoLinger() throws SocketException { return options.get(SO_LINGER); }
 
     @Override
     public void sendUrgentData(int data) throws IOException {
@@ -234,23 +241,23 @@ final class RoutedSocketAdaptor extends Socket {
 
     @Override
     public void setSendBufferSize(int size) throws SocketException {
-        options.setBufferSize(StandardSocketOptions.SO_SNDBUF, size, "Invalid send size");
+        options.setBufferSize(SO_SNDBUF, size, "Invalid send size");
     }
 
-    @Override public int getSendBufferSize() throws SocketException { return options.get(StandardSocketOptions.SO_SNDBUF); }
+    @Override public int getSendBufferSize() throws SocketException { return options.get(SO_SNDBUF); }
 
     @Override
     public void setReceiveBufferSize(int size) throws SocketException {
-        options.setBufferSize(StandardSocketOptions.SO_RCVBUF, size, "Invalid receive size");
+        options.setBufferSize(SO_RCVBUF, size, "Invalid receive size");
     }
 
-    @Override public int getReceiveBufferSize() throws SocketException { return options.get(StandardSocketOptions.SO_RCVBUF); }
-    @Override public void setKeepAlive(boolean on) throws SocketException { options.set(StandardSocketOptions.SO_KEEPALIVE, on); }
-    @Override public boolean getKeepAlive() throws SocketException { return options.get(StandardSocketOptions.SO_KEEPALIVE); }
-    @Override public void setTrafficClass(int tc) throws SocketException { options.set(StandardSocketOptions.IP_TOS, tc); }
-    @Override public int getTrafficClass() throws SocketException { return options.get(StandardSocketOptions.IP_TOS); }
-    @Override public void setReuseAddress(boolean on) throws SocketException { options.set(StandardSocketOptions.SO_REUSEADDR, on); }
-    @Override public boolean getReuseAddress() throws SocketException { return options.get(StandardSocketOptions.SO_REUSEADDR); }
+    @Override public int getReceiveBufferSize() throws SocketException { return options.get(SO_RCVBUF); }
+    @Override public void setKeepAlive(boolean on) throws SocketException { options.set(SO_KEEPALIVE, on); }
+    @Override public boolean getKeepAlive() throws SocketException { return options.get(SO_KEEPALIVE); }
+    @Override public void setTrafficClass(int tc) throws SocketException { options.set(IP_TOS, tc); }
+    @Override public int getTrafficClass() throws SocketException { return options.get(IP_TOS); }
+    @Override public void setReuseAddress(boolean on) throws SocketException { options.set(SO_REUSEADDR, on); }
+    @Override public boolean getReuseAddress() throws SocketException { return options.get(SO_REUSEADDR); }
 
     @Override
     public void close() throws IOException {

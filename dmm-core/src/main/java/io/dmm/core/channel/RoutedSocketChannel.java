@@ -485,7 +485,10 @@ public final class RoutedSocketChannel extends SocketChannel implements RoutedCh
     // begin()/end() are protected final in AbstractInterruptibleChannel: these thin helpers are
     // this class's own, the datagram channel has the same three.
 
-    /** Enters a blocking section when {@code block}, so an interrupt or a close ends the call as on a JDK channel. */
+    /**
+     * Enters a blocking section when {@code block}: an interrupt or a close then ends the call as on
+     * a JDK channel. Returns {@code block}, for {@link #endBlocking}.
+     */
     private boolean beginBlocking(boolean block) {
         if (block) {
             begin();
@@ -493,14 +496,14 @@ public final class RoutedSocketChannel extends SocketChannel implements RoutedCh
         return block;
     }
 
-    /** Leaves what {@link #beginBlocking} entered (end() may throw AsynchronousCloseException or ClosedByInterruptException). */
+    /** Leaves what {@link #beginBlocking} entered; end() may throw ClosedByInterrupt- or AsynchronousCloseException. */
     private void endBlocking(boolean blocked, boolean completed) throws AsynchronousCloseException {
         if (blocked) {
             end(completed);
         }
     }
 
-    /** A blocking call on {@code l} threw {@code e}: closes this channel too if the delegate is closed now. Returns e. */
+    /** A call on {@code l} threw {@code e}: if it was blocking and the delegate is closed now, so is this channel. */
     private IOException failed(boolean blocked, IOException e, Leg l) throws IOException {
         if (blocked) {
             closeIfDelegateClosed(l);
