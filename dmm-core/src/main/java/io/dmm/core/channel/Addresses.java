@@ -38,6 +38,11 @@ final class Addresses {
         return isa;
     }
 
+    /** A bind address: checked, and null means the wildcard address of the family, any port (as the JDK does). */
+    static InetSocketAddress checkLocal(SocketAddress sa, ProtocolFamily family) {
+        return sa == null ? new InetSocketAddress(PlatformDefaults.wildcard(family), 0) : check(sa, family);
+    }
+
     /** A connect target: checked, and a wildcard address means loopback (as the JDK does). */
     static InetSocketAddress checkRemote(SocketAddress sa, ProtocolFamily family) {
         InetSocketAddress isa = check(sa, family);

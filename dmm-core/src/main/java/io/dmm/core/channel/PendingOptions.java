@@ -6,17 +6,53 @@ import java.net.SocketOption;
 import java.net.StandardSocketOptions;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
 
 /**
  * Socket options a program set before its channel was routed, in the order it set them (a value
- * set again moves to the end), applied to the chosen stack's channel once routing happens. Not
- * thread-safe: the owning channel guards it with its state lock.
+ * set again moves to the end), applied to the chosen stack's channel once routing happens. Until
+ * then it answers for the channel: what it supports and what it would get are the platform
+ * defaults of its kind. Not thread-safe: the owning channel guards it with its state lock.
  */
 final class PendingOptions {
+    private final PlatformDefaults.Kind kind;
     private final Map<SocketOption<?>, Object> values = new LinkedHashMap<>();
 
-    /** Checks a value the way the JDK does before it would reach the socket (the socket comes later). */
-    static void validate(SocketOption<?> name, Object value) {
+    PendingOptions(PlatformDefaults.Kind kind) {
+        this.kind = kind;
+    }
+
+    /**
+     * The JDK's first checks of setOption/getOption, made before the channel's state is looked at:
+     * a null name is an NPE, an option the channel does not support is unsupported.
+     */
+    static void checkSupported(SocketOption<?> name, Set<SocketOption<?>> supported) {
+        Objects.requireNonNull(name);
+        if (!supported.contains(name)) {
+            throw new UnsupportedOperationException("'" + name + "' not supported");
+        }
+    }
+
+    /** What an unrouted channel of this kind supports: the platform's options. */
+    Set<SocketOption<?>> supported() {
+        return PlatformDefaults.of(kind).supported();
+    }
+
+    /** Checks a value as the JDK would (the socket comes later) and remembers it. */
+    void remember(SocketOption<?> name, Object value) {
+        validate(name, value);
+        values.remove(name);
+        values.put(name, value);
+    }
+
+    /** The remembered value, or else the platform default an unrouted channel reports. */
+    Object valueOf(SocketOption<?> name) {
+        return values.containsKey(name) ? values.get(name) : PlatformDefaults.of(kind).values().get(name);
+    }
+
+    /** Checks a value the way the JDK does before it would reach the socket. */
+    private static void validate(SocketOption<?> name, Object value) {
         if (value == null) {
             throw new IllegalArgumentException("Invalid option value");
         }
@@ -30,19 +66,6 @@ final class PendingOptions {
         if (name == StandardSocketOptions.IP_TOS && ((Integer) value < 0 || (Integer) value > 255)) {
             throw new IllegalArgumentException("Invalid IP_TOS value");
         }
-    }
-
-    void put(SocketOption<?> name, Object value) {
-        values.remove(name);
-        values.put(name, value);
-    }
-
-    boolean contains(SocketOption<?> name) {
-        return values.containsKey(name);
-    }
-
-    Object get(SocketOption<?> name) {
-        return values.get(name);
     }
 
     /** Sets every remembered option on {@code channel}, in order. */

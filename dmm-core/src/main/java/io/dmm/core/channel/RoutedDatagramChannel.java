@@ -18,6 +18,7 @@ import java.net.SocketAddress;
 import java.net.SocketOption;
 import java.nio.ByteBuffer;
 import java.nio.channels.AlreadyBoundException;
+import java.nio.channels.AsynchronousCloseException;
 import java.nio.channels.ClosedByInterruptException;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.DatagramChannel;
@@ -41,7 +42,7 @@ public final class RoutedDatagramChannel extends DatagramChannel implements Rout
     private final RouteHints hints;
     private final String caller;
     private final ReentrantLock stateLock = new ReentrantLock();
-    private final PendingOptions options = new PendingOptions();
+    private final PendingOptions options = new PendingOptions(PlatformDefaults.Kind.DATAGRAM);
     private volatile DatagramChannel delegate;
     private volatile StackHandle stack;
     private volatile boolean blocking = true;
@@ -99,13 +100,9 @@ public final class RoutedDatagramChannel extends DatagramChannel implements Rout
             ProtocolFamily needed = family != null ? family
                     : service != null ? Addresses.familyOf(service.getAddress())
                     : Addresses.familyOf(PlatformDefaults.wildcard(null));
+            Decision.Usable usable = decision.usableFor(Protocol.UDP, needed);
             List<Throwable> failures = new ArrayList<>();
-            StringBuilder why = new StringBuilder();
-            for (StackHandle s : decision.stacks()) {
-                if (!s.usableFor(Protocol.UDP, needed)) {
-                    why.append(why.isEmpty() ? "" : "; ").append(s.whyUnusable(Protocol.UDP, needed));
-                    continue;
-                }
+            for (StackHandle s : usable.stacks()) {
                 DatagramChannel ch = null;
                 try {
                     ch = s.instance().openDatagramChannel(family);
@@ -125,18 +122,10 @@ public final class RoutedDatagramChannel extends DatagramChannel implements Rout
             }
             if (failures.isEmpty()) {
                 throw new NoRouteToHostException("DMM: no usable stack for udp " + role.configName()
-                        + (service == null ? "" : " " + service) + " (route " + decision.route().source() + "): " + why);
+                        + (service == null ? "" : " " + service) + " (route " + decision.route().source() + "): "
+                        + usable.whyOthersNot());
             }
-            Throwable last = failures.getLast();
-            for (Throwable t : failures) {
-                if (t != last) {
-                    last.addSuppressed(t);
-                }
-            }
-            if (last instanceof IOException ioe) {
-                throw ioe;
-            }
-            throw (RuntimeException) last;
+            throw StackFailures.combine(failures);
         } finally {
             stateLock.unlock();
         }
@@ -151,8 +140,7 @@ public final class RoutedDatagramChannel extends DatagramChannel implements Rout
             if (d != null && d.getLocalAddress() != null) {
                 throw new AlreadyBoundException();
             }
-            InetSocketAddress isa = local == null ? new InetSocketAddress(PlatformDefaults.wildcard(family), 0)
-                    : Addresses.check(local, family);
+            InetSocketAddress isa = Addresses.checkLocal(local, family);
             routed(Role.RECEIVER, isa).bind(isa);
             return this;
         } finally {
@@ -162,18 +150,14 @@ public final class RoutedDatagramChannel extends DatagramChannel implements Rout
 
     @Override
     public <T> DatagramChannel setOption(SocketOption<T> name, T value) throws IOException {
-        Objects.requireNonNull(name);
-        if (!supportedOptions().contains(name)) {
-            throw new UnsupportedOperationException("'" + name + "' not supported");
-        }
+        PendingOptions.checkSupported(name, supportedOptions());
         DatagramChannel d;
         stateLock.lock();
         try {
             ensureOpen();
             d = delegate;
             if (d == null) {
-                PendingOptions.validate(name, value);
-                options.put(name, value);
+                options.remember(name, value);
                 return this;
             }
         } finally {
@@ -186,18 +170,14 @@ public final class RoutedDatagramChannel extends DatagramChannel implements Rout
     @Override
     @SuppressWarnings("unchecked")
     public <T> T getOption(SocketOption<T> name) throws IOException {
-        Objects.requireNonNull(name);
-        if (!supportedOptions().contains(name)) {
-            throw new UnsupportedOperationException("'" + name + "' not supported");
-        }
+        PendingOptions.checkSupported(name, supportedOptions());
         DatagramChannel d;
         stateLock.lock();
         try {
             ensureOpen();
             d = delegate;
             if (d == null) {
-                return (T) (options.contains(name) ? options.get(name)
-                        : PlatformDefaults.of(PlatformDefaults.Kind.DATAGRAM).values().get(name));
+                return (T) options.valueOf(name);
             }
         } finally {
             stateLock.unlock();
@@ -208,7 +188,7 @@ public final class RoutedDatagramChannel extends DatagramChannel implements Rout
     @Override
     public Set<SocketOption<?>> supportedOptions() {
         DatagramChannel d = delegate;
-        return d != null ? d.supportedOptions() : PlatformDefaults.of(PlatformDefaults.Kind.DATAGRAM).supported();
+        return d != null ? d.supportedOptions() : options.supported();
     }
 
     @Override
@@ -245,23 +225,18 @@ public final class RoutedDatagramChannel extends DatagramChannel implements Rout
     public DatagramChannel connect(SocketAddress remote) throws IOException {
         InetSocketAddress isa = Addresses.checkRemote(remote, family);
         DatagramChannel d = routed(Role.SENDER, isa);
-        boolean block = blocking;
+        boolean blocked = beginBlocking(blocking);
         boolean completed = false;
-        if (block) {
-            begin();
-        }
         try {
             d.connect(isa);
             completed = true;
             return this;
         } catch (IOException e) {
             completed = e instanceof ClosedByInterruptException;
-            closeIfDelegateClosed(d);
+            closeIfDelegateClosed(d); // unlike the other calls, in either mode
             throw e;
         } finally {
-            if (block) {
-                end(completed);
-            }
+            endBlocking(blocked, completed);
         }
     }
 
@@ -295,6 +270,35 @@ public final class RoutedDatagramChannel extends DatagramChannel implements Rout
         }
     }
 
+    // begin()/end() are protected final in AbstractInterruptibleChannel: these thin helpers are
+    // this class's own, the socket channel has the same three.
+
+    /**
+     * Enters a blocking section when {@code block}: an interrupt or a close then ends the call as on
+     * a JDK channel. Returns {@code block}, for {@link #endBlocking}.
+     */
+    private boolean beginBlocking(boolean block) {
+        if (block) {
+            begin();
+        }
+        return block;
+    }
+
+    /** Leaves what {@link #beginBlocking} entered; end() may throw ClosedByInterrupt- or AsynchronousCloseException. */
+    private void endBlocking(boolean blocked, boolean completed) throws AsynchronousCloseException {
+        if (blocked) {
+            end(completed);
+        }
+    }
+
+    /** A call on {@code d} threw {@code e}: if it was blocking and the delegate is closed now, so is this channel. */
+    private IOException failed(boolean blocked, IOException e, DatagramChannel d) throws IOException {
+        if (blocked) {
+            closeIfDelegateClosed(d);
+        }
+        return e;
+    }
+
     @Override
     public SocketAddress receive(ByteBuffer dst) throws IOException {
         Objects.requireNonNull(dst);
@@ -305,21 +309,16 @@ public final class RoutedDatagramChannel extends DatagramChannel implements Rout
         DatagramChannel d = delegate != null ? delegate : routed(Role.RECEIVER, null);
         int before = dst.position();
         SocketAddress from;
-        if (!blocking) {
+        boolean blocked = beginBlocking(blocking);
+        boolean completed = false;
+        try {
             from = d.receive(dst);
-        } else {
-            boolean completed = false;
-            begin();
-            try {
-                from = d.receive(dst);
-                completed = true;
-            } catch (IOException e) {
-                completed = e instanceof ClosedByInterruptException;
-                closeIfDelegateClosed(d);
-                throw e;
-            } finally {
-                end(completed);
-            }
+            completed = true;
+        } catch (IOException e) {
+            completed = e instanceof ClosedByInterruptException;
+            throw failed(blocked, e, d);
+        } finally {
+            endBlocking(blocked, completed);
         }
         if (from != null) {
             stack.bytesIn(dst.position() - before);
@@ -334,21 +333,16 @@ public final class RoutedDatagramChannel extends DatagramChannel implements Rout
         ensureOpen();
         DatagramChannel d = delegate != null ? delegate : routed(Role.SENDER, isa);
         int n;
-        if (!blocking) {
+        boolean blocked = beginBlocking(blocking);
+        boolean completed = false;
+        try {
             n = d.send(src, isa);
-        } else {
-            boolean completed = false;
-            begin();
-            try {
-                n = d.send(src, isa);
-                completed = true;
-            } catch (IOException e) {
-                completed = e instanceof ClosedByInterruptException;
-                closeIfDelegateClosed(d);
-                throw e;
-            } finally {
-                end(completed);
-            }
+            completed = true;
+        } catch (IOException e) {
+            completed = e instanceof ClosedByInterruptException;
+            throw failed(blocked, e, d);
+        } finally {
+            endBlocking(blocked, completed);
         }
         if (n > 0) {
             stack.bytesOut(n);
@@ -368,108 +362,47 @@ public final class RoutedDatagramChannel extends DatagramChannel implements Rout
     @Override
     public int read(ByteBuffer dst) throws IOException {
         Objects.requireNonNull(dst);
-        DatagramChannel d = connectedDelegate();
-        int n;
-        if (!blocking) {
-            n = d.read(dst);
-        } else {
-            boolean completed = false;
-            begin();
-            try {
-                n = d.read(dst);
-                completed = true;
-            } catch (IOException e) {
-                completed = e instanceof ClosedByInterruptException;
-                closeIfDelegateClosed(d);
-                throw e;
-            } finally {
-                end(completed);
-            }
-        }
-        if (n > 0) {
-            stack.bytesIn(n);
-        }
-        return n;
+        return (int) transfer(Transfer.READ, dst, null, 0, 0);
     }
 
     @Override
     public long read(ByteBuffer[] dsts, int offset, int length) throws IOException {
         Objects.checkFromIndexSize(offset, length, dsts.length);
-        DatagramChannel d = connectedDelegate();
-        long n;
-        if (!blocking) {
-            n = d.read(dsts, offset, length);
-        } else {
-            boolean completed = false;
-            begin();
-            try {
-                n = d.read(dsts, offset, length);
-                completed = true;
-            } catch (IOException e) {
-                completed = e instanceof ClosedByInterruptException;
-                closeIfDelegateClosed(d);
-                throw e;
-            } finally {
-                end(completed);
-            }
-        }
-        if (n > 0) {
-            stack.bytesIn(n);
-        }
-        return n;
+        return transfer(Transfer.SCATTER, null, dsts, offset, length);
     }
 
     @Override
     public int write(ByteBuffer src) throws IOException {
         Objects.requireNonNull(src);
-        DatagramChannel d = connectedDelegate();
-        int n;
-        if (!blocking) {
-            n = d.write(src);
-        } else {
-            boolean completed = false;
-            begin();
-            try {
-                n = d.write(src);
-                completed = true;
-            } catch (IOException e) {
-                completed = e instanceof ClosedByInterruptException;
-                closeIfDelegateClosed(d);
-                throw e;
-            } finally {
-                end(completed);
-            }
-        }
-        if (n > 0) {
-            stack.bytesOut(n);
-        }
-        return n;
+        return (int) transfer(Transfer.WRITE, src, null, 0, 0);
     }
 
     @Override
     public long write(ByteBuffer[] srcs, int offset, int length) throws IOException {
         Objects.checkFromIndexSize(offset, length, srcs.length);
+        return transfer(Transfer.GATHER, null, srcs, offset, length);
+    }
+
+    /**
+     * Runs {@code op} on the connected delegate and counts its bytes on the stack. A blocking call
+     * runs inside this channel's begin()/end(), so an interrupt or close ends it as on a JDK channel.
+     */
+    private long transfer(Transfer op, ByteBuffer one, ByteBuffer[] many, int offset, int length)
+            throws IOException {
         DatagramChannel d = connectedDelegate();
         long n;
-        if (!blocking) {
-            n = d.write(srcs, offset, length);
-        } else {
-            boolean completed = false;
-            begin();
-            try {
-                n = d.write(srcs, offset, length);
-                completed = true;
-            } catch (IOException e) {
-                completed = e instanceof ClosedByInterruptException;
-                closeIfDelegateClosed(d);
-                throw e;
-            } finally {
-                end(completed);
-            }
+        boolean blocked = beginBlocking(blocking);
+        boolean completed = false;
+        try {
+            n = op.on(d, one, many, offset, length);
+            completed = true;
+        } catch (IOException e) {
+            completed = e instanceof ClosedByInterruptException; // keep its type: end() must not replace it
+            throw failed(blocked, e, d);
+        } finally {
+            endBlocking(blocked, completed);
         }
-        if (n > 0) {
-            stack.bytesOut(n);
-        }
+        op.count(stack, n);
         return n;
     }
 

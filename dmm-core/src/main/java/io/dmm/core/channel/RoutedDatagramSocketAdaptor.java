@@ -1,5 +1,11 @@
 package io.dmm.core.channel;
 
+import static java.net.StandardSocketOptions.IP_TOS;
+import static java.net.StandardSocketOptions.SO_BROADCAST;
+import static java.net.StandardSocketOptions.SO_RCVBUF;
+import static java.net.StandardSocketOptions.SO_REUSEADDR;
+import static java.net.StandardSocketOptions.SO_SNDBUF;
+
 import io.dmm.core.runtime.StackHandle;
 import java.io.IOException;
 import java.net.DatagramPacket;
@@ -10,7 +16,6 @@ import java.net.NetworkInterface;
 import java.net.SocketAddress;
 import java.net.SocketException;
 import java.net.SocketOption;
-import java.net.StandardSocketOptions;
 import java.nio.channels.DatagramChannel;
 import java.nio.channels.IllegalBlockingModeException;
 import java.util.Set;
@@ -22,11 +27,12 @@ import java.util.Set;
  */
 final class RoutedDatagramSocketAdaptor extends DatagramSocket {
     private final RoutedDatagramChannel dc;
-    private volatile int timeout;
+    private final AdaptorOptions options;
 
     RoutedDatagramSocketAdaptor(RoutedDatagramChannel dc) {
         super(new NoDatagramSocketImpl());
         this.dc = dc;
+        this.options = new AdaptorOptions(dc);
     }
 
     @Override
@@ -164,6 +170,7 @@ final class RoutedDatagramSocketAdaptor extends DatagramSocket {
         DatagramChannel d = dc.delegateForAdaptor(false, null);
         DatagramSocket ds = d.socket();
         try {
+            int timeout = options.soTimeout();
             if (ds.getSoTimeout() != timeout) {
                 ds.setSoTimeout(timeout);
             }
@@ -179,64 +186,33 @@ final class RoutedDatagramSocketAdaptor extends DatagramSocket {
 
     @Override
     public void setSoTimeout(int timeout) throws SocketException {
-        if (isClosed()) {
-            throw new SocketException("Socket is closed");
-        }
-        if (timeout < 0) {
-            throw new IllegalArgumentException("timeout < 0");
-        }
-        this.timeout = timeout;
+        options.setSoTimeout(timeout);
     }
 
     @Override
     public int getSoTimeout() throws SocketException {
-        if (isClosed()) {
-            throw new SocketException("Socket is closed");
-        }
-        return timeout;
-    }
-
-    private <T> void set(SocketOption<T> name, T value) throws SocketException {
-        try {
-            dc.setOption(name, value);
-        } catch (IOException e) {
-            throw SocketExceptions.toSocketException(e);
-        }
-    }
-
-    private <T> T get(SocketOption<T> name) throws SocketException {
-        try {
-            return dc.getOption(name);
-        } catch (IOException e) {
-            throw SocketExceptions.toSocketException(e);
-        }
+        return options.getSoTimeout();
     }
 
     @Override
     public void setSendBufferSize(int size) throws SocketException {
-        if (size <= 0) {
-            throw new IllegalArgumentException("Invalid send size");
-        }
-        set(StandardSocketOptions.SO_SNDBUF, size);
+        options.setBufferSize(SO_SNDBUF, size, "Invalid send size");
     }
 
-    @Override public int getSendBufferSize() throws SocketException { return get(StandardSocketOptions.SO_SNDBUF); }
+    @Override public int getSendBufferSize() throws SocketException { return options.get(SO_SNDBUF); }
 
     @Override
     public void setReceiveBufferSize(int size) throws SocketException {
-        if (size <= 0) {
-            throw new IllegalArgumentException("Invalid receive size");
-        }
-        set(StandardSocketOptions.SO_RCVBUF, size);
+        options.setBufferSize(SO_RCVBUF, size, "Invalid receive size");
     }
 
-    @Override public int getReceiveBufferSize() throws SocketException { return get(StandardSocketOptions.SO_RCVBUF); }
-    @Override public void setReuseAddress(boolean on) throws SocketException { set(StandardSocketOptions.SO_REUSEADDR, on); }
-    @Override public boolean getReuseAddress() throws SocketException { return get(StandardSocketOptions.SO_REUSEADDR); }
-    @Override public void setBroadcast(boolean on) throws SocketException { set(StandardSocketOptions.SO_BROADCAST, on); }
-    @Override public boolean getBroadcast() throws SocketException { return get(StandardSocketOptions.SO_BROADCAST); }
-    @Override public void setTrafficClass(int tc) throws SocketException { set(StandardSocketOptions.IP_TOS, tc); }
-    @Override public int getTrafficClass() throws SocketException { return get(StandardSocketOptions.IP_TOS); }
+    @Override public int getReceiveBufferSize() throws SocketException { return options.get(SO_RCVBUF); }
+    @Override public void setReuseAddress(boolean on) throws SocketException { options.set(SO_REUSEADDR, on); }
+    @Override public boolean getReuseAddress() throws SocketException { return options.get(SO_REUSEADDR); }
+    @Override public void setBroadcast(boolean on) throws SocketException { options.set(SO_BROADCAST, on); }
+    @Override public boolean getBroadcast() throws SocketException { return options.get(SO_BROADCAST); }
+    @Override public void setTrafficClass(int tc) throws SocketException { options.set(IP_TOS, tc); }
+    @Override public int getTrafficClass() throws SocketException { return options.get(IP_TOS); }
 
     @Override
     public void close() {

@@ -1,5 +1,8 @@
 package io.dmm.core.channel;
 
+import static java.net.StandardSocketOptions.SO_RCVBUF;
+import static java.net.StandardSocketOptions.SO_REUSEADDR;
+
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -8,7 +11,6 @@ import java.net.Socket;
 import java.net.SocketAddress;
 import java.net.SocketException;
 import java.net.SocketOption;
-import java.net.StandardSocketOptions;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.util.Set;
@@ -20,11 +22,12 @@ import java.util.Set;
  */
 final class RoutedServerSocketAdaptor extends ServerSocket {
     private final RoutedServerSocketChannel ssc;
-    private volatile int timeout;
+    private final AdaptorOptions options;
 
     RoutedServerSocketAdaptor(RoutedServerSocketChannel ssc) {
         super(new NoSocketImpl());
         this.ssc = ssc;
+        this.options = new AdaptorOptions(ssc);
     }
 
     @Override
@@ -65,7 +68,7 @@ final class RoutedServerSocketAdaptor extends ServerSocket {
     public Socket accept() throws IOException {
         SocketChannel sc = null;
         try {
-            sc = ssc.accept(timeout);
+            sc = ssc.accept(options.soTimeout());
         } catch (Exception e) {
             throw SocketExceptions.translate(e);
         }
@@ -94,60 +97,32 @@ final class RoutedServerSocketAdaptor extends ServerSocket {
 
     @Override
     public void setSoTimeout(int timeout) throws SocketException {
-        if (!ssc.isOpen()) {
-            throw new SocketException("Socket is closed");
-        }
-        if (timeout < 0) {
-            throw new IllegalArgumentException("timeout < 0");
-        }
-        this.timeout = timeout;
+        options.setSoTimeout(timeout);
     }
 
     @Override
     public int getSoTimeout() throws SocketException {
-        if (!ssc.isOpen()) {
-            throw new SocketException("Socket is closed");
-        }
-        return timeout;
+        return options.getSoTimeout();
     }
 
     @Override
     public void setReuseAddress(boolean on) throws SocketException {
-        try {
-            ssc.setOption(StandardSocketOptions.SO_REUSEADDR, on);
-        } catch (IOException e) {
-            throw SocketExceptions.toSocketException(e);
-        }
+        options.set(SO_REUSEADDR, on);
     }
 
     @Override
     public boolean getReuseAddress() throws SocketException {
-        try {
-            return ssc.getOption(StandardSocketOptions.SO_REUSEADDR);
-        } catch (IOException e) {
-            throw SocketExceptions.toSocketException(e);
-        }
+        return options.get(SO_REUSEADDR);
     }
 
     @Override
     public void setReceiveBufferSize(int size) throws SocketException {
-        if (size <= 0) {
-            throw new IllegalArgumentException("size cannot be 0 or negative");
-        }
-        try {
-            ssc.setOption(StandardSocketOptions.SO_RCVBUF, size);
-        } catch (IOException e) {
-            throw SocketExceptions.toSocketException(e);
-        }
+        options.setBufferSize(SO_RCVBUF, size, "size cannot be 0 or negative");
     }
 
     @Override
     public int getReceiveBufferSize() throws SocketException {
-        try {
-            return ssc.getOption(StandardSocketOptions.SO_RCVBUF);
-        } catch (IOException e) {
-            throw SocketExceptions.toSocketException(e);
-        }
+        return options.get(SO_RCVBUF);
     }
 
     @Override

@@ -31,7 +31,6 @@ import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
@@ -65,7 +64,7 @@ public final class RoutedServerSocketChannel extends ServerSocketChannel impleme
     private final String caller;
     private final ReentrantLock acceptLock = new ReentrantLock();
     private final ReentrantLock stateLock = new ReentrantLock();
-    private final PendingOptions options = new PendingOptions();
+    private final PendingOptions options = new PendingOptions(PlatformDefaults.Kind.SERVER);
     private volatile Member[] members;
     private volatile Selector selector;
     private volatile boolean blocking = true;
@@ -115,27 +114,19 @@ public final class RoutedServerSocketChannel extends ServerSocketChannel impleme
             if (members != null) {
                 throw new AlreadyBoundException();
             }
-            InetSocketAddress isa = local == null ? new InetSocketAddress(PlatformDefaults.wildcard(family), 0)
-                    : Addresses.check(local, family);
+            InetSocketAddress isa = Addresses.checkLocal(local, family);
             Decision d = runtime.router().decide(Protocol.TCP, Role.SERVER, isa, null, hints, caller);
             route = d.route();
             ProtocolFamily needed = family != null ? family : Addresses.familyOf(isa.getAddress());
-            List<StackHandle> usable = new ArrayList<>();
-            StringBuilder why = new StringBuilder();
-            for (StackHandle h : d.stacks()) {
-                if (h.usableFor(Protocol.TCP, needed)) {
-                    usable.add(h);
-                } else {
-                    why.append(why.isEmpty() ? "" : "; ").append(h.whyUnusable(Protocol.TCP, needed));
-                }
-            }
+            Decision.Usable usable = d.usableFor(Protocol.TCP, needed);
             if (usable.isEmpty()) {
                 throw new SocketException("DMM: no usable stack for tcp server on " + isa + " (route "
-                        + d.route().source() + "): " + why);
+                        + d.route().source() + "): " + usable.whyOthersNot());
             }
             // "listen on all of these" only makes sense for a wildcard address: a specific address
             // belongs to one stack
-            List<StackHandle> targets = isa.getAddress().isAnyLocalAddress() ? usable : usable.subList(0, 1);
+            List<StackHandle> targets = isa.getAddress().isAnyLocalAddress() ? usable.stacks()
+                    : usable.stacks().subList(0, 1);
             members = listen(targets, isa, backlog);
             return this;
         } finally {
@@ -310,18 +301,14 @@ public final class RoutedServerSocketChannel extends ServerSocketChannel impleme
 
     @Override
     public <T> ServerSocketChannel setOption(SocketOption<T> name, T value) throws IOException {
-        Objects.requireNonNull(name);
-        if (!supportedOptions().contains(name)) {
-            throw new UnsupportedOperationException("'" + name + "' not supported");
-        }
+        PendingOptions.checkSupported(name, supportedOptions());
         Member[] ms;
         stateLock.lock();
         try {
             ensureOpen();
             ms = members;
             if (ms == null) {
-                PendingOptions.validate(name, value);
-                options.put(name, value);
+                options.remember(name, value);
                 return this;
             }
         } finally {
@@ -336,18 +323,14 @@ public final class RoutedServerSocketChannel extends ServerSocketChannel impleme
     @Override
     @SuppressWarnings("unchecked")
     public <T> T getOption(SocketOption<T> name) throws IOException {
-        Objects.requireNonNull(name);
-        if (!supportedOptions().contains(name)) {
-            throw new UnsupportedOperationException("'" + name + "' not supported");
-        }
+        PendingOptions.checkSupported(name, supportedOptions());
         Member[] ms;
         stateLock.lock();
         try {
             ensureOpen();
             ms = members;
             if (ms == null) {
-                return (T) (options.contains(name) ? options.get(name)
-                        : PlatformDefaults.of(PlatformDefaults.Kind.SERVER).values().get(name));
+                return (T) options.valueOf(name);
             }
         } finally {
             stateLock.unlock();
@@ -358,7 +341,7 @@ public final class RoutedServerSocketChannel extends ServerSocketChannel impleme
     @Override
     public Set<SocketOption<?>> supportedOptions() {
         Member[] ms = members;
-        return ms != null ? ms[0].ch.supportedOptions() : PlatformDefaults.of(PlatformDefaults.Kind.SERVER).supported();
+        return ms != null ? ms[0].ch.supportedOptions() : options.supported();
     }
 
     @Override

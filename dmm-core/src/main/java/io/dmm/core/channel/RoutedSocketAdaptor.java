@@ -1,5 +1,13 @@
 package io.dmm.core.channel;
 
+import static java.net.StandardSocketOptions.IP_TOS;
+import static java.net.StandardSocketOptions.SO_KEEPALIVE;
+import static java.net.StandardSocketOptions.SO_LINGER;
+import static java.net.StandardSocketOptions.SO_RCVBUF;
+import static java.net.StandardSocketOptions.SO_REUSEADDR;
+import static java.net.StandardSocketOptions.SO_SNDBUF;
+import static java.net.StandardSocketOptions.TCP_NODELAY;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -9,7 +17,6 @@ import java.net.Socket;
 import java.net.SocketAddress;
 import java.net.SocketException;
 import java.net.SocketOption;
-import java.net.StandardSocketOptions;
 import java.net.UnknownHostException;
 import java.nio.channels.IllegalBlockingModeException;
 import java.nio.channels.SocketChannel;
@@ -23,11 +30,12 @@ import java.util.Set;
  */
 final class RoutedSocketAdaptor extends Socket {
     private final RoutedSocketChannel sc;
-    private volatile int timeout;
+    private final AdaptorOptions options;
 
     private RoutedSocketAdaptor(RoutedSocketChannel sc) throws SocketException {
         super(new NoSocketImpl());
         this.sc = sc;
+        this.options = new AdaptorOptions(sc);
     }
 
     static RoutedSocketAdaptor create(RoutedSocketChannel sc) {
@@ -149,7 +157,7 @@ final class RoutedSocketAdaptor extends Socket {
                 if (len == 0) {
                     return 0;
                 }
-                return sc.adaptorRead(b, off, len, timeout);
+                return sc.adaptorRead(b, off, len, options.soTimeout());
             }
 
             @Override
@@ -196,39 +204,15 @@ final class RoutedSocketAdaptor extends Socket {
         };
     }
 
-    private void setOpt(SocketOption<Boolean> name, boolean value) throws SocketException {
-        try {
-            sc.setOption(name, value);
-        } catch (IOException e) {
-            throw SocketExceptions.toSocketException(e);
-        }
-    }
-
-    private void setOpt(SocketOption<Integer> name, int value) throws SocketException {
-        try {
-            sc.setOption(name, value);
-        } catch (IOException e) {
-            throw SocketExceptions.toSocketException(e);
-        }
-    }
-
-    private <T> T getOpt(SocketOption<T> name) throws SocketException {
-        try {
-            return sc.getOption(name);
-        } catch (IOException e) {
-            throw SocketExceptions.toSocketException(e);
-        }
-    }
-
-    @Override public void setTcpNoDelay(boolean on) throws SocketException { setOpt(StandardSocketOptions.TCP_NODELAY, on); }
-    @Override public boolean getTcpNoDelay() throws SocketException { return getOpt(StandardSocketOptions.TCP_NODELAY); }
+    @Override public void setTcpNoDelay(boolean on) throws SocketException { options.set(TCP_NODELAY, on); }
+    @Override public boolean getTcpNoDelay() throws SocketException { return options.get(TCP_NODELAY); }
 
     @Override
     public void setSoLinger(boolean on, int linger) throws SocketException {
-        setOpt(StandardSocketOptions.SO_LINGER, on ? linger : -1);
+        options.set(SO_LINGER, on ? linger : -1);
     }
 
-    @Override public int getSoLinger() throws SocketException { return getOpt(StandardSocketOptions.SO_LINGER); }
+    @Override public int getSoLinger() throws SocketException { return options.get(SO_LINGER); }
 
     @Override
     public void sendUrgentData(int data) throws IOException {
@@ -247,48 +231,33 @@ final class RoutedSocketAdaptor extends Socket {
 
     @Override
     public void setSoTimeout(int timeout) throws SocketException {
-        if (!sc.isOpen()) {
-            throw new SocketException("Socket is closed");
-        }
-        if (timeout < 0) {
-            throw new IllegalArgumentException("timeout < 0");
-        }
-        this.timeout = timeout;
+        options.setSoTimeout(timeout);
     }
 
     @Override
     public int getSoTimeout() throws SocketException {
-        if (!sc.isOpen()) {
-            throw new SocketException("Socket is closed");
-        }
-        return timeout;
+        return options.getSoTimeout();
     }
 
     @Override
     public void setSendBufferSize(int size) throws SocketException {
-        if (size <= 0) {
-            throw new IllegalArgumentException("Invalid send size");
-        }
-        setOpt(StandardSocketOptions.SO_SNDBUF, size);
+        options.setBufferSize(SO_SNDBUF, size, "Invalid send size");
     }
 
-    @Override public int getSendBufferSize() throws SocketException { return getOpt(StandardSocketOptions.SO_SNDBUF); }
+    @Override public int getSendBufferSize() throws SocketException { return options.get(SO_SNDBUF); }
 
     @Override
     public void setReceiveBufferSize(int size) throws SocketException {
-        if (size <= 0) {
-            throw new IllegalArgumentException("Invalid receive size");
-        }
-        setOpt(StandardSocketOptions.SO_RCVBUF, size);
+        options.setBufferSize(SO_RCVBUF, size, "Invalid receive size");
     }
 
-    @Override public int getReceiveBufferSize() throws SocketException { return getOpt(StandardSocketOptions.SO_RCVBUF); }
-    @Override public void setKeepAlive(boolean on) throws SocketException { setOpt(StandardSocketOptions.SO_KEEPALIVE, on); }
-    @Override public boolean getKeepAlive() throws SocketException { return getOpt(StandardSocketOptions.SO_KEEPALIVE); }
-    @Override public void setTrafficClass(int tc) throws SocketException { setOpt(StandardSocketOptions.IP_TOS, tc); }
-    @Override public int getTrafficClass() throws SocketException { return getOpt(StandardSocketOptions.IP_TOS); }
-    @Override public void setReuseAddress(boolean on) throws SocketException { setOpt(StandardSocketOptions.SO_REUSEADDR, on); }
-    @Override public boolean getReuseAddress() throws SocketException { return getOpt(StandardSocketOptions.SO_REUSEADDR); }
+    @Override public int getReceiveBufferSize() throws SocketException { return options.get(SO_RCVBUF); }
+    @Override public void setKeepAlive(boolean on) throws SocketException { options.set(SO_KEEPALIVE, on); }
+    @Override public boolean getKeepAlive() throws SocketException { return options.get(SO_KEEPALIVE); }
+    @Override public void setTrafficClass(int tc) throws SocketException { options.set(IP_TOS, tc); }
+    @Override public int getTrafficClass() throws SocketException { return options.get(IP_TOS); }
+    @Override public void setReuseAddress(boolean on) throws SocketException { options.set(SO_REUSEADDR, on); }
+    @Override public boolean getReuseAddress() throws SocketException { return options.get(SO_REUSEADDR); }
 
     @Override
     public void close() throws IOException {

@@ -76,7 +76,7 @@ public final class RoutedSocketChannel extends SocketChannel implements RoutedCh
     private final ReentrantLock connectLock = new ReentrantLock();
     /** Guards the fields below; never held while blocking. */
     private final ReentrantLock stateLock = new ReentrantLock();
-    private final PendingOptions options = new PendingOptions();
+    private final PendingOptions options = new PendingOptions(PlatformDefaults.Kind.SOCKET);
     private volatile Leg leg;
     private volatile boolean blocking = true;
     private boolean bindRequested;
@@ -152,8 +152,7 @@ public final class RoutedSocketChannel extends SocketChannel implements RoutedCh
             if (bindRequested) {
                 throw new AlreadyBoundException();
             }
-            InetSocketAddress isa = local == null ? new InetSocketAddress(PlatformDefaults.wildcard(family), 0)
-                    : Addresses.check(local, family);
+            InetSocketAddress isa = Addresses.checkLocal(local, family);
             bindAddress = isa;
             bindRequested = true;
             return this;
@@ -164,18 +163,14 @@ public final class RoutedSocketChannel extends SocketChannel implements RoutedCh
 
     @Override
     public <T> SocketChannel setOption(SocketOption<T> name, T value) throws IOException {
-        Objects.requireNonNull(name);
-        if (!supportedOptions().contains(name)) {
-            throw new UnsupportedOperationException("'" + name + "' not supported");
-        }
+        PendingOptions.checkSupported(name, supportedOptions());
         Leg l;
         stateLock.lock();
         try {
             ensureOpen();
             l = leg;
             if (l == null) {
-                PendingOptions.validate(name, value);
-                options.put(name, value);
+                options.remember(name, value);
                 return this;
             }
         } finally {
@@ -188,18 +183,14 @@ public final class RoutedSocketChannel extends SocketChannel implements RoutedCh
     @Override
     @SuppressWarnings("unchecked")
     public <T> T getOption(SocketOption<T> name) throws IOException {
-        Objects.requireNonNull(name);
-        if (!supportedOptions().contains(name)) {
-            throw new UnsupportedOperationException("'" + name + "' not supported");
-        }
+        PendingOptions.checkSupported(name, supportedOptions());
         Leg l;
         stateLock.lock();
         try {
             ensureOpen();
             l = leg;
             if (l == null) {
-                return (T) (options.contains(name) ? options.get(name)
-                        : PlatformDefaults.of(PlatformDefaults.Kind.SOCKET).values().get(name));
+                return (T) options.valueOf(name);
             }
         } finally {
             stateLock.unlock();
@@ -210,7 +201,7 @@ public final class RoutedSocketChannel extends SocketChannel implements RoutedCh
     @Override
     public Set<SocketOption<?>> supportedOptions() {
         Leg l = leg;
-        return l != null ? l.ch.supportedOptions() : PlatformDefaults.of(PlatformDefaults.Kind.SOCKET).supported();
+        return l != null ? l.ch.supportedOptions() : options.supported();
     }
 
     // ---------------------------------------------------------------- connect
@@ -230,19 +221,14 @@ public final class RoutedSocketChannel extends SocketChannel implements RoutedCh
         connectLock.lock();
         try {
             route(isa);
-            boolean block = blocking;
+            boolean blocked = beginBlocking(blocking);
             boolean completed = false;
-            if (block) {
-                begin();
-            }
             try {
                 boolean connected = connectOnRemaining(deadline);
                 completed = true;
                 return connected;
             } finally {
-                if (block) {
-                    end(completed);
-                }
+                endBlocking(blocked, completed);
             }
         } catch (IOException | RuntimeException e) {
             if (!(e instanceof AlreadyConnectedException || e instanceof ConnectionPendingException)) {
@@ -273,20 +259,12 @@ public final class RoutedSocketChannel extends SocketChannel implements RoutedCh
             Decision d = runtime.router().decide(Protocol.TCP, Role.CLIENT, isa, source, hints, caller);
             route = d.route();
             ProtocolFamily needed = family != null ? family : Addresses.familyOf(isa.getAddress());
-            List<StackHandle> usable = new ArrayList<>(d.stacks().size());
-            StringBuilder why = new StringBuilder();
-            for (StackHandle h : d.stacks()) {
-                if (h.usableFor(Protocol.TCP, needed)) {
-                    usable.add(h);
-                } else {
-                    why.append(why.isEmpty() ? "" : "; ").append(h.whyUnusable(Protocol.TCP, needed));
-                }
-            }
+            Decision.Usable usable = d.usableFor(Protocol.TCP, needed);
             if (usable.isEmpty()) {
                 throw new NoRouteToHostException("DMM: no usable stack for tcp client to " + isa + " (route "
-                        + d.route().source() + "): " + why);
+                        + d.route().source() + "): " + usable.whyOthersNot());
             }
-            candidates = usable;
+            candidates = usable.stacks();
             nextCandidate = 0;
             failures.clear();
             remote = isa;
@@ -403,21 +381,9 @@ public final class RoutedSocketChannel extends SocketChannel implements RoutedCh
     private IOException combinedFailure() {
         stateLock.lock();
         try {
-            Throwable last = failures.getLast();
-            for (Throwable t : failures) {
-                if (t != last) {
-                    last.addSuppressed(t);
-                }
-            }
-            failures.clear();
-            if (last instanceof RuntimeException re) {
-                throw re;
-            }
-            if (last instanceof Error er) {
-                throw er;
-            }
-            return (IOException) last;
+            return StackFailures.combine(failures);
         } finally {
+            failures.clear();
             stateLock.unlock();
         }
     }
@@ -447,11 +413,8 @@ public final class RoutedSocketChannel extends SocketChannel implements RoutedCh
             if (l == null || !l.ch.isConnectionPending()) {
                 throw new NoConnectionPendingException();
             }
-            boolean block = blocking;
+            boolean blocked = beginBlocking(blocking);
             boolean completed = false;
-            if (block) {
-                begin();
-            }
             try {
                 boolean connected;
                 try {
@@ -471,9 +434,7 @@ public final class RoutedSocketChannel extends SocketChannel implements RoutedCh
                 completed = true;
                 return connected;
             } finally {
-                if (block) {
-                    end(completed);
-                }
+                endBlocking(blocked, completed);
             }
         } catch (IOException | RuntimeException e) {
             if (!(e instanceof NoConnectionPendingException)) {
@@ -521,111 +482,79 @@ public final class RoutedSocketChannel extends SocketChannel implements RoutedCh
         }
     }
 
+    // begin()/end() are protected final in AbstractInterruptibleChannel: these thin helpers are
+    // this class's own, the datagram channel has the same three.
+
+    /**
+     * Enters a blocking section when {@code block}: an interrupt or a close then ends the call as on
+     * a JDK channel. Returns {@code block}, for {@link #endBlocking}.
+     */
+    private boolean beginBlocking(boolean block) {
+        if (block) {
+            begin();
+        }
+        return block;
+    }
+
+    /** Leaves what {@link #beginBlocking} entered; end() may throw ClosedByInterrupt- or AsynchronousCloseException. */
+    private void endBlocking(boolean blocked, boolean completed) throws AsynchronousCloseException {
+        if (blocked) {
+            end(completed);
+        }
+    }
+
+    /** A call on {@code l} threw {@code e}: if it was blocking and the delegate is closed now, so is this channel. */
+    private IOException failed(boolean blocked, IOException e, Leg l) throws IOException {
+        if (blocked) {
+            closeIfDelegateClosed(l);
+        }
+        return e;
+    }
+
     @Override
     public int read(ByteBuffer dst) throws IOException {
         Objects.requireNonNull(dst);
-        Leg l = connectedLeg();
-        int n;
-        if (!blocking) {
-            n = l.ch.read(dst);
-        } else {
-            boolean completed = false;
-            begin();
-            try {
-                n = l.ch.read(dst);
-                completed = true;
-            } catch (IOException e) {
-                completed = e instanceof ClosedByInterruptException; // keep its type: end() must not replace it
-                closeIfDelegateClosed(l);
-                throw e;
-            } finally {
-                end(completed);
-            }
-        }
-        if (n > 0) {
-            l.stack.bytesIn(n);
-        }
-        return n;
+        return (int) transfer(Transfer.READ, dst, null, 0, 0);
     }
 
     @Override
     public long read(ByteBuffer[] dsts, int offset, int length) throws IOException {
         Objects.checkFromIndexSize(offset, length, dsts.length);
-        Leg l = connectedLeg();
-        long n;
-        if (!blocking) {
-            n = l.ch.read(dsts, offset, length);
-        } else {
-            boolean completed = false;
-            begin();
-            try {
-                n = l.ch.read(dsts, offset, length);
-                completed = true;
-            } catch (IOException e) {
-                completed = e instanceof ClosedByInterruptException;
-                closeIfDelegateClosed(l);
-                throw e;
-            } finally {
-                end(completed);
-            }
-        }
-        if (n > 0) {
-            l.stack.bytesIn(n);
-        }
-        return n;
+        return transfer(Transfer.SCATTER, null, dsts, offset, length);
     }
 
     @Override
     public int write(ByteBuffer src) throws IOException {
         Objects.requireNonNull(src);
-        Leg l = connectedLeg();
-        int n;
-        if (!blocking) {
-            n = l.ch.write(src);
-        } else {
-            boolean completed = false;
-            begin();
-            try {
-                n = l.ch.write(src);
-                completed = true;
-            } catch (IOException e) {
-                completed = e instanceof ClosedByInterruptException;
-                closeIfDelegateClosed(l);
-                throw e;
-            } finally {
-                end(completed);
-            }
-        }
-        if (n > 0) {
-            l.stack.bytesOut(n);
-        }
-        return n;
+        return (int) transfer(Transfer.WRITE, src, null, 0, 0);
     }
 
     @Override
     public long write(ByteBuffer[] srcs, int offset, int length) throws IOException {
         Objects.checkFromIndexSize(offset, length, srcs.length);
+        return transfer(Transfer.GATHER, null, srcs, offset, length);
+    }
+
+    /**
+     * Runs {@code op} on the connected delegate and counts its bytes on the stack. A blocking call
+     * runs inside this channel's begin()/end(), so an interrupt or close ends it as on a JDK channel.
+     */
+    private long transfer(Transfer op, ByteBuffer one, ByteBuffer[] many, int offset, int length)
+            throws IOException {
         Leg l = connectedLeg();
         long n;
-        if (!blocking) {
-            n = l.ch.write(srcs, offset, length);
-        } else {
-            boolean completed = false;
-            begin();
-            try {
-                n = l.ch.write(srcs, offset, length);
-                completed = true;
-            } catch (IOException e) {
-                completed = e instanceof ClosedByInterruptException;
-                closeIfDelegateClosed(l);
-                throw e;
-            } finally {
-                end(completed);
-            }
+        boolean blocked = beginBlocking(blocking);
+        boolean completed = false;
+        try {
+            n = op.on(l.ch, one, many, offset, length);
+            completed = true;
+        } catch (IOException e) {
+            completed = e instanceof ClosedByInterruptException; // keep its type: end() must not replace it
+            throw failed(blocked, e, l);
+        } finally {
+            endBlocking(blocked, completed);
         }
-        if (n > 0) {
-            l.stack.bytesOut(n);
-        }
+        op.count(l.stack, n);
         return n;
     }
 

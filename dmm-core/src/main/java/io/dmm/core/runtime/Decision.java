@@ -1,6 +1,9 @@
 package io.dmm.core.runtime;
 
+import io.dmm.api.Protocol;
 import io.dmm.core.policy.Route;
+import java.net.ProtocolFamily;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -10,5 +13,29 @@ import java.util.List;
 public record Decision(Route route, List<StackHandle> stacks) {
     public Decision {
         stacks = List.copyOf(stacks);
+    }
+
+    /**
+     * The stacks that can take a new socket of this protocol and family now, in fallback order,
+     * and why the others cannot ("; "-separated, for the error a channel throws when none can).
+     */
+    public record Usable(List<StackHandle> stacks, String whyOthersNot) {
+        public boolean isEmpty() {
+            return stacks.isEmpty();
+        }
+    }
+
+    /** This decision's stacks filtered by {@link StackHandle#usableFor}, keeping route order. */
+    public Usable usableFor(Protocol protocol, ProtocolFamily family) {
+        List<StackHandle> usable = new ArrayList<>(stacks.size());
+        StringBuilder why = new StringBuilder();
+        for (StackHandle h : stacks) {
+            if (h.usableFor(protocol, family)) {
+                usable.add(h);
+            } else {
+                why.append(why.isEmpty() ? "" : "; ").append(h.whyUnusable(protocol, family));
+            }
+        }
+        return new Usable(usable, why.toString());
     }
 }
