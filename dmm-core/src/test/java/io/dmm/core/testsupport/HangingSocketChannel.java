@@ -5,6 +5,7 @@ import java.net.Socket;
 import java.net.SocketAddress;
 import java.net.SocketOption;
 import java.nio.ByteBuffer;
+import java.nio.channels.ClosedByInterruptException;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.NoConnectionPendingException;
 import java.nio.channels.NotYetConnectedException;
@@ -62,10 +63,18 @@ final class HangingSocketChannel extends SocketChannel {
         try {
             closed.await();
         } catch (InterruptedException e) {
-            Thread.currentThread().interrupt(); // keep the flag, as channels do
-        } finally {
-            end(completed);
+            // Thread.interrupt() unparks this thread before it runs the channel's interruptor, so
+            // end() below may not have seen the interrupt yet: do what JDK channels do when they
+            // wake up interrupted — keep the flag, close, and report it as ClosedByInterrupt.
+            Thread.currentThread().interrupt();
+            try {
+                end(completed);
+            } finally {
+                close();
+            }
+            throw new ClosedByInterruptException();
         }
+        end(completed);
         throw new ClosedChannelException();
     }
 
