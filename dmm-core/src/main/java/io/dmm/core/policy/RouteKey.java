@@ -22,6 +22,9 @@ public final class RouteKey {
     private final String app;
     private final String caller;
     private final int hash;
+    /** The addresses as bits, worked out once so that deciding does not redo it (or allocate for IPv6). */
+    private final AddressBits serviceBits;
+    private final AddressBits sourceBits;
 
     public RouteKey(Protocol protocol, Role role, InetAddress service, int port, InetAddress source, String qos,
                     String tag, String app, String caller) {
@@ -38,6 +41,8 @@ public final class RouteKey {
         this.app = app;
         this.caller = caller;
         this.hash = Objects.hash(protocol, role, service, port, source, qos, tag, app, caller);
+        this.serviceBits = AddressBits.of(service);
+        this.sourceBits = AddressBits.of(source);
     }
 
     public Protocol protocol() { return protocol; }
@@ -53,6 +58,11 @@ public final class RouteKey {
     public String app() { return app; }
     /** Fully qualified class name of the code that opened the socket, or null if not walked. */
     public String caller() { return caller; }
+
+    /** {@link #service()} as bits (never null; "absent" when there is no address). Not to be modified. */
+    AddressBits serviceBits() { return serviceBits; }
+    /** {@link #source()} as bits (never null; "absent" when there is no address). Not to be modified. */
+    AddressBits sourceBits() { return sourceBits; }
 
     @Override
     public boolean equals(Object o) {

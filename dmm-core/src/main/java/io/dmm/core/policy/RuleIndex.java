@@ -19,9 +19,12 @@ import java.util.Map;
  *
  * <p>A bucket holding many rules that differ in further fields (many ports for one destination,
  * say) gets a sub-index of the same kind over those fields, so the cost of a decision depends on
- * how many rules really overlap a key, not on the number of rules. Lookup allocates nothing but a
- * per-thread scratch object once (IPv6 addresses cost one array copy inside
- * {@code InetAddress.getAddress()}).
+ * how many rules really overlap a key, not on the number of rules. Lookup allocates nothing: the
+ * key carries its addresses as bits ({@link RouteKey#serviceBits()}).
+ *
+ * <p>IPv4 tries are flattened into {@link V4Table}s after building: a 65,536-entry root and 16-int
+ * nodes whose slots hold the merged list of every rule on the path, so an IPv4 address costs at most
+ * five dependent loads and one list scan, whatever the number of rules.
  */
 final class RuleIndex {
     static final int MAX_INDEXED_PORTS = 1024;
@@ -37,9 +40,9 @@ final class RuleIndex {
     static final int CALLER = 64;
 
     private final RuleMatch[] matches;
-    private final PrefixTrie dst4;
+    private final V4Table dst4;
     private final PrefixTrie dst6;
-    private final PrefixTrie src4;
+    private final V4Table src4;
     private final PrefixTrie src6;
     private final PortBuckets ports;
     private final Map<String, Bucket> qos;
@@ -47,14 +50,6 @@ final class RuleIndex {
     private final Map<String, Bucket> app;
     private final CallerPrefixTable callers;
     private final Bucket residual;
-
-    private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
-
-    /** Per-thread bits of the key being decided, so a decision does not allocate. */
-    private static final class Scratch {
-        final AddressBits svc = new AddressBits();
-        final AddressBits src = new AddressBits();
-    }
 
     RuleIndex(List<Rule> rules) {
         this(rules, DEFAULT_SPLIT_THRESHOLD);
@@ -126,9 +121,9 @@ final class RuleIndex {
                 default -> rest.addAscending(i);
             }
         }
-        dst4 = freeze(d4, used | DST, threshold);
+        dst4 = flat(freeze(d4, used | DST, threshold));
         dst6 = freeze(d6, used | DST, threshold);
-        src4 = freeze(s4, used | SRC, threshold);
+        src4 = flat(freeze(s4, used | SRC, threshold));
         src6 = freeze(s6, used | SRC, threshold);
         if (portLists.isEmpty()) {
             ports = null;
@@ -188,6 +183,10 @@ final class RuleIndex {
         return trie;
     }
 
+    private static V4Table flat(PrefixTrie v4) {
+        return v4 == null ? null : new V4Table(v4);
+    }
+
     private static void fileUnder(List<String> values, Map<String, IntList> lists, int rule) {
         for (String v : values) {
             lists.computeIfAbsent(v, k -> new IntList()).addAscending(rule);
@@ -205,10 +204,7 @@ final class RuleIndex {
 
     /** Index of the first rule (in file order) matching {@code key}, or -1. */
     int find(RouteKey key) {
-        Scratch s = SCRATCH.get();
-        s.svc.load(key.service());
-        s.src.load(key.source());
-        int best = find(key, s.svc, s.src, Integer.MAX_VALUE);
+        int best = find(key, key.serviceBits(), key.sourceBits(), Integer.MAX_VALUE);
         return best == Integer.MAX_VALUE ? -1 : best;
     }
 
@@ -217,11 +213,12 @@ final class RuleIndex {
         if (residual != null) {
             best = scan(residual, key, svc, src, best);
         }
-        if (svc.isPresent()) {
-            PrefixTrie t = svc.isV4() ? dst4 : dst6;
-            if (t != null) {
-                best = walk(t, svc, key, svc, src, best);
+        if (svc.isV4()) {
+            if (dst4 != null && dst4.minRule < best) {
+                best = scanList(dst4, dst4.lookup(svc.v4()), key, svc, src, best);
             }
+        } else if (svc.isPresent() && dst6 != null) {
+            best = walk(dst6, svc, key, svc, src, best);
         }
         int port = key.port();
         if (ports != null && port >= 0) {
@@ -230,11 +227,12 @@ final class RuleIndex {
                 best = scan(b, key, svc, src, best);
             }
         }
-        if (src.isPresent()) {
-            PrefixTrie t = src.isV4() ? src4 : src6;
-            if (t != null) {
-                best = walk(t, src, key, svc, src, best);
+        if (src.isV4()) {
+            if (src4 != null && src4.minRule < best) {
+                best = scanList(src4, src4.lookup(src.v4()), key, svc, src, best);
             }
+        } else if (src.isPresent() && src6 != null) {
+            best = walk(src6, src, key, svc, src, best);
         }
         best = scanValue(qos, key.qos(), key, svc, src, best);
         best = scanValue(tag, key.tag(), key, svc, src, best);
@@ -267,6 +265,29 @@ final class RuleIndex {
             node = trie.child(node, n);
             if (node == 0) {
                 return best;
+            }
+        }
+    }
+
+    /** Scans a candidate list of {@code t} from pool offset {@code off} (see {@link V4Table}). */
+    private int scanList(V4Table t, int off, RouteKey key, AddressBits svc, AddressBits src, int best) {
+        int[] pool = t.pool;
+        for (; ; off++) {
+            int e = pool[off];
+            if (e >= 0) {
+                if (e >= best) {
+                    return best;
+                }
+                if (matches[e].matches(key, svc, src)) {
+                    return e;
+                }
+            } else {
+                int id = -e - 1;
+                if (t.refKey[id] >= best) {
+                    return best;
+                }
+                RuleIndex sub = t.refSub[id];
+                best = sub != null ? sub.find(key, svc, src, best) : scanList(t, t.refList[id], key, svc, src, best);
             }
         }
     }
