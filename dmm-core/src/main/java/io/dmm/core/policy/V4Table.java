@@ -25,13 +25,13 @@ final class V4Table {
     private static final int[] EMPTY = new int[0];
 
     final int[] root = new int[1 << 16];
-    int[] nodes = new int[16 * 64];
+    int[] nodes = new int[16 * 4];
     private int nodeCount = 1;
-    int[] pool = new int[256];
+    int[] pool = new int[16];
     private int poolSize = 1;
-    int[] refKey = new int[16];
-    RuleIndex[] refSub = new RuleIndex[16];
-    int[] refList = new int[16];
+    int[] refKey = new int[4];
+    RuleIndex[] refSub = new RuleIndex[4];
+    int[] refList = new int[4];
     private int refCount;
     /** The smallest rule index in the table: nothing to find here for a key whose best is at or below it. */
     int minRule = Integer.MAX_VALUE;
@@ -103,7 +103,9 @@ final class V4Table {
         for (int n = 0; n < 16; n++) {
             int[] slot = merge(own, entries(t.slotRules(node, n)));
             int child = t.child(node, n);
-            nodes[16 * id + n] = child != 0 ? below(t, child, depth + 4, slot) : -store(slot);
+            // Not "nodes[...] = below(...)": below() may grow (replace) the array.
+            int e = child != 0 ? below(t, child, depth + 4, slot) : -store(slot);
+            nodes[16 * id + n] = e;
         }
         return id;
     }
