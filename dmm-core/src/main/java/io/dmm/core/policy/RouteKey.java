@@ -25,6 +25,8 @@ public final class RouteKey {
     /** The addresses as bits, worked out once so that deciding does not redo it (or allocate for IPv6). */
     private final AddressBits serviceBits;
     private final AddressBits sourceBits;
+    private final int kindBit;
+    private static final int ROLES = Role.values().length;
 
     public RouteKey(Protocol protocol, Role role, InetAddress service, int port, InetAddress source, String qos,
                     String tag, String app, String caller) {
@@ -43,6 +45,7 @@ public final class RouteKey {
         this.hash = Objects.hash(protocol, role, service, port, source, qos, tag, app, caller);
         this.serviceBits = AddressBits.of(service);
         this.sourceBits = AddressBits.of(source);
+        this.kindBit = kindBit(protocol, role);
     }
 
     public Protocol protocol() { return protocol; }
@@ -63,6 +66,14 @@ public final class RouteKey {
     AddressBits serviceBits() { return serviceBits; }
     /** {@link #source()} as bits (never null; "absent" when there is no address). Not to be modified. */
     AddressBits sourceBits() { return sourceBits; }
+
+    /** This key's (protocol, role) pair as one bit, for {@link RuleIndex}'s quick rule test. */
+    int kindBit() { return kindBit; }
+
+    /** (protocol, role) as one bit; pairs past the 31st share bit 31 (the index then checks them fully). */
+    static int kindBit(Protocol protocol, Role role) {
+        return 1 << Math.min(31, protocol.ordinal() * ROLES + role.ordinal());
+    }
 
     @Override
     public boolean equals(Object o) {

@@ -1,0 +1,142 @@
+package io.dmm.core.policy;
+
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.IdentityHashMap;
+import java.util.Map;
+
+/**
+ * Candidate lists of the flat lookup tables ({@link V4Table}, {@link PortTable}), all in one int
+ * array. A list is ascending by key and ends with {@link Integer#MAX_VALUE}; offset 0 is the empty
+ * list. An entry {@code >= 0} is a rule index (its own key); an entry {@code < 0} is a reference
+ * {@code -(id + 1)} whose key, the smallest rule it can yield, is {@link #refKey}: either a bucket's
+ * sub-index ({@link #refSub}) or another list ({@link #refList}). A scan stops at the first entry
+ * whose key is not below the best rule found so far.
+ */
+class ListPool {
+    /** Path lists longer than this are referenced, not copied, by the lists built on them. */
+    static final int INLINE = 24;
+    static final int[] EMPTY = new int[0];
+
+    int[] pool = new int[16];
+    private int poolSize = 1;
+    int[] refKey = new int[4];
+    RuleIndex[] refSub = new RuleIndex[4];
+    int[] refList = new int[4];
+    private int refCount;
+    /** The smallest rule index in the table: nothing to find here for a key whose best is at or below it. */
+    int minRule = Integer.MAX_VALUE;
+
+    private Map<int[], Integer> stored = new IdentityHashMap<>();
+    private Map<Bucket, int[]> bucketEntries = new IdentityHashMap<>();
+    private Map<Integer, Integer> listRefs = new HashMap<>();
+
+    ListPool() {
+        pool[0] = Integer.MAX_VALUE;
+    }
+
+    /** Ends building: trims the arrays and drops the building maps. */
+    void finish() {
+        pool = Arrays.copyOf(pool, poolSize);
+        refKey = Arrays.copyOf(refKey, refCount);
+        refSub = Arrays.copyOf(refSub, refCount);
+        refList = Arrays.copyOf(refList, refCount);
+        stored = null;
+        bucketEntries = null;
+        listRefs = null;
+    }
+
+    /** Entries standing for a bucket: its sub-index, a reference to its (long) list, or its rules. */
+    int[] entries(Bucket b) {
+        if (b == null) {
+            return EMPTY;
+        }
+        int[] e = bucketEntries.get(b);
+        if (e == null) {
+            minRule = Math.min(minRule, b.first());
+            if (b.sub != null) {
+                e = new int[] {newRef(b.first(), b.sub, 0)};
+            } else if (b.rules.length > INLINE) {
+                e = new int[] {listRef(store(b.rules))};
+            } else {
+                e = b.rules;
+            }
+            bucketEntries.put(b, e);
+        }
+        return e;
+    }
+
+    private int key(int entry) {
+        return entry >= 0 ? entry : refKey[-entry - 1];
+    }
+
+    /** {@code a} and {@code b} merged by key (either returned as is if the other is empty). */
+    int[] merge(int[] a, int[] b) {
+        if (b.length == 0) {
+            return a;
+        }
+        if (a.length == 0) {
+            return b;
+        }
+        if (a.length > INLINE) {
+            a = new int[] {listRef(store(a))};
+        }
+        int[] out = new int[a.length + b.length];
+        int i = 0;
+        int j = 0;
+        int k = 0;
+        while (i < a.length || j < b.length) {
+            int e;
+            if (j == b.length || (i < a.length && key(a[i]) <= key(b[j]))) {
+                e = a[i++];
+            } else {
+                e = b[j++];
+            }
+            if (k == 0 || out[k - 1] != e) {
+                out[k++] = e;
+            }
+        }
+        return k == out.length ? out : Arrays.copyOf(out, k);
+    }
+
+    /** The pool offset of {@code list} (stored once per array). */
+    int store(int[] list) {
+        if (list.length == 0) {
+            return 0;
+        }
+        Integer off = stored.get(list);
+        if (off != null) {
+            return off;
+        }
+        while (poolSize + list.length + 1 > pool.length) {
+            pool = Arrays.copyOf(pool, pool.length * 2);
+        }
+        int o = poolSize;
+        System.arraycopy(list, 0, pool, o, list.length);
+        pool[o + list.length] = Integer.MAX_VALUE;
+        poolSize += list.length + 1;
+        stored.put(list, o);
+        return o;
+    }
+
+    private int listRef(int offset) {
+        Integer r = listRefs.get(offset);
+        if (r == null) {
+            r = newRef(key(pool[offset]), null, offset);
+            listRefs.put(offset, r);
+        }
+        return r;
+    }
+
+    private int newRef(int key, RuleIndex sub, int list) {
+        if (refCount == refKey.length) {
+            refKey = Arrays.copyOf(refKey, refCount * 2);
+            refSub = Arrays.copyOf(refSub, refCount * 2);
+            refList = Arrays.copyOf(refList, refCount * 2);
+        }
+        refKey[refCount] = key;
+        refSub[refCount] = sub;
+        refList[refCount] = list;
+        return -(++refCount);
+    }
+}
