@@ -8,15 +8,21 @@ import java.util.Map;
 /**
  * Candidate lists of the flat lookup tables ({@link V4Table}, {@link PortTable}), all in one int
  * array. A list is ascending by key and ends with {@link Integer#MAX_VALUE}; offset 0 is the empty
- * list. An entry {@code >= 0} is a rule index (its own key); an entry {@code < 0} is a reference
- * {@code -(id + 1)} whose key, the smallest rule it can yield, is {@link #refKey}: either a bucket's
- * sub-index ({@link #refSub}) or another list ({@link #refList}). A scan stops at the first entry
- * whose key is not below the best rule found so far.
+ * list. Each entry takes two ints. The first: {@code >= 0}, a rule index (its own key);
+ * {@code < 0}, a reference {@code -(id + 1)} whose key, the smallest rule it can yield, is
+ * {@link #refKey}: either a bucket's sub-index ({@link #refSub}) or another list
+ * ({@link #refList}). The second, for a rule: the (protocol, role) pairs it accepts
+ * ({@link RouteKey#kindBit()}), plus {@link #NEED_PORT} if its port bounds must be checked and
+ * {@link #NEED_FULL} if fields other than the table's own must be — so that most candidates are
+ * decided without leaving the list. A scan stops at the first entry whose key is not below the
+ * best rule found so far.
  */
 class ListPool {
     /** Path lists longer than this are referenced, not copied, by the lists built on them. */
     static final int INLINE = 24;
     static final int[] EMPTY = new int[0];
+    static final int NEED_PORT = 1 << 30;
+    static final int NEED_FULL = 1 << 31;
 
     int[] pool = new int[16];
     private int poolSize = 1;
@@ -31,8 +37,28 @@ class ListPool {
     private Map<Bucket, int[]> bucketEntries = new IdentityHashMap<>();
     private Map<Integer, Integer> listRefs = new HashMap<>();
 
-    ListPool() {
+    private final RuleIndex.Rules rules;
+    private final int satisfied;
+
+    /** @param satisfied the field (RuleIndex.DST...) whose table this is: its rules are known to match it */
+    ListPool(RuleIndex.Rules rules, int satisfied) {
+        this.rules = rules;
+        this.satisfied = satisfied;
         pool[0] = Integer.MAX_VALUE;
+        poolSize = 2;
+    }
+
+    /** The second int of rule {@code r}'s entries. */
+    private int word(int r) {
+        int[] q = rules.quick;
+        int w = q[4 * r] & ~(NEED_PORT | NEED_FULL);
+        if (q[4 * r + 1] >= 0 && satisfied != RuleIndex.PORT) {
+            w |= NEED_PORT;
+        }
+        if ((q[4 * r + 3] & ~satisfied) != 0) {
+            w |= NEED_FULL;
+        }
+        return w;
     }
 
     /** Ends building: trims the arrays and drops the building maps. */
@@ -108,13 +134,17 @@ class ListPool {
         if (off != null) {
             return off;
         }
-        while (poolSize + list.length + 1 > pool.length) {
+        while (poolSize + 2 * list.length + 2 > pool.length) {
             pool = Arrays.copyOf(pool, pool.length * 2);
         }
         int o = poolSize;
-        System.arraycopy(list, 0, pool, o, list.length);
-        pool[o + list.length] = Integer.MAX_VALUE;
-        poolSize += list.length + 1;
+        for (int i = 0; i < list.length; i++) {
+            int e = list[i];
+            pool[o + 2 * i] = e;
+            pool[o + 2 * i + 1] = e >= 0 ? word(e) : 0;
+        }
+        pool[o + 2 * list.length] = Integer.MAX_VALUE;
+        poolSize += 2 * list.length + 2;
         stored.put(list, o);
         return o;
     }

@@ -13,7 +13,8 @@ final class PortTable extends ListPool {
 
     private final int[] lists = new int[65536];
 
-    PortTable(Map<Integer, Bucket> byPort) {
+    PortTable(Map<Integer, Bucket> byPort, RuleIndex.Rules rules) {
+        super(rules, RuleIndex.PORT);
         byPort.forEach((port, b) -> lists[port] = store(b.sub == null ? rules(b) : entries(b)));
         finish();
     }

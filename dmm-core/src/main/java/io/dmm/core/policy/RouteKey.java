@@ -70,9 +70,9 @@ public final class RouteKey {
     /** This key's (protocol, role) pair as one bit, for {@link RuleIndex}'s quick rule test. */
     int kindBit() { return kindBit; }
 
-    /** (protocol, role) as one bit; pairs past the 31st share bit 31 (the index then checks them fully). */
+    /** (protocol, role) as one bit; pairs past the 30th share bit 29 (the index then checks them fully). */
     static int kindBit(Protocol protocol, Role role) {
-        return 1 << Math.min(31, protocol.ordinal() * ROLES + role.ordinal());
+        return 1 << Math.min(29, protocol.ordinal() * ROLES + role.ordinal());
     }
 
     @Override

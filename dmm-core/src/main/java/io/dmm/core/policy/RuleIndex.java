@@ -129,9 +129,9 @@ final class RuleIndex {
                 default -> rest.addAscending(i);
             }
         }
-        dst4 = flat(freeze(d4, used | DST, threshold));
+        dst4 = flat(freeze(d4, used | DST, threshold), DST);
         dst6 = freeze(d6, used | DST, threshold);
-        src4 = flat(freeze(s4, used | SRC, threshold));
+        src4 = flat(freeze(s4, used | SRC, threshold), SRC);
         src6 = freeze(s6, used | SRC, threshold);
         if (portLists.isEmpty()) {
             ports = null;
@@ -141,7 +141,7 @@ final class RuleIndex {
             portLists.forEach((port, l) -> byPort.put(port, Bucket.of(l.toArray(), rules, used | PORT, threshold)));
             boolean big = byPort.size() >= PortTable.MIN_PORTS;
             ports = big ? null : new PortBuckets(byPort);
-            portTable = big ? new PortTable(byPort) : null;
+            portTable = big ? new PortTable(byPort, rules) : null;
         }
         qos = buckets(qosLists, used | QOS, threshold);
         tag = buckets(tagLists, used | TAG, threshold);
@@ -171,7 +171,7 @@ final class RuleIndex {
             this.quick = new int[4 * matches.length];
             Protocol[] protocols = Protocol.values();
             Role[] roles = Role.values();
-            boolean kindsFit = protocols.length * roles.length <= 31;
+            boolean kindsFit = protocols.length * roles.length <= 30;
             for (int r = 0; r < matches.length; r++) {
                 RuleMatch m = matches[r];
                 int kinds = kindsFit ? 0 : -1;
@@ -246,8 +246,8 @@ final class RuleIndex {
         return trie;
     }
 
-    private static V4Table flat(PrefixTrie v4) {
-        return v4 == null ? null : new V4Table(v4);
+    private V4Table flat(PrefixTrie v4, int field) {
+        return v4 == null ? null : new V4Table(v4, rules, field);
     }
 
     private static void fileUnder(List<String> values, Map<String, IntList> lists, int rule) {
@@ -278,7 +278,7 @@ final class RuleIndex {
         }
         if (svc.isV4()) {
             if (dst4 != null && dst4.minRule < best) {
-                best = scanList(dst4, dst4.lookup(svc.v4()), DST, key, svc, src, best);
+                best = scanList(dst4, dst4.lookup(svc.v4()), key, svc, src, best);
             }
         } else if (svc.isPresent() && dst6 != null) {
             best = walk(dst6, svc, key, svc, src, best);
@@ -286,7 +286,7 @@ final class RuleIndex {
         int port = key.port();
         if (portTable != null && port >= 0) {
             if (portTable.minRule < best) {
-                best = scanList(portTable, portTable.lookup(port), PORT, key, svc, src, best);
+                best = scanList(portTable, portTable.lookup(port), key, svc, src, best);
             }
         } else if (ports != null && port >= 0) {
             Bucket b = ports.get(port);
@@ -296,7 +296,7 @@ final class RuleIndex {
         }
         if (src.isV4()) {
             if (src4 != null && src4.minRule < best) {
-                best = scanList(src4, src4.lookup(src.v4()), SRC, key, svc, src, best);
+                best = scanList(src4, src4.lookup(src.v4()), key, svc, src, best);
             }
         } else if (src.isPresent() && src6 != null) {
             best = walk(src6, src, key, svc, src, best);
@@ -336,25 +336,20 @@ final class RuleIndex {
         }
     }
 
-    /**
-     * Scans a candidate list of {@code t} from pool offset {@code off} (see {@link ListPool}).
-     * {@code satisfied}: the field whose table the list comes from, which its rules are known to
-     * match.
-     */
-    private int scanList(ListPool t, int off, int satisfied, RouteKey key, AddressBits svc, AddressBits src,
-                         int best) {
+    /** Scans a candidate list of {@code t} from pool offset {@code off} (see {@link ListPool}). */
+    private int scanList(ListPool t, int off, RouteKey key, AddressBits svc, AddressBits src, int best) {
         int[] pool = t.pool;
         int kind = key.kindBit();
         int port = key.port();
-        for (; ; off++) {
+        for (; ; off += 2) {
             int e = pool[off];
             if (e >= 0) {
                 if (e >= best) {
                     return best;
                 }
-                int q = e << 2;
-                if ((quick[q] & kind) != 0 && port >= quick[q + 1] && port <= quick[q + 2]
-                        && ((quick[q + 3] & ~satisfied) == 0 || matches[e].matches(key, svc, src))) {
+                int w = pool[off + 1];
+                if ((w & kind) != 0 && ((w & (ListPool.NEED_PORT | ListPool.NEED_FULL)) == 0
+                        || slowCheck(e, w, port, key, svc, src))) {
                     return e;
                 }
             } else {
@@ -364,9 +359,16 @@ final class RuleIndex {
                 }
                 RuleIndex sub = t.refSub[id];
                 best = sub != null ? sub.find(key, svc, src, best)
-                        : scanList(t, t.refList[id], satisfied, key, svc, src, best);
+                        : scanList(t, t.refList[id], key, svc, src, best);
             }
         }
+    }
+
+    private boolean slowCheck(int r, int w, int port, RouteKey key, AddressBits svc, AddressBits src) {
+        if ((w & ListPool.NEED_PORT) != 0 && (port < quick[4 * r + 1] || port > quick[4 * r + 2])) {
+            return false;
+        }
+        return (w & ListPool.NEED_FULL) == 0 || matches[r].matches(key, svc, src);
     }
 
     private int scanValue(Map<String, Bucket> buckets, String value, RouteKey key, AddressBits svc,

@@ -21,7 +21,8 @@ final class V4Table extends ListPool {
     private int nodeCount = 1;
 
     /** Builds from a frozen IPv4 trie. */
-    V4Table(PrefixTrie trie) {
+    V4Table(PrefixTrie trie, RuleIndex.Rules rules, int satisfied) {
+        super(rules, satisfied);
         top(trie, 0, 0, 0, EMPTY);
         nodes = Arrays.copyOf(nodes, 16 * nodeCount);
         finish();
