@@ -276,17 +276,27 @@ final class RuleIndex {
         if (residual != null) {
             best = scan(residual, key, svc, src, best);
         }
-        if (svc.isV4()) {
-            if (dst4 != null && dst4.minRule < best) {
-                best = scanList(dst4, dst4.lookup(svc.v4()), key, svc, src, best);
+        int port = key.port();
+        // The first loads into the dst, port and src tables do not depend on each other: issue them
+        // together, so that in a big index their cache misses overlap instead of following each other.
+        boolean dstV4 = dst4 != null && svc.isV4();
+        int dstEntry = dstV4 ? dst4.root[svc.v4() >>> 16] : 0;
+        boolean byPort = portTable != null && port >= 0;
+        int portList = byPort ? portTable.lookup(port) : 0;
+        int portFirst = byPort ? portTable.pool[portList] : 0;
+        boolean srcV4 = src4 != null && src.isV4();
+        int srcEntry = srcV4 ? src4.root[src.v4() >>> 16] : 0;
+        if (dstV4) {
+            if (dst4.minRule < best) {
+                best = scanList(dst4, dst4.lookup(dstEntry, svc.v4()), key, svc, src, best);
             }
-        } else if (svc.isPresent() && dst6 != null) {
+        } else if (svc.isPresent() && !svc.isV4() && dst6 != null) {
             best = walk(dst6, svc, key, svc, src, best);
         }
-        int port = key.port();
-        if (portTable != null && port >= 0) {
-            if (portTable.minRule < best) {
-                best = scanList(portTable, portTable.lookup(port), key, svc, src, best);
+        if (byPort) {
+            // portFirst: the list's first entry (a rule index, or a reference if negative).
+            if (portTable.minRule < best && portFirst < best) {
+                best = scanList(portTable, portList, key, svc, src, best);
             }
         } else if (ports != null && port >= 0) {
             Bucket b = ports.get(port);
@@ -294,11 +304,11 @@ final class RuleIndex {
                 best = scan(b, key, svc, src, best);
             }
         }
-        if (src.isV4()) {
-            if (src4 != null && src4.minRule < best) {
-                best = scanList(src4, src4.lookup(src.v4()), key, svc, src, best);
+        if (srcV4) {
+            if (src4.minRule < best) {
+                best = scanList(src4, src4.lookup(srcEntry, src.v4()), key, svc, src, best);
             }
-        } else if (src.isPresent() && src6 != null) {
+        } else if (src.isPresent() && !src.isV4() && src6 != null) {
             best = walk(src6, src, key, svc, src, best);
         }
         best = scanValue(qos, key.qos(), key, svc, src, best);

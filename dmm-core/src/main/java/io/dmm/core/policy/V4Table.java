@@ -30,7 +30,12 @@ final class V4Table extends ListPool {
 
     /** The candidate list (offset in {@link #pool}) for {@code address}. */
     int lookup(int address) {
-        int e = root[address >>> 16];
+        return lookup(root[address >>> 16], address);
+    }
+
+    /** {@link #lookup(int)} given the root entry for the address, {@code root[address >>> 16]}. */
+    int lookup(int rootEntry, int address) {
+        int e = rootEntry;
         int shift = 12;
         while (e > 0) {
             e = nodes[(e << 4) | ((address >>> shift) & 15)];
