@@ -122,7 +122,34 @@ class ListPool {
                 out[k++] = e;
             }
         }
-        return k == out.length ? out : Arrays.copyOf(out, k);
+        return truncated(out, k);
+    }
+
+    /** Whether rule entry {@code e} matches every key that reaches it (nothing but its table's field). */
+    private boolean unconditional(int e) {
+        return e >= 0 && rules.allKinds != 0 && word(e) == rules.allKinds;
+    }
+
+    /**
+     * The first {@code length} entries of {@code list}, cut after its first unconditional rule: a
+     * scan never gets past that one, so the entries after it are dead.
+     */
+    private int[] truncated(int[] list, int length) {
+        for (int i = 0; i < length - 1; i++) {
+            if (unconditional(list[i])) {
+                return Arrays.copyOf(list, i + 1);
+            }
+        }
+        return length == list.length ? list : Arrays.copyOf(list, length);
+    }
+
+    /**
+     * What a table slot holds for {@code list}: {@code 2r + 1} (odd) if its first entry is an
+     * unconditional rule {@code r} — the answer, without reading the pool — else the list's pool
+     * offset (even).
+     */
+    int result(int[] list) {
+        return list.length > 0 && unconditional(list[0]) ? 2 * list[0] + 1 : store(list);
     }
 
     /** The pool offset of {@code list} (stored once per array). */
@@ -134,6 +161,8 @@ class ListPool {
         if (off != null) {
             return off;
         }
+        int[] key = list;
+        list = truncated(list, list.length);
         while (poolSize + 2 * list.length + 2 > pool.length) {
             pool = Arrays.copyOf(pool, pool.length * 2);
         }
@@ -145,7 +174,7 @@ class ListPool {
         }
         pool[o + 2 * list.length] = Integer.MAX_VALUE;
         poolSize += 2 * list.length + 2;
-        stored.put(list, o);
+        stored.put(key, o);
         return o;
     }
 

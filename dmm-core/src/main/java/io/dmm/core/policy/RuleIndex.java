@@ -165,6 +165,8 @@ final class RuleIndex {
     static final class Rules {
         final RuleMatch[] matches;
         final int[] quick;
+        /** The kind bits of a rule without protocol or role; 0 if those are not told apart by bits. */
+        final int allKinds;
 
         Rules(RuleMatch[] matches) {
             this.matches = matches;
@@ -172,6 +174,13 @@ final class RuleIndex {
             Protocol[] protocols = Protocol.values();
             Role[] roles = Role.values();
             boolean kindsFit = protocols.length * roles.length <= 30;
+            int all = 0;
+            for (Protocol p : protocols) {
+                for (Role role : roles) {
+                    all |= RouteKey.kindBit(p, role);
+                }
+            }
+            this.allKinds = kindsFit ? all : 0;
             for (int r = 0; r < matches.length; r++) {
                 RuleMatch m = matches[r];
                 int kinds = kindsFit ? 0 : -1;
@@ -288,7 +297,7 @@ final class RuleIndex {
         int srcEntry = srcV4 ? src4.root[src.v4() >>> 16] : 0;
         if (dstV4) {
             if (dst4.minRule < best) {
-                best = scanList(dst4, dst4.lookup(dstEntry, svc.v4()), key, svc, src, best);
+                best = scanResult(dst4, dst4.lookup(dstEntry, svc.v4()), key, svc, src, best);
             }
         } else if (svc.isPresent() && !svc.isV4() && dst6 != null) {
             best = walk(dst6, svc, key, svc, src, best);
@@ -306,7 +315,7 @@ final class RuleIndex {
         }
         if (srcV4) {
             if (src4.minRule < best) {
-                best = scanList(src4, src4.lookup(srcEntry, src.v4()), key, svc, src, best);
+                best = scanResult(src4, src4.lookup(srcEntry, src.v4()), key, svc, src, best);
             }
         } else if (src.isPresent() && !src.isV4() && src6 != null) {
             best = walk(src6, src, key, svc, src, best);
@@ -344,6 +353,14 @@ final class RuleIndex {
                 return best;
             }
         }
+    }
+
+    /** For a {@link ListPool#result}: an unconditional rule (odd) or a list to scan (even). */
+    private int scanResult(ListPool t, int result, RouteKey key, AddressBits svc, AddressBits src, int best) {
+        if ((result & 1) != 0) {
+            return Math.min(best, result >>> 1);
+        }
+        return scanList(t, result, key, svc, src, best);
     }
 
     /** Scans a candidate list of {@code t} from pool offset {@code off} (see {@link ListPool}). */

@@ -8,8 +8,9 @@ import java.util.Arrays;
  * consume 4 bits each, so an address reaches its answer in at most 1 + 4 dependent loads, instead
  * of up to 3 loads (child, own list, slot list) for each of 8 levels in the building trie.
  *
- * <p>Each slot holds either a child node ({@code > 0}) or a candidate list ({@code <= 0}: minus its
- * offset in {@link #pool}). A candidate list is already the merge of every list on the address's
+ * <p>Each slot holds either a child node ({@code > 0}) or minus a {@link ListPool#result}: a
+ * candidate list's offset in {@link #pool}, or the rule itself when the list starts with a rule
+ * that matches whatever reaches it (then the pool is not read at all). A candidate list is already the merge of every list on the address's
  * path — all rules whose prefix contains the address — so a lookup scans one list instead of one per
  * level. Lists are as described in {@link ListPool}; a merged path list that would grow past
  * {@value ListPool#INLINE} entries is referenced rather than copied by the lists below it, so that
@@ -28,7 +29,7 @@ final class V4Table extends ListPool {
         finish();
     }
 
-    /** The candidate list (offset in {@link #pool}) for {@code address}. */
+    /** The {@link ListPool#result} (candidate list offset, or odd: an unconditional rule) for {@code address}. */
     int lookup(int address) {
         return lookup(root[address >>> 16], address);
     }
@@ -57,7 +58,7 @@ final class V4Table extends ListPool {
             } else if (child != 0) {
                 root[first] = below(t, child, 16, slot);
             } else {
-                Arrays.fill(root, first, first + span, -store(slot));
+                Arrays.fill(root, first, first + span, -result(slot));
             }
         }
     }
@@ -66,14 +67,14 @@ final class V4Table extends ListPool {
     private int below(PrefixTrie t, int node, int depth, int[] path) {
         int[] own = merge(path, entries(t.ownRules(node)));
         if (depth == 32) {
-            return -store(own);
+            return -result(own);
         }
         boolean leaf = true;
         for (int n = 0; n < 16 && leaf; n++) {
             leaf = t.child(node, n) == 0 && t.slotRules(node, n) == null;
         }
         if (leaf) {
-            return -store(own);
+            return -result(own);
         }
         int id = nodeCount++;
         if (16 * nodeCount > nodes.length) {
@@ -83,7 +84,7 @@ final class V4Table extends ListPool {
             int[] slot = merge(own, entries(t.slotRules(node, n)));
             int child = t.child(node, n);
             // Not "nodes[...] = below(...)": below() may grow (replace) the array.
-            int e = child != 0 ? below(t, child, depth + 4, slot) : -store(slot);
+            int e = child != 0 ? below(t, child, depth + 4, slot) : -result(slot);
             nodes[16 * id + n] = e;
         }
         return id;
