@@ -20,12 +20,20 @@ final class V4Table extends ListPool {
     final int[] root = new int[1 << 16];
     int[] nodes = new int[16 * 4];
     private int nodeCount = 1;
+    /** Path-compressed subtrees: {prefix bits, mask, result inside, result outside} each. */
+    int[] leaves = new int[4 * 4];
+    private int leafCount;
+
+    /** The one place with rules in a subtree: a prefix and its bucket. */
+    private record Place(int bits, int length, Bucket bucket) {
+    }
 
     /** Builds from a frozen IPv4 trie. */
     V4Table(PrefixTrie trie, RuleIndex.Rules rules, int satisfied) {
         super(rules, satisfied);
         top(trie, 0, 0, 0, EMPTY);
         nodes = Arrays.copyOf(nodes, 16 * nodeCount);
+        leaves = Arrays.copyOf(leaves, 4 * leafCount);
         finish();
     }
 
@@ -39,7 +47,11 @@ final class V4Table extends ListPool {
         int e = rootEntry;
         int shift = 12;
         while (e > 0) {
-            e = nodes[(e << 4) | ((address >>> shift) & 15)];
+            if ((e & 1) != 0) {
+                int l = (e >>> 1) << 2;
+                return ((address ^ leaves[l]) & leaves[l + 1]) == 0 ? leaves[l + 2] : leaves[l + 3];
+            }
+            e = nodes[(e << 3) | ((address >>> shift) & 15)]; // node e >>> 1, 16 ints each
             shift -= 4;
         }
         return -e;
@@ -56,18 +68,37 @@ final class V4Table extends ListPool {
             if (child != 0 && depth + 4 < 16) {
                 top(t, child, depth + 4, first, slot);
             } else if (child != 0) {
-                root[first] = below(t, child, 16, slot);
+                root[first] = below(t, child, 16, first << 16, slot);
             } else {
                 Arrays.fill(root, first, first + span, -result(slot));
             }
         }
     }
 
-    /** At depth 16..32: a node id, or minus a list offset when there is nothing to tell apart below. */
-    private int below(PrefixTrie t, int node, int depth, int[] path) {
+    /**
+     * At depth 16..32, for the trie node with address bits {@code bits}: a node ({@code 2 * id}), a
+     * leaf ({@code 2 * id + 1}) when the subtree holds one place only, or minus a result when there is
+     * nothing to tell apart below.
+     */
+    private int below(PrefixTrie t, int node, int depth, int bits, int[] path) {
         int[] own = merge(path, entries(t.ownRules(node)));
         if (depth == 32) {
             return -result(own);
+        }
+        Place p = single(t, node, depth, bits);
+        if (p != null && p.length() > depth) {
+            // One prefix deeper down (a chain of nodes): one check instead of walking the chain.
+            int in = result(merge(path, entries(p.bucket())));
+            int out = result(path);
+            if (4 * leafCount + 4 > leaves.length) {
+                leaves = Arrays.copyOf(leaves, leaves.length * 2);
+            }
+            int l = 4 * leafCount;
+            leaves[l] = p.bits();
+            leaves[l + 1] = Cidr.v4Mask(p.length());
+            leaves[l + 2] = in;
+            leaves[l + 3] = out;
+            return (leafCount++ << 1) | 1;
         }
         boolean leaf = true;
         for (int n = 0; n < 16 && leaf; n++) {
@@ -84,9 +115,56 @@ final class V4Table extends ListPool {
             int[] slot = merge(own, entries(t.slotRules(node, n)));
             int child = t.child(node, n);
             // Not "nodes[...] = below(...)": below() may grow (replace) the array.
-            int e = child != 0 ? below(t, child, depth + 4, slot) : -result(slot);
+            int e = child != 0 ? below(t, child, depth + 4, bits | (n << (28 - depth)), slot) : -result(slot);
             nodes[16 * id + n] = e;
         }
-        return id;
+        return id << 1;
+    }
+
+    /**
+     * The one place holding rules in the subtree of {@code node} (at {@code depth}, with address
+     * bits {@code bits}), or null if there are none or several. Slot lists count as one place if
+     * they fill an aligned run of slots (the expansion of one prefix) with the same rules.
+     */
+    private static Place single(PrefixTrie t, int node, int depth, int bits) {
+        int firstSlot = -1;
+        int lastSlot = -1;
+        int children = 0;
+        int childNibble = -1;
+        for (int n = 0; n < 16; n++) {
+            if (t.slotRules(node, n) != null) {
+                if (firstSlot < 0) {
+                    firstSlot = n;
+                }
+                lastSlot = n;
+            }
+            if (t.child(node, n) != 0) {
+                children++;
+                childNibble = n;
+            }
+        }
+        Bucket own = t.ownRules(node);
+        if (own != null) {
+            return firstSlot < 0 && children == 0 ? new Place(bits, depth, own) : null;
+        }
+        if (firstSlot >= 0) {
+            int count = lastSlot - firstSlot + 1;
+            if (children != 0 || Integer.bitCount(count) != 1 || firstSlot % count != 0) {
+                return null;
+            }
+            Bucket b = t.slotRules(node, firstSlot);
+            for (int n = firstSlot; n <= lastSlot; n++) {
+                Bucket c = t.slotRules(node, n);
+                if (c == null || c.sub != null || !Arrays.equals(c.rules, b.rules)) {
+                    return null;
+                }
+            }
+            int fixed = 4 - Integer.numberOfTrailingZeros(count); // bits of the nibble the prefix fixes
+            return new Place(bits | (firstSlot << (28 - depth)), depth + fixed, b);
+        }
+        if (children == 1 && depth < 32) {
+            return single(t, t.child(node, childNibble), depth + 4, bits | (childNibble << (28 - depth)));
+        }
+        return null;
     }
 }
