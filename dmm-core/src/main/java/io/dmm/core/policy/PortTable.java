@@ -10,6 +10,8 @@ import java.util.Map;
 final class PortTable extends ListPool {
     /** Indexes filing at least this many distinct ports get a table. */
     static final int MIN_PORTS = 1024;
+    /** ... over at least this many rules. */
+    static final int MIN_RULES = 256;
 
     private final int[] lists = new int[65536];
 

@@ -139,7 +139,8 @@ final class RuleIndex {
         } else {
             Map<Integer, Bucket> byPort = new HashMap<>();
             portLists.forEach((port, l) -> byPort.put(port, Bucket.of(l.toArray(), rules, used | PORT, threshold)));
-            boolean big = byPort.size() >= PortTable.MIN_PORTS;
+            // The table costs 256 KB: only for indexes over many rules (not for most sub-indexes).
+            boolean big = byPort.size() >= PortTable.MIN_PORTS && subset.length >= PortTable.MIN_RULES;
             ports = big ? null : new PortBuckets(byPort);
             portTable = big ? new PortTable(byPort, rules) : null;
         }
@@ -289,12 +290,12 @@ final class RuleIndex {
         // The first loads into the dst, port and src tables do not depend on each other: issue them
         // together, so that in a big index their cache misses overlap instead of following each other.
         boolean dstV4 = dst4 != null && svc.isV4();
-        int dstEntry = dstV4 ? dst4.root[svc.v4() >>> 16] : 0;
+        int dstEntry = dstV4 ? dst4.root[svc.v4() >>> dst4.rootShift] : 0;
         boolean byPort = portTable != null && port >= 0;
         int portList = byPort ? portTable.lookup(port) : 0;
         int portFirst = byPort ? portTable.pool[portList] : 0;
         boolean srcV4 = src4 != null && src.isV4();
-        int srcEntry = srcV4 ? src4.root[src.v4() >>> 16] : 0;
+        int srcEntry = srcV4 ? src4.root[src.v4() >>> src4.rootShift] : 0;
         if (dstV4) {
             if (dst4.minRule < best) {
                 best = scanResult(dst4, dst4.lookup(dstEntry, svc.v4()), key, svc, src, best);

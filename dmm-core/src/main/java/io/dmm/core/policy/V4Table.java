@@ -4,7 +4,8 @@ import java.util.Arrays;
 
 /**
  * The flat, lookup-side form of an IPv4 {@link PrefixTrie}: a DIR-16 style table. The top 16 bits
- * of an address index a 65,536-entry root directly; below that, nodes of 16 ints (one cache line)
+ * of an address index a 65,536-entry root directly (the top 8 bits, in a 256-entry root, for small
+ * tables such as most sub-indexes' — so that they do not cost 256 KB each); below that, nodes of 16 ints (one cache line)
  * consume 4 bits each, so an address reaches its answer in at most 1 + 4 dependent loads, instead
  * of up to 3 loads (child, own list, slot list) for each of 8 levels in the building trie.
  *
@@ -17,7 +18,12 @@ import java.util.Arrays;
  * long lists of short prefixes are not copied into every place under them.
  */
 final class V4Table extends ListPool {
-    final int[] root = new int[1 << 16];
+    /** Tries with at least this many nodes get a 16-bit root, smaller ones an 8-bit one. */
+    static final int BIG = 1024;
+
+    final int[] root;
+    /** 32 minus the root's bits: {@code root[address >>> rootShift]}. */
+    final int rootShift;
     int[] nodes = new int[16 * 4];
     private int nodeCount = 1;
     /** Path-compressed subtrees: {prefix bits, mask, result inside, result outside} each. */
@@ -31,6 +37,9 @@ final class V4Table extends ListPool {
     /** Builds from a frozen IPv4 trie. */
     V4Table(PrefixTrie trie, RuleIndex.Rules rules, int satisfied) {
         super(rules, satisfied);
+        int rootBits = trie.nodeCount() >= BIG ? 16 : 8;
+        root = new int[1 << rootBits];
+        rootShift = 32 - rootBits;
         top(trie, 0, 0, 0, EMPTY);
         nodes = Arrays.copyOf(nodes, 16 * nodeCount);
         leaves = Arrays.copyOf(leaves, 4 * leafCount);
@@ -39,13 +48,13 @@ final class V4Table extends ListPool {
 
     /** The {@link ListPool#result} (candidate list offset, or odd: an unconditional rule) for {@code address}. */
     int lookup(int address) {
-        return lookup(root[address >>> 16], address);
+        return lookup(root[address >>> rootShift], address);
     }
 
-    /** {@link #lookup(int)} given the root entry for the address, {@code root[address >>> 16]}. */
+    /** {@link #lookup(int)} given the root entry for the address, {@code root[address >>> rootShift]}. */
     int lookup(int rootEntry, int address) {
         int e = rootEntry;
-        int shift = 12;
+        int shift = rootShift - 4;
         while (e > 0) {
             if ((e & 1) != 0) {
                 int l = (e >>> 1) << 2;
@@ -57,18 +66,19 @@ final class V4Table extends ListPool {
         return -e;
     }
 
-    /** Above depth 16: fills root entries. {@code block} is the first /16 block under the node. */
+    /** Above the root's depth: fills root entries. {@code block} is the first root entry under the node. */
     private void top(PrefixTrie t, int node, int depth, int block, int[] path) {
         int[] own = merge(path, entries(t.ownRules(node)));
-        int span = 1 << (12 - depth); // /16 blocks per nibble at this depth
+        int rootBits = 32 - rootShift;
+        int span = 1 << (rootBits - 4 - depth); // root entries per nibble at this depth
         for (int n = 0; n < 16; n++) {
             int[] slot = merge(own, entries(t.slotRules(node, n)));
             int child = t.child(node, n);
             int first = block + n * span;
-            if (child != 0 && depth + 4 < 16) {
+            if (child != 0 && depth + 4 < rootBits) {
                 top(t, child, depth + 4, first, slot);
             } else if (child != 0) {
-                root[first] = below(t, child, 16, first << 16, slot);
+                root[first] = below(t, child, rootBits, first << rootShift, slot);
             } else {
                 Arrays.fill(root, first, first + span, -result(slot));
             }
@@ -76,7 +86,7 @@ final class V4Table extends ListPool {
     }
 
     /**
-     * At depth 16..32, for the trie node with address bits {@code bits}: a node ({@code 2 * id}), a
+     * Below the root (depth 8 or 16 .. 32), for the trie node with address bits {@code bits}: a node ({@code 2 * id}), a
      * leaf ({@code 2 * id + 1}) when the subtree holds one place only, or minus a result when there is
      * nothing to tell apart below.
      */
