@@ -289,18 +289,18 @@ final class RuleIndex {
         int port = key.port();
         // The first loads into the dst, port and src tables do not depend on each other: issue them
         // together, so that in a big index their cache misses overlap instead of following each other.
-        boolean dstV4 = dst4 != null && svc.isV4();
-        int dstEntry = dstV4 ? dst4.root[svc.v4() >>> dst4.rootShift] : 0;
+        boolean dstV4 = dst4 != null && key.serviceIsV4();
+        int dstEntry = dstV4 ? dst4.root[key.serviceV4() >>> dst4.rootShift] : 0;
         boolean byPort = portTable != null && port >= 0;
         int portList = byPort ? portTable.lookup(port) : 0;
         int portFirst = byPort ? portTable.pool[portList] : 0;
-        boolean srcV4 = src4 != null && src.isV4();
-        int srcEntry = srcV4 ? src4.root[src.v4() >>> src4.rootShift] : 0;
+        boolean srcV4 = src4 != null && key.sourceIsV4();
+        int srcEntry = srcV4 ? src4.root[key.sourceV4() >>> src4.rootShift] : 0;
         if (dstV4) {
             if (dst4.minRule < best) {
-                best = scanResult(dst4, dst4.lookup(dstEntry, svc.v4()), key, svc, src, best);
+                best = scanResult(dst4, dst4.lookup(dstEntry, key.serviceV4()), key, svc, src, best);
             }
-        } else if (svc.isPresent() && !svc.isV4() && dst6 != null) {
+        } else if (dst6 != null && svc.isV6()) {
             best = walk(dst6, svc, key, svc, src, best);
         }
         if (byPort) {
@@ -316,9 +316,9 @@ final class RuleIndex {
         }
         if (srcV4) {
             if (src4.minRule < best) {
-                best = scanResult(src4, src4.lookup(srcEntry, src.v4()), key, svc, src, best);
+                best = scanResult(src4, src4.lookup(srcEntry, key.sourceV4()), key, svc, src, best);
             }
-        } else if (src.isPresent() && !src.isV4() && src6 != null) {
+        } else if (src6 != null && src.isV6()) {
             best = walk(src6, src, key, svc, src, best);
         }
         best = scanValue(qos, key.qos(), key, svc, src, best);
