@@ -131,16 +131,46 @@ class ListPool {
     }
 
     /**
-     * The first {@code length} entries of {@code list}, cut after its first unconditional rule: a
-     * scan never gets past that one, so the entries after it are dead.
+     * The first {@code length} entries of {@code list} without dead ones. A rule that needs no check
+     * but its (protocol, role) pair answers every key of those pairs that reaches it, so a later
+     * rule accepting only pairs answered before it is never the answer (nor is one accepting none),
+     * and once every pair is answered the rest of the list is dead. References are kept.
      */
     private int[] truncated(int[] list, int length) {
-        for (int i = 0; i < length - 1; i++) {
-            if (unconditional(list[i])) {
-                return Arrays.copyOf(list, i + 1);
+        int all = rules.allKinds;
+        if (all == 0) {
+            return length == list.length ? list : Arrays.copyOf(list, length);
+        }
+        int[] out = null;
+        int k = 0;
+        int answered = 0;
+        for (int i = 0; i < length; i++) {
+            int e = list[i];
+            boolean keep = true;
+            if (e >= 0) {
+                int w = word(e);
+                int kinds = w & all;
+                keep = (kinds & ~answered) != 0;
+                if (keep && (w & (NEED_PORT | NEED_FULL)) == 0) {
+                    answered |= kinds;
+                }
+            }
+            if (keep) {
+                if (out != null) {
+                    out[k] = e;
+                }
+                k++;
+            } else if (out == null) {
+                out = Arrays.copyOf(list, length);
+            }
+            if (answered == all) {
+                break;
             }
         }
-        return length == list.length ? list : Arrays.copyOf(list, length);
+        if (out == null) {
+            return k == list.length ? list : Arrays.copyOf(list, k);
+        }
+        return k == out.length ? out : Arrays.copyOf(out, k);
     }
 
     /**
