@@ -24,9 +24,14 @@ import java.util.Map;
  * how many rules really overlap a key, not on the number of rules. Lookup allocates nothing: the
  * key carries its addresses as bits ({@link RouteKey#serviceBits()}).
  *
- * <p>IPv4 tries are flattened into {@link V4Table}s after building: a 65,536-entry root and 16-int
- * nodes whose slots hold the merged list of every rule on the path, so an IPv4 address costs at most
- * five dependent loads and one list scan, whatever the number of rules.
+ * <p>For IPv4 and ports, what a lookup reads is flattened after building into one int array of
+ * candidate lists ({@link ListPool}): IPv4 tries become {@link V4Table}s (a 65,536-entry root, then
+ * 16-int nodes or one-prefix leaves, whose slots hold the merged list of every rule on the address's
+ * path, or the answer itself), and indexes over many ports get a {@link PortTable}. A list entry
+ * carries the rule's (protocol, role) bits and what else must be checked, so most candidates are
+ * decided without leaving the list; the rest use {@link Rules#quick} and then
+ * {@link RuleMatch#matches}. An IPv4 decision thus costs a handful of dependent loads per table,
+ * whatever the number of rules. IPv6 still walks the {@link PrefixTrie}.
  */
 final class RuleIndex {
     static final int MAX_INDEXED_PORTS = 1024;
