@@ -33,6 +33,13 @@ final class AddressBits {
         }
     }
 
+    /** {@code a} as bits, in a new object. */
+    static AddressBits of(InetAddress a) {
+        AddressBits b = new AddressBits();
+        b.load(a);
+        return b;
+    }
+
     /** Loads {@code a}; null means "no address" (neither v4 nor v6). */
     void load(InetAddress a) {
         if (a == null) {

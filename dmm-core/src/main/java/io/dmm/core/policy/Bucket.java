@@ -21,18 +21,18 @@ final class Bucket {
      * @param used      the fields already used to reach this bucket (and the bucket's own field)
      * @param threshold buckets with more rules than this are considered for a sub-index
      */
-    static Bucket of(int[] rules, RuleMatch[] matches, int used, int threshold) {
+    static Bucket of(int[] rules, RuleIndex.Rules all, int used, int threshold) {
         RuleIndex sub = null;
         if (rules.length > threshold) {
             int discriminated = 0;
             for (int r : rules) {
-                if (RuleIndex.fieldFor(matches[r], used) != 0) {
+                if (RuleIndex.fieldFor(all.matches[r], used) != 0) {
                     discriminated++;
                 }
             }
             // Worth it only if a good part of the bucket can be filed elsewhere than a residual list.
             if (discriminated * 2 >= rules.length) {
-                sub = new RuleIndex(matches, rules, used, threshold);
+                sub = new RuleIndex(all, rules, used, threshold);
             }
         }
         return new Bucket(rules, sub);

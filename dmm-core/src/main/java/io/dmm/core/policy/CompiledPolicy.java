@@ -21,6 +21,8 @@ public final class CompiledPolicy implements Policy {
     private final List<StackDefinition> stacks;
     private final List<Rule> ruleList;
     private final List<Route> routes;
+    /** {@link #routes} as an array: one load less per decision. */
+    private final Route[] routeArray;
     private final Route defaultRoute;
     private final RuleIndex index;
     private final LinearMatcher reference;
@@ -48,6 +50,7 @@ public final class CompiledPolicy implements Policy {
             }
         }
         this.routes = ruleList.stream().map(Rule::route).toList();
+        this.routeArray = routes.toArray(new Route[0]);
         this.defaultRoute = Objects.requireNonNull(defaultRoute, "defaultRoute");
         if (!defaultRoute.isDefault()) {
             throw new IllegalArgumentException("the default route must have index -1");
@@ -80,7 +83,7 @@ public final class CompiledPolicy implements Policy {
 
     private Route decide(RouteKey key) {
         int i = index.find(key);
-        return i < 0 ? defaultRoute : routes.get(i);
+        return i < 0 ? defaultRoute : routeArray[i];
     }
 
     /** The same policy without a decision cache (sharing the compiled index). */

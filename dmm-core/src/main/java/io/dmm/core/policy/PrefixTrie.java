@@ -103,6 +103,11 @@ final class PrefixTrie {
         return depth < 64 ? (int) (hi >>> (60 - depth)) & 15 : (int) (lo >>> (124 - depth)) & 15;
     }
 
+    /** How many nodes the trie has (a measure of its size). */
+    int nodeCount() {
+        return nodeCount;
+    }
+
     int maxDepth() {
         return maxDepth;
     }

@@ -22,6 +22,16 @@ public final class RouteKey {
     private final String app;
     private final String caller;
     private final int hash;
+    /** The addresses as bits, worked out once so that deciding does not redo it (or allocate for IPv6). */
+    private final AddressBits serviceBits;
+    private final AddressBits sourceBits;
+    private final int kindBit;
+    /** The IPv4 addresses (IPv4-mapped included) as ints, kept in the key itself for the index's fast path. */
+    private final int serviceV4;
+    private final int sourceV4;
+    private final boolean serviceIsV4;
+    private final boolean sourceIsV4;
+    private static final int ROLES = Role.values().length;
 
     public RouteKey(Protocol protocol, Role role, InetAddress service, int port, InetAddress source, String qos,
                     String tag, String app, String caller) {
@@ -38,6 +48,13 @@ public final class RouteKey {
         this.app = app;
         this.caller = caller;
         this.hash = Objects.hash(protocol, role, service, port, source, qos, tag, app, caller);
+        this.serviceBits = AddressBits.of(service);
+        this.sourceBits = AddressBits.of(source);
+        this.kindBit = kindBit(protocol, role);
+        this.serviceIsV4 = serviceBits.isV4();
+        this.serviceV4 = serviceBits.v4();
+        this.sourceIsV4 = sourceBits.isV4();
+        this.sourceV4 = sourceBits.v4();
     }
 
     public Protocol protocol() { return protocol; }
@@ -53,6 +70,28 @@ public final class RouteKey {
     public String app() { return app; }
     /** Fully qualified class name of the code that opened the socket, or null if not walked. */
     public String caller() { return caller; }
+
+    /** {@link #service()} as bits (never null; "absent" when there is no address). Not to be modified. */
+    AddressBits serviceBits() { return serviceBits; }
+    /** {@link #source()} as bits (never null; "absent" when there is no address). Not to be modified. */
+    AddressBits sourceBits() { return sourceBits; }
+
+    /** Whether the service address is IPv4 (or IPv4-mapped IPv6). */
+    boolean serviceIsV4() { return serviceIsV4; }
+    /** The IPv4 service address as an int, if {@link #serviceIsV4()}. */
+    int serviceV4() { return serviceV4; }
+    /** Whether the source address is IPv4 (or IPv4-mapped IPv6). */
+    boolean sourceIsV4() { return sourceIsV4; }
+    /** The IPv4 source address as an int, if {@link #sourceIsV4()}. */
+    int sourceV4() { return sourceV4; }
+
+    /** This key's (protocol, role) pair as one bit, for {@link RuleIndex}'s quick rule test. */
+    int kindBit() { return kindBit; }
+
+    /** (protocol, role) as one bit; pairs past the 30th share bit 29 (the index then checks them fully). */
+    static int kindBit(Protocol protocol, Role role) {
+        return 1 << Math.min(29, protocol.ordinal() * ROLES + role.ordinal());
+    }
 
     @Override
     public boolean equals(Object o) {

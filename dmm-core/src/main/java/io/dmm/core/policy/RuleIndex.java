@@ -1,5 +1,7 @@
 package io.dmm.core.policy;
 
+import io.dmm.api.Protocol;
+import io.dmm.api.Role;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -19,9 +21,17 @@ import java.util.Map;
  *
  * <p>A bucket holding many rules that differ in further fields (many ports for one destination,
  * say) gets a sub-index of the same kind over those fields, so the cost of a decision depends on
- * how many rules really overlap a key, not on the number of rules. Lookup allocates nothing but a
- * per-thread scratch object once (IPv6 addresses cost one array copy inside
- * {@code InetAddress.getAddress()}).
+ * how many rules really overlap a key, not on the number of rules. Lookup allocates nothing: the
+ * key carries its addresses as bits ({@link RouteKey#serviceBits()}).
+ *
+ * <p>For IPv4 and ports, what a lookup reads is flattened after building into one int array of
+ * candidate lists ({@link ListPool}): IPv4 tries become {@link V4Table}s (a 65,536-entry root, then
+ * 16-int nodes or one-prefix leaves, whose slots hold the merged list of every rule on the address's
+ * path, or the answer itself), and indexes over many ports get a {@link PortTable}. A list entry
+ * carries the rule's (protocol, role) bits and what else must be checked, so most candidates are
+ * decided without leaving the list; the rest use {@link Rules#quick} and then
+ * {@link RuleMatch#matches}. An IPv4 decision thus costs a handful of dependent loads per table,
+ * whatever the number of rules. IPv6 still walks the {@link PrefixTrie}.
  */
 final class RuleIndex {
     static final int MAX_INDEXED_PORTS = 1024;
@@ -37,24 +47,20 @@ final class RuleIndex {
     static final int CALLER = 64;
 
     private final RuleMatch[] matches;
-    private final PrefixTrie dst4;
+    /** See {@link Rules#quick}. */
+    private final int[] quick;
+    private final Rules rules;
+    private final V4Table dst4;
     private final PrefixTrie dst6;
-    private final PrefixTrie src4;
+    private final V4Table src4;
     private final PrefixTrie src6;
     private final PortBuckets ports;
+    private final PortTable portTable;
     private final Map<String, Bucket> qos;
     private final Map<String, Bucket> tag;
     private final Map<String, Bucket> app;
     private final CallerPrefixTable callers;
     private final Bucket residual;
-
-    private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
-
-    /** Per-thread bits of the key being decided, so a decision does not allocate. */
-    private static final class Scratch {
-        final AddressBits svc = new AddressBits();
-        final AddressBits src = new AddressBits();
-    }
 
     RuleIndex(List<Rule> rules) {
         this(rules, DEFAULT_SPLIT_THRESHOLD);
@@ -62,7 +68,7 @@ final class RuleIndex {
 
     /** With another split threshold: tests use a tiny one so that sub-indexes are exercised. */
     RuleIndex(List<Rule> rules, int splitThreshold) {
-        this(rules.stream().map(Rule::match).toArray(RuleMatch[]::new), allIndices(rules.size()), 0,
+        this(new Rules(rules.stream().map(Rule::match).toArray(RuleMatch[]::new)), allIndices(rules.size()), 0,
                 splitThreshold);
     }
 
@@ -78,8 +84,10 @@ final class RuleIndex {
      * An index over {@code subset} (ascending) of {@code matches}, filing rules only under fields
      * not in {@code used} (those already told the rules of a bucket apart).
      */
-    RuleIndex(RuleMatch[] matches, int[] subset, int used, int threshold) {
-        this.matches = matches;
+    RuleIndex(Rules rules, int[] subset, int used, int threshold) {
+        this.rules = rules;
+        this.matches = rules.matches;
+        this.quick = rules.quick;
         PrefixTrie d4 = null;
         PrefixTrie d6 = null;
         PrefixTrie s4 = null;
@@ -126,16 +134,20 @@ final class RuleIndex {
                 default -> rest.addAscending(i);
             }
         }
-        dst4 = freeze(d4, used | DST, threshold);
+        dst4 = flat(freeze(d4, used | DST, threshold), DST);
         dst6 = freeze(d6, used | DST, threshold);
-        src4 = freeze(s4, used | SRC, threshold);
+        src4 = flat(freeze(s4, used | SRC, threshold), SRC);
         src6 = freeze(s6, used | SRC, threshold);
         if (portLists.isEmpty()) {
             ports = null;
+            portTable = null;
         } else {
             Map<Integer, Bucket> byPort = new HashMap<>();
-            portLists.forEach((port, l) -> byPort.put(port, Bucket.of(l.toArray(), matches, used | PORT, threshold)));
-            ports = new PortBuckets(byPort);
+            portLists.forEach((port, l) -> byPort.put(port, Bucket.of(l.toArray(), rules, used | PORT, threshold)));
+            // The table costs 256 KB: only for indexes over many rules (not for most sub-indexes).
+            boolean big = byPort.size() >= PortTable.MIN_PORTS && subset.length >= PortTable.MIN_RULES;
+            ports = big ? null : new PortBuckets(byPort);
+            portTable = big ? new PortTable(byPort, rules) : null;
         }
         qos = buckets(qosLists, used | QOS, threshold);
         tag = buckets(tagLists, used | TAG, threshold);
@@ -144,7 +156,68 @@ final class RuleIndex {
         callers = callerBuckets == null ? null : new CallerPrefixTable(callerBuckets);
         int[] r = rest.toArray();
         // The residual rules have no field left to tell them apart: a plain scan.
-        residual = r.length == 0 ? null : Bucket.of(r, matches, ~0, Integer.MAX_VALUE);
+        residual = r.length == 0 ? null : Bucket.of(r, rules, ~0, Integer.MAX_VALUE);
+    }
+
+    /**
+     * The rules an index and its sub-indexes are over, with a compact form of each rule's commonest
+     * conditions for the list scans: four ints per rule, {@code quick[4r..4r+3]}, read in one cache
+     * line instead of following the rule's objects. {@code [4r]}: the (protocol, role) pairs the rule
+     * accepts, as bits ({@link RouteKey#kindBit()}); {@code [4r+1], [4r+2]}: the smallest and largest
+     * port it accepts (-1..65535 if unconstrained, so that "no port" passes); {@code [4r+3]}: the
+     * fields (DST, SRC, PORT when the port set is not one range, QOS|TAG|APP|CALLER) that the quick
+     * test does not decide, for which {@link RuleMatch#matches} is asked.
+     */
+    static final class Rules {
+        final RuleMatch[] matches;
+        final int[] quick;
+        /** The kind bits of a rule without protocol or role; 0 if those are not told apart by bits. */
+        final int allKinds;
+
+        Rules(RuleMatch[] matches) {
+            this.matches = matches;
+            this.quick = new int[4 * matches.length];
+            Protocol[] protocols = Protocol.values();
+            Role[] roles = Role.values();
+            boolean kindsFit = protocols.length * roles.length <= 30;
+            int all = 0;
+            for (Protocol p : protocols) {
+                for (Role role : roles) {
+                    all |= RouteKey.kindBit(p, role);
+                }
+            }
+            this.allKinds = kindsFit ? all : 0;
+            for (int r = 0; r < matches.length; r++) {
+                RuleMatch m = matches[r];
+                int kinds = kindsFit ? 0 : -1;
+                if (kindsFit) {
+                    for (Protocol p : protocols) {
+                        for (Role role : roles) {
+                            if ((m.proto() == null || m.proto() == p) && (m.role() == null || m.role() == role)) {
+                                kinds |= RouteKey.kindBit(p, role);
+                            }
+                        }
+                    }
+                }
+                int rest = kindsFit ? 0 : QOS;
+                int lo = -1;
+                int hi = 65535;
+                PortSet ports = m.port();
+                if (ports != null) {
+                    lo = ports.rangeFrom(0);
+                    hi = ports.rangeTo(ports.rangeCount() - 1);
+                    if (ports.rangeCount() > 1) {
+                        rest |= PORT;
+                    }
+                }
+                rest |= (m.dst() != null ? DST : 0) | (m.src() != null ? SRC : 0) | (m.qos() != null ? QOS : 0)
+                        | (m.tag() != null ? TAG : 0) | (m.app() != null ? APP : 0) | (m.caller() != null ? CALLER : 0);
+                quick[4 * r] = kinds;
+                quick[4 * r + 1] = lo;
+                quick[4 * r + 2] = hi;
+                quick[4 * r + 3] = rest;
+            }
+        }
     }
 
     /** The field a rule is filed under, given the fields already used; 0 for the residual list. */
@@ -183,9 +256,13 @@ final class RuleIndex {
 
     private PrefixTrie freeze(PrefixTrie trie, int used, int threshold) {
         if (trie != null) {
-            trie.freeze(rules -> Bucket.of(rules, matches, used, threshold));
+            trie.freeze(list -> Bucket.of(list, rules, used, threshold));
         }
         return trie;
+    }
+
+    private V4Table flat(PrefixTrie v4, int field) {
+        return v4 == null ? null : new V4Table(v4, rules, field);
     }
 
     private static void fileUnder(List<String> values, Map<String, IntList> lists, int rule) {
@@ -199,16 +276,13 @@ final class RuleIndex {
             return null;
         }
         Map<String, Bucket> m = new HashMap<>(lists.size() * 2);
-        lists.forEach((k, v) -> m.put(k, Bucket.of(v.toArray(), matches, used, threshold)));
+        lists.forEach((k, v) -> m.put(k, Bucket.of(v.toArray(), rules, used, threshold)));
         return m;
     }
 
     /** Index of the first rule (in file order) matching {@code key}, or -1. */
     int find(RouteKey key) {
-        Scratch s = SCRATCH.get();
-        s.svc.load(key.service());
-        s.src.load(key.source());
-        int best = find(key, s.svc, s.src, Integer.MAX_VALUE);
+        int best = find(key, key.serviceBits(), key.sourceBits(), Integer.MAX_VALUE);
         return best == Integer.MAX_VALUE ? -1 : best;
     }
 
@@ -217,24 +291,40 @@ final class RuleIndex {
         if (residual != null) {
             best = scan(residual, key, svc, src, best);
         }
-        if (svc.isPresent()) {
-            PrefixTrie t = svc.isV4() ? dst4 : dst6;
-            if (t != null) {
-                best = walk(t, svc, key, svc, src, best);
-            }
-        }
         int port = key.port();
-        if (ports != null && port >= 0) {
+        // The first loads into the dst, port and src tables do not depend on each other: issue them
+        // together, so that in a big index their cache misses overlap instead of following each other.
+        boolean dstV4 = dst4 != null && key.serviceIsV4();
+        int dstEntry = dstV4 ? dst4.root[key.serviceV4() >>> dst4.rootShift] : 0;
+        boolean byPort = portTable != null && port >= 0;
+        int portList = byPort ? portTable.lookup(port) : 0;
+        int portFirst = byPort ? portTable.pool[portList] : 0;
+        boolean srcV4 = src4 != null && key.sourceIsV4();
+        int srcEntry = srcV4 ? src4.root[key.sourceV4() >>> src4.rootShift] : 0;
+        if (dstV4) {
+            if (dst4.minRule < best) {
+                best = scanResult(dst4, dst4.lookup(dstEntry, key.serviceV4()), key, svc, src, best);
+            }
+        } else if (dst6 != null && svc.isV6()) {
+            best = walk(dst6, svc, key, svc, src, best);
+        }
+        if (byPort) {
+            // portFirst: the list's first entry (a rule index, or a reference if negative).
+            if (portTable.minRule < best && portFirst < best) {
+                best = scanList(portTable, portList, key, svc, src, best);
+            }
+        } else if (ports != null && port >= 0) {
             Bucket b = ports.get(port);
             if (b != null) {
                 best = scan(b, key, svc, src, best);
             }
         }
-        if (src.isPresent()) {
-            PrefixTrie t = src.isV4() ? src4 : src6;
-            if (t != null) {
-                best = walk(t, src, key, svc, src, best);
+        if (srcV4) {
+            if (src4.minRule < best) {
+                best = scanResult(src4, src4.lookup(srcEntry, key.sourceV4()), key, svc, src, best);
             }
+        } else if (src6 != null && src.isV6()) {
+            best = walk(src6, src, key, svc, src, best);
         }
         best = scanValue(qos, key.qos(), key, svc, src, best);
         best = scanValue(tag, key.tag(), key, svc, src, best);
@@ -269,6 +359,49 @@ final class RuleIndex {
                 return best;
             }
         }
+    }
+
+    /** For a {@link ListPool#result}: an unconditional rule (odd) or a list to scan (even). */
+    private int scanResult(ListPool t, int result, RouteKey key, AddressBits svc, AddressBits src, int best) {
+        if ((result & 1) != 0) {
+            return Math.min(best, result >>> 1);
+        }
+        return scanList(t, result, key, svc, src, best);
+    }
+
+    /** Scans a candidate list of {@code t} from pool offset {@code off} (see {@link ListPool}). */
+    private int scanList(ListPool t, int off, RouteKey key, AddressBits svc, AddressBits src, int best) {
+        int[] pool = t.pool;
+        int kind = key.kindBit();
+        int port = key.port();
+        for (; ; off += 2) {
+            int e = pool[off];
+            if (e >= 0) {
+                if (e >= best) {
+                    return best;
+                }
+                int w = pool[off + 1];
+                if ((w & kind) != 0 && ((w & (ListPool.NEED_PORT | ListPool.NEED_FULL)) == 0
+                        || slowCheck(e, w, port, key, svc, src))) {
+                    return e;
+                }
+            } else {
+                int id = -e - 1;
+                if (t.refKey[id] >= best) {
+                    return best;
+                }
+                RuleIndex sub = t.refSub[id];
+                best = sub != null ? sub.find(key, svc, src, best)
+                        : scanList(t, t.refList[id], key, svc, src, best);
+            }
+        }
+    }
+
+    private boolean slowCheck(int r, int w, int port, RouteKey key, AddressBits svc, AddressBits src) {
+        if ((w & ListPool.NEED_PORT) != 0 && (port < quick[4 * r + 1] || port > quick[4 * r + 2])) {
+            return false;
+        }
+        return (w & ListPool.NEED_FULL) == 0 || matches[r].matches(key, svc, src);
     }
 
     private int scanValue(Map<String, Bucket> buckets, String value, RouteKey key, AddressBits svc,

@@ -57,11 +57,7 @@ public final class RuleMatch {
     }
 
     public boolean matches(RouteKey key) {
-        AddressBits svc = new AddressBits();
-        AddressBits srcBits = new AddressBits();
-        svc.load(key.service());
-        srcBits.load(key.source());
-        return matches(key, svc, srcBits);
+        return matches(key, key.serviceBits(), key.sourceBits());
     }
 
     /** The full check; {@code svc}/{@code srcBits} are the key's service and source addresses as bits. */

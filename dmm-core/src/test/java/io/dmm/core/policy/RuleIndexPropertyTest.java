@@ -45,6 +45,27 @@ class RuleIndexPropertyTest {
         }
     }
 
+    /**
+     * Hundreds of rules over the same small pools: every address is covered by dozens of prefixes,
+     * so {@link V4Table}'s merged path lists grow past {@link V4Table#INLINE} and are referenced
+     * instead of copied, and buckets get sub-indexes at the default threshold.
+     */
+    @Property(tries = 60)
+    void bigOverlappingRuleSetsDecideLikeALinearScan(@ForAll("manyRules") List<RuleMatch> matches,
+                                                     @ForAll("manyKeys") List<RouteKey> keys) {
+        indexDecidesLikeALinearScan(matches, keys);
+    }
+
+    @Provide
+    Arbitrary<List<RuleMatch>> manyRules() {
+        return rule().list().ofMinSize(100).ofMaxSize(400);
+    }
+
+    @Provide
+    Arbitrary<List<RouteKey>> manyKeys() {
+        return key().list().ofMinSize(50).ofMaxSize(100);
+    }
+
     @Property(tries = 100)
     void compiledPolicyAgreesWithItsReferenceWithAndWithoutCache(@ForAll("rules") List<RuleMatch> matches,
                                                                 @ForAll("keys") List<RouteKey> keys) {
