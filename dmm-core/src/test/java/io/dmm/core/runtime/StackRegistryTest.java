@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.*;
 
 import io.dmm.api.DmmConfigException;
 import io.dmm.core.policy.StackDefinition;
-import io.dmm.core.testsupport.MapStackSettings;
+import io.dmm.api.spi.testing.MapStackSettings;
 import io.dmm.core.testsupport.TestStacks;
 import io.dmm.stack.kernel.KernelStackInstance;
 import java.util.List;

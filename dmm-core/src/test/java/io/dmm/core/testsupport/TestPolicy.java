@@ -1,5 +1,6 @@
 package io.dmm.core.testsupport;
 
+import io.dmm.api.spi.testing.MapStackSettings;
 import io.dmm.core.policy.Policy;
 import io.dmm.core.policy.Route;
 import io.dmm.core.policy.RouteKey;

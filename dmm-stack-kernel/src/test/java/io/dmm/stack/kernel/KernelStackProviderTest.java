@@ -1,5 +1,6 @@
 package io.dmm.stack.kernel;
 
+import io.dmm.api.spi.testing.MapStackSettings;
 import static org.junit.jupiter.api.Assertions.*;
 
 import io.dmm.api.DmmConfigException;

@@ -1,4 +1,4 @@
-package io.dmm.stack.kernel;
+package io.dmm.api.spi.testing;
 
 import io.dmm.api.DmmConfigException;
 import io.dmm.api.spi.StackSettings;
@@ -8,20 +8,20 @@ import java.util.Map;
 import java.util.Set;
 
 /** Test-only StackSettings over a map (no file locations: errors name the JSON path only). */
-final class MapStackSettings implements StackSettings {
+public final class MapStackSettings implements StackSettings {
     private final String name;
     private final String type;
     private final String path;
     private final Map<String, Object> values;
 
-    MapStackSettings(String name, String type, String path, Map<String, Object> values) {
+    public MapStackSettings(String name, String type, String path, Map<String, Object> values) {
         this.name = name;
         this.type = type;
         this.path = path;
         this.values = new LinkedHashMap<>(values);
     }
 
-    static MapStackSettings of(String name, String type, Map<String, Object> values) {
+    public static MapStackSettings of(String name, String type, Map<String, Object> values) {
         return new MapStackSettings(name, type, "stacks[0]", values);
     }
 
@@ -76,6 +76,7 @@ final class MapStackSettings implements StackSettings {
 
     @Override
     public DmmConfigException error(String key, String message) {
-        return new DmmConfigException("test.json", 0, 0, has(key) ? path + "." + key : path, message);
+        return new DmmConfigException("test.json", 0, 0,
+                has(key) || key.equals("type") || key.equals("name") ? path + "." + key : path, message);
     }
 }
