@@ -59,6 +59,23 @@ public final class RoutedDatagramChannel extends DatagramChannel implements Rout
         this.caller = caller;
     }
 
+    /**
+     * A channel already open on {@code stack} (inherited from the parent process): routed from the
+     * start, with {@code route}.
+     */
+    RoutedDatagramChannel(RoutedChannelProvider provider, DmmRuntime runtime, Route route, StackHandle stack,
+                          DatagramChannel open) {
+        super(provider);
+        this.runtime = runtime;
+        this.family = null;
+        this.hints = RouteHints.none();
+        this.caller = null;
+        stack.socketOpened();
+        this.route = route;
+        this.stack = stack;
+        this.delegate = open;
+    }
+
     /** The stack this channel runs on, or null before routing. */
     public String stackName() {
         StackHandle s = stack;

@@ -82,6 +82,24 @@ public final class RoutedServerSocketChannel extends ServerSocketChannel impleme
         this.caller = caller;
     }
 
+    /**
+     * A server that is already listening on {@code stack}, bound by someone else (a channel
+     * inherited from the parent process): it carries {@code route} and accepts into channels of
+     * that stack.
+     */
+    RoutedServerSocketChannel(RoutedChannelProvider provider, DmmRuntime runtime, Route route, StackHandle stack,
+                              ServerSocketChannel listening) {
+        super(provider);
+        this.routedProvider = provider;
+        this.runtime = runtime;
+        this.family = null;
+        this.hints = RouteHints.none();
+        this.caller = null;
+        stack.socketOpened();
+        this.route = route;
+        this.members = new Member[] {new Member(listening, stack)};
+    }
+
     @Override
     public Route route() {
         return route;

@@ -7,6 +7,7 @@ import io.dmm.api.RouteQuery;
 import io.dmm.api.StackStats;
 import io.dmm.api.spi.DmmRuntimeBinding;
 import io.dmm.api.spi.StackProvider;
+import io.dmm.core.DmmSelectorProvider;
 import io.dmm.core.channel.RoutedChannelProvider;
 import io.dmm.core.channel.RoutedDatagramChannel;
 import io.dmm.core.channel.RoutedServerSocketChannel;
@@ -20,6 +21,7 @@ import java.nio.channels.Channel;
 import java.nio.channels.DatagramChannel;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
+import java.nio.channels.spi.SelectorProvider;
 import java.util.Optional;
 import java.util.ArrayList;
 import java.util.List;
@@ -41,15 +43,16 @@ public final class DmmRuntime implements DmmRuntimeBinding, AutoCloseable {
 
     /** Builds the policy's stacks with the providers found by ServiceLoader. */
     public DmmRuntime(Policy policy) {
-        this(policy, StackRegistry.build(policy.stacks()));
+        this(policy, StackRegistry.build(policy.stacks()), null);
     }
 
     /** Builds the policy's stacks with the given providers (tests, embedding). */
     public DmmRuntime(Policy policy, Iterable<StackProvider> providers) {
-        this(policy, StackRegistry.build(policy.stacks(), providers));
+        this(policy, StackRegistry.build(policy.stacks(), providers), null);
     }
 
-    private DmmRuntime(Policy policy, StackRegistry registry) {
+    /** {@code shared}: the provider its channels report, or null for one of its own. */
+    private DmmRuntime(Policy policy, StackRegistry registry, RoutedChannelProvider shared) {
         this.registry = registry;
         try {
             this.router = new Router(Objects.requireNonNull(policy, "policy"), registry);
@@ -57,7 +60,7 @@ public final class DmmRuntime implements DmmRuntimeBinding, AutoCloseable {
             registry.close();
             throw e;
         }
-        this.provider = new RoutedChannelProvider(this);
+        this.provider = shared != null ? shared : new RoutedChannelProvider(this);
     }
 
     /**
@@ -70,11 +73,22 @@ public final class DmmRuntime implements DmmRuntimeBinding, AutoCloseable {
             synchronized (GLOBAL_LOCK) {
                 r = global;
                 if (r == null) {
-                    r = global = new DmmRuntime(PolicyLoader.fromSystem());
+                    Policy policy = PolicyLoader.fromSystem();
+                    r = global = new DmmRuntime(policy, StackRegistry.build(policy.stacks()), systemProvider());
                 }
             }
         }
         return r;
+    }
+
+    /**
+     * DMM's system-wide provider when it is installed, so that the JVM-wide runtime's channels
+     * report the very object {@code SelectorProvider.provider()} returns; else null. Asking is
+     * safe here: DmmSelectorProvider's constructor never reaches this method, and a thread that
+     * gets here while creating the system provider gets null from {@code provider()}.
+     */
+    private static RoutedChannelProvider systemProvider() {
+        return SelectorProvider.provider() instanceof DmmSelectorProvider dmm ? dmm : null;
     }
 
     public Router router() {

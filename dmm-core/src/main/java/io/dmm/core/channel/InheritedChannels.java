@@ -1,0 +1,81 @@
+package io.dmm.core.channel;
+
+import io.dmm.core.policy.Route;
+import io.dmm.core.runtime.DmmRuntime;
+import io.dmm.core.runtime.StackHandle;
+import io.dmm.stack.kernel.KernelStackProvider;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.channels.Channel;
+import java.nio.channels.DatagramChannel;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.util.List;
+
+/**
+ * Wraps the channel a process inherited on its standard input ({@code System.inheritedChannel()}:
+ * systemd socket activation, inetd, Tomcat's {@code useInheritedChannel}, Jetty's
+ * {@code inheritChannel}) into a routed channel, already routed to a kernel stack of the policy.
+ * The socket was made by the kernel before this process started, so the kernel is the only stack
+ * it can live on; wrapping it lets the program treat it as any other channel it opened (the same
+ * {@code provider()}, registrable with DMM's selector, counted in {@code DmmSockets.stats()}).
+ *
+ * <p>Left as it is (a JDK channel): a UNIX-domain socket (DMM routes only IP), and any socket when
+ * the policy defines no kernel stack.
+ */
+public final class InheritedChannels {
+    /** How such channels appear in {@code DmmSockets.routeOf} and the logs. */
+    public static final String SOURCE = "inherited channel";
+
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(InheritedChannels.class);
+
+    private InheritedChannels() {
+    }
+
+    /** {@code inherited} as a routed channel of {@code runtime}, or itself if it cannot be (see the class comment). */
+    public static Channel adopt(DmmRuntime runtime, Channel inherited) throws IOException {
+        if (inherited == null) {
+            return null;
+        }
+        StackHandle kernel = kernelStack(runtime);
+        if (kernel == null) {
+            LOG.warn("DMM: the policy defines no kernel stack; the inherited channel {} stays a JDK channel", inherited);
+            return inherited;
+        }
+        Route route = new Route(-1, SOURCE, List.of(kernel.name()), "inherited from the parent process");
+        RoutedChannelProvider provider = runtime.provider();
+        if (inherited instanceof SocketChannel sc && sc.getRemoteAddress() instanceof InetSocketAddress) {
+            sc.configureBlocking(true); // a new channel is blocking: match the wrapper's initial mode
+            return new RoutedSocketChannel(provider, runtime, route, kernel, sc);
+        }
+        if (inherited instanceof ServerSocketChannel ssc && ssc.getLocalAddress() instanceof InetSocketAddress) {
+            ssc.configureBlocking(true);
+            return new RoutedServerSocketChannel(provider, runtime, route, kernel, ssc);
+        }
+        if (inherited instanceof DatagramChannel dc && !(dc.getLocalAddress() instanceof java.net.UnixDomainSocketAddress)) {
+            dc.configureBlocking(true);
+            return new RoutedDatagramChannel(provider, runtime, route, kernel, dc);
+        }
+        return inherited; // UNIX domain
+    }
+
+    /** The default route's first kernel stack, else the policy's first kernel stack, else null. */
+    static StackHandle kernelStack(DmmRuntime runtime) {
+        for (String name : runtime.router().policy().defaultRoute().stacks()) {
+            StackHandle h = runtime.registry().get(name);
+            if (h != null && isKernel(h)) {
+                return h;
+            }
+        }
+        for (StackHandle h : runtime.registry().all()) {
+            if (isKernel(h)) {
+                return h;
+            }
+        }
+        return null;
+    }
+
+    private static boolean isKernel(StackHandle h) {
+        return KernelStackProvider.TYPE.equals(h.instance().type());
+    }
+}
