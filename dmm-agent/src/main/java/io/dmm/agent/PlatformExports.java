@@ -1,0 +1,28 @@
+package io.dmm.agent;
+
+import java.lang.instrument.Instrumentation;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Opens the door to the JDK's own SelectorProvider for DMM's kernel stack: exports
+ * {@code java.base/sun.nio.ch} to the agent's module (the system class loader's unnamed module,
+ * where the whole agent jar lives), so that {@code PlatformChannels} can call
+ * {@code sun.nio.ch.DefaultSelectorProvider.get()}. An {@code Add-Exports} line in the agent jar's
+ * manifest would be ignored: the JDK honours it only in the main jar of {@code java -jar}.
+ */
+final class PlatformExports {
+    static final String PACKAGE = "sun.nio.ch";
+
+    private PlatformExports() {
+    }
+
+    static void exportNioImplementation(Instrumentation inst) {
+        Module javaBase = Object.class.getModule();
+        Module dmm = PlatformExports.class.getModule();
+        inst.redefineModule(javaBase, Set.of(), Map.of(PACKAGE, Set.of(dmm)), Map.of(), Set.of(), Map.of());
+        if (!javaBase.isExported(PACKAGE, dmm)) {
+            throw new AgentFailure("java.base did not export " + PACKAGE + " to DMM after redefineModule");
+        }
+    }
+}

@@ -1,0 +1,91 @@
+package io.dmm.agent.it;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code java -javaagent:dmm-agent.jar=config=...}: a plain JDK program gets routed channels. */
+class AgentIT {
+    @TempDir
+    Path tmp;
+
+    @Test
+    void theProgramsOwnNioCallsGiveRoutedChannelsRoutedAsThePolicySays() throws Exception {
+        ChildJvm.Result r = ChildJvm.java("-javaagent:" + ChildJvm.AGENT_JAR + "=config=" + ChildJvm.POLICY,
+                "-cp", ChildJvm.TEST_CLASSES.toString(), ProbeApp.class.getName()).assertOk();
+        assertRoutedAsProbePolicySays(r);
+    }
+
+    static void assertRoutedAsProbePolicySays(ChildJvm.Result r) {
+        Map<String, String> f = r.facts();
+        String why = r.describe();
+        assertEquals("io.dmm.core.DmmSelectorProvider", f.get("provider"), why);
+        assertEquals("RoutedSocketChannel,RoutedSocketChannel,RoutedSocketChannel", f.get("open.socket"), why);
+        assertEquals("RoutedServerSocketChannel,RoutedServerSocketChannel", f.get("open.server"), why);
+        assertEquals("RoutedDatagramChannel,RoutedDatagramChannel", f.get("open.datagram"), why);
+        assertEquals("true", f.get("open.sameProvider"), why);
+        assertEquals("ping", f.get("tcp.echo"), why);
+        assertEquals("servers", f.get("tcp.server.stacks"), why);
+        assertEquals("kernel", f.get("tcp.client.stacks"), why);
+        assertEquals("udp", f.get("udp.echo"), why);
+        assertEquals("udp", f.get("udp.sender.stacks"), why);
+        assertEquals("1 sun.nio.ch", f.get("pipe"), why);
+        assertEquals("2 sun.nio.ch sun.nio.ch", f.get("unix"), why);
+        // per-stack counters: the echo's 4 bytes each way on the server's stack
+        assertTrue(f.get("stats").matches(".*\\|servers +kernel +UP +1 +2 +0 +0 +0 +4 +4\\|.*"), why);
+    }
+
+    @Test
+    void appOptionSetsDmmApp() throws Exception {
+        Path policy = tmp.resolve("app.json");
+        Files.writeString(policy, """
+                {"stacks": [{"name": "kernel", "type": "kernel"}, {"name": "mine", "type": "kernel"}],
+                 "default": "kernel",
+                 "rules": [{"app": "probe", "stack": "mine"}]}
+                """);
+        ChildJvm.Result r = ChildJvm.java("-javaagent:" + ChildJvm.AGENT_JAR + "=config=" + policy + ",app=probe",
+                "-cp", ChildJvm.TEST_CLASSES.toString(), ProbeApp.class.getName()).assertOk();
+        assertEquals("mine", r.facts().get("tcp.client.stacks"), r.describe());
+    }
+
+    @Test
+    void aBadPolicyStopsTheJvmBeforeMainWithTheLocatedError() throws Exception {
+        Path bad = tmp.resolve("bad.json");
+        Files.writeString(bad, """
+                {"stacks": [{"name": "k", "type": "kernal"}],
+                 "default": "k"}
+                """);
+        ChildJvm.Result r = ChildJvm.java("-javaagent:" + ChildJvm.AGENT_JAR + "=config=" + bad,
+                "-cp", ChildJvm.TEST_CLASSES.toString(), ProbeApp.class.getName());
+        assertEquals(2, r.exit(), r.describe());
+        assertFalse(r.out().contains("main=ran"), r.describe());
+        assertTrue(r.err().contains("dmm-agent: " + bad + ":1:"), r.describe());
+        assertTrue(r.err().contains("unknown stack type \"kernal\""), r.describe());
+    }
+
+    @Test
+    void aMissingPolicyFileOrUnknownOptionStopsTheJvm() throws Exception {
+        ChildJvm.Result missing = ChildJvm.java("-javaagent:" + ChildJvm.AGENT_JAR + "=config=" + tmp.resolve("none.json"),
+                "-cp", ChildJvm.TEST_CLASSES.toString(), ProbeApp.class.getName());
+        assertEquals(2, missing.exit(), missing.describe());
+        assertTrue(missing.err().contains("policy file not found"), missing.describe());
+        assertFalse(missing.out().contains("main=ran"), missing.describe());
+
+        ChildJvm.Result unknown = ChildJvm.java("-javaagent:" + ChildJvm.AGENT_JAR + "=confg=x.json",
+                "-cp", ChildJvm.TEST_CLASSES.toString(), ProbeApp.class.getName());
+        assertEquals(2, unknown.exit(), unknown.describe());
+        assertTrue(unknown.err().contains("unknown agent option 'confg'"), unknown.describe());
+    }
+
+    @Test
+    void anotherProviderOnTheCommandLineIsRefused() throws Exception {
+        ChildJvm.Result r = ChildJvm.java("-Djava.nio.channels.spi.SelectorProvider=sun.nio.ch.EPollSelectorProvider",
+                "-javaagent:" + ChildJvm.AGENT_JAR, "-cp", ChildJvm.TEST_CLASSES.toString(), ProbeApp.class.getName());
+        assertEquals(2, r.exit(), r.describe());
+        assertTrue(r.err().contains("sun.nio.ch.EPollSelectorProvider is set"), r.describe());
+    }
+}

@@ -1,0 +1,31 @@
+package io.dmm.agent.it;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import java.io.File;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Without the agent: {@code -Djava.nio.channels.spi.SelectorProvider=io.dmm.core.DmmSelectorProvider}
+ * and the DMM jar on the class path. The kernel stack then needs {@code --add-exports}.
+ */
+class PropertyOnlyIT {
+    private static final String PROVIDER = "-Djava.nio.channels.spi.SelectorProvider=io.dmm.core.DmmSelectorProvider";
+    private static final String CLASS_PATH = ChildJvm.AGENT_JAR + File.pathSeparator + ChildJvm.TEST_CLASSES;
+
+    @Test
+    void withAddExportsTheProgramGetsRoutedChannels() throws Exception {
+        ChildJvm.Result r = ChildJvm.java(PROVIDER, "--add-exports", "java.base/sun.nio.ch=ALL-UNNAMED",
+                "-Ddmm.config=" + ChildJvm.POLICY, "-cp", CLASS_PATH, ProbeApp.class.getName()).assertOk();
+        AgentIT.assertRoutedAsProbePolicySays(r);
+    }
+
+    @Test
+    void withoutAddExportsTheFirstKernelSocketFailsNamingTheFlag() throws Exception {
+        ChildJvm.Result r = ChildJvm.java(PROVIDER, "-Ddmm.config=" + ChildJvm.POLICY, "-cp", CLASS_PATH,
+                ProbeApp.class.getName());
+        assertNotEquals(0, r.exit(), r.describe());
+        assertTrue(r.err().contains("Add --add-exports java.base/sun.nio.ch=ALL-UNNAMED"), r.describe());
+        assertFalse(r.out().contains("tcp.echo="), r.describe());
+    }
+}
