@@ -5,6 +5,10 @@ import static org.junit.jupiter.api.Assertions.*;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.jar.Attributes;
+import java.util.jar.JarEntry;
+import java.util.jar.JarOutputStream;
+import java.util.jar.Manifest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -79,6 +83,25 @@ class AgentIT {
                 "-cp", ChildJvm.TEST_CLASSES.toString(), ProbeApp.class.getName());
         assertEquals(2, unknown.exit(), unknown.describe());
         assertTrue(unknown.err().contains("unknown agent option 'confg'"), unknown.describe());
+    }
+
+    @Test
+    void aProviderChosenBeforeTheAgentRanIsDetected() throws Exception {
+        Path early = tmp.resolve("early.jar");
+        Manifest manifest = new Manifest();
+        manifest.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
+        manifest.getMainAttributes().putValue("Premain-Class", EarlyAgent.class.getName());
+        String entry = EarlyAgent.class.getName().replace('.', '/') + ".class";
+        try (JarOutputStream jar = new JarOutputStream(Files.newOutputStream(early), manifest)) {
+            jar.putNextEntry(new JarEntry(entry));
+            jar.write(Files.readAllBytes(ChildJvm.TEST_CLASSES.resolve(entry)));
+        }
+        ChildJvm.Result r = ChildJvm.java("-javaagent:" + early, "-javaagent:" + ChildJvm.AGENT_JAR,
+                "-cp", ChildJvm.TEST_CLASSES.toString(), ProbeApp.class.getName());
+        assertEquals(2, r.exit(), r.describe());
+        assertTrue(r.out().contains("early=sun.nio.ch."), r.describe());
+        assertTrue(r.err().contains("the JVM's SelectorProvider was chosen before the DMM agent ran"), r.describe());
+        assertFalse(r.out().contains("main=ran"), r.describe());
     }
 
     @Test
