@@ -15,9 +15,14 @@ final class JavaNetFactories {
 
     /** True if the factories were installed, false if this DMM has none. */
     static boolean installIfPresent() {
+        return installIfPresent(CLASS);
+    }
+
+    /** {@code className}'s static {@code install()}, if the class exists (a parameter for the tests). */
+    static boolean installIfPresent(String className) {
         Class<?> factories;
         try {
-            factories = Class.forName(CLASS, true, JavaNetFactories.class.getClassLoader());
+            factories = Class.forName(className, true, JavaNetFactories.class.getClassLoader());
         } catch (ClassNotFoundException e) {
             return false;
         }
@@ -27,7 +32,7 @@ final class JavaNetFactories {
         } catch (InvocationTargetException e) {
             throw new AgentFailure("installing DMM's java.net socket factories failed: " + e.getCause(), e.getCause());
         } catch (ReflectiveOperationException e) {
-            throw new AgentFailure(CLASS + ".install() cannot be called: " + e, e);
+            throw new AgentFailure(className + ".install() cannot be called: " + e, e);
         }
     }
 }
