@@ -3,6 +3,7 @@ package io.dmm.agent.it;
 import static org.junit.jupiter.api.Assertions.*;
 
 import java.io.File;
+import java.nio.file.Files;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -17,6 +18,17 @@ class PropertyOnlyIT {
     void withAddExportsTheProgramGetsRoutedChannels() throws Exception {
         ChildJvm.Result r = ChildJvm.java(PROVIDER, "--add-exports", "java.base/sun.nio.ch=ALL-UNNAMED",
                 "-Ddmm.config=" + ChildJvm.POLICY, "-cp", CLASS_PATH, ProbeApp.class.getName()).assertOk();
+        AgentIT.assertRoutedAsProbePolicySays(r);
+    }
+
+    @Test
+    void theSeparateModuleJarsWorkToo() throws Exception {
+        String moduleJars = Files.readString(ChildJvm.MODULE.resolve("target/classpath.txt")).strip();
+        assertTrue(moduleJars.contains("dmm-core"), moduleJars);
+        assertTrue(moduleJars.contains("jackson-core"), moduleJars);
+        ChildJvm.Result r = ChildJvm.java(PROVIDER, "--add-exports", "java.base/sun.nio.ch=ALL-UNNAMED",
+                "-Ddmm.config=" + ChildJvm.POLICY, "-cp", moduleJars + File.pathSeparator + ChildJvm.TEST_CLASSES,
+                ProbeApp.class.getName()).assertOk();
         AgentIT.assertRoutedAsProbePolicySays(r);
     }
 
