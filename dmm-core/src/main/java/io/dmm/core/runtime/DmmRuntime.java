@@ -73,8 +73,9 @@ public final class DmmRuntime implements DmmRuntimeBinding, AutoCloseable {
             synchronized (GLOBAL_LOCK) {
                 r = global;
                 if (r == null) {
+                    RoutedChannelProvider shared = systemProvider(); // first: nothing to undo if it throws
                     Policy policy = PolicyLoader.fromSystem();
-                    r = global = new DmmRuntime(policy, StackRegistry.build(policy.stacks()), systemProvider());
+                    r = global = new DmmRuntime(policy, StackRegistry.build(policy.stacks()), shared);
                 }
             }
         }
