@@ -7,6 +7,8 @@ import io.dmm.core.policy.Route;
 import io.dmm.core.runtime.Decision;
 import io.dmm.core.runtime.DmmRuntime;
 import io.dmm.core.runtime.StackHandle;
+import io.dmm.core.selector.ChannelKeys;
+import io.dmm.core.selector.DelegatingChannel;
 import io.dmm.stack.kernel.KernelStackProvider;
 import io.dmm.stack.kernel.PlatformChannels;
 import java.io.IOException;
@@ -26,6 +28,7 @@ import java.nio.channels.ClosedSelectorException;
 import java.nio.channels.IllegalBlockingModeException;
 import java.nio.channels.NotYetBoundException;
 import java.nio.channels.SelectionKey;
+import java.nio.channels.SelectableChannel;
 import java.nio.channels.Selector;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
@@ -45,7 +48,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * only here, to wait for the first of them to have a connection (that selector never sees a non-JDK
  * channel, and no other selector sees these members).
  */
-public final class RoutedServerSocketChannel extends ServerSocketChannel implements RoutedChannel {
+public final class RoutedServerSocketChannel extends ServerSocketChannel implements RoutedChannel, DelegatingChannel {
     private static final class Member {
         final ServerSocketChannel ch;
         final StackHandle stack;
@@ -71,6 +74,7 @@ public final class RoutedServerSocketChannel extends ServerSocketChannel impleme
     private int nextMember; // round robin start, guarded by acceptLock
     private volatile RoutedServerSocketAdaptor adaptor;
     private volatile Route route;
+    private final ChannelKeys channelKeys = new ChannelKeys();
 
     public RoutedServerSocketChannel(RoutedChannelProvider provider, DmmRuntime runtime, ProtocolFamily family,
                                      RouteHints hints, String caller) {
@@ -106,6 +110,25 @@ public final class RoutedServerSocketChannel extends ServerSocketChannel impleme
         return names;
     }
 
+    /** Every listening member (empty before bind). */
+    @Override
+    public List<SelectableChannel> selectableDelegates() {
+        Member[] ms = members;
+        if (ms == null) {
+            return List.of();
+        }
+        List<SelectableChannel> list = new ArrayList<>(ms.length);
+        for (Member m : ms) {
+            list.add(m.ch);
+        }
+        return list;
+    }
+
+    @Override
+    public ChannelKeys channelKeys() {
+        return channelKeys;
+    }
+
     @Override
     public ServerSocketChannel bind(SocketAddress local, int backlog) throws IOException {
         stateLock.lock();
@@ -128,6 +151,7 @@ public final class RoutedServerSocketChannel extends ServerSocketChannel impleme
             List<StackHandle> targets = isa.getAddress().isAnyLocalAddress() ? usable.stacks()
                     : usable.stacks().subList(0, 1);
             members = listen(targets, isa, backlog);
+            channelKeys.delegatesChanged(); // selectors holding this server register every member
             return this;
         } finally {
             stateLock.unlock();

@@ -47,9 +47,11 @@
  * virtual threads park instead of pinning their carrier. The hot path (read/write) takes no lock
  * and allocates nothing beyond the delegate; bytes are counted with LongAdder.
  *
- * <h2>Not yet</h2>
- * {@link io.dmm.core.channel.RoutedChannelProvider#openSelector()} throws
- * UnsupportedOperationException: routed channels cannot be registered with a Selector until DMM's
- * cross-stack selector arrives with the drop-in interception work.
+ * <h2>Selectors</h2>
+ * {@link io.dmm.core.channel.RoutedChannelProvider#openSelector()} returns a
+ * {@link io.dmm.core.selector.DmmSelector}, which holds routed channels of every stack. Routed
+ * channels implement {@link io.dmm.core.selector.DelegatingChannel}: they publish their delegates
+ * only once set up and call {@code channelKeys().delegatesChanged()} when routed (and on connect
+ * fallback), so a channel registered before routing keeps its key.
  */
 package io.dmm.core.channel;
