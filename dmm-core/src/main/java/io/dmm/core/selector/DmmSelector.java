@@ -191,7 +191,7 @@ public final class DmmSelector extends AbstractSelector {
         long deadline = timeout > 0 ? System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeout) : 0L;
         int updated = 0;
         while (true) {
-            processCancelledKeys();
+            List<DmmSelectionKey> dying = retireCancelledKeys();
             boolean observed;
             boolean mustNotBlock = timeout < 0 || wakeupPending.get();
             blocking = !mustNotBlock;
@@ -212,9 +212,14 @@ public final class DmmSelector extends AbstractSelector {
             } finally {
                 blocking = false;
             }
+            deregister(dying); // their inner keys are gone now: the inner select flushed them
             observed |= signals.collect(round);
+            dying = retireCancelledKeys(); // cancelled during the select: not reported, gone on return
+            if (!dying.isEmpty()) {
+                observed |= inner.selectNow(this::gather) > 0;
+                deregister(dying);
+            }
             updated = report(action);
-            processCancelledKeys();
             if (observed || timeout < 0 || wakeupPending.get() || Thread.currentThread().isInterrupted()
                     || (timeout > 0 && deadline - System.nanoTime() <= 0)) {
                 wakeupPending.set(false);
@@ -288,29 +293,45 @@ public final class DmmSelector extends AbstractSelector {
     }
 
     /**
-     * Deregisters cancelled keys: the outer key first, then its inner keys, which the inner selector
-     * deregisters at its next select, freeing a closed delegate's file descriptor. (The other order
-     * leaks the descriptor: see docs/architecture.md.)
+     * Takes the keys cancelled since the last look out of the selector: out of the key sets, and
+     * their inner keys cancelled. Their channels still count them as registered until
+     * {@link #deregister(List)}, which must follow an inner select: the inner selector deregisters the
+     * cancelled inner keys there (and frees a closed delegate's descriptor, which only the JDK's own
+     * selector can do). So once a routed channel is no longer registered, its delegates are not
+     * either, and registering it again, with this or another selector, works.
      */
-    private void processCancelledKeys() {
+    private List<DmmSelectionKey> retireCancelledKeys() {
         Set<SelectionKey> cancelled = cancelledKeys();
+        SelectionKey[] batch;
         synchronized (cancelled) {
             if (cancelled.isEmpty()) {
-                return;
+                return List.of();
             }
-            for (SelectionKey k : cancelled) {
-                deregisterKey((DmmSelectionKey) k);
-            }
+            batch = cancelled.toArray(new SelectionKey[0]);
             cancelled.clear();
         }
+        // outside the set's lock: a thread holding a channel's key lock may be cancelling a key,
+        // which takes the set's lock
+        List<DmmSelectionKey> retired = new ArrayList<>(batch.length);
+        for (SelectionKey k : batch) {
+            retired.add(retire((DmmSelectionKey) k));
+        }
+        return retired;
     }
 
-    private void deregisterKey(DmmSelectionKey k) {
+    private DmmSelectionKey retire(DmmSelectionKey k) {
         keys.remove(k);
         selectedKeys.remove(k);
-        deregister(k);
         k.delegating().channelKeys().remove(k);
         k.cancelInner();
+        return k;
+    }
+
+    /** Removes retired keys from their channels (after an inner select flushed their inner keys). */
+    private void deregister(List<DmmSelectionKey> retired) {
+        for (DmmSelectionKey k : retired) {
+            deregister(k);
+        }
     }
 
     @Override
@@ -321,8 +342,8 @@ public final class DmmSelector extends AbstractSelector {
     }
 
     /**
-     * As the JDK's: wakes a select in progress, waits for it to end, then deregisters every key and
-     * closes the inner selector (which deregisters the inner keys and frees closed delegates).
+     * As the JDK's: wakes a select in progress, waits for it to end, then deregisters every key:
+     * inner keys by closing the inner selector, then the keys the program holds.
      */
     @Override
     protected void implCloseSelector() throws IOException {
@@ -330,14 +351,15 @@ public final class DmmSelector extends AbstractSelector {
         selectLock.lock();
         try {
             synchronized (publicSelectedKeys) {
-                processCancelledKeys();
+                List<DmmSelectionKey> dying = new ArrayList<>(retireCancelledKeys());
                 for (SelectionKey k : keys) {
-                    deregisterKey((DmmSelectionKey) k);
+                    dying.add(retire((DmmSelectionKey) k));
                 }
                 selectedKeys.clear();
                 signals.clear();
+                inner.close(); // deregisters every inner key, freeing closed delegates
+                deregister(dying);
             }
-            inner.close();
         } finally {
             selectLock.unlock();
         }

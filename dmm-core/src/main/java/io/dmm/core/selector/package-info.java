@@ -44,10 +44,16 @@
  * on such a stack while registered counts as that stack failing (fallback moves on).
  *
  * <h2>Cancel and close</h2>
- * Cancelling a key (from any thread, as Jetty does) only queues it, as the JDK does; the next select
- * deregisters the outer key first, then cancels the inner keys, which the inner select right after
- * deregisters, freeing closed delegates' descriptors. Closing the selector wakes a select, waits
- * for it, deregisters every key, then closes the inner selector.
+ * Cancelling a key (from any thread, as Jetty does) only queues it, as the JDK does. The next select
+ * takes it out of the key sets and cancels its inner keys; the inner select that follows
+ * deregisters those, which frees a closed delegate's descriptor (only the JDK's own selector calls
+ * {@code SelChImpl.kill()}); only then is the key removed from the routed channel, so a channel
+ * that is no longer registered has no delegate registered either and can be registered again at
+ * once. Keys cancelled during a select get one more non-blocking inner select before it returns.
+ * Closing the selector wakes a select, waits for it, closes the inner selector (deregistering every
+ * inner key), then deregisters every key. Closing a routed channel closes its delegate, which the
+ * JDK defers while the delegate is registered: the descriptor is freed, and the peer sees the close,
+ * at the next select, exactly as with a JDK channel in a JDK selector.
  *
  * <h2>Differences from the JDK</h2>
  * An unrouted channel has no socket, so it is never selected; a JDK SocketChannel registered before

@@ -439,6 +439,67 @@ abstract class SelectorBehaviourSuite {
         awaitSelected(sel, again, OP_READ);
     }
 
+    /**
+     * Jetty's pattern: a selector loop iterating its selected keys while other threads register and
+     * cancel keys. No exception anywhere, every cancelled key deregistered, nothing left behind.
+     */
+    @Test
+    void registerAndCancelFromOtherThreadsWhileSelectingInALoop() throws Exception {
+        Selector sel = selector();
+        int threads = 4;
+        List<SocketChannel> channels = new ArrayList<>();
+        for (int i = 0; i < threads; i++) {
+            channels.add(pair()[0]);
+        }
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        java.util.concurrent.atomic.AtomicBoolean running = new java.util.concurrent.atomic.AtomicBoolean(true);
+        Thread loop = Thread.ofPlatform().start(() -> {
+            try {
+                while (running.get()) {
+                    sel.select(5);
+                    Iterator<SelectionKey> it = sel.selectedKeys().iterator();
+                    while (it.hasNext()) {
+                        SelectionKey k = it.next();
+                        it.remove();
+                        try {
+                            k.readyOps();
+                        } catch (CancelledKeyException ignored) {
+                            // cancelled by a worker since this select: as on the JDK
+                        }
+                    }
+                }
+            } catch (Throwable t) {
+                failure.compareAndSet(null, t);
+            }
+        });
+        List<CompletableFuture<Void>> workers = new ArrayList<>();
+        for (SocketChannel ch : channels) {
+            workers.add(CompletableFuture.runAsync(() -> {
+                try {
+                    for (int i = 0; i < 100; i++) {
+                        SelectionKey k = ch.register(sel, OP_WRITE, i);
+                        Thread.yield();
+                        k.cancel();
+                        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+                        while (ch.isRegistered()) { // deregistered by the loop's next select
+                            assertTrue(System.nanoTime() < end, "never deregistered");
+                            Thread.sleep(1);
+                        }
+                    }
+                } catch (Exception e) {
+                    throw new RuntimeException(e);
+                }
+            }, OWN_THREAD));
+        }
+        CompletableFuture.allOf(workers.toArray(CompletableFuture[]::new)).get(20, TimeUnit.SECONDS);
+        running.set(false);
+        sel.wakeup();
+        loop.join(5000);
+        assertNull(failure.get());
+        sel.selectNow();
+        assertTrue(sel.keys().isEmpty());
+    }
+
     @Test
     void cancelAKeyThatIsSelected() throws Exception {
         Selector sel = selector();
