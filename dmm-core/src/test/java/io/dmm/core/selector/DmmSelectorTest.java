@@ -238,6 +238,31 @@ class DmmSelectorTest {
         assertEquals(OP_READ, mk.readyOps());
     }
 
+    /**
+     * A readiness signal for a key that turns out not ready wakes the inner select, but
+     * select(timeout) must go back to sleep for the time left: Netty rebuilds a selector that
+     * returns 0 early 512 times in a row.
+     */
+    @Test
+    void signalsForKeysThatAreNotReadyDoNotEndATimedSelectEarly() throws Exception {
+        Selector sel = selector();
+        SocketChannel[] mem = pair(RouteHints.stack("mem"));
+        mem[0].register(sel, OP_READ);
+        CompletableFuture<Integer> selecting = CompletableFuture.supplyAsync(() -> {
+            try {
+                return sel.select(400);
+            } catch (IOException e) {
+                throw new RuntimeException(e);
+            }
+        }, SelectorBehaviourSuite.OWN_THREAD);
+        long t0 = System.nanoTime();
+        Thread.sleep(100);
+        mem[0].shutdownOutput(); // fires mem[0]'s listener: readiness changed, but not readable
+        assertEquals(0, selecting.get(5, TimeUnit.SECONDS));
+        long waited = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+        assertTrue(waited >= 400 - SelectorBehaviourSuite.EARLY_TOLERANCE_MS, "returned early after " + waited + " ms");
+    }
+
     private SocketChannel[] pair(RouteHints hints) throws IOException {
         ServerSocketChannel s = server(hints, new InetSocketAddress(LOOPBACK, 0));
         SocketChannel c = client(hints);
