@@ -47,6 +47,8 @@ public final class DmmSelector extends AbstractSelector {
     private boolean inSelect; // under selectLock: a select from a select(Consumer) action
     /** Keys found ready in this select; selecting thread only. */
     private final List<DmmSelectionKey> round = new ArrayList<>();
+    /** {@link #gather} as the inner select's action, made once: a select allocates nothing for it. */
+    private final Consumer<SelectionKey> gatherer = this::gather;
 
     /**
      * @param provider the provider of the channels this selector holds (routed channels' provider)
@@ -202,11 +204,11 @@ public final class DmmSelector extends AbstractSelector {
                 long waitMs = mustNotBlock ? -1L : timeout == 0 ? 0L : remainingMillis(deadline);
                 int n;
                 if (waitMs < 0) {
-                    n = inner.selectNow(this::gather);
+                    n = inner.selectNow(gatherer);
                 } else if (waitMs == 0) {
-                    n = inner.select(this::gather);
+                    n = inner.select(gatherer);
                 } else {
-                    n = inner.select(this::gather, waitMs);
+                    n = inner.select(gatherer, waitMs);
                 }
                 observed = n > 0;
             } finally {
@@ -216,7 +218,7 @@ public final class DmmSelector extends AbstractSelector {
             observed |= signals.collect(round);
             dying = retireCancelledKeys(); // cancelled during the select: not reported, gone on return
             if (!dying.isEmpty()) {
-                observed |= inner.selectNow(this::gather) > 0;
+                observed |= inner.selectNow(gatherer) > 0;
                 deregister(dying);
             }
             updated = report(action);

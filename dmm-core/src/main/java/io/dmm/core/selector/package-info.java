@@ -57,7 +57,8 @@
  *
  * <h2>Differences from the JDK</h2>
  * An unrouted channel has no socket, so it is never selected; a JDK SocketChannel registered before
- * connect is reported with its interest set (the kernel reports hang-up for an unconnected socket).
+ * connect, or a server before bind, is reported at once with its interest set (the kernel reports
+ * hang-up for such a socket, so a JDK program doing this spins; none depends on it).
  * {@code FileChannel.transferTo} to a routed channel copies (sendfile needs a JDK channel).
  */
 package io.dmm.core.selector;

@@ -263,6 +263,29 @@ class DmmSelectorTest {
         assertTrue(waited >= 400 - SelectorBehaviourSuite.EARLY_TOLERANCE_MS, "returned early after " + waited + " ms");
     }
 
+    /** One routed channel (kernel and fd-less) in two DMM selectors: both see it, each with its own key. */
+    @Test
+    void oneChannelInTwoSelectors() throws Exception {
+        Selector first = selector();
+        Selector second = track(runtime.provider().openSelector());
+        for (RouteHints hints : List.of(RouteHints.none(), RouteHints.stack("mem"))) {
+            SocketChannel[] p = pair(hints);
+            SelectionKey k1 = p[0].register(first, OP_READ, "first");
+            SelectionKey k2 = p[0].register(second, OP_READ, "second");
+            assertNotSame(k1, k2);
+            p[1].write(bytes("x"));
+            awaitSelected(first, k1, OP_READ);
+            awaitSelected(second, k2, OP_READ);
+            k1.cancel();
+            first.selectNow();
+            assertTrue(p[0].isRegistered(), "still in the second selector");
+            awaitSelected(second, k2, OP_READ);
+            k2.cancel();
+            second.selectNow();
+            assertFalse(p[0].isRegistered());
+        }
+    }
+
     private SocketChannel[] pair(RouteHints hints) throws IOException {
         ServerSocketChannel s = server(hints, new InetSocketAddress(LOOPBACK, 0));
         SocketChannel c = client(hints);
