@@ -230,10 +230,14 @@ public final class DmmSelector extends AbstractSelector {
         }
     }
 
-    /** Milliseconds left until {@code deadline}, at least 1 (0 would mean forever). */
+    /**
+     * Milliseconds left until {@code deadline}, rounded up (a wait must not end before it) and at
+     * least 1 (0 would mean forever). No overflow for select(Long.MAX_VALUE).
+     */
     private static long remainingMillis(long deadline) {
         long nanos = deadline - System.nanoTime();
-        return Math.max(1L, TimeUnit.NANOSECONDS.toMillis(nanos + 999_999L));
+        long ms = TimeUnit.NANOSECONDS.toMillis(nanos);
+        return Math.max(1L, nanos % 1_000_000L == 0 ? ms : ms + 1);
     }
 
     /** Inner selection callback: adds an inner key's ready operations to its outer key's. */

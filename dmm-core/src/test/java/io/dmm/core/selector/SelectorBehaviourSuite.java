@@ -255,6 +255,24 @@ abstract class SelectorBehaviourSuite {
     }
 
     @Test
+    void hugeTimeoutWaitsUntilWokenUp() throws Exception {
+        Selector sel = selector();
+        SocketChannel[] p = pair();
+        p[0].register(sel, OP_READ);
+        CompletableFuture<Integer> selecting = CompletableFuture.supplyAsync(() -> {
+            try {
+                return sel.select(Long.MAX_VALUE);
+            } catch (IOException e) {
+                throw new RuntimeException(e);
+            }
+        }, OWN_THREAD);
+        Thread.sleep(150);
+        assertFalse(selecting.isDone());
+        sel.wakeup();
+        assertEquals(0, selecting.get(5, TimeUnit.SECONDS));
+    }
+
+    @Test
     void negativeTimeoutIsRejected() throws Exception {
         Selector sel = selector();
         assertThrows(IllegalArgumentException.class, () -> sel.select(-1));
