@@ -46,7 +46,10 @@ import java.util.concurrent.locks.ReentrantLock;
  *
  * <p>Several members are kept in non-blocking mode and registered with a private JDK Selector used
  * only here, to wait for the first of them to have a connection (that selector never sees a non-JDK
- * channel, and no other selector sees these members).
+ * channel). Registered with a {@link io.dmm.core.selector.DmmSelector}, this server puts every member
+ * in that selector's inner JDK selector, under the server's one key. A member of a stack without
+ * file descriptors cannot join the private selector yet: a wildcard server whose route mixes such a
+ * stack with others fails at bind.
  */
 public final class RoutedServerSocketChannel extends ServerSocketChannel implements RoutedChannel, DelegatingChannel {
     private static final class Member {
