@@ -286,6 +286,21 @@ class DmmSelectorTest {
         }
     }
 
+    /**
+     * Known limit (see RoutedServerSocketChannel): a wildcard server over a kernel and an fd-less
+     * stack needs its private accept selector to hold the fd-less member, which it cannot yet.
+     * It fails at bind, loudly; when this is lifted, this test changes into an accept test.
+     */
+    @Test
+    void wildcardServerMixingKernelAndFdLessStacksFailsAtBind() throws Exception {
+        runtime = new DmmRuntime(new TestPolicy().kernel("k1").stack("mem", MemoryStackProvider.TYPE, Map.of())
+                .rule(k -> k.role() == Role.SERVER, "k1", "mem").defaults("k1"), TestStacks.providers());
+        ServerSocketChannel s = track(runtime.openServerSocketChannel(java.net.StandardProtocolFamily.INET,
+                RouteHints.none()));
+        assertThrows(IllegalSelectorException.class, () -> s.bind(new InetSocketAddress(0)));
+        assertEquals(List.of(), ((io.dmm.core.channel.RoutedChannel) s).stacksInUse());
+    }
+
     private SocketChannel[] pair(RouteHints hints) throws IOException {
         ServerSocketChannel s = server(hints, new InetSocketAddress(LOOPBACK, 0));
         SocketChannel c = client(hints);
