@@ -6,6 +6,7 @@ import io.dmm.api.RouteHints;
 import io.dmm.core.policy.Route;
 import io.dmm.core.runtime.Decision;
 import io.dmm.core.runtime.DmmRuntime;
+import io.dmm.api.spi.ReadinessSource;
 import io.dmm.core.runtime.StackHandle;
 import io.dmm.core.selector.ChannelKeys;
 import io.dmm.core.selector.DelegatingChannel;
@@ -46,10 +47,9 @@ import java.util.concurrent.locks.ReentrantLock;
  *
  * <p>Several members are kept in non-blocking mode and registered with a private JDK Selector used
  * only here, to wait for the first of them to have a connection (that selector never sees a non-JDK
- * channel). Registered with a {@link io.dmm.core.selector.DmmSelector}, this server puts every member
- * in that selector's inner JDK selector, under the server's one key. A member of a stack without
- * file descriptors cannot join the private selector yet: a wildcard server whose route mixes such a
- * stack with others fails at bind.
+ * channel); members of a stack without file descriptors stay out of it and wake it through their
+ * {@link ReadinessSource} listener instead. Registered with a
+ * {@link io.dmm.core.selector.DmmSelector}, this server puts every member under its one key there.
  */
 public final class RoutedServerSocketChannel extends ServerSocketChannel implements RoutedChannel, DelegatingChannel {
     private static final class Member {
@@ -185,8 +185,14 @@ public final class RoutedServerSocketChannel extends ServerSocketChannel impleme
             if (multi) {
                 sel = PlatformChannels.provider().openSelector();
                 for (Member m : ms) {
-                    m.ch.register(sel, SelectionKey.OP_ACCEPT);
+                    if (m.ch instanceof ReadinessSource rs) {
+                        // never in a JDK selector: its connections wake the accept wait instead
+                        rs.setReadinessListener(channelKeys);
+                    } else {
+                        m.ch.register(sel, SelectionKey.OP_ACCEPT);
+                    }
                 }
+                channelKeys.alsoWake(sel);
                 selector = sel;
             }
             return ms;

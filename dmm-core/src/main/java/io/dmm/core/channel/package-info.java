@@ -36,7 +36,8 @@
  * A wildcard bind with a route of several usable stacks listens on every one of them on the same
  * port (the first member's); kernel members get SO_REUSEPORT when there are two or more, since they
  * share one kernel. Such members stay non-blocking and are registered with a private JDK Selector
- * used only inside the server to wait in a blocking accept; accept takes members round-robin. A
+ * used only inside the server to wait in a blocking accept (members of fd-less stacks wake it
+ * through their ReadinessSource listener instead); accept takes members round-robin. A
  * specific address, or a single usable stack, gives one member and accept delegates directly.
  * Accepted channels are routed channels attached to the accepting stack (counted there).
  *

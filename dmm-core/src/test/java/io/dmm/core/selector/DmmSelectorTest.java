@@ -287,18 +287,48 @@ class DmmSelectorTest {
     }
 
     /**
-     * Known limit (see RoutedServerSocketChannel): a wildcard server over a kernel and an fd-less
-     * stack needs its private accept selector to hold the fd-less member, which it cannot yet.
-     * It fails at bind, loudly; when this is lifted, this test changes into an accept test.
+     * A wildcard server over a kernel and an fd-less stack: a blocking accept waits on both (the
+     * fd-less member wakes the server's private selector), and under one DmmSelector key OP_ACCEPT
+     * fires for a connection on either member.
      */
     @Test
-    void wildcardServerMixingKernelAndFdLessStacksFailsAtBind() throws Exception {
+    void wildcardServerMixingKernelAndFdLessStacks() throws Exception {
         runtime = new DmmRuntime(new TestPolicy().kernel("k1").stack("mem", MemoryStackProvider.TYPE, Map.of())
                 .rule(k -> k.role() == Role.SERVER, "k1", "mem").defaults("k1"), TestStacks.providers());
         ServerSocketChannel s = track(runtime.openServerSocketChannel(java.net.StandardProtocolFamily.INET,
                 RouteHints.none()));
-        assertThrows(IllegalSelectorException.class, () -> s.bind(new InetSocketAddress(0)));
-        assertEquals(List.of(), ((io.dmm.core.channel.RoutedChannel) s).stacksInUse());
+        s.bind(new InetSocketAddress(0));
+        assertEquals(List.of("k1", "mem"), ((io.dmm.core.channel.RoutedChannel) s).stacksInUse());
+        // blocking accept: woken by a connection on the fd-less member
+        CompletableFuture<SocketChannel> accepting = CompletableFuture.supplyAsync(() -> {
+            try {
+                return s.accept();
+            } catch (IOException e) {
+                throw new RuntimeException(e);
+            }
+        }, SelectorBehaviourSuite.OWN_THREAD);
+        Thread.sleep(100);
+        assertFalse(accepting.isDone());
+        client(RouteHints.stack("mem")).connect(target(s));
+        assertEquals("mem", ((RoutedSocketChannel) track(accepting.get(5, TimeUnit.SECONDS))).stackName());
+        // non-blocking, in a DmmSelector: one key for both members
+        Selector sel = track(runtime.provider().openSelector());
+        s.configureBlocking(false);
+        SelectionKey k = s.register(sel, OP_ACCEPT);
+        client(RouteHints.none()).connect(target(s));
+        client(RouteHints.stack("mem")).connect(target(s));
+        Set<String> stacks = new HashSet<>();
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (stacks.size() < 2 && System.nanoTime() < end) {
+            if (sel.select(100) > 0) {
+                assertTrue(sel.selectedKeys().remove(k));
+                SocketChannel a;
+                while ((a = s.accept()) != null) {
+                    stacks.add(((RoutedSocketChannel) track(a)).stackName());
+                }
+            }
+        }
+        assertEquals(Set.of("k1", "mem"), stacks);
     }
 
     private SocketChannel[] pair(RouteHints hints) throws IOException {
