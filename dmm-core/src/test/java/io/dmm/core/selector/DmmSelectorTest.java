@@ -331,6 +331,35 @@ class DmmSelectorTest {
         assertEquals(Set.of("k1", "mem"), stacks);
     }
 
+    /** A storm of readiness signals from another thread (extra calls are allowed by the SPI) ends no select early. */
+    @Test
+    void signalStormDoesNotEndATimedSelectEarly() throws Exception {
+        Selector sel = selector();
+        SocketChannel[] mem = pair(RouteHints.stack("mem"));
+        mem[0].register(sel, OP_READ);
+        ChannelKeys hook = ((DelegatingChannel) mem[0]).channelKeys();
+        java.util.concurrent.atomic.AtomicBoolean storming = new java.util.concurrent.atomic.AtomicBoolean(true);
+        Thread storm = Thread.ofPlatform().start(() -> {
+            while (storming.get()) {
+                hook.readinessChanged(null);
+            }
+        });
+        try {
+            for (int i = 0; i < 5; i++) {
+                long t0 = System.nanoTime();
+                assertEquals(0, sel.select(60));
+                long waited = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+                assertTrue(waited >= 60 - SelectorBehaviourSuite.EARLY_TOLERANCE_MS, "returned early after " + waited);
+            }
+        } finally {
+            storming.set(false);
+            storm.join();
+        }
+        mem[1].write(bytes("x"));
+        SelectionKey k = mem[0].keyFor(sel);
+        awaitSelected(sel, k, OP_READ);
+    }
+
     private SocketChannel[] pair(RouteHints hints) throws IOException {
         ServerSocketChannel s = server(hints, new InetSocketAddress(LOOPBACK, 0));
         SocketChannel c = client(hints);
