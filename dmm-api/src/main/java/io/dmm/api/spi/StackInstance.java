@@ -13,8 +13,9 @@ import java.util.Map;
  * One running network stack, e.g. the kernel with a set of default socket options, or one
  * userspace TCP/IP stack on one device. DMM's routed channels delegate to the channels an instance
  * opens: those must behave as the JDK's (blocking and non-blocking modes, timeouts, close,
- * interrupts). Channels of a stack without a file descriptor are not JDK channels; they report
- * readiness to DMM's selector through an event hook (added with the cross-stack selector).
+ * interrupts). For DMM's Selector, a stack's channels are either the JDK's own platform channels
+ * (stacks with file descriptors: DMM registers them with a JDK selector of its own) or implement
+ * {@link ReadinessSource} (stacks without: they tell DMM when their readiness changes).
  */
 public interface StackInstance extends AutoCloseable {
     /** The instance name from the policy. */

@@ -2,6 +2,7 @@ package io.dmm.core.channel;
 
 import io.dmm.api.DmmSockets;
 import io.dmm.core.runtime.DmmRuntime;
+import io.dmm.core.selector.DmmSelector;
 import io.dmm.stack.kernel.PlatformChannels;
 import java.io.IOException;
 import java.net.ProtocolFamily;
@@ -55,10 +56,10 @@ public class RoutedChannelProvider extends SelectorProvider {
         return PlatformChannels.provider().openPipe();
     }
 
-    /** Not yet: see the message. Routed channels cannot be registered with a Selector until then. */
+    /** A selector that holds routed channels of every stack at once (and nothing else). */
     @Override
-    public AbstractSelector openSelector() {
-        throw new UnsupportedOperationException("DMM's cross-stack Selector arrives with the drop-in interception work");
+    public AbstractSelector openSelector() throws IOException {
+        return new DmmSelector(this, PlatformChannels.provider());
     }
 
     @Override

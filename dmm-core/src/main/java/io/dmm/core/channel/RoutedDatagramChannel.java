@@ -7,6 +7,8 @@ import io.dmm.core.policy.Route;
 import io.dmm.core.runtime.Decision;
 import io.dmm.core.runtime.DmmRuntime;
 import io.dmm.core.runtime.StackHandle;
+import io.dmm.core.selector.ChannelKeys;
+import io.dmm.core.selector.DelegatingChannel;
 import java.io.IOException;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
@@ -24,6 +26,7 @@ import java.nio.channels.ClosedChannelException;
 import java.nio.channels.DatagramChannel;
 import java.nio.channels.MembershipKey;
 import java.nio.channels.NotYetConnectedException;
+import java.nio.channels.SelectableChannel;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -36,7 +39,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * The route's first usable stack is used; a stack whose channel cannot be opened or set up is
  * skipped. Options and blocking mode set before routing are replayed on the stack's channel.
  */
-public final class RoutedDatagramChannel extends DatagramChannel implements RoutedChannel {
+public final class RoutedDatagramChannel extends DatagramChannel implements RoutedChannel, DelegatingChannel {
     private final DmmRuntime runtime;
     private final ProtocolFamily family;
     private final RouteHints hints;
@@ -49,6 +52,7 @@ public final class RoutedDatagramChannel extends DatagramChannel implements Rout
     private boolean released; // guarded by stateLock
     private volatile RoutedDatagramSocketAdaptor adaptor;
     private volatile Route route;
+    private final ChannelKeys channelKeys = new ChannelKeys();
 
     public RoutedDatagramChannel(RoutedChannelProvider provider, DmmRuntime runtime, ProtocolFamily family,
                                  RouteHints hints, String caller) {
@@ -80,6 +84,17 @@ public final class RoutedDatagramChannel extends DatagramChannel implements Rout
     public String stackName() {
         StackHandle s = stack;
         return s == null ? null : s.name();
+    }
+
+    @Override
+    public List<SelectableChannel> selectableDelegates() {
+        DatagramChannel d = delegate; // published only once set up
+        return d == null ? List.of() : List.of(d);
+    }
+
+    @Override
+    public ChannelKeys channelKeys() {
+        return channelKeys;
     }
 
     @Override
@@ -128,8 +143,15 @@ public final class RoutedDatagramChannel extends DatagramChannel implements Rout
                     ch.configureBlocking(blocking);
                     stack = s;
                     delegate = ch;
+                    // selectors holding this channel register it; a stack whose channels cannot be
+                    // selected fails here like any setup failure, and the next stack is tried
+                    channelKeys.delegatesChanged();
                     return ch;
                 } catch (IOException | RuntimeException e) {
+                    if (delegate == ch) {
+                        delegate = null;
+                        stack = null;
+                    }
                     if (ch != null) {
                         s.socketClosed();
                         ch.close();

@@ -6,7 +6,10 @@ import io.dmm.api.RouteHints;
 import io.dmm.core.policy.Route;
 import io.dmm.core.runtime.Decision;
 import io.dmm.core.runtime.DmmRuntime;
+import io.dmm.api.spi.ReadinessSource;
 import io.dmm.core.runtime.StackHandle;
+import io.dmm.core.selector.ChannelKeys;
+import io.dmm.core.selector.DelegatingChannel;
 import io.dmm.stack.kernel.KernelStackProvider;
 import io.dmm.stack.kernel.PlatformChannels;
 import java.io.IOException;
@@ -26,6 +29,7 @@ import java.nio.channels.ClosedSelectorException;
 import java.nio.channels.IllegalBlockingModeException;
 import java.nio.channels.NotYetBoundException;
 import java.nio.channels.SelectionKey;
+import java.nio.channels.SelectableChannel;
 import java.nio.channels.Selector;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
@@ -43,9 +47,11 @@ import java.util.concurrent.locks.ReentrantLock;
  *
  * <p>Several members are kept in non-blocking mode and registered with a private JDK Selector used
  * only here, to wait for the first of them to have a connection (that selector never sees a non-JDK
- * channel, and no other selector sees these members).
+ * channel); members of a stack without file descriptors stay out of it and wake it through their
+ * {@link ReadinessSource} listener instead. Registered with a
+ * {@link io.dmm.core.selector.DmmSelector}, this server puts every member under its one key there.
  */
-public final class RoutedServerSocketChannel extends ServerSocketChannel implements RoutedChannel {
+public final class RoutedServerSocketChannel extends ServerSocketChannel implements RoutedChannel, DelegatingChannel {
     private static final class Member {
         final ServerSocketChannel ch;
         final StackHandle stack;
@@ -71,6 +77,7 @@ public final class RoutedServerSocketChannel extends ServerSocketChannel impleme
     private int nextMember; // round robin start, guarded by acceptLock
     private volatile RoutedServerSocketAdaptor adaptor;
     private volatile Route route;
+    private final ChannelKeys channelKeys = new ChannelKeys();
 
     public RoutedServerSocketChannel(RoutedChannelProvider provider, DmmRuntime runtime, ProtocolFamily family,
                                      RouteHints hints, String caller) {
@@ -124,6 +131,25 @@ public final class RoutedServerSocketChannel extends ServerSocketChannel impleme
         return names;
     }
 
+    /** Every listening member (empty before bind). */
+    @Override
+    public List<SelectableChannel> selectableDelegates() {
+        Member[] ms = members;
+        if (ms == null) {
+            return List.of();
+        }
+        List<SelectableChannel> list = new ArrayList<>(ms.length);
+        for (Member m : ms) {
+            list.add(m.ch);
+        }
+        return list;
+    }
+
+    @Override
+    public ChannelKeys channelKeys() {
+        return channelKeys;
+    }
+
     @Override
     public ServerSocketChannel bind(SocketAddress local, int backlog) throws IOException {
         stateLock.lock();
@@ -146,6 +172,7 @@ public final class RoutedServerSocketChannel extends ServerSocketChannel impleme
             List<StackHandle> targets = isa.getAddress().isAnyLocalAddress() ? usable.stacks()
                     : usable.stacks().subList(0, 1);
             members = listen(targets, isa, backlog);
+            channelKeys.delegatesChanged(); // selectors holding this server register every member
             return this;
         } finally {
             stateLock.unlock();
@@ -176,8 +203,14 @@ public final class RoutedServerSocketChannel extends ServerSocketChannel impleme
             if (multi) {
                 sel = PlatformChannels.provider().openSelector();
                 for (Member m : ms) {
-                    m.ch.register(sel, SelectionKey.OP_ACCEPT);
+                    if (m.ch instanceof ReadinessSource rs) {
+                        // never in a JDK selector: its connections wake the accept wait instead
+                        rs.setReadinessListener(channelKeys);
+                    } else {
+                        m.ch.register(sel, SelectionKey.OP_ACCEPT);
+                    }
                 }
+                channelKeys.alsoWake(sel);
                 selector = sel;
             }
             return ms;

@@ -7,6 +7,8 @@ import io.dmm.core.policy.Route;
 import io.dmm.core.runtime.Decision;
 import io.dmm.core.runtime.DmmRuntime;
 import io.dmm.core.runtime.StackHandle;
+import io.dmm.core.selector.ChannelKeys;
+import io.dmm.core.selector.DelegatingChannel;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -28,6 +30,7 @@ import java.nio.channels.ClosedChannelException;
 import java.nio.channels.ConnectionPendingException;
 import java.nio.channels.NoConnectionPendingException;
 import java.nio.channels.NotYetConnectedException;
+import java.nio.channels.SelectableChannel;
 import java.nio.channels.SocketChannel;
 import java.util.ArrayList;
 import java.util.List;
@@ -50,7 +53,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * asynchronous closes behave as on a JDK channel; closing this channel closes the delegate, and a
  * delegate closed by an interrupt closes this channel too.
  */
-public final class RoutedSocketChannel extends SocketChannel implements RoutedChannel {
+public final class RoutedSocketChannel extends SocketChannel implements RoutedChannel, DelegatingChannel {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(RoutedSocketChannel.class);
 
     /** The channel of the chosen stack, and that stack. Replaced only during connect fallback. */
@@ -58,6 +61,7 @@ public final class RoutedSocketChannel extends SocketChannel implements RoutedCh
         final SocketChannel ch;
         final StackHandle stack;
         boolean released;          // guarded by stateLock
+        volatile boolean ready;    // set up (options, blocking mode, bind): selectors may register it
         InputStream in;            // the delegate's socket adaptor streams, for the Socket adaptor
         OutputStream out;
 
@@ -87,6 +91,7 @@ public final class RoutedSocketChannel extends SocketChannel implements RoutedCh
     private final List<Throwable> failures = new ArrayList<>(1);
     private volatile RoutedSocketAdaptor adaptor;
     private volatile Route route;
+    private final ChannelKeys channelKeys = new ChannelKeys();
 
     /** An unrouted client channel. */
     public RoutedSocketChannel(RoutedChannelProvider provider, DmmRuntime runtime, ProtocolFamily family,
@@ -108,7 +113,20 @@ public final class RoutedSocketChannel extends SocketChannel implements RoutedCh
         this.caller = null;
         stack.socketOpened();
         this.route = route;
-        this.leg = new Leg(accepted, stack);
+        Leg l = new Leg(accepted, stack);
+        l.ready = true;
+        this.leg = l;
+    }
+
+    @Override
+    public List<SelectableChannel> selectableDelegates() {
+        Leg l = leg;
+        return l != null && l.ready ? List.of(l.ch) : List.of();
+    }
+
+    @Override
+    public ChannelKeys channelKeys() {
+        return channelKeys;
     }
 
     @Override
@@ -345,6 +363,10 @@ public final class RoutedSocketChannel extends SocketChannel implements RoutedCh
                             ch.bind(new InetSocketAddress(src, 0));
                         }
                     }
+                    l.ready = true;
+                    // selectors holding this channel register the new delegate; a stack whose channels
+                    // cannot be selected fails here like any setup failure, and the next stack is tried
+                    channelKeys.delegatesChanged();
                     return l;
                 } catch (IOException | RuntimeException e) {
                     s.connectFailed();

@@ -36,7 +36,8 @@
  * A wildcard bind with a route of several usable stacks listens on every one of them on the same
  * port (the first member's); kernel members get SO_REUSEPORT when there are two or more, since they
  * share one kernel. Such members stay non-blocking and are registered with a private JDK Selector
- * used only inside the server to wait in a blocking accept; accept takes members round-robin. A
+ * used only inside the server to wait in a blocking accept (members of fd-less stacks wake it
+ * through their ReadinessSource listener instead); accept takes members round-robin. A
  * specific address, or a single usable stack, gives one member and accept delegates directly.
  * Accepted channels are routed channels attached to the accepting stack (counted there).
  *
@@ -47,9 +48,11 @@
  * virtual threads park instead of pinning their carrier. The hot path (read/write) takes no lock
  * and allocates nothing beyond the delegate; bytes are counted with LongAdder.
  *
- * <h2>Not yet</h2>
- * {@link io.dmm.core.channel.RoutedChannelProvider#openSelector()} throws
- * UnsupportedOperationException: routed channels cannot be registered with a Selector until DMM's
- * cross-stack selector arrives with the drop-in interception work.
+ * <h2>Selectors</h2>
+ * {@link io.dmm.core.channel.RoutedChannelProvider#openSelector()} returns a
+ * {@link io.dmm.core.selector.DmmSelector}, which holds routed channels of every stack. Routed
+ * channels implement {@link io.dmm.core.selector.DelegatingChannel}: they publish their delegates
+ * only once set up and call {@code channelKeys().delegatesChanged()} when routed (and on connect
+ * fallback), so a channel registered before routing keeps its key.
  */
 package io.dmm.core.channel;

@@ -22,9 +22,10 @@ public final class TestStacks {
     private TestStacks() {
     }
 
-    /** Kernel plus the test types below. */
+    /** Kernel plus the test types below, and the fd-less {@link MemoryStackProvider}. */
     public static List<StackProvider> providers() {
-        return List.of(new KernelStackProvider(), new DownProvider(), new RefusingProvider(), new HangingProvider());
+        return List.of(new KernelStackProvider(), new DownProvider(), new RefusingProvider(), new HangingProvider(),
+                new MemoryStackProvider());
     }
 
     /** Wraps a real kernel instance but reports DOWN (type "down"). */

@@ -1,0 +1,628 @@
+package io.dmm.core.selector;
+
+import static java.nio.channels.SelectionKey.OP_ACCEPT;
+import static java.nio.channels.SelectionKey.OP_CONNECT;
+import static java.nio.channels.SelectionKey.OP_READ;
+import static java.nio.channels.SelectionKey.OP_WRITE;
+import static org.junit.jupiter.api.Assertions.*;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.CancelledKeyException;
+import java.nio.channels.ClosedSelectorException;
+import java.nio.channels.IllegalBlockingModeException;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * Selector behaviour, run against the JDK's selector with JDK channels and against DMM's selector
+ * with routed channels (kernel, multi-listen, fd-less memory stack): the same code must pass on all,
+ * so DMM's selector behaves as the JDK's where programs can tell.
+ */
+@Timeout(30)
+abstract class SelectorBehaviourSuite {
+    /** Slack for timers: a select(timeout) must not return earlier than timeout minus this. */
+    static final long EARLY_TOLERANCE_MS = 5;
+
+    /** Each task on a thread of its own: the common pool may have one thread on a small machine. */
+    static final Executor OWN_THREAD = r -> Thread.ofPlatform().daemon().start(r);
+
+    private final List<AutoCloseable> open = new ArrayList<>();
+
+    protected abstract Selector newSelector() throws IOException;
+
+    protected abstract SocketChannel newClient() throws IOException;
+
+    protected abstract ServerSocketChannel newServer() throws IOException;
+
+    protected SocketAddress serverBindAddress() {
+        return new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
+    }
+
+    @AfterEach
+    void closeAll() {
+        for (AutoCloseable c : open.reversed()) {
+            try {
+                c.close();
+            } catch (Exception ignored) {
+                // best effort
+            }
+        }
+    }
+
+    <T extends AutoCloseable> T track(T c) {
+        open.add(c);
+        return c;
+    }
+
+    Selector selector() throws IOException {
+        return track(newSelector());
+    }
+
+    ServerSocketChannel listening() throws IOException {
+        ServerSocketChannel s = track(newServer());
+        s.bind(serverBindAddress());
+        return s;
+    }
+
+    /** The server's address to connect to (a wildcard bind is reached on loopback). */
+    static InetSocketAddress target(ServerSocketChannel s) throws IOException {
+        InetSocketAddress a = (InetSocketAddress) s.getLocalAddress();
+        return new InetSocketAddress(InetAddress.getLoopbackAddress(), a.getPort());
+    }
+
+    /** A connected pair, both non-blocking: [client, accepted]. */
+    SocketChannel[] pair() throws IOException {
+        ServerSocketChannel s = listening();
+        SocketChannel c = track(newClient());
+        c.connect(target(s));
+        SocketChannel a = track(s.accept());
+        assertNotNull(a);
+        while (!c.finishConnect()) {
+            Thread.onSpinWait();
+        }
+        c.configureBlocking(false);
+        a.configureBlocking(false);
+        return new SocketChannel[] {c, a};
+    }
+
+    static ByteBuffer bytes(String s) {
+        return ByteBuffer.wrap(s.getBytes(StandardCharsets.US_ASCII));
+    }
+
+    static long elapsedMs(long start) {
+        return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+    }
+
+    /** Selects until {@code key} is selected with {@code ops} (at most 5 s). */
+    static void awaitSelected(Selector sel, SelectionKey key, int ops) throws IOException {
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (System.nanoTime() < end) {
+            sel.select(100);
+            if (sel.selectedKeys().contains(key) && (key.readyOps() & ops) == ops) {
+                return;
+            }
+        }
+        fail("not selected for " + ops + ": " + key);
+    }
+
+    // ---------------------------------------------------------------- an echo server driven by select
+
+    @Test
+    void echoDrivenBySelect() throws Exception {
+        Selector sel = selector();
+        ServerSocketChannel s = listening();
+        s.configureBlocking(false);
+        SelectionKey serverKey = s.register(sel, OP_ACCEPT, "server");
+        SocketChannel c = track(newClient());
+        c.configureBlocking(false);
+        SelectionKey clientKey = c.register(sel, OP_CONNECT, "client");
+        c.connect(target(s));
+        ByteBuffer request = bytes("hello over select");
+        ByteBuffer reply = ByteBuffer.allocate(request.remaining());
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (reply.hasRemaining() && System.nanoTime() < end) {
+            sel.select(1000);
+            Iterator<SelectionKey> it = sel.selectedKeys().iterator();
+            while (it.hasNext()) {
+                SelectionKey k = it.next();
+                it.remove();
+                if (k == serverKey && k.isAcceptable()) {
+                    SocketChannel a = s.accept();
+                    if (a != null) {
+                        track(a).configureBlocking(false);
+                        a.register(sel, OP_READ, "accepted");
+                    }
+                } else if (k == clientKey && k.isConnectable()) {
+                    if (c.finishConnect()) {
+                        k.interestOps(OP_WRITE);
+                    }
+                } else if (k == clientKey && k.isWritable()) {
+                    c.write(request);
+                    if (!request.hasRemaining()) {
+                        k.interestOps(OP_READ);
+                    }
+                } else if (k == clientKey && k.isReadable()) {
+                    assertTrue(c.read(reply) >= 0);
+                } else if ("accepted".equals(k.attachment()) && k.isReadable()) {
+                    SocketChannel a = (SocketChannel) k.channel();
+                    ByteBuffer buf = ByteBuffer.allocate(64);
+                    int n = a.read(buf);
+                    if (n > 0) {
+                        buf.flip();
+                        a.write(buf);
+                    }
+                }
+            }
+        }
+        assertEquals("hello over select", new String(reply.array(), StandardCharsets.US_ASCII));
+        assertEquals("client", clientKey.attachment());
+    }
+
+    // ---------------------------------------------------------------- wakeup and timeouts
+
+    @Test
+    void wakeupBeforeSelectMakesTheNextSelectReturnAtOnce() throws Exception {
+        Selector sel = selector();
+        SocketChannel[] p = pair();
+        p[0].register(sel, OP_READ);
+        assertSame(sel, sel.wakeup());
+        long t0 = System.nanoTime();
+        assertEquals(0, sel.select());
+        assertTrue(elapsedMs(t0) < 1000);
+        // consumed: the next select waits its timeout
+        t0 = System.nanoTime();
+        assertEquals(0, sel.select(150));
+        assertTrue(elapsedMs(t0) >= 150 - EARLY_TOLERANCE_MS, "waited " + elapsedMs(t0));
+    }
+
+    @Test
+    void selectNowClearsAnEarlierWakeup() throws Exception {
+        Selector sel = selector();
+        sel.wakeup();
+        assertEquals(0, sel.selectNow());
+        long t0 = System.nanoTime();
+        assertEquals(0, sel.select(100));
+        assertTrue(elapsedMs(t0) >= 100 - EARLY_TOLERANCE_MS, "waited " + elapsedMs(t0));
+    }
+
+    @Test
+    void wakeupDuringSelect() throws Exception {
+        Selector sel = selector();
+        SocketChannel[] p = pair();
+        p[0].register(sel, OP_READ);
+        CompletableFuture<Integer> selecting = CompletableFuture.supplyAsync(() -> {
+            try {
+                return sel.select();
+            } catch (IOException e) {
+                throw new RuntimeException(e);
+            }
+        }, OWN_THREAD);
+        Thread.sleep(100);
+        assertFalse(selecting.isDone(), "nothing ready: select must block");
+        sel.wakeup();
+        assertEquals(0, selecting.get(5, TimeUnit.SECONDS));
+    }
+
+    @Test
+    void selectTimeoutIsHonouredWhenNothingIsReady() throws Exception {
+        Selector sel = selector();
+        SocketChannel[] p = pair();
+        p[0].register(sel, OP_READ);
+        ServerSocketChannel idle = listening();
+        idle.configureBlocking(false);
+        idle.register(sel, OP_ACCEPT);
+        long t0 = System.nanoTime();
+        assertEquals(0, sel.select(300));
+        long waited = elapsedMs(t0);
+        assertTrue(waited >= 300 - EARLY_TOLERANCE_MS, "returned early after " + waited + " ms");
+        assertTrue(waited < 3000, "returned late after " + waited + " ms");
+        assertTrue(sel.selectedKeys().isEmpty());
+    }
+
+    /** Netty's loop: many short select(timeout) with nothing ready; none may return early. */
+    @Test
+    void nettyLikeLoopSeesNoPrematureReturns() throws Exception {
+        Selector sel = selector();
+        SocketChannel[] p = pair();
+        p[0].register(sel, OP_READ);
+        int early = 0;
+        for (int i = 0; i < 25; i++) {
+            long t0 = System.nanoTime();
+            int n = sel.select(20);
+            if (n == 0 && elapsedMs(t0) < 20 - EARLY_TOLERANCE_MS) {
+                early++;
+            }
+        }
+        assertEquals(0, early, "premature empty returns");
+    }
+
+    @Test
+    void hugeTimeoutWaitsUntilWokenUp() throws Exception {
+        Selector sel = selector();
+        SocketChannel[] p = pair();
+        p[0].register(sel, OP_READ);
+        CompletableFuture<Integer> selecting = CompletableFuture.supplyAsync(() -> {
+            try {
+                return sel.select(Long.MAX_VALUE);
+            } catch (IOException e) {
+                throw new RuntimeException(e);
+            }
+        }, OWN_THREAD);
+        Thread.sleep(150);
+        assertFalse(selecting.isDone());
+        sel.wakeup();
+        assertEquals(0, selecting.get(5, TimeUnit.SECONDS));
+    }
+
+    @Test
+    void negativeTimeoutIsRejected() throws Exception {
+        Selector sel = selector();
+        assertThrows(IllegalArgumentException.class, () -> sel.select(-1));
+        assertThrows(IllegalArgumentException.class, () -> sel.select(k -> { }, -1));
+    }
+
+    @Test
+    void interruptedThreadDoesNotBlock() throws Exception {
+        Selector sel = selector();
+        Thread.currentThread().interrupt();
+        try {
+            long t0 = System.nanoTime();
+            assertEquals(0, sel.select());
+            assertTrue(elapsedMs(t0) < 1000);
+            assertTrue(Thread.currentThread().isInterrupted(), "select keeps the interrupt status");
+        } finally {
+            Thread.interrupted();
+        }
+        assertTrue(sel.isOpen());
+    }
+
+    // ---------------------------------------------------------------- selected-key set
+
+    @Test
+    void iteratorRemoveAndLevelTriggering() throws Exception {
+        Selector sel = selector();
+        SocketChannel[] p = pair();
+        SelectionKey k = p[0].register(sel, OP_READ, "att");
+        p[1].write(bytes("x"));
+        awaitSelected(sel, k, OP_READ);
+        Iterator<SelectionKey> it = sel.selectedKeys().iterator();
+        assertSame(k, it.next());
+        it.remove();
+        assertTrue(sel.selectedKeys().isEmpty());
+        // still readable (nothing read): selected again
+        assertEquals(1, sel.select(2000));
+        assertTrue(sel.selectedKeys().contains(k));
+        assertTrue(k.isReadable());
+        sel.selectedKeys().clear();
+        assertEquals(1, p[0].read(ByteBuffer.allocate(8)));
+        assertEquals(0, sel.select(100), "drained: not ready any more");
+        assertTrue(sel.selectedKeys().isEmpty());
+    }
+
+    @Test
+    void selectedKeySetOnlyGrowsAndOrsReadyOps() throws Exception {
+        Selector sel = selector();
+        SocketChannel[] p = pair();
+        SelectionKey k = p[0].register(sel, OP_READ);
+        p[1].write(bytes("x"));
+        awaitSelected(sel, k, OP_READ);
+        assertEquals(OP_READ, k.readyOps());
+        k.interestOps(OP_READ | OP_WRITE);
+        assertEquals(1, sel.select(2000), "a new ready operation counts");
+        assertEquals(OP_READ | OP_WRITE, k.readyOps(), "OR'ed into the selected key");
+        assertEquals(0, sel.selectNow(), "nothing new");
+        assertEquals(OP_READ | OP_WRITE, k.readyOps());
+        assertEquals(1, sel.selectedKeys().size());
+    }
+
+    @Test
+    void setsAreViewsWithTheJdkRestrictions() throws Exception {
+        Selector sel = selector();
+        SocketChannel[] p = pair();
+        SelectionKey k = p[0].register(sel, OP_READ);
+        assertEquals(1, sel.keys().size());
+        assertTrue(sel.keys().contains(k));
+        assertThrows(UnsupportedOperationException.class, () -> sel.keys().remove(k));
+        assertThrows(UnsupportedOperationException.class, () -> sel.keys().add(k));
+        assertThrows(UnsupportedOperationException.class, () -> sel.selectedKeys().add(k));
+    }
+
+    @Test
+    void selectWithActionLeavesTheSelectedSetAlone() throws Exception {
+        Selector sel = selector();
+        SocketChannel[] p = pair();
+        SelectionKey k = p[0].register(sel, OP_READ | OP_WRITE);
+        p[1].write(bytes("x"));
+        List<Integer> seen = new ArrayList<>();
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (seen.isEmpty() || (seen.getLast() & OP_READ) == 0) {
+            assertTrue(System.nanoTime() < end);
+            seen.clear();
+            int n = sel.select(key -> {
+                assertSame(k, key);
+                seen.add(key.readyOps());
+            }, 1000);
+            assertEquals(seen.size(), n);
+        }
+        assertEquals(OP_READ | OP_WRITE, seen.getLast());
+        assertTrue(sel.selectedKeys().isEmpty());
+        assertEquals(1, sel.selectNow(key -> { }));
+    }
+
+    @Test
+    void selectFromAnActionIsRejected() throws Exception {
+        Selector sel = selector();
+        SocketChannel[] p = pair();
+        p[0].register(sel, OP_WRITE);
+        AtomicReference<Throwable> thrown = new AtomicReference<>();
+        sel.select(key -> {
+            try {
+                sel.selectNow();
+            } catch (Throwable t) {
+                thrown.set(t);
+            }
+        }, 2000);
+        assertInstanceOf(IllegalStateException.class, thrown.get());
+    }
+
+    // ---------------------------------------------------------------- registration and cancel
+
+    @Test
+    void registeringABlockingChannelFails() throws Exception {
+        Selector sel = selector();
+        SocketChannel c = track(newClient());
+        assertThrows(IllegalBlockingModeException.class, () -> c.register(sel, OP_CONNECT));
+        c.configureBlocking(false);
+        assertThrows(IllegalArgumentException.class, () -> c.register(sel, OP_ACCEPT));
+        SelectionKey k = c.register(sel, OP_CONNECT, "a");
+        assertSame(k, c.register(sel, OP_READ, "b"), "registering again updates the key");
+        assertEquals(OP_READ, k.interestOps());
+        assertEquals("b", k.attachment());
+        assertSame(k, c.keyFor(sel));
+        assertThrows(IllegalBlockingModeException.class, () -> c.configureBlocking(true));
+    }
+
+    @Test
+    void registerDuringSelectDoesNotDeadlockAndCountsNextTime() throws Exception {
+        Selector sel = selector();
+        SocketChannel[] p = pair();
+        p[1].write(bytes("ready"));
+        CountDownLatch started = new CountDownLatch(1);
+        CompletableFuture<Integer> selecting = CompletableFuture.supplyAsync(() -> {
+            try {
+                started.countDown();
+                return sel.select(3000);
+            } catch (IOException e) {
+                throw new RuntimeException(e);
+            }
+        }, OWN_THREAD);
+        started.await();
+        Thread.sleep(50);
+        SelectionKey k = CompletableFuture.supplyAsync(() -> {
+            try {
+                return p[0].register(sel, OP_READ);
+            } catch (IOException e) {
+                throw new RuntimeException(e);
+            }
+        }, OWN_THREAD).get(1, TimeUnit.SECONDS);
+        sel.wakeup();
+        selecting.get(5, TimeUnit.SECONDS);
+        awaitSelected(sel, k, OP_READ);
+    }
+
+    @Test
+    void cancelFromAnotherThreadWhileSelecting() throws Exception {
+        Selector sel = selector();
+        SocketChannel[] p = pair();
+        SelectionKey k = p[0].register(sel, OP_READ);
+        CompletableFuture<Integer> selecting = CompletableFuture.supplyAsync(() -> {
+            try {
+                return sel.select(500);
+            } catch (IOException e) {
+                throw new RuntimeException(e);
+            }
+        }, OWN_THREAD);
+        Thread.sleep(50);
+        CompletableFuture.runAsync(k::cancel, OWN_THREAD).get(1, TimeUnit.SECONDS);
+        assertFalse(k.isValid());
+        assertThrows(CancelledKeyException.class, k::interestOps);
+        assertThrows(CancelledKeyException.class, k::readyOps);
+        selecting.get(5, TimeUnit.SECONDS);
+        sel.selectNow();
+        assertFalse(sel.keys().contains(k), "deregistered by the next select");
+        assertFalse(p[0].isRegistered());
+        // data now: a cancelled key is never selected
+        p[1].write(bytes("x"));
+        assertEquals(0, sel.select(100));
+        SelectionKey again = p[0].register(sel, OP_READ);
+        assertNotSame(k, again);
+        awaitSelected(sel, again, OP_READ);
+    }
+
+    /**
+     * Jetty's pattern: a selector loop iterating its selected keys while other threads register and
+     * cancel keys. No exception anywhere, every cancelled key deregistered, nothing left behind.
+     */
+    @Test
+    void registerAndCancelFromOtherThreadsWhileSelectingInALoop() throws Exception {
+        Selector sel = selector();
+        int threads = 4;
+        List<SocketChannel> channels = new ArrayList<>();
+        for (int i = 0; i < threads; i++) {
+            channels.add(pair()[0]);
+        }
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        java.util.concurrent.atomic.AtomicBoolean running = new java.util.concurrent.atomic.AtomicBoolean(true);
+        Thread loop = Thread.ofPlatform().start(() -> {
+            try {
+                while (running.get()) {
+                    sel.select(5);
+                    Iterator<SelectionKey> it = sel.selectedKeys().iterator();
+                    while (it.hasNext()) {
+                        SelectionKey k = it.next();
+                        it.remove();
+                        try {
+                            k.readyOps();
+                        } catch (CancelledKeyException ignored) {
+                            // cancelled by a worker since this select: as on the JDK
+                        }
+                    }
+                }
+            } catch (Throwable t) {
+                failure.compareAndSet(null, t);
+            }
+        });
+        List<CompletableFuture<Void>> workers = new ArrayList<>();
+        for (SocketChannel ch : channels) {
+            workers.add(CompletableFuture.runAsync(() -> {
+                try {
+                    for (int i = 0; i < 100; i++) {
+                        SelectionKey k = ch.register(sel, OP_WRITE, i);
+                        Thread.yield();
+                        k.cancel();
+                        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+                        while (ch.isRegistered()) { // deregistered by the loop's next select
+                            assertTrue(System.nanoTime() < end, "never deregistered");
+                            Thread.sleep(1);
+                        }
+                    }
+                } catch (Exception e) {
+                    throw new RuntimeException(e);
+                }
+            }, OWN_THREAD));
+        }
+        CompletableFuture.allOf(workers.toArray(CompletableFuture[]::new)).get(20, TimeUnit.SECONDS);
+        running.set(false);
+        sel.wakeup();
+        loop.join(5000);
+        assertNull(failure.get());
+        sel.selectNow();
+        assertTrue(sel.keys().isEmpty());
+    }
+
+    @Test
+    void cancelAKeyThatIsSelected() throws Exception {
+        Selector sel = selector();
+        SocketChannel[] p = pair();
+        SelectionKey k = p[0].register(sel, OP_WRITE);
+        awaitSelected(sel, k, OP_WRITE);
+        k.cancel();
+        assertTrue(sel.selectedKeys().contains(k), "removed at the next select, not before");
+        sel.selectNow();
+        assertFalse(sel.selectedKeys().contains(k));
+        assertFalse(sel.keys().contains(k));
+    }
+
+    @Test
+    void closingAChannelCancelsItsKey() throws Exception {
+        Selector sel = selector();
+        SocketChannel[] p = pair();
+        SelectionKey k = p[0].register(sel, OP_READ);
+        p[0].close();
+        assertFalse(k.isValid());
+        sel.selectNow();
+        assertTrue(sel.keys().isEmpty());
+        // the peer sees the close
+        SelectionKey peer = p[1].register(sel, OP_READ);
+        awaitSelected(sel, peer, OP_READ);
+        assertEquals(-1, p[1].read(ByteBuffer.allocate(4)));
+    }
+
+    // ---------------------------------------------------------------- close
+
+    @Test
+    void closeSemantics() throws Exception {
+        Selector sel = selector();
+        SocketChannel[] p = pair();
+        SelectionKey k = p[0].register(sel, OP_WRITE);
+        awaitSelected(sel, k, OP_WRITE);
+        sel.close();
+        assertFalse(sel.isOpen());
+        assertFalse(k.isValid());
+        assertFalse(p[0].isRegistered());
+        assertTrue(p[0].isOpen(), "closing a selector does not close its channels");
+        assertThrows(ClosedSelectorException.class, sel::keys);
+        assertThrows(ClosedSelectorException.class, sel::selectedKeys);
+        assertThrows(ClosedSelectorException.class, sel::select);
+        assertThrows(ClosedSelectorException.class, sel::selectNow);
+        assertThrows(ClosedSelectorException.class, () -> sel.select(10));
+        assertThrows(ClosedSelectorException.class, () -> sel.select(key -> { }));
+        assertThrows(ClosedSelectorException.class, () -> p[1].register(sel, OP_READ));
+        sel.wakeup();
+        sel.close(); // again: nothing
+        // the channel can go back to blocking mode now
+        p[0].configureBlocking(true);
+    }
+
+    @Test
+    void closeWakesABlockedSelect() throws Exception {
+        Selector sel = selector();
+        SocketChannel[] p = pair();
+        p[0].register(sel, OP_READ);
+        CompletableFuture<Integer> selecting = CompletableFuture.supplyAsync(() -> {
+            try {
+                return sel.select();
+            } catch (IOException e) {
+                throw new RuntimeException(e);
+            }
+        }, OWN_THREAD);
+        Thread.sleep(100);
+        sel.close();
+        selecting.get(5, TimeUnit.SECONDS);
+        assertFalse(sel.isOpen());
+    }
+
+    @Test
+    void closeFromAnActionEndsTheSelect() throws Exception {
+        Selector sel = selector();
+        SocketChannel[] p = pair();
+        p[0].register(sel, OP_WRITE);
+        assertThrows(ClosedSelectorException.class, () -> sel.select(key -> {
+            try {
+                sel.close();
+            } catch (IOException e) {
+                throw new RuntimeException(e);
+            }
+        }, 2000));
+        assertFalse(sel.isOpen());
+    }
+
+    @Test
+    void selectOnVirtualThreadsParksAndWakes() throws Exception {
+        Selector sel = selector();
+        SocketChannel[] p = pair();
+        SelectionKey k = p[0].register(sel, OP_READ);
+        AtomicReference<Object> result = new AtomicReference<>();
+        Thread vt = Thread.ofVirtual().start(() -> {
+            try {
+                result.set(sel.select(5000));
+            } catch (IOException e) {
+                result.set(e);
+            }
+        });
+        Thread.sleep(50);
+        p[1].write(bytes("x"));
+        vt.join(5000);
+        assertFalse(vt.isAlive());
+        assertEquals(1, result.get());
+        assertTrue(sel.selectedKeys().contains(k));
+    }
+}
