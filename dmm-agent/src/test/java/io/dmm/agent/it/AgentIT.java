@@ -35,12 +35,17 @@ class AgentIT {
         assertEquals("ping", f.get("tcp.echo"), why);
         assertEquals("servers", f.get("tcp.server.stacks"), why);
         assertEquals("kernel", f.get("tcp.client.stacks"), why);
+        assertEquals("DmmSelector", f.get("selector.class"), why);
+        assertEquals("true", f.get("selector.sameProvider"), why);
+        assertEquals("hello", f.get("selector.echo"), why);
         assertEquals("udp", f.get("udp.echo"), why);
         assertEquals("udp", f.get("udp.sender.stacks"), why);
         assertEquals("1 sun.nio.ch", f.get("pipe"), why);
         assertEquals("2 sun.nio.ch sun.nio.ch", f.get("unix"), why);
         // per-stack counters: the echo's 4 bytes each way on the server's stack
-        assertTrue(f.get("stats").matches(".*\\|servers +kernel +UP +1 +2 +0 +0 +0 +4 +4\\|.*"), why);
+        // two servers (blocking and selector echo) and their two accepted channels; two clients
+        assertTrue(f.get("stats").matches(".*\\|servers +kernel +UP +2 +4 +0 +0 +0 +9 +9\\|.*"), why);
+        assertTrue(f.get("stats").matches(".*\\|kernel +kernel +UP +2 +2 +0 +2 +0 +9 +9\\|.*"), why);
     }
 
     @Test

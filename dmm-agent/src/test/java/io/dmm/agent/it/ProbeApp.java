@@ -10,11 +10,14 @@ import java.nio.ByteBuffer;
 import java.nio.channels.Channel;
 import java.nio.channels.DatagramChannel;
 import java.nio.channels.Pipe;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.channels.spi.SelectorProvider;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Iterator;
 
 /**
  * The application the integration tests run under DMM, with plain JDK calls only (no DMM API
@@ -33,6 +36,7 @@ public final class ProbeApp {
         fact("provider", system.getClass().getName());
         openFacts();
         tcpEcho(system);
+        selectorEcho();
         udpEcho();
         pipe();
         unixDomain();
@@ -73,6 +77,54 @@ public final class ProbeApp {
             fact("tcp.echo", new String(back.array()));
             fact("tcp.server.stacks", route(server));
             fact("tcp.client.stacks", route(client));
+        }
+    }
+
+    /** A non-blocking echo driven by Selector.open(), as selector-based frameworks do it. */
+    private static void selectorEcho() throws Exception {
+        try (Selector selector = Selector.open();
+             ServerSocketChannel server = ServerSocketChannel.open().bind(new InetSocketAddress(LOOPBACK, 0));
+             SocketChannel client = SocketChannel.open()) {
+            fact("selector.class", selector.getClass().getSimpleName());
+            fact("selector.sameProvider", selector.provider() == SelectorProvider.provider());
+            server.configureBlocking(false).register(selector, SelectionKey.OP_ACCEPT);
+            client.configureBlocking(false);
+            client.register(selector, SelectionKey.OP_CONNECT, "client");
+            client.connect(server.getLocalAddress());
+            ByteBuffer reply = ByteBuffer.allocate(5);
+            long deadline = System.nanoTime() + 10_000_000_000L;
+            while (reply.hasRemaining() && System.nanoTime() < deadline) {
+                selector.select(1000);
+                Iterator<SelectionKey> it = selector.selectedKeys().iterator();
+                while (it.hasNext()) {
+                    SelectionKey key = it.next();
+                    it.remove();
+                    if (key.isAcceptable()) {
+                        SocketChannel accepted = server.accept();
+                        accepted.configureBlocking(false).register(selector, SelectionKey.OP_READ, "accepted");
+                    } else if (key.isConnectable() && client.finishConnect()) {
+                        client.write(ByteBuffer.wrap("hello".getBytes()));
+                        key.interestOps(SelectionKey.OP_READ);
+                    } else if (key.isReadable() && "accepted".equals(key.attachment())) {
+                        SocketChannel accepted = (SocketChannel) key.channel();
+                        ByteBuffer in = ByteBuffer.allocate(16);
+                        int n = accepted.read(in);
+                        if (n < 0) {
+                            accepted.close();
+                        } else {
+                            accepted.write(in.flip());
+                        }
+                    } else if (key.isReadable()) {
+                        client.read(reply);
+                    }
+                }
+            }
+            fact("selector.echo", new String(reply.array(), 0, reply.position()));
+            for (SelectionKey key : selector.keys()) {
+                if ("accepted".equals(key.attachment())) {
+                    key.channel().close();
+                }
+            }
         }
     }
 
