@@ -1,0 +1,339 @@
+package io.dmm.core.net;
+
+import io.dmm.api.DmmSockets;
+import io.dmm.core.channel.RoutedDatagramChannel;
+import io.dmm.core.runtime.DmmRuntime;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.DatagramSocketImpl;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.NetworkInterface;
+import java.net.SocketAddress;
+import java.net.SocketException;
+import java.net.SocketOption;
+import java.net.StandardSocketOptions;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * The DatagramSocketImpl DMM's factory gives every {@code java.net.DatagramSocket} and
+ * {@code MulticastSocket}: with a factory installed, JDK 17+ builds those on the legacy
+ * java.net.NetMulticastSocket over this impl (without one, DatagramSocket opens a JDK channel
+ * straight from sun.nio.ch.DefaultSelectorProvider, bypassing every SPI). The work is done by a
+ * {@link RoutedDatagramChannel}'s own DatagramSocket adaptor, so receives (and SO_TIMEOUT) block in
+ * the delegate JDK channel: virtual threads park, never pin.
+ *
+ * <p>Routing: a DatagramSocket binds as it is constructed (port 0 when none is given), so it is
+ * routed at that bind as a <em>receiver</em> keyed on its bound address and port; rules on a
+ * sender's destination apply only to sockets created unbound ({@code new DatagramSocket(null)}) and
+ * then connected — NetMulticastSocket binds before connect, so those too route as receivers. See
+ * docs/drop-in.md.
+ */
+public final class DmmDatagramSocketImpl extends DatagramSocketImpl {
+    private final Object lock = new Object();
+    private volatile RoutedDatagramChannel channel;
+    private volatile boolean closed;
+    /** A datagram taken off the socket by peek/peekData, handed out by the next receive. Under lock. */
+    private DatagramPacket peeked;
+
+    public DmmDatagramSocketImpl() {
+    }
+
+    @Override
+    protected void create() throws SocketException {
+        synchronized (lock) {
+            if (channel != null) {
+                throw new SocketException("Already created");
+            }
+            try {
+                channel = (RoutedDatagramChannel) DmmRuntime.global()
+                        .openDatagramChannel(null, DmmSockets.currentHints());
+            } catch (IOException e) {
+                throw SocketErrors.asSocketException(e);
+            }
+        }
+    }
+
+    /** The routed channel, for diagnostics and tests; null before use. */
+    public RoutedDatagramChannel channel() {
+        return channel;
+    }
+
+    private DatagramSocket adaptor() throws SocketException {
+        RoutedDatagramChannel c = channel;
+        if (c == null) {
+            throw new SocketException("Socket not created");
+        }
+        if (closed || !c.isOpen()) {
+            throw new SocketException("Socket closed");
+        }
+        return c.socket();
+    }
+
+    @Override
+    protected void bind(int lport, InetAddress laddr) throws SocketException {
+        DatagramSocket a = adaptor();
+        a.bind(new InetSocketAddress(laddr, lport));
+        localPort = a.getLocalPort();
+    }
+
+    @Override
+    protected void connect(InetAddress address, int port) throws SocketException {
+        adaptor().connect(new InetSocketAddress(address, port));
+    }
+
+    @Override
+    protected void disconnect() {
+        try {
+            adaptor().disconnect();
+        } catch (SocketException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    protected void send(DatagramPacket p) throws IOException {
+        try {
+            adaptor().send(p);
+        } catch (IOException e) {
+            throw SocketErrors.forIo(e);
+        }
+    }
+
+    @Override
+    protected void receive(DatagramPacket p) throws IOException {
+        synchronized (lock) {
+            if (peeked != null) {
+                copy(peeked, p);
+                peeked = null;
+                return;
+            }
+        }
+        try {
+            adaptor().receive(p);
+        } catch (java.net.SocketTimeoutException e) {
+            throw e;
+        } catch (IOException e) {
+            throw SocketErrors.forIo(e);
+        }
+    }
+
+    /**
+     * Channels cannot peek: the datagram is received into a private packet and kept for the next
+     * {@link #receive}, which is what a caller of peek observes (NetMulticastSocket only peeks to
+     * filter after connect, which a custom impl never triggers: its dataAvailable() is 0).
+     */
+    @Override
+    protected int peekData(DatagramPacket p) throws IOException {
+        DatagramPacket head = peek();
+        copy(head, p);
+        return head.getPort();
+    }
+
+    /**
+     * The port of the next datagram's sender. The legacy contract also writes the sender's address
+     * into {@code i}; an InetAddress cannot be changed from outside java.net, so only the port is
+     * given — use {@link #peekData} (which fills a packet) for the address.
+     */
+    @Override
+    protected int peek(InetAddress i) throws IOException {
+        return peek().getPort();
+    }
+
+    private DatagramPacket peek() throws IOException {
+        synchronized (lock) {
+            if (peeked == null) {
+                DatagramPacket head = new DatagramPacket(new byte[65536], 65536);
+                try {
+                    adaptor().receive(head);
+                } catch (java.net.SocketTimeoutException e) {
+                    throw e;
+                } catch (IOException e) {
+                    throw SocketErrors.forIo(e);
+                }
+                peeked = head;
+            }
+            return peeked;
+        }
+    }
+
+    /** Copies a received datagram into the caller's packet, truncating as a receive does. */
+    private static void copy(DatagramPacket from, DatagramPacket to) {
+        int n = Math.min(from.getLength(), to.getData().length - to.getOffset());
+        System.arraycopy(from.getData(), from.getOffset(), to.getData(), to.getOffset(), n);
+        to.setLength(n);
+        to.setSocketAddress(from.getSocketAddress());
+    }
+
+    @Override
+    @Deprecated
+    protected void setTTL(byte ttl) throws IOException {
+        setTimeToLive(ttl & 0xff);
+    }
+
+    @Override
+    @Deprecated
+    protected byte getTTL() throws IOException {
+        return (byte) getTimeToLive();
+    }
+
+    @Override
+    protected void setTimeToLive(int ttl) throws IOException {
+        set(StandardSocketOptions.IP_MULTICAST_TTL, ttl);
+    }
+
+    @Override
+    protected int getTimeToLive() throws IOException {
+        return get(StandardSocketOptions.IP_MULTICAST_TTL);
+    }
+
+    @Override
+    protected void join(InetAddress group) throws IOException {
+        joinGroup(new InetSocketAddress(group, 0), null);
+    }
+
+    @Override
+    protected void leave(InetAddress group) throws IOException {
+        leaveGroup(new InetSocketAddress(group, 0), null);
+    }
+
+    @Override
+    protected void joinGroup(SocketAddress group, NetworkInterface netIf) throws IOException {
+        adaptor().joinGroup(group, netIf);
+    }
+
+    @Override
+    protected void leaveGroup(SocketAddress group, NetworkInterface netIf) throws IOException {
+        adaptor().leaveGroup(group, netIf);
+    }
+
+    @Override
+    protected void close() {
+        RoutedDatagramChannel c;
+        synchronized (lock) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            c = channel;
+        }
+        if (c != null) {
+            try {
+                c.close();
+            } catch (IOException ignored) {
+                // DatagramSocketImpl.close declares nothing, and a closed channel has nothing left to free
+            }
+        }
+    }
+
+    @Override
+    protected int getLocalPort() {
+        RoutedDatagramChannel c = channel;
+        return c == null ? localPort : Math.max(0, c.socket().getLocalPort());
+    }
+
+    // ---------------------------------------------------------------- options
+
+    @Override
+    protected Set<SocketOption<?>> supportedOptions() {
+        RoutedDatagramChannel c = channel;
+        return c == null ? Set.of() : c.supportedOptions();
+    }
+
+    @Override
+    protected <T> void setOption(SocketOption<T> name, T value) throws IOException {
+        Objects.requireNonNull(name);
+        set(name, value);
+    }
+
+    @Override
+    protected <T> T getOption(SocketOption<T> name) throws IOException {
+        Objects.requireNonNull(name);
+        return get(name);
+    }
+
+    private <T> void set(SocketOption<T> name, T value) throws SocketException {
+        try {
+            adaptor().getChannel().setOption(name, value);
+        } catch (IOException e) {
+            throw SocketErrors.asSocketException(e);
+        }
+    }
+
+    private <T> T get(SocketOption<T> name) throws SocketException {
+        try {
+            return adaptor().getChannel().getOption(name);
+        } catch (IOException e) {
+            throw SocketErrors.asSocketException(e);
+        }
+    }
+
+    @Override
+    public void setOption(int opt, Object value) throws SocketException {
+        DatagramSocket a = adaptor();
+        switch (opt) {
+            case SO_TIMEOUT -> a.setSoTimeout(LegacyOptions.intValue(value, "SO_TIMEOUT"));
+            case SO_SNDBUF -> a.setSendBufferSize(LegacyOptions.positive(value, "SO_SNDBUF"));
+            case SO_RCVBUF -> a.setReceiveBufferSize(LegacyOptions.positive(value, "SO_RCVBUF"));
+            case SO_REUSEADDR -> a.setReuseAddress(LegacyOptions.booleanValue(value, "SO_REUSEADDR"));
+            case SO_REUSEPORT -> LegacyOptions.setReusePort(channel, value);
+            case SO_BROADCAST -> a.setBroadcast(LegacyOptions.booleanValue(value, "SO_BROADCAST"));
+            case IP_TOS -> a.setTrafficClass(LegacyOptions.intValue(value, "IP_TOS"));
+            // the legacy value is "loopback disabled"; the standard option says "loopback enabled"
+            case IP_MULTICAST_LOOP -> set(StandardSocketOptions.IP_MULTICAST_LOOP,
+                    !LegacyOptions.booleanValue(value, "IP_MULTICAST_LOOP"));
+            case IP_MULTICAST_IF -> set(StandardSocketOptions.IP_MULTICAST_IF, interfaceOf(value));
+            case IP_MULTICAST_IF2 -> {
+                if (!(value instanceof NetworkInterface ni)) {
+                    throw new SocketException("Bad value for IP_MULTICAST_IF2");
+                }
+                set(StandardSocketOptions.IP_MULTICAST_IF, ni);
+            }
+            default -> throw new SocketException("Unknown option " + opt);
+        }
+    }
+
+    private static NetworkInterface interfaceOf(Object value) throws SocketException {
+        if (!(value instanceof InetAddress ia)) {
+            throw new SocketException("Bad value for IP_MULTICAST_IF");
+        }
+        NetworkInterface ni = NetworkInterface.getByInetAddress(ia);
+        if (ni == null) {
+            throw new SocketException("No network interface with address " + ia);
+        }
+        return ni;
+    }
+
+    @Override
+    public Object getOption(int opt) throws SocketException {
+        DatagramSocket a = adaptor();
+        return switch (opt) {
+            case SO_TIMEOUT -> a.getSoTimeout();
+            case SO_SNDBUF -> a.getSendBufferSize();
+            case SO_RCVBUF -> a.getReceiveBufferSize();
+            case SO_REUSEADDR -> a.getReuseAddress();
+            case SO_REUSEPORT -> LegacyOptions.getReusePort(channel);
+            case SO_BROADCAST -> a.getBroadcast();
+            case IP_TOS -> a.getTrafficClass();
+            case SO_BINDADDR -> a.getLocalAddress();
+            case IP_MULTICAST_LOOP -> !get(StandardSocketOptions.IP_MULTICAST_LOOP);
+            // null when unset: MulticastSocket.getNetworkInterface substitutes its placeholder, as for the JDK's impl
+            case IP_MULTICAST_IF2 -> get(StandardSocketOptions.IP_MULTICAST_IF);
+            case IP_MULTICAST_IF -> {
+                NetworkInterface ni = get(StandardSocketOptions.IP_MULTICAST_IF);
+                InetAddress first = ni == null ? null : ni.inetAddresses().findFirst().orElse(null);
+                yield first != null ? first : new InetSocketAddress(0).getAddress();
+            }
+            default -> throw new SocketException("Unknown option " + opt);
+        };
+    }
+
+    @Override
+    public String toString() {
+        RoutedDatagramChannel c = channel;
+        return "DmmDatagramSocketImpl[" + (c == null ? "new" : c.toString()) + "]";
+    }
+}

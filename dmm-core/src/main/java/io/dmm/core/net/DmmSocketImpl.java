@@ -1,0 +1,431 @@
+package io.dmm.core.net;
+
+import io.dmm.api.DmmSockets;
+import io.dmm.core.channel.RoutedSocketChannel;
+import io.dmm.core.runtime.DmmRuntime;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketAddress;
+import java.net.SocketException;
+import java.net.SocketImpl;
+import java.net.SocketOption;
+import java.net.StandardSocketOptions;
+import java.net.UnknownHostException;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * The SocketImpl DMM's factory gives every {@code java.net.Socket}: a routed blocking
+ * {@link RoutedSocketChannel} of the JVM-wide runtime, routed at connect (or, for a socket a
+ * {@link DmmServerSocketImpl} accepted into, already routed to the accepting stack).
+ *
+ * <p>The work is done by the routed channel's own Socket adaptor ({@code channel.socket()}), which
+ * already behaves as the JDK's: SO_TIMEOUT reads and timed connects go through the delegate JDK
+ * channel's adaptor, so blocking happens in JDK channels (virtual threads park, never pin). This
+ * class only maps the SocketImpl protocol (legacy int options, state checks, exception types) onto
+ * it, as sun.nio.ch.NioSocketImpl does.
+ *
+ * <p>Constructing one does nothing: the JDK creates a SocketImpl for every Socket, including
+ * SSLSockets and TLS sockets layered over another socket, which never use it. The channel is
+ * opened at {@link #create} (the Socket's first real use), with the thread's
+ * {@link DmmSockets#currentHints() route hints} at that moment.
+ */
+public final class DmmSocketImpl extends SocketImpl {
+    private final Object lock = new Object();
+    private volatile RoutedSocketChannel channel;
+    private volatile boolean closed;
+    /** SO_OOBINLINE set before routing: the delegate socket that takes it does not exist yet. */
+    private boolean oobInline;
+
+    public DmmSocketImpl() {
+    }
+
+    @Override
+    protected void create(boolean stream) throws IOException {
+        if (!stream) {
+            throw new IOException("Datagram socket creation not supported");
+        }
+        synchronized (lock) {
+            if (channel != null || closed) {
+                throw new IOException("Already created");
+            }
+            channel = (RoutedSocketChannel) DmmRuntime.global().openSocketChannel(null, DmmSockets.currentHints());
+        }
+    }
+
+    /** Called by {@link DmmServerSocketImpl#accept}: this impl becomes the accepted connection. */
+    void accepted(RoutedSocketChannel accepted) throws IOException {
+        synchronized (lock) {
+            RoutedSocketChannel previous = channel;
+            if (closed) {
+                accepted.close();
+                throw new SocketException("Socket closed");
+            }
+            int timeout = 0;
+            if (previous != null) {
+                // a Socket subclass that was configured before accept: keep its read timeout
+                timeout = previous.socket().getSoTimeout();
+                previous.close();
+            }
+            channel = accepted;
+            accepted.socket().setSoTimeout(timeout);
+            applyOobInline(accepted);
+        }
+    }
+
+    /** The routed channel, for diagnostics and tests ({@code DmmSockets.routeOf(...)}); null before use. */
+    public RoutedSocketChannel channel() {
+        return channel;
+    }
+
+    private RoutedSocketChannel open() throws SocketException {
+        RoutedSocketChannel c = channel;
+        if (c == null) {
+            throw new SocketException("Socket not created");
+        }
+        if (closed || !c.isOpen()) {
+            throw new SocketException("Socket closed");
+        }
+        return c;
+    }
+
+    private Socket adaptor() throws SocketException {
+        return open().socket();
+    }
+
+    private RoutedSocketChannel connected() throws SocketException {
+        RoutedSocketChannel c = channel;
+        if (c == null || !c.isConnected()) {
+            if (c != null && (closed || !c.isOpen())) {
+                throw new SocketException("Socket closed");
+            }
+            throw new SocketException("Not connected");
+        }
+        if (closed || !c.isOpen()) {
+            throw new SocketException("Socket closed");
+        }
+        return c;
+    }
+
+    // ---------------------------------------------------------------- connect, bind
+
+    @Override
+    protected void connect(String host, int port) throws IOException {
+        connect(new InetSocketAddress(host, port), 0);
+    }
+
+    @Override
+    protected void connect(InetAddress address, int port) throws IOException {
+        connect(new InetSocketAddress(address, port), 0);
+    }
+
+    @Override
+    protected void connect(SocketAddress remote, int millis) throws IOException {
+        // as NioSocketImpl: SocketImpl.connect may only throw IOException, and a failure closes it
+        if (!(remote instanceof InetSocketAddress isa)) {
+            throw new IOException("Unsupported address type");
+        }
+        if (isa.isUnresolved()) {
+            throw new UnknownHostException(isa.getHostName());
+        }
+        InetAddress address = isa.getAddress();
+        if (address.isAnyLocalAddress()) {
+            address = InetAddress.getLocalHost();
+        }
+        Socket a = adaptor();
+        if (a.isConnected()) {
+            throw new SocketException("Already connected");
+        }
+        try {
+            a.connect(new InetSocketAddress(address, isa.getPort()), millis);
+        } catch (IOException e) {
+            close();
+            throw SocketErrors.forConnect(e);
+        }
+        synchronized (lock) {
+            applyOobInline(channel);
+        }
+    }
+
+    @Override
+    protected void bind(InetAddress host, int port) throws IOException {
+        // routed channels defer a client's bind to connect, so the policy sees the destination;
+        // getLocalPort() reports the requested port until then (docs/architecture.md, "Lazy client bind")
+        Socket a = adaptor();
+        if (a.getLocalSocketAddress() != null) {
+            throw new SocketException("Already bound");
+        }
+        a.bind(new InetSocketAddress(host, port));
+    }
+
+    @Override
+    protected void listen(int backlog) throws IOException {
+        throw new SocketException("Not a server socket");
+    }
+
+    @Override
+    protected void accept(SocketImpl s) throws IOException {
+        throw new SocketException("Not a server socket");
+    }
+
+    // ---------------------------------------------------------------- streams
+
+    @Override
+    protected InputStream getInputStream() throws IOException {
+        InputStream in = connected().socket().getInputStream();
+        return new InputStream() {
+            @Override
+            public int read() throws IOException {
+                byte[] one = new byte[1];
+                int n = read(one, 0, 1);
+                return n > 0 ? one[0] & 0xff : -1;
+            }
+
+            @Override
+            public int read(byte[] b, int off, int len) throws IOException {
+                Objects.checkFromIndexSize(off, len, b.length);
+                if (len == 0) {
+                    return 0;
+                }
+                connected();
+                try {
+                    return in.read(b, off, len);
+                } catch (IOException e) {
+                    throw SocketErrors.forIo(e);
+                }
+            }
+
+            @Override
+            public int available() throws IOException {
+                return DmmSocketImpl.this.available();
+            }
+
+            @Override
+            public void close() throws IOException {
+                DmmSocketImpl.this.close();
+            }
+        };
+    }
+
+    @Override
+    protected OutputStream getOutputStream() throws IOException {
+        OutputStream out = connected().socket().getOutputStream();
+        return new OutputStream() {
+            @Override
+            public void write(int b) throws IOException {
+                write(new byte[] {(byte) b}, 0, 1);
+            }
+
+            @Override
+            public void write(byte[] b, int off, int len) throws IOException {
+                Objects.checkFromIndexSize(off, len, b.length);
+                if (len == 0) {
+                    return;
+                }
+                if (connected().socket().isOutputShutdown()) {
+                    // NioSocketImpl writes to the shut-down socket and the kernel answers EPIPE; the
+                    // channel refuses earlier with a ClosedChannelException: give the JDK's answer
+                    throw new SocketException("Broken pipe");
+                }
+                try {
+                    out.write(b, off, len);
+                } catch (IOException e) {
+                    throw SocketErrors.forIo(e);
+                }
+            }
+
+            @Override
+            public void close() throws IOException {
+                DmmSocketImpl.this.close();
+            }
+        };
+    }
+
+    @Override
+    protected int available() throws IOException {
+        RoutedSocketChannel c = connected();
+        if (c.socket().isInputShutdown()) {
+            return 0;
+        }
+        return c.socket().getInputStream().available();
+    }
+
+    @Override
+    protected void shutdownInput() throws IOException {
+        Socket a = connected().socket();
+        if (!a.isInputShutdown()) {
+            a.shutdownInput();
+        }
+    }
+
+    @Override
+    protected void shutdownOutput() throws IOException {
+        Socket a = connected().socket();
+        if (!a.isOutputShutdown()) {
+            a.shutdownOutput();
+        }
+    }
+
+    @Override
+    protected boolean supportsUrgentData() {
+        return true; // as NioSocketImpl: once connected, the delegate socket sends it
+    }
+
+    @Override
+    protected void sendUrgentData(int data) throws IOException {
+        Socket a = connected().socket();
+        try {
+            a.sendUrgentData(data);
+        } catch (IOException e) {
+            throw SocketErrors.forIo(e);
+        }
+    }
+
+    @Override
+    protected void close() throws IOException {
+        RoutedSocketChannel c;
+        synchronized (lock) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            c = channel;
+        }
+        if (c != null) {
+            c.close();
+        }
+    }
+
+    // ---------------------------------------------------------------- addresses
+
+    @Override
+    protected InetAddress getInetAddress() {
+        RoutedSocketChannel c = channel;
+        return c == null ? address : c.socket().getInetAddress();
+    }
+
+    @Override
+    protected int getPort() {
+        RoutedSocketChannel c = channel;
+        return c == null ? port : c.socket().getPort();
+    }
+
+    @Override
+    protected int getLocalPort() {
+        RoutedSocketChannel c = channel;
+        if (c == null) {
+            return localport;
+        }
+        int p = c.socket().getLocalPort();
+        return Math.max(p, 0);
+    }
+
+    // ---------------------------------------------------------------- options
+
+    @Override
+    protected Set<SocketOption<?>> supportedOptions() {
+        RoutedSocketChannel c = channel;
+        return c == null ? Set.of() : c.supportedOptions();
+    }
+
+    @Override
+    protected <T> void setOption(SocketOption<T> name, T value) throws IOException {
+        Objects.requireNonNull(name);
+        try {
+            open().setOption(name, value);
+        } catch (IOException e) {
+            throw SocketErrors.asSocketException(e);
+        }
+    }
+
+    @Override
+    protected <T> T getOption(SocketOption<T> name) throws IOException {
+        Objects.requireNonNull(name);
+        try {
+            return open().getOption(name);
+        } catch (IOException e) {
+            throw SocketErrors.asSocketException(e);
+        }
+    }
+
+    @Override
+    public void setOption(int opt, Object value) throws SocketException {
+        Socket a = adaptor();
+        switch (opt) {
+            case SO_LINGER -> {
+                // "false" disables, an Integer enables with that interval (Socket.setSoLinger's encoding)
+                if (value instanceof Boolean b && !b) {
+                    a.setSoLinger(false, 0);
+                } else {
+                    a.setSoLinger(true, LegacyOptions.intValue(value, "SO_LINGER"));
+                }
+            }
+            case SO_TIMEOUT -> a.setSoTimeout(LegacyOptions.intValue(value, "SO_TIMEOUT"));
+            case IP_TOS -> a.setTrafficClass(LegacyOptions.intValue(value, "IP_TOS"));
+            case TCP_NODELAY -> a.setTcpNoDelay(LegacyOptions.booleanValue(value, "TCP_NODELAY"));
+            case SO_SNDBUF -> a.setSendBufferSize(LegacyOptions.positive(value, "SO_SNDBUF"));
+            case SO_RCVBUF -> a.setReceiveBufferSize(LegacyOptions.positive(value, "SO_RCVBUF"));
+            case SO_KEEPALIVE -> a.setKeepAlive(LegacyOptions.booleanValue(value, "SO_KEEPALIVE"));
+            case SO_REUSEADDR -> a.setReuseAddress(LegacyOptions.booleanValue(value, "SO_REUSEADDR"));
+            case SO_REUSEPORT -> LegacyOptions.setReusePort(channel, value);
+            case SO_OOBINLINE -> setOobInline(LegacyOptions.booleanValue(value, "SO_OOBINLINE"));
+            default -> throw new SocketException("Unknown option " + opt);
+        }
+    }
+
+    @Override
+    public Object getOption(int opt) throws SocketException {
+        Socket a = adaptor();
+        return switch (opt) {
+            case SO_TIMEOUT -> a.getSoTimeout();
+            case TCP_NODELAY -> a.getTcpNoDelay();
+            case SO_OOBINLINE -> getOobInline();
+            case SO_LINGER -> {
+                int i = a.getSoLinger();
+                yield i == -1 ? (Object) Boolean.FALSE : (Object) i;
+            }
+            case SO_REUSEADDR -> a.getReuseAddress();
+            case SO_BINDADDR -> a.getLocalAddress();
+            case SO_SNDBUF -> a.getSendBufferSize();
+            case SO_RCVBUF -> a.getReceiveBufferSize();
+            case IP_TOS -> a.getTrafficClass();
+            case SO_KEEPALIVE -> a.getKeepAlive();
+            case SO_REUSEPORT -> LegacyOptions.getReusePort(channel);
+            default -> throw new SocketException("Unknown option " + opt);
+        };
+    }
+
+    private void setOobInline(boolean on) throws SocketException {
+        synchronized (lock) {
+            oobInline = on;
+            RoutedSocketChannel c = channel;
+            if (c.isConnected()) {
+                c.socket().setOOBInline(on);
+            }
+        }
+    }
+
+    private boolean getOobInline() throws SocketException {
+        synchronized (lock) {
+            RoutedSocketChannel c = channel;
+            return c.isConnected() ? c.socket().getOOBInline() : oobInline;
+        }
+    }
+
+    /** Replays an SO_OOBINLINE set before routing on the now-routed socket. Under lock. */
+    private void applyOobInline(RoutedSocketChannel c) throws SocketException {
+        if (oobInline) {
+            c.socket().setOOBInline(true);
+        }
+    }
+
+    @Override
+    public String toString() {
+        RoutedSocketChannel c = channel;
+        return "DmmSocketImpl[" + (c == null ? "new" : c.toString()) + "]";
+    }
+}

@@ -1,0 +1,57 @@
+package io.dmm.core.net;
+
+import java.io.IOException;
+import java.net.SocketException;
+import java.net.StandardSocketOptions;
+import java.nio.channels.NetworkChannel;
+
+/** Value checks of the legacy int-keyed options (SocketOptions), with NioSocketImpl's messages. */
+final class LegacyOptions {
+    private LegacyOptions() {
+    }
+
+    static int intValue(Object value, String desc) throws SocketException {
+        if (!(value instanceof Integer i)) {
+            throw new SocketException("Bad value for " + desc);
+        }
+        return i;
+    }
+
+    static boolean booleanValue(Object value, String desc) throws SocketException {
+        if (!(value instanceof Boolean b)) {
+            throw new SocketException("Bad value for " + desc);
+        }
+        return b;
+    }
+
+    /** Buffer sizes: NioSocketImpl refuses 0 and negatives with "X <= 0". */
+    static int positive(Object value, String desc) throws SocketException {
+        int i = intValue(value, desc);
+        if (i <= 0) {
+            throw new SocketException(desc + " <= 0");
+        }
+        return i;
+    }
+
+    static void setReusePort(NetworkChannel ch, Object value) throws SocketException {
+        if (!ch.supportedOptions().contains(StandardSocketOptions.SO_REUSEPORT)) {
+            throw new SocketException("SO_REUSEPORT not supported");
+        }
+        try {
+            ch.setOption(StandardSocketOptions.SO_REUSEPORT, booleanValue(value, "SO_REUSEPORT"));
+        } catch (IOException e) {
+            throw SocketErrors.asSocketException(e);
+        }
+    }
+
+    static Object getReusePort(NetworkChannel ch) throws SocketException {
+        if (!ch.supportedOptions().contains(StandardSocketOptions.SO_REUSEPORT)) {
+            throw new SocketException("SO_REUSEPORT not supported");
+        }
+        try {
+            return ch.getOption(StandardSocketOptions.SO_REUSEPORT);
+        } catch (IOException e) {
+            throw SocketErrors.asSocketException(e);
+        }
+    }
+}

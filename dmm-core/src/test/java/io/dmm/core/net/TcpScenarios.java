@@ -1,0 +1,187 @@
+package io.dmm.core.net;
+
+import static io.dmm.core.net.Transcript.attempt;
+import static io.dmm.core.net.Transcript.t;
+
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+
+/** java.net TCP behaviour, the same with DMM's factories as without (see {@link NetScenario}). */
+final class TcpScenarios {
+    private TcpScenarios() {
+    }
+
+    /** One echo over a ServerSocket on an "alt" port and one on an ephemeral (default-routed) port. */
+    static void echo() throws Exception {
+        try (ServerSocket alt = new ServerSocket(NetScenario.altPort(), 50, InetAddress.getLoopbackAddress());
+             ServerSocket dflt = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            t("server bound " + alt.isBound() + " port in range " + inAlt(alt.getLocalPort())
+                    + " addr " + alt.getInetAddress());
+            echoOnce(alt, "hello alt");
+            echoOnce(dflt, "hello default");
+        }
+    }
+
+    private static boolean inAlt(int port) {
+        return port >= NetScenario.ALT_LO && port <= NetScenario.ALT_HI;
+    }
+
+    private static void echoOnce(ServerSocket ss, String msg) throws Exception {
+        Socket c = new Socket();
+        t("unconnected " + c.isConnected() + " " + c.isBound() + " " + c.getPort() + " " + c.getLocalPort() + " " + c);
+        c.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), ss.getLocalPort()));
+        try (Socket s = ss.accept()) {
+            t("connected " + c.isConnected() + " " + c.isBound() + " port ok " + (c.getPort() == ss.getLocalPort())
+                    + " local>0 " + (c.getLocalPort() > 0) + " remote " + c.getInetAddress());
+            t("accepted " + s.isConnected() + " peer port ok " + (s.getPort() == c.getLocalPort())
+                    + " local port ok " + (s.getLocalPort() == ss.getLocalPort()) + " channel " + s.getChannel());
+            c.getOutputStream().write(msg.getBytes(StandardCharsets.UTF_8));
+            byte[] buf = new byte[msg.length()];
+            new java.io.DataInputStream(s.getInputStream()).readFully(buf);
+            s.getOutputStream().write(buf);
+            byte[] back = new byte[msg.length()];
+            new java.io.DataInputStream(c.getInputStream()).readFully(back);
+            t("echo " + new String(back, StandardCharsets.UTF_8));
+            t("streams same " + (c.getInputStream() == c.getInputStream()));
+            t("options nodelay " + setGet(() -> { c.setTcpNoDelay(true); return c.getTcpNoDelay(); })
+                    + " keepalive " + setGet(() -> { c.setKeepAlive(true); return c.getKeepAlive(); })
+                    + " tos " + setGet(() -> { c.setTrafficClass(0x10); return c.getTrafficClass(); })
+                    + " reuse " + c.getReuseAddress()
+                    + " sndbuf>0 " + (c.getSendBufferSize() > 0) + " rcvbuf>0 " + (c.getReceiveBufferSize() > 0)
+                    + " supported " + c.supportedOptions().contains(java.net.StandardSocketOptions.SO_LINGER));
+            attempt("bad sndbuf", () -> { c.setSendBufferSize(0); return null; });
+        }
+        c.close();
+        c.close(); // idempotent
+        t("closed " + c.isClosed() + " connected " + c.isConnected());
+        attempt("stream after close", c::getInputStream);
+        attempt("option after close", c::getSoTimeout);
+        attempt("connect after close", () -> { c.connect(ss.getLocalSocketAddress()); return null; });
+    }
+
+    private interface Io<T> {
+        T get() throws Exception;
+    }
+
+    private static Object setGet(Io<?> io) {
+        try {
+            return io.get();
+        } catch (Exception e) {
+            return Transcript.describe(e);
+        }
+    }
+
+    /** SO_TIMEOUT on read (socket stays usable) and on accept; connect to a closed port. */
+    static void timeouts() throws Exception {
+        try (ServerSocket ss = new ServerSocket(NetScenario.altPort(), 50, InetAddress.getLoopbackAddress())) {
+            ss.setSoTimeout(150);
+            t("accept timeout get " + ss.getSoTimeout());
+            attempt("accept", ss::accept);
+            t("server still open " + !ss.isClosed());
+            ss.setSoTimeout(0);
+            try (Socket c = new Socket(InetAddress.getLoopbackAddress(), ss.getLocalPort()); Socket s = ss.accept()) {
+                c.setSoTimeout(200);
+                t("read timeout get " + c.getSoTimeout());
+                long t0 = System.nanoTime();
+                attempt("read", () -> c.getInputStream().read());
+                t("waited >=150ms " + ((System.nanoTime() - t0) / 1_000_000 >= 150));
+                t("usable " + !c.isClosed() + " " + c.isConnected());
+                s.getOutputStream().write(42);
+                attempt("read after timeout", () -> c.getInputStream().read());
+                attempt("available", () -> c.getInputStream().available());
+                s.getOutputStream().write(new byte[] {1, 2, 3});
+                Thread.sleep(100);
+                attempt("available with data", () -> c.getInputStream().available());
+                attempt("negative timeout", () -> { c.setSoTimeout(-1); return null; });
+            }
+            int closedPort;
+            try (ServerSocket gone = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+                closedPort = gone.getLocalPort();
+            }
+            Socket refused = new Socket();
+            attempt("connect refused", () -> {
+                refused.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), closedPort), 1000);
+                return null;
+            });
+            t("refused socket closed " + refused.isClosed());
+            attempt("unresolved", () -> { new Socket().connect(InetSocketAddress.createUnresolved("no.such.host.invalid", 80)); return null; });
+        }
+    }
+
+    /** setSoLinger values, and linger 0 making close reset the connection. */
+    static void linger() throws Exception {
+        try (ServerSocket ss = new ServerSocket(NetScenario.altPort(), 50, InetAddress.getLoopbackAddress());
+             Socket c = new Socket(InetAddress.getLoopbackAddress(), ss.getLocalPort());
+             Socket s = ss.accept()) {
+            t("default linger " + c.getSoLinger());
+            c.setSoLinger(true, 5);
+            t("linger 5 " + c.getSoLinger());
+            c.setSoLinger(true, 70000);
+            t("linger capped " + c.getSoLinger());
+            c.setSoLinger(false, 0);
+            t("linger off " + c.getSoLinger());
+            attempt("linger negative", () -> { c.setSoLinger(true, -1); return null; });
+            c.setSoLinger(true, 0);
+            c.getOutputStream().write(1);
+            t("read before reset " + s.getInputStream().read());
+            c.close();
+            attempt("peer read after reset", () -> s.getInputStream().read());
+        }
+    }
+
+    /** shutdownOutput/shutdownInput: EOF at the peer, the other direction still works. */
+    static void halfClose() throws Exception {
+        try (ServerSocket ss = new ServerSocket(NetScenario.altPort(), 50, InetAddress.getLoopbackAddress());
+             Socket c = new Socket(InetAddress.getLoopbackAddress(), ss.getLocalPort());
+             Socket s = ss.accept()) {
+            OutputStream out = c.getOutputStream();
+            out.write("request".getBytes(StandardCharsets.UTF_8));
+            c.shutdownOutput();
+            t("output shutdown " + c.isOutputShutdown() + " input shutdown " + c.isInputShutdown());
+            t("server reads " + new String(s.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
+            s.getOutputStream().write("reply".getBytes(StandardCharsets.UTF_8));
+            s.close();
+            t("client reads " + new String(c.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
+            attempt("write after shutdownOutput", () -> { out.write(1); return null; });
+            attempt("shutdownOutput again", () -> { c.shutdownOutput(); return null; });
+            attempt("getOutputStream", c::getOutputStream);
+            InputStream in = c.getInputStream();
+            c.shutdownInput();
+            t("input shutdown " + c.isInputShutdown());
+            attempt("read after shutdownInput", in::read);
+            attempt("available after shutdownInput", in::available);
+            attempt("getInputStream", c::getInputStream);
+        }
+        Socket fresh = new Socket();
+        attempt("shutdown unconnected", () -> { fresh.shutdownInput(); return null; });
+        fresh.close();
+    }
+
+    /** sendUrgentData and SO_OOBINLINE. */
+    static void urgent() throws Exception {
+        Socket fresh = new Socket();
+        attempt("urgent unconnected", () -> { fresh.sendUrgentData(1); return null; });
+        attempt("oobinline unconnected", () -> { fresh.setOOBInline(true); return fresh.getOOBInline(); });
+        fresh.close();
+        try (ServerSocket ss = new ServerSocket(NetScenario.altPort(), 50, InetAddress.getLoopbackAddress());
+             Socket c = new Socket(InetAddress.getLoopbackAddress(), ss.getLocalPort());
+             Socket s = ss.accept()) {
+            t("oobinline default " + s.getOOBInline());
+            s.setOOBInline(true);
+            t("oobinline set " + s.getOOBInline());
+            c.sendUrgentData('U');
+            c.getOutputStream().write('n');
+            InputStream in = s.getInputStream();
+            t("inline reads " + (char) in.read() + (char) in.read());
+            s.setOOBInline(false);
+            c.sendUrgentData('X'); // discarded by the receiver now
+            c.getOutputStream().write('m');
+            t("not inline reads " + (char) in.read());
+        }
+    }
+}
