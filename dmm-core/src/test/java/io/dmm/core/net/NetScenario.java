@@ -36,6 +36,7 @@ public final class NetScenario {
             case "multicast" -> DatagramScenarios.multicast();
             case "tls" -> TlsScenarios.both(args[2]);
             case "socks" -> ProxyScenarios.socks();
+            case "http" -> HttpScenarios.urlConnection();
             case "vt-servers" -> VirtualThreadScenarios.thousandBlockedReaders();
             case "install-conflict" -> InstallScenarios.conflict();
             default -> throw new IllegalArgumentException(args[0]);

@@ -98,6 +98,8 @@ class SocketFactoriesTest {
         Run dmm = sameAsJdk("timeouts");
         assertTrue(dmm.transcript().contains("read ! java.net.SocketTimeoutException: Read timed out"), dmm.out());
         assertTrue(dmm.transcript().contains("read after timeout = 42"), dmm.out());
+        assertTrue(dmm.transcript().contains("connect timeout ! java.net.SocketTimeoutException: Connect timed out"),
+                dmm.out());
     }
 
     @Test
@@ -180,6 +182,13 @@ class SocketFactoriesTest {
         assertTrue(dmm.out().contains("J selector relayed 1"), dmm.out());
         Run jdk = run(List.of(), "socks", "jdk");
         assertTrue(jdk.out().contains("J selector relayed 2"), jdk.out());
+    }
+
+    @Test
+    void httpUrlConnectionIsRouted() throws Exception {
+        Run dmm = sameAsJdk("http");
+        assertTrue(dmm.transcript().contains("T http 200 hello over http"), dmm.out());
+        assertEquals(1, dmm.opened("alt"), dmm.out()); // the client socket; HttpServer is NIO, not a java.net socket
     }
 
     @Test

@@ -109,7 +109,34 @@ final class TcpScenarios {
                 return null;
             });
             t("refused socket closed " + refused.isClosed());
+            connectTimeout();
             attempt("unresolved", () -> { new Socket().connect(InetSocketAddress.createUnresolved("no.such.host.invalid", 80)); return null; });
+        }
+    }
+
+    /**
+     * A listener with a full backlog (backlog 1, never accepting) drops further SYNs, so a connect
+     * to it can only time out. Built from raw JDK channels, which no factory affects.
+     */
+    private static void connectTimeout() throws Exception {
+        try (java.nio.channels.ServerSocketChannel full = java.nio.channels.ServerSocketChannel.open()) {
+            full.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 1);
+            java.util.List<java.nio.channels.SocketChannel> queued = new java.util.ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                java.nio.channels.SocketChannel q = java.nio.channels.SocketChannel.open();
+                q.configureBlocking(false);
+                q.connect(full.getLocalAddress());
+                queued.add(q);
+            }
+            Thread.sleep(200);
+            Socket c = new Socket();
+            long t0 = System.nanoTime();
+            attempt("connect timeout", () -> { c.connect(full.getLocalAddress(), 300); return null; });
+            long ms = (System.nanoTime() - t0) / 1_000_000;
+            t("connect waited 300ms " + (ms >= 290 && ms < 3000) + " closed " + c.isClosed());
+            for (java.nio.channels.SocketChannel q : queued) {
+                q.close();
+            }
         }
     }
 
