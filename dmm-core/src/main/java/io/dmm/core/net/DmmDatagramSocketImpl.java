@@ -96,10 +96,13 @@ public final class DmmDatagramSocketImpl extends DatagramSocketImpl {
 
     @Override
     protected void send(DatagramPacket p) throws IOException {
+        boolean suspended = PendingInterrupt.suspend();
         try {
             adaptor().send(p);
         } catch (IOException e) {
             throw SocketErrors.forIo(e);
+        } finally {
+            PendingInterrupt.restore(suspended);
         }
     }
 
@@ -112,12 +115,15 @@ public final class DmmDatagramSocketImpl extends DatagramSocketImpl {
                 return;
             }
         }
+        boolean suspended = PendingInterrupt.suspend();
         try {
             adaptor().receive(p);
         } catch (java.net.SocketTimeoutException e) {
             throw e;
         } catch (IOException e) {
             throw SocketErrors.forIo(e);
+        } finally {
+            PendingInterrupt.restore(suspended);
         }
     }
 
@@ -147,12 +153,15 @@ public final class DmmDatagramSocketImpl extends DatagramSocketImpl {
         synchronized (lock) {
             if (peeked == null) {
                 DatagramPacket head = new DatagramPacket(new byte[65536], 65536);
+                boolean suspended = PendingInterrupt.suspend();
                 try {
                     adaptor().receive(head);
                 } catch (java.net.SocketTimeoutException e) {
                     throw e;
                 } catch (IOException e) {
                     throw SocketErrors.forIo(e);
+                } finally {
+                    PendingInterrupt.restore(suspended);
                 }
                 peeked = head;
             }

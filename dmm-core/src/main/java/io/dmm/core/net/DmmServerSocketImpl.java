@@ -112,12 +112,15 @@ public final class DmmServerSocketImpl extends SocketImpl {
             throw new SocketException("Not bound");
         }
         Socket accepted;
+        boolean suspended = PendingInterrupt.suspend();
         try {
             accepted = a.accept();
         } catch (java.net.SocketTimeoutException e) {
             throw e;
         } catch (IOException e) {
             throw SocketErrors.forIo(e);
+        } finally {
+            PendingInterrupt.restore(suspended);
         }
         target.accepted((RoutedSocketChannel) accepted.getChannel());
     }

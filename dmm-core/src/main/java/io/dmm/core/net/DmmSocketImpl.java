@@ -140,11 +140,14 @@ public final class DmmSocketImpl extends SocketImpl {
         if (a.isConnected()) {
             throw new SocketException("Already connected");
         }
+        boolean suspended = PendingInterrupt.suspend();
         try {
             a.connect(new InetSocketAddress(address, isa.getPort()), millis);
         } catch (IOException e) {
             close();
             throw SocketErrors.forConnect(e);
+        } finally {
+            PendingInterrupt.restore(suspended);
         }
         synchronized (lock) {
             applyOobInline(channel);
@@ -192,10 +195,13 @@ public final class DmmSocketImpl extends SocketImpl {
                     return 0;
                 }
                 connected();
+                boolean suspended = PendingInterrupt.suspend();
                 try {
                     return in.read(b, off, len);
                 } catch (IOException e) {
                     throw SocketErrors.forIo(e);
+                } finally {
+                    PendingInterrupt.restore(suspended);
                 }
             }
 
@@ -231,10 +237,13 @@ public final class DmmSocketImpl extends SocketImpl {
                     // channel refuses earlier with a ClosedChannelException: give the JDK's answer
                     throw new SocketException("Broken pipe");
                 }
+                boolean suspended = PendingInterrupt.suspend();
                 try {
                     out.write(b, off, len);
                 } catch (IOException e) {
                     throw SocketErrors.forIo(e);
+                } finally {
+                    PendingInterrupt.restore(suspended);
                 }
             }
 
@@ -278,10 +287,13 @@ public final class DmmSocketImpl extends SocketImpl {
     @Override
     protected void sendUrgentData(int data) throws IOException {
         Socket a = connected().socket();
+        boolean suspended = PendingInterrupt.suspend();
         try {
             a.sendUrgentData(data);
         } catch (IOException e) {
             throw SocketErrors.forIo(e);
+        } finally {
+            PendingInterrupt.restore(suspended);
         }
     }
 

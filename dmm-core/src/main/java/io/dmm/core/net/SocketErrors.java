@@ -18,7 +18,10 @@ import java.nio.channels.ClosedChannelException;
  * this throws an InterruptedIOException and lets the JDK's own wrapper do the rest (the Socket
  * then also reports isClosed()). A platform thread blocked in NioSocketImpl is not interruptible at
  * all, while DMM's delegate channels are (they must be: they are JDK channels): the closest answer
- * is the same SocketException the JDK gives a virtual thread — socket closed, interrupt kept.
+ * is the same SocketException the JDK gives a virtual thread — socket closed, interrupt kept (the
+ * java.net.Socket object itself does not learn it was closed: isClosed() stays false, while every
+ * further call fails with "Socket closed"). An interrupt already pending when a platform thread
+ * starts a call never reaches the channel: {@link PendingInterrupt}.
  */
 final class SocketErrors {
     private SocketErrors() {

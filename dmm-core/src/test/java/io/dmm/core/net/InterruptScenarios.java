@@ -39,6 +39,46 @@ final class InterruptScenarios {
         }
     }
 
+    /**
+     * A platform thread whose interrupt status is already set (e.g. cleaning up after an
+     * InterruptedException): the JDK's sockets connect, accept, read, write and receive as usual
+     * and leave the status set — and so must DMM's.
+     */
+    static void pendingOnPlatformThread() throws Exception {
+        InetAddress lo = InetAddress.getLoopbackAddress();
+        AtomicReference<Exception> failure = new AtomicReference<>();
+        try (ServerSocket ss = new ServerSocket(NetScenario.altPort(), 50, lo);
+             java.net.DatagramSocket rx = new java.net.DatagramSocket(new java.net.InetSocketAddress(lo, 0));
+             java.net.DatagramSocket tx = new java.net.DatagramSocket()) {
+            Thread th = Thread.ofPlatform().start(() -> {
+                Thread.currentThread().interrupt();
+                try (Socket c = new Socket(lo, ss.getLocalPort()); Socket s = ss.accept()) {
+                    t("connected and accepted, interrupted " + Thread.currentThread().isInterrupted());
+                    c.getOutputStream().write(5);
+                    t("read pending data " + s.getInputStream().read());
+                    Thread.ofPlatform().start(() -> {
+                        try {
+                            Thread.sleep(200);
+                            s.getOutputStream().write(6);
+                        } catch (Exception e) {
+                            failure.set(e);
+                        }
+                    });
+                    t("blocking read " + c.getInputStream().read() + " interrupted "
+                            + Thread.currentThread().isInterrupted() + " closed " + c.isClosed());
+                    tx.send(new java.net.DatagramPacket(new byte[] {9}, 1, rx.getLocalSocketAddress()));
+                    java.net.DatagramPacket p = new java.net.DatagramPacket(new byte[4], 4);
+                    rx.receive(p);
+                    t("datagram " + p.getData()[0] + " interrupted " + Thread.currentThread().isInterrupted());
+                } catch (Exception e) {
+                    failure.set(e);
+                }
+            });
+            th.join(10_000);
+        }
+        t("failure " + (failure.get() == null ? "none" : Transcript.describe(failure.get())));
+    }
+
     private interface Blocking {
         Object call() throws Exception;
     }

@@ -32,6 +32,7 @@ public final class NetScenario {
             case "urgent" -> TcpScenarios.urgent();
             case "interrupt-virtual" -> InterruptScenarios.virtualThread();
             case "interrupt-platform" -> InterruptScenarios.platformThread();
+            case "interrupt-pending" -> InterruptScenarios.pendingOnPlatformThread();
             case "datagram" -> DatagramScenarios.unicast();
             case "multicast" -> DatagramScenarios.multicast();
             case "tls" -> TlsScenarios.both(args[2]);

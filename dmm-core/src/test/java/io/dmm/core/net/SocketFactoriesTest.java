@@ -130,6 +130,13 @@ class SocketFactoriesTest {
     }
 
     @Test
+    void aPendingInterruptDoesNotDisturbAPlatformThreadsSocketsAsTheJdk() throws Exception {
+        Run dmm = sameAsJdk("interrupt-pending");
+        assertTrue(dmm.transcript().contains("T blocking read 6 interrupted true closed false"), dmm.out());
+        assertTrue(dmm.transcript().contains("T failure none"), dmm.out());
+    }
+
+    @Test
     void interruptingAPlatformThreadClosesTheSocket() throws Exception {
         // the JDK's platform-thread socket ignores interrupts; DMM's closes (documented difference)
         Run dmm = run(List.of(), "interrupt-platform", "dmm");
