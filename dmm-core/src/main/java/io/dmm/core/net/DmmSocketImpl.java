@@ -195,7 +195,8 @@ public final class DmmSocketImpl extends SocketImpl {
                     return 0;
                 }
                 connected();
-                boolean suspended = PendingInterrupt.suspend();
+                boolean suspended = PendingInterrupt.suspendForRead(
+                        Thread.currentThread().isInterrupted() && in.available() > 0);
                 try {
                     return in.read(b, off, len);
                 } catch (IOException e) {

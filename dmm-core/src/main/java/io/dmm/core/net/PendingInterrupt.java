@@ -21,6 +21,19 @@ final class PendingInterrupt {
         return !t.isVirtual() && t.isInterrupted() && Thread.interrupted();
     }
 
+    /**
+     * For a read: also a virtual thread's pending interrupt is kept away when {@code dataReady}.
+     * The JDK's socket tries the read before it parks, so an interrupted virtual thread still gets
+     * data that is already there, and fails ("Closed by interrupt") only when it would block.
+     */
+    static boolean suspendForRead(boolean dataReady) {
+        Thread t = Thread.currentThread();
+        if (!t.isInterrupted()) {
+            return false;
+        }
+        return (!t.isVirtual() || dataReady) && Thread.interrupted();
+    }
+
     /** Sets the interrupt status again if {@link #suspend} cleared it. */
     static void restore(boolean suspended) {
         if (suspended) {

@@ -20,6 +20,21 @@ final class InterruptScenarios {
             blockAndInterrupt("read", Thread.ofVirtual(), () -> c.getInputStream().read(), c::isClosed);
             t("peer sees EOF " + s.getInputStream().read());
         }
+        try (ServerSocket ss = new ServerSocket(NetScenario.altPort(), 50, InetAddress.getLoopbackAddress());
+             Socket c = new Socket(InetAddress.getLoopbackAddress(), ss.getLocalPort());
+             Socket s = ss.accept()) {
+            s.getOutputStream().write(new byte[] {1, 2});
+            Thread.sleep(100);
+            Thread vt = Thread.ofVirtual().start(() -> {
+                Thread.currentThread().interrupt();
+                Transcript.attempt("pending interrupt, data ready", () -> c.getInputStream().read());
+                t("still interrupted " + Thread.currentThread().isInterrupted() + " closed " + c.isClosed());
+                Transcript.attempt("pending interrupt, data ready again", () -> c.getInputStream().read());
+                Transcript.attempt("pending interrupt, no data", () -> c.getInputStream().read());
+                t("then interrupted " + Thread.currentThread().isInterrupted() + " closed " + c.isClosed());
+            });
+            vt.join(5000);
+        }
         ServerSocket ss = new ServerSocket(NetScenario.altPort(), 50, InetAddress.getLoopbackAddress());
         blockAndInterrupt("accept", Thread.ofVirtual(), ss::accept, ss::isClosed);
         ss.close();
