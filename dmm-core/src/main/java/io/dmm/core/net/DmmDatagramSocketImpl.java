@@ -100,7 +100,7 @@ public final class DmmDatagramSocketImpl extends DatagramSocketImpl {
         try {
             adaptor().send(p);
         } catch (IOException e) {
-            throw SocketErrors.forIo(e);
+            throw SocketErrors.forDatagram(e);
         } finally {
             PendingInterrupt.restore(suspended);
         }
@@ -121,7 +121,7 @@ public final class DmmDatagramSocketImpl extends DatagramSocketImpl {
         } catch (java.net.SocketTimeoutException e) {
             throw e;
         } catch (IOException e) {
-            throw SocketErrors.forIo(e);
+            throw SocketErrors.forDatagram(e);
         } finally {
             PendingInterrupt.restore(suspended);
         }
@@ -159,7 +159,7 @@ public final class DmmDatagramSocketImpl extends DatagramSocketImpl {
                 } catch (java.net.SocketTimeoutException e) {
                     throw e;
                 } catch (IOException e) {
-                    throw SocketErrors.forIo(e);
+                    throw SocketErrors.forDatagram(e);
                 } finally {
                     PendingInterrupt.restore(suspended);
                 }

@@ -48,6 +48,15 @@ final class SocketErrors {
         throw closedAsSocketException(e);
     }
 
+    /**
+     * Throws {@code e} as the JDK's DatagramSocket would: its adaptor turns a virtual thread's
+     * interrupt into SocketException("Closed by interrupt") itself, and java.net.NetMulticastSocket
+     * (what DatagramSocket runs on with a factory) has no wrapper that would do it for us.
+     */
+    static IOException forDatagram(IOException e) throws IOException {
+        return forConnect(e);
+    }
+
     /** A socket closed under a blocked call, or used after close: NioSocketImpl says "Socket closed". */
     static IOException closedAsSocketException(IOException e) {
         if (e instanceof AsynchronousCloseException || e instanceof ClosedChannelException) {

@@ -51,6 +51,25 @@ final class DatagramScenarios {
                     + " tos " + setTos(sender) + " rcvbuf>0 " + (sender.getReceiveBufferSize() > 0));
             attempt("send to port 0", () -> { sender.send(new DatagramPacket(msg, 1, lo, 0)); return null; });
         }
+        try (DatagramSocket blocked = new DatagramSocket(new InetSocketAddress(lo, 0))) {
+            java.util.concurrent.atomic.AtomicReference<String> outcome = new java.util.concurrent.atomic.AtomicReference<>();
+            Thread vt = Thread.ofVirtual().start(() -> {
+                try {
+                    blocked.receive(new DatagramPacket(new byte[10], 10));
+                    outcome.set("received?");
+                } catch (Exception e) {
+                    outcome.set(Transcript.describe(e) + " | interrupted " + Thread.currentThread().isInterrupted());
+                }
+            });
+            Thread.sleep(300);
+            vt.interrupt();
+            vt.join(5000);
+            t("virtual thread receive interrupted -> " + outcome.get());
+            attemptType("send after interrupt", () -> {
+                blocked.send(new DatagramPacket(new byte[1], 1, lo, 9));
+                return null;
+            });
+        }
         DatagramSocket closed = new DatagramSocket();
         closed.close();
         closed.close();
