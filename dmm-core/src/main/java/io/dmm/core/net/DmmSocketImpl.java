@@ -68,7 +68,9 @@ public final class DmmSocketImpl extends SocketImpl {
             int timeout = 0;
             if (previous != null) {
                 // a Socket subclass that was configured before accept: keep its read timeout
-                timeout = previous.socket().getSoTimeout();
+                if (previous.isOpen()) {
+                    timeout = previous.socket().getSoTimeout();
+                }
                 previous.close();
             }
             channel = accepted;

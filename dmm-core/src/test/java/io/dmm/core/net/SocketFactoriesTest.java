@@ -51,7 +51,6 @@ class SocketFactoriesTest {
         List<String> cmd = new ArrayList<>();
         cmd.add(ProcessHandle.current().info().command().orElseThrow());
         cmd.add("-Ddmm.config=" + policy);
-        cmd.add("-Djava.net.preferIPv4Stack=true");
         cmd.addAll(jvmArgs);
         cmd.add("-cp");
         cmd.add(System.getProperty("java.class.path"));

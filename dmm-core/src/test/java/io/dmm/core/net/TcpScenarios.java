@@ -21,7 +21,16 @@ final class TcpScenarios {
         try (ServerSocket alt = new ServerSocket(NetScenario.altPort(), 50, InetAddress.getLoopbackAddress());
              ServerSocket dflt = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
             t("server bound " + alt.isBound() + " port in range " + inAlt(alt.getLocalPort())
-                    + " addr " + alt.getInetAddress());
+                    + " addr " + alt.getInetAddress() + " reuse " + alt.getReuseAddress()
+                    + " timeout " + alt.getSoTimeout() + " rcvbuf>0 " + (alt.getReceiveBufferSize() > 0));
+            t("server " + alt.toString().replace(Integer.toString(alt.getLocalPort()), "PORT")
+                    + " " + alt.getLocalSocketAddress().toString().replace(Integer.toString(alt.getLocalPort()), "PORT"));
+            ServerSocket unbound = new ServerSocket();
+            t("unbound server " + unbound + " " + unbound.isBound() + " " + unbound.getLocalPort() + " "
+                    + unbound.getInetAddress() + " " + unbound.getLocalSocketAddress());
+            attempt("accept unbound", unbound::accept);
+            unbound.close();
+            attempt("bind closed server", () -> { unbound.bind(null); return null; });
             echoOnce(alt, "hello alt");
             echoOnce(dflt, "hello default");
         }
