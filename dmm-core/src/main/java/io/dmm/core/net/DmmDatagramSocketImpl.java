@@ -1,6 +1,7 @@
 package io.dmm.core.net;
 
 import io.dmm.api.DmmSockets;
+import io.dmm.api.RouteHints;
 import io.dmm.core.channel.RoutedDatagramChannel;
 import io.dmm.core.runtime.DmmRuntime;
 import java.io.IOException;
@@ -33,6 +34,11 @@ import java.util.Set;
  * docs/drop-in.md.
  */
 public final class DmmDatagramSocketImpl extends DatagramSocketImpl {
+    /**
+     * The thread's route hints when the socket object was made (one ThreadLocal read): a socket
+     * constructed inside a RouteScope carries its hints even if it is first used after the scope.
+     */
+    private final RouteHints hints = DmmSockets.currentHints();
     private final Object lock = new Object();
     private volatile RoutedDatagramChannel channel;
     private volatile boolean closed;
@@ -50,7 +56,7 @@ public final class DmmDatagramSocketImpl extends DatagramSocketImpl {
             }
             try {
                 channel = (RoutedDatagramChannel) DmmRuntime.global()
-                        .openDatagramChannel(null, DmmSockets.currentHints());
+                        .openDatagramChannel(null, hints);
             } catch (IOException e) {
                 throw SocketErrors.asSocketException(e);
             }

@@ -1,6 +1,7 @@
 package io.dmm.core.net;
 
 import io.dmm.api.DmmSockets;
+import io.dmm.api.RouteHints;
 import io.dmm.core.channel.RoutedServerSocketChannel;
 import io.dmm.core.channel.RoutedSocketChannel;
 import io.dmm.core.runtime.DmmRuntime;
@@ -29,6 +30,11 @@ import java.util.Set;
  * adaptor, i.e. in JDK channels and selectors: virtual threads park there.
  */
 public final class DmmServerSocketImpl extends SocketImpl {
+    /**
+     * The thread's route hints when the socket object was made (one ThreadLocal read): a socket
+     * constructed inside a RouteScope carries its hints even if it is first used after the scope.
+     */
+    private final RouteHints hints = DmmSockets.currentHints();
     private final Object lock = new Object();
     private volatile RoutedServerSocketChannel channel;
     private InetSocketAddress bindAddress;   // guarded by lock; set by bind, used by listen
@@ -47,7 +53,7 @@ public final class DmmServerSocketImpl extends SocketImpl {
                 throw new IOException("Already created");
             }
             channel = (RoutedServerSocketChannel) DmmRuntime.global()
-                    .openServerSocketChannel(null, DmmSockets.currentHints());
+                    .openServerSocketChannel(null, hints);
         }
     }
 

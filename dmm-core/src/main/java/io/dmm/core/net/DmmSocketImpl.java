@@ -1,6 +1,7 @@
 package io.dmm.core.net;
 
 import io.dmm.api.DmmSockets;
+import io.dmm.api.RouteHints;
 import io.dmm.core.channel.RoutedSocketChannel;
 import io.dmm.core.runtime.DmmRuntime;
 import java.io.IOException;
@@ -29,12 +30,17 @@ import java.util.Set;
  * class only maps the SocketImpl protocol (legacy int options, state checks, exception types) onto
  * it, as sun.nio.ch.NioSocketImpl does.
  *
- * <p>Constructing one does nothing: the JDK creates a SocketImpl for every Socket, including
- * SSLSockets and TLS sockets layered over another socket, which never use it. The channel is
- * opened at {@link #create} (the Socket's first real use), with the thread's
- * {@link DmmSockets#currentHints() route hints} at that moment.
+ * <p>Constructing one only reads the thread's {@link DmmSockets#currentHints() route hints}: the
+ * JDK creates a SocketImpl for every Socket, including SSLSockets and TLS sockets layered over
+ * another socket, which never use it. The channel is opened at {@link #create} (the Socket's first
+ * real use).
  */
 public final class DmmSocketImpl extends SocketImpl {
+    /**
+     * The thread's route hints when the socket object was made (one ThreadLocal read): a socket
+     * constructed inside a RouteScope carries its hints even if it is first used after the scope.
+     */
+    private final RouteHints hints = DmmSockets.currentHints();
     private final Object lock = new Object();
     private volatile RoutedSocketChannel channel;
     private volatile boolean closed;
@@ -53,7 +59,7 @@ public final class DmmSocketImpl extends SocketImpl {
             if (channel != null || closed) {
                 throw new IOException("Already created");
             }
-            channel = (RoutedSocketChannel) DmmRuntime.global().openSocketChannel(null, DmmSockets.currentHints());
+            channel = (RoutedSocketChannel) DmmRuntime.global().openSocketChannel(null, hints);
         }
     }
 

@@ -38,6 +38,7 @@ public final class NetScenario {
             case "tls" -> TlsScenarios.both(args[2]);
             case "socks" -> ProxyScenarios.socks();
             case "http" -> HttpScenarios.urlConnection();
+            case "scope" -> ScopeScenarios.stackHint();
             case "vt-servers" -> VirtualThreadScenarios.thousandBlockedReaders();
             case "install-conflict" -> InstallScenarios.conflict();
             default -> throw new IllegalArgumentException(args[0]);

@@ -202,6 +202,14 @@ class SocketFactoriesTest {
     }
 
     @Test
+    void routeScopeHintsReachJavaNetSockets() throws Exception {
+        Run dmm = run(List.of(), "scope", "dmm");
+        assertTrue(dmm.out().contains("T scoped socket works 1"), dmm.out());
+        assertEquals(1, dmm.opened("alt"), dmm.out());     // the socket made inside the scope
+        assertEquals(4, dmm.opened("kernel"), dmm.out());  // the server, the plain client, two accepted
+    }
+
+    @Test
     void thousandVirtualThreadsBlockedInReadsDoNotPinTheOnlyCarrier() throws Exception {
         Run dmm = run(List.of("-Djdk.virtualThreadScheduler.parallelism=1", "-Djdk.virtualThreadScheduler.maxPoolSize=1"),
                 "vt-servers", "dmm");
