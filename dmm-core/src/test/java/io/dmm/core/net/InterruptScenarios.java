@@ -94,6 +94,41 @@ final class InterruptScenarios {
         t("failure " + (failure.get() == null ? "none" : Transcript.describe(failure.get())));
     }
 
+    /** Closing a socket from another thread while a read or an accept is blocked in it. */
+    static void asyncClose() throws Exception {
+        for (Thread.Builder b : new Thread.Builder[] {Thread.ofPlatform(), Thread.ofVirtual()}) {
+            String kind = b instanceof Thread.Builder.OfVirtual ? "virtual" : "platform";
+            try (ServerSocket ss = new ServerSocket(NetScenario.altPort(), 50, InetAddress.getLoopbackAddress());
+                 Socket c = new Socket(InetAddress.getLoopbackAddress(), ss.getLocalPort());
+                 Socket s = ss.accept()) {
+                blockAndClose(kind + " read", b, () -> c.getInputStream().read(), c::close);
+                t("peer sees EOF " + s.getInputStream().read());
+            }
+            ServerSocket ss = new ServerSocket(NetScenario.altPort(), 50, InetAddress.getLoopbackAddress());
+            blockAndClose(kind + " accept", b, ss::accept, ss::close);
+        }
+    }
+
+    private interface Closer {
+        void close() throws Exception;
+    }
+
+    private static void blockAndClose(String what, Thread.Builder builder, Blocking call, Closer closer)
+            throws Exception {
+        AtomicReference<String> outcome = new AtomicReference<>();
+        Thread th = builder.start(() -> {
+            try {
+                outcome.set("returned " + call.call());
+            } catch (Exception e) {
+                outcome.set(Transcript.describe(e));
+            }
+        });
+        Thread.sleep(300);
+        closer.close();
+        th.join(5000);
+        t(what + " closed under it: alive " + th.isAlive() + " -> " + outcome.get());
+    }
+
     private interface Blocking {
         Object call() throws Exception;
     }

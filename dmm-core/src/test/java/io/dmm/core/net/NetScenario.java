@@ -33,6 +33,7 @@ public final class NetScenario {
             case "interrupt-virtual" -> InterruptScenarios.virtualThread();
             case "interrupt-platform" -> InterruptScenarios.platformThread();
             case "interrupt-pending" -> InterruptScenarios.pendingOnPlatformThread();
+            case "async-close" -> InterruptScenarios.asyncClose();
             case "datagram" -> DatagramScenarios.unicast();
             case "multicast" -> DatagramScenarios.multicast();
             case "tls" -> TlsScenarios.both(args[2]);

@@ -136,6 +136,13 @@ class SocketFactoriesTest {
     }
 
     @Test
+    void closingUnderABlockedReadOrAcceptAsTheJdk() throws Exception {
+        Run dmm = sameAsJdk("async-close");
+        assertTrue(dmm.transcript().contains(
+                "T platform read closed under it: alive false -> java.net.SocketException: Socket closed"), dmm.out());
+    }
+
+    @Test
     void interruptingAPlatformThreadClosesTheSocket() throws Exception {
         // the JDK's platform-thread socket ignores interrupts; DMM's closes (documented difference)
         Run dmm = run(List.of(), "interrupt-platform", "dmm");
