@@ -105,7 +105,8 @@ public final class DmmSocketImpl extends SocketImpl {
         return open().socket();
     }
 
-    private RoutedSocketChannel connected() throws SocketException {
+    /** The channel when connected and open, else NioSocketImpl's SocketException. */
+    RoutedSocketChannel connected() throws SocketException {
         RoutedSocketChannel c = channel;
         if (c == null || !c.isConnected()) {
             if (c != null && (closed || !c.isOpen())) {
@@ -187,80 +188,12 @@ public final class DmmSocketImpl extends SocketImpl {
 
     @Override
     protected InputStream getInputStream() throws IOException {
-        InputStream in = connected().socket().getInputStream();
-        return new InputStream() {
-            @Override
-            public int read() throws IOException {
-                byte[] one = new byte[1];
-                int n = read(one, 0, 1);
-                return n > 0 ? one[0] & 0xff : -1;
-            }
-
-            @Override
-            public int read(byte[] b, int off, int len) throws IOException {
-                Objects.checkFromIndexSize(off, len, b.length);
-                if (len == 0) {
-                    return 0;
-                }
-                connected();
-                boolean suspended = PendingInterrupt.suspendForRead(
-                        Thread.currentThread().isInterrupted() && in.available() > 0);
-                try {
-                    return in.read(b, off, len);
-                } catch (IOException e) {
-                    throw SocketErrors.forIo(e);
-                } finally {
-                    PendingInterrupt.restore(suspended);
-                }
-            }
-
-            @Override
-            public int available() throws IOException {
-                return DmmSocketImpl.this.available();
-            }
-
-            @Override
-            public void close() throws IOException {
-                DmmSocketImpl.this.close();
-            }
-        };
+        return new SocketStreams.In(this, connected().socket().getInputStream());
     }
 
     @Override
     protected OutputStream getOutputStream() throws IOException {
-        OutputStream out = connected().socket().getOutputStream();
-        return new OutputStream() {
-            @Override
-            public void write(int b) throws IOException {
-                write(new byte[] {(byte) b}, 0, 1);
-            }
-
-            @Override
-            public void write(byte[] b, int off, int len) throws IOException {
-                Objects.checkFromIndexSize(off, len, b.length);
-                if (len == 0) {
-                    return;
-                }
-                if (connected().socket().isOutputShutdown()) {
-                    // NioSocketImpl writes to the shut-down socket and the kernel answers EPIPE; the
-                    // channel refuses earlier with a ClosedChannelException: give the JDK's answer
-                    throw new SocketException("Broken pipe");
-                }
-                boolean suspended = PendingInterrupt.suspend();
-                try {
-                    out.write(b, off, len);
-                } catch (IOException e) {
-                    throw SocketErrors.forIo(e);
-                } finally {
-                    PendingInterrupt.restore(suspended);
-                }
-            }
-
-            @Override
-            public void close() throws IOException {
-                DmmSocketImpl.this.close();
-            }
-        };
+        return new SocketStreams.Out(this, connected().socket().getOutputStream());
     }
 
     @Override
