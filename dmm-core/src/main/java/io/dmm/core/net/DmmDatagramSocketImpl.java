@@ -27,10 +27,9 @@ import java.util.Set;
  * {@link RoutedDatagramChannel}'s own DatagramSocket adaptor, so receives (and SO_TIMEOUT) block in
  * the delegate JDK channel: virtual threads park, never pin.
  *
- * <p>Routing: a DatagramSocket binds as it is constructed (port 0 when none is given), so it is
- * routed at that bind as a <em>receiver</em> keyed on its bound address and port; rules on a
- * sender's destination apply only to sockets created unbound ({@code new DatagramSocket(null)}) and
- * then connected — NetMulticastSocket binds before connect, so those too route as receivers. See
+ * <p>Routing: a socket bound to a given address or port is routed at that bind as a receiver. The
+ * wildcard, port-0 bind that {@code new DatagramSocket()} does is deferred ({@link #bind}), so a
+ * UDP client is routed as a sender by the destination of its first send or connect. See
  * docs/drop-in.md.
  */
 public final class DmmDatagramSocketImpl extends DatagramSocketImpl {
@@ -44,6 +43,11 @@ public final class DmmDatagramSocketImpl extends DatagramSocketImpl {
     private volatile boolean closed;
     /** A datagram taken off the socket by peek/peekData, handed out by the next receive. Under lock. */
     private DatagramPacket peeked;
+    /**
+     * The constructor's bind to the wildcard address and port 0, not done yet: see {@link #bind}.
+     * Under lock.
+     */
+    private boolean bindDeferred;
 
     public DmmDatagramSocketImpl() {
     }
@@ -79,11 +83,41 @@ public final class DmmDatagramSocketImpl extends DatagramSocketImpl {
         return c.socket();
     }
 
+    /**
+     * {@code new DatagramSocket()} binds to the wildcard address and port 0 as it is constructed.
+     * Routing there would route every UDP client as a receiver on an unknown port, so that bind is
+     * deferred (as a TCP client's bind is): the first send or connect routes the socket as a
+     * sender by its destination (and binds it, as the JDK does); a receive, a join or asking for the
+     * local port binds it as the constructor would have, routing it as a receiver. Any other bind
+     * routes at once.
+     */
     @Override
     protected void bind(int lport, InetAddress laddr) throws SocketException {
         DatagramSocket a = adaptor();
+        if (lport == 0 && (laddr == null || laddr.isAnyLocalAddress())) {
+            synchronized (lock) {
+                bindDeferred = true;
+            }
+            return;
+        }
         a.bind(new InetSocketAddress(laddr, lport));
         localPort = a.getLocalPort();
+    }
+
+    /** Does the deferred bind now, unless a send or connect has routed (and bound) the socket. */
+    private void bindIfDeferred() throws SocketException {
+        synchronized (lock) {
+            if (!bindDeferred) {
+                return;
+            }
+            bindDeferred = false;
+            RoutedDatagramChannel c = channel;
+            if (c.stackName() == null) {
+                DatagramSocket a = adaptor();
+                a.bind(new InetSocketAddress(0));
+                localPort = a.getLocalPort();
+            }
+        }
     }
 
     @Override
@@ -121,6 +155,7 @@ public final class DmmDatagramSocketImpl extends DatagramSocketImpl {
                 return;
             }
         }
+        bindIfDeferred();
         boolean suspended = PendingInterrupt.suspend();
         try {
             adaptor().receive(p);
@@ -158,6 +193,7 @@ public final class DmmDatagramSocketImpl extends DatagramSocketImpl {
     private DatagramPacket peek() throws IOException {
         synchronized (lock) {
             if (peeked == null) {
+                bindIfDeferred();
                 DatagramPacket head = new DatagramPacket(new byte[65536], 65536);
                 boolean suspended = PendingInterrupt.suspend();
                 try {
@@ -217,11 +253,13 @@ public final class DmmDatagramSocketImpl extends DatagramSocketImpl {
 
     @Override
     protected void joinGroup(SocketAddress group, NetworkInterface netIf) throws IOException {
+        bindIfDeferred();
         adaptor().joinGroup(group, netIf);
     }
 
     @Override
     protected void leaveGroup(SocketAddress group, NetworkInterface netIf) throws IOException {
+        bindIfDeferred();
         adaptor().leaveGroup(group, netIf);
     }
 
@@ -247,7 +285,15 @@ public final class DmmDatagramSocketImpl extends DatagramSocketImpl {
     @Override
     protected int getLocalPort() {
         RoutedDatagramChannel c = channel;
-        return c == null ? localPort : Math.max(0, c.socket().getLocalPort());
+        if (c == null) {
+            return localPort;
+        }
+        try {
+            bindIfDeferred(); // a program asking for its port may be about to tell a peer: bind now
+        } catch (SocketException e) {
+            return 0; // as NetMulticastSocket answers when the impl fails
+        }
+        return Math.max(0, c.socket().getLocalPort());
     }
 
     // ---------------------------------------------------------------- options

@@ -80,6 +80,40 @@ final class DatagramScenarios {
         });
     }
 
+    /**
+     * A UDP client ({@code new DatagramSocket()}, send, receive the reply) — routed as a sender by
+     * the destination of its first send, not as a receiver on the ephemeral port it gets.
+     */
+    static void client() throws Exception {
+        InetAddress lo = InetAddress.getLoopbackAddress();
+        try (DatagramSocket server = new DatagramSocket(new InetSocketAddress(lo, NetScenario.altPort()));
+             DatagramSocket client = new DatagramSocket()) {
+            t("client bound " + client.isBound() + " connected " + client.isConnected()
+                    + " local address is wildcard " + client.getLocalAddress().isAnyLocalAddress());
+            client.setSoTimeout(2000);
+            byte[] q = "question".getBytes(StandardCharsets.UTF_8);
+            client.send(new DatagramPacket(q, q.length, server.getLocalSocketAddress()));
+            DatagramPacket req = new DatagramPacket(new byte[100], 100);
+            server.receive(req);
+            t("client port known after send " + (client.getLocalPort() == req.getPort())
+                    + " and > 0 " + (client.getLocalPort() > 0));
+            byte[] a = "answer".getBytes(StandardCharsets.UTF_8);
+            server.send(new DatagramPacket(a, a.length, req.getSocketAddress()));
+            DatagramPacket reply = new DatagramPacket(new byte[100], 100);
+            client.receive(reply);
+            t("client got " + new String(reply.getData(), 0, reply.getLength(), StandardCharsets.UTF_8));
+        }
+        try (DatagramSocket asks = new DatagramSocket()) {
+            InetSocketAddress local = (InetSocketAddress) asks.getLocalSocketAddress();
+            t("port asked before any send " + (asks.getLocalPort() > 0) + " " + (local.getPort() == asks.getLocalPort())
+                    + " wildcard " + local.getAddress().isAnyLocalAddress());
+        }
+        try (DatagramSocket connects = new DatagramSocket()) {
+            connects.connect(new InetSocketAddress(lo, NetScenario.altPort()));
+            t("connected client port > 0 " + (connects.getLocalPort() > 0) + " " + connects.isConnected());
+        }
+    }
+
     private static int setTos(DatagramSocket s) throws Exception {
         s.setTrafficClass(0x20);
         return s.getTrafficClass();

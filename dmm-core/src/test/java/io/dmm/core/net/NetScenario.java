@@ -35,6 +35,7 @@ public final class NetScenario {
             case "interrupt-pending" -> InterruptScenarios.pendingOnPlatformThread();
             case "async-close" -> InterruptScenarios.asyncClose();
             case "datagram" -> DatagramScenarios.unicast();
+            case "udp-client" -> DatagramScenarios.client();
             case "multicast" -> DatagramScenarios.multicast();
             case "tls" -> TlsScenarios.both(args[2]);
             case "socks" -> ProxyScenarios.socks();
