@@ -39,6 +39,7 @@ public final class NetScenario {
             case "multicast" -> DatagramScenarios.multicast();
             case "tls" -> TlsScenarios.both(args[2]);
             case "socks" -> ProxyScenarios.socks();
+            case "http-proxy" -> ProxyScenarios.httpConnect();
             case "http" -> HttpScenarios.urlConnection();
             case "scope" -> ScopeScenarios.stackHint();
             case "vt-servers" -> VirtualThreadScenarios.thousandBlockedReaders();

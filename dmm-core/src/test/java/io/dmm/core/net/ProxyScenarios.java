@@ -55,6 +55,26 @@ final class ProxyScenarios {
         }
     }
 
+    /**
+     * {@code new Socket(Proxy HTTP)}: the JDK tunnels with HttpURLConnection, whose connection to the
+     * proxy is a {@code new Socket(Proxy.NO_PROXY)} — so with DMM's factory the tunnel, and then the
+     * program's socket (the JDK swaps the tunnel's impl into it), is a DMM socket routed by the
+     * proxy's address. The proxy listens on an "alt" port, the echo server on an ephemeral one.
+     */
+    static void httpConnect() throws Exception {
+        InetAddress lo = InetAddress.getLoopbackAddress();
+        try (HttpConnectProxy proxy = new HttpConnectProxy(new InetSocketAddress(lo, NetScenario.altPort()));
+             ServerSocket echo = new ServerSocket(0, 50, lo)) {
+            Thread.ofPlatform().daemon().start(() -> echoForever(echo));
+            try (Socket viaProxy = new Socket(new Proxy(Proxy.Type.HTTP, proxy.address()))) {
+                viaProxy.setSoTimeout(5000);
+                viaProxy.connect(new InetSocketAddress(lo, echo.getLocalPort()), 5000);
+                t("http tunnel echo " + roundTrip(viaProxy, "through http connect") + " tunnels " + proxy.tunnels.get()
+                        + " connected " + viaProxy.isConnected() + " timeout " + viaProxy.getSoTimeout());
+            }
+        }
+    }
+
     private static String roundTrip(Socket s, String msg) throws IOException {
         byte[] bytes = msg.getBytes(StandardCharsets.UTF_8);
         s.getOutputStream().write(bytes);

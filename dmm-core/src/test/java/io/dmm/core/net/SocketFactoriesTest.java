@@ -213,6 +213,14 @@ class SocketFactoriesTest {
     }
 
     @Test
+    void httpProxySocketsWorkAndAreRoutedByTheProxysAddress() throws Exception {
+        Run dmm = sameAsJdk("http-proxy");
+        assertTrue(dmm.transcript().contains("T http tunnel echo through http connect tunnels 1 connected true"), dmm.out());
+        assertEquals(1, dmm.opened("alt"), dmm.out());    // the tunnel to the proxy's alt port
+        assertEquals(2, dmm.opened("kernel"), dmm.out()); // the echo server and the connection it accepted
+    }
+
+    @Test
     void httpUrlConnectionIsRouted() throws Exception {
         Run dmm = sameAsJdk("http");
         assertTrue(dmm.transcript().contains("T http 200 hello over http"), dmm.out());

@@ -71,7 +71,7 @@ final class Socks5Server implements AutoCloseable {
         }
     }
 
-    private static void pump(InputStream from, OutputStream to) {
+    static void pump(InputStream from, OutputStream to) {
         try {
             from.transferTo(to);
         } catch (IOException ignored) {
