@@ -25,6 +25,7 @@ final class TcpScenarios {
                     + " timeout " + alt.getSoTimeout() + " rcvbuf>0 " + (alt.getReceiveBufferSize() > 0));
             t("server " + alt.toString().replace(Integer.toString(alt.getLocalPort()), "PORT")
                     + " " + alt.getLocalSocketAddress().toString().replace(Integer.toString(alt.getLocalPort()), "PORT"));
+            attempt("bind in use", () -> new ServerSocket(alt.getLocalPort(), 50, InetAddress.getLoopbackAddress()));
             ServerSocket unbound = new ServerSocket();
             t("unbound server " + unbound + " " + unbound.isBound() + " " + unbound.getLocalPort() + " "
                     + unbound.getInetAddress() + " " + unbound.getLocalSocketAddress());
