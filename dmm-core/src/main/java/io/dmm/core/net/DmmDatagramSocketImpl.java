@@ -18,6 +18,7 @@ import java.net.SocketOption;
 import java.net.StandardSocketOptions;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * The DatagramSocketImpl DMM's factory gives every {@code java.net.DatagramSocket} and
@@ -41,7 +42,12 @@ public final class DmmDatagramSocketImpl extends DatagramSocketImpl {
     private final Object lock = new Object();
     private volatile RoutedDatagramChannel channel;
     private volatile boolean closed;
-    /** A datagram taken off the socket by peek/peekData, handed out by the next receive. Under lock. */
+    /**
+     * Guards {@link #peeked}. Held across the blocking receive of a peek, so it is not {@link #lock}:
+     * close() must never wait for a blocked receive.
+     */
+    private final ReentrantLock peekLock = new ReentrantLock();
+    /** A datagram taken off the socket by peek/peekData, handed out by the next receive. Under peekLock. */
     private DatagramPacket peeked;
     /**
      * The constructor's bind to the wildcard address and port 0, not done yet: see {@link #bind}.
@@ -148,12 +154,15 @@ public final class DmmDatagramSocketImpl extends DatagramSocketImpl {
 
     @Override
     protected void receive(DatagramPacket p) throws IOException {
-        synchronized (lock) {
+        peekLock.lock();
+        try {
             if (peeked != null) {
                 copy(peeked, p);
                 peeked = null;
                 return;
             }
+        } finally {
+            peekLock.unlock();
         }
         bindIfDeferred();
         boolean suspended = PendingInterrupt.suspend();
@@ -191,7 +200,8 @@ public final class DmmDatagramSocketImpl extends DatagramSocketImpl {
     }
 
     private DatagramPacket peek() throws IOException {
-        synchronized (lock) {
+        peekLock.lock();
+        try {
             if (peeked == null) {
                 bindIfDeferred();
                 DatagramPacket head = new DatagramPacket(new byte[65536], 65536);
@@ -208,12 +218,18 @@ public final class DmmDatagramSocketImpl extends DatagramSocketImpl {
                 peeked = head;
             }
             return peeked;
+        } finally {
+            peekLock.unlock();
         }
     }
 
-    /** Copies a received datagram into the caller's packet, truncating as a receive does. */
+    /**
+     * Copies a peeked datagram into the caller's packet, truncated to the packet's length as a
+     * receive truncates. Unlike the JDK's own receive, setLength also shrinks the packet's buffer
+     * length (the field that keeps it is java.net's): reset the length before reusing the packet.
+     */
     private static void copy(DatagramPacket from, DatagramPacket to) {
-        int n = Math.min(from.getLength(), to.getData().length - to.getOffset());
+        int n = Math.min(from.getLength(), to.getLength());
         System.arraycopy(from.getData(), from.getOffset(), to.getData(), to.getOffset(), n);
         to.setLength(n);
         to.setSocketAddress(from.getSocketAddress());
