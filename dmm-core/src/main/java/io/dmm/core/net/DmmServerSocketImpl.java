@@ -16,6 +16,7 @@ import java.net.SocketAddress;
 import java.net.SocketException;
 import java.net.SocketImpl;
 import java.net.SocketOption;
+import java.net.StandardSocketOptions;
 import java.util.Objects;
 import java.util.Set;
 
@@ -39,6 +40,10 @@ public final class DmmServerSocketImpl extends SocketImpl {
     private volatile RoutedServerSocketChannel channel;
     private InetSocketAddress bindAddress;   // guarded by lock; set by bind, used by listen
     private volatile boolean closed;
+    /** {@link #supportedOptions()}, computed once. */
+    private volatile Set<SocketOption<?>> options;
+    /** IP_TOS set on this server, for the sockets it accepts (see {@link #setTrafficClass}); null: never set. */
+    private volatile Integer trafficClass;
 
     public DmmServerSocketImpl() {
     }
@@ -128,7 +133,17 @@ public final class DmmServerSocketImpl extends SocketImpl {
         } finally {
             PendingInterrupt.restore(suspended);
         }
-        target.accepted((RoutedSocketChannel) accepted.getChannel());
+        RoutedSocketChannel ch = (RoutedSocketChannel) accepted.getChannel();
+        Integer tc = trafficClass;
+        if (tc != null) {
+            try {
+                ch.setOption(StandardSocketOptions.IP_TOS, tc);
+            } catch (IOException e) {
+                ch.close();
+                throw e;
+            }
+        }
+        target.accepted(ch);
     }
 
     @Override
@@ -194,13 +209,30 @@ public final class DmmServerSocketImpl extends SocketImpl {
 
     @Override
     protected Set<SocketOption<?>> supportedOptions() {
-        RoutedServerSocketChannel c = channel;
-        return c == null ? Set.of() : c.supportedOptions();
+        Set<SocketOption<?>> o = options;
+        if (o == null) {
+            RoutedServerSocketChannel c = channel;
+            if (c == null) {
+                return Set.of();
+            }
+            o = options = LegacyOptions.serverSocketOptions(c.supportedOptions());
+        }
+        return o;
     }
 
     @Override
     protected <T> void setOption(SocketOption<T> name, T value) throws IOException {
         Objects.requireNonNull(name);
+        if (!supportedOptions().contains(name)) {
+            throw new UnsupportedOperationException("'" + name + "' not supported");
+        }
+        if (name == StandardSocketOptions.IP_TOS) {
+            if (!(value instanceof Integer i)) {
+                throw new IllegalArgumentException("Invalid value '" + value + "'");
+            }
+            setTrafficClass(i);
+            return;
+        }
         try {
             adaptor().getChannel().setOption(name, value);
         } catch (IOException e) {
@@ -209,13 +241,39 @@ public final class DmmServerSocketImpl extends SocketImpl {
     }
 
     @Override
+    @SuppressWarnings("unchecked")
     protected <T> T getOption(SocketOption<T> name) throws IOException {
         Objects.requireNonNull(name);
+        if (!supportedOptions().contains(name)) {
+            throw new UnsupportedOperationException("'" + name + "' not supported");
+        }
+        if (name == StandardSocketOptions.IP_TOS) {
+            adaptor();
+            return (T) trafficClass();
+        }
         try {
             return adaptor().getChannel().getOption(name);
         } catch (IOException e) {
             throw SocketErrors.asSocketException(e);
         }
+    }
+
+    /**
+     * IP_TOS on a server socket: the JDK sets it on the listening socket, whose accepted sockets
+     * inherit it (Linux); a ServerSocketChannel has no such option, so DMM keeps the value and sets
+     * it on every socket this server accepts.
+     */
+    private void setTrafficClass(int tc) throws SocketException {
+        adaptor();
+        if (tc < 0 || tc > 255) {
+            throw new IllegalArgumentException("Invalid IP_TOS value");
+        }
+        trafficClass = tc;
+    }
+
+    private Integer trafficClass() {
+        Integer tc = trafficClass;
+        return tc == null ? 0 : tc;
     }
 
     @Override
@@ -226,16 +284,8 @@ public final class DmmServerSocketImpl extends SocketImpl {
             case SO_RCVBUF -> a.setReceiveBufferSize(LegacyOptions.positive(value, "SO_RCVBUF"));
             case SO_REUSEADDR -> a.setReuseAddress(LegacyOptions.booleanValue(value, "SO_REUSEADDR"));
             case SO_REUSEPORT -> LegacyOptions.setReusePort(channel, value);
-            case IP_TOS -> setOptionChecked(java.net.StandardSocketOptions.IP_TOS, LegacyOptions.intValue(value, "IP_TOS"));
+            case IP_TOS -> setTrafficClass(LegacyOptions.intValue(value, "IP_TOS"));
             default -> throw new SocketException("Unknown option " + opt);
-        }
-    }
-
-    private <T> void setOptionChecked(SocketOption<T> name, T value) throws SocketException {
-        try {
-            channel.setOption(name, value);
-        } catch (IOException e) {
-            throw SocketErrors.asSocketException(e);
         }
     }
 
@@ -251,13 +301,7 @@ public final class DmmServerSocketImpl extends SocketImpl {
                 InetAddress bound = a.getInetAddress();
                 yield bound != null ? bound : new InetSocketAddress(0).getAddress();
             }
-            case IP_TOS -> {
-                try {
-                    yield channel.getOption(java.net.StandardSocketOptions.IP_TOS);
-                } catch (IOException e) {
-                    throw SocketErrors.asSocketException(e);
-                }
-            }
+            case IP_TOS -> trafficClass();
             default -> throw new SocketException("Unknown option " + opt);
         };
     }

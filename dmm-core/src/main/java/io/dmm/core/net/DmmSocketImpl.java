@@ -44,6 +44,8 @@ public final class DmmSocketImpl extends SocketImpl {
     private final Object lock = new Object();
     private volatile RoutedSocketChannel channel;
     private volatile boolean closed;
+    /** {@link #supportedOptions()}, computed once. */
+    private volatile Set<SocketOption<?>> options;
     /** SO_OOBINLINE set before routing: the delegate socket that takes it does not exist yet. */
     private boolean oobInline;
 
@@ -282,13 +284,28 @@ public final class DmmSocketImpl extends SocketImpl {
 
     @Override
     protected Set<SocketOption<?>> supportedOptions() {
-        RoutedSocketChannel c = channel;
-        return c == null ? Set.of() : c.supportedOptions();
+        Set<SocketOption<?>> o = options;
+        if (o == null) {
+            RoutedSocketChannel c = channel;
+            if (c == null) {
+                return Set.of();
+            }
+            o = options = LegacyOptions.socketOptions(c.supportedOptions());
+        }
+        return o;
+    }
+
+    /** As NioSocketImpl: an option outside {@link #supportedOptions()} is an UnsupportedOperationException. */
+    private void checkSupported(SocketOption<?> name) {
+        if (!supportedOptions().contains(name)) {
+            throw new UnsupportedOperationException("'" + name + "' not supported");
+        }
     }
 
     @Override
     protected <T> void setOption(SocketOption<T> name, T value) throws IOException {
         Objects.requireNonNull(name);
+        checkSupported(name);
         try {
             open().setOption(name, value);
         } catch (IOException e) {
@@ -299,6 +316,7 @@ public final class DmmSocketImpl extends SocketImpl {
     @Override
     protected <T> T getOption(SocketOption<T> name) throws IOException {
         Objects.requireNonNull(name);
+        checkSupported(name);
         try {
             return open().getOption(name);
         } catch (IOException e) {

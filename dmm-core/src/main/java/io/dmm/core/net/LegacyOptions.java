@@ -3,7 +3,11 @@ package io.dmm.core.net;
 import java.io.IOException;
 import java.net.SocketException;
 import java.net.StandardSocketOptions;
+import java.net.SocketOption;
 import java.nio.channels.NetworkChannel;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.Set;
 
 /** Value checks of the legacy int-keyed options (SocketOptions), with NioSocketImpl's messages. */
 final class LegacyOptions {
@@ -31,6 +35,26 @@ final class LegacyOptions {
             throw new SocketException(desc + " <= 0");
         }
         return i;
+    }
+
+    /**
+     * A Socket's options from its channel's: a SocketChannel also lists the JDK-internal
+     * SO_OOBINLINE option, which java.net.Socket offers only through setOOBInline.
+     */
+    static Set<SocketOption<?>> socketOptions(Set<SocketOption<?>> channelOptions) {
+        Set<SocketOption<?>> s = new HashSet<>(channelOptions);
+        s.removeIf(o -> o.name().equals("SO_OOBINLINE"));
+        return Collections.unmodifiableSet(s);
+    }
+
+    /**
+     * A ServerSocket's options from its channel's: NioSocketImpl also offers IP_TOS on server
+     * sockets, "to maintain compatibility", which a ServerSocketChannel does not.
+     */
+    static Set<SocketOption<?>> serverSocketOptions(Set<SocketOption<?>> channelOptions) {
+        Set<SocketOption<?>> s = new HashSet<>(channelOptions);
+        s.add(StandardSocketOptions.IP_TOS);
+        return Collections.unmodifiableSet(s);
     }
 
     static void setReusePort(NetworkChannel ch, Object value) throws SocketException {

@@ -32,9 +32,25 @@ final class TcpScenarios {
             attempt("accept unbound", unbound::accept);
             unbound.close();
             attempt("bind closed server", () -> { unbound.bind(null); return null; });
+            t("server options " + names(alt.supportedOptions()));
+            try (Socket fresh = new Socket()) {
+                t("socket options " + names(fresh.supportedOptions()));
+            }
+            try (java.net.DatagramSocket ds = new java.net.DatagramSocket();
+                 java.net.MulticastSocket ms = new java.net.MulticastSocket()) {
+                t("datagram options " + names(ds.supportedOptions()) + " multicast " + names(ms.supportedOptions()));
+            }
+            alt.setOption(java.net.StandardSocketOptions.IP_TOS, 0x28);
+            t("server tos " + alt.getOption(java.net.StandardSocketOptions.IP_TOS));
+            attempt("server tos bad", () -> alt.setOption(java.net.StandardSocketOptions.IP_TOS, 300));
+            attempt("server nodelay", () -> alt.setOption(java.net.StandardSocketOptions.TCP_NODELAY, true));
             echoOnce(alt, "hello alt");
             echoOnce(dflt, "hello default");
         }
+    }
+
+    private static String names(java.util.Set<java.net.SocketOption<?>> options) {
+        return options.stream().map(java.net.SocketOption::name).sorted().toList().toString();
     }
 
     private static boolean inAlt(int port) {
@@ -48,6 +64,7 @@ final class TcpScenarios {
         try (Socket s = ss.accept()) {
             t("connected " + c.isConnected() + " " + c.isBound() + " port ok " + (c.getPort() == ss.getLocalPort())
                     + " local>0 " + (c.getLocalPort() > 0) + " remote " + c.getInetAddress());
+            t("accepted tos " + s.getTrafficClass());
             t("accepted " + s.isConnected() + " peer port ok " + (s.getPort() == c.getLocalPort())
                     + " local port ok " + (s.getLocalPort() == ss.getLocalPort()) + " channel " + s.getChannel());
             c.getOutputStream().write(msg.getBytes(StandardCharsets.UTF_8));
