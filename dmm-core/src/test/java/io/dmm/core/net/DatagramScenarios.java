@@ -143,6 +143,41 @@ final class DatagramScenarios {
                 return new String(p.getData(), 0, p.getLength(), StandardCharsets.UTF_8);
             });
             attempt("leave", () -> { m.leaveGroup(new InetSocketAddress(group, 0), lo); return null; });
+            legacyMulticast(m, group, port);
         }
+        try (MulticastSocket fresh = new MulticastSocket()) {
+            attempt("fresh ttl", fresh::getTimeToLive);
+            attempt("fresh loopback disabled", fresh::getLoopbackMode);
+            attempt("fresh interface", () -> fresh.getInterface().isAnyLocalAddress());
+            attempt("fresh port > 0", () -> fresh.getLocalPort() > 0);
+        }
+    }
+
+    /** The deprecated MulticastSocket methods (legacy int options underneath). */
+    @SuppressWarnings("deprecation")
+    private static void legacyMulticast(MulticastSocket m, InetAddress group, int port) throws Exception {
+        m.setLoopbackMode(true);
+        attempt("loopback disabled", m::getLoopbackMode);
+        attempt("loop option", () -> m.getOption(java.net.StandardSocketOptions.IP_MULTICAST_LOOP));
+        m.setLoopbackMode(false);
+        attempt("loopback disabled again", m::getLoopbackMode);
+        m.setInterface(InetAddress.getLoopbackAddress());
+        attempt("interface", m::getInterface);
+        m.setTTL((byte) 7);
+        attempt("ttl byte", m::getTTL);
+        attemptType("ttl out of range", () -> { m.setTimeToLive(256); return null; });
+        attempt("join legacy", () -> { m.joinGroup(group); return null; });
+        attempt("join again", () -> { m.joinGroup(group); return null; });
+        attempt("join unicast", () -> { m.joinGroup(InetAddress.getLoopbackAddress()); return null; });
+        byte[] msg = "legacy".getBytes(StandardCharsets.UTF_8);
+        attempt("send with ttl", () -> { m.send(new DatagramPacket(msg, msg.length, group, port), (byte) 2); return null; });
+        attempt("receive legacy", () -> {
+            DatagramPacket p = new DatagramPacket(new byte[100], 100);
+            m.receive(p);
+            return new String(p.getData(), 0, p.getLength(), StandardCharsets.UTF_8);
+        });
+        attempt("ttl after send", m::getTimeToLive);
+        attempt("leave legacy", () -> { m.leaveGroup(group); return null; });
+        attempt("leave again", () -> { m.leaveGroup(group); return null; });
     }
 }
