@@ -361,7 +361,7 @@ public final class DmmSocketImpl extends SocketImpl {
                 yield i == -1 ? (Object) Boolean.FALSE : (Object) i;
             }
             case SO_REUSEADDR -> a.getReuseAddress();
-            case SO_BINDADDR -> a.getLocalAddress();
+            case SO_BINDADDR -> LegacyOptions.numeric(a.getLocalAddress());
             case SO_SNDBUF -> a.getSendBufferSize();
             case SO_RCVBUF -> a.getReceiveBufferSize();
             case IP_TOS -> a.getTrafficClass();

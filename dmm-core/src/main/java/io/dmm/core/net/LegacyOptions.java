@@ -1,7 +1,10 @@
 package io.dmm.core.net;
 
 import java.io.IOException;
+import java.net.Inet6Address;
+import java.net.InetAddress;
 import java.net.SocketException;
+import java.net.UnknownHostException;
 import java.net.StandardSocketOptions;
 import java.net.SocketOption;
 import java.nio.channels.NetworkChannel;
@@ -55,6 +58,21 @@ final class LegacyOptions {
         Set<SocketOption<?>> s = new HashSet<>(channelOptions);
         s.add(StandardSocketOptions.IP_TOS);
         return Collections.unmodifiableSet(s);
+    }
+
+    /**
+     * The address without a host name, as the kernel reports a bound address (NioSocketImpl asks
+     * it). A client's deferred bind still holds the InetAddress the program passed, name and all.
+     */
+    static InetAddress numeric(InetAddress a) throws SocketException {
+        try {
+            if (a instanceof Inet6Address v6 && v6.getScopeId() != 0) {
+                return Inet6Address.getByAddress(null, v6.getAddress(), v6.getScopeId());
+            }
+            return InetAddress.getByAddress(a.getAddress());
+        } catch (UnknownHostException e) {
+            throw new SocketException(e.getMessage(), e); // not reached: the bytes come from an InetAddress
+        }
     }
 
     static void setReusePort(NetworkChannel ch, Object value) throws SocketException {

@@ -44,6 +44,7 @@ final class TcpScenarios {
             t("server tos " + alt.getOption(java.net.StandardSocketOptions.IP_TOS));
             attempt("server tos bad", () -> alt.setOption(java.net.StandardSocketOptions.IP_TOS, 300));
             attempt("server nodelay", () -> alt.setOption(java.net.StandardSocketOptions.TCP_NODELAY, true));
+            optionsBeforeConnect(alt);
             echoOnce(alt, "hello alt");
             echoOnce(dflt, "hello default");
         }
@@ -51,6 +52,30 @@ final class TcpScenarios {
 
     private static String names(java.util.Set<java.net.SocketOption<?>> options) {
         return options.stream().map(java.net.SocketOption::name).sorted().toList().toString();
+    }
+
+    /** Options set on an unconnected Socket survive the connect (DMM replays them on the routed socket). */
+    private static void optionsBeforeConnect(ServerSocket ss) throws Exception {
+        try (Socket c = new Socket()) {
+            c.setTcpNoDelay(true);
+            c.setSoLinger(true, 3);
+            c.setOOBInline(true);
+            c.setKeepAlive(true);
+            c.setReceiveBufferSize(65536);
+            c.setSendBufferSize(65536);
+            c.setTrafficClass(0x08);
+            c.setSoTimeout(123);
+            c.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+            t("bound before connect " + c.isBound() + " local address " + c.getLocalAddress());
+            c.connect(ss.getLocalSocketAddress());
+            try (Socket s = ss.accept()) {
+                t("after connect nodelay " + c.getTcpNoDelay() + " linger " + c.getSoLinger() + " oob " + c.getOOBInline()
+                        + " keepalive " + c.getKeepAlive() + " rcvbuf " + c.getReceiveBufferSize()
+                        + " sndbuf " + c.getSendBufferSize() + " tos " + c.getTrafficClass()
+                        + " timeout " + c.getSoTimeout() + " local port > 0 " + (c.getLocalPort() > 0));
+                attempt("bind after connect", () -> { c.bind(null); return null; });
+            }
+        }
     }
 
     private static boolean inAlt(int port) {
