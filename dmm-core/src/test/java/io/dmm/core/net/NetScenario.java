@@ -44,6 +44,7 @@ public final class NetScenario {
             case "scope" -> ScopeScenarios.stackHint();
             case "vt-servers" -> VirtualThreadScenarios.thousandBlockedReaders();
             case "install-conflict" -> InstallScenarios.conflict();
+            case "install-late" -> InstallScenarios.late();
             default -> throw new IllegalArgumentException(args[0]);
         }
         Transcript.stacks();

@@ -247,6 +247,13 @@ class SocketFactoriesTest {
     }
 
     @Test
+    void aServerSocketCreatedBeforeInstallCannotAcceptIntoADmmSocket() throws Exception {
+        Run r = run(List.of(), "install-late", "jdk"); // "jdk": the scenario installs DMM itself, late
+        assertTrue(r.out().contains("T accept ! java.io.IOException: An instance of class sun.nio.ch.NioSocketImpl"
+                + " cannot accept a connection with an instance of class io.dmm.core.net.DmmSocketImpl"), r.out());
+    }
+
+    @Test
     void installFailsClearlyWhenAnotherFactoryIsSet() throws Exception {
         Run r = run(List.of(), "install-conflict", "jdk");
         assertTrue(r.out().contains("T install ! java.lang.IllegalStateException: DMM cannot install its java.net "
