@@ -27,7 +27,11 @@ final class SocketErrors {
     private SocketErrors() {
     }
 
-    /** Throws {@code e} as NioSocketImpl would throw it from a stream read/write or an accept. */
+    /**
+     * Throws {@code e} as NioSocketImpl would throw it from a stream read/write or an accept: any
+     * other IOException (e.g. "Broken pipe") becomes a SocketException, as there, "to maintain
+     * compatibility"; timeouts stay SocketTimeoutExceptions.
+     */
     static IOException forIo(IOException e) throws IOException {
         if (e instanceof ClosedByInterruptException) {
             if (Thread.currentThread().isVirtual()) {
@@ -37,7 +41,11 @@ final class SocketErrors {
             }
             throw new SocketException("Closed by interrupt", e);
         }
-        throw closedAsSocketException(e);
+        IOException c = closedAsSocketException(e);
+        if (c instanceof SocketException || c instanceof InterruptedIOException) {
+            throw c;
+        }
+        throw new SocketException(c.getMessage(), c);
     }
 
     /** Throws {@code e} as NioSocketImpl.connect would: an interrupt is always a SocketException there. */

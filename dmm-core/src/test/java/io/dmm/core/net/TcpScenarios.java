@@ -210,6 +210,10 @@ final class TcpScenarios {
             t("read before reset " + s.getInputStream().read());
             c.close();
             attempt("peer read after reset", () -> s.getInputStream().read());
+            attempt("peer read again", () -> s.getInputStream().read());
+            attempt("peer write after reset", () -> { s.getOutputStream().write(1); return null; });
+            attempt("peer available after reset", () -> s.getInputStream().available());
+            t("peer closed " + s.isClosed() + " connected " + s.isConnected());
         }
     }
 
