@@ -108,8 +108,15 @@ final class TcpScenarios {
                     + " supported " + c.supportedOptions().contains(java.net.StandardSocketOptions.SO_LINGER));
             attempt("bad sndbuf", () -> { c.setSendBufferSize(0); return null; });
         }
+        InputStream cin = c.getInputStream();
+        OutputStream cout = c.getOutputStream();
         c.close();
         c.close(); // idempotent
+        attempt("read on a closed socket's stream", cin::read);
+        attempt("available on a closed socket's stream", cin::available);
+        attempt("write on a closed socket's stream", () -> { cout.write(1); return null; });
+        attempt("urgent on a closed socket", () -> { c.sendUrgentData(1); return null; });
+        attempt("shutdown on a closed socket", () -> { c.shutdownOutput(); return null; });
         t("closed " + c.isClosed() + " connected " + c.isConnected());
         attempt("stream after close", c::getInputStream);
         attempt("option after close", c::getSoTimeout);
