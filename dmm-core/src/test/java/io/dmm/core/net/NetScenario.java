@@ -43,6 +43,7 @@ public final class NetScenario {
             case "http" -> HttpScenarios.urlConnection();
             case "scope" -> ScopeScenarios.stackHint();
             case "vt-servers" -> VirtualThreadScenarios.thousandBlockedReaders();
+            case "vt-pinned-control" -> PinnedControl.run();
             case "install-conflict" -> InstallScenarios.conflict();
             case "install-late" -> InstallScenarios.late();
             default -> throw new IllegalArgumentException(args[0]);

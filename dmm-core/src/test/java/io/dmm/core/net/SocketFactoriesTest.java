@@ -254,6 +254,13 @@ class SocketFactoriesTest {
     }
 
     @Test
+    void theOneCarrierCheckNoticesAReadThatPins() throws Exception {
+        Run control = run(List.of("-Djdk.virtualThreadScheduler.parallelism=1",
+                "-Djdk.virtualThreadScheduler.maxPoolSize=1"), "vt-pinned-control", "dmm");
+        assertTrue(control.out().contains("T blocked readers 1\n"), control.out());
+    }
+
+    @Test
     void installFailsClearlyWhenAnotherFactoryIsSet() throws Exception {
         Run r = run(List.of(), "install-conflict", "jdk");
         assertTrue(r.out().contains("T install ! java.lang.IllegalStateException: DMM cannot install its java.net "
