@@ -17,6 +17,8 @@ import java.net.SocketOption;
 import java.net.StandardSocketOptions;
 import java.net.UnknownHostException;
 import java.util.Objects;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -48,6 +50,13 @@ public final class DmmSocketImpl extends SocketImpl {
     private volatile Set<SocketOption<?>> options;
     /** SO_OOBINLINE set before routing: the delegate socket that takes it does not exist yet. */
     private boolean oobInline;
+    /**
+     * The JDK socket this one connected through when the ProxySelector chose a SOCKS proxy
+     * ({@link SelectedSocksProxy}); then every call goes to it and the channel is closed, unused.
+     */
+    private volatile Socket proxied;
+    /** Options the program set before connect, in order, for a SOCKS connection to replay. Under lock. */
+    private final Map<Object, Object> setBeforeConnect = new LinkedHashMap<>();
 
     public DmmSocketImpl() {
     }
@@ -103,12 +112,42 @@ public final class DmmSocketImpl extends SocketImpl {
         return c;
     }
 
+    /** The socket every call goes to: the proxied JDK socket, else the routed channel's adaptor. */
     private Socket adaptor() throws SocketException {
+        Socket p = proxied;
+        if (p != null) {
+            if (closed) {
+                throw new SocketException("Socket closed");
+            }
+            return p;
+        }
         return open().socket();
     }
 
+    /** {@link #adaptor()} without the checks (addresses); null before create. */
+    private Socket view() {
+        Socket p = proxied;
+        if (p != null) {
+            return p;
+        }
+        RoutedSocketChannel c = channel;
+        return c == null ? null : c.socket();
+    }
+
+    /** The connected socket calls go to, else NioSocketImpl's SocketException. */
+    Socket connectedSocket() throws SocketException {
+        Socket p = proxied;
+        if (p != null) {
+            if (closed || p.isClosed()) {
+                throw new SocketException("Socket closed");
+            }
+            return p;
+        }
+        return connected().socket();
+    }
+
     /** The channel when connected and open, else NioSocketImpl's SocketException. */
-    RoutedSocketChannel connected() throws SocketException {
+    private RoutedSocketChannel connected() throws SocketException {
         RoutedSocketChannel c = channel;
         if (c == null || !c.isConnected()) {
             if (c != null && (closed || !c.isOpen())) {
@@ -140,19 +179,25 @@ public final class DmmSocketImpl extends SocketImpl {
         if (!(remote instanceof InetSocketAddress isa)) {
             throw new IOException("Unsupported address type");
         }
-        if (isa.isUnresolved()) {
-            throw new UnknownHostException(isa.getHostName());
-        }
-        InetAddress address = isa.getAddress();
-        if (address.isAnyLocalAddress()) {
-            address = InetAddress.getLocalHost();
-        }
         Socket a = adaptor();
         if (a.isConnected()) {
             throw new SocketException("Already connected");
         }
         boolean suspended = PendingInterrupt.suspend();
         try {
+            // first, as SocksSocketImpl: a SOCKS proxy may resolve a host this JVM cannot
+            Socket viaSocks = SelectedSocksProxy.connect(isa, millis, this::replayOnto);
+            if (viaSocks != null) {
+                useProxied(viaSocks);
+                return;
+            }
+            if (isa.isUnresolved()) {
+                throw new UnknownHostException(isa.getHostName());
+            }
+            InetAddress address = isa.getAddress();
+            if (address.isAnyLocalAddress()) {
+                address = InetAddress.getLocalHost();
+            }
             a.connect(new InetSocketAddress(address, isa.getPort()), millis);
         } catch (IOException e) {
             close();
@@ -162,6 +207,52 @@ public final class DmmSocketImpl extends SocketImpl {
         }
         synchronized (lock) {
             applyOobInline(channel);
+            setBeforeConnect.clear();
+        }
+    }
+
+    /** Options and bind the program gave before connect, on the SOCKS socket about to connect. */
+    private void replayOnto(Socket s) throws IOException {
+        synchronized (lock) {
+            for (Map.Entry<Object, Object> e : setBeforeConnect.entrySet()) {
+                if (e.getKey() instanceof Integer opt) {
+                    LegacyOptions.apply(s, opt, e.getValue());
+                } else {
+                    @SuppressWarnings("unchecked")
+                    SocketOption<Object> name = (SocketOption<Object>) e.getKey();
+                    s.setOption(name, e.getValue());
+                }
+            }
+        }
+        SocketAddress bound = channel.socket().getLocalSocketAddress();
+        if (bound != null) {
+            s.bind(bound);
+        }
+    }
+
+    /** From now on this socket is the JDK's SOCKS socket; the unused routed channel is closed. */
+    private void useProxied(Socket s) throws IOException {
+        RoutedSocketChannel c;
+        synchronized (lock) {
+            if (closed) {
+                s.close();
+                throw new SocketException("Socket closed");
+            }
+            proxied = s;
+            c = channel;
+            setBeforeConnect.clear();
+        }
+        c.close();
+    }
+
+    /** Remembers an option set before connect, for {@link #replayOnto}. */
+    private void remember(Object key, Object value) {
+        synchronized (lock) {
+            RoutedSocketChannel c = channel;
+            if (proxied == null && c != null && !c.isConnected()) {
+                setBeforeConnect.remove(key); // a value set again moves to the end, as the channel's
+                setBeforeConnect.put(key, value);
+            }
         }
     }
 
@@ -190,26 +281,26 @@ public final class DmmSocketImpl extends SocketImpl {
 
     @Override
     protected InputStream getInputStream() throws IOException {
-        return new SocketStreams.In(this, connected().socket().getInputStream());
+        return new SocketStreams.In(this, connectedSocket().getInputStream());
     }
 
     @Override
     protected OutputStream getOutputStream() throws IOException {
-        return new SocketStreams.Out(this, connected().socket().getOutputStream());
+        return new SocketStreams.Out(this, connectedSocket().getOutputStream());
     }
 
     @Override
     protected int available() throws IOException {
-        RoutedSocketChannel c = connected();
-        if (c.socket().isInputShutdown()) {
+        Socket s = connectedSocket();
+        if (s.isInputShutdown()) {
             return 0;
         }
-        return c.socket().getInputStream().available();
+        return s.getInputStream().available();
     }
 
     @Override
     protected void shutdownInput() throws IOException {
-        Socket a = connected().socket();
+        Socket a = connectedSocket();
         if (!a.isInputShutdown()) {
             a.shutdownInput();
         }
@@ -217,7 +308,7 @@ public final class DmmSocketImpl extends SocketImpl {
 
     @Override
     protected void shutdownOutput() throws IOException {
-        Socket a = connected().socket();
+        Socket a = connectedSocket();
         if (!a.isOutputShutdown()) {
             a.shutdownOutput();
         }
@@ -230,7 +321,7 @@ public final class DmmSocketImpl extends SocketImpl {
 
     @Override
     protected void sendUrgentData(int data) throws IOException {
-        Socket a = connected().socket();
+        Socket a = connectedSocket();
         boolean suspended = PendingInterrupt.suspend();
         try {
             a.sendUrgentData(data);
@@ -244,12 +335,17 @@ public final class DmmSocketImpl extends SocketImpl {
     @Override
     protected void close() throws IOException {
         RoutedSocketChannel c;
+        Socket p;
         synchronized (lock) {
             if (closed) {
                 return;
             }
             closed = true;
             c = channel;
+            p = proxied;
+        }
+        if (p != null) {
+            p.close();
         }
         if (c != null) {
             c.close();
@@ -260,24 +356,20 @@ public final class DmmSocketImpl extends SocketImpl {
 
     @Override
     protected InetAddress getInetAddress() {
-        RoutedSocketChannel c = channel;
-        return c == null ? address : c.socket().getInetAddress();
+        Socket v = view();
+        return v == null ? address : v.getInetAddress();
     }
 
     @Override
     protected int getPort() {
-        RoutedSocketChannel c = channel;
-        return c == null ? port : c.socket().getPort();
+        Socket v = view();
+        return v == null ? port : v.getPort();
     }
 
     @Override
     protected int getLocalPort() {
-        RoutedSocketChannel c = channel;
-        if (c == null) {
-            return localport;
-        }
-        int p = c.socket().getLocalPort();
-        return Math.max(p, 0);
+        Socket v = view();
+        return v == null ? localport : Math.max(v.getLocalPort(), 0);
     }
 
     // ---------------------------------------------------------------- options
@@ -307,7 +399,13 @@ public final class DmmSocketImpl extends SocketImpl {
         Objects.requireNonNull(name);
         checkSupported(name);
         try {
-            open().setOption(name, value);
+            Socket p = proxied;
+            if (p != null) {
+                p.setOption(name, value);
+            } else {
+                open().setOption(name, value);
+                remember(name, value);
+            }
         } catch (IOException e) {
             throw SocketErrors.asSocketException(e);
         }
@@ -318,7 +416,8 @@ public final class DmmSocketImpl extends SocketImpl {
         Objects.requireNonNull(name);
         checkSupported(name);
         try {
-            return open().getOption(name);
+            Socket p = proxied;
+            return p != null ? p.getOption(name) : open().getOption(name);
         } catch (IOException e) {
             throw SocketErrors.asSocketException(e);
         }
@@ -327,26 +426,17 @@ public final class DmmSocketImpl extends SocketImpl {
     @Override
     public void setOption(int opt, Object value) throws SocketException {
         Socket a = adaptor();
+        if (a == proxied) {
+            LegacyOptions.apply(a, opt, value);
+            return;
+        }
         switch (opt) {
-            case SO_LINGER -> {
-                // "false" disables, an Integer enables with that interval (Socket.setSoLinger's encoding)
-                if (value instanceof Boolean b && !b) {
-                    a.setSoLinger(false, 0);
-                } else {
-                    a.setSoLinger(true, LegacyOptions.intValue(value, "SO_LINGER"));
-                }
-            }
-            case SO_TIMEOUT -> a.setSoTimeout(LegacyOptions.intValue(value, "SO_TIMEOUT"));
-            case IP_TOS -> a.setTrafficClass(LegacyOptions.intValue(value, "IP_TOS"));
-            case TCP_NODELAY -> a.setTcpNoDelay(LegacyOptions.booleanValue(value, "TCP_NODELAY"));
-            case SO_SNDBUF -> a.setSendBufferSize(LegacyOptions.positive(value, "SO_SNDBUF"));
-            case SO_RCVBUF -> a.setReceiveBufferSize(LegacyOptions.positive(value, "SO_RCVBUF"));
-            case SO_KEEPALIVE -> a.setKeepAlive(LegacyOptions.booleanValue(value, "SO_KEEPALIVE"));
-            case SO_REUSEADDR -> a.setReuseAddress(LegacyOptions.booleanValue(value, "SO_REUSEADDR"));
+            // these two cannot go to the routed channel's adaptor before routing
             case SO_REUSEPORT -> LegacyOptions.setReusePort(channel, value);
             case SO_OOBINLINE -> setOobInline(LegacyOptions.booleanValue(value, "SO_OOBINLINE"));
-            default -> throw new SocketException("Unknown option " + opt);
+            default -> LegacyOptions.apply(a, opt, value);
         }
+        remember(opt, value);
     }
 
     @Override
@@ -355,7 +445,7 @@ public final class DmmSocketImpl extends SocketImpl {
         return switch (opt) {
             case SO_TIMEOUT -> a.getSoTimeout();
             case TCP_NODELAY -> a.getTcpNoDelay();
-            case SO_OOBINLINE -> getOobInline();
+            case SO_OOBINLINE -> a == proxied ? a.getOOBInline() : getOobInline();
             case SO_LINGER -> {
                 int i = a.getSoLinger();
                 yield i == -1 ? (Object) Boolean.FALSE : (Object) i;
@@ -366,7 +456,7 @@ public final class DmmSocketImpl extends SocketImpl {
             case SO_RCVBUF -> a.getReceiveBufferSize();
             case IP_TOS -> a.getTrafficClass();
             case SO_KEEPALIVE -> a.getKeepAlive();
-            case SO_REUSEPORT -> LegacyOptions.getReusePort(channel);
+            case SO_REUSEPORT -> a == proxied ? LegacyOptions.getReusePort(a) : LegacyOptions.getReusePort(channel);
             default -> throw new SocketException("Unknown option " + opt);
         };
     }

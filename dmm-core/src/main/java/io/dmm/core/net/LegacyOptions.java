@@ -3,7 +3,9 @@ package io.dmm.core.net;
 import java.io.IOException;
 import java.net.Inet6Address;
 import java.net.InetAddress;
+import java.net.Socket;
 import java.net.SocketException;
+import java.net.SocketOptions;
 import java.net.UnknownHostException;
 import java.net.StandardSocketOptions;
 import java.net.SocketOption;
@@ -72,6 +74,50 @@ final class LegacyOptions {
             return InetAddress.getByAddress(a.getAddress());
         } catch (UnknownHostException e) {
             throw new SocketException(e.getMessage(), e); // not reached: the bytes come from an InetAddress
+        }
+    }
+
+    /**
+     * Sets a legacy option through a Socket's setters (Socket.setSoLinger's encoding for SO_LINGER:
+     * FALSE disables, an Integer enables).
+     */
+    static void apply(Socket a, int opt, Object value) throws SocketException {
+        switch (opt) {
+            case SocketOptions.SO_LINGER -> {
+                if (value instanceof Boolean b && !b) {
+                    a.setSoLinger(false, 0);
+                } else {
+                    a.setSoLinger(true, intValue(value, "SO_LINGER"));
+                }
+            }
+            case SocketOptions.SO_TIMEOUT -> a.setSoTimeout(intValue(value, "SO_TIMEOUT"));
+            case SocketOptions.IP_TOS -> a.setTrafficClass(intValue(value, "IP_TOS"));
+            case SocketOptions.TCP_NODELAY -> a.setTcpNoDelay(booleanValue(value, "TCP_NODELAY"));
+            case SocketOptions.SO_SNDBUF -> a.setSendBufferSize(positive(value, "SO_SNDBUF"));
+            case SocketOptions.SO_RCVBUF -> a.setReceiveBufferSize(positive(value, "SO_RCVBUF"));
+            case SocketOptions.SO_KEEPALIVE -> a.setKeepAlive(booleanValue(value, "SO_KEEPALIVE"));
+            case SocketOptions.SO_REUSEADDR -> a.setReuseAddress(booleanValue(value, "SO_REUSEADDR"));
+            case SocketOptions.SO_OOBINLINE -> a.setOOBInline(booleanValue(value, "SO_OOBINLINE"));
+            case SocketOptions.SO_REUSEPORT -> {
+                try {
+                    a.setOption(StandardSocketOptions.SO_REUSEPORT, booleanValue(value, "SO_REUSEPORT"));
+                } catch (SocketException e) {
+                    throw e;
+                } catch (IOException | UnsupportedOperationException e) {
+                    throw new SocketException("SO_REUSEPORT not supported");
+                }
+            }
+            default -> throw new SocketException("Unknown option " + opt);
+        }
+    }
+
+    static Object getReusePort(Socket a) throws SocketException {
+        try {
+            return a.getOption(StandardSocketOptions.SO_REUSEPORT);
+        } catch (SocketException e) {
+            throw e;
+        } catch (IOException | UnsupportedOperationException e) {
+            throw new SocketException("SO_REUSEPORT not supported");
         }
     }
 

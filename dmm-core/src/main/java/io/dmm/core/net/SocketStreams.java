@@ -37,7 +37,7 @@ final class SocketStreams {
             if (len == 0) {
                 return 0;
             }
-            impl.connected();
+            impl.connectedSocket();
             boolean suspended = PendingInterrupt.suspendForRead(
                     Thread.currentThread().isInterrupted() && in.available() > 0);
             try {
@@ -80,7 +80,7 @@ final class SocketStreams {
             if (len == 0) {
                 return;
             }
-            if (impl.connected().socket().isOutputShutdown()) {
+            if (impl.connectedSocket().isOutputShutdown()) {
                 // NioSocketImpl writes to the shut-down socket and the kernel answers EPIPE; the
                 // channel refuses earlier with a ClosedChannelException: give the JDK's answer
                 throw new SocketException("Broken pipe");

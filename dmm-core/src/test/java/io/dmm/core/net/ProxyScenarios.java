@@ -31,7 +31,7 @@ final class ProxyScenarios {
                 t("explicit proxy echo " + roundTrip(viaProxy, "through socks") + " relayed " + socks.relayed.get());
             }
             // the JDK's default Socket is a SocksSocketImpl that asks the ProxySelector (what
-            // socksProxyHost configures); with DMM's factory the socket connects directly
+            // socksProxyHost configures); DMM's impl asks it too and lets the JDK connect through it
             ProxySelector.setDefault(new ProxySelector() {
                 @Override
                 public List<Proxy> select(URI uri) {
@@ -46,10 +46,44 @@ final class ProxyScenarios {
                 public void connectFailed(URI uri, SocketAddress sa, IOException ioe) {
                 }
             });
-            try (Socket plain = new Socket(lo, echo.getLocalPort())) {
-                String echoed = roundTrip(plain, "plain");
-                Transcript.r("selector socket echo " + echoed + " relayed " + socks.relayed.get());
-                System.out.println("J selector relayed " + socks.relayed.get());
+            try (Socket plain = new Socket()) {
+                plain.setSoTimeout(4000);
+                plain.setTcpNoDelay(true);
+                plain.connect(new InetSocketAddress(lo, echo.getLocalPort()));
+                t("selector socket echo " + roundTrip(plain, "plain") + " relayed " + socks.relayed.get()
+                        + " timeout " + plain.getSoTimeout() + " nodelay " + plain.getTcpNoDelay()
+                        + " connected " + plain.isConnected() + " port ok " + (plain.getPort() == echo.getLocalPort()));
+            }
+            try (Socket unresolved = new Socket()) {
+                Transcript.attempt("selector socket to an unresolved name", () -> {
+                    unresolved.connect(InetSocketAddress.createUnresolved("localhost", echo.getLocalPort()), 3000);
+                    return roundTrip(unresolved, "by name") + " relayed " + socks.relayed.get();
+                });
+            }
+            int deadPort;
+            try (ServerSocket gone = new ServerSocket(0, 50, lo)) {
+                deadPort = gone.getLocalPort();
+            }
+            Proxy dead = new Proxy(Proxy.Type.SOCKS, new InetSocketAddress(lo, deadPort));
+            Proxy live = new Proxy(Proxy.Type.SOCKS, socks.address());
+            java.util.concurrent.atomic.AtomicInteger failed = new java.util.concurrent.atomic.AtomicInteger();
+            selectorReturning(List.of(dead, live), failed);
+            // "J": not compared — the JDK 25 socket fails here ("Can't connect to SOCKS proxy:Socket
+            // closed": the first failure closes its delegate), DMM goes on to the next proxy as intended
+            try (Socket s = new Socket(lo, echo.getLocalPort())) {
+                System.out.println("J dead then live proxy " + roundTrip(s, "second try") + " relayed "
+                        + socks.relayed.get() + " failures reported " + failed.get());
+            } catch (IOException e) {
+                System.out.println("J dead then live proxy ! " + Transcript.describe(e));
+                socks.relayed.incrementAndGet(); // keep the later counts comparable with DMM's
+            }
+            failed.set(0);
+            selectorReturning(List.of(dead), failed);
+            Transcript.attempt("only a dead proxy", () -> new Socket(lo, echo.getLocalPort()));
+            t("failures reported " + failed.get());
+            selectorReturning(List.of(Proxy.NO_PROXY), failed);
+            try (Socket s = new Socket(lo, echo.getLocalPort())) {
+                t("direct by selector " + roundTrip(s, "direct") + " relayed " + socks.relayed.get());
             }
             server.interrupt();
         }
@@ -73,6 +107,20 @@ final class ProxyScenarios {
                         + " connected " + viaProxy.isConnected() + " timeout " + viaProxy.getSoTimeout());
             }
         }
+    }
+
+    private static void selectorReturning(List<Proxy> proxies, java.util.concurrent.atomic.AtomicInteger failed) {
+        ProxySelector.setDefault(new ProxySelector() {
+            @Override
+            public List<Proxy> select(URI uri) {
+                return proxies;
+            }
+
+            @Override
+            public void connectFailed(URI uri, SocketAddress sa, IOException ioe) {
+                failed.incrementAndGet();
+            }
+        });
     }
 
     private static String roundTrip(Socket s, String msg) throws IOException {

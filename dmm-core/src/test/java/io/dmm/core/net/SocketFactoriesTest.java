@@ -204,13 +204,23 @@ class SocketFactoriesTest {
     void socksProxySocketsKeepWorkingUnrouted() throws Exception {
         Run dmm = sameAsJdk("socks");
         assertTrue(dmm.transcript().contains("T explicit proxy echo through socks relayed 1"), dmm.out());
-        // alt: the echo server, the connection the proxy made (accepted), the plain client and its accepted
-        // socket; the Socket(Proxy) itself is the JDK's SocksSocketImpl and is not routed
-        assertEquals(4, dmm.opened("alt"), dmm.out());
-        // with DMM's factory the ProxySelector (socksProxyHost) is no longer consulted: documented
-        assertTrue(dmm.out().contains("J selector relayed 1"), dmm.out());
-        Run jdk = run(List.of(), "socks", "jdk");
-        assertTrue(jdk.out().contains("J selector relayed 2"), jdk.out());
+        // the ProxySelector (what socksProxyHost configures) is asked at connect, as by the JDK's socket
+        assertTrue(dmm.transcript().contains("T selector socket echo plain relayed 2"), dmm.out());
+        // an unresolved name goes to the proxy as a name (which this little proxy does not support), as the JDK's
+        assertTrue(dmm.transcript().contains(
+                "T selector socket to an unresolved name ! java.net.SocketException: SOCKS: Command not supported"),
+                dmm.out());
+        // alt: the echo server and the three connections the proxy made to it (accepted); the
+        // proxied client sockets are the JDK's SocksSocketImpl and are not routed
+        assertTrue(dmm.transcript().contains("T only a dead proxy ! java.net.SocketException: Can't connect to SOCKS"
+                + " proxy:Connection refused"), dmm.out());
+        // several proxies, the first unreachable: DMM uses the next (the JDK 25 socket fails there)
+        assertTrue(dmm.out().contains("J dead then live proxy second try relayed 3 failures reported 1"), dmm.out());
+        // alt: the echo server and the four connections the proxy made to it (accepted) and the direct
+        // one (routed: the selector said NO_PROXY) and its accepted socket; proxied client sockets are the
+        // JDK's SocksSocketImpl and are not routed
+        assertEquals(6, dmm.opened("alt"), dmm.out());
+        assertEquals(1, dmm.opened("kernel"), dmm.out()); // the server probing for a dead port
     }
 
     @Test
