@@ -43,6 +43,8 @@ public final class DmmSocketImpl extends SocketImpl {
      * constructed inside a RouteScope carries its hints even if it is first used after the scope.
      */
     private final RouteHints hints = DmmSockets.currentHints();
+    /** Made by {@code new Socket()}: connect asks the ProxySelector first ({@link SelectedSocksProxy}). */
+    private final boolean asksProxySelector = SelectedSocksProxy.socketAsksSelector();
     private final Object lock = new Object();
     private volatile RoutedSocketChannel channel;
     private volatile boolean closed;
@@ -186,7 +188,7 @@ public final class DmmSocketImpl extends SocketImpl {
         boolean suspended = PendingInterrupt.suspend();
         try {
             // first, as SocksSocketImpl: a SOCKS proxy may resolve a host this JVM cannot
-            Socket viaSocks = SelectedSocksProxy.connect(isa, millis, this::replayOnto);
+            Socket viaSocks = asksProxySelector ? SelectedSocksProxy.connect(isa, millis, this::replayOnto) : null;
             if (viaSocks != null) {
                 useProxied(viaSocks);
                 return;

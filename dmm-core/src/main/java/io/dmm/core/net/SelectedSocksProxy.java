@@ -26,7 +26,22 @@ final class SelectedSocksProxy {
         void configure(Socket s) throws IOException;
     }
 
+    private static final StackWalker WALKER = StackWalker.getInstance();
+
     private SelectedSocksProxy() {
+    }
+
+    /**
+     * Whether the Socket being constructed would have had the JDK's SocksSocketImpl, i.e. was made
+     * by {@code new Socket()} (or a subclass's {@code super()}), which asks the ProxySelector, and
+     * not by {@code new Socket(Proxy.NO_PROXY)}, which the JDK connects directly — HttpURLConnection's
+     * sockets, for one, whose proxy was already chosen. Both reach the factory the same way; only
+     * the caller tells them apart: {@code Socket()} goes through the private Socket.createImpl().
+     * Called from DmmSocketImpl's constructor; looks at a few frames only (about a microsecond).
+     */
+    static boolean socketAsksSelector() {
+        return WALKER.walk(frames -> frames.limit(8).anyMatch(
+                f -> f.getMethodName().equals("createImpl") && f.getClassName().equals("java.net.Socket")));
     }
 
     /**

@@ -54,6 +54,11 @@ final class ProxyScenarios {
                         + " timeout " + plain.getSoTimeout() + " nodelay " + plain.getTcpNoDelay()
                         + " connected " + plain.isConnected() + " port ok " + (plain.getPort() == echo.getLocalPort()));
             }
+            try (Socket direct = new Socket(Proxy.NO_PROXY)) {
+                direct.connect(new InetSocketAddress(lo, echo.getLocalPort()));
+                t("NO_PROXY socket ignores the selector " + roundTrip(direct, "no proxy") + " relayed "
+                        + socks.relayed.get());
+            }
             try (Socket unresolved = new Socket()) {
                 Transcript.attempt("selector socket to an unresolved name", () -> {
                     unresolved.connect(InetSocketAddress.createUnresolved("localhost", echo.getLocalPort()), 3000);
