@@ -37,11 +37,25 @@ final class SelectedSocksProxy {
      * not by {@code new Socket(Proxy.NO_PROXY)}, which the JDK connects directly — HttpURLConnection's
      * sockets, for one, whose proxy was already chosen. Both reach the factory the same way; only
      * the caller tells them apart: {@code Socket()} goes through the private Socket.createImpl().
-     * Called from DmmSocketImpl's constructor; looks at a few frames only (about a microsecond).
+     * Called from DmmSocketImpl's constructor, so cheap in the usual case: when the selector is
+     * the JDK's own and nothing configures a SOCKS proxy for it, no socket will be proxied and
+     * the answer does not matter; only otherwise are a few stack frames looked at (about a
+     * microsecond).
      */
     static boolean socketAsksSelector() {
+        ProxySelector sel = ProxySelector.getDefault();
+        if (sel == null || (sel.getClass().getName().equals("sun.net.spi.DefaultProxySelector")
+                && !defaultSelectorMayChooseSocks())) {
+            return false;
+        }
         return WALKER.walk(frames -> frames.limit(8).anyMatch(
                 f -> f.getMethodName().equals("createImpl") && f.getClassName().equals("java.net.Socket")));
+    }
+
+    /** The JDK's DefaultProxySelector answers SOCKS only from socksProxyHost or the system's proxy settings. */
+    private static boolean defaultSelectorMayChooseSocks() {
+        String host = System.getProperty("socksProxyHost");
+        return (host != null && !host.isEmpty()) || Boolean.getBoolean("java.net.useSystemProxies");
     }
 
     /**
