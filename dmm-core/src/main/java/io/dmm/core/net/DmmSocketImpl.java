@@ -32,10 +32,14 @@ import java.util.Set;
  * class only maps the SocketImpl protocol (legacy int options, state checks, exception types) onto
  * it, as sun.nio.ch.NioSocketImpl does.
  *
- * <p>Constructing one only reads the thread's {@link DmmSockets#currentHints() route hints}: the
- * JDK creates a SocketImpl for every Socket, including SSLSockets and TLS sockets layered over
- * another socket, which never use it. The channel is opened at {@link #create} (the Socket's first
- * real use).
+ * <p>Constructing one only reads the thread's {@link DmmSockets#currentHints() route hints} and
+ * the proxy settings: the JDK creates a SocketImpl for every Socket, including SSLSockets and TLS
+ * sockets layered over another socket, which never use it. The channel is opened at
+ * {@link #create} (the Socket's first real use).
+ *
+ * <p>A socket made by {@code new Socket()} asks the ProxySelector at connect, as the JDK's
+ * SocksSocketImpl does; when it names a SOCKS proxy, the connection is the JDK's own
+ * {@code new Socket(proxy)} and every call goes there ({@link SelectedSocksProxy}).
  */
 public final class DmmSocketImpl extends SocketImpl {
     /**
