@@ -1,0 +1,156 @@
+package io.dmm.core.net;
+
+import static io.dmm.core.net.Transcript.t;
+
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.util.concurrent.atomic.AtomicReference;
+
+/** Interrupting a thread blocked in a java.net read or accept. */
+final class InterruptScenarios {
+    private InterruptScenarios() {
+    }
+
+    /** Virtual threads: JDK-exact — "Closed by interrupt", the socket closed, the interrupt kept. */
+    static void virtualThread() throws Exception {
+        try (ServerSocket ss = new ServerSocket(NetScenario.altPort(), 50, InetAddress.getLoopbackAddress());
+             Socket c = new Socket(InetAddress.getLoopbackAddress(), ss.getLocalPort());
+             Socket s = ss.accept()) {
+            blockAndInterrupt("read", Thread.ofVirtual(), () -> c.getInputStream().read(), c::isClosed);
+            t("peer sees EOF " + s.getInputStream().read());
+        }
+        try (ServerSocket ss = new ServerSocket(NetScenario.altPort(), 50, InetAddress.getLoopbackAddress());
+             Socket c = new Socket(InetAddress.getLoopbackAddress(), ss.getLocalPort());
+             Socket s = ss.accept()) {
+            s.getOutputStream().write(new byte[] {1, 2});
+            Thread.sleep(100);
+            Thread vt = Thread.ofVirtual().start(() -> {
+                Thread.currentThread().interrupt();
+                Transcript.attempt("pending interrupt, data ready", () -> c.getInputStream().read());
+                t("still interrupted " + Thread.currentThread().isInterrupted() + " closed " + c.isClosed());
+                Transcript.attempt("pending interrupt, data ready again", () -> c.getInputStream().read());
+                Transcript.attempt("pending interrupt, no data", () -> c.getInputStream().read());
+                t("then interrupted " + Thread.currentThread().isInterrupted() + " closed " + c.isClosed());
+            });
+            vt.join(5000);
+        }
+        ServerSocket ss = new ServerSocket(NetScenario.altPort(), 50, InetAddress.getLoopbackAddress());
+        blockAndInterrupt("accept", Thread.ofVirtual(), ss::accept, ss::isClosed);
+        ss.close();
+    }
+
+    /**
+     * Platform threads: the JDK's socket ignores the interrupt and stays blocked, DMM's delegate
+     * channel does not — the documented difference (docs/drop-in.md). Run for DMM only.
+     */
+    static void platformThread() throws Exception {
+        try (ServerSocket ss = new ServerSocket(NetScenario.altPort(), 50, InetAddress.getLoopbackAddress());
+             Socket c = new Socket(InetAddress.getLoopbackAddress(), ss.getLocalPort());
+             Socket s = ss.accept()) {
+            blockAndInterrupt("read", Thread.ofPlatform(), () -> c.getInputStream().read(), c::isClosed);
+            Transcript.attempt("read again", () -> c.getInputStream().read());
+            t("peer sees EOF " + s.getInputStream().read());
+        }
+    }
+
+    /**
+     * A platform thread whose interrupt status is already set (e.g. cleaning up after an
+     * InterruptedException): the JDK's sockets connect, accept, read, write and receive as usual
+     * and leave the status set — and so must DMM's.
+     */
+    static void pendingOnPlatformThread() throws Exception {
+        InetAddress lo = InetAddress.getLoopbackAddress();
+        AtomicReference<Exception> failure = new AtomicReference<>();
+        try (ServerSocket ss = new ServerSocket(NetScenario.altPort(), 50, lo);
+             java.net.DatagramSocket rx = new java.net.DatagramSocket(new java.net.InetSocketAddress(lo, 0));
+             java.net.DatagramSocket tx = new java.net.DatagramSocket()) {
+            Thread th = Thread.ofPlatform().start(() -> {
+                Thread.currentThread().interrupt();
+                try (Socket c = new Socket(lo, ss.getLocalPort()); Socket s = ss.accept()) {
+                    t("connected and accepted, interrupted " + Thread.currentThread().isInterrupted());
+                    c.getOutputStream().write(5);
+                    t("read pending data " + s.getInputStream().read());
+                    Thread.ofPlatform().start(() -> {
+                        try {
+                            Thread.sleep(200);
+                            s.getOutputStream().write(6);
+                        } catch (Exception e) {
+                            failure.set(e);
+                        }
+                    });
+                    t("blocking read " + c.getInputStream().read() + " interrupted "
+                            + Thread.currentThread().isInterrupted() + " closed " + c.isClosed());
+                    tx.send(new java.net.DatagramPacket(new byte[] {9}, 1, rx.getLocalSocketAddress()));
+                    java.net.DatagramPacket p = new java.net.DatagramPacket(new byte[4], 4);
+                    rx.receive(p);
+                    t("datagram " + p.getData()[0] + " interrupted " + Thread.currentThread().isInterrupted());
+                } catch (Exception e) {
+                    failure.set(e);
+                }
+            });
+            th.join(10_000);
+        }
+        t("failure " + (failure.get() == null ? "none" : Transcript.describe(failure.get())));
+    }
+
+    /** Closing a socket from another thread while a read or an accept is blocked in it. */
+    static void asyncClose() throws Exception {
+        for (Thread.Builder b : new Thread.Builder[] {Thread.ofPlatform(), Thread.ofVirtual()}) {
+            String kind = b instanceof Thread.Builder.OfVirtual ? "virtual" : "platform";
+            try (ServerSocket ss = new ServerSocket(NetScenario.altPort(), 50, InetAddress.getLoopbackAddress());
+                 Socket c = new Socket(InetAddress.getLoopbackAddress(), ss.getLocalPort());
+                 Socket s = ss.accept()) {
+                blockAndClose(kind + " read", b, () -> c.getInputStream().read(), c::close);
+                t("peer sees EOF " + s.getInputStream().read());
+            }
+            ServerSocket ss = new ServerSocket(NetScenario.altPort(), 50, InetAddress.getLoopbackAddress());
+            blockAndClose(kind + " accept", b, ss::accept, ss::close);
+        }
+    }
+
+    private interface Closer {
+        void close() throws Exception;
+    }
+
+    private static void blockAndClose(String what, Thread.Builder builder, Blocking call, Closer closer)
+            throws Exception {
+        AtomicReference<String> outcome = new AtomicReference<>();
+        Thread th = builder.start(() -> {
+            try {
+                outcome.set("returned " + call.call());
+            } catch (Exception e) {
+                outcome.set(Transcript.describe(e));
+            }
+        });
+        Thread.sleep(300);
+        closer.close();
+        th.join(5000);
+        t(what + " closed under it: alive " + th.isAlive() + " -> " + outcome.get());
+    }
+
+    private interface Blocking {
+        Object call() throws Exception;
+    }
+
+    private interface Probe {
+        boolean get();
+    }
+
+    private static void blockAndInterrupt(String what, Thread.Builder builder, Blocking call, Probe closed)
+            throws Exception {
+        AtomicReference<String> outcome = new AtomicReference<>();
+        Thread th = builder.start(() -> {
+            try {
+                outcome.set("returned " + call.call());
+            } catch (Exception e) {
+                outcome.set(Transcript.describe(e));
+            }
+            outcome.set(outcome.get() + " | interrupted " + Thread.currentThread().isInterrupted());
+        });
+        Thread.sleep(300); // let it block in the call
+        th.interrupt();
+        th.join(5000);
+        t(what + " interrupted: alive " + th.isAlive() + " -> " + outcome.get() + " | closed " + closed.get());
+    }
+}

@@ -1,0 +1,282 @@
+package io.dmm.core.net;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * DMM's java.net factories, each case in child JVMs (the JDK's factories are JVM-wide and can be
+ * set once): the same {@link NetScenario} runs once on the JDK's own socket implementations and
+ * once with {@link DmmSocketFactories#install()}; the behaviour transcripts must be identical, and
+ * the DMM run's counters must show the sockets on the stack the policy names.
+ */
+class SocketFactoriesTest {
+    @TempDir
+    Path dir;
+
+    private record Run(int exit, String out) {
+        List<String> lines(String prefix) {
+            return out.lines().filter(l -> l.startsWith(prefix)).collect(Collectors.toList());
+        }
+
+        String transcript() {
+            return String.join("\n", lines("T "));
+        }
+
+        /** The "R stack <name> opened=<n> ..." line's opened count. */
+        long opened(String stack) {
+            for (String l : lines("R stack " + stack + " ")) {
+                String n = l.split(" ")[3];
+                return Long.parseLong(n.substring("opened=".length()));
+            }
+            throw new AssertionError("no stats for " + stack + ":\n" + out);
+        }
+    }
+
+    private Run run(List<String> jvmArgs, String... args) throws Exception {
+        Path policy = Files.writeString(dir.resolve("policy.json"), """
+                {"stacks": [{"name": "kernel", "type": "kernel"}, {"name": "alt", "type": "kernel"}],
+                 "default": "kernel",
+                 "rules": [{"port": "%d-%d", "stack": "alt"}]}
+                """.formatted(NetScenario.ALT_LO, NetScenario.ALT_HI));
+        List<String> cmd = new ArrayList<>();
+        cmd.add(ProcessHandle.current().info().command().orElseThrow());
+        cmd.add("-Ddmm.config=" + policy);
+        cmd.addAll(jvmArgs);
+        cmd.add("-cp");
+        cmd.add(System.getProperty("java.class.path"));
+        cmd.add(NetScenario.class.getName());
+        cmd.addAll(List.of(args));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(120, TimeUnit.SECONDS), "scenario did not finish: " + out);
+        Run r = new Run(p.exitValue(), out);
+        assertEquals(0, r.exit(), String.join(" ", args) + " failed:\n" + out);
+        assertTrue(out.contains("DONE"), out);
+        return r;
+    }
+
+    /** Runs the scenario on the JDK and on DMM; asserts equal transcripts; returns the DMM run. */
+    private Run sameAsJdk(String scenario, String... extra) throws Exception {
+        return sameAsJdk(List.of(), scenario, extra);
+    }
+
+    private Run sameAsJdk(List<String> jvmArgs, String scenario, String... extra) throws Exception {
+        List<String> jdkArgs = new ArrayList<>(List.of(scenario, "jdk"));
+        jdkArgs.addAll(List.of(extra));
+        List<String> dmmArgs = new ArrayList<>(List.of(scenario, "dmm"));
+        dmmArgs.addAll(List.of(extra));
+        Run jdk = run(jvmArgs, jdkArgs.toArray(String[]::new));
+        Run dmm = run(jvmArgs, dmmArgs.toArray(String[]::new));
+        assertTrue(!jdk.transcript().isEmpty(), jdk.out());
+        assertEquals(jdk.transcript(), dmm.transcript(), "DMM behaves differently from the JDK; DMM run:\n" + dmm.out());
+        return dmm;
+    }
+
+    @Test
+    void socketAndServerSocketEchoOnThePolicysStacks() throws Exception {
+        Run dmm = sameAsJdk("echo");
+        // alt: the server on an alt port, the one whose bind to the same port failed (its channel was
+        // opened on alt), two clients connecting to the first and the two sockets it accepted
+        assertEquals(6, dmm.opened("alt"), dmm.out());
+        // kernel (default): the ephemeral-port server, its client and the accepted socket
+        assertEquals(3, dmm.opened("kernel"), dmm.out());
+        assertTrue(dmm.transcript().contains("T echo hello alt"), dmm.out());
+    }
+
+    @Test
+    void readAcceptAndConnectTimeoutsAsTheJdk() throws Exception {
+        Run dmm = sameAsJdk("timeouts");
+        assertTrue(dmm.transcript().contains("read ! java.net.SocketTimeoutException: Read timed out"), dmm.out());
+        assertTrue(dmm.transcript().contains("read after timeout = 42"), dmm.out());
+        assertTrue(dmm.transcript().contains("connect timeout ! java.net.SocketTimeoutException: Connect timed out"),
+                dmm.out());
+    }
+
+    @Test
+    void soLingerAsTheJdk() throws Exception {
+        Run dmm = sameAsJdk("linger");
+        assertTrue(dmm.transcript().contains("peer read after reset ! java.net.SocketException: Connection reset"),
+                dmm.out());
+    }
+
+    @Test
+    void halfCloseAsTheJdk() throws Exception {
+        Run dmm = sameAsJdk("halfclose");
+        assertTrue(dmm.transcript().contains("T client reads reply"), dmm.out());
+    }
+
+    @Test
+    void urgentDataAndOobInlineAsTheJdk() throws Exception {
+        Run dmm = sameAsJdk("urgent");
+        assertTrue(dmm.transcript().contains("T inline reads Un"), dmm.out());
+    }
+
+    @Test
+    void interruptingAVirtualThreadAsTheJdk() throws Exception {
+        Run dmm = sameAsJdk("interrupt-virtual");
+        assertTrue(dmm.transcript().contains(
+                "read interrupted: alive false -> java.net.SocketException: Closed by interrupt | interrupted true"
+                        + " | closed true"), dmm.out());
+    }
+
+    @Test
+    void aPendingInterruptDoesNotDisturbAPlatformThreadsSocketsAsTheJdk() throws Exception {
+        Run dmm = sameAsJdk("interrupt-pending");
+        assertTrue(dmm.transcript().contains("T blocking read 6 interrupted true closed false"), dmm.out());
+        assertTrue(dmm.transcript().contains("T failure none"), dmm.out());
+    }
+
+    @Test
+    void closingUnderABlockedReadOrAcceptAsTheJdk() throws Exception {
+        Run dmm = sameAsJdk("async-close");
+        assertTrue(dmm.transcript().contains(
+                "T platform read closed under it: alive false -> java.net.SocketException: Socket closed"), dmm.out());
+    }
+
+    @Test
+    void interruptingAPlatformThreadClosesTheSocket() throws Exception {
+        // the JDK's platform-thread socket ignores interrupts; DMM's closes (documented difference)
+        Run dmm = run(List.of(), "interrupt-platform", "dmm");
+        assertTrue(dmm.out().contains(
+                "T read interrupted: alive false -> java.net.SocketException: Closed by interrupt | interrupted true"),
+                dmm.out());
+        assertTrue(dmm.out().contains("T read again ! java.net.SocketException: Socket closed"), dmm.out());
+        assertTrue(dmm.out().contains("T peer sees EOF -1"), dmm.out());
+    }
+
+    @Test
+    void datagramSocketAsTheJdkOnThePolicysStacks() throws Exception {
+        Run dmm = sameAsJdk("datagram");
+        assertTrue(dmm.transcript().contains("T received datagram from sender true"), dmm.out());
+        assertEquals(1, dmm.opened("alt"), dmm.out());       // the receiver bound to an alt port
+        // the sender (routed as a receiver when asked for its port), the one interrupted in receive;
+        // the socket closed unused was never routed
+        assertEquals(2, dmm.opened("kernel"), dmm.out());
+        assertTrue(dmm.transcript().contains(
+                "T virtual thread receive interrupted -> java.net.SocketException: Closed by interrupt | interrupted true"),
+                dmm.out());
+    }
+
+    @Test
+    void udpClientsAreRoutedByTheirDestination() throws Exception {
+        Run dmm = sameAsJdk("udp-client");
+        assertTrue(dmm.transcript().contains("T client got answer"), dmm.out());
+        // alt: the server bound to an alt port, the client sending to it, the client connected to an alt port
+        assertEquals(3, dmm.opened("alt"), dmm.out());
+        // kernel: the socket asked for its port before sending (routed as a receiver, as bound)
+        assertEquals(1, dmm.opened("kernel"), dmm.out());
+    }
+
+    @Test
+    void multicastSocketAsTheJdk() throws Exception {
+        Run dmm = sameAsJdk("multicast");
+        assertEquals(1, dmm.opened("alt"), dmm.out());
+    }
+
+    @Test
+    void tlsSocketsOverDmmSockets() throws Exception {
+        Path keyStore = dir.resolve("tls.p12");
+        Path keytool = Path.of(ProcessHandle.current().info().command().orElseThrow()).resolveSibling("keytool");
+        Process kt = new ProcessBuilder(keytool.toString(), "-genkeypair", "-alias", "dmm", "-keyalg", "EC",
+                "-dname", "CN=localhost", "-ext", "san=dns:localhost,ip:127.0.0.1", "-validity", "2",
+                "-storetype", "PKCS12", "-keystore", keyStore.toString(),
+                "-storepass", new String(TlsScenarios.PASSWORD)).redirectErrorStream(true).start();
+        String ktOut = new String(kt.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(0, kt.waitFor(), ktOut);
+        Run dmm = sameAsJdk("tls", keyStore.toString());
+        assertTrue(dmm.transcript().contains("T factory socket TLSv1.3 echo secret via factory socket"), dmm.out());
+        assertTrue(dmm.transcript().contains("T layered socket TLSv1.3 echo secret via layered socket"), dmm.out());
+        // server + 2 clients + 2 accepted, all to the alt port
+        assertEquals(5, dmm.opened("alt"), dmm.out());
+    }
+
+    @Test
+    void socksProxySocketsKeepWorkingUnrouted() throws Exception {
+        Run dmm = sameAsJdk("socks");
+        assertTrue(dmm.transcript().contains("T explicit proxy echo through socks relayed 1"), dmm.out());
+        // the ProxySelector (what socksProxyHost configures) is asked at connect, as by the JDK's socket
+        assertTrue(dmm.transcript().contains("T selector socket echo plain relayed 2"), dmm.out());
+        // an unresolved name goes to the proxy as a name (which this little proxy does not support), as the JDK's
+        assertTrue(dmm.transcript().contains(
+                "T selector socket to an unresolved name ! java.net.SocketException: SOCKS: Command not supported"),
+                dmm.out());
+        // alt: the echo server and the three connections the proxy made to it (accepted); the
+        // proxied client sockets are the JDK's SocksSocketImpl and are not routed
+        assertTrue(dmm.transcript().contains("T only a dead proxy ! java.net.SocketException: Can't connect to SOCKS"
+                + " proxy:Connection refused"), dmm.out());
+        // several proxies, the first unreachable: DMM uses the next (the JDK 25 socket fails there)
+        assertTrue(dmm.out().contains("J dead then live proxy second try relayed 3 failures reported 1"), dmm.out());
+        // alt: the echo server and the four connections the proxy made to it (accepted) and the direct
+        // one (routed: the selector said NO_PROXY) and its accepted socket; proxied client sockets are the
+        // JDK's SocksSocketImpl and are not routed
+        assertTrue(dmm.transcript().contains("T NO_PROXY socket ignores the selector no proxy relayed 2"), dmm.out());
+        // ... and the NO_PROXY socket with its accepted socket
+        assertEquals(8, dmm.opened("alt"), dmm.out());
+        assertEquals(1, dmm.opened("kernel"), dmm.out()); // the server probing for a dead port
+    }
+
+    @Test
+    void httpProxySocketsWorkAndAreRoutedByTheProxysAddress() throws Exception {
+        Run dmm = sameAsJdk("http-proxy");
+        assertTrue(dmm.transcript().contains("T http tunnel echo through http connect tunnels 1 connected true"), dmm.out());
+        assertEquals(1, dmm.opened("alt"), dmm.out());    // the tunnel to the proxy's alt port
+        assertEquals(2, dmm.opened("kernel"), dmm.out()); // the echo server and the connection it accepted
+    }
+
+    @Test
+    void httpUrlConnectionIsRouted() throws Exception {
+        Run dmm = sameAsJdk("http");
+        assertTrue(dmm.transcript().contains("T http 200 hello over http"), dmm.out());
+        assertEquals(1, dmm.opened("alt"), dmm.out()); // the client socket; HttpServer is NIO, not a java.net socket
+    }
+
+    @Test
+    void routeScopeHintsReachJavaNetSockets() throws Exception {
+        Run dmm = run(List.of(), "scope", "dmm");
+        assertTrue(dmm.out().contains("T scoped socket works 1"), dmm.out());
+        assertEquals(1, dmm.opened("alt"), dmm.out());     // the socket made inside the scope
+        assertEquals(4, dmm.opened("kernel"), dmm.out());  // the server, the plain client, two accepted
+    }
+
+    @Test
+    void thousandVirtualThreadsBlockedInReadsDoNotPinTheOnlyCarrier() throws Exception {
+        Run dmm = run(List.of("-Djdk.virtualThreadScheduler.parallelism=1", "-Djdk.virtualThreadScheduler.maxPoolSize=1"),
+                "vt-servers", "dmm");
+        assertTrue(dmm.out().contains("T blocked readers 1000"), dmm.out());
+        assertTrue(dmm.out().contains("T fresh virtual thread ran true"), dmm.out());
+        assertTrue(dmm.out().contains("T echoed 1000 server 1000"), dmm.out());
+        assertEquals(2001, dmm.opened("alt"), dmm.out());
+    }
+
+    @Test
+    void aServerSocketCreatedBeforeInstallCannotAcceptIntoADmmSocket() throws Exception {
+        Run r = run(List.of(), "install-late", "jdk"); // "jdk": the scenario installs DMM itself, late
+        assertTrue(r.out().contains("T accept ! java.io.IOException: An instance of class sun.nio.ch.NioSocketImpl"
+                + " cannot accept a connection with an instance of class io.dmm.core.net.DmmSocketImpl"), r.out());
+    }
+
+    @Test
+    void theOneCarrierCheckNoticesAReadThatPins() throws Exception {
+        Run control = run(List.of("-Djdk.virtualThreadScheduler.parallelism=1",
+                "-Djdk.virtualThreadScheduler.maxPoolSize=1"), "vt-pinned-control", "dmm");
+        assertTrue(control.out().contains("T blocked readers 1\n"), control.out());
+    }
+
+    @Test
+    void installFailsClearlyWhenAnotherFactoryIsSet() throws Exception {
+        Run r = run(List.of(), "install-conflict", "jdk");
+        assertTrue(r.out().contains("T install ! java.lang.IllegalStateException: DMM cannot install its java.net "
+                + "factories: Socket.setSocketImplFactory was already called by other code in this JVM"), r.out());
+    }
+
+}

@@ -1,0 +1,277 @@
+package io.dmm.core.net;
+
+import static io.dmm.core.net.Transcript.attempt;
+import static io.dmm.core.net.Transcript.t;
+
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+
+/** java.net TCP behaviour, the same with DMM's factories as without (see {@link NetScenario}). */
+final class TcpScenarios {
+    private TcpScenarios() {
+    }
+
+    /** One echo over a ServerSocket on an "alt" port and one on an ephemeral (default-routed) port. */
+    static void echo() throws Exception {
+        try (ServerSocket alt = new ServerSocket(NetScenario.altPort(), 50, InetAddress.getLoopbackAddress());
+             ServerSocket dflt = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            t("server bound " + alt.isBound() + " port in range " + inAlt(alt.getLocalPort())
+                    + " addr " + alt.getInetAddress() + " reuse " + alt.getReuseAddress()
+                    + " timeout " + alt.getSoTimeout() + " rcvbuf>0 " + (alt.getReceiveBufferSize() > 0));
+            t("server " + alt.toString().replace(Integer.toString(alt.getLocalPort()), "PORT")
+                    + " " + alt.getLocalSocketAddress().toString().replace(Integer.toString(alt.getLocalPort()), "PORT"));
+            attempt("bind in use", () -> new ServerSocket(alt.getLocalPort(), 50, InetAddress.getLoopbackAddress()));
+            ServerSocket unbound = new ServerSocket();
+            t("unbound server " + unbound + " " + unbound.isBound() + " " + unbound.getLocalPort() + " "
+                    + unbound.getInetAddress() + " " + unbound.getLocalSocketAddress());
+            attempt("accept unbound", unbound::accept);
+            unbound.close();
+            attempt("bind closed server", () -> { unbound.bind(null); return null; });
+            t("server options " + names(alt.supportedOptions()));
+            try (Socket fresh = new Socket()) {
+                t("socket options " + names(fresh.supportedOptions()));
+            }
+            try (java.net.DatagramSocket ds = new java.net.DatagramSocket();
+                 java.net.MulticastSocket ms = new java.net.MulticastSocket()) {
+                t("datagram options " + names(ds.supportedOptions()) + " multicast " + names(ms.supportedOptions()));
+            }
+            alt.setOption(java.net.StandardSocketOptions.IP_TOS, 0x28);
+            t("server tos " + alt.getOption(java.net.StandardSocketOptions.IP_TOS));
+            attempt("server tos bad", () -> alt.setOption(java.net.StandardSocketOptions.IP_TOS, 300));
+            attempt("server nodelay", () -> alt.setOption(java.net.StandardSocketOptions.TCP_NODELAY, true));
+            optionsBeforeConnect(alt);
+            echoOnce(alt, "hello alt");
+            echoOnce(dflt, "hello default");
+        }
+    }
+
+    private static String names(java.util.Set<java.net.SocketOption<?>> options) {
+        return options.stream().map(java.net.SocketOption::name).sorted().toList().toString();
+    }
+
+    /** Options set on an unconnected Socket survive the connect (DMM replays them on the routed socket). */
+    private static void optionsBeforeConnect(ServerSocket ss) throws Exception {
+        try (Socket c = new Socket()) {
+            c.setTcpNoDelay(true);
+            c.setSoLinger(true, 3);
+            c.setOOBInline(true);
+            c.setKeepAlive(true);
+            c.setReceiveBufferSize(65536);
+            c.setSendBufferSize(65536);
+            c.setTrafficClass(0x08);
+            c.setSoTimeout(123);
+            c.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+            t("bound before connect " + c.isBound() + " local address " + c.getLocalAddress());
+            c.connect(ss.getLocalSocketAddress());
+            try (Socket s = ss.accept()) {
+                t("after connect nodelay " + c.getTcpNoDelay() + " linger " + c.getSoLinger() + " oob " + c.getOOBInline()
+                        + " keepalive " + c.getKeepAlive() + " rcvbuf " + c.getReceiveBufferSize()
+                        + " sndbuf " + c.getSendBufferSize() + " tos " + c.getTrafficClass()
+                        + " timeout " + c.getSoTimeout() + " local port > 0 " + (c.getLocalPort() > 0));
+                attempt("bind after connect", () -> { c.bind(null); return null; });
+            }
+        }
+    }
+
+    private static boolean inAlt(int port) {
+        return port >= NetScenario.ALT_LO && port <= NetScenario.ALT_HI;
+    }
+
+    private static void echoOnce(ServerSocket ss, String msg) throws Exception {
+        Socket c = new Socket();
+        t("unconnected " + c.isConnected() + " " + c.isBound() + " " + c.getPort() + " " + c.getLocalPort() + " " + c);
+        c.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), ss.getLocalPort()));
+        try (Socket s = ss.accept()) {
+            t("connected " + c.isConnected() + " " + c.isBound() + " port ok " + (c.getPort() == ss.getLocalPort())
+                    + " local>0 " + (c.getLocalPort() > 0) + " remote " + c.getInetAddress());
+            t("accepted tos " + s.getTrafficClass());
+            t("accepted " + s.isConnected() + " peer port ok " + (s.getPort() == c.getLocalPort())
+                    + " local port ok " + (s.getLocalPort() == ss.getLocalPort()) + " channel " + s.getChannel());
+            c.getOutputStream().write(msg.getBytes(StandardCharsets.UTF_8));
+            byte[] buf = new byte[msg.length()];
+            new java.io.DataInputStream(s.getInputStream()).readFully(buf);
+            s.getOutputStream().write(buf);
+            byte[] back = new byte[msg.length()];
+            new java.io.DataInputStream(c.getInputStream()).readFully(back);
+            t("echo " + new String(back, StandardCharsets.UTF_8));
+            t("streams same " + (c.getInputStream() == c.getInputStream()));
+            t("options nodelay " + setGet(() -> { c.setTcpNoDelay(true); return c.getTcpNoDelay(); })
+                    + " keepalive " + setGet(() -> { c.setKeepAlive(true); return c.getKeepAlive(); })
+                    + " tos " + setGet(() -> { c.setTrafficClass(0x10); return c.getTrafficClass(); })
+                    + " reuse " + c.getReuseAddress()
+                    + " sndbuf>0 " + (c.getSendBufferSize() > 0) + " rcvbuf>0 " + (c.getReceiveBufferSize() > 0)
+                    + " supported " + c.supportedOptions().contains(java.net.StandardSocketOptions.SO_LINGER));
+            attempt("bad sndbuf", () -> { c.setSendBufferSize(0); return null; });
+        }
+        InputStream cin = c.getInputStream();
+        OutputStream cout = c.getOutputStream();
+        c.close();
+        c.close(); // idempotent
+        attempt("read on a closed socket's stream", cin::read);
+        attempt("available on a closed socket's stream", cin::available);
+        attempt("write on a closed socket's stream", () -> { cout.write(1); return null; });
+        attempt("urgent on a closed socket", () -> { c.sendUrgentData(1); return null; });
+        attempt("shutdown on a closed socket", () -> { c.shutdownOutput(); return null; });
+        t("closed " + c.isClosed() + " connected " + c.isConnected());
+        attempt("stream after close", c::getInputStream);
+        attempt("option after close", c::getSoTimeout);
+        attempt("connect after close", () -> { c.connect(ss.getLocalSocketAddress()); return null; });
+    }
+
+    private interface Io<T> {
+        T get() throws Exception;
+    }
+
+    private static Object setGet(Io<?> io) {
+        try {
+            return io.get();
+        } catch (Exception e) {
+            return Transcript.describe(e);
+        }
+    }
+
+    /** SO_TIMEOUT on read (socket stays usable) and on accept; connect to a closed port. */
+    static void timeouts() throws Exception {
+        try (ServerSocket ss = new ServerSocket(NetScenario.altPort(), 50, InetAddress.getLoopbackAddress())) {
+            ss.setSoTimeout(150);
+            t("accept timeout get " + ss.getSoTimeout());
+            attempt("accept", ss::accept);
+            t("server still open " + !ss.isClosed());
+            ss.setSoTimeout(0);
+            try (Socket c = new Socket(InetAddress.getLoopbackAddress(), ss.getLocalPort()); Socket s = ss.accept()) {
+                c.setSoTimeout(200);
+                t("read timeout get " + c.getSoTimeout());
+                long t0 = System.nanoTime();
+                attempt("read", () -> c.getInputStream().read());
+                t("waited >=150ms " + ((System.nanoTime() - t0) / 1_000_000 >= 150));
+                t("usable " + !c.isClosed() + " " + c.isConnected());
+                s.getOutputStream().write(42);
+                attempt("read after timeout", () -> c.getInputStream().read());
+                attempt("available", () -> c.getInputStream().available());
+                s.getOutputStream().write(new byte[] {1, 2, 3});
+                Thread.sleep(100);
+                attempt("available with data", () -> c.getInputStream().available());
+                attempt("negative timeout", () -> { c.setSoTimeout(-1); return null; });
+            }
+            int closedPort;
+            try (ServerSocket gone = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+                closedPort = gone.getLocalPort();
+            }
+            Socket refused = new Socket();
+            attempt("connect refused", () -> {
+                refused.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), closedPort), 1000);
+                return null;
+            });
+            t("refused socket closed " + refused.isClosed());
+            connectTimeout();
+            attempt("unresolved", () -> { new Socket().connect(InetSocketAddress.createUnresolved("no.such.host.invalid", 80)); return null; });
+        }
+    }
+
+    /**
+     * A listener with a full backlog (backlog 1, never accepting) drops further SYNs, so a connect
+     * to it can only time out. Built from raw JDK channels, which no factory affects.
+     */
+    private static void connectTimeout() throws Exception {
+        try (java.nio.channels.ServerSocketChannel full = java.nio.channels.ServerSocketChannel.open()) {
+            full.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 1);
+            java.util.List<java.nio.channels.SocketChannel> queued = new java.util.ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                java.nio.channels.SocketChannel q = java.nio.channels.SocketChannel.open();
+                q.configureBlocking(false);
+                q.connect(full.getLocalAddress());
+                queued.add(q);
+            }
+            Thread.sleep(200);
+            Socket c = new Socket();
+            long t0 = System.nanoTime();
+            attempt("connect timeout", () -> { c.connect(full.getLocalAddress(), 300); return null; });
+            long ms = (System.nanoTime() - t0) / 1_000_000;
+            t("connect waited 300ms " + (ms >= 290 && ms < 3000) + " closed " + c.isClosed());
+            for (java.nio.channels.SocketChannel q : queued) {
+                q.close();
+            }
+        }
+    }
+
+    /** setSoLinger values, and linger 0 making close reset the connection. */
+    static void linger() throws Exception {
+        try (ServerSocket ss = new ServerSocket(NetScenario.altPort(), 50, InetAddress.getLoopbackAddress());
+             Socket c = new Socket(InetAddress.getLoopbackAddress(), ss.getLocalPort());
+             Socket s = ss.accept()) {
+            t("default linger " + c.getSoLinger());
+            c.setSoLinger(true, 5);
+            t("linger 5 " + c.getSoLinger());
+            c.setSoLinger(true, 70000);
+            t("linger capped " + c.getSoLinger());
+            c.setSoLinger(false, 0);
+            t("linger off " + c.getSoLinger());
+            attempt("linger negative", () -> { c.setSoLinger(true, -1); return null; });
+            c.setSoLinger(true, 0);
+            c.getOutputStream().write(1);
+            t("read before reset " + s.getInputStream().read());
+            c.close();
+            attempt("peer read after reset", () -> s.getInputStream().read());
+            attempt("peer read again", () -> s.getInputStream().read());
+            attempt("peer write after reset", () -> { s.getOutputStream().write(1); return null; });
+            attempt("peer available after reset", () -> s.getInputStream().available());
+            t("peer closed " + s.isClosed() + " connected " + s.isConnected());
+        }
+    }
+
+    /** shutdownOutput/shutdownInput: EOF at the peer, the other direction still works. */
+    static void halfClose() throws Exception {
+        try (ServerSocket ss = new ServerSocket(NetScenario.altPort(), 50, InetAddress.getLoopbackAddress());
+             Socket c = new Socket(InetAddress.getLoopbackAddress(), ss.getLocalPort());
+             Socket s = ss.accept()) {
+            OutputStream out = c.getOutputStream();
+            out.write("request".getBytes(StandardCharsets.UTF_8));
+            c.shutdownOutput();
+            t("output shutdown " + c.isOutputShutdown() + " input shutdown " + c.isInputShutdown());
+            t("server reads " + new String(s.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
+            s.getOutputStream().write("reply".getBytes(StandardCharsets.UTF_8));
+            s.close();
+            t("client reads " + new String(c.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
+            attempt("write after shutdownOutput", () -> { out.write(1); return null; });
+            attempt("shutdownOutput again", () -> { c.shutdownOutput(); return null; });
+            attempt("getOutputStream", c::getOutputStream);
+            InputStream in = c.getInputStream();
+            c.shutdownInput();
+            t("input shutdown " + c.isInputShutdown());
+            attempt("read after shutdownInput", in::read);
+            attempt("available after shutdownInput", in::available);
+            attempt("getInputStream", c::getInputStream);
+        }
+        Socket fresh = new Socket();
+        attempt("shutdown unconnected", () -> { fresh.shutdownInput(); return null; });
+        fresh.close();
+    }
+
+    /** sendUrgentData and SO_OOBINLINE. */
+    static void urgent() throws Exception {
+        Socket fresh = new Socket();
+        attempt("urgent unconnected", () -> { fresh.sendUrgentData(1); return null; });
+        attempt("oobinline unconnected", () -> { fresh.setOOBInline(true); return fresh.getOOBInline(); });
+        fresh.close();
+        try (ServerSocket ss = new ServerSocket(NetScenario.altPort(), 50, InetAddress.getLoopbackAddress());
+             Socket c = new Socket(InetAddress.getLoopbackAddress(), ss.getLocalPort());
+             Socket s = ss.accept()) {
+            t("oobinline default " + s.getOOBInline());
+            s.setOOBInline(true);
+            t("oobinline set " + s.getOOBInline());
+            c.sendUrgentData('U');
+            c.getOutputStream().write('n');
+            InputStream in = s.getInputStream();
+            t("inline reads " + (char) in.read() + (char) in.read());
+            s.setOOBInline(false);
+            c.sendUrgentData('X'); // discarded by the receiver now
+            c.getOutputStream().write('m');
+            t("not inline reads " + (char) in.read());
+        }
+    }
+}
