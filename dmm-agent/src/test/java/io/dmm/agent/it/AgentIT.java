@@ -38,14 +38,17 @@ class AgentIT {
         assertEquals("DmmSelector", f.get("selector.class"), why);
         assertEquals("true", f.get("selector.sameProvider"), why);
         assertEquals("hello", f.get("selector.echo"), why);
+        assertEquals("net", f.get("net.echo"), why);
+        assertEquals("java.net.Socket true", f.get("net.impl"), why);
+        assertEquals("dgram", f.get("net.udp"), why);
         assertEquals("udp", f.get("udp.echo"), why);
         assertEquals("udp", f.get("udp.sender.stacks"), why);
         assertEquals("1 sun.nio.ch", f.get("pipe"), why);
         assertEquals("2 sun.nio.ch sun.nio.ch", f.get("unix"), why);
         // per-stack counters: the echo's 4 bytes each way on the server's stack
-        // two servers (blocking and selector echo) and their two accepted channels; two clients
-        assertTrue(f.get("stats").matches(".*\\|servers +kernel +UP +2 +4 +0 +0 +0 +9 +9\\|.*"), why);
-        assertTrue(f.get("stats").matches(".*\\|kernel +kernel +UP +2 +2 +0 +2 +0 +9 +9\\|.*"), why);
+        // three servers (blocking, selector-driven, java.net) and their accepted channels; three clients
+        assertTrue(f.get("stats").matches(".*\\|servers +kernel +UP +3 +6 +0 +0 +0 +12 +12\\|.*"), why);
+        assertTrue(f.get("stats").matches(".*\\|kernel +kernel +UP +3 +3 +0 +3 +0 +12 +12\\|.*"), why);
     }
 
     @Test

@@ -2,8 +2,12 @@ package io.dmm.agent.it;
 
 import io.dmm.api.DmmSockets;
 import io.dmm.api.RouteExplanation;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
@@ -37,6 +41,7 @@ public final class ProbeApp {
         openFacts();
         tcpEcho(system);
         selectorEcho();
+        javaNetEcho();
         udpEcho();
         pipe();
         unixDomain();
@@ -125,6 +130,26 @@ public final class ProbeApp {
                     key.channel().close();
                 }
             }
+        }
+    }
+
+    /** java.net sockets, as pre-NIO libraries use them: routed through DMM's SocketImpl factories. */
+    private static void javaNetEcho() throws Exception {
+        try (ServerSocket server = new ServerSocket(0, 50, LOOPBACK);
+             Socket client = new Socket(LOOPBACK, server.getLocalPort());
+             Socket accepted = server.accept()) {
+            client.getOutputStream().write("net".getBytes());
+            byte[] in = accepted.getInputStream().readNBytes(3);
+            accepted.getOutputStream().write(in);
+            fact("net.echo", new String(client.getInputStream().readNBytes(3)));
+            fact("net.impl", client.getClass().getName() + " " + (client.getChannel() == null));
+        }
+        try (DatagramSocket receiver = new DatagramSocket(0, LOOPBACK); DatagramSocket sender = new DatagramSocket()) {
+            byte[] msg = "dgram".getBytes();
+            sender.send(new DatagramPacket(msg, msg.length, LOOPBACK, receiver.getLocalPort()));
+            DatagramPacket p = new DatagramPacket(new byte[16], 16);
+            receiver.receive(p);
+            fact("net.udp", new String(p.getData(), 0, p.getLength()));
         }
     }
 
