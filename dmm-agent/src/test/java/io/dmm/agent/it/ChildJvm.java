@@ -13,16 +13,16 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /** Runs a command (a child JVM, or the dmm launcher), bounded in time, and keeps what it printed. */
-final class ChildJvm {
-    static final Path MODULE = Path.of("").toAbsolutePath();
-    static final Path AGENT_JAR = MODULE.resolve("target/dmm-agent.jar");
-    static final Path TEST_CLASSES = MODULE.resolve("target/test-classes");
-    static final Path POLICY = TEST_CLASSES.resolve("probe-policy.json");
-    static final String JAVA = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+public final class ChildJvm {
+    public static final Path MODULE = Path.of("").toAbsolutePath();
+    public static final Path AGENT_JAR = MODULE.resolve("target/dmm-agent.jar");
+    public static final Path TEST_CLASSES = MODULE.resolve("target/test-classes");
+    public static final Path POLICY = TEST_CLASSES.resolve("probe-policy.json");
+    public static final String JAVA = Path.of(System.getProperty("java.home"), "bin", "java").toString();
 
-    record Result(int exit, String out, String err) {
+    public record Result(int exit, String out, String err) {
         /** The child's {@code key=value} lines. */
-        Map<String, String> facts() {
+        public Map<String, String> facts() {
             Map<String, String> facts = new LinkedHashMap<>();
             for (String line : out.split("\n")) {
                 int eq = line.indexOf('=');
@@ -33,11 +33,11 @@ final class ChildJvm {
             return facts;
         }
 
-        String describe() {
+        public String describe() {
             return "exit " + exit + "\n--- stdout\n" + out + "--- stderr\n" + err;
         }
 
-        Result assertOk() {
+        public Result assertOk() {
             assertEquals(0, exit, this::describe);
             return this;
         }
@@ -46,14 +46,14 @@ final class ChildJvm {
     private ChildJvm() {
     }
 
-    static Result java(String... args) throws Exception {
+    public static Result java(String... args) throws Exception {
         List<String> cmd = new ArrayList<>();
         cmd.add(JAVA);
         cmd.addAll(List.of(args));
         return run(new ProcessBuilder(cmd));
     }
 
-    static Result run(ProcessBuilder pb) throws Exception {
+    public static Result run(ProcessBuilder pb) throws Exception {
         Path out = Files.createTempFile("dmm-it", ".out");
         Path err = Files.createTempFile("dmm-it", ".err");
         try {

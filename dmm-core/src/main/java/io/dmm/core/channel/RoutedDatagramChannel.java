@@ -490,6 +490,9 @@ public final class RoutedDatagramChannel extends DatagramChannel implements Rout
         } finally {
             stateLock.unlock();
         }
+        if (block) {
+            channelKeys.cancelledKeysReleaseDelegates(); // see ChannelKeys
+        }
         if (d != null) {
             d.configureBlocking(block);
         }

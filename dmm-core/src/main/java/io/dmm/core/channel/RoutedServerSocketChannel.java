@@ -465,6 +465,9 @@ public final class RoutedServerSocketChannel extends ServerSocketChannel impleme
         } finally {
             stateLock.unlock();
         }
+        if (block) {
+            channelKeys.cancelledKeysReleaseDelegates(); // see ChannelKeys
+        }
         if (ms != null && ms.length == 1) {
             ms[0].ch.configureBlocking(block); // several members stay non-blocking: the selector waits
         }

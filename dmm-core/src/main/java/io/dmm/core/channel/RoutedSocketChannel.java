@@ -772,6 +772,9 @@ public final class RoutedSocketChannel extends SocketChannel implements RoutedCh
         } finally {
             stateLock.unlock();
         }
+        if (block) {
+            channelKeys.cancelledKeysReleaseDelegates();
+        }
         if (l != null) {
             // not under stateLock: the delegate waits for its blocking operations to finish first
             try {

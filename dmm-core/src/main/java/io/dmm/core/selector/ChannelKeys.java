@@ -37,6 +37,21 @@ public final class ChannelKeys implements ReadinessListener {
     }
 
     /**
+     * The channel is going into blocking mode, which {@code AbstractSelectableChannel} allows once
+     * every key is cancelled, even before a select deregistered them (the JDK's HttpServer does
+     * {@code key.cancel(); channel.configureBlocking(true)}). The delegates must be allowed too: their
+     * inner keys under cancelled keys are cancelled now rather than at the next select, which still
+     * deregisters them.
+     */
+    public void cancelledKeysReleaseDelegates() {
+        for (DmmSelectionKey k : keys) {
+            if (!k.isValid()) {
+                k.cancelInner();
+            }
+        }
+    }
+
+    /**
      * Also wake {@code selector} on every readiness change: the channel's own selector for its
      * platform delegates, so that one wait covers its fd-less delegates too. Null for none.
      */

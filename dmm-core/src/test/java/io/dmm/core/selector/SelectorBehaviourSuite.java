@@ -531,6 +531,34 @@ abstract class SelectorBehaviourSuite {
         assertFalse(sel.keys().contains(k));
     }
 
+    /**
+     * The JDK's HttpServer: on a readable key, {@code key.cancel(); chan.configureBlocking(true)} and
+     * a blocking read, before any select deregistered the key; later, after a select, non-blocking
+     * again and registered anew.
+     */
+    @Test
+    void blockingModeRightAfterCancelBeforeTheNextSelect() throws Exception {
+        Selector sel = selector();
+        SocketChannel[] p = pair();
+        SelectionKey k = p[1].register(sel, OP_READ);
+        p[0].write(bytes("req"));
+        awaitSelected(sel, k, OP_READ);
+        k.cancel();
+        p[1].configureBlocking(true);
+        assertTrue(p[1].isBlocking());
+        ByteBuffer in = ByteBuffer.allocate(3);
+        while (in.hasRemaining()) {
+            assertTrue(p[1].read(in) >= 0);
+        }
+        assertEquals("req", new String(in.array(), StandardCharsets.US_ASCII));
+        sel.selectNow();
+        p[1].configureBlocking(false);
+        SelectionKey again = p[1].register(sel, OP_READ);
+        assertNotSame(k, again);
+        p[0].write(bytes("next"));
+        awaitSelected(sel, again, OP_READ);
+    }
+
     @Test
     void closingAChannelCancelsItsKey() throws Exception {
         Selector sel = selector();

@@ -1,0 +1,35 @@
+package io.dmm.agent.compat;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** The JDK's HttpClient against the JDK's HttpServer, under the agent. */
+class HttpClientCompatIT {
+    @Test
+    void httpClientAgainstHttpServerIsRoutedAsThePolicySays() throws Exception {
+        CompatRun r = CompatRun.app(HttpClientApp.class);
+        Map<String, String> f = r.facts();
+        String why = r.describe();
+        assertEquals(HttpClientApp.GETS, r.num("http.gets.ok"), why);
+        assertEquals(HttpClientApp.POSTS, r.num("http.posts.ok"), why);
+        // the server socket was routed to "servers", and so were the connections it accepted
+        assertEquals(1, r.num("stats.servers.decisions"), why);
+        long accepted = r.num("stats.servers.opened") - 1;
+        assertTrue(accepted >= 1, why);
+        // every client connection went out on "clients", and each one is one the server accepted
+        long connects = r.num("stats.clients.connectsOk");
+        assertEquals(accepted, connects, why);
+        assertEquals(connects, r.num("stats.clients.decisions"), why);
+        assertEquals(connects, r.num("stats.clients.opened"), why);
+        assertEquals(0, r.num("stats.clients.connectsFailed"), why);
+        assertEquals(0, r.num("stats.servers.connectsOk"), why);
+        // the POST bodies alone are > 100 kB each way
+        assertTrue(r.num("stats.clients.bytesOut") > 100_000, why);
+        assertTrue(r.num("stats.servers.bytesIn") > 100_000, why);
+        assertEquals(r.num("stats.clients.bytesOut"), r.num("stats.servers.bytesIn"), why);
+        assertEquals(r.num("stats.servers.bytesOut"), r.num("stats.clients.bytesIn"), why);
+        assertNotNull(f.get("duration.ms"), why);
+    }
+}
