@@ -30,7 +30,7 @@ class LauncherRunIT {
     void runsAProgramUnderTheAgentWithThePolicy() throws Exception {
         ChildJvm.Result r = dmm("run", "--config", ChildJvm.POLICY.toString(), "--",
                 "-cp", ChildJvm.TEST_CLASSES.toString(), ProbeApp.class.getName()).assertOk();
-        AgentIT.assertRoutedAsProbePolicySays(r);
+        AgentIT.assertRoutedAsProbePolicySays(r, true);
     }
 
     @Test
