@@ -7,11 +7,13 @@ import io.dmm.core.policy.Route;
 import io.dmm.core.runtime.Decision;
 import io.dmm.core.runtime.DmmRuntime;
 import io.dmm.core.runtime.StackHandle;
+import io.dmm.stack.kernel.KernelStackProvider;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.net.SocketException;
 import java.net.SocketOption;
+import java.net.StandardSocketOptions;
 import java.nio.channels.AlreadyBoundException;
 import java.nio.channels.AsynchronousChannelGroup;
 import java.nio.channels.AsynchronousServerSocketChannel;
@@ -20,6 +22,7 @@ import java.nio.channels.ClosedChannelException;
 import java.nio.channels.CompletionHandler;
 import java.nio.channels.NotYetBoundException;
 import java.nio.channels.spi.AsynchronousChannelProvider;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
@@ -30,9 +33,10 @@ import java.util.concurrent.Future;
  * stack, this channel listens there, in the program's group, and every accepted connection is a
  * {@link RoutedAsynchronousSocketChannel} of that stack (counted there).
  *
- * <p>It listens on one stack: the route's first usable stack that has asynchronous channels. Unlike
- * {@link RoutedServerSocketChannel} it does not listen on every member of a multi-stack route for a
- * wildcard address (see docs/drop-in.md, "Asynchronous channels").
+ * <p>As {@link RoutedServerSocketChannel}: bound to a wildcard address on a route of several stacks
+ * it listens on every usable one (same port, kernel members with SO_REUSEPORT), and accepts from
+ * all of them ({@link AsyncAcceptor}); bound to a specific address it listens on the route's first
+ * usable stack. Stacks without asynchronous channels are left out.
  */
 public final class RoutedAsynchronousServerSocketChannel extends AsynchronousServerSocketChannel
         implements RoutedChannel {
@@ -43,8 +47,7 @@ public final class RoutedAsynchronousServerSocketChannel extends AsynchronousSer
     private final PendingOptions options = new PendingOptions(PlatformDefaults.Kind.ASYNC_SERVER);
 
     // guarded by this; volatile ones are also read without it
-    private volatile AsynchronousServerSocketChannel delegate;
-    private volatile StackHandle stack;
+    private volatile AsyncAcceptor acceptor;
     private volatile Route route;
     private volatile boolean closed;
 
@@ -64,14 +67,20 @@ public final class RoutedAsynchronousServerSocketChannel extends AsynchronousSer
 
     @Override
     public List<String> stacksInUse() {
-        StackHandle s = stack;
-        return s == null ? List.of() : List.of(s.name());
+        AsyncAcceptor a = acceptor;
+        return a == null ? List.of() : a.members().stream().map(m -> m.stack().name()).toList();
     }
 
-    /** The stack this server listens on, or null before bind. */
+    /** The (first) stack this server listens on, or null before bind. */
     public String stackName() {
-        StackHandle s = stack;
-        return s == null ? null : s.name();
+        AsyncAcceptor a = acceptor;
+        return a == null ? null : a.members().getFirst().stack().name();
+    }
+
+    /** The first member's channel, or null before bind. */
+    private AsynchronousServerSocketChannel first() {
+        AsyncAcceptor a = acceptor;
+        return a == null ? null : a.members().getFirst().ch();
     }
 
     @Override
@@ -84,7 +93,7 @@ public final class RoutedAsynchronousServerSocketChannel extends AsynchronousSer
         if (closed) {
             throw new ClosedChannelException();
         }
-        if (delegate != null) {
+        if (acceptor != null) {
             throw new AlreadyBoundException();
         }
         InetSocketAddress isa = Addresses.checkLocal(local, null);
@@ -95,49 +104,84 @@ public final class RoutedAsynchronousServerSocketChannel extends AsynchronousSer
             throw new SocketException("DMM: no usable stack for tcp server on " + isa + " (route "
                     + d.route().source() + "): " + usable.whyOthersNot());
         }
-        IOException noAsync = null;
-        for (StackHandle s : usable.stacks()) {
-            AsynchronousServerSocketChannel ch;
-            try {
-                ch = s.instance().openAsynchronousServerSocketChannel(group);
-            } catch (UnsupportedOperationException e) {
-                // a stack without asynchronous channels: the route's next stack may have them
-                noAsync = noAsync == null ? new SocketException("DMM: no stack of route " + d.route().source()
-                        + " has asynchronous channels") : noAsync;
-                noAsync.addSuppressed(e);
-                continue;
-            }
-            s.socketOpened();
-            try {
+        List<AsyncAcceptor.Member> members = listen(usable.stacks(), isa, backlog, d.route().source());
+        acceptor = new AsyncAcceptor(members,
+                (m, ch) -> new RoutedAsynchronousSocketChannel(provider(), runtime, route, m.stack(), ch));
+        return this;
+    }
+
+    /**
+     * Opens and binds the members: every stack with asynchronous channels for a wildcard address
+     * (a specific address belongs to one stack: the first). All or nothing.
+     */
+    private List<AsyncAcceptor.Member> listen(List<StackHandle> usable, InetSocketAddress isa, int backlog,
+                                              String routeSource) throws IOException {
+        boolean wildcard = isa.getAddress().isAnyLocalAddress();
+        long kernels = wildcard ? usable.stream().filter(RoutedAsynchronousServerSocketChannel::isKernel).count() : 0;
+        List<AsyncAcceptor.Member> members = new ArrayList<>();
+        SocketException noAsync = new SocketException("DMM: no stack of route " + routeSource
+                + " has asynchronous channels");
+        int port = isa.getPort();
+        try {
+            for (StackHandle s : usable) {
+                AsynchronousServerSocketChannel ch;
+                try {
+                    ch = s.instance().openAsynchronousServerSocketChannel(group);
+                } catch (UnsupportedOperationException e) {
+                    noAsync.addSuppressed(e); // a stack without asynchronous channels: left out
+                    continue;
+                }
+                s.socketOpened();
+                members.add(new AsyncAcceptor.Member(ch, s));
                 options.applyTo(ch);
-                ch.bind(isa, backlog);
-            } catch (IOException | RuntimeException e) {
-                s.socketClosed();
-                ch.close();
-                throw e;
+                if (kernels > 1 && isKernel(s)) {
+                    // kernel instances share one kernel: a second listener on the port needs SO_REUSEPORT
+                    ch.setOption(StandardSocketOptions.SO_REUSEPORT, true);
+                }
+                ch.bind(new InetSocketAddress(isa.getAddress(), port), backlog);
+                port = ((InetSocketAddress) ch.getLocalAddress()).getPort(); // later members share the first's port
+                if (!wildcard) {
+                    break;
+                }
             }
-            stack = s;
-            delegate = ch;
-            return this;
+            if (members.isEmpty()) {
+                throw noAsync;
+            }
+            return members;
+        } catch (IOException | RuntimeException e) {
+            for (AsyncAcceptor.Member m : members) {
+                m.stack().socketClosed();
+                try {
+                    m.ch().close();
+                } catch (IOException suppressed) {
+                    e.addSuppressed(suppressed);
+                }
+            }
+            throw e;
         }
-        throw noAsync;
+    }
+
+    private static boolean isKernel(StackHandle s) {
+        return KernelStackProvider.TYPE.equals(s.instance().type());
     }
 
     @Override
     public <T> AsynchronousServerSocketChannel setOption(SocketOption<T> name, T value) throws IOException {
         PendingOptions.checkSupported(name, supportedOptions());
-        AsynchronousServerSocketChannel d;
+        AsyncAcceptor a;
         synchronized (this) {
             if (closed) {
                 throw new ClosedChannelException();
             }
-            d = delegate;
-            if (d == null) {
+            a = acceptor;
+            if (a == null) {
                 options.remember(name, value);
                 return this;
             }
         }
-        d.setOption(name, value);
+        for (AsyncAcceptor.Member m : a.members()) {
+            m.ch().setOption(name, value);
+        }
         return this;
     }
 
@@ -150,7 +194,7 @@ public final class RoutedAsynchronousServerSocketChannel extends AsynchronousSer
             if (closed) {
                 throw new ClosedChannelException();
             }
-            d = delegate;
+            d = first();
             if (d == null) {
                 return (T) options.valueOf(name);
             }
@@ -160,33 +204,22 @@ public final class RoutedAsynchronousServerSocketChannel extends AsynchronousSer
 
     @Override
     public Set<SocketOption<?>> supportedOptions() {
-        AsynchronousServerSocketChannel d = delegate;
+        AsynchronousServerSocketChannel d = first();
         return d != null ? d.supportedOptions() : options.supported();
     }
 
     @Override
     public <A> void accept(A attachment, CompletionHandler<AsynchronousSocketChannel, ? super A> handler) {
         Objects.requireNonNull(handler, "'handler' is null");
-        AsynchronousServerSocketChannel d = delegate;
-        StackHandle s = stack;
+        AsyncAcceptor a = acceptor;
         if (closed) {
             handler.failed(new ClosedChannelException(), attachment);
             return;
         }
-        if (d == null) {
+        if (a == null) {
             throw new NotYetBoundException();
         }
-        d.accept(attachment, new CompletionHandler<AsynchronousSocketChannel, A>() {
-            @Override
-            public void completed(AsynchronousSocketChannel accepted, A a) {
-                handler.completed(new RoutedAsynchronousSocketChannel(provider(), runtime, route, s, accepted), a);
-            }
-
-            @Override
-            public void failed(Throwable exc, A a) {
-                handler.failed(exc, a);
-            }
-        });
+        a.accept(attachment, handler);
     }
 
     @Override
@@ -201,33 +234,32 @@ public final class RoutedAsynchronousServerSocketChannel extends AsynchronousSer
         if (closed) {
             throw new ClosedChannelException();
         }
-        AsynchronousServerSocketChannel d = delegate;
+        AsynchronousServerSocketChannel d = first();
         return d == null ? null : d.getLocalAddress();
     }
 
-    /** Closes the listening channel: a pending accept fails with AsynchronousCloseException. */
+    /** Closes the listening channels: a pending accept fails with AsynchronousCloseException. */
     @Override
     public void close() throws IOException {
-        AsynchronousServerSocketChannel d;
-        StackHandle s;
+        AsyncAcceptor a;
         synchronized (this) {
             if (closed) {
                 return;
             }
             closed = true;
-            d = delegate;
-            s = stack;
+            a = acceptor;
         }
-        if (d != null) {
-            s.socketClosed();
-            d.close();
+        if (a != null) {
+            for (AsyncAcceptor.Member m : a.members()) {
+                m.stack().socketClosed();
+            }
+            a.close();
         }
     }
 
     @Override
     public String toString() {
-        StackHandle s = stack;
-        return "RoutedAsynchronousServerSocketChannel[" + (closed ? "closed" : s == null ? "unbound"
-                : "stack=" + s.name() + " " + delegate) + "]";
+        return "RoutedAsynchronousServerSocketChannel[" + (closed ? "closed" : acceptor == null ? "unbound"
+                : "stacks=" + stacksInUse() + " " + first()) + "]";
     }
 }

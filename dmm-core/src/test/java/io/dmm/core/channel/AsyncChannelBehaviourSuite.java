@@ -45,6 +45,16 @@ abstract class AsyncChannelBehaviourSuite {
 
     protected abstract AsynchronousServerSocketChannel newServer() throws IOException;
 
+    /** Where servers bind; the multi-listen variant binds the wildcard address. */
+    protected InetSocketAddress serverBindAddress() {
+        return new InetSocketAddress(LOOPBACK, 0);
+    }
+
+    /** Where clients reach {@code server}: its port on loopback (its address may be the wildcard). */
+    static InetSocketAddress reach(AsynchronousServerSocketChannel server) throws IOException {
+        return new InetSocketAddress(LOOPBACK, ((InetSocketAddress) server.getLocalAddress()).getPort());
+    }
+
     /** A handler that completes a future (so tests can wait for a handler's outcome). */
     static <V> CompletionHandler<V, Object> into(CompletableFuture<V> f) {
         return new CompletionHandler<>() {
@@ -70,10 +80,10 @@ abstract class AsyncChannelBehaviourSuite {
     }
 
     Pair connectedPair() throws Exception {
-        AsynchronousServerSocketChannel server = newServer().bind(new InetSocketAddress(LOOPBACK, 0));
+        AsynchronousServerSocketChannel server = newServer().bind(serverBindAddress());
         Future<AsynchronousSocketChannel> accept = server.accept();
         AsynchronousSocketChannel client = newClient();
-        client.connect(server.getLocalAddress()).get(10, TimeUnit.SECONDS);
+        client.connect(reach(server)).get(10, TimeUnit.SECONDS);
         return new Pair(server, client, accept.get(10, TimeUnit.SECONDS));
     }
 
@@ -93,14 +103,14 @@ abstract class AsyncChannelBehaviourSuite {
                 p.client().read(back).get(10, TimeUnit.SECONDS);
             }
             assertArrayEquals(msg, java.util.Arrays.copyOf(back.array(), back.position()));
-            assertEquals(p.server().getLocalAddress(), p.client().getRemoteAddress());
+            assertEquals(reach(p.server()), p.client().getRemoteAddress());
             assertEquals(p.client().getLocalAddress(), p.accepted().getRemoteAddress());
         }
     }
 
     @Test
     void echoWithHandlers() throws Exception {
-        AsynchronousServerSocketChannel server = newServer().bind(new InetSocketAddress(LOOPBACK, 0));
+        AsynchronousServerSocketChannel server = newServer().bind(serverBindAddress());
         try (server) {
             // an echo server written the way NIO2 servers are: accept, then read/write from handlers
             server.accept(null, new CompletionHandler<AsynchronousSocketChannel, Void>() {
@@ -142,7 +152,7 @@ abstract class AsyncChannelBehaviourSuite {
             AsynchronousSocketChannel client = newClient();
             try (client) {
                 CompletableFuture<Void> connected = new CompletableFuture<>();
-                client.connect(server.getLocalAddress(), null, into(connected));
+                client.connect(reach(server), null, into(connected));
                 connected.get(10, TimeUnit.SECONDS);
                 byte[] msg = "ping through handlers".getBytes(StandardCharsets.US_ASCII);
                 CompletableFuture<Integer> wrote = new CompletableFuture<>();
@@ -217,8 +227,20 @@ abstract class AsyncChannelBehaviourSuite {
     }
 
     @Test
+    void secondAcceptWhilePendingIsAcceptPending() throws Exception {
+        try (AsynchronousServerSocketChannel server = newServer().bind(serverBindAddress())) {
+            Future<AsynchronousSocketChannel> first = server.accept();
+            assertThrows(java.nio.channels.AcceptPendingException.class, server::accept);
+            try (AsynchronousSocketChannel c = newClient()) {
+                c.connect(reach(server)).get(10, TimeUnit.SECONDS);
+                first.get(10, TimeUnit.SECONDS).close();
+            }
+        }
+    }
+
+    @Test
     void closeFailsPendingAcceptWithAsynchronousClose() throws Exception {
-        AsynchronousServerSocketChannel server = newServer().bind(new InetSocketAddress(LOOPBACK, 0));
+        AsynchronousServerSocketChannel server = newServer().bind(serverBindAddress());
         Future<AsynchronousSocketChannel> accept = server.accept();
         server.close();
         assertInstanceOf(AsynchronousCloseException.class, failureOf(accept));
@@ -257,7 +279,7 @@ abstract class AsyncChannelBehaviourSuite {
     void optionsAndBindBeforeConnectAreApplied() throws Exception {
         AsynchronousServerSocketChannel server = newServer();
         server.setOption(StandardSocketOptions.SO_RCVBUF, 32 * 1024);
-        server.bind(new InetSocketAddress(LOOPBACK, 0));
+        server.bind(serverBindAddress());
         try (server; AsynchronousSocketChannel c = newClient()) {
             assertTrue(server.getOption(StandardSocketOptions.SO_RCVBUF) > 0);
             c.setOption(StandardSocketOptions.TCP_NODELAY, true);
@@ -265,7 +287,7 @@ abstract class AsyncChannelBehaviourSuite {
             assertTrue(c.getOption(StandardSocketOptions.TCP_NODELAY), "remembered before connect");
             c.bind(new InetSocketAddress(LOOPBACK, 0));
             Future<AsynchronousSocketChannel> accept = server.accept();
-            c.connect(server.getLocalAddress()).get(10, TimeUnit.SECONDS);
+            c.connect(reach(server)).get(10, TimeUnit.SECONDS);
             try (AsynchronousSocketChannel a = accept.get(10, TimeUnit.SECONDS)) {
                 assertTrue(c.getOption(StandardSocketOptions.TCP_NODELAY));
                 assertTrue(c.getOption(StandardSocketOptions.SO_KEEPALIVE));

@@ -180,6 +180,56 @@ class AsyncRoutingTest {
     }
 
     @Test
+    void aWildcardServerOnTwoStacksAcceptsFromBothWithoutLosingConnections() throws Exception {
+        start(new TestPolicy().kernel("k1").kernel("k2").rule(k -> k.role() == Role.SERVER, "k1", "k2")
+                .defaults("k1"));
+        int n = 40;
+        try (RoutedAsynchronousServerSocketChannel s =
+                     (RoutedAsynchronousServerSocketChannel) provider.openAsynchronousServerSocketChannel(null)) {
+            s.bind(new InetSocketAddress(0));
+            assertEquals(java.util.List.of("k1", "k2"), s.stacksInUse());
+            InetSocketAddress to = AsyncChannelBehaviourSuite.reach(s);
+            java.util.List<AsynchronousSocketChannel> clients = new java.util.ArrayList<>();
+            java.util.List<AsynchronousSocketChannel> accepted = new java.util.ArrayList<>();
+            try {
+                // the first accept arms both members; the connections arrive on either (SO_REUSEPORT
+                // spreads them), and those a member completes while nobody waits are queued
+                Future<AsynchronousSocketChannel> first = s.accept();
+                for (int i = 0; i < n; i++) {
+                    AsynchronousSocketChannel c = AsynchronousSocketChannel.open();
+                    clients.add(c);
+                    c.connect(to).get(10, TimeUnit.SECONDS);
+                }
+                accepted.add(first.get(10, TimeUnit.SECONDS));
+                for (int i = 1; i < n; i++) {
+                    accepted.add(s.accept().get(10, TimeUnit.SECONDS));
+                }
+                java.util.Set<String> stacks = new java.util.HashSet<>();
+                for (AsynchronousSocketChannel a : accepted) {
+                    stacks.add(assertInstanceOf(RoutedAsynchronousSocketChannel.class, a).stackName());
+                }
+                // 40 connections from different ports: the kernel's SO_REUSEPORT hash spreads them
+                assertEquals(java.util.Set.of("k1", "k2"), stacks, "accepted on both members");
+                // every client's connection was accepted exactly once
+                java.util.Set<Object> remotes = new java.util.HashSet<>();
+                for (AsynchronousSocketChannel a : accepted) {
+                    remotes.add(((InetSocketAddress) a.getRemoteAddress()).getPort());
+                }
+                assertEquals(n, remotes.size());
+                assertEquals(n + 2, stats("k1").socketsOpened() + stats("k2").socketsOpened(),
+                        "two listeners and n accepted (the clients are the JDK's)");
+            } finally {
+                for (AsynchronousSocketChannel c : clients) {
+                    c.close();
+                }
+                for (AsynchronousSocketChannel a : accepted) {
+                    a.close();
+                }
+            }
+        }
+    }
+
+    @Test
     void handlersRunInTheProgramsGroup() throws Exception {
         start(new TestPolicy().kernel("k1").defaults("k1"));
         AsynchronousChannelGroup group = provider.openAsynchronousChannelGroup(1,

@@ -17,9 +17,13 @@ class RoutedAsyncChannelBehaviourTest extends AsyncChannelBehaviourSuite {
     DmmRuntime runtime;
     DmmAsynchronousChannelProvider provider;
 
+    protected TestPolicy policy() {
+        return new TestPolicy().kernel("k1").defaults("k1");
+    }
+
     @BeforeEach
     void start() {
-        runtime = new DmmRuntime(new TestPolicy().kernel("k1").defaults("k1"), TestStacks.providers());
+        runtime = new DmmRuntime(policy(), TestStacks.providers());
         provider = new DmmAsynchronousChannelProvider(runtime);
     }
 
