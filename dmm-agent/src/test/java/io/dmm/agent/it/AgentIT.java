@@ -28,6 +28,10 @@ class AgentIT {
     void asynchronousChannelsAreRoutedAsThePolicySays() throws Exception {
         ChildJvm.Result r = ChildJvm.java("-javaagent:" + ChildJvm.AGENT_JAR + "=config=" + ChildJvm.POLICY,
                 "-cp", ChildJvm.TEST_CLASSES.toString(), AsyncProbe.class.getName()).assertOk();
+        assertAsyncRoutedAsProbePolicySays(r);
+    }
+
+    static void assertAsyncRoutedAsProbePolicySays(ChildJvm.Result r) {
         Map<String, String> f = r.facts();
         String why = r.describe();
         assertEquals("io.dmm.core.DmmAsynchronousChannelProvider", f.get("async.provider"), why);

@@ -211,6 +211,46 @@ abstract class AsyncChannelBehaviourSuite {
     }
 
     @Test
+    void secondWriteWhilePendingIsWritePending() throws Exception {
+        try (Pair p = connectedPair()) {
+            // a write completes with what fitted; the peer does not read, so once the socket
+            // buffers are full a write stays pending
+            ByteBuffer big = ByteBuffer.allocate(1024 * 1024);
+            Future<Integer> first;
+            while (true) {
+                first = p.client().write(big.clear());
+                try {
+                    assertTrue(first.get(500, TimeUnit.MILLISECONDS) > 0);
+                } catch (java.util.concurrent.TimeoutException pending) {
+                    break;
+                }
+            }
+            assertThrows(java.nio.channels.WritePendingException.class,
+                    () -> p.client().write(ByteBuffer.allocate(1)));
+            p.client().close();
+            assertInstanceOf(AsynchronousCloseException.class, failureOf(first));
+        }
+    }
+
+    @Test
+    void connectStateErrors() throws Exception {
+        try (Pair p = connectedPair()) {
+            assertThrows(java.nio.channels.AlreadyConnectedException.class,
+                    () -> p.client().connect(reach(p.server())));
+        }
+        AsynchronousSocketChannel closed = newClient();
+        closed.close();
+        assertInstanceOf(ClosedChannelException.class,
+                failureOf(closed.connect(new InetSocketAddress(LOOPBACK, 9))));
+        try (AsynchronousSocketChannel c = newClient()) {
+            assertThrows(java.nio.channels.UnresolvedAddressException.class,
+                    () -> c.connect(InetSocketAddress.createUnresolved("nowhere.invalid", 80)));
+            assertThrows(java.nio.channels.UnsupportedAddressTypeException.class,
+                    () -> c.connect(new java.net.SocketAddress() { }));
+        }
+    }
+
+    @Test
     void closeFailsPendingReadWithAsynchronousClose() throws Exception {
         try (Pair p = connectedPair()) {
             CompletableFuture<Integer> read = new CompletableFuture<>();
