@@ -8,14 +8,19 @@ import java.util.concurrent.CompletableFuture;
 /**
  * The Future of a routed asynchronous operation's Future form. The routed channels implement every
  * operation once, with a completion handler (fallback and counting need one); the Future forms
- * complete one of these from that handler. As the JDK's futures, {@code cancel(true)} closes the
- * channel (the operation's state is unknown after a cancel, so the channel is unusable anyway).
+ * complete one of these from that handler. As the JDK's futures: a cancel tells the channel, which
+ * then refuses further operations of that kind (the stack's operation is still pending and its
+ * result is dropped, so what it transferred is unknown), and {@code cancel(true)} also closes the
+ * channel.
  */
 final class AsyncResult<V> extends CompletableFuture<V> implements CompletionHandler<V, Object> {
     private final AsynchronousChannel channel;
+    private final Runnable onCancel;
 
-    AsyncResult(AsynchronousChannel channel) {
+    /** {@code onCancel}: what the channel does when this is cancelled (the JDK's "kill" of the operation). */
+    AsyncResult(AsynchronousChannel channel, Runnable onCancel) {
         this.channel = channel;
+        this.onCancel = onCancel;
     }
 
     @Override
@@ -31,6 +36,9 @@ final class AsyncResult<V> extends CompletableFuture<V> implements CompletionHan
     @Override
     public boolean cancel(boolean mayInterruptIfRunning) {
         boolean cancelled = super.cancel(mayInterruptIfRunning);
+        if (cancelled) {
+            onCancel.run();
+        }
         if (cancelled && mayInterruptIfRunning) {
             try {
                 channel.close();

@@ -50,6 +50,7 @@ public final class RoutedAsynchronousServerSocketChannel extends AsynchronousSer
     private volatile AsyncAcceptor acceptor;
     private volatile Route route;
     private volatile boolean closed;
+    private volatile boolean acceptKilled; // an accept Future was cancelled: the JDK refuses accepts then
 
     public RoutedAsynchronousServerSocketChannel(AsynchronousChannelProvider provider, DmmRuntime runtime,
                                                  AsynchronousChannelGroup group, RouteHints hints, String caller) {
@@ -219,12 +220,15 @@ public final class RoutedAsynchronousServerSocketChannel extends AsynchronousSer
         if (a == null) {
             throw new NotYetBoundException();
         }
+        if (acceptKilled) {
+            throw new RuntimeException("Accept not allowed due cancellation"); // the JDK's words and type
+        }
         a.accept(attachment, handler);
     }
 
     @Override
     public Future<AsynchronousSocketChannel> accept() {
-        AsyncResult<AsynchronousSocketChannel> f = new AsyncResult<>(this);
+        AsyncResult<AsynchronousSocketChannel> f = new AsyncResult<>(this, () -> acceptKilled = true);
         accept(null, f);
         return f;
     }

@@ -60,6 +60,9 @@ public final class RoutedAsynchronousSocketChannel extends AsynchronousSocketCha
     private boolean released;
     private boolean connecting;
     private volatile boolean connected;
+    // set when a Future of that kind is cancelled: the JDK then refuses further reads/writes
+    private volatile boolean readKilled;
+    private volatile boolean writeKilled;
     private InetSocketAddress bindAddress;
 
     /** An unrouted client channel in {@code group} (null: the default group). */
@@ -186,7 +189,11 @@ public final class RoutedAsynchronousSocketChannel extends AsynchronousSocketCha
 
     @Override
     public Future<Void> connect(SocketAddress remote) {
-        AsyncResult<Void> f = new AsyncResult<>(this);
+        // a cancelled connect may still connect: as the JDK, no reading or writing after it
+        AsyncResult<Void> f = new AsyncResult<>(this, () -> {
+            readKilled = true;
+            writeKilled = true;
+        });
         connect(remote, null, f);
         return f;
     }
@@ -383,6 +390,12 @@ public final class RoutedAsynchronousSocketChannel extends AsynchronousSocketCha
      * The connected stack channel. As the JDK: not yet connected throws; a closed channel is an
      * error the caller reports through the handler (null here).
      */
+    private static void checkNotKilled(boolean killed, String what) {
+        if (killed) {
+            throw new IllegalStateException(what + " not allowed due to timeout or cancellation");
+        }
+    }
+
     private AsynchronousSocketChannel connectedOrNull() {
         if (closed) {
             return null;
@@ -403,12 +416,13 @@ public final class RoutedAsynchronousSocketChannel extends AsynchronousSocketCha
             handler.failed(new ClosedChannelException(), attachment);
             return;
         }
+        checkNotKilled(readKilled, "Reading");
         d.read(dst, timeout, unit, attachment, new CountingHandler<>(handler, stack, true));
     }
 
     @Override
     public Future<Integer> read(ByteBuffer dst) {
-        AsyncResult<Integer> f = new AsyncResult<>(this);
+        AsyncResult<Integer> f = new AsyncResult<>(this, () -> readKilled = true);
         read(dst, 0L, TimeUnit.MILLISECONDS, null, f);
         return f;
     }
@@ -422,6 +436,7 @@ public final class RoutedAsynchronousSocketChannel extends AsynchronousSocketCha
             handler.failed(new ClosedChannelException(), attachment);
             return;
         }
+        checkNotKilled(readKilled, "Reading");
         d.read(dsts, offset, length, timeout, unit, attachment, new CountingHandler<>(handler, stack, true));
     }
 
@@ -434,12 +449,13 @@ public final class RoutedAsynchronousSocketChannel extends AsynchronousSocketCha
             handler.failed(new ClosedChannelException(), attachment);
             return;
         }
+        checkNotKilled(writeKilled, "Writing");
         d.write(src, timeout, unit, attachment, new CountingHandler<>(handler, stack, false));
     }
 
     @Override
     public Future<Integer> write(ByteBuffer src) {
-        AsyncResult<Integer> f = new AsyncResult<>(this);
+        AsyncResult<Integer> f = new AsyncResult<>(this, () -> writeKilled = true);
         write(src, 0L, TimeUnit.MILLISECONDS, null, f);
         return f;
     }
@@ -453,6 +469,7 @@ public final class RoutedAsynchronousSocketChannel extends AsynchronousSocketCha
             handler.failed(new ClosedChannelException(), attachment);
             return;
         }
+        checkNotKilled(writeKilled, "Writing");
         d.write(srcs, offset, length, timeout, unit, attachment, new CountingHandler<>(handler, stack, false));
     }
 

@@ -201,6 +201,45 @@ abstract class AsyncChannelBehaviourSuite {
     }
 
     @Test
+    void aCancelledOrTimedOutReadForbidsFurtherReads() throws Exception {
+        try (Pair p = connectedPair()) {
+            Future<Integer> read = p.client().read(ByteBuffer.allocate(8));
+            assertTrue(read.cancel(false));
+            assertTrue(read.isCancelled());
+            IllegalStateException e = assertThrows(IllegalStateException.class,
+                    () -> p.client().read(ByteBuffer.allocate(8)));
+            assertEquals("Reading not allowed due to timeout or cancellation", e.getMessage());
+            assertTrue(p.client().isOpen(), "cancel(false) does not close");
+            p.client().write(ByteBuffer.wrap(new byte[1])).get(10, TimeUnit.SECONDS); // writing still works
+        }
+        try (Pair p = connectedPair()) {
+            CompletableFuture<Integer> timedOut = new CompletableFuture<>();
+            p.client().read(ByteBuffer.allocate(8), 50, TimeUnit.MILLISECONDS, null, into(timedOut));
+            assertInstanceOf(InterruptedByTimeoutException.class, failureOf(timedOut));
+            assertThrows(IllegalStateException.class, () -> p.client().read(ByteBuffer.allocate(8)));
+        }
+    }
+
+    @Test
+    void cancelTrueClosesTheChannel() throws Exception {
+        try (Pair p = connectedPair()) {
+            Future<Integer> read = p.client().read(ByteBuffer.allocate(8));
+            assertTrue(read.cancel(true));
+            assertFalse(p.client().isOpen());
+        }
+    }
+
+    @Test
+    void aCancelledAcceptForbidsFurtherAccepts() throws Exception {
+        try (AsynchronousServerSocketChannel server = newServer().bind(serverBindAddress())) {
+            Future<AsynchronousSocketChannel> accept = server.accept();
+            assertTrue(accept.cancel(false));
+            RuntimeException e = assertThrows(RuntimeException.class, server::accept);
+            assertTrue(e.getMessage().contains("cancel"), e.toString());
+        }
+    }
+
+    @Test
     void secondReadWhilePendingIsReadPending() throws Exception {
         try (Pair p = connectedPair()) {
             Future<Integer> first = p.client().read(ByteBuffer.allocate(8));
