@@ -3,6 +3,7 @@ package io.dmm.core.channel;
 import io.dmm.core.runtime.StackHandle;
 import java.io.IOException;
 import java.nio.channels.AcceptPendingException;
+import java.nio.channels.AsynchronousChannelGroup;
 import java.nio.channels.AsynchronousCloseException;
 import java.nio.channels.AsynchronousServerSocketChannel;
 import java.nio.channels.AsynchronousSocketChannel;
@@ -32,6 +33,7 @@ final class AsyncAcceptor {
     }
 
     private final List<Member> members;
+    private final AsynchronousChannelGroup group;
     private final BiFunction<Member, AsynchronousSocketChannel, AsynchronousSocketChannel> wrap;
     private final boolean[] armed;             // guarded by this
     private final ArrayDeque<Outcome> ready = new ArrayDeque<>(); // guarded by this
@@ -39,9 +41,10 @@ final class AsyncAcceptor {
     private boolean closed;                    // guarded by this
 
     /** {@code wrap} turns a member's accepted channel into the routed channel the program gets. */
-    AsyncAcceptor(List<Member> members,
+    AsyncAcceptor(List<Member> members, AsynchronousChannelGroup group,
                   BiFunction<Member, AsynchronousSocketChannel, AsynchronousSocketChannel> wrap) {
         this.members = List.copyOf(members);
+        this.group = group;
         this.wrap = wrap;
         this.armed = new boolean[members.size()];
     }
@@ -67,7 +70,14 @@ final class AsyncAcceptor {
             }
         }
         if (now != null) {
-            deliver(now, attachment, (CompletionHandler<AsynchronousSocketChannel, Object>) handler);
+            // known before any I/O, on the program's thread: delivered on the group's terms
+            Outcome o = now;
+            CompletionHandler<AsynchronousSocketChannel, Object> h = (CompletionHandler<AsynchronousSocketChannel, Object>) handler;
+            if (o.failure() != null) {
+                GroupDispatch.failed(group, h, attachment, o.failure());
+            } else {
+                GroupDispatch.completed(group, h, attachment, wrap.apply(o.member(), o.ch()));
+            }
             return;
         }
         armAll();
@@ -168,7 +178,7 @@ final class AsyncAcceptor {
             }
         }
         if (w != null) {
-            w.handler().failed(new AsynchronousCloseException(), w.attachment());
+            GroupDispatch.failed(group, w.handler(), w.attachment(), new AsynchronousCloseException());
         }
         if (first != null) {
             throw first;

@@ -106,8 +106,8 @@ public final class RoutedAsynchronousServerSocketChannel extends AsynchronousSer
                     + d.route().source() + "): " + usable.whyOthersNot());
         }
         List<AsyncAcceptor.Member> members = listen(usable.stacks(), isa, backlog, d.route().source());
-        acceptor = new AsyncAcceptor(members,
-                (m, ch) -> new RoutedAsynchronousSocketChannel(provider(), runtime, route, m.stack(), ch));
+        acceptor = new AsyncAcceptor(members, group,
+                (m, ch) -> new RoutedAsynchronousSocketChannel(provider(), runtime, route, m.stack(), group, ch));
         return this;
     }
 
@@ -214,7 +214,7 @@ public final class RoutedAsynchronousServerSocketChannel extends AsynchronousSer
         Objects.requireNonNull(handler, "'handler' is null");
         AsyncAcceptor a = acceptor;
         if (closed) {
-            handler.failed(new ClosedChannelException(), attachment);
+            GroupDispatch.failed(group, handler, attachment, new ClosedChannelException());
             return;
         }
         if (a == null) {

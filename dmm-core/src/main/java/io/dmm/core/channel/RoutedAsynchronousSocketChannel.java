@@ -77,10 +77,11 @@ public final class RoutedAsynchronousSocketChannel extends AsynchronousSocketCha
 
     /** A channel accepted by a routed server: routed already, to the stack that accepted it. */
     RoutedAsynchronousSocketChannel(AsynchronousChannelProvider provider, DmmRuntime runtime, Route route,
-                                    StackHandle stack, AsynchronousSocketChannel accepted) {
+                                    StackHandle stack, AsynchronousChannelGroup group,
+                                    AsynchronousSocketChannel accepted) {
         super(provider);
         this.runtime = runtime;
-        this.group = null;
+        this.group = group; // the server's: accepted channels live in the listener's group
         this.hints = RouteHints.none();
         this.caller = null;
         this.route = route;
@@ -205,7 +206,7 @@ public final class RoutedAsynchronousSocketChannel extends AsynchronousSocketCha
         List<StackHandle> candidates;
         synchronized (this) {
             if (closed) {
-                handler.failed(new ClosedChannelException(), attachment);
+                GroupDispatch.failed(group, handler, attachment, new ClosedChannelException());
                 return;
             }
             if (connected) {
@@ -220,7 +221,7 @@ public final class RoutedAsynchronousSocketChannel extends AsynchronousSocketCha
             } catch (IOException | RuntimeException e) {
                 connecting = false;
                 closeQuietly();
-                handler.failed(e, attachment);
+                GroupDispatch.failed(group, handler, attachment, e);
                 return;
             }
         }
@@ -253,6 +254,7 @@ public final class RoutedAsynchronousSocketChannel extends AsynchronousSocketCha
         private final CompletionHandler<Void, ? super A> handler;
         private final List<Throwable> failures = new ArrayList<>(1);
         private int next;
+        private boolean onGroupThread; // true once running in a stack channel's completion
 
         Attempt(InetSocketAddress remote, List<StackHandle> candidates, A attachment,
                 CompletionHandler<Void, ? super A> handler) {
@@ -284,6 +286,7 @@ public final class RoutedAsynchronousSocketChannel extends AsynchronousSocketCha
 
         @Override
         public void completed(Void result, StackHandle s) {
+            onGroupThread = true;
             s.connectOk();
             synchronized (RoutedAsynchronousSocketChannel.this) {
                 connecting = false;
@@ -294,6 +297,7 @@ public final class RoutedAsynchronousSocketChannel extends AsynchronousSocketCha
 
         @Override
         public void failed(Throwable exc, StackHandle s) {
+            onGroupThread = true;
             s.connectFailed();
             if (closed || exc instanceof AsynchronousCloseException) {
                 give(closed && !(exc instanceof AsynchronousCloseException) ? new AsynchronousCloseException() : exc);
@@ -322,7 +326,11 @@ public final class RoutedAsynchronousSocketChannel extends AsynchronousSocketCha
                 connecting = false;
             }
             closeQuietly();
-            handler.failed(t, attachment);
+            if (onGroupThread) {
+                handler.failed(t, attachment);
+            } else {
+                GroupDispatch.failed(group, handler, attachment, t); // every stack failed before any I/O
+            }
         }
     }
 
@@ -390,6 +398,11 @@ public final class RoutedAsynchronousSocketChannel extends AsynchronousSocketCha
      * The connected stack channel. As the JDK: not yet connected throws; a closed channel is an
      * error the caller reports through the handler (null here).
      */
+    /** An operation on a closed channel: ClosedChannelException through the handler, on the group's terms. */
+    private <V, A> void closedBeforeIo(CompletionHandler<V, ? super A> handler, A attachment) {
+        GroupDispatch.failed(group, handler, attachment, new ClosedChannelException());
+    }
+
     private static void checkNotKilled(boolean killed, String what) {
         if (killed) {
             throw new IllegalStateException(what + " not allowed due to timeout or cancellation");
@@ -413,7 +426,7 @@ public final class RoutedAsynchronousSocketChannel extends AsynchronousSocketCha
         Objects.requireNonNull(handler, "'handler' is null");
         AsynchronousSocketChannel d = connectedOrNull();
         if (d == null) {
-            handler.failed(new ClosedChannelException(), attachment);
+            closedBeforeIo(handler, attachment);
             return;
         }
         checkNotKilled(readKilled, "Reading");
@@ -433,7 +446,7 @@ public final class RoutedAsynchronousSocketChannel extends AsynchronousSocketCha
         Objects.requireNonNull(handler, "'handler' is null");
         AsynchronousSocketChannel d = connectedOrNull();
         if (d == null) {
-            handler.failed(new ClosedChannelException(), attachment);
+            closedBeforeIo(handler, attachment);
             return;
         }
         checkNotKilled(readKilled, "Reading");
@@ -446,7 +459,7 @@ public final class RoutedAsynchronousSocketChannel extends AsynchronousSocketCha
         Objects.requireNonNull(handler, "'handler' is null");
         AsynchronousSocketChannel d = connectedOrNull();
         if (d == null) {
-            handler.failed(new ClosedChannelException(), attachment);
+            closedBeforeIo(handler, attachment);
             return;
         }
         checkNotKilled(writeKilled, "Writing");
@@ -466,7 +479,7 @@ public final class RoutedAsynchronousSocketChannel extends AsynchronousSocketCha
         Objects.requireNonNull(handler, "'handler' is null");
         AsynchronousSocketChannel d = connectedOrNull();
         if (d == null) {
-            handler.failed(new ClosedChannelException(), attachment);
+            closedBeforeIo(handler, attachment);
             return;
         }
         checkNotKilled(writeKilled, "Writing");

@@ -253,7 +253,30 @@ class AsyncRoutingTest {
         }
         assertTrue(group.awaitTermination(10, TimeUnit.SECONDS));
         assertThrows(java.nio.channels.ShutdownChannelGroupException.class,
+                () -> AsynchronousSocketChannel.open(group));
+        assertThrows(java.nio.channels.ShutdownChannelGroupException.class,
                 () -> provider.openAsynchronousSocketChannel(group));
+    }
+
+    @Test
+    void failuresKnownBeforeAnyIoReachTheHandlerInTheProgramsGroup() throws Exception {
+        start(new TestPolicy().kernel("k1").defaults("k1"));
+        AsynchronousChannelGroup group = provider.openAsynchronousChannelGroup(1,
+                r -> Thread.ofPlatform().name("dmm-test-group").unstarted(r));
+        try {
+            AsynchronousSocketChannel c = AsynchronousSocketChannel.open(group);
+            c.close();
+            CompletableFuture<String> thread = new CompletableFuture<>();
+            c.connect(server.getLocalAddress(), null, new CompletionHandler<Void, Void>() {
+                @Override public void completed(Void v, Void a) { thread.complete("completed"); }
+                @Override public void failed(Throwable e, Void a) {
+                    thread.complete(e.getClass().getSimpleName() + " on " + Thread.currentThread().getName());
+                }
+            });
+            assertEquals("ClosedChannelException on dmm-test-group", thread.get(10, TimeUnit.SECONDS));
+        } finally {
+            group.shutdownNow();
+        }
     }
 
     @Test
