@@ -202,6 +202,11 @@ public final class RoutedAsynchronousSocketChannel extends AsynchronousSocketCha
     @Override
     public <A> void connect(SocketAddress remote, A attachment, CompletionHandler<Void, ? super A> handler) {
         Objects.requireNonNull(handler, "'handler' is null");
+        if (closed) {
+            // the JDK's order: closed (through the handler), then the address, then the state
+            GroupDispatch.failed(group, handler, attachment, new ClosedChannelException());
+            return;
+        }
         InetSocketAddress isa = Addresses.checkRemote(remote, null);
         List<StackHandle> candidates;
         synchronized (this) {

@@ -281,6 +281,8 @@ abstract class AsyncChannelBehaviourSuite {
         closed.close();
         assertInstanceOf(ClosedChannelException.class,
                 failureOf(closed.connect(new InetSocketAddress(LOOPBACK, 9))));
+        assertInstanceOf(ClosedChannelException.class, failureOf(closed.connect(
+                InetSocketAddress.createUnresolved("nowhere.invalid", 80))), "closed is checked first");
         try (AsynchronousSocketChannel c = newClient()) {
             assertThrows(java.nio.channels.UnresolvedAddressException.class,
                     () -> c.connect(InetSocketAddress.createUnresolved("nowhere.invalid", 80)));

@@ -105,6 +105,27 @@ class AsyncRoutingTest {
     }
 
     @Test
+    void theStacksSourceAddressIsBoundBeforeConnect() throws Exception {
+        start(new TestPolicy().stack("k1", "kernel", Map.of("source", "127.0.0.2")).defaults("k1"));
+        try (RoutedAsynchronousSocketChannel c = client()) {
+            c.connect(server.getLocalAddress()).get(10, TimeUnit.SECONDS);
+            assertEquals(InetAddress.ofLiteral("127.0.0.2"), ((InetSocketAddress) c.getLocalAddress()).getAddress());
+            server.accept().get(10, TimeUnit.SECONDS).close();
+        }
+    }
+
+    @Test
+    void aStackDownIsSkipped() throws Exception {
+        start(new TestPolicy().stack("gone", "down", Map.of()).kernel("k1").defaults("gone", "k1"));
+        try (RoutedAsynchronousSocketChannel c = client()) {
+            c.connect(server.getLocalAddress()).get(10, TimeUnit.SECONDS);
+            assertEquals("k1", c.stackName());
+            server.accept().get(10, TimeUnit.SECONDS).close();
+        }
+        assertEquals(0, stats("gone").socketsOpened());
+    }
+
+    @Test
     void refusedOnTheFirstStackFallsBackToTheNextWithAHandler() throws Exception {
         start(new TestPolicy().stack("bad", "refusing", Map.of()).kernel("k1").defaults("bad", "k1"));
         try (RoutedAsynchronousSocketChannel c = client()) {
