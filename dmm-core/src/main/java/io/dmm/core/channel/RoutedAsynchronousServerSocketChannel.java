@@ -30,8 +30,8 @@ import java.util.concurrent.Future;
 
 /**
  * An asynchronous TCP server channel that DMM routes at bind: the policy (role server) picks the
- * stack, this channel listens there, in the program's group, and every accepted connection is a
- * {@link RoutedAsynchronousSocketChannel} of that stack (counted there).
+ * stacks, this channel listens there, in the program's group, and every accepted connection is a
+ * {@link RoutedAsynchronousSocketChannel} of the stack that accepted it (counted there).
  *
  * <p>As {@link RoutedServerSocketChannel}: bound to a wildcard address on a route of several stacks
  * it listens on every usable one (same port, kernel members with SO_REUSEPORT), and accepts from

@@ -52,7 +52,7 @@ public final class RoutedAsynchronousSocketChannel extends AsynchronousSocketCha
     private final String caller;
     private final PendingOptions options = new PendingOptions(PlatformDefaults.Kind.ASYNC_SOCKET);
 
-    // guarded by this; the two volatile ones are also read without the lock on the I/O path
+    // written under this; the volatile ones are also read without the lock on the I/O path
     private volatile AsynchronousSocketChannel delegate;
     private volatile StackHandle stack;
     private volatile boolean closed;
