@@ -14,7 +14,8 @@ import java.nio.file.Files;
  *       reaches the JDK's own provider;</li>
  *   <li>sets {@code -Ddmm.config} and {@code -Ddmm.app} from the options;</li>
  *   <li>makes {@link io.dmm.core.DmmSelectorProvider} the system SelectorProvider
- *       ({@link ProviderInstaller});</li>
+ *       and {@link io.dmm.core.DmmAsynchronousChannelProvider} the system
+ *       AsynchronousChannelProvider ({@link ProviderInstaller});</li>
  *   <li>loads the policy and builds its stacks ({@link DmmRuntime#global()}), so a bad policy stops
  *       the JVM here, with its located error, instead of failing the application's first socket;</li>
  *   <li>installs the java.net socket factories if this DMM has them ({@link JavaNetFactories}).</li>
@@ -64,6 +65,7 @@ public final class DmmAgent {
             System.setProperty("dmm.app", options.app());
         }
         ProviderInstaller.install();
+        ProviderInstaller.installAsync();
         DmmRuntime.global();
         JavaNetFactories.installIfPresent();
     }

@@ -24,6 +24,35 @@ class AgentIT {
         assertRoutedAsProbePolicySays(r, true);
     }
 
+    @Test
+    void asynchronousChannelsAreRoutedAsThePolicySays() throws Exception {
+        ChildJvm.Result r = ChildJvm.java("-javaagent:" + ChildJvm.AGENT_JAR + "=config=" + ChildJvm.POLICY,
+                "-cp", ChildJvm.TEST_CLASSES.toString(), AsyncProbe.class.getName()).assertOk();
+        assertAsyncRoutedAsProbePolicySays(r);
+    }
+
+    static void assertAsyncRoutedAsProbePolicySays(ChildJvm.Result r) {
+        Map<String, String> f = r.facts();
+        String why = r.describe();
+        assertEquals("io.dmm.core.DmmAsynchronousChannelProvider", f.get("async.provider"), why);
+        assertEquals("RoutedAsynchronousServerSocketChannel,RoutedAsynchronousSocketChannel", f.get("async.classes"), why);
+        assertEquals("async", f.get("async.echo"), why);
+        assertEquals("servers", f.get("async.server.stacks"), why);
+        assertEquals("servers", f.get("async.accepted.stacks"), why);
+        assertEquals("kernel", f.get("async.client.stacks"), why);
+        // server: listener + accepted, 5 bytes each way; client: one connect, 5 bytes each way
+        assertTrue(f.get("stats").matches(".*\\|servers +kernel +UP +1 +2 +0 +0 +0 +5 +5\\|.*"), why);
+        assertTrue(f.get("stats").matches(".*\\|kernel +kernel +UP +1 +1 +0 +1 +0 +5 +5\\|.*"), why);
+    }
+
+    @Test
+    void anotherAsynchronousProviderOnTheCommandLineIsRefused() throws Exception {
+        ChildJvm.Result r = ChildJvm.java("-Djava.nio.channels.spi.AsynchronousChannelProvider=sun.nio.ch.LinuxAsynchronousChannelProvider",
+                "-javaagent:" + ChildJvm.AGENT_JAR, "-cp", ChildJvm.TEST_CLASSES.toString(), AsyncProbe.class.getName());
+        assertEquals(2, r.exit(), r.describe());
+        assertTrue(r.err().contains("java.nio.channels.spi.AsynchronousChannelProvider"), r.describe());
+    }
+
     /**
      * @param javaNetRouted whether java.net sockets go through DMM too: under the agent they do (it
      *                      installs the SocketImpl factories); with only the system property they

@@ -12,6 +12,8 @@ import org.junit.jupiter.api.Test;
  */
 class PropertyOnlyIT {
     private static final String PROVIDER = "-Djava.nio.channels.spi.SelectorProvider=io.dmm.core.DmmSelectorProvider";
+    private static final String ASYNC_PROVIDER =
+            "-Djava.nio.channels.spi.AsynchronousChannelProvider=io.dmm.core.DmmAsynchronousChannelProvider";
     private static final String CLASS_PATH = ChildJvm.AGENT_JAR + File.pathSeparator + ChildJvm.TEST_CLASSES;
 
     @Test
@@ -19,6 +21,23 @@ class PropertyOnlyIT {
         ChildJvm.Result r = ChildJvm.java(PROVIDER, "--add-exports", "java.base/sun.nio.ch=ALL-UNNAMED",
                 "-Ddmm.config=" + ChildJvm.POLICY, "-cp", CLASS_PATH, ProbeApp.class.getName()).assertOk();
         AgentIT.assertRoutedAsProbePolicySays(r, false);
+    }
+
+    @Test
+    void theAsynchronousProviderPropertyRoutesAsynchronousChannels() throws Exception {
+        ChildJvm.Result r = ChildJvm.java(PROVIDER, ASYNC_PROVIDER, "--add-exports", "java.base/sun.nio.ch=ALL-UNNAMED",
+                "-Ddmm.config=" + ChildJvm.POLICY, "-cp", CLASS_PATH, AsyncProbe.class.getName()).assertOk();
+        AgentIT.assertAsyncRoutedAsProbePolicySays(r);
+    }
+
+    @Test
+    void withoutAddExportsTheFirstAsynchronousGroupFailsNamingTheFlag() throws Exception {
+        ChildJvm.Result r = ChildJvm.java(ASYNC_PROVIDER, "-Ddmm.config=" + ChildJvm.POLICY, "-cp", CLASS_PATH,
+                AsyncProbe.class.getName());
+        assertNotEquals(0, r.exit(), r.describe());
+        assertTrue(r.err().contains("DMM is the system AsynchronousChannelProvider"), r.describe());
+        assertTrue(r.err().contains("Add --add-exports java.base/sun.nio.ch=ALL-UNNAMED"), r.describe());
+        assertFalse(r.out().contains("async.echo="), r.describe());
     }
 
     @Test

@@ -4,6 +4,9 @@ import io.dmm.api.Protocol;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ProtocolFamily;
+import java.nio.channels.AsynchronousChannelGroup;
+import java.nio.channels.AsynchronousServerSocketChannel;
+import java.nio.channels.AsynchronousSocketChannel;
 import java.nio.channels.DatagramChannel;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
@@ -44,6 +47,26 @@ public interface StackInstance extends AutoCloseable {
 
     /** A new, unbound UDP channel (blocking mode, default options applied). */
     DatagramChannel openDatagramChannel(ProtocolFamily family) throws IOException;
+
+    /**
+     * A new, unbound, unconnected asynchronous TCP client channel in {@code group} (null: the
+     * default group), with the instance's default options applied. {@code group} is always one of
+     * the platform's groups (DMM's AsynchronousChannelProvider hands out the platform's), so a
+     * stack of file descriptors can open the platform's channel in it.
+     *
+     * <p>Optional: the default throws UnsupportedOperationException, and DMM then treats the stack
+     * like one that failed to open a channel (a route's next stack is tried).
+     */
+    default AsynchronousSocketChannel openAsynchronousSocketChannel(AsynchronousChannelGroup group)
+            throws IOException {
+        throw new UnsupportedOperationException("stack " + name() + " has no asynchronous channels");
+    }
+
+    /** A new, unbound asynchronous TCP server channel in {@code group}; optional as above. */
+    default AsynchronousServerSocketChannel openAsynchronousServerSocketChannel(AsynchronousChannelGroup group)
+            throws IOException {
+        throw new UnsupportedOperationException("stack " + name() + " has no asynchronous channels");
+    }
 
     /**
      * The address client sockets of this instance bind to before they connect when the program

@@ -19,7 +19,7 @@ import java.util.Set;
  * chosen later may apply its own defaults; from routing on, the real channel answers.)
  */
 final class PlatformDefaults {
-    enum Kind { SOCKET, SERVER, DATAGRAM }
+    enum Kind { SOCKET, SERVER, DATAGRAM, ASYNC_SOCKET, ASYNC_SERVER }
 
     record Snapshot(Set<SocketOption<?>> supported, Map<SocketOption<?>, Object> values) {
     }
@@ -40,6 +40,8 @@ final class PlatformDefaults {
             case SOCKET -> PlatformChannels.openSocketChannel(null);
             case SERVER -> PlatformChannels.openServerSocketChannel(null);
             case DATAGRAM -> PlatformChannels.openDatagramChannel(null);
+            case ASYNC_SOCKET -> PlatformChannels.openAsynchronousSocketChannel(null);
+            case ASYNC_SERVER -> PlatformChannels.openAsynchronousServerSocketChannel(null);
         }) {
             Map<SocketOption<?>, Object> values = new HashMap<>();
             for (SocketOption<?> o : ch.supportedOptions()) {

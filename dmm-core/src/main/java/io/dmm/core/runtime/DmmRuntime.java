@@ -8,6 +8,8 @@ import io.dmm.api.StackStats;
 import io.dmm.api.spi.DmmRuntimeBinding;
 import io.dmm.api.spi.StackProvider;
 import io.dmm.core.DmmSelectorProvider;
+import io.dmm.core.channel.RoutedAsynchronousServerSocketChannel;
+import io.dmm.core.channel.RoutedAsynchronousSocketChannel;
 import io.dmm.core.channel.RoutedChannelProvider;
 import io.dmm.core.channel.RoutedDatagramChannel;
 import io.dmm.core.channel.RoutedServerSocketChannel;
@@ -17,10 +19,14 @@ import io.dmm.core.policy.Policy;
 import java.io.IOException;
 import java.net.ProtocolFamily;
 import java.net.StandardProtocolFamily;
+import java.nio.channels.AsynchronousChannelGroup;
+import java.nio.channels.AsynchronousServerSocketChannel;
+import java.nio.channels.AsynchronousSocketChannel;
 import java.nio.channels.Channel;
 import java.nio.channels.DatagramChannel;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
+import java.nio.channels.spi.AsynchronousChannelProvider;
 import java.nio.channels.spi.SelectorProvider;
 import java.util.Optional;
 import java.util.ArrayList;
@@ -134,6 +140,25 @@ public final class DmmRuntime implements DmmRuntimeBinding, AutoCloseable {
         RouteHints h = hints == null ? RouteHints.none() : hints;
         checkOpen(family, h);
         return new RoutedDatagramChannel(provider, this, family, h, router.callerIfNeeded());
+    }
+
+    /**
+     * An unrouted asynchronous client channel in {@code group} (null: the default group), reporting
+     * {@code asyncProvider} as its provider (DMM's AsynchronousChannelProvider that opened it).
+     */
+    public AsynchronousSocketChannel openAsynchronousSocketChannel(AsynchronousChannelProvider asyncProvider,
+            AsynchronousChannelGroup group, RouteHints hints) {
+        RouteHints h = hints == null ? RouteHints.none() : hints;
+        checkOpen(null, h);
+        return new RoutedAsynchronousSocketChannel(asyncProvider, this, group, h, router.callerIfNeeded());
+    }
+
+    /** An unbound asynchronous server channel, as {@link #openAsynchronousSocketChannel}. */
+    public AsynchronousServerSocketChannel openAsynchronousServerSocketChannel(
+            AsynchronousChannelProvider asyncProvider, AsynchronousChannelGroup group, RouteHints hints) {
+        RouteHints h = hints == null ? RouteHints.none() : hints;
+        checkOpen(null, h);
+        return new RoutedAsynchronousServerSocketChannel(asyncProvider, this, group, h, router.callerIfNeeded());
     }
 
     @Override

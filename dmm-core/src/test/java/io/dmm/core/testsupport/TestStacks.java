@@ -9,6 +9,9 @@ import io.dmm.stack.kernel.KernelStackProvider;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ProtocolFamily;
+import java.nio.channels.AsynchronousChannelGroup;
+import java.nio.channels.AsynchronousServerSocketChannel;
+import java.nio.channels.AsynchronousSocketChannel;
 import java.nio.channels.DatagramChannel;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
@@ -50,6 +53,11 @@ public final class TestStacks {
                 @Override
                 public SocketChannel openSocketChannel(ProtocolFamily family) throws IOException {
                     return new RefusingSocketChannel();
+                }
+
+                @Override
+                public AsynchronousSocketChannel openAsynchronousSocketChannel(AsynchronousChannelGroup group) {
+                    return new RefusingAsynchronousSocketChannel();
                 }
             };
         }
@@ -122,6 +130,8 @@ public final class TestStacks {
         @Override public SocketChannel openSocketChannel(ProtocolFamily family) throws IOException { return kernel.openSocketChannel(family); }
         @Override public ServerSocketChannel openServerSocketChannel(ProtocolFamily family) throws IOException { return kernel.openServerSocketChannel(family); }
         @Override public DatagramChannel openDatagramChannel(ProtocolFamily family) throws IOException { return kernel.openDatagramChannel(family); }
+        @Override public AsynchronousSocketChannel openAsynchronousSocketChannel(AsynchronousChannelGroup g) throws IOException { return kernel.openAsynchronousSocketChannel(g); }
+        @Override public AsynchronousServerSocketChannel openAsynchronousServerSocketChannel(AsynchronousChannelGroup g) throws IOException { return kernel.openAsynchronousServerSocketChannel(g); }
         @Override public InetAddress sourceAddress() { return kernel.sourceAddress(); }
         @Override public Map<String, Long> counters() { return Map.of("wrapped", 1L); }
         @Override public void close() { kernel.close(); }

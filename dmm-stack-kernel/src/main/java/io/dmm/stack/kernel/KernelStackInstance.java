@@ -8,6 +8,9 @@ import java.net.InetAddress;
 import java.net.ProtocolFamily;
 import java.net.SocketOption;
 import java.net.StandardProtocolFamily;
+import java.nio.channels.AsynchronousChannelGroup;
+import java.nio.channels.AsynchronousServerSocketChannel;
+import java.nio.channels.AsynchronousSocketChannel;
 import java.nio.channels.DatagramChannel;
 import java.nio.channels.NetworkChannel;
 import java.nio.channels.ServerSocketChannel;
@@ -63,6 +66,18 @@ public final class KernelStackInstance implements StackInstance {
     @Override
     public DatagramChannel openDatagramChannel(ProtocolFamily family) throws IOException {
         return configure(PlatformChannels.openDatagramChannel(family));
+    }
+
+    /** The platform's asynchronous channel in {@code group}, with this instance's options. */
+    @Override
+    public AsynchronousSocketChannel openAsynchronousSocketChannel(AsynchronousChannelGroup group) throws IOException {
+        return configure(PlatformChannels.openAsynchronousSocketChannel(group));
+    }
+
+    @Override
+    public AsynchronousServerSocketChannel openAsynchronousServerSocketChannel(AsynchronousChannelGroup group)
+            throws IOException {
+        return configure(PlatformChannels.openAsynchronousServerSocketChannel(group));
     }
 
     /** Applies the instance's options that this kind of channel supports; closes it if one fails. */

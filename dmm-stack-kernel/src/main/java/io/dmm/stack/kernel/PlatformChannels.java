@@ -3,9 +3,13 @@ package io.dmm.stack.kernel;
 import java.io.IOException;
 import java.lang.reflect.InvocationTargetException;
 import java.net.ProtocolFamily;
+import java.nio.channels.AsynchronousChannelGroup;
+import java.nio.channels.AsynchronousServerSocketChannel;
+import java.nio.channels.AsynchronousSocketChannel;
 import java.nio.channels.DatagramChannel;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
+import java.nio.channels.spi.AsynchronousChannelProvider;
 import java.nio.channels.spi.SelectorProvider;
 
 /**
@@ -26,10 +30,13 @@ public final class PlatformChannels {
     public static final String ADD_EXPORTS_FLAG = "--add-exports java.base/sun.nio.ch=ALL-UNNAMED";
 
     private static final String DEFAULT_PROVIDER_CLASS = "sun.nio.ch.DefaultSelectorProvider";
+    private static final String DEFAULT_ASYNC_PROVIDER_CLASS = "sun.nio.ch.DefaultAsynchronousChannelProvider";
     private static final String NIO_IMPL_PACKAGE = "sun.nio.ch";
 
     /** Cached: found once, never changes (the system provider is itself fixed once chosen). */
     private static volatile SelectorProvider platform;
+    /** Cached likewise: the platform's AsynchronousChannelProvider. */
+    private static volatile AsynchronousChannelProvider platformAsync;
 
     private PlatformChannels() {
     }
@@ -105,5 +112,59 @@ public final class PlatformChannels {
 
     public static DatagramChannel openDatagramChannel(ProtocolFamily family) throws IOException {
         return family == null ? provider().openDatagramChannel() : provider().openDatagramChannel(family);
+    }
+
+    /**
+     * The JDK's asynchronous channel provider, found as {@link #provider()} is and for the same
+     * reason: with DMM as the system AsynchronousChannelProvider, {@code provider()} would recurse.
+     * Its groups and channels are the platform's (one instance for the JVM: the platform's default
+     * group belongs to it).
+     *
+     * @throws IllegalStateException when DMM is the system provider and sun.nio.ch is not exported
+     */
+    public static AsynchronousChannelProvider asyncProvider() {
+        AsynchronousChannelProvider p = platformAsync;
+        if (p == null) {
+            synchronized (PlatformChannels.class) {
+                p = platformAsync;
+                if (p == null) {
+                    p = platformAsync = findAsync();
+                }
+            }
+        }
+        return p;
+    }
+
+    private static AsynchronousChannelProvider findAsync() {
+        if (defaultProviderExported()) {
+            try {
+                return (AsynchronousChannelProvider) Class.forName(DEFAULT_ASYNC_PROVIDER_CLASS)
+                        .getMethod("create").invoke(null);
+            } catch (InvocationTargetException e) {
+                throw new IllegalStateException("DMM: " + DEFAULT_ASYNC_PROVIDER_CLASS + ".create() failed",
+                        e.getCause());
+            } catch (ReflectiveOperationException e) {
+                throw new IllegalStateException("DMM: cannot reach the JDK's " + DEFAULT_ASYNC_PROVIDER_CLASS
+                        + " although sun.nio.ch is exported: " + e, e);
+            }
+        }
+        AsynchronousChannelProvider system = AsynchronousChannelProvider.provider();
+        if (system.getClass().getName().startsWith("io.dmm.")) {
+            throw new IllegalStateException("DMM is the system AsynchronousChannelProvider ("
+                    + system.getClass().getName() + ") but java.base does not export sun.nio.ch to DMM, so the"
+                    + " kernel stack cannot reach the JDK's own provider. Add " + ADD_EXPORTS_FLAG
+                    + " to the java command line (or use -javaagent:dmm-agent.jar, which exports it itself)");
+        }
+        return system;
+    }
+
+    public static AsynchronousSocketChannel openAsynchronousSocketChannel(AsynchronousChannelGroup group)
+            throws IOException {
+        return asyncProvider().openAsynchronousSocketChannel(group);
+    }
+
+    public static AsynchronousServerSocketChannel openAsynchronousServerSocketChannel(AsynchronousChannelGroup group)
+            throws IOException {
+        return asyncProvider().openAsynchronousServerSocketChannel(group);
     }
 }

@@ -155,4 +155,41 @@ class KernelStackProviderTest {
             assertEquals(16, dc.getOption(StandardSocketOptions.IP_TOS));
         }
     }
+
+    @Test
+    void asynchronousChannelsAreThePlatformsWithTheInstancesOptions() throws Exception {
+        Map<String, Object> options = new java.util.LinkedHashMap<>();
+        options.put("TCP_NODELAY", true);
+        options.put("SO_LINGER", 3L); // not an option of asynchronous channels: skipped there
+        options.put("SO_RCVBUF", 65536L);
+        try (StackInstance k = create(Map.of("options", options));
+             java.nio.channels.AsynchronousSocketChannel c = k.openAsynchronousSocketChannel(null);
+             java.nio.channels.AsynchronousServerSocketChannel s = k.openAsynchronousServerSocketChannel(null)) {
+            assertTrue(c.getClass().getName().startsWith("sun.nio.ch."), c.getClass().getName());
+            assertTrue(c.getOption(StandardSocketOptions.TCP_NODELAY));
+            assertFalse(c.supportedOptions().contains(StandardSocketOptions.SO_LINGER));
+            assertTrue(c.getOption(StandardSocketOptions.SO_RCVBUF) >= 65536);
+            assertTrue(s.getOption(StandardSocketOptions.SO_RCVBUF) >= 65536);
+        }
+    }
+
+    @Test
+    void theSpiDefaultForStacksWithoutAsynchronousChannelsNamesTheStack() {
+        StackInstance bare = new StackInstance() {
+            @Override public String name() { return "bare"; }
+            @Override public String type() { return "test"; }
+            @Override public boolean supports(Protocol p, java.net.ProtocolFamily f) { return true; }
+            @Override public StackHealth health() { return StackHealth.UP; }
+            @Override public SocketChannel openSocketChannel(java.net.ProtocolFamily f) { throw new AssertionError(); }
+            @Override public ServerSocketChannel openServerSocketChannel(java.net.ProtocolFamily f) { throw new AssertionError(); }
+            @Override public DatagramChannel openDatagramChannel(java.net.ProtocolFamily f) { throw new AssertionError(); }
+            @Override public InetAddress sourceAddress() { return null; }
+            @Override public Map<String, Long> counters() { return Map.of(); }
+            @Override public void close() { }
+        };
+        UnsupportedOperationException e = assertThrows(UnsupportedOperationException.class,
+                () -> bare.openAsynchronousSocketChannel(null));
+        assertEquals("stack bare has no asynchronous channels", e.getMessage());
+        assertThrows(UnsupportedOperationException.class, () -> bare.openAsynchronousServerSocketChannel(null));
+    }
 }

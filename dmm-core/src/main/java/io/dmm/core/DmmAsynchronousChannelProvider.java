@@ -1,0 +1,100 @@
+package io.dmm.core;
+
+import io.dmm.api.DmmSockets;
+import io.dmm.core.runtime.DmmRuntime;
+import io.dmm.stack.kernel.PlatformChannels;
+import java.io.IOException;
+import java.nio.channels.AsynchronousChannelGroup;
+import java.nio.channels.AsynchronousServerSocketChannel;
+import java.nio.channels.AsynchronousSocketChannel;
+import java.nio.channels.IllegalChannelGroupException;
+import java.nio.channels.ShutdownChannelGroupException;
+import java.nio.channels.spi.AsynchronousChannelProvider;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ThreadFactory;
+
+/**
+ * DMM as the JVM's {@link AsynchronousChannelProvider}: with
+ * {@code -Djava.nio.channels.spi.AsynchronousChannelProvider=io.dmm.core.DmmAsynchronousChannelProvider}
+ * (set by the agent) {@code AsynchronousSocketChannel.open()} and
+ * {@code AsynchronousServerSocketChannel.open()} give routed channels (routed at connect and bind
+ * by the JVM-wide policy, with the hints of the opener's {@link io.dmm.api.RouteScope}).
+ *
+ * <p>Groups are the platform's underneath: the thread pools that run completion handlers have
+ * nothing to do with routing, and the platform's channels (the kernel stack's) can only live in the
+ * platform's groups. A group made here wraps one ({@link DmmAsynchronousChannelGroup}, so that
+ * {@code AsynchronousSocketChannel.open(group)}, which asks the group's provider, comes back here),
+ * and the platform group, or the default group (null), is handed to the stack that opens the
+ * routed channel's real channel.
+ *
+ * <p>The JDK creates this inside {@code AsynchronousChannelProvider.provider()}, so the constructor
+ * does nothing: the platform provider and the policy are looked up at first use.
+ */
+public final class DmmAsynchronousChannelProvider extends AsynchronousChannelProvider {
+    private final DmmRuntime runtime;
+
+    /** Called by the JDK; channels use the JVM-wide runtime ({@link DmmRuntime#global()}). */
+    public DmmAsynchronousChannelProvider() {
+        this.runtime = null;
+    }
+
+    /** Channels routed by {@code runtime} (tests, embedding). */
+    public DmmAsynchronousChannelProvider(DmmRuntime runtime) {
+        this.runtime = java.util.Objects.requireNonNull(runtime, "runtime");
+    }
+
+    private DmmRuntime runtime() {
+        return runtime != null ? runtime : DmmRuntime.global();
+    }
+
+    @Override
+    public AsynchronousChannelGroup openAsynchronousChannelGroup(int nThreads, ThreadFactory threadFactory)
+            throws IOException {
+        return new DmmAsynchronousChannelGroup(this,
+                PlatformChannels.asyncProvider().openAsynchronousChannelGroup(nThreads, threadFactory));
+    }
+
+    @Override
+    public AsynchronousChannelGroup openAsynchronousChannelGroup(ExecutorService executor, int initialSize)
+            throws IOException {
+        return new DmmAsynchronousChannelGroup(this,
+                PlatformChannels.asyncProvider().openAsynchronousChannelGroup(executor, initialSize));
+    }
+
+    @Override
+    public AsynchronousServerSocketChannel openAsynchronousServerSocketChannel(AsynchronousChannelGroup group)
+            throws IOException {
+        return runtime().openAsynchronousServerSocketChannel(this, platformGroup(group), DmmSockets.currentHints());
+    }
+
+    @Override
+    public AsynchronousSocketChannel openAsynchronousSocketChannel(AsynchronousChannelGroup group)
+            throws IOException {
+        return runtime().openAsynchronousSocketChannel(this, platformGroup(group), DmmSockets.currentHints());
+    }
+
+    /**
+     * The platform group underneath {@code group} (null stays null: the default group). As the
+     * platform: a group of another provider is an IllegalChannelGroupException, a shut-down group a
+     * ShutdownChannelGroupException, at open rather than later at connect.
+     */
+    private static AsynchronousChannelGroup platformGroup(AsynchronousChannelGroup group) {
+        if (group == null) {
+            return null;
+        }
+        AsynchronousChannelGroup platform;
+        if (group instanceof DmmAsynchronousChannelGroup dmm) {
+            platform = dmm.platform();
+        } else if (group.provider().getClass() == PlatformChannels.asyncProvider().getClass()) {
+            // a platform group handed to this provider directly; by class, since the platform's
+            // create() makes a new provider object each time and any of them takes the others' groups
+            platform = group;
+        } else {
+            throw new IllegalChannelGroupException();
+        }
+        if (platform.isShutdown()) {
+            throw new ShutdownChannelGroupException();
+        }
+        return platform;
+    }
+}

@@ -1,0 +1,51 @@
+package io.dmm.core.channel;
+
+import java.io.IOException;
+import java.nio.channels.AsynchronousChannel;
+import java.nio.channels.CompletionHandler;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * The Future of a routed asynchronous operation's Future form. The routed channels implement every
+ * operation once, with a completion handler (fallback and counting need one); the Future forms
+ * complete one of these from that handler. As the JDK's futures: a cancel tells the channel, which
+ * then refuses further operations of that kind (the stack's operation is still pending and its
+ * result is dropped, so what it transferred is unknown), and {@code cancel(true)} also closes the
+ * channel.
+ */
+final class AsyncResult<V> extends CompletableFuture<V> implements CompletionHandler<V, Object> {
+    private final AsynchronousChannel channel;
+    private final Runnable onCancel;
+
+    /** {@code onCancel}: what the channel does when this is cancelled (the JDK's "kill" of the operation). */
+    AsyncResult(AsynchronousChannel channel, Runnable onCancel) {
+        this.channel = channel;
+        this.onCancel = onCancel;
+    }
+
+    @Override
+    public void completed(V result, Object attachment) {
+        complete(result);
+    }
+
+    @Override
+    public void failed(Throwable exc, Object attachment) {
+        completeExceptionally(exc);
+    }
+
+    @Override
+    public boolean cancel(boolean mayInterruptIfRunning) {
+        boolean cancelled = super.cancel(mayInterruptIfRunning);
+        if (cancelled) {
+            onCancel.run();
+        }
+        if (cancelled && mayInterruptIfRunning) {
+            try {
+                channel.close();
+            } catch (IOException ignored) {
+                // the cancel succeeded; a failing close has no one to report to
+            }
+        }
+        return cancelled;
+    }
+}

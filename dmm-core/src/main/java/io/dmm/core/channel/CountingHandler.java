@@ -1,0 +1,39 @@
+package io.dmm.core.channel;
+
+import io.dmm.core.runtime.StackHandle;
+import java.nio.channels.CompletionHandler;
+
+/**
+ * Wraps a program's handler of a routed asynchronous read or write: counts the transferred bytes on
+ * the stack when the operation completes (the only moment they are known), then passes the result
+ * on unchanged. Runs on the thread the stack's channel completes on, as the program's handler would.
+ */
+final class CountingHandler<V extends Number, A> implements CompletionHandler<V, A> {
+    private final CompletionHandler<V, ? super A> handler;
+    private final StackHandle stack;
+    private final boolean in;
+
+    CountingHandler(CompletionHandler<V, ? super A> handler, StackHandle stack, boolean in) {
+        this.handler = handler;
+        this.stack = stack;
+        this.in = in;
+    }
+
+    @Override
+    public void completed(V result, A attachment) {
+        long n = result.longValue();
+        if (n > 0) {
+            if (in) {
+                stack.bytesIn(n);
+            } else {
+                stack.bytesOut(n);
+            }
+        }
+        handler.completed(result, attachment);
+    }
+
+    @Override
+    public void failed(Throwable exc, A attachment) {
+        handler.failed(exc, attachment);
+    }
+}

@@ -1,0 +1,269 @@
+package io.dmm.core.channel;
+
+import io.dmm.api.Protocol;
+import io.dmm.api.RouteHints;
+import io.dmm.api.Role;
+import io.dmm.core.policy.Route;
+import io.dmm.core.runtime.Decision;
+import io.dmm.core.runtime.DmmRuntime;
+import io.dmm.core.runtime.StackHandle;
+import io.dmm.stack.kernel.KernelStackProvider;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.net.SocketException;
+import java.net.SocketOption;
+import java.net.StandardSocketOptions;
+import java.nio.channels.AlreadyBoundException;
+import java.nio.channels.AsynchronousChannelGroup;
+import java.nio.channels.AsynchronousServerSocketChannel;
+import java.nio.channels.AsynchronousSocketChannel;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.CompletionHandler;
+import java.nio.channels.NotYetBoundException;
+import java.nio.channels.spi.AsynchronousChannelProvider;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.Future;
+
+/**
+ * An asynchronous TCP server channel that DMM routes at bind: the policy (role server) picks the
+ * stacks, this channel listens there, in the program's group, and every accepted connection is a
+ * {@link RoutedAsynchronousSocketChannel} of the stack that accepted it (counted there).
+ *
+ * <p>As {@link RoutedServerSocketChannel}: bound to a wildcard address on a route of several stacks
+ * it listens on every usable one (same port, kernel members with SO_REUSEPORT), and accepts from
+ * all of them ({@link AsyncAcceptor}); bound to a specific address it listens on the route's first
+ * usable stack. Stacks without asynchronous channels are left out.
+ */
+public final class RoutedAsynchronousServerSocketChannel extends AsynchronousServerSocketChannel
+        implements RoutedChannel {
+    private final DmmRuntime runtime;
+    private final AsynchronousChannelGroup group;
+    private final RouteHints hints;
+    private final String caller;
+    private final PendingOptions options = new PendingOptions(PlatformDefaults.Kind.ASYNC_SERVER);
+
+    // guarded by this; volatile ones are also read without it
+    private volatile AsyncAcceptor acceptor;
+    private volatile Route route;
+    private volatile boolean closed;
+    private volatile boolean acceptKilled; // an accept Future was cancelled: the JDK refuses accepts then
+
+    public RoutedAsynchronousServerSocketChannel(AsynchronousChannelProvider provider, DmmRuntime runtime,
+                                                 AsynchronousChannelGroup group, RouteHints hints, String caller) {
+        super(provider);
+        this.runtime = runtime;
+        this.group = group;
+        this.hints = hints;
+        this.caller = caller;
+    }
+
+    @Override
+    public Route route() {
+        return route;
+    }
+
+    @Override
+    public List<String> stacksInUse() {
+        AsyncAcceptor a = acceptor;
+        return a == null ? List.of() : a.members().stream().map(m -> m.stack().name()).toList();
+    }
+
+    /** The (first) stack this server listens on, or null before bind. */
+    public String stackName() {
+        AsyncAcceptor a = acceptor;
+        return a == null ? null : a.members().getFirst().stack().name();
+    }
+
+    /** The first member's channel, or null before bind. */
+    private AsynchronousServerSocketChannel first() {
+        AsyncAcceptor a = acceptor;
+        return a == null ? null : a.members().getFirst().ch();
+    }
+
+    @Override
+    public boolean isOpen() {
+        return !closed;
+    }
+
+    @Override
+    public synchronized AsynchronousServerSocketChannel bind(SocketAddress local, int backlog) throws IOException {
+        if (closed) {
+            throw new ClosedChannelException();
+        }
+        if (acceptor != null) {
+            throw new AlreadyBoundException();
+        }
+        InetSocketAddress isa = Addresses.checkLocal(local, null);
+        Decision d = runtime.router().decide(Protocol.TCP, Role.SERVER, isa, null, hints, caller);
+        route = d.route();
+        Decision.Usable usable = d.usableFor(Protocol.TCP, Addresses.familyOf(isa.getAddress()));
+        if (usable.isEmpty()) {
+            throw new SocketException("DMM: no usable stack for tcp server on " + isa + " (route "
+                    + d.route().source() + "): " + usable.whyOthersNot());
+        }
+        List<AsyncAcceptor.Member> members = listen(usable.stacks(), isa, backlog, d.route().source());
+        acceptor = new AsyncAcceptor(members, group,
+                (m, ch) -> new RoutedAsynchronousSocketChannel(provider(), runtime, route, m.stack(), group, ch));
+        return this;
+    }
+
+    /**
+     * Opens and binds the members: every stack with asynchronous channels for a wildcard address
+     * (a specific address belongs to one stack: the first). All or nothing.
+     */
+    private List<AsyncAcceptor.Member> listen(List<StackHandle> usable, InetSocketAddress isa, int backlog,
+                                              String routeSource) throws IOException {
+        boolean wildcard = isa.getAddress().isAnyLocalAddress();
+        long kernels = wildcard ? usable.stream().filter(RoutedAsynchronousServerSocketChannel::isKernel).count() : 0;
+        List<AsyncAcceptor.Member> members = new ArrayList<>();
+        SocketException noAsync = new SocketException("DMM: no stack of route " + routeSource
+                + " has asynchronous channels");
+        int port = isa.getPort();
+        try {
+            for (StackHandle s : usable) {
+                AsynchronousServerSocketChannel ch;
+                try {
+                    ch = s.instance().openAsynchronousServerSocketChannel(group);
+                } catch (UnsupportedOperationException e) {
+                    noAsync.addSuppressed(e); // a stack without asynchronous channels: left out
+                    continue;
+                }
+                s.socketOpened();
+                members.add(new AsyncAcceptor.Member(ch, s));
+                options.applyTo(ch);
+                if (kernels > 1 && isKernel(s)) {
+                    // kernel instances share one kernel: a second listener on the port needs SO_REUSEPORT
+                    ch.setOption(StandardSocketOptions.SO_REUSEPORT, true);
+                }
+                ch.bind(new InetSocketAddress(isa.getAddress(), port), backlog);
+                port = ((InetSocketAddress) ch.getLocalAddress()).getPort(); // later members share the first's port
+                if (!wildcard) {
+                    break;
+                }
+            }
+            if (members.isEmpty()) {
+                throw noAsync;
+            }
+            return members;
+        } catch (IOException | RuntimeException e) {
+            for (AsyncAcceptor.Member m : members) {
+                m.stack().socketClosed();
+                try {
+                    m.ch().close();
+                } catch (IOException suppressed) {
+                    e.addSuppressed(suppressed);
+                }
+            }
+            throw e;
+        }
+    }
+
+    private static boolean isKernel(StackHandle s) {
+        return KernelStackProvider.TYPE.equals(s.instance().type());
+    }
+
+    @Override
+    public <T> AsynchronousServerSocketChannel setOption(SocketOption<T> name, T value) throws IOException {
+        PendingOptions.checkSupported(name, supportedOptions());
+        AsyncAcceptor a;
+        synchronized (this) {
+            if (closed) {
+                throw new ClosedChannelException();
+            }
+            a = acceptor;
+            if (a == null) {
+                options.remember(name, value);
+                return this;
+            }
+        }
+        for (AsyncAcceptor.Member m : a.members()) {
+            m.ch().setOption(name, value);
+        }
+        return this;
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public <T> T getOption(SocketOption<T> name) throws IOException {
+        PendingOptions.checkSupported(name, supportedOptions());
+        AsynchronousServerSocketChannel d;
+        synchronized (this) {
+            if (closed) {
+                throw new ClosedChannelException();
+            }
+            d = first();
+            if (d == null) {
+                return (T) options.valueOf(name);
+            }
+        }
+        return d.getOption(name);
+    }
+
+    @Override
+    public Set<SocketOption<?>> supportedOptions() {
+        AsynchronousServerSocketChannel d = first();
+        return d != null ? d.supportedOptions() : options.supported();
+    }
+
+    @Override
+    public <A> void accept(A attachment, CompletionHandler<AsynchronousSocketChannel, ? super A> handler) {
+        Objects.requireNonNull(handler, "'handler' is null");
+        AsyncAcceptor a = acceptor;
+        if (closed) {
+            GroupDispatch.failed(group, handler, attachment, new ClosedChannelException());
+            return;
+        }
+        if (a == null) {
+            throw new NotYetBoundException();
+        }
+        if (acceptKilled) {
+            throw new RuntimeException("Accept not allowed due cancellation"); // the JDK's words and type
+        }
+        a.accept(attachment, handler);
+    }
+
+    @Override
+    public Future<AsynchronousSocketChannel> accept() {
+        AsyncResult<AsynchronousSocketChannel> f = new AsyncResult<>(this, () -> acceptKilled = true);
+        accept(null, f);
+        return f;
+    }
+
+    @Override
+    public SocketAddress getLocalAddress() throws IOException {
+        if (closed) {
+            throw new ClosedChannelException();
+        }
+        AsynchronousServerSocketChannel d = first();
+        return d == null ? null : d.getLocalAddress();
+    }
+
+    /** Closes the listening channels: a pending accept fails with AsynchronousCloseException. */
+    @Override
+    public void close() throws IOException {
+        AsyncAcceptor a;
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            a = acceptor;
+        }
+        if (a != null) {
+            for (AsyncAcceptor.Member m : a.members()) {
+                m.stack().socketClosed();
+            }
+            a.close();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "RoutedAsynchronousServerSocketChannel[" + (closed ? "closed" : acceptor == null ? "unbound"
+                : "stacks=" + stacksInUse() + " " + first()) + "]";
+    }
+}

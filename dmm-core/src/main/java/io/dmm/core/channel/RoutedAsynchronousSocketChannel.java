@@ -1,0 +1,557 @@
+package io.dmm.core.channel;
+
+import io.dmm.api.Protocol;
+import io.dmm.api.RouteHints;
+import io.dmm.api.Role;
+import io.dmm.core.policy.Route;
+import io.dmm.core.runtime.Decision;
+import io.dmm.core.runtime.DmmRuntime;
+import io.dmm.core.runtime.StackHandle;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.NoRouteToHostException;
+import java.net.SocketAddress;
+import java.net.SocketOption;
+import java.nio.ByteBuffer;
+import java.nio.channels.AlreadyBoundException;
+import java.nio.channels.AlreadyConnectedException;
+import java.nio.channels.AsynchronousChannelGroup;
+import java.nio.channels.AsynchronousCloseException;
+import java.nio.channels.AsynchronousSocketChannel;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.CompletionHandler;
+import java.nio.channels.ConnectionPendingException;
+import java.nio.channels.NotYetConnectedException;
+import java.nio.channels.spi.AsynchronousChannelProvider;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * An asynchronous TCP client channel that DMM routes at connect, the asynchronous sibling of
+ * {@link RoutedSocketChannel}: the policy sees the destination (and a bound source), and this
+ * channel delegates to an asynchronous channel opened, in the program's group, on the route's first
+ * usable stack; when that connect fails the next stack is tried, still inside the one connect the
+ * program asked for (handler and Future forms alike, since the Future form is the handler form).
+ *
+ * <p>Before routing, options and a bind are remembered and applied to the stack's channel. Once
+ * routed, reads and writes go straight to the stack's channel with a handler that counts the bytes
+ * at completion: pending-read/write checks, timeouts and AsynchronousCloseException on close are
+ * then the stack channel's own, i.e. the JDK's for the kernel stack.
+ */
+public final class RoutedAsynchronousSocketChannel extends AsynchronousSocketChannel implements RoutedChannel {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(RoutedAsynchronousSocketChannel.class);
+
+    private final DmmRuntime runtime;
+    private final AsynchronousChannelGroup group;
+    private final RouteHints hints;
+    private final String caller;
+    private final PendingOptions options = new PendingOptions(PlatformDefaults.Kind.ASYNC_SOCKET);
+
+    // written under this; the volatile ones are also read without the lock on the I/O path
+    private volatile AsynchronousSocketChannel delegate;
+    private volatile StackHandle stack;
+    private volatile boolean closed;
+    private volatile Route route;
+    private boolean released;
+    private boolean connecting;
+    private volatile boolean connected;
+    // set when a Future of that kind is cancelled: the JDK then refuses further reads/writes
+    private volatile boolean readKilled;
+    private volatile boolean writeKilled;
+    private InetSocketAddress bindAddress;
+
+    /** An unrouted client channel in {@code group} (null: the default group). */
+    public RoutedAsynchronousSocketChannel(AsynchronousChannelProvider provider, DmmRuntime runtime,
+                                           AsynchronousChannelGroup group, RouteHints hints, String caller) {
+        super(provider);
+        this.runtime = runtime;
+        this.group = group;
+        this.hints = hints;
+        this.caller = caller;
+    }
+
+    /** A channel accepted by a routed server: routed already, to the stack that accepted it. */
+    RoutedAsynchronousSocketChannel(AsynchronousChannelProvider provider, DmmRuntime runtime, Route route,
+                                    StackHandle stack, AsynchronousChannelGroup group,
+                                    AsynchronousSocketChannel accepted) {
+        super(provider);
+        this.runtime = runtime;
+        this.group = group; // the server's: accepted channels live in the listener's group
+        this.hints = RouteHints.none();
+        this.caller = null;
+        this.route = route;
+        this.stack = stack;
+        this.delegate = accepted;
+        this.connected = true;
+        stack.socketOpened();
+    }
+
+    @Override
+    public Route route() {
+        return route;
+    }
+
+    @Override
+    public List<String> stacksInUse() {
+        StackHandle s = stack;
+        return s == null ? List.of() : List.of(s.name());
+    }
+
+    /** The stack this channel runs on, or null before routing. */
+    public String stackName() {
+        StackHandle s = stack;
+        return s == null ? null : s.name();
+    }
+
+    /** The group the program opened this channel in (null: the default group). */
+    AsynchronousChannelGroup group() {
+        return group;
+    }
+
+    @Override
+    public boolean isOpen() {
+        return !closed;
+    }
+
+    // ---------------------------------------------------------------- bind and options
+
+    @Override
+    public AsynchronousSocketChannel bind(SocketAddress local) throws IOException {
+        AsynchronousSocketChannel d;
+        synchronized (this) {
+            if (closed) {
+                throw new ClosedChannelException();
+            }
+            d = delegate;
+            if (d == null) {
+                if (connecting) {
+                    throw new ConnectionPendingException();
+                }
+                if (bindAddress != null) {
+                    throw new AlreadyBoundException();
+                }
+                // deferred to connect so that the policy sees the destination; the JDK binds an
+                // unresolved or wildcard address the same way there
+                bindAddress = Addresses.checkLocal(local, null);
+                return this;
+            }
+        }
+        d.bind(local);
+        return this;
+    }
+
+    @Override
+    public <T> AsynchronousSocketChannel setOption(SocketOption<T> name, T value) throws IOException {
+        PendingOptions.checkSupported(name, supportedOptions());
+        AsynchronousSocketChannel d;
+        synchronized (this) {
+            if (closed) {
+                throw new ClosedChannelException();
+            }
+            d = delegate;
+            if (d == null) {
+                options.remember(name, value);
+                return this;
+            }
+        }
+        d.setOption(name, value);
+        return this;
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public <T> T getOption(SocketOption<T> name) throws IOException {
+        PendingOptions.checkSupported(name, supportedOptions());
+        AsynchronousSocketChannel d;
+        synchronized (this) {
+            if (closed) {
+                throw new ClosedChannelException();
+            }
+            d = delegate;
+            if (d == null) {
+                return (T) options.valueOf(name);
+            }
+        }
+        return d.getOption(name);
+    }
+
+    @Override
+    public Set<SocketOption<?>> supportedOptions() {
+        AsynchronousSocketChannel d = delegate;
+        return d != null ? d.supportedOptions() : options.supported();
+    }
+
+    // ---------------------------------------------------------------- connect
+
+    @Override
+    public Future<Void> connect(SocketAddress remote) {
+        // a cancelled connect may still connect: as the JDK, no reading or writing after it
+        AsyncResult<Void> f = new AsyncResult<>(this, () -> {
+            readKilled = true;
+            writeKilled = true;
+        });
+        connect(remote, null, f);
+        return f;
+    }
+
+    @Override
+    public <A> void connect(SocketAddress remote, A attachment, CompletionHandler<Void, ? super A> handler) {
+        Objects.requireNonNull(handler, "'handler' is null");
+        if (closed) {
+            // the JDK's order: closed (through the handler), then the address, then the state
+            GroupDispatch.failed(group, handler, attachment, new ClosedChannelException());
+            return;
+        }
+        InetSocketAddress isa = Addresses.checkRemote(remote, null);
+        List<StackHandle> candidates;
+        synchronized (this) {
+            if (closed) {
+                GroupDispatch.failed(group, handler, attachment, new ClosedChannelException());
+                return;
+            }
+            if (connected) {
+                throw new AlreadyConnectedException();
+            }
+            if (connecting) {
+                throw new ConnectionPendingException();
+            }
+            connecting = true;
+            try {
+                candidates = decide(isa);
+            } catch (IOException | RuntimeException e) {
+                connecting = false;
+                closeQuietly();
+                GroupDispatch.failed(group, handler, attachment, e);
+                return;
+            }
+        }
+        new Attempt<>(isa, candidates, attachment, handler).next();
+    }
+
+    /** Asks the policy; the usable stacks in order. Under this. */
+    private List<StackHandle> decide(InetSocketAddress isa) throws IOException {
+        InetAddress source = bindAddress != null && !bindAddress.getAddress().isAnyLocalAddress()
+                ? bindAddress.getAddress() : null;
+        Decision d = runtime.router().decide(Protocol.TCP, Role.CLIENT, isa, source, hints, caller);
+        route = d.route();
+        Decision.Usable usable = d.usableFor(Protocol.TCP, Addresses.familyOf(isa.getAddress()));
+        if (usable.isEmpty()) {
+            throw new NoRouteToHostException("DMM: no usable stack for tcp client to " + isa + " (route "
+                    + d.route().source() + "): " + usable.whyOthersNot());
+        }
+        return usable.stacks();
+    }
+
+    /**
+     * One connect over the candidate stacks: each failed try (setup or connect) is remembered and
+     * the next stack tried, from the failed connect's completion; the last failure, the earlier ones
+     * suppressed, fails the program's handler and closes the channel (as a failed JDK connect does).
+     */
+    private final class Attempt<A> implements CompletionHandler<Void, StackHandle> {
+        private final InetSocketAddress remote;
+        private final List<StackHandle> candidates;
+        private final A attachment;
+        private final CompletionHandler<Void, ? super A> handler;
+        private final List<Throwable> failures = new ArrayList<>(1);
+        private int next;
+        private boolean onGroupThread; // true once running in a stack channel's completion
+
+        Attempt(InetSocketAddress remote, List<StackHandle> candidates, A attachment,
+                CompletionHandler<Void, ? super A> handler) {
+            this.remote = remote;
+            this.candidates = candidates;
+            this.attachment = attachment;
+            this.handler = handler;
+        }
+
+        void next() {
+            while (next < candidates.size()) {
+                StackHandle s = candidates.get(next++);
+                AsynchronousSocketChannel ch;
+                try {
+                    ch = openOn(s, remote);
+                } catch (AsynchronousCloseException e) {
+                    give(e);
+                    return;
+                } catch (IOException | RuntimeException e) {
+                    s.connectFailed();
+                    failures.add(e);
+                    continue;
+                }
+                ch.connect(remote, s, this);
+                return;
+            }
+            give(null);
+        }
+
+        @Override
+        public void completed(Void result, StackHandle s) {
+            onGroupThread = true;
+            s.connectOk();
+            synchronized (RoutedAsynchronousSocketChannel.this) {
+                connecting = false;
+                connected = true;
+            }
+            handler.completed(null, attachment);
+        }
+
+        @Override
+        public void failed(Throwable exc, StackHandle s) {
+            onGroupThread = true;
+            s.connectFailed();
+            if (closed || exc instanceof AsynchronousCloseException) {
+                give(closed && !(exc instanceof AsynchronousCloseException) ? new AsynchronousCloseException() : exc);
+                return;
+            }
+            LOG.debug("async connect to {} failed on stack {} ({}); trying the next stack if any", remote,
+                    s.name(), exc.toString());
+            failures.add(exc);
+            releaseLeg();
+            next();
+        }
+
+        /** Fails the program's connect with {@code exc}, or with the tries' failures when null. */
+        private void give(Throwable exc) {
+            Throwable t = exc;
+            if (t == null) {
+                t = failures.isEmpty() ? new NoRouteToHostException("DMM: no stack to connect to " + remote)
+                        : failures.getLast();
+                for (Throwable f : failures) {
+                    if (f != t) {
+                        t.addSuppressed(f);
+                    }
+                }
+            }
+            synchronized (RoutedAsynchronousSocketChannel.this) {
+                connecting = false;
+            }
+            closeQuietly();
+            if (onGroupThread) {
+                handler.failed(t, attachment);
+            } else {
+                GroupDispatch.failed(group, handler, attachment, t); // every stack failed before any I/O
+            }
+        }
+    }
+
+    /**
+     * Opens {@code s}'s channel in this channel's group, published before setup so that a concurrent
+     * close() closes it, with the remembered options and bind (or the stack's source address).
+     */
+    private AsynchronousSocketChannel openOn(StackHandle s, InetSocketAddress remote) throws IOException {
+        AsynchronousSocketChannel ch = s.instance().openAsynchronousSocketChannel(group);
+        synchronized (this) {
+            if (closed) {
+                ch.close();
+                throw new AsynchronousCloseException();
+            }
+            s.socketOpened();
+            delegate = ch;
+            stack = s;
+            released = false;
+            try {
+                options.applyTo(ch);
+                if (bindAddress != null) {
+                    ch.bind(bindAddress);
+                } else {
+                    InetAddress src = s.instance().sourceAddress();
+                    if (src != null && Addresses.sameFamily(src, remote.getAddress())) {
+                        ch.bind(new InetSocketAddress(src, 0));
+                    }
+                }
+            } catch (IOException | RuntimeException e) {
+                releaseLeg();
+                throw e;
+            }
+        }
+        return ch;
+    }
+
+    /** Closes the current stack channel and takes it off its stack's count, once. */
+    private synchronized void releaseLeg() {
+        AsynchronousSocketChannel d = delegate;
+        if (d == null) {
+            return;
+        }
+        if (!released) {
+            released = true;
+            stack.socketClosed();
+        }
+        try {
+            d.close();
+        } catch (IOException ignored) {
+            // a channel that failed, or one we are closing anyway: nothing to report
+        }
+    }
+
+    private void closeQuietly() {
+        try {
+            close();
+        } catch (IOException ignored) {
+            // closing after a failure that is reported instead
+        }
+    }
+
+    // ---------------------------------------------------------------- I/O
+
+    /**
+     * The connected stack channel. As the JDK: not yet connected throws; a closed channel is an
+     * error the caller reports through the handler (null here).
+     */
+    /** An operation on a closed channel: ClosedChannelException through the handler, on the group's terms. */
+    private <V, A> void closedBeforeIo(CompletionHandler<V, ? super A> handler, A attachment) {
+        GroupDispatch.failed(group, handler, attachment, new ClosedChannelException());
+    }
+
+    private static void checkNotKilled(boolean killed, String what) {
+        if (killed) {
+            throw new IllegalStateException(what + " not allowed due to timeout or cancellation");
+        }
+    }
+
+    private AsynchronousSocketChannel connectedOrNull() {
+        if (closed) {
+            return null;
+        }
+        AsynchronousSocketChannel d = delegate;
+        if (d == null || !connected) {
+            throw new NotYetConnectedException();
+        }
+        return d;
+    }
+
+    @Override
+    public <A> void read(ByteBuffer dst, long timeout, TimeUnit unit, A attachment,
+                         CompletionHandler<Integer, ? super A> handler) {
+        Objects.requireNonNull(handler, "'handler' is null");
+        AsynchronousSocketChannel d = connectedOrNull();
+        if (d == null) {
+            closedBeforeIo(handler, attachment);
+            return;
+        }
+        checkNotKilled(readKilled, "Reading");
+        d.read(dst, timeout, unit, attachment, new CountingHandler<>(handler, stack, true));
+    }
+
+    @Override
+    public Future<Integer> read(ByteBuffer dst) {
+        AsyncResult<Integer> f = new AsyncResult<>(this, () -> readKilled = true);
+        read(dst, 0L, TimeUnit.MILLISECONDS, null, f);
+        return f;
+    }
+
+    @Override
+    public <A> void read(ByteBuffer[] dsts, int offset, int length, long timeout, TimeUnit unit, A attachment,
+                         CompletionHandler<Long, ? super A> handler) {
+        Objects.requireNonNull(handler, "'handler' is null");
+        AsynchronousSocketChannel d = connectedOrNull();
+        if (d == null) {
+            closedBeforeIo(handler, attachment);
+            return;
+        }
+        checkNotKilled(readKilled, "Reading");
+        d.read(dsts, offset, length, timeout, unit, attachment, new CountingHandler<>(handler, stack, true));
+    }
+
+    @Override
+    public <A> void write(ByteBuffer src, long timeout, TimeUnit unit, A attachment,
+                          CompletionHandler<Integer, ? super A> handler) {
+        Objects.requireNonNull(handler, "'handler' is null");
+        AsynchronousSocketChannel d = connectedOrNull();
+        if (d == null) {
+            closedBeforeIo(handler, attachment);
+            return;
+        }
+        checkNotKilled(writeKilled, "Writing");
+        d.write(src, timeout, unit, attachment, new CountingHandler<>(handler, stack, false));
+    }
+
+    @Override
+    public Future<Integer> write(ByteBuffer src) {
+        AsyncResult<Integer> f = new AsyncResult<>(this, () -> writeKilled = true);
+        write(src, 0L, TimeUnit.MILLISECONDS, null, f);
+        return f;
+    }
+
+    @Override
+    public <A> void write(ByteBuffer[] srcs, int offset, int length, long timeout, TimeUnit unit, A attachment,
+                          CompletionHandler<Long, ? super A> handler) {
+        Objects.requireNonNull(handler, "'handler' is null");
+        AsynchronousSocketChannel d = connectedOrNull();
+        if (d == null) {
+            closedBeforeIo(handler, attachment);
+            return;
+        }
+        checkNotKilled(writeKilled, "Writing");
+        d.write(srcs, offset, length, timeout, unit, attachment, new CountingHandler<>(handler, stack, false));
+    }
+
+    @Override
+    public AsynchronousSocketChannel shutdownInput() throws IOException {
+        AsynchronousSocketChannel d = connectedOrNull();
+        if (d == null) {
+            throw new ClosedChannelException();
+        }
+        d.shutdownInput();
+        return this;
+    }
+
+    @Override
+    public AsynchronousSocketChannel shutdownOutput() throws IOException {
+        AsynchronousSocketChannel d = connectedOrNull();
+        if (d == null) {
+            throw new ClosedChannelException();
+        }
+        d.shutdownOutput();
+        return this;
+    }
+
+    // ---------------------------------------------------------------- addresses, close
+
+    @Override
+    public SocketAddress getLocalAddress() throws IOException {
+        synchronized (this) {
+            if (closed) {
+                throw new ClosedChannelException();
+            }
+            AsynchronousSocketChannel d = delegate;
+            return d != null ? d.getLocalAddress() : bindAddress;
+        }
+    }
+
+    @Override
+    public SocketAddress getRemoteAddress() throws IOException {
+        if (closed) {
+            throw new ClosedChannelException();
+        }
+        AsynchronousSocketChannel d = delegate;
+        return d != null && connected ? d.getRemoteAddress() : null;
+    }
+
+    /**
+     * Closes the stack's channel: its pending reads, writes and connect fail with
+     * AsynchronousCloseException, as a JDK channel's do.
+     */
+    @Override
+    public void close() throws IOException {
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+        }
+        releaseLeg();
+    }
+
+    @Override
+    public String toString() {
+        StackHandle s = stack;
+        return "RoutedAsynchronousSocketChannel[" + (closed ? "closed" : s == null ? "unrouted"
+                : "stack=" + s.name() + " " + delegate) + "]";
+    }
+}
