@@ -275,16 +275,17 @@ public final class DmmSelector extends AbstractSelector {
                         ensureOpen();
                         count++;
                     }
-                } else if (selectedKeys.contains(k)) {
+                } else if (r == 0) {
+                    if (!selectedKeys.contains(k)) {
+                        k.readyOps(0);
+                    }
+                } else if (selectedKeys.add(k)) { // one hash lookup for the common case, not two
+                    k.readyOps(r);
+                    count++;
+                } else {
                     int old = k.readyOpsUnchecked();
                     if ((r & ~old) != 0) {
                         k.readyOps(old | r);
-                        count++;
-                    }
-                } else {
-                    k.readyOps(r);
-                    if (r != 0) {
-                        selectedKeys.add(k);
                         count++;
                     }
                 }
