@@ -241,7 +241,7 @@ public final class SslEngineApp {
     }
 
     /** A throw-away EC key pair and self-signed certificate, trusted by the clients. */
-    private static SSLContext context() throws Exception {
+    static SSLContext context() throws Exception {
         Path dir = Files.createTempDirectory("dmm-tls");
         Path store = dir.resolve("tls.p12");
         try {
