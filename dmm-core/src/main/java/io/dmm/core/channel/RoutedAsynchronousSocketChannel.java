@@ -399,10 +399,6 @@ public final class RoutedAsynchronousSocketChannel extends AsynchronousSocketCha
 
     // ---------------------------------------------------------------- I/O
 
-    /**
-     * The connected stack channel. As the JDK: not yet connected throws; a closed channel is an
-     * error the caller reports through the handler (null here).
-     */
     /** An operation on a closed channel: ClosedChannelException through the handler, on the group's terms. */
     private <V, A> void closedBeforeIo(CompletionHandler<V, ? super A> handler, A attachment) {
         GroupDispatch.failed(group, handler, attachment, new ClosedChannelException());
@@ -414,6 +410,27 @@ public final class RoutedAsynchronousSocketChannel extends AsynchronousSocketCha
         }
     }
 
+    /**
+     * What every read and write checks first, in the JDK's order: a handler is required; a closed
+     * channel fails through the handler (null is returned, nothing more to do); not yet connected
+     * throws; after a timed-out or cancelled operation of this kind, further ones throw.
+     */
+    private <V, A> AsynchronousSocketChannel delegateForIo(CompletionHandler<V, ? super A> handler, A attachment,
+                                                          boolean killed, String what) {
+        Objects.requireNonNull(handler, "'handler' is null");
+        AsynchronousSocketChannel d = connectedOrNull();
+        if (d == null) {
+            closedBeforeIo(handler, attachment);
+            return null;
+        }
+        checkNotKilled(killed, what);
+        return d;
+    }
+
+    /**
+     * The connected stack channel. As the JDK: not yet connected throws; a closed channel is an
+     * error the caller reports through the handler (null here).
+     */
     private AsynchronousSocketChannel connectedOrNull() {
         if (closed) {
             return null;
@@ -428,14 +445,10 @@ public final class RoutedAsynchronousSocketChannel extends AsynchronousSocketCha
     @Override
     public <A> void read(ByteBuffer dst, long timeout, TimeUnit unit, A attachment,
                          CompletionHandler<Integer, ? super A> handler) {
-        Objects.requireNonNull(handler, "'handler' is null");
-        AsynchronousSocketChannel d = connectedOrNull();
-        if (d == null) {
-            closedBeforeIo(handler, attachment);
-            return;
+        AsynchronousSocketChannel d = delegateForIo(handler, attachment, readKilled, "Reading");
+        if (d != null) {
+            d.read(dst, timeout, unit, attachment, new CountingHandler<>(handler, stack, true));
         }
-        checkNotKilled(readKilled, "Reading");
-        d.read(dst, timeout, unit, attachment, new CountingHandler<>(handler, stack, true));
     }
 
     @Override
@@ -448,27 +461,19 @@ public final class RoutedAsynchronousSocketChannel extends AsynchronousSocketCha
     @Override
     public <A> void read(ByteBuffer[] dsts, int offset, int length, long timeout, TimeUnit unit, A attachment,
                          CompletionHandler<Long, ? super A> handler) {
-        Objects.requireNonNull(handler, "'handler' is null");
-        AsynchronousSocketChannel d = connectedOrNull();
-        if (d == null) {
-            closedBeforeIo(handler, attachment);
-            return;
+        AsynchronousSocketChannel d = delegateForIo(handler, attachment, readKilled, "Reading");
+        if (d != null) {
+            d.read(dsts, offset, length, timeout, unit, attachment, new CountingHandler<>(handler, stack, true));
         }
-        checkNotKilled(readKilled, "Reading");
-        d.read(dsts, offset, length, timeout, unit, attachment, new CountingHandler<>(handler, stack, true));
     }
 
     @Override
     public <A> void write(ByteBuffer src, long timeout, TimeUnit unit, A attachment,
                           CompletionHandler<Integer, ? super A> handler) {
-        Objects.requireNonNull(handler, "'handler' is null");
-        AsynchronousSocketChannel d = connectedOrNull();
-        if (d == null) {
-            closedBeforeIo(handler, attachment);
-            return;
+        AsynchronousSocketChannel d = delegateForIo(handler, attachment, writeKilled, "Writing");
+        if (d != null) {
+            d.write(src, timeout, unit, attachment, new CountingHandler<>(handler, stack, false));
         }
-        checkNotKilled(writeKilled, "Writing");
-        d.write(src, timeout, unit, attachment, new CountingHandler<>(handler, stack, false));
     }
 
     @Override
@@ -481,14 +486,10 @@ public final class RoutedAsynchronousSocketChannel extends AsynchronousSocketCha
     @Override
     public <A> void write(ByteBuffer[] srcs, int offset, int length, long timeout, TimeUnit unit, A attachment,
                           CompletionHandler<Long, ? super A> handler) {
-        Objects.requireNonNull(handler, "'handler' is null");
-        AsynchronousSocketChannel d = connectedOrNull();
-        if (d == null) {
-            closedBeforeIo(handler, attachment);
-            return;
+        AsynchronousSocketChannel d = delegateForIo(handler, attachment, writeKilled, "Writing");
+        if (d != null) {
+            d.write(srcs, offset, length, timeout, unit, attachment, new CountingHandler<>(handler, stack, false));
         }
-        checkNotKilled(writeKilled, "Writing");
-        d.write(srcs, offset, length, timeout, unit, attachment, new CountingHandler<>(handler, stack, false));
     }
 
     @Override
