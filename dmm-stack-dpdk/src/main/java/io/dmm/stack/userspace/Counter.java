@@ -1,0 +1,64 @@
+package io.dmm.stack.userspace;
+
+import java.util.Locale;
+
+/**
+ * Every event counter of a userspace stack instance. Drops are counted by reason; nothing a peer
+ * sends is ever thrown past the stack, it is dropped and counted here. Shown in
+ * {@code DmmSockets.stats()} under {@link #key()}.
+ */
+public enum Counter {
+    // device and Ethernet
+    RX_FRAMES, RX_BYTES, TX_FRAMES, TX_BYTES,
+    DROP_MALFORMED_FRAME,
+    DROP_NOT_FOR_US,
+    DROP_UNKNOWN_ETHERTYPE,
+    DROP_TX_NO_BUFFER,
+    // ARP
+    ARP_RX, ARP_REQUESTS_SENT, ARP_REPLIES_SENT,
+    DROP_ARP_MALFORMED,
+    DROP_ARP_UNRESOLVED,
+    DROP_ARP_QUEUE_FULL,
+    // IPv4
+    IPV4_RX,
+    IPV4_TX,
+    DROP_IPV4_MALFORMED,
+    DROP_IPV4_CHECKSUM,
+    DROP_IPV4_NOT_FOR_US,
+    DROP_IPV4_UNKNOWN_PROTOCOL,
+    DROP_IPV4_NO_ROUTE,
+    DROP_IPV4_FRAGMENT,
+    IPV4_FRAGMENTS_REASSEMBLED,
+    DROP_IPV4_REASSEMBLY_TIMEOUT,
+    // ICMP
+    ICMP_RX, ICMP_ECHO_REPLIES_SENT, ICMP_UNREACHABLE_SENT, ICMP_UNREACHABLE_RX,
+    DROP_ICMP_MALFORMED,
+    DROP_ICMP_CHECKSUM,
+    // TCP
+    TCP_SEGMENTS_RX, TCP_SEGMENTS_TX,
+    TCP_RETRANSMITS, TCP_FAST_RETRANSMITS, TCP_RTO_TIMEOUTS, TCP_SACK_RETRANSMITS,
+    TCP_ACTIVE_OPENS, TCP_PASSIVE_OPENS,
+    TCP_RST_RX, TCP_RST_SENT, TCP_CHALLENGE_ACKS,
+    TCP_OUT_OF_ORDER, TCP_DUPLICATE_SEGMENTS,
+    TCP_ZERO_WINDOW_PROBES, TCP_KEEPALIVES_SENT,
+    TCP_CONNECTION_TIMEOUTS,
+    DROP_TCP_CHECKSUM,
+    DROP_TCP_MALFORMED,
+    DROP_TCP_OUT_OF_WINDOW,
+    DROP_TCP_PAWS,
+    DROP_TCP_BACKLOG_FULL,
+    DROP_TCP_NO_LISTENER,
+    // UDP
+    UDP_DATAGRAMS_RX, UDP_DATAGRAMS_TX,
+    DROP_UDP_CHECKSUM,
+    DROP_UDP_MALFORMED,
+    DROP_UDP_NO_PORT,
+    DROP_UDP_QUEUE_FULL;
+
+    private final String key = name().toLowerCase(Locale.ROOT);
+
+    /** The counter's name in stats: the constant's name in lower case, e.g. {@code drop_tcp_checksum}. */
+    public String key() {
+        return key;
+    }
+}

@@ -1,0 +1,80 @@
+package io.dmm.stack.userspace;
+
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * The one lock guarding all protocol state of a stack instance (interface, TCP, UDP): taken by the
+ * poll loop for every burst and by application threads for every socket call, as a kernel's socket
+ * lock is. A {@link ReentrantLock}, so virtual threads that wait for it unmount.
+ *
+ * <p>On the outermost {@link #unlock()} it first runs the instance's unlock hook while still
+ * holding the lock (the loopback device uses it to deliver the frames a call just sent, run to
+ * completion, as Linux's loopback does in the sender's context), then delivers the scheduled
+ * {@link Notification}s without the lock.
+ */
+public final class StackLock {
+    private final ReentrantLock lock = new ReentrantLock();
+    private Notification head;
+    private Notification tail;
+    private Runnable unlockHook;
+
+    public void lock() {
+        lock.lock();
+    }
+
+    public boolean tryLock() {
+        return lock.tryLock();
+    }
+
+    public boolean isHeldByCurrentThread() {
+        return lock.isHeldByCurrentThread();
+    }
+
+    /** Sets the work to run at each outermost unlock, before notifications (under the lock). */
+    public void setUnlockHook(Runnable hook) {
+        this.unlockHook = hook;
+    }
+
+    /** Queues {@code n} for delivery after the outermost unlock; a no-op if already queued. Under the lock. */
+    public void schedule(Notification n) {
+        assert lock.isHeldByCurrentThread();
+        if (n.queued) return;
+        n.queued = true;
+        n.next = null;
+        if (tail == null) head = n;
+        else tail.next = n;
+        tail = n;
+    }
+
+    public void unlock() {
+        if (lock.getHoldCount() > 1) {
+            lock.unlock();
+            return;
+        }
+        Runnable hook = unlockHook;
+        if (hook != null) hook.run();
+        if (head == null) {
+            lock.unlock();
+            return;
+        }
+        Notification n = pop();
+        lock.unlock();
+        while (n != null) {
+            n.deliver();
+            lock.lock();
+            n = pop();
+            lock.unlock();
+        }
+    }
+
+    private Notification pop() {
+        Notification n = head;
+        if (n != null) {
+            head = n.next;
+            if (head == null) tail = null;
+            n.next = null;
+            n.queued = false;
+        }
+        return n;
+    }
+}

@@ -1,0 +1,44 @@
+package io.dmm.stack.userspace.iface;
+
+import java.lang.foreign.MemorySegment;
+
+/**
+ * How transports send: open an IPv4 packet, write the transport header and payload in place at
+ * {@link #l4Offset()} of {@link #memory()}, then {@link #send} (the interface writes the IPv4 and
+ * Ethernet headers, resolves the next hop with ARP, queueing while it waits) or {@link #abort}.
+ * One packet at a time; called under the stack's lock. Allocation-free.
+ */
+public interface Egress {
+    /**
+     * Opens a packet from {@code srcIp} to {@code dstIp} carrying IP protocol {@code protocol}.
+     * False (and counted) when there is no route or no transmit buffer now; nothing to abort then.
+     */
+    boolean begin(int srcIp, int dstIp, int protocol);
+
+    /** The memory of the open packet. */
+    MemorySegment memory();
+
+    /** Where the transport header goes. */
+    long l4Offset();
+
+    /** How many bytes fit from {@link #l4Offset()} (the MTU minus the IPv4 header). */
+    int l4Capacity();
+
+    /** Sends the open packet with {@code l4Length} transport bytes. */
+    void send(int l4Length);
+
+    /** Drops the open packet. */
+    void abort();
+
+    /** Whether transports may leave their checksum field to the device (see {@link io.dmm.stack.userspace.phy.Device#txChecksumOffload()}). */
+    boolean txChecksumOffload();
+
+    /** The interface MTU (largest IPv4 packet). */
+    int mtu();
+
+    /** Whether {@code ip} is one of this interface's addresses. */
+    boolean isLocalAddress(int ip);
+
+    /** The source address for traffic to {@code dstIp}: the address on its subnet, else the primary one. */
+    int sourceAddressFor(int dstIp);
+}

@@ -1,0 +1,74 @@
+package io.dmm.stack.userspace.phy;
+
+import java.lang.foreign.MemorySegment;
+
+/**
+ * Moves Ethernet frames (no preamble, no FCS) for one stack instance. Frames live in device memory
+ * and are addressed as (memory, offset, length) so the fast path allocates nothing: a DPDK device
+ * answers with mbuf data addresses in a segment spanning the address space, an in-memory device
+ * with offsets in its own arena.
+ *
+ * <p>Transmit is acquire, write in place, submit, flush: {@link #txAcquire()} hands out a buffer of
+ * {@link #txCapacity()} bytes, the stack writes the frame into it, {@link #txSubmit} queues it
+ * (ownership passes to the device) or {@link #txRelease} gives it back unused, and
+ * {@link #txFlush()} pushes the queued frames out as one burst.
+ *
+ * <p>Not thread-safe: one stack instance drives a device, under its lock. Only
+ * {@link #setRxNotifier} callbacks may come from other threads.
+ */
+public interface Device extends AutoCloseable {
+    /** A short name for logs and counters, e.g. {@code loopback} or {@code pair0.a}. */
+    String name();
+
+    /** The device's MAC address in the low 48 bits. */
+    long macAddress();
+
+    /** The largest IPv4 packet the device carries (the L3 MTU, 1500 for Ethernet). */
+    int mtu();
+
+    /**
+     * Whether outgoing IPv4/TCP/UDP checksums may be left for the device (in-memory links, NIC tx
+     * offload). When false the stack computes them.
+     */
+    boolean txChecksumOffload();
+
+    /** Memory that every frame offset of this device refers to. */
+    MemorySegment memory();
+
+    /**
+     * Hands up to {@code budget} received frames to {@code handler}, in arrival order, and releases
+     * each after the call. Returns how many were handed over.
+     */
+    int receive(RxHandler handler, int budget);
+
+    /** Whether {@link #receive} would hand over at least one frame now. */
+    boolean rxPending();
+
+    /** The capacity of every transmit buffer: at least {@code mtu() + 14}. */
+    int txCapacity();
+
+    /** The offset in {@link #memory()} of a free transmit buffer, or -1 when none is free now. */
+    long txAcquire();
+
+    /** Queues the frame of {@code length} bytes written at {@code offset} (from {@link #txAcquire}). */
+    void txSubmit(long offset, int length);
+
+    /** Gives back an acquired buffer that will not be sent. */
+    void txRelease(long offset);
+
+    /** Sends every queued frame. */
+    void txFlush();
+
+    /**
+     * Called (from any thread, quickly) when frames arrive while the owner may be idle; replaces
+     * any earlier notifier, null for none. A loopback device calls it from its own txFlush.
+     */
+    void setRxNotifier(Runnable notifier);
+
+    /** Device counters (names of its choosing, e.g. rx_frames, tx_frames, tx_full), never null. */
+    java.util.Map<String, Long> counters();
+
+    /** Releases the device's memory; frames queued are dropped. Idempotent. */
+    @Override
+    void close();
+}
