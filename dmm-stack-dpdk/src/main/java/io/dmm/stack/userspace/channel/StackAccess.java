@@ -1,0 +1,34 @@
+package io.dmm.stack.userspace.channel;
+
+import io.dmm.stack.userspace.StackLock;
+import io.dmm.stack.userspace.iface.Egress;
+import io.dmm.stack.userspace.tcp.TcpStack;
+import io.dmm.stack.userspace.udp.UdpStack;
+import java.io.IOException;
+
+/**
+ * What the channels of one userspace stack instance need from it. Every call on {@link #tcp()},
+ * {@link #udp()} or {@link #ip()} and on the sockets they return is made holding {@link #lock()}.
+ */
+public interface StackAccess {
+    /** The instance name (for thread names and messages). */
+    String name();
+
+    StackLock lock();
+
+    TcpStack tcp();
+
+    UdpStack udp();
+
+    /** The IPv4 interface: local addresses and source-address selection. */
+    Egress ip();
+
+    /** Throws an IOException ("stack user0 is closed") once the instance has been closed. */
+    void ensureOpen() throws IOException;
+
+    /**
+     * How long a thread about to block on a socket spins (re-checking readiness) before it parks, in
+     * nanoseconds; 0 parks at once. Spinning trades CPU for latency, as Onload's spin mode does.
+     */
+    long spinNanos();
+}
