@@ -81,6 +81,12 @@ public class UserspaceDatagramChannel extends DatagramChannel implements Readine
         this.access = Objects.requireNonNull(access);
         this.stackLock = access.lock();
         this.signal = new Signal();
+        stackLock.lock();
+        try {
+            signal.refresh(); // writable from the start
+        } finally {
+            stackLock.unlock();
+        }
     }
 
     /** The factory a stack instance calls. */
