@@ -1,0 +1,608 @@
+package io.dmm.stack.userspace.channel;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import io.dmm.stack.userspace.wire.Ipv4Address;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.BindException;
+import java.net.ConnectException;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetSocketAddress;
+import java.net.PortUnreachableException;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.SocketAddress;
+import java.net.SocketException;
+import java.net.SocketTimeoutException;
+import java.net.StandardSocketOptions;
+import java.nio.ByteBuffer;
+import java.nio.channels.AlreadyBoundException;
+import java.nio.channels.AlreadyConnectedException;
+import java.nio.channels.AsynchronousCloseException;
+import java.nio.channels.ClosedByInterruptException;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.ConnectionPendingException;
+import java.nio.channels.IllegalBlockingModeException;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.SocketChannel;
+import java.nio.channels.spi.SelectorProvider;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Disabled;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * The channels over the real TCP and UDP engines ({@link TestStacks}): connect, accept, reads and
+ * writes in both modes, close and interrupt while blocked, timeouts, shutdown, reset, readiness and
+ * the java.net adaptors, each checked against what the JDK's channels do.
+ */
+@Disabled("needs the TCP engine; enabled at integration")
+@Timeout(value = 20, unit = TimeUnit.SECONDS)
+class UserspaceChannelsBehaviourTest {
+    private static final SelectorProvider PROVIDER = SelectorProvider.provider();
+    private static final InetSocketAddress ANY_LOCAL = new InetSocketAddress(Ipv4Address.toInet(TestStacks.LOCAL), 0);
+
+    private TestStacks.TestStack stack;
+
+    @BeforeEach
+    void start() {
+        stack = TestStacks.loopback();
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        stack.close();
+    }
+
+    private UserspaceServerSocketChannel listen() throws IOException {
+        UserspaceServerSocketChannel server = UserspaceServerSocketChannel.open(PROVIDER, stack);
+        server.bind(ANY_LOCAL);
+        return server;
+    }
+
+    private UserspaceSocketChannel client() throws IOException {
+        return UserspaceSocketChannel.open(PROVIDER, stack);
+    }
+
+    /** A connected pair: [client, accepted]. */
+    private UserspaceSocketChannel[] pair(UserspaceServerSocketChannel server) throws IOException {
+        UserspaceSocketChannel c = client();
+        assertTrue(c.connect(server.getLocalAddress()));
+        UserspaceSocketChannel a = (UserspaceSocketChannel) server.accept();
+        assertNotNull(a);
+        return new UserspaceSocketChannel[] {c, a};
+    }
+
+    private static void await(BooleanSupplier condition, String what) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() - deadline > 0) fail("timed out waiting for " + what);
+            Thread.sleep(1);
+        }
+    }
+
+    /** Waits until {@code t} is parked (blocked in the channel). */
+    private static void awaitBlocked(Thread t) throws InterruptedException {
+        await(() -> t.getState() == Thread.State.WAITING || t.getState() == Thread.State.TIMED_WAITING, "the thread to block");
+    }
+
+    private static ByteBuffer bytes(String s) {
+        return ByteBuffer.wrap(s.getBytes());
+    }
+
+    private static String readString(SocketChannel ch, int n) throws IOException {
+        ByteBuffer b = ByteBuffer.allocate(n);
+        while (b.hasRemaining()) {
+            if (ch.read(b) < 0) break;
+        }
+        return new String(b.array(), 0, b.position());
+    }
+
+    // ------------------------------------------------------------------ TCP: connect and accept
+
+    @Test
+    void blockingConnectAcceptAndEchoBothWays() throws Exception {
+        try (UserspaceServerSocketChannel server = listen()) {
+            InetSocketAddress serverAddress = (InetSocketAddress) server.getLocalAddress();
+            assertTrue(serverAddress.getPort() > 0, "ephemeral port assigned");
+            UserspaceSocketChannel[] p = pair(server);
+            try (UserspaceSocketChannel c = p[0]; UserspaceSocketChannel a = p[1]) {
+                assertTrue(c.isConnected());
+                assertTrue(a.isConnected());
+                assertTrue(a.isBlocking(), "accepted channels are blocking");
+                assertEquals(serverAddress, c.getRemoteAddress());
+                assertEquals(c.getLocalAddress(), a.getRemoteAddress());
+                assertEquals(a.getLocalAddress(), serverAddress);
+                assertEquals(5, c.write(bytes("hello")));
+                assertEquals("hello", readString(a, 5));
+                assertEquals(3, a.write(bytes("hey")));
+                assertEquals("hey", readString(c, 3));
+            }
+        }
+    }
+
+    @Test
+    void nonBlockingConnectCompletesThroughFinishConnectAndReadiness() throws Exception {
+        try (UserspaceServerSocketChannel server = listen(); UserspaceSocketChannel c = client()) {
+            c.configureBlocking(false);
+            AtomicInteger notified = new AtomicInteger();
+            c.setReadinessListener(src -> notified.incrementAndGet());
+            boolean connected = c.connect(server.getLocalAddress());
+            if (!connected) {
+                assertTrue(c.isConnectionPending());
+                assertThrows(ConnectionPendingException.class, () -> c.connect(server.getLocalAddress()));
+                await(() -> (c.readyOps() & SelectionKey.OP_CONNECT) != 0, "OP_CONNECT");
+                assertTrue(notified.get() > 0, "the listener was told");
+                assertTrue(c.finishConnect());
+            }
+            assertTrue(c.isConnected());
+            assertTrue(c.finishConnect(), "finishConnect on a connected channel is true");
+            assertEquals(0, c.readyOps() & SelectionKey.OP_CONNECT, "no OP_CONNECT once connected");
+            await(() -> (c.readyOps() & SelectionKey.OP_WRITE) != 0, "OP_WRITE");
+            assertThrows(AlreadyConnectedException.class, () -> c.connect(server.getLocalAddress()));
+            assertNotNull(server.accept());
+        }
+    }
+
+    @Test
+    void aRefusedConnectThrowsConnectExceptionAndClosesTheChannel() throws Exception {
+        int unused;
+        try (UserspaceServerSocketChannel s = listen()) {
+            unused = ((InetSocketAddress) s.getLocalAddress()).getPort();
+        }
+        InetSocketAddress nobody = new InetSocketAddress(Ipv4Address.toInet(TestStacks.LOCAL), unused);
+        UserspaceSocketChannel blocking = client();
+        ConnectException e = assertThrows(ConnectException.class, () -> blocking.connect(nobody));
+        assertEquals("Connection refused", e.getMessage());
+        assertFalse(blocking.isOpen());
+
+        UserspaceSocketChannel nonBlocking = client();
+        nonBlocking.configureBlocking(false);
+        if (!nonBlocking.connect(nobody)) {
+            await(() -> (nonBlocking.readyOps() & SelectionKey.OP_CONNECT) != 0, "the refusal");
+            assertThrows(ConnectException.class, nonBlocking::finishConnect);
+        }
+        assertFalse(nonBlocking.isOpen());
+    }
+
+    @Test
+    void aTimedConnectToNowhereTimesOutAndClosesAsTheJdksAdaptor() throws Exception {
+        UserspaceSocketChannel c = client();
+        Socket s = c.socket();
+        long start = System.nanoTime();
+        SocketTimeoutException e = assertThrows(SocketTimeoutException.class,
+                () -> s.connect(new InetSocketAddress(Ipv4Address.toInet(TestStacks.BLACK_HOLE), 80), 100));
+        assertEquals("Connect timed out", e.getMessage());
+        assertTrue(System.nanoTime() - start >= TimeUnit.MILLISECONDS.toNanos(100));
+        assertFalse(c.isOpen());
+    }
+
+    @Test
+    void bindReservesAPortAndRefusesASecondBind() throws Exception {
+        try (UserspaceSocketChannel c = client(); UserspaceServerSocketChannel server = listen()) {
+            c.bind(ANY_LOCAL);
+            InetSocketAddress local = (InetSocketAddress) c.getLocalAddress();
+            assertTrue(local.getPort() > 0);
+            assertThrows(AlreadyBoundException.class, () -> c.bind(ANY_LOCAL));
+            assertThrows(AlreadyBoundException.class, () -> server.bind(ANY_LOCAL));
+            try (UserspaceServerSocketChannel clash = UserspaceServerSocketChannel.open(PROVIDER, stack)) {
+                assertThrows(BindException.class, () -> clash.bind(server.getLocalAddress()));
+            }
+            assertTrue(c.connect(server.getLocalAddress()));
+            assertEquals(local.getPort(), ((InetSocketAddress) c.getLocalAddress()).getPort(), "connect uses the bound port");
+            assertEquals(local.getPort(), ((InetSocketAddress) server.accept().getRemoteAddress()).getPort());
+        }
+    }
+
+    @Test
+    void nonBlockingAcceptReturnsNullThenTheConnection() throws Exception {
+        try (UserspaceServerSocketChannel server = listen(); UserspaceSocketChannel c = client()) {
+            server.configureBlocking(false);
+            assertNull(server.accept());
+            assertEquals(0, server.readyOps());
+            AtomicInteger notified = new AtomicInteger();
+            server.setReadinessListener(src -> notified.incrementAndGet());
+            c.connect(server.getLocalAddress());
+            await(() -> (server.readyOps() & SelectionKey.OP_ACCEPT) != 0, "OP_ACCEPT");
+            assertTrue(notified.get() > 0);
+            assertNotNull(server.accept());
+            assertEquals(0, server.readyOps() & SelectionKey.OP_ACCEPT, "queue drained");
+        }
+    }
+
+    @Test
+    void theServerAdaptorAcceptTimesOutThenAcceptsASocketOverAUserspaceChannel() throws Exception {
+        try (UserspaceServerSocketChannel server = listen(); UserspaceSocketChannel c = client()) {
+            ServerSocket ss = server.socket();
+            ss.setSoTimeout(50);
+            SocketTimeoutException e = assertThrows(SocketTimeoutException.class, ss::accept);
+            assertEquals("Accept timed out", e.getMessage());
+            assertTrue(server.isOpen());
+            c.connect(server.getLocalAddress());
+            Socket accepted = ss.accept();
+            assertInstanceOf(UserspaceSocketChannel.class, accepted.getChannel());
+            assertTrue(accepted.isConnected());
+            assertEquals(c.socket().getLocalPort(), accepted.getPort());
+        }
+    }
+
+    // ------------------------------------------------------------------ TCP: reads and writes
+
+    @Test
+    void aBlockedReadWakesForDataThenSeesEndOfStream() throws Exception {
+        try (UserspaceServerSocketChannel server = listen()) {
+            UserspaceSocketChannel[] p = pair(server);
+            try (UserspaceSocketChannel c = p[0]; UserspaceSocketChannel a = p[1]) {
+                CompletableFuture<Integer> read = new CompletableFuture<>();
+                ByteBuffer dst = ByteBuffer.allocate(16);
+                Thread reader = Thread.ofPlatform().start(() -> {
+                    try {
+                        read.complete(a.read(dst));
+                    } catch (Throwable t) {
+                        read.completeExceptionally(t);
+                    }
+                });
+                awaitBlocked(reader);
+                c.write(bytes("ping"));
+                assertEquals(4, read.get(5, TimeUnit.SECONDS));
+                c.shutdownOutput();
+                assertTrue(c.socket().isOutputShutdown());
+                assertEquals(-1, a.read(ByteBuffer.allocate(4)));
+                assertEquals(-1, a.read(ByteBuffer.allocate(4)), "end of stream stays");
+                await(() -> (a.readyOps() & SelectionKey.OP_READ) != 0, "OP_READ at end of stream");
+                assertThrows(ClosedChannelException.class, () -> c.write(bytes("x")), "blocking write after shutdownOutput");
+            }
+        }
+    }
+
+    @Test
+    void nonBlockingReadsReturnZeroAndReadinessFollowsTheData() throws Exception {
+        try (UserspaceServerSocketChannel server = listen()) {
+            UserspaceSocketChannel[] p = pair(server);
+            try (UserspaceSocketChannel c = p[0]; UserspaceSocketChannel a = p[1]) {
+                a.configureBlocking(false);
+                AtomicInteger notified = new AtomicInteger();
+                a.setReadinessListener(src -> notified.incrementAndGet());
+                assertEquals(0, a.read(ByteBuffer.allocate(8)));
+                assertEquals(0, a.readyOps() & SelectionKey.OP_READ);
+                c.write(bytes("abc"));
+                await(() -> (a.readyOps() & SelectionKey.OP_READ) != 0, "OP_READ");
+                assertTrue(notified.get() > 0, "the listener was told of the data");
+                assertEquals("abc", readString(a, 3));
+                assertEquals(0, a.readyOps() & SelectionKey.OP_READ, "read everything: not readable");
+                assertEquals(0, a.read(ByteBuffer.allocate(0)), "an empty buffer reads nothing");
+            }
+        }
+    }
+
+    @Test
+    void scatteringAndGatheringMoveBytesInOrder() throws Exception {
+        try (UserspaceServerSocketChannel server = listen()) {
+            UserspaceSocketChannel[] p = pair(server);
+            try (UserspaceSocketChannel c = p[0]; UserspaceSocketChannel a = p[1]) {
+                ByteBuffer[] srcs = {bytes("ab"), ByteBuffer.allocate(0), bytes("cde"), bytes("fgh")};
+                assertEquals(8, c.write(srcs, 0, 4));
+                ByteBuffer[] dsts = {ByteBuffer.allocate(3), ByteBuffer.allocate(5)};
+                long got = 0;
+                while (got < 8) got += a.read(dsts, 0, 2);
+                assertEquals("abc", new String(dsts[0].array()));
+                assertEquals("defgh", new String(dsts[1].array()));
+            }
+        }
+    }
+
+    @Test
+    void aBlockingWriteLargerThanTheBuffersCompletesWhileThePeerReads() throws Exception {
+        try (UserspaceServerSocketChannel server = listen()) {
+            UserspaceSocketChannel[] p = pair(server);
+            try (UserspaceSocketChannel c = p[0]; UserspaceSocketChannel a = p[1]) {
+                byte[] data = new byte[1 << 20];
+                new Random(42).nextBytes(data);
+                Future<Integer> writer = CompletableFuture.supplyAsync(() -> {
+                    try {
+                        return c.write(ByteBuffer.wrap(data));
+                    } catch (IOException e) {
+                        throw new RuntimeException(e);
+                    }
+                });
+                ByteBuffer received = ByteBuffer.allocate(data.length);
+                while (received.hasRemaining()) assertTrue(a.read(received) > 0);
+                assertEquals(data.length, writer.get(10, TimeUnit.SECONDS), "a blocking write takes everything");
+                assertArrayEquals(data, received.array());
+            }
+        }
+    }
+
+    @Test
+    void aResetMakesReadsThrowConnectionReset() throws Exception {
+        try (UserspaceServerSocketChannel server = listen()) {
+            UserspaceSocketChannel[] p = pair(server);
+            try (UserspaceSocketChannel c = p[0]; UserspaceSocketChannel a = p[1]) {
+                c.setOption(StandardSocketOptions.SO_LINGER, 0);
+                c.close(); // RST
+                SocketException e = assertThrows(SocketException.class, () -> a.read(ByteBuffer.allocate(8)));
+                assertEquals("Connection reset", e.getMessage());
+                SocketException again = assertThrows(SocketException.class, () -> a.read(ByteBuffer.allocate(8)));
+                assertEquals("Connection reset", again.getMessage());
+            }
+        }
+    }
+
+    @Test
+    void shutdownInputMakesReadsReturnEndOfStream() throws Exception {
+        try (UserspaceServerSocketChannel server = listen()) {
+            UserspaceSocketChannel[] p = pair(server);
+            try (UserspaceSocketChannel c = p[0]; UserspaceSocketChannel a = p[1]) {
+                CompletableFuture<Integer> read = new CompletableFuture<>();
+                Thread reader = Thread.ofPlatform().start(() -> {
+                    try {
+                        read.complete(a.read(ByteBuffer.allocate(8)));
+                    } catch (Throwable t) {
+                        read.completeExceptionally(t);
+                    }
+                });
+                awaitBlocked(reader);
+                a.shutdownInput();
+                assertEquals(-1, read.get(5, TimeUnit.SECONDS), "the blocked reader sees end of stream");
+                assertTrue(a.socket().isInputShutdown());
+                assertEquals(-1, a.read(ByteBuffer.allocate(8)));
+                assertThrows(SocketException.class, () -> a.socket().getInputStream());
+                c.write(bytes("ignored"));
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ TCP: close and interrupt while blocked
+
+    @Test
+    void closingFromAnotherThreadWakesABlockedReaderWithAsynchronousClose() throws Exception {
+        try (UserspaceServerSocketChannel server = listen()) {
+            UserspaceSocketChannel[] p = pair(server);
+            try (UserspaceSocketChannel c = p[0]; UserspaceSocketChannel a = p[1]) {
+                CompletableFuture<Integer> read = new CompletableFuture<>();
+                Thread reader = Thread.ofVirtual().start(() -> {
+                    try {
+                        read.complete(a.read(ByteBuffer.allocate(8)));
+                    } catch (Throwable t) {
+                        read.completeExceptionally(t);
+                    }
+                });
+                awaitBlocked(reader);
+                a.close();
+                ExecutionException e = assertThrows(ExecutionException.class, () -> read.get(5, TimeUnit.SECONDS));
+                assertInstanceOf(AsynchronousCloseException.class, e.getCause());
+                assertEquals(-1, c.read(ByteBuffer.allocate(8)), "the peer sees the FIN of the close");
+            }
+        }
+    }
+
+    @Test
+    void interruptingABlockedReaderClosesTheChannel() throws Exception {
+        try (UserspaceServerSocketChannel server = listen()) {
+            UserspaceSocketChannel[] p = pair(server);
+            try (UserspaceSocketChannel c = p[0]; UserspaceSocketChannel a = p[1]) {
+                CompletableFuture<Throwable> outcome = new CompletableFuture<>();
+                Thread reader = Thread.ofPlatform().start(() -> {
+                    try {
+                        a.read(ByteBuffer.allocate(8));
+                        outcome.complete(null);
+                    } catch (Throwable t) {
+                        outcome.complete(Thread.currentThread().isInterrupted() ? t
+                                : new AssertionError("the interrupt status was cleared", t));
+                    }
+                });
+                awaitBlocked(reader);
+                reader.interrupt();
+                assertInstanceOf(ClosedByInterruptException.class, outcome.get(5, TimeUnit.SECONDS));
+                assertFalse(a.isOpen());
+                assertEquals(0, a.readyOps());
+            }
+        }
+    }
+
+    @Test
+    void closingTheServerWakesABlockedAccept() throws Exception {
+        UserspaceServerSocketChannel server = listen();
+        CompletableFuture<Throwable> outcome = new CompletableFuture<>();
+        Thread acceptor = Thread.ofVirtual().start(() -> {
+            try {
+                server.accept();
+                outcome.complete(null);
+            } catch (Throwable t) {
+                outcome.complete(t);
+            }
+        });
+        awaitBlocked(acceptor);
+        server.close();
+        assertInstanceOf(AsynchronousCloseException.class, outcome.get(5, TimeUnit.SECONDS));
+    }
+
+    // ------------------------------------------------------------------ TCP: the Socket adaptor
+
+    @Test
+    void theSocketAdaptorStreamsHonourSoTimeout() throws Exception {
+        try (UserspaceServerSocketChannel server = listen()) {
+            Socket s = client().socket();
+            s.connect(server.getLocalAddress(), 1000);
+            assertTrue(s.isConnected());
+            assertTrue(s.isBound());
+            try (Socket peer = server.socket().accept()) {
+                InputStream in = s.getInputStream();
+                s.setSoTimeout(50);
+                SocketTimeoutException e = assertThrows(SocketTimeoutException.class, in::read);
+                assertEquals("Read timed out", e.getMessage());
+                assertFalse(s.isClosed(), "a read timeout leaves the socket open");
+                OutputStream out = peer.getOutputStream();
+                out.write("data".getBytes());
+                out.write('!');
+                byte[] b = new byte[5];
+                int n = 0;
+                while (n < 5) n += in.read(b, n, 5 - n);
+                assertEquals("data!", new String(b));
+                assertEquals(0, in.available());
+                peer.shutdownOutput();
+                assertEquals(-1, in.read());
+                s.getChannel().configureBlocking(false);
+                assertThrows(IllegalBlockingModeException.class, () -> in.read(new byte[1]));
+                s.close();
+                assertTrue(s.isClosed());
+                assertThrows(SocketException.class, s::getInputStream);
+            }
+        }
+    }
+
+    @Test
+    void spinningWaitersWorkToo() throws Exception {
+        stack.close();
+        stack = TestStacks.loopback(TimeUnit.MICROSECONDS.toNanos(50));
+        try (UserspaceServerSocketChannel server = listen()) {
+            UserspaceSocketChannel[] p = pair(server);
+            try (UserspaceSocketChannel c = p[0]; UserspaceSocketChannel a = p[1]) {
+                for (int i = 0; i < 100; i++) {
+                    c.write(bytes("x" + (i % 10)));
+                    assertEquals("x" + (i % 10), readString(a, 2));
+                }
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ UDP
+
+    private UserspaceDatagramChannel udp() throws IOException {
+        UserspaceDatagramChannel ch = UserspaceDatagramChannel.open(PROVIDER, stack);
+        ch.bind(ANY_LOCAL);
+        return ch;
+    }
+
+    @Test
+    void datagramsCarryTheirSource() throws Exception {
+        try (UserspaceDatagramChannel a = udp(); UserspaceDatagramChannel b = udp()) {
+            assertEquals(5, a.send(bytes("hello"), b.getLocalAddress()));
+            ByteBuffer dst = ByteBuffer.allocate(16);
+            SocketAddress from = b.receive(dst);
+            assertEquals(a.getLocalAddress(), from);
+            assertEquals("hello", new String(dst.array(), 0, dst.position()));
+            b.configureBlocking(false);
+            assertNull(b.receive(ByteBuffer.allocate(16)), "nothing queued: null in non-blocking mode");
+            assertEquals(0, b.readyOps() & SelectionKey.OP_READ);
+            assertEquals(SelectionKey.OP_WRITE, b.readyOps() & SelectionKey.OP_WRITE);
+        }
+    }
+
+    @Test
+    void anUnboundChannelBindsOnItsFirstSend() throws Exception {
+        try (UserspaceDatagramChannel b = udp(); UserspaceDatagramChannel a = UserspaceDatagramChannel.open(PROVIDER, stack)) {
+            assertNull(a.getLocalAddress());
+            a.send(bytes("x"), b.getLocalAddress());
+            assertNotNull(a.getLocalAddress());
+            assertEquals(((InetSocketAddress) a.getLocalAddress()).getPort(),
+                    ((InetSocketAddress) b.receive(ByteBuffer.allocate(4))).getPort());
+        }
+    }
+
+    @Test
+    void aConnectedChannelReadsOnlyFromItsPeer() throws Exception {
+        try (UserspaceDatagramChannel a = udp(); UserspaceDatagramChannel b = udp(); UserspaceDatagramChannel other = udp()) {
+            b.connect(a.getLocalAddress());
+            assertTrue(b.isConnected());
+            assertEquals(a.getLocalAddress(), b.getRemoteAddress());
+            assertThrows(AlreadyConnectedException.class, () -> b.send(bytes("x"), other.getLocalAddress()));
+            other.send(bytes("noise"), b.getLocalAddress());
+            a.send(bytes("signal"), b.getLocalAddress());
+            ByteBuffer dst = ByteBuffer.allocate(16);
+            assertEquals(6, b.read(dst));
+            assertEquals("signal", new String(dst.array(), 0, 6));
+            assertEquals(2, b.write(bytes("ok")));
+            ByteBuffer back = ByteBuffer.allocate(4);
+            assertEquals(b.getLocalAddress(), a.receive(back));
+            b.disconnect();
+            assertFalse(b.isConnected());
+            assertNull(b.getRemoteAddress());
+        }
+    }
+
+    @Test
+    void aConnectedChannelSeesPortUnreachable() throws Exception {
+        int closedPort;
+        try (UserspaceDatagramChannel gone = udp()) {
+            closedPort = ((InetSocketAddress) gone.getLocalAddress()).getPort();
+        }
+        try (UserspaceDatagramChannel c = udp()) {
+            c.connect(new InetSocketAddress(Ipv4Address.toInet(TestStacks.LOCAL), closedPort));
+            c.write(bytes("anyone?"));
+            assertThrows(PortUnreachableException.class, () -> c.read(ByteBuffer.allocate(8)));
+        }
+    }
+
+    @Test
+    void scatteringReadAndGatheringWriteMoveOneDatagram() throws Exception {
+        try (UserspaceDatagramChannel a = udp(); UserspaceDatagramChannel b = udp()) {
+            a.connect(b.getLocalAddress());
+            b.connect(a.getLocalAddress());
+            assertEquals(6, a.write(new ByteBuffer[] {bytes("ab"), bytes("cdef")}, 0, 2));
+            ByteBuffer[] dsts = {ByteBuffer.allocate(4), ByteBuffer.allocate(4)};
+            assertEquals(6, b.read(dsts, 0, 2));
+            assertEquals("abcd", new String(dsts[0].array()));
+            assertEquals("ef", new String(dsts[1].array(), 0, dsts[1].position()));
+        }
+    }
+
+    @Test
+    void theDatagramAdaptorTimesOutAndKeepsAReusedPacketsCapacity() throws Exception {
+        try (UserspaceDatagramChannel a = udp(); UserspaceDatagramChannel b = udp()) {
+            DatagramSocket ds = b.socket();
+            ds.setSoTimeout(50);
+            DatagramPacket p = new DatagramPacket(new byte[64], 64);
+            SocketTimeoutException e = assertThrows(SocketTimeoutException.class, () -> ds.receive(p));
+            assertEquals("Receive timed out", e.getMessage());
+            a.send(bytes("abc"), b.getLocalAddress());
+            ds.receive(p);
+            assertEquals(3, p.getLength());
+            assertEquals(a.getLocalAddress(), p.getSocketAddress());
+            a.send(bytes("a longer one"), b.getLocalAddress());
+            ds.receive(p);
+            assertEquals("a longer one", new String(p.getData(), 0, p.getLength()), "the reused packet kept its capacity");
+            DatagramSocket as = a.socket();
+            as.send(new DatagramPacket("pkt".getBytes(), 3, b.getLocalAddress()));
+            ds.receive(p);
+            assertEquals("pkt", new String(p.getData(), 0, p.getLength()));
+        }
+    }
+
+    @Test
+    void closingWakesABlockedReceive() throws Exception {
+        UserspaceDatagramChannel b = udp();
+        CompletableFuture<Throwable> outcome = new CompletableFuture<>();
+        Thread receiver = Thread.ofVirtual().start(() -> {
+            try {
+                b.receive(ByteBuffer.allocate(8));
+                outcome.complete(null);
+            } catch (Throwable t) {
+                outcome.complete(t);
+            }
+        });
+        awaitBlocked(receiver);
+        b.close();
+        assertInstanceOf(AsynchronousCloseException.class, outcome.get(5, TimeUnit.SECONDS));
+        assertNull(b.socket().getLocalSocketAddress(), "a closed socket reports no local address");
+    }
+}
