@@ -59,6 +59,7 @@ public class UserspaceDatagramChannel extends DatagramChannel implements Readine
     private volatile InetSocketAddress localAddress;
     private volatile InetSocketAddress remoteAddress;
     private volatile UserspaceDatagramSocketAdaptor socket;
+    private final Object adaptorLock = new Object();
 
     // guarded by the stack lock
     private UdpSocket sock;
@@ -136,12 +137,10 @@ public class UserspaceDatagramChannel extends DatagramChannel implements Readine
     public DatagramSocket socket() {
         UserspaceDatagramSocketAdaptor s = socket;
         if (s == null) {
-            readLock.lock();
-            try {
+            // not the read/accept lock: a thread blocked in a read must not block socket()
+            synchronized (adaptorLock) {
                 s = socket;
                 if (s == null) socket = s = new UserspaceDatagramSocketAdaptor(this);
-            } finally {
-                readLock.unlock();
             }
         }
         return s;
@@ -580,7 +579,15 @@ public class UserspaceDatagramChannel extends DatagramChannel implements Readine
 
     @Override
     protected void implConfigureBlocking(boolean block) {
-        // nothing to configure: blocking is done by this channel, never by the engine
+        // nothing to configure (blocking is this channel's, never the engine's), but as the JDK's,
+        // wait for a receive or send in progress to finish first
+        readLock.lock();
+        try {
+            writeLock.lock();
+            writeLock.unlock();
+        } finally {
+            readLock.unlock();
+        }
     }
 
     @Override

@@ -42,6 +42,7 @@ public class UserspaceServerSocketChannel extends ServerSocketChannel implements
     private final Signal signal;
     private volatile InetSocketAddress localAddress;
     private volatile UserspaceServerSocketAdaptor socket;
+    private final Object adaptorLock = new Object();
 
     // guarded by the stack lock
     private TcpListener listener;
@@ -102,12 +103,10 @@ public class UserspaceServerSocketChannel extends ServerSocketChannel implements
     public ServerSocket socket() {
         UserspaceServerSocketAdaptor s = socket;
         if (s == null) {
-            acceptLock.lock();
-            try {
+            // not the read/accept lock: a thread blocked in a read must not block socket()
+            synchronized (adaptorLock) {
                 s = socket;
                 if (s == null) socket = s = new UserspaceServerSocketAdaptor(this);
-            } finally {
-                acceptLock.unlock();
             }
         }
         return s;
@@ -247,7 +246,10 @@ public class UserspaceServerSocketChannel extends ServerSocketChannel implements
 
     @Override
     protected void implConfigureBlocking(boolean block) {
-        // nothing to configure: blocking is done by this channel, never by the engine
+        // nothing to configure (blocking is this channel's, never the engine's), but as the JDK's,
+        // wait for an accept in progress to finish first
+        acceptLock.lock();
+        acceptLock.unlock();
     }
 
     @Override

@@ -63,6 +63,7 @@ public class UserspaceSocketChannel extends SocketChannel implements ReadinessSo
     private volatile boolean outputClosed;
     private volatile boolean connectionReset;
     private volatile UserspaceSocketAdaptor socket;
+    private final Object adaptorLock = new Object();
 
     // guarded by the stack lock
     private TcpConnection conn;
@@ -193,12 +194,10 @@ public class UserspaceSocketChannel extends SocketChannel implements ReadinessSo
     public Socket socket() {
         UserspaceSocketAdaptor s = socket;
         if (s == null) {
-            readLock.lock();
-            try {
+            // not the read/accept lock: a thread blocked in a read must not block socket()
+            synchronized (adaptorLock) {
                 s = socket;
                 if (s == null) socket = s = UserspaceSocketAdaptor.create(this);
-            } finally {
-                readLock.unlock();
             }
         }
         return s;
@@ -773,7 +772,15 @@ public class UserspaceSocketChannel extends SocketChannel implements ReadinessSo
 
     @Override
     protected void implConfigureBlocking(boolean block) {
-        // nothing to configure: blocking is done by this channel, never by the engine
+        // nothing to configure (blocking is this channel's, never the engine's), but as the JDK's,
+        // wait for a read or write in progress to finish first
+        readLock.lock();
+        try {
+            writeLock.lock();
+            writeLock.unlock();
+        } finally {
+            readLock.unlock();
+        }
     }
 
     @Override
