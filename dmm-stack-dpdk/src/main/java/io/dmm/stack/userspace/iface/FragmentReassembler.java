@@ -32,6 +32,7 @@ final class FragmentReassembler {
     private static final int BLOCKS = (MAX_PAYLOAD + 7) / 8;
 
     private final StackCounters counters;
+    private final Ipv4Header header = new Ipv4Header();
     private final long timeoutNanos;
     private final MemorySegment[] buffers;
     private final long[][] received;
@@ -120,8 +121,6 @@ final class FragmentReassembler {
         return s;
     }
 
-    private final Ipv4Header header = new Ipv4Header();
-
     /**
      * Whether the fragment agrees with what the slot already holds: it ends where the known end is
      * (or before it, for a middle piece), and bytes it repeats are the same bytes.
@@ -199,6 +198,7 @@ final class FragmentReassembler {
         return HEADER_ROOM - headerLength[slot];
     }
 
+    /** Of a complete datagram. */
     int datagramLength(int slot) {
         return headerLength[slot] + payloadLength[slot];
     }
@@ -212,14 +212,27 @@ final class FragmentReassembler {
         inUse[slot] = false;
     }
 
-    /** Gives up datagrams whose time is over (counted unless already poisoned). */
-    void expire(long now) {
+    /**
+     * A datagram whose time is over, or -1. It stays held (so its first fragment can be quoted in
+     * a time exceeded message) until the caller {@link #release}s it; counted here unless it was
+     * already dropped as poisoned.
+     */
+    int nextExpired(long now) {
         for (int i = 0; i < inUse.length; i++) {
             if (inUse[i] && deadline[i] - now <= 0) {
                 if (!poisoned[i]) counters.increment(Counter.DROP_IPV4_REASSEMBLY_TIMEOUT);
-                inUse[i] = false;
+                return i;
             }
         }
+        return -1;
+    }
+
+    /**
+     * Whether an expired datagram deserves an ICMP time exceeded (RFC 1122 3.3.2: only when
+     * fragment zero arrived, whose header and first 8 bytes are then at {@link #datagramOffset}).
+     */
+    boolean quotable(int slot) {
+        return !poisoned[slot] && headerLength[slot] != 0;
     }
 
     /** The earliest timeout, or Long.MAX_VALUE with nothing in progress. */
@@ -227,11 +240,5 @@ final class FragmentReassembler {
         long d = Long.MAX_VALUE;
         for (int i = 0; i < inUse.length; i++) if (inUse[i] && deadline[i] < d) d = deadline[i];
         return d;
-    }
-
-    int inProgress() {
-        int n = 0;
-        for (boolean b : inUse) if (b) n++;
-        return n;
     }
 }

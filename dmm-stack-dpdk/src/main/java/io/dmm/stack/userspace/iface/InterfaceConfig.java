@@ -25,6 +25,8 @@ public final class InterfaceConfig {
     private final int reassemblySlots;
     private final int localQueueSize;
     private final boolean loopbackNet;
+    private final int icmpErrorsPerSecond;
+    private final int icmpErrorBurst;
 
     private InterfaceConfig(Builder b) {
         this.addresses = List.copyOf(b.addresses);
@@ -41,6 +43,8 @@ public final class InterfaceConfig {
         this.reassemblySlots = b.reassemblySlots;
         this.localQueueSize = b.localQueueSize;
         this.loopbackNet = b.loopbackNet;
+        this.icmpErrorsPerSecond = b.icmpErrorsPerSecond;
+        this.icmpErrorBurst = b.icmpErrorBurst;
     }
 
     public static Builder builder() {
@@ -106,6 +110,16 @@ public final class InterfaceConfig {
         return loopbackNet;
     }
 
+    /** The sustained rate of ICMP errors we send (unreachables, time exceeded); echo replies are not limited. */
+    public int icmpErrorsPerSecond() {
+        return icmpErrorsPerSecond;
+    }
+
+    /** How many ICMP errors may go out back to back before the rate applies. */
+    public int icmpErrorBurst() {
+        return icmpErrorBurst;
+    }
+
     @Override
     public String toString() {
         return "InterfaceConfig" + addresses + (gateway == 0 ? "" : " via " + Ipv4Address.toString(gateway));
@@ -126,6 +140,8 @@ public final class InterfaceConfig {
         private int reassemblySlots = 4;
         private int localQueueSize = 64;
         private boolean loopbackNet;
+        private int icmpErrorsPerSecond = 1000;  // Linux's icmp_msgs_per_sec and icmp_msgs_burst
+        private int icmpErrorBurst = 50;
 
         private Builder() {}
 
@@ -218,6 +234,12 @@ public final class InterfaceConfig {
             return this;
         }
 
+        public Builder icmpErrorRate(int perSecond, int burst) {
+            this.icmpErrorsPerSecond = perSecond;
+            this.icmpErrorBurst = burst;
+            return this;
+        }
+
         public InterfaceConfig build() {
             if (addresses.isEmpty()) throw new IllegalArgumentException("an interface needs at least one address");
             if (gateway != 0) {
@@ -237,6 +259,9 @@ public final class InterfaceConfig {
             atLeast("pendingTotal", pendingTotal, 1);
             atLeast("reassemblySlots", reassemblySlots, 1);
             atLeast("localQueueSize", localQueueSize, 1);
+            atLeast("icmpErrorsPerSecond", icmpErrorsPerSecond, 1);
+            if (icmpErrorsPerSecond > 1_000_000_000) throw new IllegalArgumentException("icmpErrorsPerSecond too large: " + icmpErrorsPerSecond);
+            atLeast("icmpErrorBurst", icmpErrorBurst, 1);
             if (defaultTtl < 1 || defaultTtl > 255) throw new IllegalArgumentException("defaultTtl must be 1..255: " + defaultTtl);
             return new InterfaceConfig(this);
         }

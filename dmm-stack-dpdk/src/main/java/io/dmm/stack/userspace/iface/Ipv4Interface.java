@@ -65,6 +65,7 @@ public final class Ipv4Interface implements RxHandler, Egress {
     private final PendingFrames pending;
     private final FragmentReassembler reassembler;
     private final LocalDeliveryQueue local;
+    private final IcmpErrorLimiter icmpErrors;
     private Runnable localNotifier;
 
     // Reused views: rx for what arrived, tx for what we write, quote for ICMP errors' payloads.
@@ -121,6 +122,7 @@ public final class Ipv4Interface implements RxHandler, Egress {
         pending = new PendingFrames(config.pendingTotal(), frameMax);
         reassembler = new FragmentReassembler(config.reassemblySlots(), config.reassemblyTimeoutNanos(), counters);
         local = new LocalDeliveryQueue(config.localQueueSize(), frameMax);
+        icmpErrors = new IcmpErrorLimiter(config.icmpErrorsPerSecond(), config.icmpErrorBurst(), clock.nanos());
         ipId = (int) (clock.nanos() ^ mac) & 0xFFFF;  // not 0 every start: stale fragments of an earlier run must not match
     }
 
@@ -196,7 +198,13 @@ public final class Ipv4Interface implements RxHandler, Egress {
                     arp.free(i);
                 }
             }
-            reassembler.expire(nowNanos);
+            for (int s; (s = reassembler.nextExpired(nowNanos)) >= 0; ) {
+                if (reassembler.quotable(s)) {
+                    sendIcmpError(IcmpPacket.TYPE_TIME_EXCEEDED, 1 /* fragment reassembly time exceeded */,
+                            reassembler.memory(s), reassembler.datagramOffset(s));
+                }
+                reassembler.release(s);
+            }
             next = Math.min(next, reassembler.nextDeadline());
             drainLocalInBatch();
             if (!local.isEmpty()) next = nowNanos;
@@ -393,12 +401,12 @@ public final class Ipv4Interface implements RxHandler, Egress {
         TransportHandler h = transports[protocol];
         if (h == null) {
             counters.increment(Counter.DROP_IPV4_UNKNOWN_PROTOCOL);
-            if (!broadcast) sendUnreachable(IcmpPacket.CODE_PROTOCOL_UNREACHABLE, memory, ipOffset);
+            if (!broadcast) sendIcmpError(IcmpPacket.TYPE_DESTINATION_UNREACHABLE, IcmpPacket.CODE_PROTOCOL_UNREACHABLE, memory, ipOffset);
             return;
         }
         boolean taken = h.ingress(memory, l4, l4Length, src, dst, verified);
         if (!taken && protocol == Ipv4Header.PROTOCOL_UDP && !broadcast) {
-            sendUnreachable(IcmpPacket.CODE_PORT_UNREACHABLE, memory, ipOffset);
+            sendIcmpError(IcmpPacket.TYPE_DESTINATION_UNREACHABLE, IcmpPacket.CODE_PORT_UNREACHABLE, memory, ipOffset);
         }
     }
 
@@ -447,24 +455,28 @@ public final class Ipv4Interface implements RxHandler, Egress {
     }
 
     /**
-     * Destination unreachable about the datagram at {@code ipOffset}, quoting its header and first
-     * 8 payload bytes. Never about ICMP errors, broadcasts, or packets from non-unicast sources
-     * (RFC 1122 3.2.2); callers have already excluded broadcast destinations.
+     * An ICMP error about the datagram at {@code ipOffset}, quoting its header and first 8 payload
+     * bytes. Never about datagrams sent to a broadcast address or from anything but a unicast
+     * host (RFC 1122 3.2.2; errors about ICMP errors never reach here: we only report UDP, unknown
+     * protocols and reassembly timeouts), and never faster than the configured rate.
      */
-    private void sendUnreachable(int code, MemorySegment memory, long ipOffset) {
+    private void sendIcmpError(int type, int code, MemorySegment memory, long ipOffset) {
         Ipv4Header orig = rxIp.wrap(memory, ipOffset, Ipv4Header.MAX_TOTAL_LENGTH);
         int origSrc = orig.source();
         int origDst = orig.destination();
-        if (origSrc == 0 || (origSrc >>> 28) >= 0xE || isBroadcastAddress(origSrc)) return;
+        if (origSrc == 0 || (origSrc >>> 28) >= 0xE || isBroadcastAddress(origSrc) || !isLocalAddress(origDst)) return;
         int quote = Math.min(orig.headerLength() + IcmpPacket.QUOTED_PAYLOAD, orig.totalLength());
         int len = IcmpPacket.HEADER_LENGTH + quote;
-        if (len > l4CapacityFor() || !begin(origDst, origSrc, Ipv4Header.PROTOCOL_ICMP)) return;
+        if (len > l4CapacityFor()) return;
+        if (!icmpErrors.tryAcquire(clock.nanos())) {
+            counters.increment(Counter.DROP_ICMP_RATE_LIMITED);
+            return;
+        }
+        if (!begin(origDst, origSrc, Ipv4Header.PROTOCOL_ICMP)) return;
         MemorySegment.copy(memory, ipOffset, openMemory, l4Offset() + IcmpPacket.HEADER_LENGTH, quote);
-        txIcmp.wrap(openMemory, l4Offset(), len)
-                .emitHeader(IcmpPacket.TYPE_DESTINATION_UNREACHABLE, code, 0)
-                .fillChecksum();
+        txIcmp.wrap(openMemory, l4Offset(), len).emitHeader(type, code, 0).fillChecksum();
         send(len);
-        counters.increment(Counter.ICMP_UNREACHABLE_SENT);
+        counters.increment(type == IcmpPacket.TYPE_TIME_EXCEEDED ? Counter.ICMP_TIME_EXCEEDED_SENT : Counter.ICMP_UNREACHABLE_SENT);
     }
 
     // ------------------------------------------------------------------ egress

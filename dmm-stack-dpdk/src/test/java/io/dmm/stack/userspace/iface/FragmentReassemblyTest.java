@@ -71,15 +71,32 @@ class FragmentReassemblyTest extends InterfaceFixture {
 
     @Test
     void incompleteDatagramsTimeOut() {
-        inject(piece(5, 0, 1480, true));
+        learnPeer();
+        byte[] first = piece(5, 0, 1480, true);
+        inject(first);
         inject(piece(5, 2960, datagram.length - 2960, false));
         long deadline = clock.nanos() + 30 * SECOND;
         assertEquals(deadline, iface.poll(clock.nanos()));
         clock.advanceMillis(30_000);
         assertEquals(Long.MAX_VALUE, iface.poll(clock.nanos()));
         assertEquals(1, count(Counter.DROP_IPV4_REASSEMBLY_TIMEOUT));
+        // RFC 1122 3.3.2: fragment zero arrived, so the sender hears "reassembly time exceeded"
+        java.util.List<byte[]> out = device.takeSent();
+        assertEquals(1, out.size());
+        byte[] f = out.get(0);
+        assertEquals(PEER_MAC, mac(f, 0));
+        assertEquals(PEER_IP, i32(f, 30));
+        assertEquals(11, f[34]);
+        assertEquals(1, f[35]);
+        assertArrayEquals(java.util.Arrays.copyOfRange(first, 14, 14 + 28), java.util.Arrays.copyOfRange(f, 42, 70));
+        assertEquals(1, count(Counter.ICMP_TIME_EXCEEDED_SENT));
+
         inject(piece(5, 1480, 1480, true));
         assertTrue(udp.deliveries.isEmpty(), "the earlier pieces are gone");
+        clock.advanceMillis(30_000);
+        iface.poll(clock.nanos());
+        assertEquals(2, count(Counter.DROP_IPV4_REASSEMBLY_TIMEOUT));
+        assertEquals(1, count(Counter.ICMP_TIME_EXCEEDED_SENT), "not without fragment zero");
     }
 
     @Test

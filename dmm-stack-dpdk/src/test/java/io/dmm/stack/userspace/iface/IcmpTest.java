@@ -141,4 +141,26 @@ class IcmpTest extends InterfaceFixture {
         inject(Frames.ipv4(OUR_MAC, GATEWAY_MAC, GATEWAY_IP, OUR_IP, 1, Frames.icmpUnreachable(3, notOurs)));
         assertEquals(1, udp.unreachables.size());
     }
+
+    @Test
+    void errorsAreRateLimited() {
+        InterfaceFixture f = new InterfaceFixture(InterfaceConfig.builder().address("10.0.0.1/24").icmpErrorRate(2, 2).build());
+        f.learnPeer();
+        f.udp.accept = false;
+        byte[] frame = Frames.ipv4(OUR_MAC, PEER_MAC, PEER_IP, OUR_IP, 17, Frames.udp(PEER_IP, OUR_IP, 1, 2, new byte[0]));
+        for (int i = 0; i < 3; i++) f.inject(frame);
+        assertEquals(2, f.count(Counter.ICMP_UNREACHABLE_SENT), "the burst");
+        assertEquals(1, f.count(Counter.DROP_ICMP_RATE_LIMITED));
+        f.clock.advanceMillis(499);
+        f.inject(frame);
+        assertEquals(2, f.count(Counter.DROP_ICMP_RATE_LIMITED));
+        f.clock.advanceMillis(1);
+        f.inject(frame);
+        assertEquals(3, f.count(Counter.ICMP_UNREACHABLE_SENT), "one more after half a second at 2/s");
+        // echo replies are not errors and are not limited
+        for (int i = 0; i < 5; i++) {
+            f.inject(Frames.ipv4(OUR_MAC, PEER_MAC, PEER_IP, OUR_IP, 1, Hex.bytes(ECHO_REQUEST_ICMP)));
+        }
+        assertEquals(5, f.count(Counter.ICMP_ECHO_REPLIES_SENT));
+    }
 }
