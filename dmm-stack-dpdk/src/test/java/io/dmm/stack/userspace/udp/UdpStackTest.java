@@ -354,6 +354,41 @@ class UdpStackTest {
         assertEquals("anyone again", take(s));
     }
 
+    @Test
+    void datagramsInAndOutAllocateNothingInSteadyState() throws IOException {
+        com.sun.management.ThreadMXBean threads =
+                (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        UdpSocket s = udp.open(0, 5000, false, 0);
+        CountingNotification n = new CountingNotification();
+        s.setNotification(n);
+        MemorySegment d = datagram(PEER, 53, LOCAL, 5000, "a datagram of some forty bytes, roughly");
+        int length = (int) d.byteSize();
+        ByteBuffer heap = ByteBuffer.allocate(100);
+        ByteBuffer direct = ByteBuffer.allocateDirect(100);
+        direct.put(new byte[40]).flip();
+        egress.capture = false;
+        long before = 0;
+        for (int i = 0; i < 300_000; i++) {
+            if (i == 100_000) before = threads.getCurrentThreadAllocatedBytes();  // after the JIT warm-up
+            udp.ingress(d, 0, length, PEER, LOCAL, false);
+            heap.clear();
+            s.receive(heap);
+            direct.position(0);
+            s.send(direct, PEER, 53);
+            heap.flip();
+            s.send(heap, PEER, 53);
+            if ((i & 1023) == 0) {  // deliver the scheduled notification now and then
+                lock.unlock();
+                lock.lock();
+            }
+        }
+        long perRound = (threads.getCurrentThreadAllocatedBytes() - before) / 200_000;
+        assertEquals(600_000, egress.sendCount);
+        assertEquals(600_000, counters.get(Counter.UDP_DATAGRAMS_TX));
+        assertTrue(n.delivered > 200, "notifications delivered: " + n.delivered);
+        assertEquals(0, perRound, "bytes allocated per round of ingress, receive and two sends");
+    }
+
     // ---- errors, readiness, notifications ----
 
     @Test
