@@ -92,7 +92,8 @@ public final class Cubic implements CongestionControl {
             } else if (target > 1.5 * cwndSeg) {
                 target = 1.5 * cwndSeg;
             }
-            cwndSeg += (target - cwndSeg) / cwndSeg * segmentsAcked;
+            // A stretch ACK covering more than a window must not overshoot the target.
+            cwndSeg = Math.min(target, cwndSeg + (target - cwndSeg) / cwndSeg * segmentsAcked);
         }
         cwnd = cwndSeg * mssD;
     }
