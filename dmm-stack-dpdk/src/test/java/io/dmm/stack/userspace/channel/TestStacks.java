@@ -103,9 +103,18 @@ final class TestStacks {
         }
 
         @Override
-        public void close() throws InterruptedException {
+        public void close() {
             closed = true;
-            poller.join();
+            boolean interrupted = false;
+            while (true) {
+                try {
+                    poller.join();
+                    break;
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+            if (interrupted) Thread.currentThread().interrupt();
             lock.lock();
             try {
                 tcp.shutdown();
