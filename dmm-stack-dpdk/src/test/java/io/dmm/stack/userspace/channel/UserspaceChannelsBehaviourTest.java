@@ -52,18 +52,31 @@ import org.junit.jupiter.api.Timeout;
 /**
  * The channels over the real TCP and UDP engines ({@link TestStacks}): connect, accept, reads and
  * writes in both modes, close and interrupt while blocked, timeouts, shutdown, reset, readiness and
- * the java.net adaptors, each checked against what the JDK's channels do.
+ * the java.net adaptors, each checked against what the JDK's channels do. Run over each plumbing
+ * below the transports by the nested subclasses.
  */
 @Timeout(value = 20, unit = TimeUnit.SECONDS)
-class UserspaceChannelsBehaviourTest {
+abstract class UserspaceChannelsBehaviourTest {
     private static final SelectorProvider PROVIDER = SelectorProvider.provider();
     private static final InetSocketAddress ANY_LOCAL = new InetSocketAddress(Ipv4Address.toInet(TestStacks.LOCAL), 0);
 
     private TestStacks.TestStack stack;
 
+    /** Over the stack's own Ipv4Interface and LoopbackDevice. */
+    static final class OverInterfaceTest extends UserspaceChannelsBehaviourTest {
+        @Override TestStacks.TestStack newStack(long spinNanos) { return TestStacks.loopback(spinNanos); }
+    }
+
+    /** Over the in-test IPv4 loop (isolates the channels from the interface layer). */
+    static final class OverDirectLoopTest extends UserspaceChannelsBehaviourTest {
+        @Override TestStacks.TestStack newStack(long spinNanos) { return TestStacks.directLoop(spinNanos); }
+    }
+
+    abstract TestStacks.TestStack newStack(long spinNanos);
+
     @BeforeEach
     void start() {
-        stack = TestStacks.loopback();
+        stack = newStack(0L);
     }
 
     @AfterEach
@@ -475,7 +488,7 @@ class UserspaceChannelsBehaviourTest {
     @Test
     void spinningWaitersWorkToo() throws Exception {
         stack.close();
-        stack = TestStacks.loopback(TimeUnit.MICROSECONDS.toNanos(50));
+        stack = newStack(TimeUnit.MICROSECONDS.toNanos(50));
         try (UserspaceServerSocketChannel server = listen()) {
             UserspaceSocketChannel[] p = pair(server);
             try (UserspaceSocketChannel c = p[0]; UserspaceSocketChannel a = p[1]) {
