@@ -1,5 +1,6 @@
 package io.dmm.stack.userspace.channel;
 
+import io.dmm.stack.userspace.tcp.TcpConfig;
 import java.net.SocketOption;
 import java.net.StandardSocketOptions;
 import java.util.Objects;
@@ -8,10 +9,13 @@ import java.util.Set;
 /** The JDK's checks and normalisations of socket option values ({@code sun.nio.ch.Net.setSocketOption}). */
 final class OptionValues {
     /**
-     * What SO_SNDBUF/SO_RCVBUF report while left at the stack's default: the instance's configured
-     * size is not visible to the channel (0 asks the engine for its default).
+     * What a datagram channel's SO_SNDBUF/SO_RCVBUF report while left at the stack's default (0 asks
+     * the engine for it): the UDP stack's configured size is not visible to the channel.
      */
     static final int DEFAULT_BUFFER_SIZE = 65536;
+
+    /** The TCP engine's default configuration: what a TCP channel's buffer sizes report while left at the default. */
+    private static final TcpConfig TCP_DEFAULTS = TcpConfig.defaults();
 
     private OptionValues() {}
 
@@ -39,5 +43,13 @@ final class OptionValues {
 
     static int bufferSize(int configured) {
         return configured == 0 ? DEFAULT_BUFFER_SIZE : configured;
+    }
+
+    static int tcpSendBufferSize(int configured) {
+        return configured == 0 ? TCP_DEFAULTS.defaultSendBuffer : configured;
+    }
+
+    static int tcpReceiveBufferSize(int configured) {
+        return configured == 0 ? TCP_DEFAULTS.defaultReceiveBuffer : configured;
     }
 }

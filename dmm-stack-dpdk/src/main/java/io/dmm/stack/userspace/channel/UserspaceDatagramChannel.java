@@ -439,8 +439,9 @@ public class UserspaceDatagramChannel extends DatagramChannel implements Readine
                 try {
                     ensureOpen();
                     InetSocketAddress remote = remoteAddress;
+                    if (target == null && remote == null) throw new NotYetConnectedException();
+                    if (sock == null) bindLocked(null); // before the address checks, as the JDK binds first
                     if (target == null) {
-                        if (remote == null) throw new NotYetConnectedException();
                         dstIp = remoteIp;
                         dstPort = remote.getPort();
                     } else if (remote != null) {
@@ -455,7 +456,6 @@ public class UserspaceDatagramChannel extends DatagramChannel implements Readine
                             throw new SocketException("Permission denied"); // EACCES without SO_BROADCAST, as Linux
                         }
                     }
-                    if (sock == null) bindLocked(null);
                 } finally {
                     stackLock.unlock();
                 }

@@ -222,7 +222,7 @@ public class UserspaceServerSocketChannel extends ServerSocketChannel implements
         stackLock.lock();
         try {
             ensureOpen();
-            if (name == StandardSocketOptions.SO_RCVBUF) return (T) (Integer) OptionValues.bufferSize(options.receiveBufferSize);
+            if (name == StandardSocketOptions.SO_RCVBUF) return (T) (Integer) OptionValues.tcpReceiveBufferSize(options.receiveBufferSize);
             return (T) (Boolean) options.reuseAddress;
         } finally {
             stackLock.unlock();

@@ -500,9 +500,14 @@ public class UserspaceSocketChannel extends SocketChannel implements ReadinessSo
         try {
             return conn.read(dst);
         } catch (IOException e) {
-            connectionReset = true;
+            noteReadFailure(e);
             throw e;
         }
+    }
+
+    /** A reset is remembered, as the JDK's: later reads report it before anything else (even after shutdownInput). */
+    private void noteReadFailure(IOException e) {
+        if ("Connection reset".equals(e.getMessage())) connectionReset = true;
     }
 
     /** Scattering: the engine's single-buffer reads in order, under one lock hold. */
@@ -515,8 +520,8 @@ public class UserspaceSocketChannel extends SocketChannel implements ReadinessSo
             try {
                 r = conn.read(b);
             } catch (IOException e) {
-                if (total > 0) return total; // report the bytes first; the reset shows on the next read
-                connectionReset = true;
+                if (total > 0) return total; // report the bytes first; the failure shows on the next read
+                noteReadFailure(e);
                 throw e;
             }
             if (r < 0) return total > 0 ? total : -1;
@@ -735,8 +740,8 @@ public class UserspaceSocketChannel extends SocketChannel implements ReadinessSo
         try {
             ensureOpen();
             Object v;
-            if (name == StandardSocketOptions.SO_SNDBUF) v = OptionValues.bufferSize(options.sendBufferSize);
-            else if (name == StandardSocketOptions.SO_RCVBUF) v = OptionValues.bufferSize(options.receiveBufferSize);
+            if (name == StandardSocketOptions.SO_SNDBUF) v = OptionValues.tcpSendBufferSize(options.sendBufferSize);
+            else if (name == StandardSocketOptions.SO_RCVBUF) v = OptionValues.tcpReceiveBufferSize(options.receiveBufferSize);
             else if (name == StandardSocketOptions.SO_KEEPALIVE) v = options.keepAlive;
             else if (name == StandardSocketOptions.SO_REUSEADDR) v = options.reuseAddress;
             else if (name == StandardSocketOptions.SO_LINGER) v = options.lingerSeconds;

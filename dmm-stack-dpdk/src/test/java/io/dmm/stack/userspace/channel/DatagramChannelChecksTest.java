@@ -82,13 +82,8 @@ class DatagramChannelChecksTest {
     void addressChecksComeBeforeTheEngine() throws IOException {
         try (UserspaceDatagramChannel ch = open()) {
             InetSocketAddress port0 = new InetSocketAddress(InetAddress.getByName("10.0.0.2"), 0);
-            SocketException noPort = assertThrows(SocketException.class, () -> ch.send(ByteBuffer.allocate(1), port0));
-            assertEquals("Can't send to port 0", noPort.getMessage());
             SocketException noConnect = assertThrows(SocketException.class, () -> ch.connect(port0));
             assertEquals("Can't connect to port 0", noConnect.getMessage());
-            SocketException eacces = assertThrows(SocketException.class,
-                    () -> ch.send(ByteBuffer.allocate(1), new InetSocketAddress(InetAddress.getByName("255.255.255.255"), 9)));
-            assertEquals("Permission denied", eacces.getMessage(), "broadcast needs SO_BROADCAST, as on Linux");
             assertThrows(UnsupportedAddressTypeException.class,
                     () -> ch.send(ByteBuffer.allocate(1), new InetSocketAddress(InetAddress.getByName("::1"), 9)));
             BindException e = assertThrows(BindException.class,

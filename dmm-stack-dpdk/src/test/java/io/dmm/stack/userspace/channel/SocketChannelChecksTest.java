@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.dmm.stack.userspace.tcp.TcpConfig;
 import java.io.IOException;
 import java.net.BindException;
 import java.net.InetAddress;
@@ -56,7 +57,7 @@ class SocketChannelChecksTest {
             assertEquals(65535, ch.getOption(StandardSocketOptions.SO_LINGER), "clamped as the JDK does");
             ch.setOption(StandardSocketOptions.SO_LINGER, -5);
             assertEquals(-1, ch.getOption(StandardSocketOptions.SO_LINGER));
-            assertEquals(OptionValues.DEFAULT_BUFFER_SIZE, ch.getOption(StandardSocketOptions.SO_SNDBUF));
+            assertEquals(TcpConfig.defaults().defaultSendBuffer, ch.getOption(StandardSocketOptions.SO_SNDBUF), "the engine's default");
             ch.setOption(StandardSocketOptions.SO_RCVBUF, 1 << 20);
             assertEquals(1 << 20, ch.getOption(StandardSocketOptions.SO_RCVBUF));
             ch.setOption(StandardSocketOptions.IP_TOS, 0x10);

@@ -31,7 +31,6 @@ import java.nio.channels.AlreadyBoundException;
 import java.nio.channels.AlreadyConnectedException;
 import java.nio.channels.AsynchronousCloseException;
 import java.nio.channels.ClosedByInterruptException;
-import java.nio.channels.ClosedChannelException;
 import java.nio.channels.ConnectionPendingException;
 import java.nio.channels.IllegalBlockingModeException;
 import java.nio.channels.SelectionKey;
@@ -284,7 +283,9 @@ abstract class UserspaceChannelsBehaviourTest {
                 assertEquals(-1, a.read(ByteBuffer.allocate(4)));
                 assertEquals(-1, a.read(ByteBuffer.allocate(4)), "end of stream stays");
                 await(() -> (a.readyOps() & SelectionKey.OP_READ) != 0, "OP_READ at end of stream");
-                assertThrows(ClosedChannelException.class, () -> c.write(bytes("x")), "blocking write after shutdownOutput");
+                assertThrows(AsynchronousCloseException.class, () -> c.write(bytes("x")), "the JDK's answer to a write after shutdownOutput");
+                c.configureBlocking(false);
+                assertThrows(AsynchronousCloseException.class, () -> c.write(bytes("x")), "in both modes");
             }
         }
     }
@@ -502,6 +503,166 @@ abstract class UserspaceChannelsBehaviourTest {
         }
     }
 
+    @Test
+    void fullDuplexTrafficOnVirtualThreadsArrivesIntact() throws Exception {
+        try (UserspaceServerSocketChannel server = listen()) {
+            UserspaceSocketChannel[] p = pair(server);
+            try (UserspaceSocketChannel c = p[0]; UserspaceSocketChannel a = p[1]) {
+                byte[] one = new byte[300_000];
+                byte[] two = new byte[200_000];
+                Random random = new Random(7);
+                random.nextBytes(one);
+                random.nextBytes(two);
+                CompletableFuture<byte[]> atA = new CompletableFuture<>();
+                CompletableFuture<byte[]> atC = new CompletableFuture<>();
+                Thread.ofVirtual().start(() -> copyIn(a, one.length, atA));
+                Thread.ofVirtual().start(() -> copyIn(c, two.length, atC));
+                Thread w1 = Thread.ofVirtual().start(() -> writeAll(c, one));
+                Thread w2 = Thread.ofVirtual().start(() -> writeAll(a, two));
+                assertArrayEquals(one, atA.get(10, TimeUnit.SECONDS));
+                assertArrayEquals(two, atC.get(10, TimeUnit.SECONDS));
+                w1.join();
+                w2.join();
+            }
+        }
+    }
+
+    private static void copyIn(SocketChannel ch, int n, CompletableFuture<byte[]> result) {
+        try {
+            ByteBuffer b = ByteBuffer.allocate(n);
+            ByteBuffer chunk = ByteBuffer.allocateDirect(7_001); // odd size: reads end mid-segment
+            while (b.hasRemaining()) {
+                chunk.clear().limit(Math.min(chunk.capacity(), b.remaining()));
+                if (ch.read(chunk) < 0) throw new IOException("early end of stream");
+                b.put(chunk.flip());
+            }
+            result.complete(b.array());
+        } catch (Throwable t) {
+            result.completeExceptionally(t);
+        }
+    }
+
+    private static void writeAll(SocketChannel ch, byte[] data) {
+        try {
+            for (int off = 0; off < data.length; off += 10_000) {
+                ch.write(ByteBuffer.wrap(data, off, Math.min(10_000, data.length - off)));
+            }
+        } catch (IOException e) {
+            throw new RuntimeException(e);
+        }
+    }
+
+    @Test
+    void aTimedReadThroughTheChannelApiTimesOutAndStaysOpen() throws Exception {
+        try (UserspaceServerSocketChannel server = listen()) {
+            UserspaceSocketChannel[] p = pair(server);
+            try (UserspaceSocketChannel c = p[0]; UserspaceSocketChannel a = p[1]) {
+                SocketTimeoutException e = assertThrows(SocketTimeoutException.class,
+                        () -> a.read(ByteBuffer.allocate(4), TimeUnit.MILLISECONDS.toNanos(30)));
+                assertEquals("Read timed out", e.getMessage());
+                assertTrue(a.isOpen());
+                c.write(bytes("late"));
+                ByteBuffer dst = ByteBuffer.allocate(4);
+                assertTrue(a.read(dst, TimeUnit.SECONDS.toNanos(5)) > 0);
+                a.configureBlocking(false);
+                assertThrows(IllegalBlockingModeException.class, () -> a.read(ByteBuffer.allocate(4), 1_000_000L));
+            }
+        }
+    }
+
+    @Test
+    void interruptingABlockedConnectClosesTheChannel() throws Exception {
+        UserspaceSocketChannel c = client();
+        CompletableFuture<Throwable> outcome = new CompletableFuture<>();
+        Thread connector = Thread.ofVirtual().start(() -> {
+            try {
+                c.connect(new InetSocketAddress(Ipv4Address.toInet(TestStacks.BLACK_HOLE), 80));
+                outcome.complete(null);
+            } catch (Throwable t) {
+                outcome.complete(t);
+            }
+        });
+        awaitBlocked(connector);
+        assertTrue(c.isConnectionPending());
+        connector.interrupt();
+        assertInstanceOf(ClosedByInterruptException.class, outcome.get(5, TimeUnit.SECONDS));
+        assertFalse(c.isOpen());
+    }
+
+    @Test
+    void closingWakesAWriterBlockedOnAFullSendBuffer() throws Exception {
+        try (UserspaceServerSocketChannel server = listen()) {
+            UserspaceSocketChannel[] p = pair(server);
+            try (UserspaceSocketChannel c = p[0]; UserspaceSocketChannel a = p[1]) {
+                CompletableFuture<Throwable> outcome = new CompletableFuture<>();
+                Thread writer = Thread.ofVirtual().start(() -> {
+                    try {
+                        c.write(ByteBuffer.allocate(64 << 20)); // far more than both buffers hold: the peer never reads
+                        outcome.complete(null);
+                    } catch (Throwable t) {
+                        outcome.complete(t);
+                    }
+                });
+                awaitBlocked(writer);
+                assertEquals(0, c.readyOps() & SelectionKey.OP_WRITE, "a full send buffer is not writable");
+                c.close();
+                Throwable t = outcome.get(5, TimeUnit.SECONDS);
+                // a blocking write that took some bytes reports them; one that took none was closed under it
+                assertTrue(t == null || t instanceof AsynchronousCloseException, String.valueOf(t));
+            }
+        }
+    }
+
+    @Test
+    void manyVirtualThreadsBlockedInReadsAllWake() throws Exception {
+        int n = 100;
+        try (UserspaceServerSocketChannel server = listen()) {
+            UserspaceSocketChannel[] clients = new UserspaceSocketChannel[n];
+            UserspaceSocketChannel[] accepted = new UserspaceSocketChannel[n];
+            for (int i = 0; i < n; i++) {
+                UserspaceSocketChannel[] p = pair(server);
+                clients[i] = p[0];
+                accepted[i] = p[1];
+            }
+            @SuppressWarnings("unchecked")
+            CompletableFuture<Integer>[] reads = new CompletableFuture[n];
+            for (int i = 0; i < n; i++) {
+                CompletableFuture<Integer> f = reads[i] = new CompletableFuture<>();
+                UserspaceSocketChannel a = accepted[i];
+                Thread.ofVirtual().start(() -> {
+                    try {
+                        f.complete(a.read(ByteBuffer.allocate(8)));
+                    } catch (Throwable t) {
+                        f.completeExceptionally(t);
+                    }
+                });
+            }
+            for (int i = 0; i < n; i++) clients[i].write(bytes("n" + i));
+            for (int i = 0; i < n; i++) assertEquals(("n" + i).length(), reads[i].get(10, TimeUnit.SECONDS));
+            for (int i = 0; i < n; i++) {
+                clients[i].close();
+                accepted[i].close();
+            }
+        }
+    }
+
+    @Test
+    void acceptedChannelsInheritTheListenersOptionsAndTakeTheirOwn() throws Exception {
+        try (UserspaceServerSocketChannel server = UserspaceServerSocketChannel.open(PROVIDER, stack)) {
+            server.setOption(StandardSocketOptions.SO_RCVBUF, 32 * 1024);
+            server.bind(ANY_LOCAL);
+            UserspaceSocketChannel[] p = pair(server);
+            try (UserspaceSocketChannel c = p[0]; UserspaceSocketChannel a = p[1]) {
+                assertEquals(32 * 1024, a.getOption(StandardSocketOptions.SO_RCVBUF));
+                a.setOption(StandardSocketOptions.TCP_NODELAY, true);
+                a.setOption(StandardSocketOptions.SO_KEEPALIVE, true);
+                assertTrue(a.getOption(StandardSocketOptions.TCP_NODELAY));
+                assertTrue(a.getOption(StandardSocketOptions.SO_KEEPALIVE));
+                assertFalse(c.getOption(StandardSocketOptions.TCP_NODELAY));
+            }
+        }
+    }
+
     // ------------------------------------------------------------------ UDP
 
     private UserspaceDatagramChannel udp() throws IOException {
@@ -522,6 +683,19 @@ abstract class UserspaceChannelsBehaviourTest {
             assertNull(b.receive(ByteBuffer.allocate(16)), "nothing queued: null in non-blocking mode");
             assertEquals(0, b.readyOps() & SelectionKey.OP_READ);
             assertEquals(SelectionKey.OP_WRITE, b.readyOps() & SelectionKey.OP_WRITE);
+        }
+    }
+
+    @Test
+    void sendChecksItsTargetAfterBindingAsTheJdk() throws Exception {
+        try (UserspaceDatagramChannel a = UserspaceDatagramChannel.open(PROVIDER, stack)) {
+            SocketException noPort = assertThrows(SocketException.class,
+                    () -> a.send(bytes("x"), new InetSocketAddress(Ipv4Address.toInet(TestStacks.LOCAL), 0)));
+            assertEquals("Can't send to port 0", noPort.getMessage());
+            assertNotNull(a.getLocalAddress(), "bound before the check, as the JDK's");
+            SocketException eacces = assertThrows(SocketException.class,
+                    () -> a.send(bytes("x"), new InetSocketAddress(Ipv4Address.toInet(Ipv4Address.BROADCAST), 9)));
+            assertEquals("Permission denied", eacces.getMessage(), "broadcast needs SO_BROADCAST, as on Linux");
         }
     }
 
