@@ -50,6 +50,11 @@ public class UserspaceDatagramChannel extends DatagramChannel implements Readine
      * engine signals no "transmit buffer free" event for UDP (a socket is always writable).
      */
     private static final long SEND_RETRY_NANOS = 50_000L;
+    /**
+     * How long a blocking send keeps retrying before it gives up: the engine cannot tell "no
+     * transmit buffer now" from "no route", and a send must not block forever on the latter.
+     */
+    private static final long SEND_GIVE_UP_NANOS = 100_000_000L;
 
     private final StackAccess access;
     private final StackLock stackLock;
@@ -461,6 +466,7 @@ public class UserspaceDatagramChannel extends DatagramChannel implements Readine
                 }
                 if (blocking) signal.writer = Thread.currentThread();
                 long spin = access.spinNanos();
+                long giveUp = System.nanoTime() + SEND_GIVE_UP_NANOS;
                 while (true) {
                     int observed;
                     stackLock.lock();
@@ -477,6 +483,10 @@ public class UserspaceDatagramChannel extends DatagramChannel implements Readine
                         break;
                     }
                     if (!blocking) break;
+                    if (System.nanoTime() - giveUp > 0) {
+                        throw new SocketException("Datagram not sent: no route to " + target(dstIp, dstPort)
+                                + " or no transmit buffer");
+                    }
                     signal.await(observed, spin, true, System.nanoTime() + SEND_RETRY_NANOS);
                 }
             } finally {
@@ -489,6 +499,10 @@ public class UserspaceDatagramChannel extends DatagramChannel implements Readine
         } finally {
             writeLock.unlock();
         }
+    }
+
+    private static String target(int ip, int port) {
+        return Ipv4Address.toString(ip) + ":" + port;
     }
 
     private ByteBuffer scratch(boolean write, int size) {

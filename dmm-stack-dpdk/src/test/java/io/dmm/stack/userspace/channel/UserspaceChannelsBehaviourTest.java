@@ -69,9 +69,15 @@ abstract class UserspaceChannelsBehaviourTest {
     /** Over the in-test IPv4 loop (isolates the channels from the interface layer). */
     static final class OverDirectLoopTest extends UserspaceChannelsBehaviourTest {
         @Override TestStacks.TestStack newStack(long spinNanos) { return TestStacks.directLoop(spinNanos); }
+        @Override boolean routesEverywhere() { return true; }
     }
 
     abstract TestStacks.TestStack newStack(long spinNanos);
+
+    /** Whether the plumbing takes packets to any address (the direct loop) or only routable ones (the interface). */
+    boolean routesEverywhere() {
+        return false;
+    }
 
     @BeforeEach
     void start() {
@@ -696,6 +702,22 @@ abstract class UserspaceChannelsBehaviourTest {
             SocketException eacces = assertThrows(SocketException.class,
                     () -> a.send(bytes("x"), new InetSocketAddress(Ipv4Address.toInet(Ipv4Address.BROADCAST), 9)));
             assertEquals("Permission denied", eacces.getMessage(), "broadcast needs SO_BROADCAST, as on Linux");
+        }
+    }
+
+    @Test
+    void aBlockingSendThatCannotGoOutGivesUpInsteadOfBlockingForever() throws Exception {
+        // off the subnet: the interface (no gateway) has no route and never takes the datagram;
+        // the direct loop sends everything (and loses what is not local)
+        InetSocketAddress unroutable = new InetSocketAddress(Ipv4Address.toInet(Ipv4Address.of(192, 0, 2, 1)), 9);
+        try (UserspaceDatagramChannel a = udp()) {
+            if (routesEverywhere()) {
+                assertEquals(1, a.send(bytes("x"), unroutable));
+            } else {
+                SocketException e = assertThrows(SocketException.class, () -> a.send(bytes("x"), unroutable));
+                assertEquals("Datagram not sent: no route to 192.0.2.1:9 or no transmit buffer", e.getMessage());
+            }
+            assertTrue(a.isOpen());
         }
     }
 
