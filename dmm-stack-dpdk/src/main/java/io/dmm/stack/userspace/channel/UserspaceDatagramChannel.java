@@ -211,6 +211,14 @@ public class UserspaceDatagramChannel extends DatagramChannel implements Readine
 
     @Override
     public DatagramChannel connect(SocketAddress remote) throws IOException {
+        return connect(remote, true);
+    }
+
+    /**
+     * Connects; {@code check} false lets a connected channel connect to another peer, as
+     * java.net.DatagramSocket allows (its adaptor's use).
+     */
+    DatagramChannel connect(SocketAddress remote, boolean check) throws IOException {
         InetSocketAddress isa = SocketAddresses.check(remote);
         readLock.lock();
         try {
@@ -219,7 +227,7 @@ public class UserspaceDatagramChannel extends DatagramChannel implements Readine
                 stackLock.lock();
                 try {
                     ensureOpen();
-                    if (remoteAddress != null) throw new AlreadyConnectedException();
+                    if (check && remoteAddress != null) throw new AlreadyConnectedException();
                     if (isa.getPort() == 0) throw new SocketException("Can't connect to port 0");
                     if (sock == null) bindLocked(null);
                     int ip = SocketAddresses.destinationIp(isa, access.ip());

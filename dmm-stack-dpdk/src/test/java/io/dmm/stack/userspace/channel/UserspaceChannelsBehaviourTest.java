@@ -798,6 +798,19 @@ abstract class UserspaceChannelsBehaviourTest {
             as.send(new DatagramPacket("pkt".getBytes(), 3, b.getLocalAddress()));
             ds.receive(p);
             assertEquals("pkt", new String(p.getData(), 0, p.getLength()));
+
+            // java.net lets a connected socket connect elsewhere (the channel itself refuses)
+            ds.connect(a.getLocalAddress());
+            try (UserspaceDatagramChannel other = udp()) {
+                ds.connect(other.getLocalAddress());
+                assertEquals(other.getLocalAddress(), ds.getRemoteSocketAddress());
+                assertThrows(AlreadyConnectedException.class, () -> b.connect(a.getLocalAddress()));
+                IllegalArgumentException differ = assertThrows(IllegalArgumentException.class,
+                        () -> ds.send(new DatagramPacket(new byte[1], 1, a.getLocalAddress())));
+                assertEquals("Connected and packet address differ", differ.getMessage());
+            }
+            ds.disconnect();
+            assertFalse(ds.isConnected());
         }
     }
 
