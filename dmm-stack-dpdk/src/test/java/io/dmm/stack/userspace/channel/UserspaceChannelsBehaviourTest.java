@@ -189,6 +189,8 @@ abstract class UserspaceChannelsBehaviourTest {
         UserspaceSocketChannel blocking = client();
         ConnectException e = assertThrows(ConnectException.class, () -> blocking.connect(nobody));
         assertEquals("Connection refused", e.getMessage());
+        assertTrue(java.util.Arrays.stream(e.getStackTrace()).anyMatch(f -> f.getMethodName().contains("aRefusedConnect")),
+                "the exception shows the caller's stack");
         assertFalse(blocking.isOpen());
 
         UserspaceSocketChannel nonBlocking = client();
@@ -214,6 +216,16 @@ abstract class UserspaceChannelsBehaviourTest {
         assertEquals("Connect timed out", e.getMessage());
         assertTrue(System.nanoTime() - start >= TimeUnit.MILLISECONDS.toNanos(100));
         assertFalse(c.isOpen());
+    }
+
+    @Test
+    void connectingToTheWildcardAddressReachesThisHost() throws Exception {
+        try (UserspaceServerSocketChannel server = listen(); UserspaceSocketChannel c = client()) {
+            int port = ((InetSocketAddress) server.getLocalAddress()).getPort();
+            assertTrue(c.connect(new InetSocketAddress(SocketAddresses.anyAddress(), port)));
+            assertEquals(new InetSocketAddress(Ipv4Address.toInet(TestStacks.LOCAL), port), c.getRemoteAddress());
+            assertNotNull(server.accept());
+        }
     }
 
     @Test
