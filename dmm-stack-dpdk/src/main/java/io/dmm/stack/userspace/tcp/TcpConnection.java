@@ -117,6 +117,8 @@ public final class TcpConnection {
     private int keepAliveProbesSent;
     private long lastReceived;
     private int bytesToAck;
+    /** The largest segment seen from the peer: "full-sized" for the ACK-every-second-segment rule. */
+    private int rcvMss;
     private boolean ackNow;
 
     // Timer deadlines (NONE when off).
@@ -331,6 +333,7 @@ public final class TcpConnection {
             return;
         }
         lastReceived = now;
+        keepAliveProbesSent = 0;
 
         // RFC 5961 §3: a RST resets only at exactly RCV.NXT; otherwise a challenge ACK.
         if (rst) {
@@ -509,7 +512,8 @@ public final class TcpConnection {
             if (hadHoles) ackNow = true; // filling a hole: ACK at once (RFC 5681 §4.2)
             if (inputShutdown) rb.skip(rb.readable());
             bytesToAck += advanced;
-            if (bytesToAck >= 2 * ourMss) ackNow = true;
+            if (payLen > rcvMss) rcvMss = Math.min(payLen, ourMss);
+            if (bytesToAck >= 2 * rcvMss) ackNow = true;
             else if (delackAt == NONE) delackAt = now + stack.config.delayedAckNanos;
             notifyApp();
         } else if (off <= 0) {
@@ -735,8 +739,7 @@ public final class TcpConnection {
 
     /** The window field to advertise, with receiver SWS avoidance; moves rcvAdv (never left). */
     private int windowField() {
-        int avail = recvBuf != null ? recvBuf.window() : recvBufSize;
-        if (inputShutdown && recvBuf == null) avail = recvBufSize;
+        int avail = receiveSpace();
         int right = rcvNxt + avail;
         int minIncrease = Math.min(recvBufSize / 2, ourMss);
         if (SeqNum.gt(right, rcvAdv) && (right - rcvAdv >= minIncrease || SeqNum.le(rcvAdv, rcvNxt) && avail >= minIncrease)) {
@@ -745,6 +748,12 @@ public final class TcpConnection {
         int wnd = Math.max(0, rcvAdv - rcvNxt);
         int field = Math.min(wnd >>> rcvShift, 65535);
         return field;
+    }
+
+    /** Free receive space, capped at what the window field can express. */
+    private int receiveSpace() {
+        int avail = recvBuf != null ? recvBuf.window() : recvBufSize;
+        return Math.min(avail, 65535 << rcvShift);
     }
 
     int tsNow(long now) {
@@ -869,13 +878,9 @@ public final class TcpConnection {
     private void onKeepAlive(long now) {
         TcpConfig cfg = stack.config;
         if (!opts.keepAlive || !(state == TcpState.ESTABLISHED || state == TcpState.CLOSE_WAIT)) return;
-        long idle = now - lastReceived;
-        if (keepAliveProbesSent == 0 && idle < cfg.keepAliveIdleNanos) {
-            keepAliveAt = lastReceived + cfg.keepAliveIdleNanos;
-            return;
-        }
-        if (keepAliveProbesSent > 0 && idle < cfg.keepAliveIntervalNanos * keepAliveProbesSent) {
-            keepAliveProbesSent = 0; // something arrived since the last probe
+        // Any acceptable segment clears keepAliveProbesSent; the deadline is moved lazily here so
+        // that receiving costs no heap update.
+        if (keepAliveProbesSent == 0 && now - lastReceived < cfg.keepAliveIdleNanos) {
             keepAliveAt = lastReceived + cfg.keepAliveIdleNanos;
             return;
         }
@@ -1009,7 +1014,7 @@ public final class TcpConnection {
     /** After a read: ACK now if the window's right edge moved by enough (RFC 9293 §3.8.6.2.2). */
     private void maybeWindowUpdate() {
         if (state == TcpState.CLOSED || state == TcpState.TIME_WAIT || recvBuf == null) return;
-        int right = rcvNxt + recvBuf.window();
+        int right = rcvNxt + receiveSpace();
         int advertised = Math.max(0, rcvAdv - rcvNxt);
         int minIncrease = Math.min(recvBufSize / 2, ourMss);
         if (right - rcvAdv >= minIncrease && (advertised < minIncrease || right - rcvAdv >= recvBufSize / 2)) {
