@@ -596,6 +596,8 @@ public final class TcpConnection {
                 int flags = ACK | (fin ? FIN : 0) | (len > 0 && len == unsent ? PSH : 0);
                 if (!transmit(sndNxt, flags, offset, len, now)) break;
                 sent = true;
+                len = lastLen; // SACK blocks may have left less room than sendMss
+                fin = lastFin;
                 if (SeqNum.lt(sndNxt, sndMax)) {
                     stack.counters.increment(Counter.TCP_RETRANSMITS);
                 } else if (!rttTiming && len > 0) {
@@ -653,7 +655,7 @@ public final class TcpConnection {
             int len = Math.min(sendMss, end[0] - start);
             if (len <= 0 || !retransmitRange(start, len, now)) break;
             stack.counters.increment(Counter.TCP_SACK_RETRANSMITS);
-            highRxt = start + len;
+            highRxt = lastRetransmitEnd;
             sent = true;
         }
         return sent;
@@ -665,7 +667,7 @@ public final class TcpConnection {
         int offset = seq - sndUna;
         int len = Math.min(sendMss, Math.min(buffered - offset, sndMax - seq));
         if (len > 0) {
-            if (retransmitRange(seq, len, now)) highRxt = SeqNum.max(highRxt, seq + len);
+            if (retransmitRange(seq, len, now)) highRxt = SeqNum.max(highRxt, lastRetransmitEnd);
         } else if (finQueued && seq == finSeq) {
             if (transmit(seq, ACK | FIN, 0, 0, now)) stack.counters.increment(Counter.TCP_RETRANSMITS);
         }
@@ -678,6 +680,7 @@ public final class TcpConnection {
         if (len <= 0) return false;
         if (!transmit(seq, ACK | PSH, offset, len, now)) return false;
         stack.counters.increment(Counter.TCP_RETRANSMITS);
+        lastRetransmitEnd = seq + lastLen;
         return true;
     }
 
@@ -686,6 +689,10 @@ public final class TcpConnection {
      * into the device's memory, checksum. False when the interface had no buffer: the caller
      * keeps its state and a retry is armed.
      */
+    private int lastLen;
+    private boolean lastFin;
+    private int lastRetransmitEnd;
+
     private boolean transmit(int seq, int flags, int bufOffset, int len, long now) {
         if (!stack.egress.begin(localIp, remoteIp, 6)) {
             if (retryAt == NONE) retryAt = now + TcpStack.RETRY_NANOS;
@@ -723,7 +730,12 @@ public final class TcpConnection {
             window = windowField();
         }
         int cap = stack.egress.l4Capacity() - hl;
-        if (len > cap) len = cap;
+        if (len > cap) {
+            len = cap; // the rest goes in the next segment, and so does the FIN
+            flags &= ~(FIN | PSH);
+        }
+        lastLen = len;
+        lastFin = (flags & FIN) != 0;
         h.srcPort(localPort).dstPort(remotePort).seq(seq).ack((flags & ACK) != 0 ? rcvNxt : 0)
                 .headerLength(hl).flags(flags).window(window).checksum(0).urgent(0);
         if (len > 0) sendBuf.copyOut(bufOffset, m, o + hl, len);
@@ -909,7 +921,7 @@ public final class TcpConnection {
         persistAt = NONE;
         keepAliveAt = NONE;
         closeAt = now + stack.config.timeWaitNanos;
-        releaseBuffers();
+        releaseBuffers(true);
         rtt = null;
         cc = null;
         scoreboard = null;
@@ -929,7 +941,7 @@ public final class TcpConnection {
         state = TcpState.CLOSED;
         rtoAt = persistAt = delackAt = keepAliveAt = closeAt = retryAt = NONE;
         ackNow = false;
-        releaseBuffers();
+        releaseBuffers(error == null && !appClosed);
         stack.removed(this, old);
         if (listener != null) {
             listener.removed(this);
@@ -938,12 +950,13 @@ public final class TcpConnection {
         notifyApp();
     }
 
-    private void releaseBuffers() {
+    /** Frees the rings; {@code keepUnread} keeps received data the application has yet to read. */
+    private void releaseBuffers(boolean keepUnread) {
         if (sendBuf != null) {
             sendBuf.close();
             sendBuf = null;
         }
-        if (recvBuf != null) {
+        if (recvBuf != null && !(keepUnread && recvBuf.readable() > 0 && !inputShutdown)) {
             recvBuf.close();
             recvBuf = null;
         }
@@ -1004,7 +1017,12 @@ public final class TcpConnection {
         if (error != null) throw new SocketException(error.getMessage());
         if (recvBuf != null && recvBuf.readable() > 0 && !inputShutdown) {
             int n = recvBuf.read(dst);
-            if (n > 0) maybeWindowUpdate();
+            if (recvBuf.readable() == 0 && (state == TcpState.TIME_WAIT || state == TcpState.CLOSED)) {
+                recvBuf.close(); // the last bytes of a finished connection: keep TIME_WAIT compact
+                recvBuf = null;
+            } else if (n > 0) {
+                maybeWindowUpdate();
+            }
             return n;
         }
         if (finReceived || inputShutdown || state == TcpState.CLOSED) return -1;
