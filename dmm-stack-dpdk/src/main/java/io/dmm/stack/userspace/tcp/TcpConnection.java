@@ -412,7 +412,8 @@ public final class TcpConnection {
         }
         if (SeqNum.gt(ack, sndUna)) {
             onNewAck(seg, ack, now);
-        } else if (ack == sndUna && payLen == 0 && (seg.flags() & (FIN | SYN)) == 0 && wnd == oldWnd && sndMax != sndUna) {
+        } else if (ack == sndUna && payLen == 0 && (seg.flags() & (FIN | SYN)) == 0 && wnd == oldWnd && wnd > 0 && sndMax != sndUna) {
+            // A duplicate ACK (RFC 5681 §2); a closed window is no evidence of loss.
             onDupAck(now);
         }
         return true;
@@ -790,10 +791,9 @@ public final class TcpConnection {
         output(now);
     }
 
-    private int persistInterval() {
+    private long persistInterval() {
         long base = Math.max(rtt.rtoNanos(), stack.config.minRtoNanos);
-        long v = base << Math.min(persistBackoff, 20);
-        return (int) Math.min(Math.min(v, stack.config.maxRtoNanos), Integer.MAX_VALUE);
+        return Math.min(base << Math.min(persistBackoff, 20), stack.config.maxRtoNanos);
     }
 
     // =====================================================================================
@@ -859,6 +859,15 @@ public final class TcpConnection {
             return;
         }
         if (sndUna == sndMax) return; // nothing outstanding (raced with an ACK)
+        if (sndWnd == 0) {
+            // The peer is alive and closed its window: what is outstanding lies beyond it. Probe
+            // (persist) instead of counting timeouts towards dropping the connection.
+            retries--;
+            sndNxt = sndUna;
+            rttTiming = false;
+            persistAt = now + persistInterval();
+            return;
+        }
         if (retries > cfg.dataRetries) {
             stack.counters.increment(Counter.TCP_CONNECTION_TIMEOUTS);
             dropWithTimeout();
