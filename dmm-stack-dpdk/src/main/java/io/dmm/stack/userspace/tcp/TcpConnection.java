@@ -592,13 +592,14 @@ public final class TcpConnection {
                 }
                 int len = (int) Math.max(0, Math.min(Math.min(unsent, sendMss), usable));
                 if (unsent > 0 && len == 0) break;
-                if (len < unsent && len < sendMss && len < maxSndWnd / 2) break; // sender SWS avoidance
+                if (len < unsent && len < sendMss && len < maxSndWnd / 2 && !swsOverride) break; // sender SWS avoidance
                 if (len > 0 && len < sendMss && len == unsent && !opts.noDelay && !finQueued && flight > 0) break; // Nagle
                 boolean fin = finToSend && len == unsent && (long) sndWnd - flight - len >= 1;
                 if (len == 0 && !fin) break;
                 int flags = ACK | (fin ? FIN : 0) | (len > 0 && len == unsent ? PSH : 0);
                 if (!transmit(sndNxt, flags, offset, len, now)) break;
                 sent = true;
+                swsOverride = false;
                 len = lastLen; // SACK blocks may have left less room than sendMss
                 fin = lastFin;
                 if (SeqNum.lt(sndNxt, sndMax)) {
@@ -615,7 +616,9 @@ public final class TcpConnection {
             }
             int buffered = sendBuf == null ? 0 : sendBuf.size();
             boolean pending = buffered > sndNxt - sndUna || finQueued && SeqNum.le(sndNxt, finSeq);
-            if (pending && sndWnd == 0 && sndNxt == sndUna && rtoAt == NONE && persistAt == NONE) {
+            // Nothing in flight yet data waits (closed window, or a window too small for sender SWS
+            // avoidance): only a timer can get things moving again if no window update comes.
+            if (pending && sndNxt == sndUna && rtoAt == NONE && persistAt == NONE) {
                 persistAt = now + persistInterval();
             }
         }
@@ -692,6 +695,8 @@ public final class TcpConnection {
      * into the device's memory, checksum. False when the interface had no buffer: the caller
      * keeps its state and a retry is armed.
      */
+    /** Set by the persist timer: send one window-limited small segment despite sender SWS avoidance. */
+    private boolean swsOverride;
     private int lastLen;
     private boolean lastFin;
     private int lastRetransmitEnd;
@@ -891,7 +896,13 @@ public final class TcpConnection {
     private void onPersist(long now) {
         int buffered = sendBuf == null ? 0 : sendBuf.size();
         boolean pending = buffered > sndNxt - sndUna || finQueued && SeqNum.le(sndNxt, finSeq);
-        if (!pending || sndWnd != 0 || !canSendData()) return;
+        if (!pending || !canSendData()) return;
+        if (sndWnd > 0) {
+            swsOverride = true; // RFC 9293 §3.8.6.2.1: the override timeout sends what the window allows
+            output(now);
+            swsOverride = false;
+            return;
+        }
         // A Linux-style probe: an old sequence number the peer must answer with its window.
         if (transmit(sndUna - 1, ACK, 0, 0, now)) stack.counters.increment(Counter.TCP_ZERO_WINDOW_PROBES);
         persistBackoff++;

@@ -417,4 +417,18 @@ class TcpDataTest {
         t.expect(seg().rstAck());
         assertEquals(0, t.stack.tableSize());
     }
+
+    @Test
+    void senderSwsHoldEndsByOverrideTimer() {
+        TcpConnection c = t.acceptWith(t.listen(), seg().syn().mss(1000).window(4000));
+        int iss = c.iss;
+        t.run(() -> c.setNoDelay(true));
+        t.write(c, text(8000));
+        for (int i = 0; i < 4; i++) t.expect(seg().len(1000));
+        // all acked, but the peer's window is only 300 bytes: below MSS and half the max window
+        t.send(seg().ackOnly().seq(PEER_ISS + 1).ack(iss + 4001).window(300));
+        t.expectNothing();
+        t.advance(10);
+        t.expect(seg().seq(iss + 4001).len(300));
+    }
 }
