@@ -117,6 +117,8 @@ public final class TcpConnection {
     private int keepAliveProbesSent;
     private long lastReceived;
     private int bytesToAck;
+    /** The largest segment seen from the peer: "full-sized" for the ACK-every-second-segment rule. */
+    private int rcvMss;
     private boolean ackNow;
 
     // Timer deadlines (NONE when off).
@@ -201,7 +203,6 @@ public final class TcpConnection {
             tsRecentValid = true;
         }
         sendMss = Math.max(64, Math.min(peerMss, ourMss) - (tsOk ? 12 : 0));
-        if (sackOk && scoreboard == null) scoreboard = new SackScoreboard();
     }
 
     private void sendSyn(long now) {
@@ -331,6 +332,7 @@ public final class TcpConnection {
             return;
         }
         lastReceived = now;
+        keepAliveProbesSent = 0;
 
         // RFC 5961 §3: a RST resets only at exactly RCV.NXT; otherwise a challenge ACK.
         if (rst) {
@@ -404,12 +406,14 @@ public final class TcpConnection {
                 persistBackoff = 0;
             }
         }
-        if (sackOk && seg.sackCount > 0 && scoreboard != null) {
+        if (sackOk && seg.sackCount > 0) {
+            if (scoreboard == null) scoreboard = new SackScoreboard(); // first loss: idle connections never pay for it
             for (int i = 0; i < seg.sackCount; i++) scoreboard.onSack(seg.sackLeft[i], seg.sackRight[i], sndUna, sndMax);
         }
         if (SeqNum.gt(ack, sndUna)) {
             onNewAck(seg, ack, now);
-        } else if (ack == sndUna && payLen == 0 && (seg.flags() & (FIN | SYN)) == 0 && wnd == oldWnd && sndMax != sndUna) {
+        } else if (ack == sndUna && payLen == 0 && (seg.flags() & (FIN | SYN)) == 0 && wnd == oldWnd && wnd > 0 && sndMax != sndUna) {
+            // A duplicate ACK (RFC 5681 §2); a closed window is no evidence of loss.
             onDupAck(now);
         }
         return true;
@@ -439,7 +443,7 @@ public final class TcpConnection {
                 inRecovery = false;
                 dupAcks = 0;
                 cc.onExitRecovery(sndMax - sndUna);
-            } else if (!sackOk) {
+            } else if (scoreboard == null) {
                 cc.onPartialAck(acked);
                 retransmitAt(sndUna, now); // RFC 6582: the next hole
             }
@@ -466,7 +470,7 @@ public final class TcpConnection {
                 retransmitAt(sndUna, now);
                 rtoAt = now + rtt.rtoNanos();
             }
-        } else if (!sackOk) {
+        } else if (scoreboard == null) {
             cc.onDupAckInRecovery();
         }
     }
@@ -509,7 +513,8 @@ public final class TcpConnection {
             if (hadHoles) ackNow = true; // filling a hole: ACK at once (RFC 5681 §4.2)
             if (inputShutdown) rb.skip(rb.readable());
             bytesToAck += advanced;
-            if (bytesToAck >= 2 * ourMss) ackNow = true;
+            if (payLen > rcvMss) rcvMss = Math.min(payLen, ourMss);
+            if (bytesToAck >= 2 * rcvMss) ackNow = true;
             else if (delackAt == NONE) delackAt = now + stack.config.delayedAckNanos;
             notifyApp();
         } else if (off <= 0) {
@@ -569,7 +574,8 @@ public final class TcpConnection {
     void output(long now) {
         boolean sent = false;
         if (canSendData()) {
-            if (inRecovery && sackOk) sent = sackRecoveryOutput(now);
+            boolean sackRecovery = inRecovery && scoreboard != null;
+            if (sackRecovery) sent = sackRecoveryOutput(now);
             while (true) {
                 int buffered = sendBuf == null ? 0 : sendBuf.size();
                 int offset = sndNxt - sndUna;
@@ -579,19 +585,23 @@ public final class TcpConnection {
                 int flight = sndNxt - sndUna;
                 long usable = (long) sndWnd - flight;
                 if (cc != null) {
-                    long cwnd = inRecovery && sackOk ? cc.ssthresh() + 0 : cc.cwnd();
-                    long pipe = inRecovery && sackOk ? pipe() : flight;
+                    // RFC 6675: during SACK recovery the pipe estimate, not the flight, meets ssthresh
+                    long cwnd = sackRecovery ? cc.ssthresh() : cc.cwnd();
+                    long pipe = sackRecovery ? pipe() : flight;
                     usable = Math.min(usable, cwnd - pipe);
                 }
                 int len = (int) Math.max(0, Math.min(Math.min(unsent, sendMss), usable));
                 if (unsent > 0 && len == 0) break;
-                if (len < unsent && len < sendMss && len < maxSndWnd / 2) break; // sender SWS avoidance
+                if (len < unsent && len < sendMss && len < maxSndWnd / 2 && !swsOverride) break; // sender SWS avoidance
                 if (len > 0 && len < sendMss && len == unsent && !opts.noDelay && !finQueued && flight > 0) break; // Nagle
                 boolean fin = finToSend && len == unsent && (long) sndWnd - flight - len >= 1;
                 if (len == 0 && !fin) break;
                 int flags = ACK | (fin ? FIN : 0) | (len > 0 && len == unsent ? PSH : 0);
                 if (!transmit(sndNxt, flags, offset, len, now)) break;
                 sent = true;
+                swsOverride = false;
+                len = lastLen; // SACK blocks may have left less room than sendMss
+                fin = lastFin;
                 if (SeqNum.lt(sndNxt, sndMax)) {
                     stack.counters.increment(Counter.TCP_RETRANSMITS);
                 } else if (!rttTiming && len > 0) {
@@ -606,7 +616,9 @@ public final class TcpConnection {
             }
             int buffered = sendBuf == null ? 0 : sendBuf.size();
             boolean pending = buffered > sndNxt - sndUna || finQueued && SeqNum.le(sndNxt, finSeq);
-            if (pending && sndWnd == 0 && sndNxt == sndUna && rtoAt == NONE && persistAt == NONE) {
+            // Nothing in flight yet data waits (closed window, or a window too small for sender SWS
+            // avoidance): only a timer can get things moving again if no window update comes.
+            if (pending && sndNxt == sndUna && rtoAt == NONE && persistAt == NONE) {
                 persistAt = now + persistInterval();
             }
         }
@@ -649,7 +661,7 @@ public final class TcpConnection {
             int len = Math.min(sendMss, end[0] - start);
             if (len <= 0 || !retransmitRange(start, len, now)) break;
             stack.counters.increment(Counter.TCP_SACK_RETRANSMITS);
-            highRxt = start + len;
+            highRxt = lastRetransmitEnd;
             sent = true;
         }
         return sent;
@@ -661,7 +673,7 @@ public final class TcpConnection {
         int offset = seq - sndUna;
         int len = Math.min(sendMss, Math.min(buffered - offset, sndMax - seq));
         if (len > 0) {
-            if (retransmitRange(seq, len, now)) highRxt = SeqNum.max(highRxt, seq + len);
+            if (retransmitRange(seq, len, now)) highRxt = SeqNum.max(highRxt, lastRetransmitEnd);
         } else if (finQueued && seq == finSeq) {
             if (transmit(seq, ACK | FIN, 0, 0, now)) stack.counters.increment(Counter.TCP_RETRANSMITS);
         }
@@ -674,6 +686,7 @@ public final class TcpConnection {
         if (len <= 0) return false;
         if (!transmit(seq, ACK | PSH, offset, len, now)) return false;
         stack.counters.increment(Counter.TCP_RETRANSMITS);
+        lastRetransmitEnd = seq + lastLen;
         return true;
     }
 
@@ -682,6 +695,12 @@ public final class TcpConnection {
      * into the device's memory, checksum. False when the interface had no buffer: the caller
      * keeps its state and a retry is armed.
      */
+    /** Set by the persist timer: send one window-limited small segment despite sender SWS avoidance. */
+    private boolean swsOverride;
+    private int lastLen;
+    private boolean lastFin;
+    private int lastRetransmitEnd;
+
     private boolean transmit(int seq, int flags, int bufOffset, int len, long now) {
         if (!stack.egress.begin(localIp, remoteIp, 6)) {
             if (retryAt == NONE) retryAt = now + TcpStack.RETRY_NANOS;
@@ -719,7 +738,12 @@ public final class TcpConnection {
             window = windowField();
         }
         int cap = stack.egress.l4Capacity() - hl;
-        if (len > cap) len = cap;
+        if (len > cap) {
+            len = cap; // the rest goes in the next segment, and so does the FIN
+            flags &= ~(FIN | PSH);
+        }
+        lastLen = len;
+        lastFin = (flags & FIN) != 0;
         h.srcPort(localPort).dstPort(remotePort).seq(seq).ack((flags & ACK) != 0 ? rcvNxt : 0)
                 .headerLength(hl).flags(flags).window(window).checksum(0).urgent(0);
         if (len > 0) sendBuf.copyOut(bufOffset, m, o + hl, len);
@@ -735,8 +759,7 @@ public final class TcpConnection {
 
     /** The window field to advertise, with receiver SWS avoidance; moves rcvAdv (never left). */
     private int windowField() {
-        int avail = recvBuf != null ? recvBuf.window() : recvBufSize;
-        if (inputShutdown && recvBuf == null) avail = recvBufSize;
+        int avail = receiveSpace();
         int right = rcvNxt + avail;
         int minIncrease = Math.min(recvBufSize / 2, ourMss);
         if (SeqNum.gt(right, rcvAdv) && (right - rcvAdv >= minIncrease || SeqNum.le(rcvAdv, rcvNxt) && avail >= minIncrease)) {
@@ -745,6 +768,12 @@ public final class TcpConnection {
         int wnd = Math.max(0, rcvAdv - rcvNxt);
         int field = Math.min(wnd >>> rcvShift, 65535);
         return field;
+    }
+
+    /** Free receive space, capped at what the window field can express. */
+    private int receiveSpace() {
+        int avail = recvBuf != null ? recvBuf.window() : recvBufSize;
+        return Math.min(avail, 65535 << rcvShift);
     }
 
     int tsNow(long now) {
@@ -767,10 +796,9 @@ public final class TcpConnection {
         output(now);
     }
 
-    private int persistInterval() {
+    private long persistInterval() {
         long base = Math.max(rtt.rtoNanos(), stack.config.minRtoNanos);
-        long v = base << Math.min(persistBackoff, 20);
-        return (int) Math.min(Math.min(v, stack.config.maxRtoNanos), Integer.MAX_VALUE);
+        return Math.min(base << Math.min(persistBackoff, 20), stack.config.maxRtoNanos);
     }
 
     // =====================================================================================
@@ -836,6 +864,15 @@ public final class TcpConnection {
             return;
         }
         if (sndUna == sndMax) return; // nothing outstanding (raced with an ACK)
+        if (sndWnd == 0) {
+            // The peer is alive and closed its window: what is outstanding lies beyond it. Probe
+            // (persist) instead of counting timeouts towards dropping the connection.
+            retries--;
+            sndNxt = sndUna;
+            rttTiming = false;
+            persistAt = now + persistInterval();
+            return;
+        }
         if (retries > cfg.dataRetries) {
             stack.counters.increment(Counter.TCP_CONNECTION_TIMEOUTS);
             dropWithTimeout();
@@ -859,7 +896,13 @@ public final class TcpConnection {
     private void onPersist(long now) {
         int buffered = sendBuf == null ? 0 : sendBuf.size();
         boolean pending = buffered > sndNxt - sndUna || finQueued && SeqNum.le(sndNxt, finSeq);
-        if (!pending || sndWnd != 0 || !canSendData()) return;
+        if (!pending || !canSendData()) return;
+        if (sndWnd > 0) {
+            swsOverride = true; // RFC 9293 §3.8.6.2.1: the override timeout sends what the window allows
+            output(now);
+            swsOverride = false;
+            return;
+        }
         // A Linux-style probe: an old sequence number the peer must answer with its window.
         if (transmit(sndUna - 1, ACK, 0, 0, now)) stack.counters.increment(Counter.TCP_ZERO_WINDOW_PROBES);
         persistBackoff++;
@@ -869,13 +912,9 @@ public final class TcpConnection {
     private void onKeepAlive(long now) {
         TcpConfig cfg = stack.config;
         if (!opts.keepAlive || !(state == TcpState.ESTABLISHED || state == TcpState.CLOSE_WAIT)) return;
-        long idle = now - lastReceived;
-        if (keepAliveProbesSent == 0 && idle < cfg.keepAliveIdleNanos) {
-            keepAliveAt = lastReceived + cfg.keepAliveIdleNanos;
-            return;
-        }
-        if (keepAliveProbesSent > 0 && idle < cfg.keepAliveIntervalNanos * keepAliveProbesSent) {
-            keepAliveProbesSent = 0; // something arrived since the last probe
+        // Any acceptable segment clears keepAliveProbesSent; the deadline is moved lazily here so
+        // that receiving costs no heap update.
+        if (keepAliveProbesSent == 0 && now - lastReceived < cfg.keepAliveIdleNanos) {
             keepAliveAt = lastReceived + cfg.keepAliveIdleNanos;
             return;
         }
@@ -904,7 +943,7 @@ public final class TcpConnection {
         persistAt = NONE;
         keepAliveAt = NONE;
         closeAt = now + stack.config.timeWaitNanos;
-        releaseBuffers();
+        releaseBuffers(true);
         rtt = null;
         cc = null;
         scoreboard = null;
@@ -924,7 +963,7 @@ public final class TcpConnection {
         state = TcpState.CLOSED;
         rtoAt = persistAt = delackAt = keepAliveAt = closeAt = retryAt = NONE;
         ackNow = false;
-        releaseBuffers();
+        releaseBuffers(error == null && !appClosed);
         stack.removed(this, old);
         if (listener != null) {
             listener.removed(this);
@@ -933,12 +972,13 @@ public final class TcpConnection {
         notifyApp();
     }
 
-    private void releaseBuffers() {
+    /** Frees the rings; {@code keepUnread} keeps received data the application has yet to read. */
+    private void releaseBuffers(boolean keepUnread) {
         if (sendBuf != null) {
             sendBuf.close();
             sendBuf = null;
         }
-        if (recvBuf != null) {
+        if (recvBuf != null && !(keepUnread && recvBuf.readable() > 0 && !inputShutdown)) {
             recvBuf.close();
             recvBuf = null;
         }
@@ -999,7 +1039,12 @@ public final class TcpConnection {
         if (error != null) throw new SocketException(error.getMessage());
         if (recvBuf != null && recvBuf.readable() > 0 && !inputShutdown) {
             int n = recvBuf.read(dst);
-            if (n > 0) maybeWindowUpdate();
+            if (recvBuf.readable() == 0 && (state == TcpState.TIME_WAIT || state == TcpState.CLOSED)) {
+                recvBuf.close(); // the last bytes of a finished connection: keep TIME_WAIT compact
+                recvBuf = null;
+            } else if (n > 0) {
+                maybeWindowUpdate();
+            }
             return n;
         }
         if (finReceived || inputShutdown || state == TcpState.CLOSED) return -1;
@@ -1009,7 +1054,7 @@ public final class TcpConnection {
     /** After a read: ACK now if the window's right edge moved by enough (RFC 9293 §3.8.6.2.2). */
     private void maybeWindowUpdate() {
         if (state == TcpState.CLOSED || state == TcpState.TIME_WAIT || recvBuf == null) return;
-        int right = rcvNxt + recvBuf.window();
+        int right = rcvNxt + receiveSpace();
         int advertised = Math.max(0, rcvAdv - rcvNxt);
         int minIncrease = Math.min(recvBufSize / 2, ourMss);
         if (right - rcvAdv >= minIncrease && (advertised < minIncrease || right - rcvAdv >= recvBufSize / 2)) {

@@ -152,6 +152,7 @@ final class TcpHarness {
         Seg synAck = expect(Seg.seg().synAck().ack(PEER_ISS + 1));
         Seg ack = Seg.seg().ackOnly().seq(PEER_ISS + 1).ack(synAck.seq + 1);
         if (Boolean.TRUE.equals(syn.hasTs)) ack.ts(syn.tsVal + 1, synAck.tsVal);
+        if (syn.window != null) ack.window(syn.window);
         send(ack);
         expectNothing();
         TcpConnection c = locked(l::accept);
