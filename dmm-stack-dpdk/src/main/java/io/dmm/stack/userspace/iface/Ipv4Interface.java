@@ -313,7 +313,6 @@ public final class Ipv4Interface implements RxHandler, Egress {
             if (i >= 0) resolved(i, sha, now);
         }
         if (p.operation() == ArpPacket.OP_REQUEST) {
-            // Read everything needed before writing: the reply may reuse nothing of the request, but be safe.
             sendArp(ArpPacket.OP_REPLY, sha, tpa, sha, spa);
             counters.increment(Counter.ARP_REPLIES_SENT);
         }
@@ -334,7 +333,7 @@ public final class Ipv4Interface implements RxHandler, Egress {
         arp.pendingCount[i] = 0;
         while (s != PendingFrames.NONE) {
             int next = pending.next(s);
-            long buf = device.txAcquire();
+            long buf = acquireTxBuffer();
             if (buf < 0) {
                 counters.increment(Counter.DROP_TX_NO_BUFFER);
             } else {
@@ -500,7 +499,7 @@ public final class Ipv4Interface implements RxHandler, Egress {
                 counters.increment(Counter.DROP_IPV4_NO_ROUTE);
                 return false;
             }
-            long buf = device.txAcquire();
+            long buf = acquireTxBuffer();
             if (buf < 0) {
                 counters.increment(Counter.DROP_TX_NO_BUFFER);
                 return false;
@@ -671,7 +670,7 @@ public final class Ipv4Interface implements RxHandler, Egress {
     }
 
     private void sendArp(int op, long ethDst, int spa, long tha, int tpa) {
-        long buf = device.txAcquire();
+        long buf = acquireTxBuffer();
         if (buf < 0) {
             counters.increment(Counter.DROP_TX_NO_BUFFER);
             return;
@@ -680,6 +679,19 @@ public final class Ipv4Interface implements RxHandler, Egress {
         txEth.wrap(m, buf, ARP_FRAME_LENGTH).emit(ethDst, mac, EthernetFrame.TYPE_ARP);
         txArp.wrap(m, buf + EthernetFrame.HEADER_LENGTH, ArpPacket.LENGTH).emit(op, mac, spa, tha, tpa);
         transmit(buf, ARP_FRAME_LENGTH);
+    }
+
+    /**
+     * A transmit buffer; when none is free but frames we submitted are still unflushed (a batch in
+     * progress), flushing them may give buffers back, so that is tried once before giving up.
+     */
+    private long acquireTxBuffer() {
+        long buf = device.txAcquire();
+        if (buf < 0 && txDirty) {
+            flush();
+            buf = device.txAcquire();
+        }
+        return buf;
     }
 
     private void transmit(long frame, int frameLength) {

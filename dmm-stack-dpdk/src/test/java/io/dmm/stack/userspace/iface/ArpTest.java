@@ -144,4 +144,24 @@ class ArpTest extends InterfaceFixture {
         f.inject(Frames.arp(2, OUR_MAC, PEER_MAC, PEER_IP, OUR_MAC, OUR_IP));
         assertEquals(3, f.device.takeSent().size(), "request + the 2 kept");
     }
+
+    @Test
+    void flushingFreesBuffersWhenMoreFramesWaitThanTheDeviceHasBuffers() {
+        InterfaceFixture f = new InterfaceFixture();
+        FakeDevice small = new FakeDevice(OUR_MAC, 1500, 2);
+        small.buffersReturnOnFlush = true;
+        Ipv4Interface iface = new Ipv4Interface(small, InterfaceConfig.builder().address("10.0.0.1/24").build(), f.clock, f.counters);
+        for (int i = 1; i <= 5; i++) {
+            iface.begin(0, PEER_IP, 17);
+            iface.memory().set(java.lang.foreign.ValueLayout.JAVA_BYTE, iface.l4Offset(), (byte) i);
+            iface.send(8);
+        }
+        small.takeSent();
+        byte[] reply = Frames.arp(2, OUR_MAC, PEER_MAC, PEER_IP, OUR_MAC, OUR_IP);
+        iface.frame(MemorySegment.ofArray(reply), 0, reply.length, false);
+        List<byte[]> out = small.takeSent();
+        assertEquals(5, out.size());
+        for (int i = 0; i < 5; i++) assertEquals(i + 1, out.get(i)[34]);
+        assertEquals(0, f.count(Counter.DROP_TX_NO_BUFFER));
+    }
 }

@@ -27,6 +27,9 @@ final class FakeDevice implements Device {
     final List<byte[]> submitted = new ArrayList<>();
     final List<byte[]> sent = new ArrayList<>();
     int flushes;
+    /** As real NICs: a submitted buffer is free again only once flushed (sent), not on submit. */
+    boolean buffersReturnOnFlush;
+    private final List<Long> inFlight = new ArrayList<>();
 
     FakeDevice(long mac, int mtu, int buffers) {
         this.mac = mac;
@@ -75,7 +78,8 @@ final class FakeDevice implements Device {
     public void txSubmit(long offset, int length) {
         if (length <= 0 || length > BUFFER) throw new AssertionError("bad frame length " + length);
         submitted.add(memory.asSlice(offset, length).toArray(ValueLayout.JAVA_BYTE));
-        free.add(offset);
+        if (buffersReturnOnFlush) inFlight.add(offset);
+        else free.add(offset);
     }
 
     @Override
@@ -87,6 +91,8 @@ final class FakeDevice implements Device {
     @Override
     public void txFlush() {
         flushes++;
+        free.addAll(inFlight);
+        inFlight.clear();
         sent.addAll(submitted);
         submitted.clear();
     }
