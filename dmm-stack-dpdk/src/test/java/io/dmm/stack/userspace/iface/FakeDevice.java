@@ -5,7 +5,6 @@ import io.dmm.stack.userspace.phy.RxHandler;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -22,7 +21,11 @@ final class FakeDevice implements Device {
     final int mtu;
     boolean offload;
     final MemorySegment memory;
-    final ArrayDeque<Long> free = new ArrayDeque<>();
+    /** Free buffer offsets as a plain stack: boxing them would make the allocation test measure us. */
+    private final long[] free;
+    private int freeCount;
+    /** Off for the allocation test: copying frames out allocates. */
+    boolean record = true;
     final int buffers;
     final List<byte[]> submitted = new ArrayList<>();
     final List<byte[]> sent = new ArrayList<>();
@@ -36,7 +39,8 @@ final class FakeDevice implements Device {
         this.mtu = mtu;
         this.buffers = buffers;
         this.memory = Arena.ofAuto().allocate((long) buffers * BUFFER);
-        for (int i = 0; i < buffers; i++) free.add((long) i * BUFFER);
+        this.free = new long[buffers];
+        for (int i = buffers - 1; i >= 0; i--) free[freeCount++] = (long) i * BUFFER;
     }
 
     FakeDevice(long mac) {
@@ -52,11 +56,11 @@ final class FakeDevice implements Device {
 
     /** Buffers handed out and neither submitted nor released. */
     int outstanding() {
-        return buffers - free.size();
+        return buffers - freeCount;
     }
 
     void holdAllBuffers() {
-        free.clear();
+        freeCount = 0;
     }
 
     @Override public String name() { return "fake"; }
@@ -70,31 +74,34 @@ final class FakeDevice implements Device {
 
     @Override
     public long txAcquire() {
-        Long o = free.poll();
-        return o == null ? -1 : o;
+        return freeCount == 0 ? -1 : free[--freeCount];
     }
 
     @Override
     public void txSubmit(long offset, int length) {
         if (length <= 0 || length > BUFFER) throw new AssertionError("bad frame length " + length);
-        submitted.add(memory.asSlice(offset, length).toArray(ValueLayout.JAVA_BYTE));
+        if (record) submitted.add(memory.asSlice(offset, length).toArray(ValueLayout.JAVA_BYTE));
         if (buffersReturnOnFlush) inFlight.add(offset);
-        else free.add(offset);
+        else free[freeCount++] = offset;
     }
 
     @Override
     public void txRelease(long offset) {
-        if (free.contains(offset)) throw new AssertionError("double release of " + offset);
-        free.add(offset);
+        for (int i = 0; i < freeCount; i++) if (free[i] == offset) throw new AssertionError("double release of " + offset);
+        free[freeCount++] = offset;
     }
 
     @Override
     public void txFlush() {
         flushes++;
-        free.addAll(inFlight);
-        inFlight.clear();
-        sent.addAll(submitted);
-        submitted.clear();
+        if (!inFlight.isEmpty()) {
+            for (long o : inFlight) free[freeCount++] = o;
+            inFlight.clear();
+        }
+        if (!submitted.isEmpty()) {  // addAll allocates even for nothing
+            sent.addAll(submitted);
+            submitted.clear();
+        }
     }
 
     @Override public void setRxNotifier(Runnable notifier) { }
