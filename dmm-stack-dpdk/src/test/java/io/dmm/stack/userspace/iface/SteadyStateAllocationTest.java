@@ -36,7 +36,7 @@ class SteadyStateAllocationTest extends InterfaceFixture {
     @Test
     void warmPathsDoNotAllocate() {
         com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
-        if (!threads.isThreadAllocatedMemorySupported()) return;  // every HotSpot supports it; the assertion below needs it
+        assertTrue(threads.isThreadAllocatedMemorySupported(), "HotSpot counts allocation per thread");
         EchoTransport echo = new EchoTransport();
         iface.setTransport(17, echo);
         learnPeer();
