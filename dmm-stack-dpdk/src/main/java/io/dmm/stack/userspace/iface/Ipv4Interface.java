@@ -312,7 +312,8 @@ public final class Ipv4Interface implements RxHandler, Egress {
             int i = arp.insert(spa);
             if (i >= 0) resolved(i, sha, now);
         }
-        if (p.operation() == ArpPacket.OP_REQUEST) {
+        // A gratuitous request naming our own address is someone else's announcement, not a question.
+        if (p.operation() == ArpPacket.OP_REQUEST && spa != tpa) {
             sendArp(ArpPacket.OP_REPLY, sha, tpa, sha, spa);
             counters.increment(Counter.ARP_REPLIES_SENT);
         }

@@ -164,4 +164,22 @@ class ArpTest extends InterfaceFixture {
         for (int i = 0; i < 5; i++) assertEquals(i + 1, out.get(i)[34]);
         assertEquals(0, f.count(Counter.DROP_TX_NO_BUFFER));
     }
+
+    @Test
+    void addressProbesAreAnsweredButTeachNothing() {
+        // RFC 5227 probe: "who has 10.0.0.1?" from a host without an address yet (sender IP 0)
+        inject(Frames.arp(1, MacAddress.BROADCAST, PEER_MAC, 0, 0, OUR_IP));
+        List<byte[]> out = device.takeSent();
+        assertEquals(1, out.size());
+        assertArrayEquals(Frames.arp(2, PEER_MAC, OUR_MAC, OUR_IP, PEER_MAC, 0), out.get(0));
+        assertEquals(-1, iface.arpLookup(0));
+    }
+
+    @Test
+    void claimsOnOurOwnAddressAreNotLearned() {
+        inject(Frames.arp(1, MacAddress.BROADCAST, PEER_MAC, OUR_IP, 0, OUR_IP));
+        assertEquals(-1, iface.arpLookup(OUR_IP));
+        assertTrue(send(OUR_IP, 17, new byte[8]), "our address stays local");
+        assertTrue(device.takeSent().isEmpty());
+    }
 }
