@@ -224,6 +224,11 @@ public final class Ipv4Interface implements RxHandler, Egress {
         }
     }
 
+    /** Takes up to {@code budget} received frames from the device through {@link #frame}; how many it took. */
+    public int receive(int budget) {
+        return device.receive(this, budget);
+    }
+
     /** Pushes submitted frames out of the device. */
     public void flush() {
         txDirty = false;
