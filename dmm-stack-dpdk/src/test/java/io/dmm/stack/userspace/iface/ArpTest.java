@@ -182,4 +182,38 @@ class ArpTest extends InterfaceFixture {
         assertTrue(send(OUR_IP, 17, new byte[8]), "our address stays local");
         assertTrue(device.takeSent().isEmpty());
     }
+
+    @Test
+    void thePendingArenaIsBoundedOverall() {
+        InterfaceFixture f = new InterfaceFixture(InterfaceConfig.builder().address("10.0.0.1/24").pendingTotal(3).build());
+        for (int i = 0; i < 2; i++) {
+            f.send(PEER_IP, 17, new byte[8]);
+            f.send(PEER_IP + 1, 17, new byte[8]);
+        }
+        assertEquals(1, f.count(Counter.DROP_ARP_QUEUE_FULL));
+        assertEquals(2, f.count(Counter.ARP_REQUESTS_SENT));
+    }
+
+    @Test
+    void aTableFullOfUnresolvedEntriesRefusesNewNextHops() {
+        InterfaceFixture f = new InterfaceFixture(InterfaceConfig.builder().address("10.0.0.1/24").arpCacheSize(1).build());
+        f.send(PEER_IP, 17, new byte[8]);
+        f.send(PEER_IP + 1, 17, new byte[8]);
+        assertEquals(1, f.count(Counter.DROP_ARP_QUEUE_FULL));
+        f.inject(Frames.arp(2, OUR_MAC, PEER_MAC, PEER_IP, OUR_MAC, OUR_IP));
+        f.send(PEER_IP + 1, 17, new byte[8]);  // a resolved entry may be recycled
+        assertEquals(1, f.count(Counter.DROP_ARP_QUEUE_FULL));
+        assertEquals(-1, f.iface.arpLookup(PEER_IP));
+    }
+
+    @Test
+    void receiveTakesFramesFromTheDevice() {
+        device.rxQueue.add(Frames.arp(1, MacAddress.BROADCAST, PEER_MAC, PEER_IP, 0, OUR_IP));
+        device.rxQueue.add(Frames.arp(1, MacAddress.BROADCAST, PEER_MAC + 1, PEER_IP + 1, 0, OUR_IP));
+        assertEquals(1, iface.receive(1));
+        assertEquals(1, iface.receive(8));
+        assertEquals(0, iface.receive(8));
+        assertEquals(2, device.takeSent().size());
+        assertEquals(2, count(Counter.RX_FRAMES));
+    }
 }

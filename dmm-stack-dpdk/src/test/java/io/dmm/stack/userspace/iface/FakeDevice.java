@@ -68,8 +68,21 @@ final class FakeDevice implements Device {
     @Override public int mtu() { return mtu; }
     @Override public boolean txChecksumOffload() { return offload; }
     @Override public MemorySegment memory() { return memory; }
-    @Override public int receive(RxHandler handler, int budget) { return 0; }
-    @Override public boolean rxPending() { return false; }
+    /** Frames for {@link #receive} to hand over, oldest first. */
+    final ArrayList<byte[]> rxQueue = new ArrayList<>();
+
+    @Override
+    public int receive(RxHandler handler, int budget) {
+        int n = 0;
+        while (n < budget && !rxQueue.isEmpty()) {
+            byte[] f = rxQueue.remove(0);
+            handler.frame(MemorySegment.ofArray(f), 0, f.length, false);
+            n++;
+        }
+        return n;
+    }
+
+    @Override public boolean rxPending() { return !rxQueue.isEmpty(); }
     @Override public int txCapacity() { return BUFFER; }
 
     @Override
