@@ -17,9 +17,15 @@ import java.util.List;
 
 /**
  * The stack's one IPv4 interface over an Ethernet {@link Device}: ARP (answering, resolving,
- * queueing while resolving), address filtering, ICMP (echo, unreachables both ways), fragment
- * reassembly, and dispatch to the transports; and, as {@link Egress}, the transports' way out.
- * Hosts only: nothing is forwarded, so TTL is only ever set, never decremented.
+ * queueing while resolving), address filtering, ICMP (echo, unreachables both ways, time exceeded
+ * for reassembly; errors we send are rate-limited), fragment reassembly, and dispatch to the
+ * transports; and, as {@link Egress}, the transports' way out. Hosts only: nothing is forwarded,
+ * so TTL is only ever set, never decremented; nothing is fragmented on the way out either (DF is
+ * set, the transports size segments to {@link #l4Capacity()}).
+ *
+ * <p>Not handled: 802.1Q tags and IPv6 (dropped as unknown ethertypes), multicast (group MACs are
+ * not for us), ICMP redirects and the MTU of "fragmentation needed" (the transport hears the code
+ * only, as {@link TransportHandler#destinationUnreachable} carries no MTU).
  *
  * <p>Everything runs under the stack's lock, on the poll loop or an application thread doing I/O;
  * nothing is allocated per packet (views are reused, queues live in preallocated arenas).
