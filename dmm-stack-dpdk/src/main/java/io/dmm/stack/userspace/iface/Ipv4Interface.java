@@ -572,6 +572,11 @@ public final class Ipv4Interface implements RxHandler, Egress {
             transmit(openFrame, frameLength);
             return;
         }
+        if (isMulticast(openNextHop)) {
+            eth.destination(MacAddress.ipv4Multicast(openNextHop));
+            transmit(openFrame, frameLength);
+            return;
+        }
         long now = clock.nanos();
         int i = arp.find(openNextHop);
         if (i >= 0 && arp.state[i] == ArpCache.REACHABLE && now - arp.expiresAt[i] < 0) {
@@ -621,14 +626,22 @@ public final class Ipv4Interface implements RxHandler, Egress {
         return false;
     }
 
+    private static boolean isMulticast(int ip) {
+        return (ip >>> 28) == 0xE;
+    }
+
     private boolean isBroadcastAddress(int ip) {
         return ip == Ipv4Address.BROADCAST || isSubnetBroadcast(ip);
     }
 
-    /** Who gets the frame: BROADCAST, the destination itself on a local subnet, the gateway, or 0 for no route. */
+    /**
+     * Who gets the frame: BROADCAST, a multicast group itself (sent to its group MAC, no ARP), the
+     * destination itself on a local subnet, the gateway, or 0 for no route.
+     */
     private int nextHop(int dst) {
         if (isBroadcastAddress(dst)) return Ipv4Address.BROADCAST;
-        if (dst == 0) return 0;
+        if (isMulticast(dst)) return dst;
+        if (dst == 0 || (dst >>> 28) == 0xF) return 0;  // 0.0.0.0 and class E are never destinations
         for (int i = 0; i < addresses.length; i++) {
             if (((addresses[i] ^ dst) & masks[i]) == 0) return dst;
         }
