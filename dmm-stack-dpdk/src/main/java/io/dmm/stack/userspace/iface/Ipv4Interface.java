@@ -23,8 +23,8 @@ import java.util.List;
  * so TTL is only ever set, never decremented; nothing is fragmented on the way out either (DF is
  * set, the transports size segments to {@link #l4Capacity()}).
  *
- * <p>Not handled: 802.1Q tags and IPv6 (dropped as unknown ethertypes), multicast (group MACs are
- * not for us), ICMP redirects and the MTU of "fragmentation needed" (the transport hears the code
+ * <p>Not handled: 802.1Q tags and IPv6 (dropped as unknown ethertypes), receiving multicast (group MACs are
+ * not for us; sending to a group works), ICMP redirects and the MTU of "fragmentation needed" (the transport hears the code
  * only, as {@link TransportHandler#destinationUnreachable} carries no MTU).
  *
  * <p>Everything runs under the stack's lock, on the poll loop or an application thread doing I/O;
