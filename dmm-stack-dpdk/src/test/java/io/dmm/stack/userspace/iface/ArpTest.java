@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.dmm.stack.userspace.Counter;
-import io.dmm.stack.userspace.wire.Hex;
+import io.dmm.stack.userspace.wire.GoldenBytes;
 import io.dmm.stack.userspace.wire.MacAddress;
 import java.lang.foreign.MemorySegment;
 import java.util.List;
@@ -19,12 +19,12 @@ class ArpTest extends InterfaceFixture {
         List<byte[]> out = device.takeSent();
         assertEquals(1, out.size());
         // who-has 10.0.0.1 tell 10.0.0.2 -> 10.0.0.1 is-at 02:00:00:00:00:01, unicast to the asker
-        assertEquals(Hex.normalize("""
+        assertEquals(GoldenBytes.normalize("""
                 020000000002 020000000001 0806
                 0001 0800 06 04 0002
                 020000000001 0a000001
                 020000000002 0a000002
-                """), Hex.of(MemorySegment.ofArray(out.get(0)), 0, 42));
+                """), GoldenBytes.of(MemorySegment.ofArray(out.get(0)), 0, 42));
         assertEquals(PEER_MAC, iface.arpLookup(PEER_IP));
         assertEquals(1, count(Counter.ARP_RX));
         assertEquals(1, count(Counter.ARP_REPLIES_SENT));
