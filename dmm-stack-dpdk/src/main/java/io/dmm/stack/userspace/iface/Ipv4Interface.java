@@ -247,8 +247,11 @@ public final class Ipv4Interface implements RxHandler, Egress {
         try {
             // Bounded, so two local endpoints answering each other cannot keep us here forever.
             for (int n = config.localQueueSize(); n > 0 && !local.isEmpty(); n--) {
-                ingress(local.memory(), local.headOffset(), local.headLength(), true);
-                local.pop();
+                try {
+                    ingress(local.memory(), local.headOffset(), local.headLength(), true);
+                } finally {
+                    local.pop();  // even if a transport failed on it: a frame that throws must not come back forever
+                }
             }
         } finally {
             draining = false;
