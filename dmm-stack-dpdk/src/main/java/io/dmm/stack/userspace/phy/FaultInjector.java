@@ -38,8 +38,6 @@ public final class FaultInjector implements Device {
     private final RxPath rx;
     private final Unvouched unvouched = new Unvouched();
     private final long burst;
-    private double tokens;
-    private long tokensAt;
     private boolean closed;
     private long dropped, duplicated, reordered, corrupted, delayed, rateLimited, holdFull, txNoBuffer;
 
@@ -49,11 +47,9 @@ public final class FaultInjector implements Device {
         this.clock = clock;
         this.random = new SplittableRandom(plan.seed());
         this.held = new FrameArena(inner.mtu(), plan.holdSlots());
+        this.burst = plan.effectiveBurstBytes();
         this.tx = new TxPath();
         this.rx = new RxPath();
-        this.burst = plan.effectiveBurstBytes();
-        this.tokens = burst;
-        this.tokensAt = clock.nanos();
     }
 
     public FaultPlan plan() {
@@ -116,8 +112,9 @@ public final class FaultInjector implements Device {
     @Override
     public boolean rxPending() {
         if (inner.rxPending()) return true;
-        if (!plan.applyToReceive()) return false;
-        return rx.hasDue(clock.nanos());
+        long now = clock.nanos();
+        // Transmit frames that fell due are released by the next receive, so it is worth a call.
+        return tx.hasDue(now) || plan.applyToReceive() && rx.hasDue(now);
     }
 
     @Override
@@ -142,17 +139,6 @@ public final class FaultInjector implements Device {
         held.close();
     }
 
-    private boolean rateLimited(int length, long now) {
-        if (plan.rateBytesPerSecond() == 0) return false;
-        if (now > tokensAt) {
-            tokens = Math.min(burst, tokens + (now - tokensAt) * (plan.rateBytesPerSecond() / 1e9));
-            tokensAt = now;
-        }
-        if (tokens < length) return true;
-        tokens -= length;
-        return false;
-    }
-
     /**
      * One direction's pipeline: rate limit, loss, duplication, corruption, then per copy reorder or
      * delay (held in the injector's arena) or straight out. A frame is "own" when it sits in the
@@ -163,6 +149,20 @@ public final class FaultInjector implements Device {
         final FrameQueue delayQueue = new FrameQueue(plan.holdSlots());
         /** Frames sent on so far: reordered frames wait for this to pass their release count. */
         long passed;
+        /** This direction's token bucket (bytes), full at the start. */
+        private double tokens = burst;
+        private long tokensAt = clock.nanos();
+
+        private boolean rateLimited(int length, long now) {
+            if (plan.rateBytesPerSecond() == 0) return false;
+            if (now > tokensAt) {
+                tokens = Math.min(burst, tokens + (now - tokensAt) * (plan.rateBytesPerSecond() / 1e9));
+                tokensAt = now;
+            }
+            if (tokens < length) return true;
+            tokens -= length;
+            return false;
+        }
 
         /** Emits a frame to where this direction goes (the wrapped device, or the stack). */
         abstract void emit(MemorySegment memory, long offset, int length, boolean own, boolean consume);

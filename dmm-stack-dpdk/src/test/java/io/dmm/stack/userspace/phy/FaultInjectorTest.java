@@ -199,6 +199,17 @@ class FaultInjectorTest {
     }
 
     @Test
+    void eachDirectionHasItsOwnTokenBucket() {
+        FaultPlan plan = FaultPlan.builder().rateLimit(100_000, 1_000).applyToReceive(true).build();
+        try (FaultInjector f = new FaultInjector(new LoopbackDevice(256, 64), plan, new ManualClock())) {
+            for (int i = 0; i < 10; i++) Frames.send(f, i, LEN);
+            f.txFlush();
+            assertEquals(10, f.receive((m, o, l, v) -> {}, 100), "what the transmit bucket let out, the receive bucket lets in");
+            assertEquals(0L, f.counters().get("rate_limited"));
+        }
+    }
+
+    @Test
     void receiveSideFaultsApplyToFramesFromThePeerOnlyWhenAsked() {
         try (DevicePair pair = DevicePair.create(256, 64)) {
             FaultInjector b = new FaultInjector(pair.b(), FaultPlan.builder().loss(1.0).applyToReceive(true).build(), new ManualClock());
