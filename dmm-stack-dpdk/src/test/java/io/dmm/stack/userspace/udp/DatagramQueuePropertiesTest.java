@@ -13,7 +13,7 @@ import net.jqwik.api.constraints.IntRange;
 import net.jqwik.api.constraints.Size;
 
 /** The off-heap receive ring behaves as a FIFO bounded by bytes, whatever the sizes and interleaving. */
-class DatagramQueueProperties {
+class DatagramQueuePropertiesTest {
     @Property(tries = 200, seed = "42")
     void behavesLikeABoundedFifo(@ForAll @IntRange(min = 1, max = 600) int capacity,
                                  @ForAll @Size(max = 300) List<@IntRange(min = -1, max = 200) Integer> ops) {

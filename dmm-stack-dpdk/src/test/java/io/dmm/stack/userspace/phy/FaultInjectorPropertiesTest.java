@@ -12,7 +12,7 @@ import net.jqwik.api.constraints.DoubleRange;
 import net.jqwik.api.constraints.IntRange;
 
 /** Whatever the plan and seed, the injector only drops, copies, delays and reorders: the books balance. */
-class FaultInjectorProperties {
+class FaultInjectorPropertiesTest {
     @Property(tries = 60, seed = "20261121")
     void everyReceivedFrameWasSentAndTheCountersAccountForTheRest(
             @ForAll long seed,
