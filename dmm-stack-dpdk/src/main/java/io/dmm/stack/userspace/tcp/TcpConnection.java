@@ -1,62 +1,1162 @@
 package io.dmm.stack.userspace.tcp;
 
+import static io.dmm.stack.userspace.wire.TcpHeader.ACK;
+import static io.dmm.stack.userspace.wire.TcpHeader.FIN;
+import static io.dmm.stack.userspace.wire.TcpHeader.PSH;
+import static io.dmm.stack.userspace.wire.TcpHeader.RST;
+import static io.dmm.stack.userspace.wire.TcpHeader.SYN;
+
+import io.dmm.stack.userspace.Counter;
 import io.dmm.stack.userspace.Notification;
+import io.dmm.stack.userspace.wire.TcpHeader;
 import java.io.IOException;
+import java.lang.foreign.MemorySegment;
+import java.net.ConnectException;
+import java.net.SocketException;
 import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
 
 /**
  * One TCP connection (a TCB) as the application sees it. Every method runs under the stack's lock
  * and never blocks: blocking is the channel's job, which waits for the connection's
  * {@link Notification}.
  *
- * <p>CONTRACT SKELETON: the engine fills this in.
+ * <p>The segment-arrival processing follows RFC 9293 §3.10.7 step by step (with the RFC 5961
+ * hardening and RFC 7323 PAWS); the sender is one {@link #output} loop limited by
+ * min(cwnd, peer window) in flight, Nagle and sender SWS avoidance. Timers are plain deadline
+ * fields; the stack keeps the connection in its {@link TimerHeap} at the earliest of them.
  */
 public final class TcpConnection {
+    static final long NONE = Long.MAX_VALUE;
+    private static final int MIN_BUFFER = 1024;
+    /** PAWS: TS.Recent older than this is no longer trusted (RFC 7323 §5.5, 24 days). */
+    private static final long PAWS_IDLE_NANOS = 24L * 24 * 3600 * 1_000_000_000L;
+
+    final TcpStack stack;
+    final int localIp;
+    final int localPort;
+    final int remoteIp;
+    final int remotePort;
+    private final TcpSocketOptions opts;
+
+    // Stack bookkeeping (intrusive structures).
+    TcpConnection nextInBucket;
+    int heapIndex = -1;
+    long heapDeadline;
+    /** The listener this passive connection belongs to until accepted. */
+    TcpListener listener;
+    /** (ip, port) this connection holds in the PortTable as an active user, or portHeld false. */
+    boolean portHeld;
+    int portIp;
+
+    TcpState state = TcpState.CLOSED;
+    private boolean activeOpen;
+    private boolean established;
+    private Notification notification;
+    private IOException error;
+    private IOException connectFailure;
+
+    // Send sequence space (RFC 9293 §3.3.1).
+    int iss;
+    int sndUna;
+    int sndNxt;
+    /** Highest sequence number sent (sndNxt goes back to sndUna on a timeout, this does not). */
+    int sndMax;
+    int sndWnd;
+    private int sndWl1;
+    private int sndWl2;
+    private int maxSndWnd;
+    private int sndShift;
+    private SendBuffer sendBuf;
+    private int sendBufSize;
+    private boolean finQueued;
+    private int finSeq;
+    /** Largest payload per segment: the peer's MSS less our per-segment option bytes. */
+    int sendMss;
+    int peerMss = 536;
+    private final int ourMss;
+
+    // Receive sequence space.
+    int irs;
+    int rcvNxt;
+    /** Right edge of the window last advertised (never moved left: RFC 9293 §3.8.6.2.2). */
+    int rcvAdv;
+    int rcvShift;
+    private ReceiveBuffer recvBuf;
+    private final int recvBufSize;
+    private boolean finReceived;
+    private boolean peerFinPending;
+    private int peerFinSeq;
+    private boolean inputShutdown;
+    private boolean outputShutdown;
+    private boolean appClosed;
+
+    // Negotiated options.
+    boolean tsOk;
+    boolean sackOk;
+    boolean wsOk;
+    int tsRecent;
+    private long tsRecentAge;
+    private boolean tsRecentValid;
+    private int lastAckSent;
+    private final int tsOffset;
+
+    // Loss recovery and timing.
+    private RttEstimator rtt;
+    private CongestionControl cc;
+    private SackScoreboard scoreboard;
+    private boolean rttTiming;
+    private int rttSeq;
+    private long rttStart;
+    int dupAcks;
+    boolean inRecovery;
+    private int recover;
+    private int highRxt;
+    private int retries;
+    private int persistBackoff;
+    private int keepAliveProbesSent;
+    private long lastReceived;
+    private int bytesToAck;
+    /** The largest segment seen from the peer: "full-sized" for the ACK-every-second-segment rule. */
+    private int rcvMss;
+    private boolean ackNow;
+
+    // Timer deadlines (NONE when off).
+    long rtoAt = NONE;
+    long persistAt = NONE;
+    long delackAt = NONE;
+    long keepAliveAt = NONE;
+    /** TIME_WAIT expiry or the orphaned FIN_WAIT_2 timeout. */
+    long closeAt = NONE;
+    long retryAt = NONE;
+
+    TcpConnection(TcpStack stack, int localIp, int localPort, int remoteIp, int remotePort, TcpSocketOptions options) {
+        this.stack = stack;
+        this.localIp = localIp;
+        this.localPort = localPort;
+        this.remoteIp = remoteIp;
+        this.remotePort = remotePort;
+        this.opts = options.copy();
+        TcpConfig cfg = stack.config;
+        this.ourMss = stack.ourMss();
+        this.recvBufSize = clampBuffer(opts.receiveBufferSize > 0 ? opts.receiveBufferSize : cfg.defaultReceiveBuffer, cfg);
+        this.sendBufSize = clampBuffer(opts.sendBufferSize > 0 ? opts.sendBufferSize : cfg.defaultSendBuffer, cfg);
+        int shift = 0;
+        while (shift < 14 && (recvBufSize >>> shift) > 65535) shift++;
+        this.rcvShift = cfg.windowScaling ? shift : 0;
+        this.tsOffset = stack.tsOffset(localIp, localPort, remoteIp, remotePort);
+        this.rtt = new RttEstimator(cfg.initialRtoNanos, cfg.minRtoNanos, cfg.maxRtoNanos, 1_000_000L);
+    }
+
+    private static int clampBuffer(int size, TcpConfig cfg) {
+        return Math.max(MIN_BUFFER, Math.min(size, cfg.maxBuffer));
+    }
+
+    // =====================================================================================
+    // Opening
+
+    void openActive(long now) {
+        activeOpen = true;
+        iss = stack.isn(localIp, localPort, remoteIp, remotePort, now);
+        sndUna = iss;
+        sndNxt = iss + 1;
+        sndMax = sndNxt;
+        recover = iss;
+        state = TcpState.SYN_SENT;
+        sendSyn(now);
+        rtoAt = now + rtt.rtoNanos();
+        stack.reschedule(this);
+    }
+
+    /** A SYN reached a listener: answer with SYN-ACK from SYN_RECEIVED. */
+    void openPassive(TcpHeader seg, long now) {
+        irs = seg.seq();
+        rcvNxt = irs + 1;
+        applySynOptions(seg, now);
+        iss = stack.isn(localIp, localPort, remoteIp, remotePort, now);
+        sndUna = iss;
+        sndNxt = iss + 1;
+        sndMax = sndNxt;
+        recover = iss;
+        sndWnd = seg.window(); // never scaled in a SYN
+        maxSndWnd = sndWnd;
+        sndWl1 = seg.seq();
+        sndWl2 = iss;
+        state = TcpState.SYN_RECEIVED;
+        lastReceived = now;
+        sendSyn(now);
+        rtoAt = now + rtt.rtoNanos();
+        stack.reschedule(this);
+    }
+
+    private void applySynOptions(TcpHeader seg, long now) {
+        TcpConfig cfg = stack.config;
+        peerMss = seg.mss > 0 ? seg.mss : 536;
+        wsOk = cfg.windowScaling && seg.windowScale >= 0;
+        sndShift = wsOk ? Math.min(seg.windowScale, 14) : 0;
+        if (!wsOk) rcvShift = 0;
+        sackOk = cfg.sack && seg.sackPermitted;
+        tsOk = cfg.timestamps && seg.hasTimestamps;
+        if (tsOk) {
+            tsRecent = seg.tsVal;
+            tsRecentAge = now;
+            tsRecentValid = true;
+        }
+        sendMss = Math.max(64, Math.min(peerMss, ourMss) - (tsOk ? 12 : 0));
+        if (sackOk && scoreboard == null) scoreboard = new SackScoreboard();
+    }
+
+    private void sendSyn(long now) {
+        int flags = state == TcpState.SYN_SENT ? SYN : SYN | ACK;
+        transmit(iss, flags, 0, 0, now);
+    }
+
+    private void becomeEstablished(long now) {
+        state = TcpState.ESTABLISHED;
+        established = true;
+        retries = 0;
+        cc = CongestionControl.create(stack.config.congestion, sendMss, stack.config.initialCwndSegments);
+        lastReceived = now;
+        if (opts.keepAlive) keepAliveAt = now + stack.config.keepAliveIdleNanos;
+        if (outputShutdown) queueFin(now);
+        if (listener != null) listener.established(this);
+        notifyApp();
+    }
+
+    // =====================================================================================
+    // Segment arrival (RFC 9293 §3.10.7.3 and §3.10.7.4)
+
+    /** {@code seg} is parsed (options included); the payload is at {@code [payOff, payOff + payLen)}. */
+    void onSegment(TcpHeader seg, MemorySegment mem, long payOff, int payLen, long now) {
+        if (state == TcpState.SYN_SENT) {
+            onSegmentSynSent(seg, now);
+        } else {
+            onSegmentSynchronized(seg, mem, payOff, payLen, now);
+        }
+        if (state != TcpState.CLOSED) {
+            output(now);
+            stack.reschedule(this);
+        }
+    }
+
+    private void onSegmentSynSent(TcpHeader seg, long now) {
+        int flags = seg.flags();
+        boolean ackOk = false;
+        if ((flags & ACK) != 0) {
+            int ack = seg.ack();
+            if (SeqNum.le(ack, iss) || SeqNum.gt(ack, sndMax)) {
+                if ((flags & RST) == 0) stack.sendReset(localIp, remoteIp, localPort, remotePort, ack, 0, false);
+                return;
+            }
+            ackOk = true;
+        }
+        if ((flags & RST) != 0) {
+            stack.counters.increment(Counter.TCP_RST_RX);
+            if (ackOk) failConnect(new ConnectException("Connection refused"));
+            return;
+        }
+        if ((flags & SYN) == 0) return;
+        irs = seg.seq();
+        rcvNxt = irs + 1;
+        applySynOptions(seg, now);
+        sndWnd = seg.window(); // SYN windows are never scaled
+        maxSndWnd = sndWnd;
+        sndWl1 = seg.seq();
+        sndWl2 = seg.ack();
+        rcvAdv = rcvNxt + Math.min(recvBufSize, 65535);
+        lastReceived = now;
+        if (ackOk) {
+            sndUna = seg.ack();
+            rtoAt = NONE;
+            if (!rttTiming && rtt.backoffCount() == 0 && retries == 0) rtt.sample(now - rttStart);
+            becomeEstablished(now);
+            ackNow = true;
+        } else {
+            // Simultaneous open: SYN_RECEIVED, answer with SYN-ACK of the same ISS.
+            state = TcpState.SYN_RECEIVED;
+            sendSyn(now);
+        }
+    }
+
+    private void onSegmentSynchronized(TcpHeader seg, MemorySegment mem, long payOff, int payLen, long now) {
+        int flags = seg.flags();
+        int seq = seg.seq();
+        boolean rst = (flags & RST) != 0;
+
+        // Duplicate SYN while we wait for the handshake's ACK: our SYN-ACK was lost.
+        // In simultaneous open it is the peer's SYN-ACK (RFC 9293 figure 8), which completes ours.
+        if (state == TcpState.SYN_RECEIVED && (flags & SYN) != 0 && !rst && seq == irs) {
+            int ack = seg.ack();
+            if ((flags & ACK) != 0 && SeqNum.gt(ack, sndUna) && SeqNum.le(ack, sndMax)) {
+                sndUna = ack;
+                rtoAt = NONE;
+                sndWnd = seg.window();
+                maxSndWnd = Math.max(maxSndWnd, sndWnd);
+                sndWl1 = seq;
+                sndWl2 = ack;
+                becomeEstablished(now);
+                ackNow = true;
+            } else {
+                sendSyn(now);
+            }
+            return;
+        }
+
+        // RFC 7323 §5.3 PAWS (before the sequence check).
+        if (tsOk && seg.hasTimestamps && !rst && tsRecentValid
+                && SeqNum.lt(seg.tsVal, tsRecent) && now - tsRecentAge < PAWS_IDLE_NANOS) {
+            stack.counters.increment(Counter.DROP_TCP_PAWS);
+            ackNow = true;
+            return;
+        }
+
+        // Acceptability test, with RFC 9293's allowance for ACKs and RSTs into a zero window.
+        int segLen = payLen + ((flags & SYN) != 0 ? 1 : 0) + ((flags & FIN) != 0 ? 1 : 0);
+        int wnd = Math.max(0, rcvAdv - rcvNxt);
+        boolean acceptable;
+        if (segLen == 0) {
+            acceptable = wnd == 0 ? seq == rcvNxt : SeqNum.inRange(seq, rcvNxt, rcvNxt + wnd);
+        } else if (wnd == 0) {
+            acceptable = seq == rcvNxt;
+        } else {
+            acceptable = SeqNum.inRange(seq, rcvNxt, rcvNxt + wnd) || SeqNum.inRange(seq + segLen - 1, rcvNxt, rcvNxt + wnd);
+        }
+        if (!acceptable) {
+            if (!rst) {
+                if (SeqNum.le(seq + segLen, rcvNxt)) stack.counters.increment(Counter.TCP_DUPLICATE_SEGMENTS);
+                else stack.counters.increment(Counter.DROP_TCP_OUT_OF_WINDOW);
+                ackNow = true;
+                if (state == TcpState.TIME_WAIT && (flags & FIN) != 0) closeAt = now + stack.config.timeWaitNanos;
+            } else {
+                stack.counters.increment(Counter.DROP_TCP_OUT_OF_WINDOW);
+            }
+            return;
+        }
+        lastReceived = now;
+        keepAliveProbesSent = 0;
+
+        // RFC 5961 §3: a RST resets only at exactly RCV.NXT; otherwise a challenge ACK.
+        if (rst) {
+            stack.counters.increment(Counter.TCP_RST_RX);
+            if (seq == rcvNxt) onReset();
+            else challengeAck(now);
+            return;
+        }
+
+        // RFC 7323 §4.3: TS.Recent from segments covering Last.ACK.sent.
+        if (tsOk && seg.hasTimestamps && SeqNum.ge(seg.tsVal, tsRecent) && SeqNum.le(seq, lastAckSent)) {
+            tsRecent = seg.tsVal;
+            tsRecentAge = now;
+            tsRecentValid = true;
+        }
+
+        // RFC 5961 §4: a SYN in a synchronized state gets a challenge ACK.
+        if ((flags & SYN) != 0) {
+            challengeAck(now);
+            return;
+        }
+        if ((flags & ACK) == 0) return;
+
+        if (state == TcpState.SYN_RECEIVED) {
+            int ack = seg.ack();
+            if (SeqNum.gt(ack, sndUna) && SeqNum.le(ack, sndMax)) {
+                sndUna = ack;
+                rtoAt = NONE;
+                if (retries == 0) rtt.sample(now - rttStart);
+                sndWnd = seg.window() << sndShift;
+                maxSndWnd = Math.max(maxSndWnd, sndWnd);
+                sndWl1 = seq;
+                sndWl2 = ack;
+                becomeEstablished(now);
+            } else {
+                stack.sendReset(localIp, remoteIp, localPort, remotePort, ack, 0, false);
+                return;
+            }
+        } else if (!processAck(seg, payLen, now)) {
+            return;
+        }
+        if (state == TcpState.CLOSED || state == TcpState.TIME_WAIT && (flags & FIN) == 0) return;
+
+        if (payLen > 0) processData(seq, mem, payOff, payLen, now);
+        if (state == TcpState.CLOSED) return;
+        if ((flags & FIN) != 0) {
+            peerFinPending = true;
+            peerFinSeq = seq + payLen;
+            if (SeqNum.gt(peerFinSeq, rcvNxt)) ackNow = true;
+        }
+        checkPeerFin(now);
+    }
+
+    /** The ACK field (RFC 9293 §3.10.7.4 fifth check, RFC 5961 §5, RFC 5681/6582/6675). False: drop the segment. */
+    private boolean processAck(TcpHeader seg, int payLen, long now) {
+        int ack = seg.ack();
+        if (SeqNum.gt(ack, sndMax) || SeqNum.lt(ack, sndUna - maxSndWnd)) {
+            challengeAck(now);
+            return false;
+        }
+        int seq = seg.seq();
+        int oldWnd = sndWnd;
+        int wnd = seg.window() << sndShift;
+        if (SeqNum.lt(sndWl1, seq) || (sndWl1 == seq && SeqNum.le(sndWl2, ack))) {
+            sndWnd = wnd;
+            sndWl1 = seq;
+            sndWl2 = ack;
+            if (wnd > maxSndWnd) maxSndWnd = wnd;
+            if (wnd > 0) {
+                persistAt = NONE;
+                persistBackoff = 0;
+            }
+        }
+        if (sackOk && seg.sackCount > 0 && scoreboard != null) {
+            for (int i = 0; i < seg.sackCount; i++) scoreboard.onSack(seg.sackLeft[i], seg.sackRight[i], sndUna, sndMax);
+        }
+        if (SeqNum.gt(ack, sndUna)) {
+            onNewAck(seg, ack, now);
+        } else if (ack == sndUna && payLen == 0 && (seg.flags() & (FIN | SYN)) == 0 && wnd == oldWnd && sndMax != sndUna) {
+            onDupAck(now);
+        }
+        return true;
+    }
+
+    private void onNewAck(TcpHeader seg, int ack, long now) {
+        int acked = ack - sndUna;
+        int flightBefore = sndMax - sndUna;
+        if (rttTiming && SeqNum.ge(ack, rttSeq)) {
+            rtt.sample(now - rttStart);
+            rttTiming = false;
+        } else if (tsOk && seg.hasTimestamps && seg.tsEcr != 0 && retries > 0) {
+            long rttMs = tsNow(now) - seg.tsEcr;
+            if (rttMs >= 0 && rttMs < 3_600_000) rtt.sample(rttMs * 1_000_000L);
+        }
+        int dataAcked = acked;
+        boolean finAcked = finQueued && SeqNum.gt(ack, finSeq);
+        if (finAcked) dataAcked--;
+        if (sendBuf != null && dataAcked > 0) sendBuf.consume(Math.min(dataAcked, sendBuf.size()));
+        sndUna = ack;
+        if (SeqNum.lt(sndNxt, sndUna)) sndNxt = sndUna;
+        if (SeqNum.lt(highRxt, sndUna)) highRxt = sndUna;
+        retries = 0;
+        if (scoreboard != null) scoreboard.onCumulativeAck(ack);
+        if (inRecovery) {
+            if (SeqNum.ge(ack, recover)) {
+                inRecovery = false;
+                dupAcks = 0;
+                cc.onExitRecovery(sndMax - sndUna);
+            } else if (!sackOk) {
+                cc.onPartialAck(acked);
+                retransmitAt(sndUna, now); // RFC 6582: the next hole
+            }
+        } else {
+            dupAcks = 0;
+            if (cc != null) cc.onAck(acked, flightBefore, now, rtt.srttNanos());
+        }
+        rtoAt = sndUna == sndMax ? NONE : now + rtt.rtoNanos();
+        if (finAcked) onFinAcked(now);
+        notifyApp();
+    }
+
+    private void onDupAck(long now) {
+        dupAcks++;
+        if (cc == null) return;
+        if (!inRecovery) {
+            if (dupAcks == 3 && SeqNum.gt(sndUna, recover)) {
+                inRecovery = true;
+                recover = sndMax;
+                highRxt = sndUna;
+                cc.onEnterRecovery(sndMax - sndUna, now);
+                rttTiming = false;
+                stack.counters.increment(Counter.TCP_FAST_RETRANSMITS);
+                retransmitAt(sndUna, now);
+                rtoAt = now + rtt.rtoNanos();
+            }
+        } else if (!sackOk) {
+            cc.onDupAckInRecovery();
+        }
+    }
+
+    private void onFinAcked(long now) {
+        switch (state) {
+            case FIN_WAIT_1 -> {
+                state = TcpState.FIN_WAIT_2;
+                if (appClosed) closeAt = now + stack.config.timeWaitNanos;
+            }
+            case CLOSING -> enterTimeWait(now);
+            case LAST_ACK -> closeNow();
+            default -> { }
+        }
+    }
+
+    private void processData(int seq, MemorySegment mem, long payOff, int payLen, long now) {
+        if (state != TcpState.ESTABLISHED && state != TcpState.FIN_WAIT_1 && state != TcpState.FIN_WAIT_2) return;
+        if (appClosed) {
+            // RFC 2525 / Linux: data for a socket the application closed is answered with RST.
+            sendRstNow();
+            closeNow();
+            return;
+        }
+        int off = seq - rcvNxt;
+        if (off + payLen <= 0) {
+            stack.counters.increment(Counter.TCP_DUPLICATE_SEGMENTS);
+            ackNow = true;
+            return;
+        }
+        ReceiveBuffer rb = recvBuffer();
+        boolean hadHoles = rb.hasOutOfOrder();
+        if (off > 0) {
+            stack.counters.increment(Counter.TCP_OUT_OF_ORDER);
+            ackNow = true;
+        }
+        int advanced = rb.insert(off, mem, payOff, payLen);
+        if (advanced > 0) {
+            rcvNxt += advanced;
+            if (hadHoles) ackNow = true; // filling a hole: ACK at once (RFC 5681 §4.2)
+            if (inputShutdown) rb.skip(rb.readable());
+            bytesToAck += advanced;
+            if (payLen > rcvMss) rcvMss = Math.min(payLen, ourMss);
+            if (bytesToAck >= 2 * rcvMss) ackNow = true;
+            else if (delackAt == NONE) delackAt = now + stack.config.delayedAckNanos;
+            notifyApp();
+        } else if (off <= 0) {
+            ackNow = true; // nothing new fitted (zero-window probe): tell the sender our window
+        }
+    }
+
+    private void checkPeerFin(long now) {
+        if (!peerFinPending || finReceived || peerFinSeq != rcvNxt) return;
+        finReceived = true;
+        rcvNxt++;
+        ackNow = true;
+        switch (state) {
+            case SYN_RECEIVED, ESTABLISHED -> state = TcpState.CLOSE_WAIT;
+            case FIN_WAIT_1 -> {
+                if (finQueued && sndUna == finSeq + 1) enterTimeWait(now);
+                else state = TcpState.CLOSING;
+            }
+            case FIN_WAIT_2 -> enterTimeWait(now);
+            default -> { }
+        }
+        notifyApp();
+    }
+
+    private void onReset() {
+        switch (state) {
+            case SYN_RECEIVED -> {
+                if (activeOpen) failConnect(new ConnectException("Connection refused"));
+                else closeNow();
+            }
+            case ESTABLISHED, FIN_WAIT_1, FIN_WAIT_2, CLOSE_WAIT -> {
+                error = new SocketException("Connection reset");
+                closeNow();
+            }
+            default -> closeNow();
+        }
+    }
+
+    private void challengeAck(long now) {
+        if (stack.allowChallengeAck(now)) {
+            stack.counters.increment(Counter.TCP_CHALLENGE_ACKS);
+            ackNow = true;
+        }
+    }
+
+    /** ICMP port/protocol unreachable for our SYN (RFC 1122 §4.2.3.9: a hard error only then). */
+    void onDestinationUnreachable(int code) {
+        if (state == TcpState.SYN_SENT && (code == 2 || code == 3)) {
+            failConnect(new ConnectException("Connection refused"));
+        }
+    }
+
+    // =====================================================================================
+    // Output
+
+    /** Sends what the windows, Nagle and SWS avoidance allow, then a pure ACK if one is owed. */
+    void output(long now) {
+        boolean sent = false;
+        if (canSendData()) {
+            if (inRecovery && sackOk) sent = sackRecoveryOutput(now);
+            while (true) {
+                int buffered = sendBuf == null ? 0 : sendBuf.size();
+                int offset = sndNxt - sndUna;
+                int unsent = Math.max(0, buffered - offset);
+                boolean finToSend = finQueued && SeqNum.le(sndNxt, finSeq);
+                if (unsent == 0 && !finToSend) break;
+                int flight = sndNxt - sndUna;
+                long usable = (long) sndWnd - flight;
+                if (cc != null) {
+                    long cwnd = inRecovery && sackOk ? cc.ssthresh() + 0 : cc.cwnd();
+                    long pipe = inRecovery && sackOk ? pipe() : flight;
+                    usable = Math.min(usable, cwnd - pipe);
+                }
+                int len = (int) Math.max(0, Math.min(Math.min(unsent, sendMss), usable));
+                if (unsent > 0 && len == 0) break;
+                if (len < unsent && len < sendMss && len < maxSndWnd / 2) break; // sender SWS avoidance
+                if (len > 0 && len < sendMss && len == unsent && !opts.noDelay && !finQueued && flight > 0) break; // Nagle
+                boolean fin = finToSend && len == unsent && (long) sndWnd - flight - len >= 1;
+                if (len == 0 && !fin) break;
+                int flags = ACK | (fin ? FIN : 0) | (len > 0 && len == unsent ? PSH : 0);
+                if (!transmit(sndNxt, flags, offset, len, now)) break;
+                sent = true;
+                len = lastLen; // SACK blocks may have left less room than sendMss
+                fin = lastFin;
+                if (SeqNum.lt(sndNxt, sndMax)) {
+                    stack.counters.increment(Counter.TCP_RETRANSMITS);
+                } else if (!rttTiming && len > 0) {
+                    rttTiming = true;
+                    rttSeq = sndNxt + len;
+                    rttStart = now;
+                }
+                sndNxt += len + (fin ? 1 : 0);
+                if (SeqNum.gt(sndNxt, sndMax)) sndMax = sndNxt;
+                if (rtoAt == NONE) rtoAt = now + rtt.rtoNanos();
+                persistAt = NONE;
+            }
+            int buffered = sendBuf == null ? 0 : sendBuf.size();
+            boolean pending = buffered > sndNxt - sndUna || finQueued && SeqNum.le(sndNxt, finSeq);
+            if (pending && sndWnd == 0 && sndNxt == sndUna && rtoAt == NONE && persistAt == NONE) {
+                persistAt = now + persistInterval();
+            }
+        }
+        if (ackNow && !sent && state != TcpState.CLOSED && state != TcpState.SYN_SENT) {
+            transmit(sndNxt, ACK, 0, 0, now);
+        }
+    }
+
+    private boolean canSendData() {
+        return switch (state) {
+            case ESTABLISHED, CLOSE_WAIT, FIN_WAIT_1, CLOSING, LAST_ACK -> true;
+            default -> false;
+        };
+    }
+
+    /** RFC 6675 pipe: un-SACKed bytes above the highest SACK plus the holes we retransmitted. */
+    private long pipe() {
+        int hs = scoreboard.highestSacked(sndUna);
+        long p = sndMax - hs;
+        int limit = SeqNum.min(highRxt, hs);
+        int from = sndUna;
+        int[] end = stack.holeEnd;
+        while (SeqNum.lt(from, limit)) {
+            long h = scoreboard.nextHole(from, sndUna, end);
+            if (h == -1L || SeqNum.ge((int) h, limit)) break;
+            p += SeqNum.min(end[0], limit) - (int) h;
+            from = end[0];
+        }
+        return Math.max(0, p);
+    }
+
+    /** During SACK recovery: retransmit the holes (lowest first) while the pipe has room. */
+    private boolean sackRecoveryOutput(long now) {
+        boolean sent = false;
+        int[] end = stack.holeEnd;
+        while (pipe() < cc.ssthresh()) {
+            long h = scoreboard.nextHole(highRxt, sndUna, end);
+            if (h == -1L) break;
+            int start = (int) h;
+            int len = Math.min(sendMss, end[0] - start);
+            if (len <= 0 || !retransmitRange(start, len, now)) break;
+            stack.counters.increment(Counter.TCP_SACK_RETRANSMITS);
+            highRxt = lastRetransmitEnd;
+            sent = true;
+        }
+        return sent;
+    }
+
+    /** Retransmits one segment starting at {@code seq} (fast retransmit, partial ACK). */
+    private void retransmitAt(int seq, long now) {
+        int buffered = sendBuf == null ? 0 : sendBuf.size();
+        int offset = seq - sndUna;
+        int len = Math.min(sendMss, Math.min(buffered - offset, sndMax - seq));
+        if (len > 0) {
+            if (retransmitRange(seq, len, now)) highRxt = SeqNum.max(highRxt, lastRetransmitEnd);
+        } else if (finQueued && seq == finSeq) {
+            if (transmit(seq, ACK | FIN, 0, 0, now)) stack.counters.increment(Counter.TCP_RETRANSMITS);
+        }
+    }
+
+    private boolean retransmitRange(int seq, int len, long now) {
+        int offset = seq - sndUna;
+        int buffered = sendBuf == null ? 0 : sendBuf.size();
+        len = Math.min(len, buffered - offset);
+        if (len <= 0) return false;
+        if (!transmit(seq, ACK | PSH, offset, len, now)) return false;
+        stack.counters.increment(Counter.TCP_RETRANSMITS);
+        lastRetransmitEnd = seq + lastLen;
+        return true;
+    }
+
+    /**
+     * Builds and sends one segment: options, window, payload copied from the send buffer straight
+     * into the device's memory, checksum. False when the interface had no buffer: the caller
+     * keeps its state and a retry is armed.
+     */
+    private int lastLen;
+    private boolean lastFin;
+    private int lastRetransmitEnd;
+
+    private boolean transmit(int seq, int flags, int bufOffset, int len, long now) {
+        if (!stack.egress.begin(localIp, remoteIp, 6)) {
+            if (retryAt == NONE) retryAt = now + TcpStack.RETRY_NANOS;
+            if ((flags & ~ACK) == 0 || len == 0) ackNow = true; // still owed
+            return false;
+        }
+        MemorySegment m = stack.egress.memory();
+        long o = stack.egress.l4Offset();
+        TcpHeader h = stack.txHeader.wrap(m, o);
+        int hl;
+        int window;
+        int tsVal = tsNow(now);
+        if ((flags & SYN) != 0) {
+            TcpConfig cfg = stack.config;
+            boolean synAck = (flags & ACK) != 0;
+            boolean ts = synAck ? tsOk : cfg.timestamps;
+            boolean sack = synAck ? sackOk : cfg.sack;
+            int ws = (synAck ? wsOk : cfg.windowScaling) ? rcvShift : -1;
+            hl = h.putSynOptions(ourMss, sack, ts, tsVal, synAck && tsOk ? tsRecent : 0, ws);
+            window = Math.min(recvBufSize, 65535);
+            if (rcvAdv == 0 || SeqNum.lt(rcvAdv, rcvNxt + window)) rcvAdv = rcvNxt + window;
+            if (!synAck) rttStart = now;
+            else if (retries == 0) rttStart = now;
+        } else {
+            int n = 0;
+            if (sackOk && recvBuf != null && (flags & RST) == 0 && recvBuf.hasOutOfOrder()) {
+                int[] blocks = stack.sackScratch;
+                n = recvBuf.sackBlocks(blocks, tsOk ? 3 : 4);
+                for (int i = 0; i < n; i++) {
+                    stack.sackLeft[i] = rcvNxt + blocks[2 * i];
+                    stack.sackRight[i] = rcvNxt + blocks[2 * i + 1];
+                }
+            }
+            hl = h.putSegmentOptions(tsOk, tsVal, tsRecent, stack.sackLeft, stack.sackRight, n);
+            window = windowField();
+        }
+        int cap = stack.egress.l4Capacity() - hl;
+        if (len > cap) {
+            len = cap; // the rest goes in the next segment, and so does the FIN
+            flags &= ~(FIN | PSH);
+        }
+        lastLen = len;
+        lastFin = (flags & FIN) != 0;
+        h.srcPort(localPort).dstPort(remotePort).seq(seq).ack((flags & ACK) != 0 ? rcvNxt : 0)
+                .headerLength(hl).flags(flags).window(window).checksum(0).urgent(0);
+        if (len > 0) sendBuf.copyOut(bufOffset, m, o + hl, len);
+        stack.finish(m, o, hl + len, localIp, remoteIp);
+        if ((flags & ACK) != 0) {
+            lastAckSent = rcvNxt;
+            ackNow = false;
+            delackAt = NONE;
+            bytesToAck = 0;
+        }
+        return true;
+    }
+
+    /** The window field to advertise, with receiver SWS avoidance; moves rcvAdv (never left). */
+    private int windowField() {
+        int avail = receiveSpace();
+        int right = rcvNxt + avail;
+        int minIncrease = Math.min(recvBufSize / 2, ourMss);
+        if (SeqNum.gt(right, rcvAdv) && (right - rcvAdv >= minIncrease || SeqNum.le(rcvAdv, rcvNxt) && avail >= minIncrease)) {
+            rcvAdv = right;
+        }
+        int wnd = Math.max(0, rcvAdv - rcvNxt);
+        int field = Math.min(wnd >>> rcvShift, 65535);
+        return field;
+    }
+
+    /** Free receive space, capped at what the window field can express. */
+    private int receiveSpace() {
+        int avail = recvBuf != null ? recvBuf.window() : recvBufSize;
+        return Math.min(avail, 65535 << rcvShift);
+    }
+
+    int tsNow(long now) {
+        return (int) (now / 1_000_000L) + tsOffset;
+    }
+
+    private void sendRstNow() {
+        stack.sendReset(localIp, remoteIp, localPort, remotePort, sndNxt, rcvNxt, true);
+    }
+
+    private void queueFin(long now) {
+        if (finQueued) return;
+        finQueued = true;
+        finSeq = sndUna + (sendBuf == null ? 0 : sendBuf.size());
+        switch (state) {
+            case ESTABLISHED -> state = TcpState.FIN_WAIT_1;
+            case CLOSE_WAIT -> state = TcpState.LAST_ACK;
+            default -> { }
+        }
+        output(now);
+    }
+
+    private int persistInterval() {
+        long base = Math.max(rtt.rtoNanos(), stack.config.minRtoNanos);
+        long v = base << Math.min(persistBackoff, 20);
+        return (int) Math.min(Math.min(v, stack.config.maxRtoNanos), Integer.MAX_VALUE);
+    }
+
+    // =====================================================================================
+    // Timers
+
+    /** The earliest armed deadline. */
+    long earliestDeadline() {
+        long d = rtoAt;
+        if (persistAt < d) d = persistAt;
+        if (delackAt < d) d = delackAt;
+        if (keepAliveAt < d) d = keepAliveAt;
+        if (closeAt < d) d = closeAt;
+        if (retryAt < d) d = retryAt;
+        return d;
+    }
+
+    void onTimers(long now) {
+        if (closeAt <= now) {
+            closeAt = NONE;
+            if (state == TcpState.TIME_WAIT || state == TcpState.FIN_WAIT_2) {
+                closeNow();
+                return;
+            }
+        }
+        if (retryAt <= now) retryAt = NONE;
+        if (rtoAt <= now) {
+            rtoAt = NONE;
+            onRetransmissionTimeout(now);
+            if (state == TcpState.CLOSED) return;
+        }
+        if (persistAt <= now) {
+            persistAt = NONE;
+            onPersist(now);
+        }
+        if (delackAt <= now) {
+            delackAt = NONE;
+            ackNow = true;
+        }
+        if (keepAliveAt <= now) {
+            keepAliveAt = NONE;
+            onKeepAlive(now);
+            if (state == TcpState.CLOSED) return;
+        }
+        output(now);
+        stack.reschedule(this);
+    }
+
+    private void onRetransmissionTimeout(long now) {
+        TcpConfig cfg = stack.config;
+        retries++;
+        if (state == TcpState.SYN_SENT || state == TcpState.SYN_RECEIVED) {
+            if (retries > cfg.synRetries) {
+                stack.counters.increment(Counter.TCP_CONNECTION_TIMEOUTS);
+                if (state == TcpState.SYN_SENT || activeOpen) failConnect(new ConnectException("Connection timed out"));
+                else closeNow();
+                return;
+            }
+            stack.counters.increment(Counter.TCP_RTO_TIMEOUTS);
+            stack.counters.increment(Counter.TCP_RETRANSMITS);
+            rtt.backoff();
+            sendSyn(now);
+            rtoAt = now + rtt.rtoNanos();
+            return;
+        }
+        if (sndUna == sndMax) return; // nothing outstanding (raced with an ACK)
+        if (retries > cfg.dataRetries) {
+            stack.counters.increment(Counter.TCP_CONNECTION_TIMEOUTS);
+            dropWithTimeout();
+            return;
+        }
+        stack.counters.increment(Counter.TCP_RTO_TIMEOUTS);
+        if (cc != null && retries == 1) cc.onTimeout(sndMax - sndUna, now);
+        else if (cc != null) cc.onTimeout(2L * sendMss, now);
+        rtt.backoff();
+        rttTiming = false;
+        inRecovery = false;
+        dupAcks = 0;
+        recover = sndMax;
+        if (scoreboard != null) scoreboard.clear();
+        sndNxt = sndUna; // go back: resend from the oldest unacknowledged byte
+        highRxt = sndUna;
+        output(now);
+        if (rtoAt == NONE) rtoAt = now + rtt.rtoNanos();
+    }
+
+    private void onPersist(long now) {
+        int buffered = sendBuf == null ? 0 : sendBuf.size();
+        boolean pending = buffered > sndNxt - sndUna || finQueued && SeqNum.le(sndNxt, finSeq);
+        if (!pending || sndWnd != 0 || !canSendData()) return;
+        // A Linux-style probe: an old sequence number the peer must answer with its window.
+        if (transmit(sndUna - 1, ACK, 0, 0, now)) stack.counters.increment(Counter.TCP_ZERO_WINDOW_PROBES);
+        persistBackoff++;
+        persistAt = now + persistInterval();
+    }
+
+    private void onKeepAlive(long now) {
+        TcpConfig cfg = stack.config;
+        if (!opts.keepAlive || !(state == TcpState.ESTABLISHED || state == TcpState.CLOSE_WAIT)) return;
+        // Any acceptable segment clears keepAliveProbesSent; the deadline is moved lazily here so
+        // that receiving costs no heap update.
+        if (keepAliveProbesSent == 0 && now - lastReceived < cfg.keepAliveIdleNanos) {
+            keepAliveAt = lastReceived + cfg.keepAliveIdleNanos;
+            return;
+        }
+        if (keepAliveProbesSent >= cfg.keepAliveProbes) {
+            stack.counters.increment(Counter.TCP_CONNECTION_TIMEOUTS);
+            dropWithTimeout();
+            return;
+        }
+        if (sndUna == sndMax && transmit(sndUna - 1, ACK, 0, 0, now)) stack.counters.increment(Counter.TCP_KEEPALIVES_SENT);
+        keepAliveProbesSent++;
+        keepAliveAt = now + cfg.keepAliveIntervalNanos;
+    }
+
+    private void dropWithTimeout() {
+        sendRstNow();
+        error = new SocketException("Connection timed out");
+        closeNow();
+    }
+
+    // =====================================================================================
+    // Closing
+
+    private void enterTimeWait(long now) {
+        state = TcpState.TIME_WAIT;
+        rtoAt = NONE;
+        persistAt = NONE;
+        keepAliveAt = NONE;
+        closeAt = now + stack.config.timeWaitNanos;
+        releaseBuffers(true);
+        rtt = null;
+        cc = null;
+        scoreboard = null;
+        stack.enteredTimeWait(this);
+        notifyApp();
+    }
+
+    private void failConnect(IOException e) {
+        connectFailure = e;
+        closeNow();
+    }
+
+    /** To CLOSED: out of the table, the heap and the port space; buffers freed; waiters woken. */
+    void closeNow() {
+        if (state == TcpState.CLOSED) return;
+        TcpState old = state;
+        state = TcpState.CLOSED;
+        rtoAt = persistAt = delackAt = keepAliveAt = closeAt = retryAt = NONE;
+        ackNow = false;
+        releaseBuffers(error == null && !appClosed);
+        stack.removed(this, old);
+        if (listener != null) {
+            listener.removed(this);
+            listener = null;
+        }
+        notifyApp();
+    }
+
+    /** Frees the rings; {@code keepUnread} keeps received data the application has yet to read. */
+    private void releaseBuffers(boolean keepUnread) {
+        if (sendBuf != null) {
+            sendBuf.close();
+            sendBuf = null;
+        }
+        if (recvBuf != null && !(keepUnread && recvBuf.readable() > 0 && !inputShutdown)) {
+            recvBuf.close();
+            recvBuf = null;
+        }
+    }
+
+    private ReceiveBuffer recvBuffer() {
+        if (recvBuf == null) recvBuf = new ReceiveBuffer(recvBufSize);
+        return recvBuf;
+    }
+
+    void notifyApp() {
+        if (notification != null) stack.lock.schedule(notification);
+    }
+
+    // =====================================================================================
+    // Application API
+
     /**
      * Sets what to schedule (with {@code StackLock.schedule}) whenever {@link #readyOps()} may have
      * changed: data or FIN arrived, send space freed, the connection completed, failed or was reset.
      */
-    public void setNotification(Notification n) { throw new UnsupportedOperationException(); }
+    public void setNotification(Notification n) {
+        this.notification = n;
+    }
 
     /** {@link java.nio.channels.SelectionKey} bits: OP_CONNECT once connect finished or failed; OP_READ when read would not return 0 (data, EOF, error); OP_WRITE when write would accept bytes or throw. */
-    public int readyOps() { throw new UnsupportedOperationException(); }
+    public int readyOps() {
+        int ops = 0;
+        if (activeOpen && state != TcpState.SYN_SENT && state != TcpState.SYN_RECEIVED) ops |= SelectionKey.OP_CONNECT;
+        boolean failed = error != null || connectFailure != null;
+        if (failed || finReceived || inputShutdown || (recvBuf != null && recvBuf.readable() > 0)
+                || (state == TcpState.CLOSED && established)) {
+            ops |= SelectionKey.OP_READ;
+        }
+        if (failed || outputShutdown || state == TcpState.CLOSED && established
+                || established && (sendBuf == null || sendBuf.free() > 0)) {
+            ops |= SelectionKey.OP_WRITE;
+        }
+        return ops;
+    }
 
-    public TcpState state() { throw new UnsupportedOperationException(); }
+    public TcpState state() {
+        return state;
+    }
 
     /** True once the handshake completed (and stays true through the closing states). */
-    public boolean isEstablished() { throw new UnsupportedOperationException(); }
+    public boolean isEstablished() {
+        return established;
+    }
 
     /** The reason an active open failed (ConnectException "Connection refused", or timed out), or null. */
-    public IOException connectFailure() { throw new UnsupportedOperationException(); }
+    public IOException connectFailure() {
+        return connectFailure;
+    }
 
     /** Copies received bytes: count, 0 if none yet, -1 at end of stream. SocketException("Connection reset") after a RST. */
-    public int read(ByteBuffer dst) throws IOException { throw new UnsupportedOperationException(); }
+    public int read(ByteBuffer dst) throws IOException {
+        if (error != null) throw new SocketException(error.getMessage());
+        if (recvBuf != null && recvBuf.readable() > 0 && !inputShutdown) {
+            int n = recvBuf.read(dst);
+            if (recvBuf.readable() == 0 && (state == TcpState.TIME_WAIT || state == TcpState.CLOSED)) {
+                recvBuf.close(); // the last bytes of a finished connection: keep TIME_WAIT compact
+                recvBuf = null;
+            } else if (n > 0) {
+                maybeWindowUpdate();
+            }
+            return n;
+        }
+        if (finReceived || inputShutdown || state == TcpState.CLOSED) return -1;
+        return 0;
+    }
+
+    /** After a read: ACK now if the window's right edge moved by enough (RFC 9293 §3.8.6.2.2). */
+    private void maybeWindowUpdate() {
+        if (state == TcpState.CLOSED || state == TcpState.TIME_WAIT || recvBuf == null) return;
+        int right = rcvNxt + receiveSpace();
+        int advertised = Math.max(0, rcvAdv - rcvNxt);
+        int minIncrease = Math.min(recvBufSize / 2, ourMss);
+        if (right - rcvAdv >= minIncrease && (advertised < minIncrease || right - rcvAdv >= recvBufSize / 2)) {
+            long now = stack.clock.nanos();
+            ackNow = true;
+            output(now);
+            stack.reschedule(this);
+        }
+    }
 
     /** Bytes readable without waiting. */
-    public int available() { throw new UnsupportedOperationException(); }
+    public int available() {
+        return recvBuf == null || inputShutdown ? 0 : recvBuf.readable();
+    }
 
     /** Copies into the send buffer and sends what windows allow: bytes taken, 0 if the buffer is full. SocketException after a reset ("Connection reset") or when the output was shut ("Broken pipe"). */
-    public int write(ByteBuffer src) throws IOException { throw new UnsupportedOperationException(); }
+    public int write(ByteBuffer src) throws IOException {
+        if (error != null) throw new SocketException(error.getMessage());
+        if (outputShutdown || appClosed || state == TcpState.CLOSED || finQueued) throw new SocketException("Broken pipe");
+        if (!src.hasRemaining()) return 0;
+        if (sendBuf == null) sendBuf = new SendBuffer(sendBufSize);
+        int n = sendBuf.write(src);
+        if (n > 0 && established) {
+            long now = stack.clock.nanos();
+            if (sndUna == sndMax && cc != null && now - lastReceived > rtt.rtoNanos() && rtoAt == NONE) cc.onIdleRestart(now);
+            output(now);
+            stack.reschedule(this);
+        }
+        return n;
+    }
 
     /** FIN after the queued data (half-close). */
-    public void shutdownOutput() { throw new UnsupportedOperationException(); }
+    public void shutdownOutput() {
+        if (outputShutdown) return;
+        outputShutdown = true;
+        if (state == TcpState.ESTABLISHED || state == TcpState.CLOSE_WAIT) {
+            long now = stack.clock.nanos();
+            queueFin(now);
+            stack.reschedule(this);
+        }
+        notifyApp();
+    }
 
     /** Further input is discarded; reads return -1. */
-    public void shutdownInput() { throw new UnsupportedOperationException(); }
+    public void shutdownInput() {
+        if (inputShutdown) return;
+        inputShutdown = true;
+        if (recvBuf != null && recvBuf.readable() > 0) recvBuf.skip(recvBuf.readable());
+        notifyApp();
+    }
 
     /** The application closed the socket: graceful close (FIN), or RST when SO_LINGER is 0 or unread data remains. */
-    public void close() { throw new UnsupportedOperationException(); }
+    public void close() {
+        if (appClosed) return;
+        appClosed = true;
+        switch (state) {
+            case CLOSED, TIME_WAIT, LAST_ACK, CLOSING -> { }
+            case SYN_SENT -> closeNow();
+            default -> {
+                boolean unread = recvBuf != null && recvBuf.readable() > 0 && !inputShutdown;
+                if (opts.lingerSeconds == 0 || unread) {
+                    abort();
+                    return;
+                }
+                inputShutdown = true;
+                if (state == TcpState.SYN_RECEIVED) {
+                    abort();
+                    return;
+                }
+                if (!outputShutdown) shutdownOutput();
+                else if (state == TcpState.FIN_WAIT_2) closeAt = stack.clock.nanos() + stack.config.timeWaitNanos;
+                stack.reschedule(this);
+            }
+        }
+    }
 
     /** Sends RST and drops the connection at once. */
-    public void abort() { throw new UnsupportedOperationException(); }
+    public void abort() {
+        appClosed = true;
+        if (state == TcpState.CLOSED) return;
+        if (state != TcpState.SYN_SENT && state != TcpState.TIME_WAIT) sendRstNow();
+        closeNow();
+    }
 
-    public int localIp() { throw new UnsupportedOperationException(); }
-    public int localPort() { throw new UnsupportedOperationException(); }
-    public int remoteIp() { throw new UnsupportedOperationException(); }
-    public int remotePort() { throw new UnsupportedOperationException(); }
+    public int localIp() { return localIp; }
+    public int localPort() { return localPort; }
+    public int remoteIp() { return remoteIp; }
+    public int remotePort() { return remotePort; }
 
-    public void setNoDelay(boolean on) { throw new UnsupportedOperationException(); }
-    public void setKeepAlive(boolean on) { throw new UnsupportedOperationException(); }
-    public void setLingerSeconds(int seconds) { throw new UnsupportedOperationException(); }
-    public TcpSocketOptions options() { throw new UnsupportedOperationException(); }
+    public void setNoDelay(boolean on) {
+        opts.noDelay = on;
+        if (on && established) {
+            output(stack.clock.nanos());
+            stack.reschedule(this);
+        }
+    }
+
+    public void setKeepAlive(boolean on) {
+        opts.keepAlive = on;
+        if (on && established && keepAliveAt == NONE) {
+            keepAliveAt = lastReceived + stack.config.keepAliveIdleNanos;
+            keepAliveProbesSent = 0;
+        } else if (!on) {
+            keepAliveAt = NONE;
+        }
+        stack.reschedule(this);
+    }
+
+    public void setLingerSeconds(int seconds) {
+        opts.lingerSeconds = seconds;
+    }
+
+    public TcpSocketOptions options() {
+        return opts.copy();
+    }
+
+    // Test and diagnostics hooks (package-private).
+    RttEstimator rttEstimator() { return rtt; }
+    CongestionControl congestionControl() { return cc; }
+    int sendWindow() { return sndWnd; }
+
+    @Override
+    public String toString() {
+        return "TcpConnection[" + io.dmm.stack.userspace.wire.Ipv4Address.toString(localIp) + ":" + localPort + " -> "
+                + io.dmm.stack.userspace.wire.Ipv4Address.toString(remoteIp) + ":" + remotePort + " " + state + "]";
+    }
 }

@@ -1,24 +1,112 @@
 package io.dmm.stack.userspace.tcp;
 
+import io.dmm.stack.userspace.Counter;
 import io.dmm.stack.userspace.Notification;
+import io.dmm.stack.userspace.wire.TcpHeader;
+import java.nio.channels.SelectionKey;
+import java.util.ArrayDeque;
 
 /**
  * A listening socket with its accept queue (the backlog). Methods run under the stack's lock.
- *
- * <p>CONTRACT SKELETON: the engine fills this in.
+ * The backlog bounds half-open (SYN_RECEIVED) plus established-not-accepted connections
+ * together, so a SYN flood cannot grow state without bound.
  */
 public final class TcpListener {
-    public void setNotification(Notification n) { throw new UnsupportedOperationException(); }
+    private final TcpStack stack;
+    private final int localIp;
+    private final int localPort;
+    private final int backlog;
+    private final TcpSocketOptions options;
+    private final ArrayDeque<TcpConnection> acceptQueue = new ArrayDeque<>();
+    private int halfOpen;
+    private boolean closed;
+    private Notification notification;
+    /** Next listener on the same port (the stack's per-port chain). */
+    TcpListener nextOnPort;
+
+    TcpListener(TcpStack stack, int localIp, int localPort, int backlog, TcpSocketOptions options) {
+        this.stack = stack;
+        this.localIp = localIp;
+        this.localPort = localPort;
+        this.backlog = backlog;
+        this.options = options.copy();
+    }
+
+    public void setNotification(Notification n) {
+        this.notification = n;
+    }
 
     /** OP_ACCEPT when {@link #accept()} would return a connection. */
-    public int readyOps() { throw new UnsupportedOperationException(); }
+    public int readyOps() {
+        return acceptQueue.isEmpty() ? 0 : SelectionKey.OP_ACCEPT;
+    }
 
     /** The next established connection from the queue, or null. */
-    public TcpConnection accept() { throw new UnsupportedOperationException(); }
+    public TcpConnection accept() {
+        TcpConnection c = acceptQueue.pollFirst();
+        if (c != null) c.listener = null;
+        return c;
+    }
 
-    public int localIp() { throw new UnsupportedOperationException(); }
-    public int localPort() { throw new UnsupportedOperationException(); }
+    public int localIp() {
+        return localIp;
+    }
+
+    public int localPort() {
+        return localPort;
+    }
+
+    int backlog() {
+        return backlog;
+    }
 
     /** Stops listening; connections still queued are reset. */
-    public void close() { throw new UnsupportedOperationException(); }
+    public void close() {
+        if (closed) return;
+        closed = true;
+        stack.removeListener(this);
+        TcpConnection c;
+        while ((c = acceptQueue.pollFirst()) != null) {
+            c.listener = null;
+            c.abort();
+        }
+        notifyApp();
+    }
+
+    /** A segment for no connection reached this listener (RFC 9293 §3.10.7.2). */
+    void onSegment(TcpHeader seg, int srcIp, int dstIp, int payLen, long now) {
+        int flags = seg.flags();
+        if ((flags & TcpHeader.RST) != 0) return;
+        if ((flags & TcpHeader.ACK) != 0) {
+            stack.sendReset(dstIp, srcIp, localPort, seg.srcPort(), seg.ack(), 0, false);
+            return;
+        }
+        if ((flags & TcpHeader.SYN) == 0) return;
+        if (halfOpen + acceptQueue.size() >= backlog) {
+            stack.counters.increment(Counter.DROP_TCP_BACKLOG_FULL);
+            return;
+        }
+        TcpConnection c = new TcpConnection(stack, dstIp, localPort, srcIp, seg.srcPort(), options);
+        c.listener = this;
+        halfOpen++;
+        stack.counters.increment(Counter.TCP_PASSIVE_OPENS);
+        stack.added(c);
+        c.openPassive(seg, now);
+    }
+
+    /** A connection of ours completed its handshake. */
+    void established(TcpConnection c) {
+        halfOpen--;
+        acceptQueue.addLast(c);
+        notifyApp();
+    }
+
+    /** A connection of ours closed before it was accepted. */
+    void removed(TcpConnection c) {
+        if (!acceptQueue.remove(c)) halfOpen--;
+    }
+
+    private void notifyApp() {
+        if (notification != null) stack.lock.schedule(notification);
+    }
 }

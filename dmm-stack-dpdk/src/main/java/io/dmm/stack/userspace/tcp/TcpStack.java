@@ -1,35 +1,89 @@
 package io.dmm.stack.userspace.tcp;
 
+import io.dmm.stack.userspace.Counter;
 import io.dmm.stack.userspace.StackCounters;
 import io.dmm.stack.userspace.StackLock;
 import io.dmm.stack.userspace.iface.Egress;
 import io.dmm.stack.userspace.iface.TransportHandler;
 import io.dmm.stack.userspace.time.Clock;
+import io.dmm.stack.userspace.wire.Checksum;
+import io.dmm.stack.userspace.wire.Ipv4Address;
+import io.dmm.stack.userspace.wire.TcpHeader;
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
+import java.net.BindException;
+import java.security.SecureRandom;
 
 /**
  * TCP for one stack instance: demultiplexes segments to connections and listeners, owns the port
  * space and the timers. Every method runs under the stack's {@link StackLock}.
  *
- * <p>CONTRACT SKELETON: the engine fills this in.
+ * <p>Connections live in a {@link ConnectionTable} by exact 4-tuple, listeners in a per-port
+ * chain (exact address before wildcard); timers in a {@link TimerHeap} of connections keyed by
+ * their earliest deadline, so {@link #poll} touches only connections whose timers are due.
  */
 public final class TcpStack implements TransportHandler {
+    static final int PROTOCOL = 6;
+    /** How soon to retry output after the interface had no transmit buffer. */
+    static final long RETRY_NANOS = 100_000L;
+
+    final Egress egress;
+    final StackLock lock;
+    final Clock clock;
+    final StackCounters counters;
+    final TcpConfig config;
+    private final IsnGenerator isnGenerator;
+    private final ConnectionTable table = new ConnectionTable();
+    private final TimerHeap timers = new TimerHeap();
+    private final PortTable ports;
+    private final TcpListener[] listeners = new TcpListener[65536];
+    private final long tsSecret;
+    private int active;
+
+    // Scratch reused for every segment.
+    private final TcpHeader rxHeader = new TcpHeader();
+    final TcpHeader txHeader = new TcpHeader();
+    final int[] sackScratch = new int[2 * TcpHeader.MAX_SACK_BLOCKS];
+    final int[] sackLeft = new int[TcpHeader.MAX_SACK_BLOCKS];
+    final int[] sackRight = new int[TcpHeader.MAX_SACK_BLOCKS];
+    final int[] holeEnd = new int[1];
+
+    // RFC 5961 §7 challenge ACK limit, stack-wide.
+    private long challengeWindowStart = Long.MIN_VALUE;
+    private int challengeAcksInWindow;
+
     public TcpStack(Egress egress, StackLock lock, Clock clock, StackCounters counters, TcpConfig config) {
-        throw new UnsupportedOperationException("tcp engine");
+        this(egress, lock, clock, counters, config, new IsnGenerator(), new SecureRandom().nextLong());
     }
+
+    /** With a fixed ISN secret and random seed (ephemeral ports, timestamp offsets): deterministic tests. */
+    public TcpStack(Egress egress, StackLock lock, Clock clock, StackCounters counters, TcpConfig config,
+                    IsnGenerator isnGenerator, long seed) {
+        this.egress = egress;
+        this.lock = lock;
+        this.clock = clock;
+        this.counters = counters;
+        this.config = config;
+        this.isnGenerator = isnGenerator;
+        this.ports = new PortTable(config.ephemeralPortLow, config.ephemeralPortHigh, seed);
+        this.tsSecret = seed * 0x9E3779B97F4A7C15L;
+    }
+
+    // =====================================================================================
+    // Application entry points
 
     /**
      * Reserves {@code localIp:localPort} for a client socket (0 = any address; port 0 = an
      * ephemeral port) and returns the port. BindException("Address already in use") when taken.
      */
     public int bind(int localIp, int localPort, boolean reuseAddress) throws IOException {
-        throw new UnsupportedOperationException();
+        checkPort(localPort);
+        return ports.reserve(localIp, localPort, reuseAddress);
     }
 
     /** Releases a reservation from {@link #bind} that was not handed to {@link #connect}. */
     public void unbind(int localIp, int localPort) {
-        throw new UnsupportedOperationException();
+        ports.removeActive(localIp, localPort);
     }
 
     /**
@@ -40,36 +94,257 @@ public final class TcpStack implements TransportHandler {
      */
     public TcpConnection connect(int localIp, int localPort, int remoteIp, int remotePort, TcpSocketOptions options)
             throws IOException {
-        throw new UnsupportedOperationException();
+        checkPort(localPort);
+        if (remotePort <= 0 || remotePort > 65535) throw new IllegalArgumentException("bad remote port " + remotePort);
+        int lip = localIp == Ipv4Address.ANY ? egress.sourceAddressFor(remoteIp) : localIp;
+        TcpConnection existing = table.find(lip, localPort, remoteIp, remotePort);
+        if (existing != null) {
+            if (existing.state != TcpState.TIME_WAIT) throw new BindException("Address already in use");
+            existing.closeNow();
+        }
+        TcpConnection c = new TcpConnection(this, lip, localPort, remoteIp, remotePort, options);
+        c.portHeld = true;
+        c.portIp = localIp;
+        added(c);
+        counters.increment(Counter.TCP_ACTIVE_OPENS);
+        c.openActive(clock.nanos());
+        return c;
     }
 
     /** A listener on {@code localIp:localPort} (0 = any; port 0 = ephemeral). BindException when taken. */
     public TcpListener listen(int localIp, int localPort, int backlog, TcpSocketOptions options) throws IOException {
-        throw new UnsupportedOperationException();
+        checkPort(localPort);
+        for (TcpListener l = localPort == 0 ? null : listeners[localPort]; l != null; l = l.nextOnPort) {
+            if (l.localIp() == localIp || l.localIp() == Ipv4Address.ANY || localIp == Ipv4Address.ANY) {
+                throw new BindException("Address already in use");
+            }
+        }
+        int port = ports.reserve(localIp, localPort, options.reuseAddress);
+        TcpListener l = new TcpListener(this, localIp, port, backlog > 0 ? backlog : config.defaultBacklog, options);
+        l.nextOnPort = listeners[port];
+        listeners[port] = l;
+        return l;
+    }
+
+    private static void checkPort(int port) {
+        if (port < 0 || port > 65535) throw new IllegalArgumentException("port out of range: " + port);
     }
 
     /** Runs due timers; returns the next deadline in clock nanos, or Long.MAX_VALUE if none. */
     public long poll(long nowNanos) {
-        throw new UnsupportedOperationException();
+        TcpConnection c;
+        while ((c = timers.peek()) != null && c.heapDeadline <= nowNanos) {
+            timers.remove(c);
+            c.onTimers(nowNanos);
+        }
+        return timers.nextDeadline();
+    }
+
+    /** The earliest timer deadline (cheap: the heap's top), or Long.MAX_VALUE if none. */
+    public long nextDeadline() {
+        return timers.nextDeadline();
     }
 
     /** Connections not yet fully closed (TIME_WAIT excluded). */
     public int activeConnections() {
-        throw new UnsupportedOperationException();
+        return active;
+    }
+
+    /** Connections in the table, TIME_WAIT included (diagnostics, tests). */
+    int tableSize() {
+        return table.size();
     }
 
     /** Aborts everything (the stack is closing): connections reset, listeners closed, waiters woken. */
     public void shutdown() {
-        throw new UnsupportedOperationException();
+        for (TcpListener head : listeners) {
+            for (TcpListener l = head; l != null; ) {
+                TcpListener next = l.nextOnPort;
+                l.close();
+                l = next;
+            }
+        }
+        for (TcpConnection c : table.toArray()) c.abort();
     }
+
+    // =====================================================================================
+    // Ingress
 
     @Override
     public boolean ingress(MemorySegment memory, long offset, int length, int srcIp, int dstIp, boolean checksumsVerified) {
-        throw new UnsupportedOperationException();
+        counters.increment(Counter.TCP_SEGMENTS_RX);
+        if (length < TcpHeader.MIN_LENGTH) {
+            counters.increment(Counter.DROP_TCP_MALFORMED);
+            return true;
+        }
+        TcpHeader h = rxHeader.wrap(memory, offset);
+        int hl = h.headerLength();
+        if (hl < TcpHeader.MIN_LENGTH || hl > length || !h.parseOptions()) {
+            counters.increment(Counter.DROP_TCP_MALFORMED);
+            return true;
+        }
+        if (!checksumsVerified && !Checksum.transportVerifies(memory, offset, length, srcIp, dstIp, PROTOCOL)) {
+            counters.increment(Counter.DROP_TCP_CHECKSUM);
+            return true;
+        }
+        int srcPort = h.srcPort();
+        int dstPort = h.dstPort();
+        if (srcPort == 0 || dstPort == 0 || !isUnicast(srcIp) || !isUnicast(dstIp)) {
+            counters.increment(Counter.DROP_TCP_MALFORMED);
+            return true;
+        }
+        int payLen = length - hl;
+        long now = clock.nanos();
+        int flags = h.flags();
+        TcpConnection c = table.find(dstIp, dstPort, srcIp, srcPort);
+        if (c != null && c.state == TcpState.TIME_WAIT && (flags & (TcpHeader.SYN | TcpHeader.ACK | TcpHeader.RST)) == TcpHeader.SYN
+                && timeWaitAcceptsSyn(c, h)) {
+            c.closeNow(); // RFC 6191: a new incarnation may reuse the 4-tuple
+            c = null;
+        }
+        if (c != null) {
+            c.onSegment(h, memory, offset + hl, payLen, now);
+            return true;
+        }
+        TcpListener l = findListener(dstIp, dstPort);
+        if (l != null) {
+            l.onSegment(h, srcIp, dstIp, payLen, now);
+            return true;
+        }
+        counters.increment(Counter.DROP_TCP_NO_LISTENER);
+        if ((flags & TcpHeader.RST) == 0) {
+            if ((flags & TcpHeader.ACK) != 0) {
+                sendReset(dstIp, srcIp, dstPort, srcPort, h.ack(), 0, false);
+            } else {
+                int segLen = payLen + ((flags & TcpHeader.SYN) != 0 ? 1 : 0) + ((flags & TcpHeader.FIN) != 0 ? 1 : 0);
+                sendReset(dstIp, srcIp, dstPort, srcPort, 0, h.seq() + segLen, true);
+            }
+        }
+        return true;
+    }
+
+    /** RFC 6191 (and RFC 9293 Appendix B): a SYN above RCV.NXT, or with a newer timestamp. */
+    private static boolean timeWaitAcceptsSyn(TcpConnection c, TcpHeader h) {
+        if (c.tsOk && h.hasTimestamps) return SeqNum.gt(h.tsVal, c.tsRecent);
+        return SeqNum.gt(h.seq(), c.rcvNxt);
+    }
+
+    private static boolean isUnicast(int ip) {
+        return ip != Ipv4Address.ANY && ip != Ipv4Address.BROADCAST && (ip >>> 28) != 0xE;
+    }
+
+    private TcpListener findListener(int dstIp, int dstPort) {
+        TcpListener wildcard = null;
+        for (TcpListener l = listeners[dstPort]; l != null; l = l.nextOnPort) {
+            if (l.localIp() == dstIp) return l;
+            if (l.localIp() == Ipv4Address.ANY) wildcard = l;
+        }
+        return wildcard;
     }
 
     @Override
     public void destinationUnreachable(int code, int srcIp, int srcPort, int dstIp, int dstPort) {
-        throw new UnsupportedOperationException();
+        TcpConnection c = table.find(srcIp, srcPort, dstIp, dstPort);
+        if (c != null) c.onDestinationUnreachable(code);
+    }
+
+    // =====================================================================================
+    // Shared helpers for connections and listeners
+
+    /** A RST (RFC 9293 §3.10.7.1): with {@code withAck}, RST|ACK carrying {@code ack}. */
+    void sendReset(int srcIp, int dstIp, int srcPort, int dstPort, int seq, int ack, boolean withAck) {
+        if (!egress.begin(srcIp, dstIp, PROTOCOL)) return;
+        MemorySegment m = egress.memory();
+        long o = egress.l4Offset();
+        txHeader.wrap(m, o).srcPort(srcPort).dstPort(dstPort).seq(seq).ack(withAck ? ack : 0)
+                .headerLength(TcpHeader.MIN_LENGTH).flags(TcpHeader.RST | (withAck ? TcpHeader.ACK : 0))
+                .window(0).checksum(0).urgent(0);
+        finish(m, o, TcpHeader.MIN_LENGTH, srcIp, dstIp);
+        counters.increment(Counter.TCP_RST_SENT);
+    }
+
+    /** Checksums (unless offloaded) and sends the open packet. */
+    void finish(MemorySegment m, long o, int l4Length, int srcIp, int dstIp) {
+        if (!egress.txChecksumOffload()) {
+            txHeader.wrap(m, o).checksum(Checksum.transport(m, o, l4Length, srcIp, dstIp, PROTOCOL));
+        }
+        egress.send(l4Length);
+        counters.increment(Counter.TCP_SEGMENTS_TX);
+    }
+
+    boolean allowChallengeAck(long now) {
+        if (now - challengeWindowStart >= 1_000_000_000L || challengeWindowStart == Long.MIN_VALUE) {
+            challengeWindowStart = now;
+            challengeAcksInWindow = 0;
+        }
+        if (challengeAcksInWindow >= config.challengeAcksPerSecond) return false;
+        challengeAcksInWindow++;
+        return true;
+    }
+
+    int ourMss() {
+        return config.mss > 0 ? config.mss : egress.mtu() - 40;
+    }
+
+    int isn(int localIp, int localPort, int remoteIp, int remotePort, long now) {
+        return isnGenerator.isn(localIp, localPort, remoteIp, remotePort, now);
+    }
+
+    /** A per-connection timestamp offset (RFC 7323 §7.1): the clock is not revealed across connections. */
+    int tsOffset(int localIp, int localPort, int remoteIp, int remotePort) {
+        long h = (tsSecret ^ ((long) localIp << 32 | (remoteIp & 0xFFFF_FFFFL))) * 0xBF58476D1CE4E5B9L;
+        h ^= (long) localPort << 16 | remotePort;
+        h *= 0x94D049BB133111EBL;
+        return (int) (h ^ (h >>> 31));
+    }
+
+    void reschedule(TcpConnection c) {
+        if (c.state == TcpState.CLOSED) {
+            timers.remove(c);
+            return;
+        }
+        timers.update(c, c.earliestDeadline());
+    }
+
+    void added(TcpConnection c) {
+        table.insert(c);
+        active++;
+    }
+
+    void enteredTimeWait(TcpConnection c) {
+        active--;
+        if (c.portHeld) {
+            ports.toLingering(c.portIp, c.localPort);
+        } else {
+            ports.addActive(c.localIp, c.localPort);
+            ports.toLingering(c.localIp, c.localPort);
+            c.portIp = c.localIp;
+            c.portHeld = true;
+        }
+    }
+
+    void removed(TcpConnection c, TcpState oldState) {
+        table.remove(c);
+        timers.remove(c);
+        if (oldState == TcpState.TIME_WAIT) {
+            ports.removeLingering(c.portIp, c.localPort);
+        } else {
+            active--;
+            if (c.portHeld) ports.removeActive(c.portIp, c.localPort);
+        }
+        c.portHeld = false;
+    }
+
+    void removeListener(TcpListener l) {
+        int port = l.localPort();
+        TcpListener prev = null;
+        for (TcpListener x = listeners[port]; x != null; prev = x, x = x.nextOnPort) {
+            if (x == l) {
+                if (prev == null) listeners[port] = x.nextOnPort;
+                else prev.nextOnPort = x.nextOnPort;
+                break;
+            }
+        }
+        ports.removeActive(l.localIp(), port);
     }
 }

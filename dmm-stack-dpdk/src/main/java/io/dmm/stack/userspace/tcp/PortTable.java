@@ -1,0 +1,113 @@
+package io.dmm.stack.userspace.tcp;
+
+import io.dmm.stack.userspace.wire.Ipv4Address;
+import java.net.BindException;
+import java.util.Arrays;
+import java.util.SplittableRandom;
+
+/**
+ * Who uses each local port: explicit binds, listeners and connections count as active users of
+ * (address, port); connections in TIME_WAIT as lingering users, which only SO_REUSEADDR may bind
+ * over. Ephemeral ports are drawn from the configured range starting at a random point and skip
+ * any port with a user (so a new client never lands on a 4-tuple still in TIME_WAIT).
+ */
+final class PortTable {
+    /** Users of one port, by local address (0 = wildcard). Small arrays: few addresses share a port. */
+    private static final class Users {
+        int[] ips = new int[2];
+        int[] active = new int[2];
+        int[] lingering = new int[2];
+        int n;
+
+        int slot(int ip, boolean create) {
+            for (int i = 0; i < n; i++) if (ips[i] == ip) return i;
+            if (!create) return -1;
+            if (n == ips.length) {
+                ips = Arrays.copyOf(ips, n * 2);
+                active = Arrays.copyOf(active, n * 2);
+                lingering = Arrays.copyOf(lingering, n * 2);
+            }
+            ips[n] = ip;
+            active[n] = 0;
+            lingering[n] = 0;
+            return n++;
+        }
+
+        boolean empty() {
+            for (int i = 0; i < n; i++) if (active[i] != 0 || lingering[i] != 0) return false;
+            return true;
+        }
+    }
+
+    private final Users[] ports = new Users[65536];
+    private final int low;
+    private final int high;
+    private final SplittableRandom random;
+
+    PortTable(int low, int high, long seed) {
+        if (low < 1 || high > 65535 || low > high) throw new IllegalArgumentException("bad ephemeral port range " + low + "-" + high);
+        this.low = low;
+        this.high = high;
+        this.random = new SplittableRandom(seed);
+    }
+
+    /** Whether (ip, port) may be taken: no active user overlaps, and no lingering one unless reuse. */
+    boolean available(int ip, int port, boolean reuse) {
+        Users u = ports[port];
+        if (u == null) return true;
+        for (int i = 0; i < u.n; i++) {
+            boolean overlap = u.ips[i] == ip || u.ips[i] == Ipv4Address.ANY || ip == Ipv4Address.ANY;
+            if (!overlap) continue;
+            if (u.active[i] > 0) return false;
+            if (u.lingering[i] > 0 && !reuse) return false;
+        }
+        return true;
+    }
+
+    /** Reserves (ip, port), port 0 picking an ephemeral one; returns the port. */
+    int reserve(int ip, int port, boolean reuse) throws BindException {
+        if (port == 0) port = ephemeral();
+        else if (!available(ip, port, reuse)) throw new BindException("Address already in use");
+        addActive(ip, port);
+        return port;
+    }
+
+    private int ephemeral() throws BindException {
+        int span = high - low + 1;
+        int start = random.nextInt(span);
+        for (int k = 0; k < span; k++) {
+            int p = low + (start + k) % span;
+            Users u = ports[p];
+            if (u == null || u.empty()) return p;
+        }
+        throw new BindException("Cannot assign requested address (no free ephemeral port)");
+    }
+
+    void addActive(int ip, int port) {
+        Users u = ports[port];
+        if (u == null) ports[port] = u = new Users();
+        u.active[u.slot(ip, true)]++;
+    }
+
+    void removeActive(int ip, int port) {
+        Users u = ports[port];
+        if (u == null) return;
+        int s = u.slot(ip, false);
+        if (s >= 0 && u.active[s] > 0) u.active[s]--;
+    }
+
+    /** An active user entered TIME_WAIT. */
+    void toLingering(int ip, int port) {
+        removeActive(ip, port);
+        Users u = ports[port];
+        if (u == null) ports[port] = u = new Users();
+        u.lingering[u.slot(ip, true)]++;
+    }
+
+    void removeLingering(int ip, int port) {
+        Users u = ports[port];
+        if (u == null) return;
+        int s = u.slot(ip, false);
+        if (s >= 0 && u.lingering[s] > 0) u.lingering[s]--;
+    }
+}

@@ -1,0 +1,156 @@
+package io.dmm.stack.userspace.poll;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import io.dmm.stack.userspace.time.Clock;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+
+class PollLoopTest {
+    /** Parks for up to 10 s when idle: anything prompt below is a wakeup or a deadline, not the cap. */
+    private static IdleStrategy longPark() {
+        return new ParkIdle(10_000_000_000L);
+    }
+
+    /** Counts cycles; releases a latch per call; deadline settable. */
+    private static final class CountingCycle implements DutyCycle {
+        final AtomicInteger calls = new AtomicInteger();
+        volatile long deadline = Long.MAX_VALUE;
+        volatile CountDownLatch next = new CountDownLatch(1);
+
+        @Override
+        public int doWork(long nowNanos) {
+            calls.incrementAndGet();
+            next.countDown();
+            return 0;
+        }
+
+        @Override
+        public long nextDeadline() {
+            return deadline;
+        }
+    }
+
+    @Test
+    void runsOnANamedDaemonThreadAndParksUntilWokenUp() throws Exception {
+        CountingCycle cycle = new CountingCycle();
+        try (PollLoop loop = new PollLoop("test7", cycle, longPark(), Clock.SYSTEM)) {
+            loop.start();
+            assertTrue(cycle.next.await(5, TimeUnit.SECONDS), "first duty cycle runs");
+            assertEquals("dmm-userspace-test7", loop.thread().getName());
+            assertTrue(loop.thread().isDaemon());
+            // Let it settle into its park, then check it is not spinning.
+            Thread.sleep(50);
+            int parked = cycle.calls.get();
+            Thread.sleep(100);
+            assertTrue(cycle.calls.get() - parked <= 2, "idle loop parks instead of spinning: " + (cycle.calls.get() - parked) + " cycles");
+            for (int i = 0; i < 3; i++) {
+                cycle.next = new CountDownLatch(1);
+                long start = System.nanoTime();
+                loop.wakeup();
+                assertTrue(cycle.next.await(5, TimeUnit.SECONDS));
+                long ms = (System.nanoTime() - start) / 1_000_000;
+                assertTrue(ms < 200, "woke within 200 ms, took " + ms);
+            }
+        }
+    }
+
+    @Test
+    void wakesForTheDeadlineWithoutAWakeup() throws Exception {
+        CountingCycle cycle = new CountingCycle();
+        try (PollLoop loop = new PollLoop("deadline", cycle, longPark(), Clock.SYSTEM)) {
+            loop.start();
+            assertTrue(cycle.next.await(5, TimeUnit.SECONDS));
+            Thread.sleep(20);
+            cycle.next = new CountDownLatch(1);
+            long start = System.nanoTime();
+            cycle.deadline = start + 20_000_000;
+            loop.wakeup();  // pick up the new deadline (an application thread armed a timer)
+            assertTrue(cycle.next.await(5, TimeUnit.SECONDS));
+            cycle.next = new CountDownLatch(1);
+            assertTrue(cycle.next.await(5, TimeUnit.SECONDS), "the deadline ends the park");
+            long ms = (System.nanoTime() - start) / 1_000_000;
+            assertTrue(ms < 200, "woke within 200 ms of a 20 ms deadline, took " + ms);
+            cycle.deadline = Long.MAX_VALUE;
+        }
+    }
+
+    @Test
+    void aThrowingDutyCycleIsCountedAndTheLoopGoesOn() throws Exception {
+        AtomicInteger calls = new AtomicInteger();
+        CountDownLatch tenCalls = new CountDownLatch(10);
+        DutyCycle flaky = new DutyCycle() {
+            @Override
+            public int doWork(long nowNanos) {
+                int n = calls.incrementAndGet();
+                tenCalls.countDown();
+                if (n <= 3) throw new IllegalStateException("boom " + n + " (expected by the test)");
+                return 1;  // busy afterwards, so it keeps cycling
+            }
+
+            @Override
+            public long nextDeadline() {
+                return Long.MAX_VALUE;
+            }
+        };
+        try (PollLoop loop = new PollLoop("flaky", flaky, new BusySpinIdle(), Clock.SYSTEM)) {
+            loop.start();
+            assertTrue(tenCalls.await(5, TimeUnit.SECONDS), "the loop survived the exceptions");
+            assertEquals(3, loop.errors());
+            assertTrue(loop.isRunning());
+        }
+    }
+
+    @Test
+    void closeStopsAndJoinsTheThreadAndIsIdempotent() throws Exception {
+        CountingCycle cycle = new CountingCycle();
+        PollLoop loop = new PollLoop("closing", cycle, IdleStrategy.parse("backoff"), Clock.SYSTEM);
+        loop.start();
+        assertTrue(cycle.next.await(5, TimeUnit.SECONDS));
+        loop.close();
+        assertFalse(loop.thread().isAlive());
+        int after = cycle.calls.get();
+        Thread.sleep(20);
+        assertEquals(after, cycle.calls.get(), "no cycles after close");
+        loop.close();
+        assertThrows(IllegalStateException.class, loop::start);
+    }
+
+    @Test
+    void aLoopClosedBeforeStartNeverRuns() {
+        CountingCycle cycle = new CountingCycle();
+        PollLoop loop = new PollLoop("never", cycle, longPark(), Clock.SYSTEM);
+        loop.close();
+        assertEquals(0, cycle.calls.get());
+        assertFalse(loop.isRunning());
+    }
+
+    @Test
+    void aDutyCycleMayCloseItsOwnLoop() throws Exception {
+        AtomicLong calls = new AtomicLong();
+        PollLoop[] self = new PollLoop[1];
+        CountDownLatch closed = new CountDownLatch(1);
+        self[0] = new PollLoop("self", new DutyCycle() {
+            @Override
+            public int doWork(long nowNanos) {
+                calls.incrementAndGet();
+                self[0].close();
+                closed.countDown();
+                return 0;
+            }
+
+            @Override
+            public long nextDeadline() {
+                return Long.MAX_VALUE;
+            }
+        }, longPark(), Clock.SYSTEM);
+        self[0].start();
+        assertTrue(closed.await(5, TimeUnit.SECONDS));
+        self[0].thread().join(5_000);
+        assertFalse(self[0].isRunning());
+        assertEquals(1, calls.get());
+    }
+}
