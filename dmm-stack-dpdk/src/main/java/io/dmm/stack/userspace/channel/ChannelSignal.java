@@ -1,0 +1,178 @@
+package io.dmm.stack.userspace.channel;
+
+import io.dmm.api.spi.ReadinessListener;
+import io.dmm.api.spi.ReadinessSource;
+import io.dmm.stack.userspace.Notification;
+import io.dmm.stack.userspace.StackLock;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * One channel's link between the engine and the threads that wait on it: the engine schedules it
+ * when the socket's readiness may have changed; delivered after the stack lock is released, it
+ * refreshes the lock-free readiness snapshot, unparks the blocked reader/writer and tells DMM's
+ * selector.
+ *
+ * <p>Why a snapshot: {@link ReadinessSource#readyOps()} must not take the stack lock (DMM's selector
+ * calls it while a stack thread may be calling the listener), so the engine's readiness is copied
+ * into a volatile under the lock: by the channel after each of its own engine calls and here, on
+ * delivery, which re-takes the lock briefly.
+ *
+ * <p>Why the per-thread deferral: re-taking the lock in {@link #deliver()} means its outermost
+ * unlock delivers the next queued notifications, recursively; with thousands of sockets signalled in
+ * one burst that would nest thousands of frames deep. Signals met while one is already being
+ * delivered on this thread are chained (intrusively, no allocation) and run by the outer loop.
+ */
+abstract class ChannelSignal extends Notification {
+    private static final VarHandle VERSION;
+
+    static {
+        try {
+            VERSION = MethodHandles.lookup().findVarHandle(ChannelSignal.class, "version", int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    /** The signals deferred on one delivering thread. */
+    private static final class Deferred {
+        boolean active;
+        ChannelSignal head;
+        ChannelSignal tail;
+
+        void add(ChannelSignal s) {
+            if (s.deferred) return;
+            s.deferred = true;
+            s.deferredNext = null;
+            if (tail == null) head = s;
+            else tail.deferredNext = s;
+            tail = s;
+        }
+
+        ChannelSignal poll() {
+            ChannelSignal s = head;
+            if (s != null) {
+                head = s.deferredNext;
+                if (head == null) tail = null;
+                s.deferredNext = null;
+                s.deferred = false;
+            }
+            return s;
+        }
+    }
+
+    private static final ThreadLocal<Deferred> DELIVERING = ThreadLocal.withInitial(Deferred::new);
+
+    private final StackLock lock;
+    private final ReadinessSource source;
+    private volatile int readyOps;
+    @SuppressWarnings("unused") // through VERSION
+    private volatile int version;
+    /** The thread blocked reading, connecting, accepting or receiving; null if none. */
+    volatile Thread reader;
+    /** The thread blocked writing or sending; null if none. */
+    volatile Thread writer;
+    private volatile ReadinessListener listener;
+    private ChannelSignal deferredNext;
+    private boolean deferred;
+
+    ChannelSignal(StackLock lock, ReadinessSource source) {
+        this.lock = lock;
+        this.source = source;
+    }
+
+    /** The channel's readiness now, from the engine; called holding the stack lock. 0 once closed. */
+    abstract int computeReadyOps();
+
+    /** Copies the engine's readiness into the snapshot. Under the stack lock. */
+    final void refresh() {
+        readyOps = computeReadyOps();
+    }
+
+    /** The snapshot, lock-free. */
+    final int readyOps() {
+        return readyOps;
+    }
+
+    final void setListener(ReadinessListener l) {
+        listener = l;
+    }
+
+    /**
+     * Moves on each delivery: a waiter reads it under the lock after finding the socket not ready
+     * and spins until it moves, so a change between its check and its park is never missed.
+     */
+    final int version() {
+        return (int) VERSION.getVolatile(this);
+    }
+
+    @Override
+    protected final void deliver() {
+        Deferred d = DELIVERING.get();
+        if (d.active) {
+            d.add(this);
+            return;
+        }
+        d.active = true;
+        RuntimeException failure = null;
+        try {
+            for (ChannelSignal s = this; s != null; s = d.poll()) {
+                try {
+                    s.refreshAndWake();
+                } catch (RuntimeException e) {
+                    // a failing listener must not starve the other channels' waiters
+                    if (failure == null) failure = e;
+                    else failure.addSuppressed(e);
+                }
+            }
+        } finally {
+            d.active = false;
+        }
+        if (failure != null) throw failure;
+    }
+
+    private void refreshAndWake() {
+        lock.lock();
+        try {
+            refresh();
+        } finally {
+            lock.unlock();
+        }
+        wake();
+    }
+
+    /** Unparks the waiters and tells the listener; outside the stack lock. Also used on close and shutdown. */
+    final void wake() {
+        VERSION.getAndAdd(this, 1);
+        Thread t = reader;
+        if (t != null) LockSupport.unpark(t);
+        t = writer;
+        if (t != null) LockSupport.unpark(t);
+        ReadinessListener l = listener;
+        if (l != null) l.readinessChanged(source);
+    }
+
+    /**
+     * Waits (spinning first for {@code spinNanos}, then parking) until {@link #version()} moves away
+     * from {@code observed}, the thread is unparked or interrupted, or {@code deadline}
+     * ({@link System#nanoTime()}; ignored unless {@code timed}) passes. May return spuriously: callers
+     * re-check readiness under the lock.
+     */
+    final void await(int observed, long spinNanos, boolean timed, long deadline) {
+        if (spinNanos > 0) {
+            long end = System.nanoTime() + spinNanos;
+            while (version() == observed && System.nanoTime() - end < 0) {
+                if (Thread.currentThread().isInterrupted()) return;
+                Thread.onSpinWait();
+            }
+        }
+        if (version() != observed) return;
+        if (!timed) {
+            LockSupport.park(this);
+        } else {
+            long left = deadline - System.nanoTime();
+            if (left > 0) LockSupport.parkNanos(this, left);
+        }
+    }
+}

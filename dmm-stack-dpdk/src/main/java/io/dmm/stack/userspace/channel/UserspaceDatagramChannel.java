@@ -1,0 +1,619 @@
+package io.dmm.stack.userspace.channel;
+
+import io.dmm.api.spi.ReadinessListener;
+import io.dmm.api.spi.ReadinessSource;
+import io.dmm.stack.userspace.StackLock;
+import io.dmm.stack.userspace.udp.UdpSocket;
+import io.dmm.stack.userspace.wire.Ipv4Address;
+import java.io.IOException;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.NetworkInterface;
+import java.net.SocketAddress;
+import java.net.SocketException;
+import java.net.SocketOption;
+import java.net.SocketTimeoutException;
+import java.net.StandardSocketOptions;
+import java.nio.ByteBuffer;
+import java.nio.channels.AlreadyBoundException;
+import java.nio.channels.AlreadyConnectedException;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.DatagramChannel;
+import java.nio.channels.IllegalBlockingModeException;
+import java.nio.channels.MembershipKey;
+import java.nio.channels.NotYetConnectedException;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.spi.SelectorProvider;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * A UDP channel of the userspace stack (IPv4 only), with the JDK's
+ * {@code sun.nio.ch.DatagramChannelImpl} semantics: implicit bind on first send/receive/connect,
+ * connected channels read/write and receive only from their peer (and see ICMP port unreachable as
+ * {@link java.net.PortUnreachableException}, thrown by the engine), blocking and non-blocking modes.
+ *
+ * <p>Multicast is not supported by the userspace stack: {@code join} and the IP_MULTICAST_* options
+ * throw UnsupportedOperationException.
+ */
+public class UserspaceDatagramChannel extends DatagramChannel implements ReadinessSource {
+    static final Set<SocketOption<?>> OPTIONS = Set.of(
+            StandardSocketOptions.SO_SNDBUF, StandardSocketOptions.SO_RCVBUF, StandardSocketOptions.SO_REUSEADDR,
+            StandardSocketOptions.SO_BROADCAST, StandardSocketOptions.IP_TOS);
+
+    /** The largest UDP payload over IPv4: bounds the scratch buffer of scattering reads and gathering writes. */
+    private static final int MAX_DATAGRAM = 65507;
+    /**
+     * How long a blocking send waits before retrying when the device had no transmit buffer: the
+     * engine signals no "transmit buffer free" event for UDP (a socket is always writable).
+     */
+    private static final long SEND_RETRY_NANOS = 50_000L;
+    /**
+     * How long a blocking send keeps retrying before it gives up: the engine cannot tell "no
+     * transmit buffer now" from "no route", and a send must not block forever on the latter.
+     */
+    private static final long SEND_GIVE_UP_NANOS = 100_000_000L;
+
+    private final StackAccess access;
+    private final StackLock stackLock;
+    private final ReentrantLock readLock = new ReentrantLock();
+    private final ReentrantLock writeLock = new ReentrantLock();
+    private final Signal signal;
+    private volatile InetSocketAddress localAddress;
+    private volatile InetSocketAddress remoteAddress;
+    private volatile UserspaceDatagramSocketAdaptor socket;
+    private final Object adaptorLock = new Object();
+
+    // guarded by the stack lock
+    private UdpSocket sock;
+    private boolean released;
+    /** The address bound before connect, restored by disconnect. */
+    private InetSocketAddress boundAddress;
+    private int remoteIp;
+    private int sendBufferSize;
+    private int receiveBufferSize;
+    private boolean reuseAddress;
+    private boolean broadcast;
+    private int trafficClass;
+
+    // scratch for scattering reads (under readLock) and gathering writes (under writeLock); grown on demand
+    private ByteBuffer readScratch;
+    private ByteBuffer writeScratch;
+
+    public UserspaceDatagramChannel(SelectorProvider provider, StackAccess access) {
+        super(provider);
+        this.access = Objects.requireNonNull(access);
+        this.stackLock = access.lock();
+        this.signal = new Signal();
+        stackLock.lock();
+        try {
+            signal.refresh(); // writable from the start
+        } finally {
+            stackLock.unlock();
+        }
+    }
+
+    /** The factory a stack instance calls. */
+    public static UserspaceDatagramChannel open(SelectorProvider provider, StackAccess access) throws IOException {
+        access.ensureOpen();
+        return new UserspaceDatagramChannel(provider, access);
+    }
+
+    private final class Signal extends ChannelSignal {
+        Signal() {
+            super(stackLock, UserspaceDatagramChannel.this);
+        }
+
+        @Override
+        int computeReadyOps() {
+            if (released || !isOpen()) return 0;
+            UdpSocket s = sock;
+            // unbound: a send would bind and not block, as an unbound kernel socket polls writable
+            if (s == null) return SelectionKey.OP_WRITE;
+            return s.readyOps() & (SelectionKey.OP_READ | SelectionKey.OP_WRITE);
+        }
+    }
+
+    @Override
+    public int readyOps() {
+        return signal.readyOps();
+    }
+
+    @Override
+    public void setReadinessListener(ReadinessListener listener) {
+        signal.setListener(listener);
+    }
+
+    private void ensureOpen() throws ClosedChannelException {
+        if (!isOpen()) throw new ClosedChannelException();
+    }
+
+    InetSocketAddress localAddress() {
+        return localAddress;
+    }
+
+    InetSocketAddress remoteAddress() {
+        return remoteAddress;
+    }
+
+    @Override
+    public DatagramSocket socket() {
+        UserspaceDatagramSocketAdaptor s = socket;
+        if (s == null) {
+            // not the read/accept lock: a thread blocked in a read must not block socket()
+            synchronized (adaptorLock) {
+                s = socket;
+                if (s == null) socket = s = new UserspaceDatagramSocketAdaptor(this);
+            }
+        }
+        return s;
+    }
+
+    @Override
+    public boolean isConnected() {
+        return remoteAddress != null;
+    }
+
+    @Override
+    public SocketAddress getLocalAddress() throws IOException {
+        ensureOpen();
+        return localAddress;
+    }
+
+    @Override
+    public SocketAddress getRemoteAddress() throws IOException {
+        ensureOpen();
+        return remoteAddress;
+    }
+
+    // ------------------------------------------------------------------ bind / connect
+
+    @Override
+    public DatagramChannel bind(SocketAddress local) throws IOException {
+        readLock.lock();
+        try {
+            writeLock.lock();
+            try {
+                stackLock.lock();
+                try {
+                    ensureOpen();
+                    if (localAddress != null) throw new AlreadyBoundException();
+                    bindLocked(local);
+                } finally {
+                    stackLock.unlock();
+                }
+            } finally {
+                writeLock.unlock();
+            }
+        } finally {
+            readLock.unlock();
+        }
+        return this;
+    }
+
+    private void bindLocked(SocketAddress local) throws IOException {
+        InetSocketAddress isa = SocketAddresses.checkLocal(local);
+        access.ensureOpen();
+        int ip = SocketAddresses.bindableIp(isa, access.ip());
+        UdpSocket s = access.udp().open(ip, isa.getPort(), reuseAddress, receiveBufferSize);
+        s.setNotification(signal);
+        sock = s;
+        boundAddress = localAddress = new InetSocketAddress(isa.getAddress(), s.localPort());
+        signal.refresh();
+    }
+
+    @Override
+    public DatagramChannel connect(SocketAddress remote) throws IOException {
+        InetSocketAddress isa = SocketAddresses.check(remote);
+        readLock.lock();
+        try {
+            writeLock.lock();
+            try {
+                stackLock.lock();
+                try {
+                    ensureOpen();
+                    if (remoteAddress != null) throw new AlreadyConnectedException();
+                    if (isa.getPort() == 0) throw new SocketException("Can't connect to port 0");
+                    if (sock == null) bindLocked(null);
+                    int ip = SocketAddresses.destinationIp(isa, access.ip());
+                    sock.connect(ip, isa.getPort());
+                    remoteIp = ip;
+                    remoteAddress = isa;
+                    int localIp = sock.localIp();
+                    if (localIp == Ipv4Address.ANY) localIp = access.ip().sourceAddressFor(ip);
+                    localAddress = SocketAddresses.of(localIp, sock.localPort());
+                    flushLocked();
+                    signal.refresh();
+                } finally {
+                    stackLock.unlock();
+                }
+            } finally {
+                writeLock.unlock();
+            }
+        } finally {
+            readLock.unlock();
+        }
+        return this;
+    }
+
+    /** Drops the datagrams queued before connect, as the JDK does: afterwards only the peer's are seen. */
+    private void flushLocked() {
+        ByteBuffer buf = scratch(false, 1);
+        while (true) {
+            buf.clear();
+            try {
+                if (!sock.receive(buf)) return;
+            } catch (IOException e) {
+                // an error queued before connect concerns the old, unconnected socket: dropped with its datagrams
+            }
+        }
+    }
+
+    @Override
+    public DatagramChannel disconnect() throws IOException {
+        readLock.lock();
+        try {
+            writeLock.lock();
+            try {
+                stackLock.lock();
+                try {
+                    if (!isOpen() || remoteAddress == null) return this;
+                    sock.disconnect();
+                    remoteAddress = null;
+                    localAddress = boundAddress;
+                    signal.refresh();
+                } finally {
+                    stackLock.unlock();
+                }
+            } finally {
+                writeLock.unlock();
+            }
+        } finally {
+            readLock.unlock();
+        }
+        return this;
+    }
+
+    // ------------------------------------------------------------------ receive / read
+
+    @Override
+    public SocketAddress receive(ByteBuffer dst) throws IOException {
+        if (dst.isReadOnly()) throw new IllegalArgumentException("Read-only buffer");
+        return implReceive(dst, false, false, 0L);
+    }
+
+    /**
+     * A blocking receive bounded by {@code timeoutNanos} (0 or less: unbounded), for the
+     * DatagramSocket adaptor: SocketTimeoutException("Receive timed out") when it passes.
+     * IllegalBlockingModeException in non-blocking mode.
+     */
+    public SocketAddress receive(ByteBuffer dst, long timeoutNanos) throws IOException {
+        if (dst.isReadOnly()) throw new IllegalArgumentException("Read-only buffer");
+        return implReceive(dst, false, true, timeoutNanos);
+    }
+
+    @Override
+    public int read(ByteBuffer dst) throws IOException {
+        Objects.requireNonNull(dst);
+        if (dst.isReadOnly()) throw new IllegalArgumentException("Read-only buffer");
+        int pos = dst.position();
+        return implReceive(dst, true, false, 0L) == null ? 0 : dst.position() - pos;
+    }
+
+    @Override
+    public long read(ByteBuffer[] dsts, int offset, int length) throws IOException {
+        Objects.checkFromIndexSize(offset, length, dsts.length);
+        readLock.lock();
+        try {
+            long room = 0;
+            for (int i = offset; i < offset + length; i++) room += dsts[i].remaining();
+            ByteBuffer buf = scratch(false, (int) Math.min(room, MAX_DATAGRAM));
+            if (implReceive(buf, true, false, 0L) == null) return 0;
+            buf.flip();
+            long n = buf.remaining();
+            for (int i = offset; i < offset + length && buf.hasRemaining(); i++) {
+                ByteBuffer d = dsts[i];
+                int k = Math.min(d.remaining(), buf.remaining());
+                d.put(d.position(), buf, buf.position(), k);
+                d.position(d.position() + k);
+                buf.position(buf.position() + k);
+            }
+            return n;
+        } finally {
+            readLock.unlock();
+        }
+    }
+
+    /** The source of the datagram received into {@code dst}, or null when none (non-blocking). */
+    private SocketAddress implReceive(ByteBuffer dst, boolean mustBeConnected, boolean mustBlock, long timeoutNanos)
+            throws IOException {
+        readLock.lock();
+        try {
+            ensureOpen();
+            boolean blocking = isBlocking();
+            if (mustBlock && !blocking) throw new IllegalBlockingModeException();
+            SocketAddress sender = null;
+            try {
+                if (blocking) begin();
+                stackLock.lock();
+                try {
+                    ensureOpen();
+                    if (remoteAddress == null && mustBeConnected) throw new NotYetConnectedException();
+                    if (sock == null) bindLocked(null);
+                } finally {
+                    stackLock.unlock();
+                }
+                if (blocking) signal.reader = Thread.currentThread();
+                boolean timed = timeoutNanos > 0;
+                long deadline = timed ? System.nanoTime() + timeoutNanos : 0L;
+                long spin = access.spinNanos();
+                while (true) {
+                    int observed;
+                    stackLock.lock();
+                    try {
+                        if (!isOpen() || released) break;
+                        try {
+                            if (sock.receive(dst)) sender = SocketAddresses.of(sock.lastSourceIp(), sock.lastSourcePort());
+                        } finally {
+                            signal.refresh();
+                        }
+                        observed = signal.version();
+                    } finally {
+                        stackLock.unlock();
+                    }
+                    if (sender != null || !blocking) break;
+                    if (timed && deadline - System.nanoTime() <= 0) throw new SocketTimeoutException("Receive timed out");
+                    signal.await(observed, spin, timed, deadline);
+                }
+            } finally {
+                if (blocking) {
+                    signal.reader = null;
+                    end(sender != null);
+                }
+            }
+            return sender;
+        } finally {
+            readLock.unlock();
+        }
+    }
+
+    // ------------------------------------------------------------------ send / write
+
+    @Override
+    public int send(ByteBuffer src, SocketAddress target) throws IOException {
+        Objects.requireNonNull(src);
+        InetSocketAddress isa = SocketAddresses.check(target);
+        return implSend(src, isa, false);
+    }
+
+    @Override
+    public int write(ByteBuffer src) throws IOException {
+        Objects.requireNonNull(src);
+        return implSend(src, null, false);
+    }
+
+    @Override
+    public long write(ByteBuffer[] srcs, int offset, int length) throws IOException {
+        Objects.checkFromIndexSize(offset, length, srcs.length);
+        writeLock.lock();
+        try {
+            long total = 0;
+            for (int i = offset; i < offset + length; i++) total += srcs[i].remaining();
+            // one datagram: gathered into scratch without moving the sources until it is sent
+            ByteBuffer buf = scratch(true, (int) Math.min(total, MAX_DATAGRAM + 1));
+            buf.clear();
+            for (int i = offset; i < offset + length && buf.hasRemaining(); i++) {
+                ByteBuffer s = srcs[i];
+                int k = Math.min(s.remaining(), buf.remaining());
+                buf.put(buf.position(), s, s.position(), k);
+                buf.position(buf.position() + k);
+            }
+            buf.flip();
+            int n = implSend(buf, null, false);
+            if (n > 0) {
+                int left = n;
+                for (int i = offset; i < offset + length && left > 0; i++) {
+                    ByteBuffer s = srcs[i];
+                    int k = Math.min(s.remaining(), left);
+                    s.position(s.position() + k);
+                    left -= k;
+                }
+            }
+            return n;
+        } finally {
+            writeLock.unlock();
+        }
+    }
+
+    /** Sends {@code src} to {@code target}, or to the connected peer when target is null (write). */
+    int implSend(ByteBuffer src, InetSocketAddress target, boolean mustBlock) throws IOException {
+        writeLock.lock();
+        try {
+            ensureOpen();
+            boolean blocking = isBlocking();
+            if (mustBlock && !blocking) throw new IllegalBlockingModeException();
+            int n = 0;
+            boolean completed = false;
+            try {
+                if (blocking) begin();
+                int dstIp;
+                int dstPort;
+                stackLock.lock();
+                try {
+                    ensureOpen();
+                    InetSocketAddress remote = remoteAddress;
+                    if (target == null && remote == null) throw new NotYetConnectedException();
+                    if (sock == null) bindLocked(null); // before the address checks, as the JDK binds first
+                    if (target == null) {
+                        dstIp = remoteIp;
+                        dstPort = remote.getPort();
+                    } else if (remote != null) {
+                        if (!target.equals(remote)) throw new AlreadyConnectedException();
+                        dstIp = remoteIp;
+                        dstPort = remote.getPort();
+                    } else {
+                        if (target.getPort() == 0) throw new SocketException("Can't send to port 0");
+                        dstIp = SocketAddresses.destinationIp(target, access.ip());
+                        dstPort = target.getPort();
+                        if (dstIp == Ipv4Address.BROADCAST && !broadcast) {
+                            throw new SocketException("Permission denied"); // EACCES without SO_BROADCAST, as Linux
+                        }
+                    }
+                } finally {
+                    stackLock.unlock();
+                }
+                if (blocking) signal.writer = Thread.currentThread();
+                long spin = access.spinNanos();
+                long giveUp = System.nanoTime() + SEND_GIVE_UP_NANOS;
+                while (true) {
+                    int observed;
+                    stackLock.lock();
+                    try {
+                        if (!isOpen() || released) break;
+                        n = sock.send(src, dstIp, dstPort);
+                        signal.refresh();
+                        observed = signal.version();
+                    } finally {
+                        stackLock.unlock();
+                    }
+                    if (n > 0 || !src.hasRemaining()) {
+                        completed = true;
+                        break;
+                    }
+                    if (!blocking) break;
+                    if (System.nanoTime() - giveUp > 0) {
+                        throw new SocketException("Datagram not sent: no route to " + target(dstIp, dstPort)
+                                + " or no transmit buffer");
+                    }
+                    signal.await(observed, spin, true, System.nanoTime() + SEND_RETRY_NANOS);
+                }
+            } finally {
+                if (blocking) {
+                    signal.writer = null;
+                    end(completed);
+                }
+            }
+            return n;
+        } finally {
+            writeLock.unlock();
+        }
+    }
+
+    private static String target(int ip, int port) {
+        return Ipv4Address.toString(ip) + ":" + port;
+    }
+
+    private ByteBuffer scratch(boolean write, int size) {
+        ByteBuffer b = write ? writeScratch : readScratch;
+        if (b == null || b.capacity() < size) {
+            b = ByteBuffer.allocateDirect(Math.max(size, 2048));
+            if (write) writeScratch = b;
+            else readScratch = b;
+        }
+        b.clear().limit(size);
+        return b;
+    }
+
+    // ------------------------------------------------------------------ options
+
+    @Override
+    public Set<SocketOption<?>> supportedOptions() {
+        return OPTIONS;
+    }
+
+    @Override
+    public <T> DatagramChannel setOption(SocketOption<T> name, T value) throws IOException {
+        OptionValues.checkSupported(name, OPTIONS);
+        Object v = OptionValues.checkValue(name, value);
+        stackLock.lock();
+        try {
+            ensureOpen();
+            if (name == StandardSocketOptions.SO_SNDBUF) sendBufferSize = (Integer) v;
+            else if (name == StandardSocketOptions.SO_RCVBUF) receiveBufferSize = (Integer) v; // takes effect at bind
+            else if (name == StandardSocketOptions.SO_REUSEADDR) reuseAddress = (Boolean) v;
+            else if (name == StandardSocketOptions.SO_BROADCAST) broadcast = (Boolean) v;
+            else trafficClass = (Integer) v; // stored only: the engine sends TOS 0
+        } finally {
+            stackLock.unlock();
+        }
+        return this;
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public <T> T getOption(SocketOption<T> name) throws IOException {
+        OptionValues.checkSupported(name, OPTIONS);
+        stackLock.lock();
+        try {
+            ensureOpen();
+            Object v;
+            if (name == StandardSocketOptions.SO_SNDBUF) v = OptionValues.bufferSize(sendBufferSize);
+            else if (name == StandardSocketOptions.SO_RCVBUF) v = OptionValues.bufferSize(receiveBufferSize);
+            else if (name == StandardSocketOptions.SO_REUSEADDR) v = reuseAddress;
+            else if (name == StandardSocketOptions.SO_BROADCAST) v = broadcast;
+            else v = trafficClass;
+            return (T) v;
+        } finally {
+            stackLock.unlock();
+        }
+    }
+
+    // ------------------------------------------------------------------ multicast
+
+    /** Multicast is not supported by the userspace stack. */
+    @Override
+    public MembershipKey join(InetAddress group, NetworkInterface interf) {
+        throw new UnsupportedOperationException("multicast is not supported by the userspace stack");
+    }
+
+    /** Multicast is not supported by the userspace stack. */
+    @Override
+    public MembershipKey join(InetAddress group, NetworkInterface interf, InetAddress source) {
+        throw new UnsupportedOperationException("multicast is not supported by the userspace stack");
+    }
+
+    // ------------------------------------------------------------------ close
+
+    @Override
+    protected void implCloseSelectableChannel() {
+        stackLock.lock();
+        try {
+            if (!released) {
+                released = true;
+                if (sock != null) sock.close();
+            }
+            signal.refresh();
+        } finally {
+            stackLock.unlock();
+        }
+        signal.wake();
+    }
+
+    @Override
+    protected void implConfigureBlocking(boolean block) {
+        // nothing to configure (blocking is this channel's, never the engine's), but as the JDK's,
+        // wait for a receive or send in progress to finish first
+        readLock.lock();
+        try {
+            writeLock.lock();
+            writeLock.unlock();
+        } finally {
+            readLock.unlock();
+        }
+    }
+
+    @Override
+    public String toString() {
+        StringBuilder sb = new StringBuilder(getClass().getSuperclass().getName()).append('[');
+        if (!isOpen()) {
+            sb.append("closed");
+        } else {
+            sb.append(remoteAddress != null ? "connected" : "unconnected");
+            if (localAddress != null) sb.append(" local=").append(localAddress);
+            if (remoteAddress != null) sb.append(" remote=").append(remoteAddress);
+        }
+        return sb.append(']').toString();
+    }
+}

@@ -1,0 +1,811 @@
+package io.dmm.stack.userspace.channel;
+
+import io.dmm.api.spi.ReadinessListener;
+import io.dmm.api.spi.ReadinessSource;
+import io.dmm.stack.userspace.StackLock;
+import io.dmm.stack.userspace.tcp.TcpConnection;
+import io.dmm.stack.userspace.tcp.TcpSocketOptions;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketAddress;
+import java.net.SocketException;
+import java.net.SocketOption;
+import java.net.SocketTimeoutException;
+import java.net.StandardSocketOptions;
+import java.nio.ByteBuffer;
+import java.nio.channels.AlreadyBoundException;
+import java.nio.channels.AlreadyConnectedException;
+import java.nio.channels.AsynchronousCloseException;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.ConnectionPendingException;
+import java.nio.channels.IllegalBlockingModeException;
+import java.nio.channels.NoConnectionPendingException;
+import java.nio.channels.NotYetConnectedException;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.SocketChannel;
+import java.nio.channels.spi.SelectorProvider;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * A TCP socket channel of the userspace stack (IPv4 only), with the JDK's
+ * {@code sun.nio.ch.SocketChannelImpl} semantics: blocking and non-blocking modes, the same
+ * exceptions in the same order, interrupts closing the channel.
+ *
+ * <p>There is no file descriptor: every engine call is made holding the stack's lock and never
+ * blocks; a blocked operation records its thread in the channel's {@link ChannelSignal}, releases the
+ * lock, spins briefly then parks until the engine's notification (or a close) unparks it, and checks
+ * again. Readiness for DMM's selector is the signal's lock-free snapshot.
+ */
+public class UserspaceSocketChannel extends SocketChannel implements ReadinessSource {
+    static final Set<SocketOption<?>> OPTIONS = Set.of(
+            StandardSocketOptions.SO_SNDBUF, StandardSocketOptions.SO_RCVBUF, StandardSocketOptions.SO_KEEPALIVE,
+            StandardSocketOptions.SO_REUSEADDR, StandardSocketOptions.SO_LINGER, StandardSocketOptions.TCP_NODELAY,
+            StandardSocketOptions.IP_TOS);
+
+    private static final int ST_UNCONNECTED = 0;
+    private static final int ST_PENDING = 1;
+    private static final int ST_CONNECTED = 2;
+
+    private final StackAccess access;
+    private final StackLock stackLock;
+    /** Serialize same-direction callers, as the JDK's; connect and bind take both. */
+    private final ReentrantLock readLock = new ReentrantLock();
+    private final ReentrantLock writeLock = new ReentrantLock();
+    private final Signal signal;
+
+    private volatile int state;
+    private volatile InetSocketAddress localAddress;
+    private volatile InetSocketAddress remoteAddress;
+    private volatile boolean inputClosed;
+    private volatile boolean outputClosed;
+    private volatile boolean connectionReset;
+    private volatile UserspaceSocketAdaptor socket;
+    private final Object adaptorLock = new Object();
+
+    // guarded by the stack lock
+    private TcpConnection conn;
+    /** A TcpStack.bind reservation not (yet) handed to connect, which then owns it. */
+    private boolean reserved;
+    private int reservedIp;
+    private int reservedPort;
+    /** The engine socket was closed (or the reservation released) by close(). */
+    private boolean released;
+    private final TcpSocketOptions options;
+    private int trafficClass;
+
+    // views over the adaptor streams' arrays, reused while the same array comes back (under readLock/writeLock)
+    private byte[] readArray;
+    private ByteBuffer readView;
+    private byte[] writeArray;
+    private ByteBuffer writeView;
+
+    public UserspaceSocketChannel(SelectorProvider provider, StackAccess access) {
+        super(provider);
+        this.access = Objects.requireNonNull(access);
+        this.stackLock = access.lock();
+        this.signal = new Signal();
+        this.options = new TcpSocketOptions();
+    }
+
+    /** An accepted connection, already established. Under the stack lock. */
+    UserspaceSocketChannel(SelectorProvider provider, StackAccess access, TcpConnection accepted) {
+        super(provider);
+        this.access = access;
+        this.stackLock = access.lock();
+        this.signal = new Signal();
+        this.options = accepted.options().copy();
+        this.conn = accepted;
+        this.localAddress = SocketAddresses.of(accepted.localIp(), accepted.localPort());
+        this.remoteAddress = SocketAddresses.of(accepted.remoteIp(), accepted.remotePort());
+        this.state = ST_CONNECTED;
+        accepted.setNotification(signal);
+        signal.refresh();
+    }
+
+    /** The factory a stack instance calls. */
+    public static UserspaceSocketChannel open(SelectorProvider provider, StackAccess access) throws IOException {
+        access.ensureOpen();
+        return new UserspaceSocketChannel(provider, access);
+    }
+
+    private final class Signal extends ChannelSignal {
+        Signal() {
+            super(stackLock, UserspaceSocketChannel.this);
+        }
+
+        @Override
+        int computeReadyOps() {
+            TcpConnection c = conn;
+            if (c == null || released || !isOpen()) return 0;
+            int ops = c.readyOps();
+            return switch (state) {
+                case ST_PENDING -> ops & SelectionKey.OP_CONNECT;
+                case ST_CONNECTED -> ops & (SelectionKey.OP_READ | SelectionKey.OP_WRITE);
+                default -> 0;
+            };
+        }
+    }
+
+    // ------------------------------------------------------------------ readiness
+
+    @Override
+    public int readyOps() {
+        return signal.readyOps();
+    }
+
+    @Override
+    public void setReadinessListener(ReadinessListener listener) {
+        signal.setListener(listener);
+    }
+
+    // ------------------------------------------------------------------ state checks
+
+    private void ensureOpen() throws ClosedChannelException {
+        if (!isOpen()) throw new ClosedChannelException();
+    }
+
+    private void ensureOpenAndConnected() throws ClosedChannelException {
+        if (!isOpen()) throw new ClosedChannelException();
+        if (state != ST_CONNECTED) throw new NotYetConnectedException();
+    }
+
+    @Override
+    public boolean isConnected() {
+        return state == ST_CONNECTED;
+    }
+
+    @Override
+    public boolean isConnectionPending() {
+        return state == ST_PENDING;
+    }
+
+    boolean isInputOpen() {
+        return !inputClosed;
+    }
+
+    boolean isOutputOpen() {
+        return !outputClosed;
+    }
+
+    InetSocketAddress localAddress() {
+        return localAddress;
+    }
+
+    InetSocketAddress remoteAddress() {
+        return remoteAddress;
+    }
+
+    @Override
+    public SocketAddress getLocalAddress() throws IOException {
+        ensureOpen();
+        return localAddress;
+    }
+
+    @Override
+    public SocketAddress getRemoteAddress() throws IOException {
+        ensureOpen();
+        return remoteAddress;
+    }
+
+    @Override
+    public Socket socket() {
+        UserspaceSocketAdaptor s = socket;
+        if (s == null) {
+            // not the read/accept lock: a thread blocked in a read must not block socket()
+            synchronized (adaptorLock) {
+                s = socket;
+                if (s == null) socket = s = UserspaceSocketAdaptor.create(this);
+            }
+        }
+        return s;
+    }
+
+    // ------------------------------------------------------------------ bind
+
+    @Override
+    public SocketChannel bind(SocketAddress local) throws IOException {
+        readLock.lock();
+        try {
+            writeLock.lock();
+            try {
+                stackLock.lock();
+                try {
+                    ensureOpen();
+                    if (state == ST_PENDING) throw new ConnectionPendingException();
+                    if (localAddress != null || state == ST_CONNECTED) throw new AlreadyBoundException();
+                    InetSocketAddress isa = SocketAddresses.checkLocal(local);
+                    access.ensureOpen();
+                    int ip = SocketAddresses.bindableIp(isa, access.ip());
+                    int port = access.tcp().bind(ip, isa.getPort(), options.reuseAddress);
+                    reserved = true;
+                    reservedIp = ip;
+                    reservedPort = port;
+                    localAddress = new InetSocketAddress(isa.getAddress(), port);
+                } finally {
+                    stackLock.unlock();
+                }
+            } finally {
+                writeLock.unlock();
+            }
+        } finally {
+            readLock.unlock();
+        }
+        return this;
+    }
+
+    // ------------------------------------------------------------------ connect
+
+    @Override
+    public boolean connect(SocketAddress remote) throws IOException {
+        InetSocketAddress isa = SocketAddresses.check(remote);
+        return connect(isa, false, false, 0L);
+    }
+
+    /**
+     * A blocking connect bounded by {@code timeoutNanos} (0 or less: unbounded), for the Socket
+     * adaptor: SocketTimeoutException("Connect timed out") when it passes, after which the channel is
+     * closed, as the JDK's. IllegalBlockingModeException in non-blocking mode.
+     */
+    public void connect(SocketAddress remote, long timeoutNanos) throws IOException {
+        InetSocketAddress isa = SocketAddresses.check(remote);
+        connect(isa, true, timeoutNanos > 0, timeoutNanos > 0 ? System.nanoTime() + timeoutNanos : 0L);
+    }
+
+    private boolean connect(InetSocketAddress isa, boolean mustBlock, boolean timed, long deadline) throws IOException {
+        try {
+            readLock.lock();
+            try {
+                writeLock.lock();
+                try {
+                    ensureOpen();
+                    boolean blocking = isBlocking();
+                    if (mustBlock && !blocking) throw new IllegalBlockingModeException();
+                    boolean connected = false;
+                    try {
+                        beginConnect(blocking, isa);
+                        if (blocking) {
+                            connected = awaitConnect(timed, deadline);
+                        } else {
+                            stackLock.lock();
+                            try {
+                                connected = pollConnectLocked();
+                            } finally {
+                                stackLock.unlock();
+                            }
+                        }
+                    } finally {
+                        endConnect(blocking, connected);
+                    }
+                    return connected;
+                } finally {
+                    writeLock.unlock();
+                }
+            } finally {
+                readLock.unlock();
+            }
+        } catch (IOException e) {
+            // a failed connect closes the channel, as the JDK's
+            close();
+            throw e;
+        }
+    }
+
+    private void beginConnect(boolean blocking, InetSocketAddress isa) throws IOException {
+        if (blocking) begin();
+        stackLock.lock();
+        try {
+            ensureOpen();
+            if (state == ST_CONNECTED) throw new AlreadyConnectedException();
+            if (state == ST_PENDING) throw new ConnectionPendingException();
+            access.ensureOpen();
+            int remoteIp = SocketAddresses.destinationIp(isa, access.ip());
+            state = ST_PENDING;
+            remoteAddress = isa;
+            if (blocking) signal.reader = Thread.currentThread();
+            if (!reserved) {
+                // an unbound client binds implicitly, as connect(2) does
+                reservedPort = access.tcp().bind(0, 0, options.reuseAddress);
+                reservedIp = 0;
+                reserved = true;
+            }
+            TcpConnection c = access.tcp().connect(reservedIp, reservedPort, remoteIp, isa.getPort(), options);
+            reserved = false; // the connection owns the port now
+            c.setNotification(signal);
+            conn = c;
+            signal.refresh();
+        } finally {
+            stackLock.unlock();
+        }
+    }
+
+    /** Whether the handshake completed; throws the engine's failure (refused, timed out). Under the lock. */
+    private boolean pollConnectLocked() throws IOException {
+        TcpConnection c = conn;
+        if (c == null || released) return false;
+        IOException failure = c.connectFailure();
+        if (failure != null) throw failure;
+        return c.isEstablished();
+    }
+
+    private boolean awaitConnect(boolean timed, long deadline) throws IOException {
+        long spin = access.spinNanos();
+        while (true) {
+            int observed;
+            stackLock.lock();
+            try {
+                if (!isOpen()) return false;
+                if (pollConnectLocked()) return true;
+                observed = signal.version();
+            } finally {
+                stackLock.unlock();
+            }
+            if (timed && deadline - System.nanoTime() <= 0) throw new SocketTimeoutException("Connect timed out");
+            signal.await(observed, spin, timed, deadline);
+        }
+    }
+
+    private void endConnect(boolean blocking, boolean completed) throws IOException {
+        if (blocking) {
+            signal.reader = null;
+            end(completed);
+        }
+        if (completed) {
+            stackLock.lock();
+            try {
+                if (state == ST_PENDING) {
+                    localAddress = SocketAddresses.of(conn.localIp(), conn.localPort());
+                    state = ST_CONNECTED;
+                }
+                signal.refresh();
+            } finally {
+                stackLock.unlock();
+            }
+        }
+    }
+
+    @Override
+    public boolean finishConnect() throws IOException {
+        try {
+            readLock.lock();
+            try {
+                writeLock.lock();
+                try {
+                    if (isConnected()) return true;
+                    ensureOpen();
+                    boolean blocking = isBlocking();
+                    boolean connected = false;
+                    try {
+                        if (blocking) begin();
+                        stackLock.lock();
+                        try {
+                            ensureOpen();
+                            if (state != ST_PENDING) throw new NoConnectionPendingException();
+                            if (blocking) signal.reader = Thread.currentThread();
+                            connected = pollConnectLocked();
+                        } finally {
+                            stackLock.unlock();
+                        }
+                        if (!connected && blocking) connected = awaitConnect(false, 0L);
+                        connected = connected && isOpen();
+                    } finally {
+                        endConnect(blocking, connected);
+                    }
+                    return connected;
+                } finally {
+                    writeLock.unlock();
+                }
+            } finally {
+                readLock.unlock();
+            }
+        } catch (IOException e) {
+            close();
+            throw e;
+        }
+    }
+
+    // ------------------------------------------------------------------ read
+
+    @Override
+    public int read(ByteBuffer dst) throws IOException {
+        Objects.requireNonNull(dst);
+        return (int) implRead(dst, null, 0, 0, false, 0L);
+    }
+
+    @Override
+    public long read(ByteBuffer[] dsts, int offset, int length) throws IOException {
+        Objects.checkFromIndexSize(offset, length, dsts.length);
+        return implRead(null, dsts, offset, length, false, 0L);
+    }
+
+    /**
+     * A blocking read bounded by {@code timeoutNanos} (0 or less: unbounded), for the Socket
+     * adaptor's input stream: SocketTimeoutException("Read timed out") when it passes (the channel
+     * stays open). IllegalBlockingModeException in non-blocking mode.
+     */
+    public int read(ByteBuffer dst, long timeoutNanos) throws IOException {
+        Objects.requireNonNull(dst);
+        return (int) implRead(dst, null, 0, 0, true, timeoutNanos);
+    }
+
+    /** The adaptor stream's read: blocking, at least one byte or -1, as {@code SocketChannelImpl.blockingRead}. */
+    int blockingRead(byte[] b, int off, int len, long timeoutNanos) throws IOException {
+        Objects.checkFromIndexSize(off, len, b.length);
+        if (len == 0) return 0;
+        readLock.lock();
+        try {
+            if (b != readArray) {
+                readArray = b;
+                readView = ByteBuffer.wrap(b);
+            }
+            ByteBuffer view = readView;
+            view.limit(off + len).position(off);
+            return (int) implRead(view, null, 0, 0, true, timeoutNanos);
+        } finally {
+            readLock.unlock();
+        }
+    }
+
+    private long implRead(ByteBuffer single, ByteBuffer[] dsts, int offset, int length, boolean mustBlock,
+                          long timeoutNanos) throws IOException {
+        readLock.lock();
+        try {
+            ensureOpenAndConnected();
+            boolean blocking = isBlocking();
+            if (mustBlock && !blocking) throw new IllegalBlockingModeException();
+            long n = 0;
+            try {
+                if (blocking) {
+                    begin();
+                    ensureOpen();
+                    signal.reader = Thread.currentThread();
+                }
+                if (connectionReset) throw new SocketException("Connection reset");
+                if (inputClosed) return -1;
+                if (!hasRemaining(single, dsts, offset, length)) return 0;
+                boolean timed = timeoutNanos > 0;
+                long deadline = timed ? System.nanoTime() + timeoutNanos : 0L;
+                long spin = access.spinNanos();
+                while (true) {
+                    int observed;
+                    stackLock.lock();
+                    try {
+                        if (!isOpen() || released) break;
+                        n = single != null ? engineRead(single) : engineRead(dsts, offset, length);
+                        signal.refresh();
+                        observed = signal.version();
+                    } finally {
+                        stackLock.unlock();
+                    }
+                    if (n != 0 || !blocking) break;
+                    if (timed && deadline - System.nanoTime() <= 0) throw new SocketTimeoutException("Read timed out");
+                    signal.await(observed, spin, timed, deadline);
+                }
+            } finally {
+                if (blocking) {
+                    signal.reader = null;
+                    end(n > 0);
+                }
+                if (n <= 0 && inputClosed) return -1;
+            }
+            return n;
+        } finally {
+            readLock.unlock();
+        }
+    }
+
+    private int engineRead(ByteBuffer dst) throws IOException {
+        try {
+            return conn.read(dst);
+        } catch (IOException e) {
+            noteReadFailure(e);
+            throw e;
+        }
+    }
+
+    /** A reset is remembered, as the JDK's: later reads report it before anything else (even after shutdownInput). */
+    private void noteReadFailure(IOException e) {
+        if ("Connection reset".equals(e.getMessage())) connectionReset = true;
+    }
+
+    /** Scattering: the engine's single-buffer reads in order, under one lock hold. */
+    private long engineRead(ByteBuffer[] dsts, int offset, int length) throws IOException {
+        long total = 0;
+        for (int i = offset; i < offset + length; i++) {
+            ByteBuffer b = dsts[i];
+            if (!b.hasRemaining()) continue;
+            int r;
+            try {
+                r = conn.read(b);
+            } catch (IOException e) {
+                if (total > 0) return total; // report the bytes first; the failure shows on the next read
+                noteReadFailure(e);
+                throw e;
+            }
+            if (r < 0) return total > 0 ? total : -1;
+            total += r;
+            if (b.hasRemaining()) break; // nothing more available now
+        }
+        return total;
+    }
+
+    private static boolean hasRemaining(ByteBuffer single, ByteBuffer[] bufs, int offset, int length) {
+        if (single != null) return single.hasRemaining();
+        for (int i = offset; i < offset + length; i++) {
+            if (bufs[i].hasRemaining()) return true;
+        }
+        return false;
+    }
+
+    int available() throws IOException {
+        stackLock.lock();
+        try {
+            ensureOpenAndConnected();
+            if (inputClosed || released) return 0;
+            return conn.available();
+        } finally {
+            stackLock.unlock();
+        }
+    }
+
+    // ------------------------------------------------------------------ write
+
+    @Override
+    public int write(ByteBuffer src) throws IOException {
+        Objects.requireNonNull(src);
+        return (int) implWrite(src, null, 0, 0, false);
+    }
+
+    @Override
+    public long write(ByteBuffer[] srcs, int offset, int length) throws IOException {
+        Objects.checkFromIndexSize(offset, length, srcs.length);
+        return implWrite(null, srcs, offset, length, false);
+    }
+
+    /** The adaptor stream's write: blocking, all bytes, as {@code SocketChannelImpl.blockingWriteFully}. */
+    void blockingWriteFully(byte[] b, int off, int len) throws IOException {
+        Objects.checkFromIndexSize(off, len, b.length);
+        if (len == 0) return;
+        writeLock.lock();
+        try {
+            if (b != writeArray) {
+                writeArray = b;
+                writeView = ByteBuffer.wrap(b);
+            }
+            ByteBuffer view = writeView;
+            view.limit(off + len).position(off);
+            implWrite(view, null, 0, 0, true);
+        } finally {
+            writeLock.unlock();
+        }
+    }
+
+    private long implWrite(ByteBuffer single, ByteBuffer[] srcs, int offset, int length, boolean mustBlock)
+            throws IOException {
+        writeLock.lock();
+        try {
+            ensureOpenAndConnected();
+            boolean blocking = isBlocking();
+            if (mustBlock && !blocking) throw new IllegalBlockingModeException();
+            long n = 0;
+            try {
+                if (blocking) {
+                    begin();
+                    ensureOpen();
+                    if (outputClosed) throw new ClosedChannelException();
+                    signal.writer = Thread.currentThread();
+                }
+                long total = remaining(single, srcs, offset, length);
+                long spin = access.spinNanos();
+                // a blocking write returns once all bytes are taken, as on a blocking socket
+                while (n < total) {
+                    int observed;
+                    long w;
+                    stackLock.lock();
+                    try {
+                        if (!isOpen() || released) break;
+                        w = single != null ? conn.write(single) : engineWrite(srcs, offset, length);
+                        n += w;
+                        signal.refresh();
+                        observed = signal.version();
+                    } finally {
+                        stackLock.unlock();
+                    }
+                    if (!blocking) break;
+                    if (w == 0) signal.await(observed, spin, false, 0L);
+                }
+            } finally {
+                if (blocking) {
+                    signal.writer = null;
+                    end(n > 0);
+                }
+                if (n <= 0 && outputClosed) throw new AsynchronousCloseException();
+            }
+            return n;
+        } finally {
+            writeLock.unlock();
+        }
+    }
+
+    /** Gathering: the engine's single-buffer writes in order, under one lock hold, until one is short. */
+    private long engineWrite(ByteBuffer[] srcs, int offset, int length) throws IOException {
+        long total = 0;
+        for (int i = offset; i < offset + length; i++) {
+            ByteBuffer b = srcs[i];
+            if (!b.hasRemaining()) continue;
+            int w;
+            try {
+                w = conn.write(b);
+            } catch (IOException e) {
+                if (total > 0) return total;
+                throw e;
+            }
+            total += w;
+            if (b.hasRemaining()) break; // the send buffer is full
+        }
+        return total;
+    }
+
+    private static long remaining(ByteBuffer single, ByteBuffer[] bufs, int offset, int length) {
+        if (single != null) return single.remaining();
+        long r = 0;
+        for (int i = offset; i < offset + length; i++) r += bufs[i].remaining();
+        return r;
+    }
+
+    // ------------------------------------------------------------------ shutdown
+
+    @Override
+    public SocketChannel shutdownInput() throws IOException {
+        stackLock.lock();
+        try {
+            ensureOpen();
+            if (!isConnected()) throw new NotYetConnectedException();
+            if (!inputClosed) {
+                if (!released) conn.shutdownInput();
+                inputClosed = true;
+                signal.refresh();
+            }
+        } finally {
+            stackLock.unlock();
+        }
+        signal.wake(); // a blocked reader returns -1, as the JDK signals it
+        return this;
+    }
+
+    @Override
+    public SocketChannel shutdownOutput() throws IOException {
+        stackLock.lock();
+        try {
+            ensureOpen();
+            if (!isConnected()) throw new NotYetConnectedException();
+            if (!outputClosed) {
+                if (!released) conn.shutdownOutput();
+                outputClosed = true;
+                signal.refresh();
+            }
+        } finally {
+            stackLock.unlock();
+        }
+        signal.wake();
+        return this;
+    }
+
+    // ------------------------------------------------------------------ options
+
+    @Override
+    public Set<SocketOption<?>> supportedOptions() {
+        return OPTIONS;
+    }
+
+    @Override
+    public <T> SocketChannel setOption(SocketOption<T> name, T value) throws IOException {
+        OptionValues.checkSupported(name, OPTIONS);
+        Object v = OptionValues.checkValue(name, value);
+        stackLock.lock();
+        try {
+            ensureOpen();
+            TcpConnection c = released ? null : conn;
+            if (name == StandardSocketOptions.SO_SNDBUF) {
+                options.sendBufferSize = (Integer) v; // fixed once connected, as the window scale is
+            } else if (name == StandardSocketOptions.SO_RCVBUF) {
+                options.receiveBufferSize = (Integer) v;
+            } else if (name == StandardSocketOptions.SO_KEEPALIVE) {
+                options.keepAlive = (Boolean) v;
+                if (c != null) c.setKeepAlive(options.keepAlive);
+            } else if (name == StandardSocketOptions.SO_REUSEADDR) {
+                options.reuseAddress = (Boolean) v;
+            } else if (name == StandardSocketOptions.SO_LINGER) {
+                options.lingerSeconds = (Integer) v;
+                if (c != null) c.setLingerSeconds(options.lingerSeconds);
+            } else if (name == StandardSocketOptions.TCP_NODELAY) {
+                options.noDelay = (Boolean) v;
+                if (c != null) c.setNoDelay(options.noDelay);
+            } else if (name == StandardSocketOptions.IP_TOS) {
+                trafficClass = (Integer) v; // stored only: the engine sends TOS 0
+            }
+        } finally {
+            stackLock.unlock();
+        }
+        return this;
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public <T> T getOption(SocketOption<T> name) throws IOException {
+        OptionValues.checkSupported(name, OPTIONS);
+        stackLock.lock();
+        try {
+            ensureOpen();
+            Object v;
+            if (name == StandardSocketOptions.SO_SNDBUF) v = OptionValues.tcpSendBufferSize(options.sendBufferSize);
+            else if (name == StandardSocketOptions.SO_RCVBUF) v = OptionValues.tcpReceiveBufferSize(options.receiveBufferSize);
+            else if (name == StandardSocketOptions.SO_KEEPALIVE) v = options.keepAlive;
+            else if (name == StandardSocketOptions.SO_REUSEADDR) v = options.reuseAddress;
+            else if (name == StandardSocketOptions.SO_LINGER) v = options.lingerSeconds;
+            else if (name == StandardSocketOptions.TCP_NODELAY) v = options.noDelay;
+            else v = trafficClass;
+            return (T) v;
+        } finally {
+            stackLock.unlock();
+        }
+    }
+
+    // ------------------------------------------------------------------ close
+
+    @Override
+    protected void implCloseSelectableChannel() throws IOException {
+        stackLock.lock();
+        try {
+            if (!released) {
+                released = true;
+                if (conn != null) {
+                    conn.close(); // FIN, or RST per SO_LINGER 0 / unread data
+                } else if (reserved) {
+                    access.tcp().unbind(reservedIp, reservedPort);
+                    reserved = false;
+                }
+            }
+            signal.refresh();
+        } finally {
+            stackLock.unlock();
+        }
+        signal.wake(); // blocked threads see the channel closed and leave (AsynchronousCloseException)
+    }
+
+    @Override
+    protected void implConfigureBlocking(boolean block) {
+        // nothing to configure (blocking is this channel's, never the engine's), but as the JDK's,
+        // wait for a read or write in progress to finish first
+        readLock.lock();
+        try {
+            writeLock.lock();
+            writeLock.unlock();
+        } finally {
+            readLock.unlock();
+        }
+    }
+
+    @Override
+    public String toString() {
+        StringBuilder sb = new StringBuilder(getClass().getSuperclass().getName()).append('[');
+        if (!isOpen()) {
+            sb.append("closed");
+        } else {
+            switch (state) {
+                case ST_PENDING -> sb.append("connection-pending");
+                case ST_CONNECTED -> {
+                    sb.append("connected");
+                    if (inputClosed) sb.append(" ishut");
+                    if (outputClosed) sb.append(" oshut");
+                }
+                default -> sb.append("unconnected");
+            }
+            if (localAddress != null) sb.append(" local=").append(localAddress);
+            if (remoteAddress != null) sb.append(" remote=").append(remoteAddress);
+        }
+        return sb.append(']').toString();
+    }
+}

@@ -1,0 +1,140 @@
+package io.dmm.stack.userspace.channel;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.dmm.stack.userspace.StackLock;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+class ChannelSignalTest {
+    /** A signal whose engine readiness is a plain field, checked to be read under the lock. */
+    private static final class TestSignal extends ChannelSignal {
+        private final StackLock lock;
+        int engineOps;
+        int computed;
+
+        TestSignal(StackLock lock) {
+            super(lock, null);
+            this.lock = lock;
+        }
+
+        @Override
+        int computeReadyOps() {
+            assertTrue(lock.isHeldByCurrentThread(), "readiness is read under the stack lock");
+            computed++;
+            return engineOps;
+        }
+    }
+
+    @Test
+    void deliveryRefreshesTheSnapshotThenTellsTheListenerOutsideTheLock() {
+        StackLock lock = new StackLock();
+        TestSignal s = new TestSignal(lock);
+        AtomicInteger calls = new AtomicInteger();
+        s.setListener(src -> {
+            assertFalse(lock.isHeldByCurrentThread(), "listener runs without the stack lock");
+            assertEquals(5, s.readyOps(), "snapshot refreshed before the listener runs");
+            calls.incrementAndGet();
+        });
+        int before = s.version();
+        lock.lock();
+        try {
+            s.engineOps = 5;
+            lock.schedule(s);
+            lock.schedule(s); // idempotent while queued
+        } finally {
+            lock.unlock();
+        }
+        assertEquals(1, calls.get());
+        assertEquals(5, s.readyOps());
+        assertTrue(s.version() != before, "a delivery moves the version waiters watch");
+    }
+
+    @Test
+    void thousandsOfSignalsInOneBurstAreDeliveredWithoutNesting() {
+        StackLock lock = new StackLock();
+        int n = 20_000;
+        TestSignal[] signals = new TestSignal[n];
+        AtomicInteger calls = new AtomicInteger();
+        AtomicInteger maxDepth = new AtomicInteger();
+        for (int i = 0; i < n; i++) {
+            signals[i] = new TestSignal(lock);
+            signals[i].setListener(src -> {
+                calls.incrementAndGet();
+                maxDepth.accumulateAndGet(Thread.currentThread().getStackTrace().length, Math::max);
+            });
+        }
+        lock.lock();
+        try {
+            for (TestSignal s : signals) {
+                s.engineOps = 1;
+                lock.schedule(s);
+            }
+        } finally {
+            lock.unlock();
+        }
+        assertEquals(n, calls.get());
+        for (TestSignal s : signals) assertEquals(1, s.readyOps());
+        int base = Thread.currentThread().getStackTrace().length;
+        assertTrue(maxDepth.get() - base < 64, "delivery depth stays flat, was " + (maxDepth.get() - base));
+    }
+
+    @Test
+    void aFailingListenerDoesNotStarveTheOthers() {
+        StackLock lock = new StackLock();
+        TestSignal bad = new TestSignal(lock);
+        TestSignal good = new TestSignal(lock);
+        AtomicInteger calls = new AtomicInteger();
+        bad.setListener(src -> { throw new IllegalStateException("listener bug"); });
+        good.setListener(src -> calls.incrementAndGet());
+        lock.lock();
+        lock.schedule(bad);
+        lock.schedule(good);
+        assertThrows(IllegalStateException.class, lock::unlock);
+        assertEquals(1, calls.get());
+        assertFalse(lock.isHeldByCurrentThread());
+    }
+
+    @Test
+    void awaitReturnsWhenADeliveryComesAndAtTheDeadline() throws Exception {
+        StackLock lock = new StackLock();
+        TestSignal s = new TestSignal(lock);
+        CountDownLatch parked = new CountDownLatch(1);
+        CountDownLatch woke = new CountDownLatch(1);
+        Thread waiter = Thread.ofVirtual().start(() -> {
+            s.reader = Thread.currentThread();
+            int v = s.version();
+            parked.countDown();
+            while (s.version() == v) s.await(v, 0, false, 0L);
+            woke.countDown();
+        });
+        assertTrue(parked.await(5, TimeUnit.SECONDS));
+        lock.lock();
+        lock.schedule(s);
+        lock.unlock();
+        assertTrue(woke.await(5, TimeUnit.SECONDS), "the delivery unparked the waiter");
+        waiter.join();
+
+        long start = System.nanoTime();
+        s.await(s.version(), 0, true, start + TimeUnit.MILLISECONDS.toNanos(20));
+        // parkNanos may return early (spuriously) but never blocks far past the deadline
+        assertTrue(System.nanoTime() - start < TimeUnit.SECONDS.toNanos(5));
+    }
+
+    @Test
+    void spinningSeesAChangeWithoutParking() throws Exception {
+        StackLock lock = new StackLock();
+        TestSignal s = new TestSignal(lock);
+        int v = s.version();
+        Thread t = Thread.ofPlatform().start(() -> s.wake());
+        t.join();
+        long start = System.nanoTime();
+        s.await(v, TimeUnit.SECONDS.toNanos(5), false, 0L); // would park forever if the version were missed
+        assertTrue(System.nanoTime() - start < TimeUnit.SECONDS.toNanos(5));
+    }
+}

@@ -1,0 +1,148 @@
+package io.dmm.stack.userspace.channel;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.net.BindException;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.NetworkInterface;
+import java.net.SocketException;
+import java.net.StandardSocketOptions;
+import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.IllegalBlockingModeException;
+import java.nio.channels.NotYetConnectedException;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.UnsupportedAddressTypeException;
+import java.nio.channels.spi.SelectorProvider;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/** What a datagram channel decides before it needs the UDP engine. */
+class DatagramChannelChecksTest {
+    private final FakeStackAccess access = new FakeStackAccess();
+
+    private UserspaceDatagramChannel open() throws IOException {
+        return UserspaceDatagramChannel.open(SelectorProvider.provider(), access);
+    }
+
+    @Test
+    void optionsAreTheJdksUnicastSet() throws IOException {
+        try (UserspaceDatagramChannel ch = open()) {
+            assertEquals(Set.of(StandardSocketOptions.SO_SNDBUF, StandardSocketOptions.SO_RCVBUF,
+                    StandardSocketOptions.SO_REUSEADDR, StandardSocketOptions.SO_BROADCAST, StandardSocketOptions.IP_TOS),
+                    ch.supportedOptions());
+            assertFalse(ch.getOption(StandardSocketOptions.SO_BROADCAST));
+            ch.setOption(StandardSocketOptions.SO_BROADCAST, true);
+            assertTrue(ch.getOption(StandardSocketOptions.SO_BROADCAST));
+            ch.setOption(StandardSocketOptions.SO_RCVBUF, 1 << 18);
+            assertEquals(1 << 18, ch.getOption(StandardSocketOptions.SO_RCVBUF));
+            assertThrows(IllegalArgumentException.class, () -> ch.setOption(StandardSocketOptions.IP_TOS, -1));
+            assertThrows(UnsupportedOperationException.class, () -> ch.setOption(StandardSocketOptions.IP_MULTICAST_TTL, 2));
+            assertThrows(UnsupportedOperationException.class, () -> ch.setOption(StandardSocketOptions.TCP_NODELAY, true));
+        }
+    }
+
+    @Test
+    void multicastIsNotSupported() throws IOException {
+        try (UserspaceDatagramChannel ch = open()) {
+            InetAddress group = InetAddress.getByName("239.1.2.3");
+            NetworkInterface nif = NetworkInterface.networkInterfaces().findFirst().orElseThrow();
+            UnsupportedOperationException e = assertThrows(UnsupportedOperationException.class, () -> ch.join(group, nif));
+            assertEquals("multicast is not supported by the userspace stack", e.getMessage());
+            assertThrows(UnsupportedOperationException.class, () -> ch.join(group, nif, InetAddress.getByName("10.0.0.2")));
+            DatagramSocket ds = ch.socket();
+            assertThrows(UnsupportedOperationException.class, () -> ds.joinGroup(new InetSocketAddress(group, 0), nif));
+        }
+    }
+
+    @Test
+    void readAndWriteNeedAConnectedChannel() throws IOException {
+        try (UserspaceDatagramChannel ch = open()) {
+            assertFalse(ch.isConnected());
+            assertThrows(NotYetConnectedException.class, () -> ch.read(ByteBuffer.allocate(8)));
+            assertThrows(NotYetConnectedException.class, () -> ch.read(new ByteBuffer[] {ByteBuffer.allocate(8)}));
+            assertThrows(NotYetConnectedException.class, () -> ch.write(ByteBuffer.allocate(8)));
+            assertThrows(NotYetConnectedException.class, () -> ch.write(new ByteBuffer[] {ByteBuffer.allocate(8)}));
+            assertThrows(IllegalArgumentException.class, () -> ch.receive(ByteBuffer.allocate(8).asReadOnlyBuffer()));
+            assertSame(ch, ch.disconnect(), "disconnecting an unconnected channel does nothing");
+            assertNull(ch.getLocalAddress(), "nothing above bound the channel");
+        }
+    }
+
+    @Test
+    void addressChecksComeBeforeTheEngine() throws IOException {
+        try (UserspaceDatagramChannel ch = open()) {
+            InetSocketAddress port0 = new InetSocketAddress(InetAddress.getByName("10.0.0.2"), 0);
+            SocketException noConnect = assertThrows(SocketException.class, () -> ch.connect(port0));
+            assertEquals("Can't connect to port 0", noConnect.getMessage());
+            assertThrows(UnsupportedAddressTypeException.class,
+                    () -> ch.send(ByteBuffer.allocate(1), new InetSocketAddress(InetAddress.getByName("::1"), 9)));
+            BindException e = assertThrows(BindException.class,
+                    () -> ch.bind(new InetSocketAddress(InetAddress.getByName("10.0.0.3"), 0)));
+            assertEquals("Cannot assign requested address", e.getMessage());
+        }
+    }
+
+    @Test
+    void readinessOfAnUnboundChannelIsWritable() throws IOException {
+        UserspaceDatagramChannel ch = open();
+        assertEquals(SelectionKey.OP_WRITE, ch.readyOps());
+        ch.close();
+        assertEquals(0, ch.readyOps());
+    }
+
+    @Test
+    void aClosedChannelThrowsClosedChannelException() throws IOException {
+        UserspaceDatagramChannel ch = open();
+        ch.close();
+        assertThrows(ClosedChannelException.class, () -> ch.receive(ByteBuffer.allocate(8)));
+        assertThrows(ClosedChannelException.class, () -> ch.send(ByteBuffer.allocate(8),
+                new InetSocketAddress(InetAddress.getByName("10.0.0.2"), 9)));
+        assertThrows(ClosedChannelException.class, () -> ch.bind(null));
+        assertThrows(ClosedChannelException.class, () -> ch.connect(new InetSocketAddress(InetAddress.getByName("10.0.0.2"), 9)));
+        assertThrows(ClosedChannelException.class, ch::getLocalAddress);
+        assertSame(ch, ch.disconnect());
+    }
+
+    @Test
+    void theAdaptorMirrorsTheChannel() throws IOException {
+        UserspaceDatagramChannel ch = open();
+        DatagramSocket ds = ch.socket();
+        assertSame(ds, ch.socket());
+        assertSame(ch, ds.getChannel());
+        assertFalse(ds.isBound());
+        assertFalse(ds.isConnected());
+        assertEquals(0, ds.getLocalPort());
+        assertEquals(-1, ds.getPort());
+        assertNull(ds.getInetAddress());
+        IllegalArgumentException noAddress = assertThrows(IllegalArgumentException.class,
+                () -> ds.send(new DatagramPacket(new byte[1], 1)));
+        assertEquals("Address not set", noAddress.getMessage());
+        ds.setSoTimeout(50);
+        assertEquals(50, ds.getSoTimeout());
+        ds.setBroadcast(true);
+        assertTrue(ds.getBroadcast());
+        ds.setTrafficClass(4);
+        assertEquals(4, ds.getTrafficClass());
+        assertThrows(IllegalArgumentException.class, () -> ds.setSendBufferSize(0));
+        assertThrows(IllegalArgumentException.class, () -> ds.connect(null));
+        assertThrows(SocketException.class, () -> ds.bind(new InetSocketAddress(InetAddress.getByName("10.0.0.3"), 0)));
+        ch.configureBlocking(false);
+        assertThrows(IllegalBlockingModeException.class, () -> ds.receive(new DatagramPacket(new byte[8], 8)));
+        ds.close();
+        assertTrue(ds.isClosed());
+        assertFalse(ch.isOpen());
+        assertEquals(-1, ds.getLocalPort());
+        assertNull(ds.getLocalAddress());
+        assertThrows(SocketException.class, ds::getSoTimeout);
+    }
+}
