@@ -140,7 +140,7 @@ public final class UserspaceSettingsReader {
         switch (driver) {
             case DeviceSpec.LOOPBACK -> {
                 if (d.has("link")) throw d.error("link", "\"link\" applies to the \"pair\" driver only");
-                defaultMtu = 65_535 - 14;
+                defaultMtu = 65_535;
             }
             case DeviceSpec.PAIR -> {
                 link = d.string("link", null);
@@ -153,10 +153,11 @@ public final class UserspaceSettingsReader {
             default -> throw d.error("driver", "unknown device driver \"" + driver
                     + "\" (known: loopback, pair; DPDK ports come with the dpdk driver)");
         }
-        int mtu = intIn(d, "mtu", defaultMtu, 576, 65_535 - 14);
+        int mtu = intIn(d, "mtu", defaultMtu, 576, 65_535);
         int slots = intIn(d, "slots", 1024, 16, 1 << 20);
         long mac = 0;
         if (d.has("mac")) {
+            if (link != null) throw d.error("mac", "\"mac\" applies to the loopback driver; the two ends of a pair get distinct MACs");
             mac = mac(d, d.string("mac", null));
         }
         Path pcap = d.has("pcap") ? Path.of(d.string("pcap", null)) : null;

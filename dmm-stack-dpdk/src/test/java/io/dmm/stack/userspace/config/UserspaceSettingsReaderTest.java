@@ -30,7 +30,7 @@ class UserspaceSettingsReaderTest {
         assertEquals(List.of(new AddressSpec(Ipv4Address.parse("198.51.100.1"), 24)), c.addresses());
         assertEquals(0, c.gateway());
         assertEquals("loopback", c.device().driver());
-        assertEquals(65_535 - 14, c.device().mtu());
+        assertEquals(65_535, c.device().mtu());
         assertNull(c.device().pcap());
         assertNull(c.device().faults());
         assertEquals("backoff", c.idle());
