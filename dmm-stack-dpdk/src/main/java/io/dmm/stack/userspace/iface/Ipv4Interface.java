@@ -180,6 +180,11 @@ public final class Ipv4Interface implements RxHandler, Egress {
         return arp.lookup(ip, clock.nanos());
     }
 
+    /** Frames waiting for ARP (walks a list: diagnostics and tests). */
+    int framesAwaitingArp() {
+        return config.pendingTotal() - pending.freeSlots();
+    }
+
     /** Packets to local addresses not yet delivered. */
     public int localPending() {
         return local.size();
