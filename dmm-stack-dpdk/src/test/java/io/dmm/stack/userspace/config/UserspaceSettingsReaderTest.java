@@ -43,7 +43,7 @@ class UserspaceSettingsReaderTest {
         UserspaceConfig c = read(Map.of(
                 "addresses", List.of("10.0.0.1/24", "10.0.1.1/24"),
                 "gateway", "10.0.0.254",
-                "device", Map.of("driver", "pair", "link", "lab", "mtu", 9000L, "slots", 64L, "mac", "02:00:00:00:00:0a",
+                "device", Map.of("driver", "pair", "link", "lab", "mtu", 9000L, "slots", 64L,
                         "pcap", "/tmp/x.pcap",
                         "faults", Map.of("seed", 7L, "loss", 0.05, "duplicate", 0.01, "reorder", 0.02, "corrupt", 0.001,
                                 "delay", "1ms", "jitter", "100us", "rateBytesPerSecond", 1_000_000L, "ingress", true)),
@@ -54,7 +54,7 @@ class UserspaceSettingsReaderTest {
                 "udp", Map.of("receiveBuffer", 4096L)));
         assertEquals(2, c.addresses().size());
         assertEquals(Ipv4Address.parse("10.0.0.254"), c.gateway());
-        assertEquals(new DeviceSpec("pair", 9000, 64, 0x02000000000aL, "lab", Path.of("/tmp/x.pcap"),
+        assertEquals(new DeviceSpec("pair", 9000, 64, 0, "lab", Path.of("/tmp/x.pcap"),
                 new FaultSpec(7, 0.05, 0.01, 0.02, 0.001, 1_000_000, 100_000, 1_000_000, true)), c.device());
         assertEquals("busy-spin", c.idle());
         assertEquals(50_000, c.spinNanos());
@@ -87,6 +87,10 @@ class UserspaceSettingsReaderTest {
         assertTrue(e.getMessage().contains("needs a \"link\""), e.getMessage());
         e = fails(Map.of("address", "198.51.100.1/24", "device", Map.of("driver", "loopback", "mac", "01:00:00:00:00:01")));
         assertTrue(e.getMessage().contains("multicast"), e.getMessage());
+        e = fails(Map.of("address", "198.51.100.1/24", "device", Map.of("driver", "pair", "link", "l", "mac", "02:00:00:00:00:01")));
+        assertTrue(e.getMessage().contains("applies to the loopback driver"), e.getMessage());
+        assertEquals(0x02000000000aL, read(Map.of("address", "198.51.100.1/24",
+                "device", Map.of("driver", "loopback", "mac", "02:00:00:00:00:0a"))).device().mac());
         e = fails(Map.of("address", "198.51.100.1/24", "device", Map.of("driver", "loopback",
                 "faults", Map.of("loss", 1.5))));
         assertTrue(e.getMessage().contains("stacks[0].device.faults.loss"), e.getMessage());
