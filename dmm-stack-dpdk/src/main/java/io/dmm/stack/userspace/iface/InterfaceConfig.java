@@ -242,6 +242,13 @@ public final class InterfaceConfig {
 
         public InterfaceConfig build() {
             if (addresses.isEmpty()) throw new IllegalArgumentException("an interface needs at least one address");
+            for (int i = 0; i < addresses.size(); i++) {
+                for (int j = 0; j < i; j++) {
+                    if (addresses.get(i).address() == addresses.get(j).address()) {
+                        throw new IllegalArgumentException("address given twice: " + addresses.get(i));
+                    }
+                }
+            }
             if (gateway != 0) {
                 boolean onLink = false;
                 for (Ipv4Cidr c : addresses) onLink |= c.contains(gateway) && c.address() != gateway;

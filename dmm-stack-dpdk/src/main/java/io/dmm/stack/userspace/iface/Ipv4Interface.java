@@ -5,7 +5,6 @@ import io.dmm.stack.userspace.StackCounters;
 import io.dmm.stack.userspace.phy.Device;
 import io.dmm.stack.userspace.phy.RxHandler;
 import io.dmm.stack.userspace.time.Clock;
-import io.dmm.stack.userspace.wire.ArpPacket;
 import io.dmm.stack.userspace.wire.EthernetFrame;
 import io.dmm.stack.userspace.wire.IcmpPacket;
 import io.dmm.stack.userspace.wire.Ipv4Address;
@@ -17,9 +16,15 @@ import java.util.List;
 
 /**
  * The stack's one IPv4 interface over an Ethernet {@link Device}: ARP (answering, resolving,
- * queueing while resolving), address filtering, ICMP (echo, unreachables both ways), fragment
- * reassembly, and dispatch to the transports; and, as {@link Egress}, the transports' way out.
- * Hosts only: nothing is forwarded, so TTL is only ever set, never decremented.
+ * queueing while resolving), address filtering, ICMP (echo, unreachables both ways, time exceeded
+ * for reassembly; errors we send are rate-limited), fragment reassembly, and dispatch to the
+ * transports; and, as {@link Egress}, the transports' way out. Hosts only: nothing is forwarded,
+ * so TTL is only ever set, never decremented; nothing is fragmented on the way out either (DF is
+ * set, the transports size segments to {@link #l4Capacity()}).
+ *
+ * <p>Not handled: 802.1Q tags and IPv6 (dropped as unknown ethertypes), receiving multicast (group MACs are
+ * not for us; sending to a group works), ICMP redirects and the MTU of "fragmentation needed" (the transport hears the code
+ * only, as {@link TransportHandler#destinationUnreachable} carries no MTU).
  *
  * <p>Everything runs under the stack's lock, on the poll loop or an application thread doing I/O;
  * nothing is allocated per packet (views are reused, queues live in preallocated arenas).
@@ -46,7 +51,6 @@ public final class Ipv4Interface implements RxHandler, Egress {
     private static final int OPEN_LOCAL = 2;
     private static final int IP_OFFSET = EthernetFrame.HEADER_LENGTH;
     private static final int L4_OFFSET = EthernetFrame.HEADER_LENGTH + Ipv4Header.MIN_LENGTH;
-    private static final int ARP_FRAME_LENGTH = EthernetFrame.HEADER_LENGTH + ArpPacket.LENGTH;
 
     private final Device device;
     private final InterfaceConfig config;
@@ -61,8 +65,7 @@ public final class Ipv4Interface implements RxHandler, Egress {
     private final int gateway;
     private final TransportHandler[] transports = new TransportHandler[256];
 
-    private final ArpCache arp;
-    private final PendingFrames pending;
+    private final ArpResolver arp;
     private final FragmentReassembler reassembler;
     private final LocalDeliveryQueue local;
     private final IcmpErrorLimiter icmpErrors;
@@ -70,11 +73,9 @@ public final class Ipv4Interface implements RxHandler, Egress {
 
     // Reused views: rx for what arrived, tx for what we write, quote for ICMP errors' payloads.
     private final EthernetFrame rxEth = new EthernetFrame();
-    private final ArpPacket rxArp = new ArpPacket();
     private final Ipv4Header rxIp = new Ipv4Header();
     private final IcmpPacket rxIcmp = new IcmpPacket();
     private final EthernetFrame txEth = new EthernetFrame();
-    private final ArpPacket txArp = new ArpPacket();
     private final Ipv4Header txIp = new Ipv4Header();
     private final IcmpPacket txIcmp = new IcmpPacket();
 
@@ -118,8 +119,7 @@ public final class Ipv4Interface implements RxHandler, Egress {
             broadcasts[i] = c.broadcast();
         }
         gateway = config.gateway();
-        arp = new ArpCache(config.arpCacheSize());
-        pending = new PendingFrames(config.pendingTotal(), frameMax);
+        arp = new ArpResolver(this, device, config, counters, frameMax);
         reassembler = new FragmentReassembler(config.reassemblySlots(), config.reassemblyTimeoutNanos(), counters);
         local = new LocalDeliveryQueue(config.localQueueSize(), frameMax);
         icmpErrors = new IcmpErrorLimiter(config.icmpErrorsPerSecond(), config.icmpErrorBurst(), clock.nanos());
@@ -174,6 +174,11 @@ public final class Ipv4Interface implements RxHandler, Egress {
         return arp.lookup(ip, clock.nanos());
     }
 
+    /** Frames waiting for ARP (walks a list: diagnostics and tests). */
+    int framesAwaitingArp() {
+        return arp.framesWaiting();
+    }
+
     /** Packets to local addresses not yet delivered. */
     public int localPending() {
         return local.size();
@@ -189,15 +194,7 @@ public final class Ipv4Interface implements RxHandler, Egress {
     public long poll(long nowNanos) {
         batchDepth++;
         try {
-            long next = Long.MAX_VALUE;
-            for (int i = 0; i < arp.size(); i++) {
-                if (arp.state[i] == ArpCache.INCOMPLETE) {
-                    if (arp.nextRequestAt[i] - nowNanos <= 0) retryOrGiveUp(i, nowNanos);
-                    if (arp.state[i] == ArpCache.INCOMPLETE) next = Math.min(next, arp.nextRequestAt[i]);
-                } else if (arp.state[i] == ArpCache.REACHABLE && arp.expiresAt[i] - nowNanos <= 0) {
-                    arp.free(i);
-                }
-            }
+            long next = arp.poll(nowNanos);
             for (int s; (s = reassembler.nextExpired(nowNanos)) >= 0; ) {
                 if (reassembler.quotable(s)) {
                     sendIcmpError(IcmpPacket.TYPE_TIME_EXCEEDED, 1 /* fragment reassembly time exceeded */,
@@ -224,6 +221,11 @@ public final class Ipv4Interface implements RxHandler, Egress {
         }
     }
 
+    /** Takes up to {@code budget} received frames from the device through {@link #frame}; how many it took. */
+    public int receive(int budget) {
+        return device.receive(this, budget);
+    }
+
     /** Pushes submitted frames out of the device. */
     public void flush() {
         txDirty = false;
@@ -236,8 +238,11 @@ public final class Ipv4Interface implements RxHandler, Egress {
         try {
             // Bounded, so two local endpoints answering each other cannot keep us here forever.
             for (int n = config.localQueueSize(); n > 0 && !local.isEmpty(); n--) {
-                ingress(local.memory(), local.headOffset(), local.headLength(), true);
-                local.pop();
+                try {
+                    ingress(local.memory(), local.headOffset(), local.headLength(), true);
+                } finally {
+                    local.pop();  // even if a transport failed on it: a frame that throws must not come back forever
+                }
             }
         } finally {
             draining = false;
@@ -275,76 +280,9 @@ public final class Ipv4Interface implements RxHandler, Egress {
             return;
         }
         switch (eth.etherType()) {
-            case EthernetFrame.TYPE_ARP -> arpIngress(memory, eth.payloadOffset(), eth.payloadLength());
+            case EthernetFrame.TYPE_ARP -> arp.ingress(memory, eth.payloadOffset(), eth.payloadLength(), clock.nanos());
             case EthernetFrame.TYPE_IPV4 -> ipv4Ingress(memory, eth.payloadOffset(), eth.payloadLength(), checksumsVerified);
             default -> counters.increment(Counter.DROP_UNKNOWN_ETHERTYPE);  // IPv6, 802.1Q, LLDP...
-        }
-    }
-
-    /** RFC 826's packet reception algorithm, for Ethernet/IPv4 only. */
-    private void arpIngress(MemorySegment memory, long offset, int length) {
-        counters.increment(Counter.ARP_RX);
-        ArpPacket p = rxArp.wrap(memory, offset, length);
-        if (!p.isValid()) {
-            counters.increment(Counter.DROP_ARP_MALFORMED);
-            return;
-        }
-        long sha = p.senderMac();
-        int spa = p.senderIp();
-        int tpa = p.targetIp();
-        if (!MacAddress.isUnicast(sha)) {
-            counters.increment(Counter.DROP_ARP_MALFORMED);  // a group sender address would poison the table
-            return;
-        }
-        long now = clock.nanos();
-        // spa 0 is an address probe (RFC 5227): nothing to learn, but it still deserves a reply.
-        boolean learnable = spa != 0 && !isOwnAddress(spa) && !isBroadcastAddress(spa);
-        boolean merged = false;
-        if (learnable) {
-            int i = arp.find(spa);
-            if (i >= 0) {
-                resolved(i, sha, now);
-                merged = true;
-            }
-        }
-        if (!isOwnAddress(tpa)) return;  // includes gratuitous ARP, which only refreshes (merged above)
-        if (learnable && !merged) {
-            int i = arp.insert(spa);
-            if (i >= 0) resolved(i, sha, now);
-        }
-        if (p.operation() == ArpPacket.OP_REQUEST) {
-            // Read everything needed before writing: the reply may reuse nothing of the request, but be safe.
-            sendArp(ArpPacket.OP_REPLY, sha, tpa, sha, spa);
-            counters.increment(Counter.ARP_REPLIES_SENT);
-        }
-    }
-
-    /** A mapping learned: refresh it, and if frames were waiting for it, send them in order. */
-    private void resolved(int i, long hw, long now) {
-        arp.mac[i] = hw;
-        arp.expiresAt[i] = now + config.arpEntryLifetimeNanos();
-        if (arp.state[i] != ArpCache.INCOMPLETE) {
-            arp.state[i] = ArpCache.REACHABLE;
-            return;
-        }
-        arp.state[i] = ArpCache.REACHABLE;
-        int s = arp.pendingHead[i];
-        arp.pendingHead[i] = PendingFrames.NONE;
-        arp.pendingTail[i] = PendingFrames.NONE;
-        arp.pendingCount[i] = 0;
-        while (s != PendingFrames.NONE) {
-            int next = pending.next(s);
-            long buf = device.txAcquire();
-            if (buf < 0) {
-                counters.increment(Counter.DROP_TX_NO_BUFFER);
-            } else {
-                int len = pending.length(s);
-                MemorySegment.copy(pending.memory(), pending.offset(s), device.memory(), buf, len);
-                txEth.wrap(device.memory(), buf, len).destination(hw);
-                transmit(buf, len);
-            }
-            pending.release(s);
-            s = next;
         }
     }
 
@@ -500,7 +438,7 @@ public final class Ipv4Interface implements RxHandler, Egress {
                 counters.increment(Counter.DROP_IPV4_NO_ROUTE);
                 return false;
             }
-            long buf = device.txAcquire();
+            long buf = acquireTxBuffer();
             if (buf < 0) {
                 counters.increment(Counter.DROP_TX_NO_BUFFER);
                 return false;
@@ -561,14 +499,19 @@ public final class Ipv4Interface implements RxHandler, Egress {
             transmit(openFrame, frameLength);
             return;
         }
-        long now = clock.nanos();
-        int i = arp.find(openNextHop);
-        if (i >= 0 && arp.state[i] == ArpCache.REACHABLE && now - arp.expiresAt[i] < 0) {
-            eth.destination(arp.mac[i]);
+        if (isMulticast(openNextHop)) {
+            eth.destination(MacAddress.ipv4Multicast(openNextHop));
             transmit(openFrame, frameLength);
             return;
         }
-        holdForArp(i, openNextHop, openFrame, frameLength, now);
+        long now = clock.nanos();
+        long hw = arp.lookup(openNextHop, now);
+        if (hw >= 0) {
+            eth.destination(hw);
+            transmit(openFrame, frameLength);
+        } else {
+            arp.hold(openNextHop, openFrame, frameLength, now);  // copied; the device buffer is given back
+        }
     }
 
     @Override
@@ -600,7 +543,7 @@ public final class Ipv4Interface implements RxHandler, Egress {
         return addresses[0];
     }
 
-    private boolean isOwnAddress(int ip) {
+    boolean isOwnAddress(int ip) {
         for (int a : addresses) if (a == ip) return true;
         return false;
     }
@@ -610,79 +553,43 @@ public final class Ipv4Interface implements RxHandler, Egress {
         return false;
     }
 
-    private boolean isBroadcastAddress(int ip) {
+    private static boolean isMulticast(int ip) {
+        return (ip >>> 28) == 0xE;
+    }
+
+    boolean isBroadcastAddress(int ip) {
         return ip == Ipv4Address.BROADCAST || isSubnetBroadcast(ip);
     }
 
-    /** Who gets the frame: BROADCAST, the destination itself on a local subnet, the gateway, or 0 for no route. */
+    /**
+     * Who gets the frame: BROADCAST, a multicast group itself (sent to its group MAC, no ARP), the
+     * destination itself on a local subnet, the gateway, or 0 for no route.
+     */
     private int nextHop(int dst) {
         if (isBroadcastAddress(dst)) return Ipv4Address.BROADCAST;
-        if (dst == 0) return 0;
+        if (isMulticast(dst)) return dst;
+        if (dst == 0 || (dst >>> 28) == 0xF) return 0;  // 0.0.0.0 and class E are never destinations
         for (int i = 0; i < addresses.length; i++) {
             if (((addresses[i] ^ dst) & masks[i]) == 0) return dst;
         }
         return gateway;
     }
 
-    /** Parks a frame until its next hop's MAC is known, asking for it unless a request is already out. */
-    private void holdForArp(int i, int hop, long frame, int frameLength, long now) {
-        if (i < 0) {
-            i = arp.insert(hop);
-        } else if (arp.state[i] == ArpCache.REACHABLE) {
-            arp.restart(i);  // expired: ask again, queue meanwhile
-        }
-        if (i < 0 || arp.pendingCount[i] >= config.pendingPerAddress()) {
-            counters.increment(Counter.DROP_ARP_QUEUE_FULL);
-            device.txRelease(frame);
-            return;
-        }
-        int s = pending.store(device.memory(), frame, frameLength);
-        device.txRelease(frame);
-        if (s == PendingFrames.NONE) {
-            counters.increment(Counter.DROP_ARP_QUEUE_FULL);
-        } else {
-            if (arp.pendingTail[i] == PendingFrames.NONE) arp.pendingHead[i] = s;
-            else pending.link(arp.pendingTail[i], s);
-            arp.pendingTail[i] = s;
-            arp.pendingCount[i]++;
-        }
-        if (arp.requestsSent[i] == 0) requestFor(i, now);
-    }
-
-    private void requestFor(int i, long now) {
-        sendArp(ArpPacket.OP_REQUEST, MacAddress.BROADCAST, sourceAddressFor(arp.ip[i]), MacAddress.ZERO, arp.ip[i]);
-        counters.increment(Counter.ARP_REQUESTS_SENT);
-        arp.requestsSent[i]++;
-        arp.nextRequestAt[i] = now + config.arpRetryIntervalNanos();
-    }
-
-    private void retryOrGiveUp(int i, long now) {
-        if (arp.requestsSent[i] < config.arpMaxRequests()) {
-            requestFor(i, now);
-            return;
-        }
-        for (int s = arp.pendingHead[i]; s != PendingFrames.NONE; ) {
-            int next = pending.next(s);
-            pending.release(s);
-            counters.increment(Counter.DROP_ARP_UNRESOLVED);
-            s = next;
-        }
-        arp.free(i);
-    }
-
-    private void sendArp(int op, long ethDst, int spa, long tha, int tpa) {
+    /**
+     * A transmit buffer; when none is free but frames we submitted are still unflushed (a batch in
+     * progress), flushing them may give buffers back, so that is tried once before giving up.
+     */
+    long acquireTxBuffer() {
         long buf = device.txAcquire();
-        if (buf < 0) {
-            counters.increment(Counter.DROP_TX_NO_BUFFER);
-            return;
+        if (buf < 0 && txDirty) {
+            flush();
+            buf = device.txAcquire();
         }
-        MemorySegment m = device.memory();
-        txEth.wrap(m, buf, ARP_FRAME_LENGTH).emit(ethDst, mac, EthernetFrame.TYPE_ARP);
-        txArp.wrap(m, buf + EthernetFrame.HEADER_LENGTH, ArpPacket.LENGTH).emit(op, mac, spa, tha, tpa);
-        transmit(buf, ARP_FRAME_LENGTH);
+        return buf;
     }
 
-    private void transmit(long frame, int frameLength) {
+    /** Submits a frame; flushed now, or at the end of the processing in progress. */
+    void transmit(long frame, int frameLength) {
         device.txSubmit(frame, frameLength);
         counters.increment(Counter.TX_FRAMES);
         counters.add(Counter.TX_BYTES, frameLength);

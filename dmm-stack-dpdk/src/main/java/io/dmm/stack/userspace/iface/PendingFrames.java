@@ -44,6 +44,13 @@ final class PendingFrames {
         free = slot;
     }
 
+    /** Free slots (walks the free list: for tests and diagnostics, not the fast path). */
+    int freeSlots() {
+        int n = 0;
+        for (int s = free; s != NONE; s = next[s]) n++;
+        return n;
+    }
+
     MemorySegment memory() {
         return memory;
     }

@@ -38,8 +38,10 @@ public final class DevicePair implements AutoCloseable {
         SpscLongRing abReturns = new SpscLongRing(slots);
         SpscLongRing ba = new SpscLongRing(slots);
         SpscLongRing baReturns = new SpscLongRing(slots);
-        this.a = new End("pair" + id + ".a", 0x02_00_00_00_00_0AL, mtu, slots, 0, checksumOffload, ab, abReturns, ba, baReturns);
-        this.b = new End("pair" + id + ".b", 0x02_00_00_00_00_0BL, mtu, slots, slots, checksumOffload, ba, baReturns, ab, abReturns);
+        // 02:00:00:ii:ii:0a and ...:0b, locally administered and distinct across the pairs of a JVM.
+        long base = 0x02_00_00_00_00_00L | (long) (id & 0xFFFF) << 8;
+        this.a = new End("pair" + id + ".a", base | 0x0A, mtu, slots, 0, checksumOffload, ab, abReturns, ba, baReturns);
+        this.b = new End("pair" + id + ".b", base | 0x0B, mtu, slots, slots, checksumOffload, ba, baReturns, ab, abReturns);
         a.peer = b;
         b.peer = a;
     }

@@ -25,6 +25,12 @@ import java.util.SplittableRandom;
  * flipped bit is caught by them. The peer device must not vouch either: a {@link DevicePair} made with
  * {@code checksumOffload = false}, or a second injector.
  *
+ * <p>{@link #counters()} adds, to the wrapped device's: {@code dropped}, {@code duplicated},
+ * {@code reordered}, {@code corrupted}, {@code delayed}, {@code rate_limited} (faults applied),
+ * {@code hold_full} (a frame that should have been held passed through: no slot free) and
+ * {@code fault_tx_no_buffer} (a duplicate not sent: the wrapped device had no buffer for it). A held
+ * frame the wrapped device has no buffer for when it falls due stays held until a later call.
+ *
  * <p>Receive budgets are approximate: a duplicated or released frame may make one call hand over a
  * frame or two more than asked. Not thread-safe, like every device.
  */
@@ -38,8 +44,6 @@ public final class FaultInjector implements Device {
     private final RxPath rx;
     private final Unvouched unvouched = new Unvouched();
     private final long burst;
-    private double tokens;
-    private long tokensAt;
     private boolean closed;
     private long dropped, duplicated, reordered, corrupted, delayed, rateLimited, holdFull, txNoBuffer;
 
@@ -49,11 +53,9 @@ public final class FaultInjector implements Device {
         this.clock = clock;
         this.random = new SplittableRandom(plan.seed());
         this.held = new FrameArena(inner.mtu(), plan.holdSlots());
+        this.burst = plan.effectiveBurstBytes();
         this.tx = new TxPath();
         this.rx = new RxPath();
-        this.burst = plan.effectiveBurstBytes();
-        this.tokens = burst;
-        this.tokensAt = clock.nanos();
     }
 
     public FaultPlan plan() {
@@ -116,8 +118,9 @@ public final class FaultInjector implements Device {
     @Override
     public boolean rxPending() {
         if (inner.rxPending()) return true;
-        if (!plan.applyToReceive()) return false;
-        return rx.hasDue(clock.nanos());
+        long now = clock.nanos();
+        // Transmit frames that fell due are released by the next receive, so it is worth a call.
+        return tx.hasDue(now) || plan.applyToReceive() && rx.hasDue(now);
     }
 
     @Override
@@ -142,17 +145,6 @@ public final class FaultInjector implements Device {
         held.close();
     }
 
-    private boolean rateLimited(int length, long now) {
-        if (plan.rateBytesPerSecond() == 0) return false;
-        if (now > tokensAt) {
-            tokens = Math.min(burst, tokens + (now - tokensAt) * (plan.rateBytesPerSecond() / 1e9));
-            tokensAt = now;
-        }
-        if (tokens < length) return true;
-        tokens -= length;
-        return false;
-    }
-
     /**
      * One direction's pipeline: rate limit, loss, duplication, corruption, then per copy reorder or
      * delay (held in the injector's arena) or straight out. A frame is "own" when it sits in the
@@ -163,6 +155,20 @@ public final class FaultInjector implements Device {
         final FrameQueue delayQueue = new FrameQueue(plan.holdSlots());
         /** Frames sent on so far: reordered frames wait for this to pass their release count. */
         long passed;
+        /** This direction's token bucket (bytes), full at the start. */
+        private double tokens = burst;
+        private long tokensAt = clock.nanos();
+
+        private boolean rateLimited(int length, long now) {
+            if (plan.rateBytesPerSecond() == 0) return false;
+            if (now > tokensAt) {
+                tokens = Math.min(burst, tokens + (now - tokensAt) * (plan.rateBytesPerSecond() / 1e9));
+                tokensAt = now;
+            }
+            if (tokens < length) return true;
+            tokens -= length;
+            return false;
+        }
 
         /** Emits a frame to where this direction goes (the wrapped device, or the stack). */
         abstract void emit(MemorySegment memory, long offset, int length, boolean own, boolean consume);
@@ -233,14 +239,18 @@ public final class FaultInjector implements Device {
 
         private void delayOrEmit(MemorySegment memory, long offset, int length, boolean own, boolean consume, long now) {
             if (plan.delays()) {
-                long jitter = plan.jitterNanos() > 0 ? random.nextLong(plan.jitterNanos() + 1) : 0;
-                if (hold(delayQueue, memory, offset, length, own, consume, now + plan.delayNanos() + jitter, 0)) {
+                if (hold(delayQueue, memory, offset, length, own, consume, dueTime(now), 0)) {
                     delayed++;
                     return;
                 }
             }
             passed++;
             emit(memory, offset, length, own, consume);
+        }
+
+        private long dueTime(long now) {
+            long jitter = plan.jitterNanos() > 0 ? random.nextLong(plan.jitterNanos() + 1) : 0;
+            return now + plan.delayNanos() + jitter;
         }
 
         private boolean hold(FrameQueue queue, MemorySegment memory, long offset, int length, boolean own,
@@ -265,32 +275,40 @@ public final class FaultInjector implements Device {
             return true;
         }
 
-        /** Sends on every held frame that is due; true if any was. */
+        /**
+         * Sends on every held frame that is due, oldest first; true if any was. A frame the wrapped
+         * device has no buffer for stays held (and so do the ones behind it) until a later call.
+         */
         final boolean releaseDue(long now) {
             boolean any = false;
-            boolean progress = true;
-            while (progress) {
-                progress = false;
+            while (true) {
                 if (!reorderQueue.isEmpty() && (reorderQueue.headTag() <= passed || reorderQueue.headTag2() <= now)) {
                     long offset = reorderQueue.headOffset();
                     int length = reorderQueue.headLength();
-                    reorderQueue.removeHead();
-                    delayOrEmit(held.memory(), offset, length, true, true, now);
-                    progress = true;
-                }
-                // Frames leave in order: a later frame with less jitter waits for the head.
-                if (!delayQueue.isEmpty() && delayQueue.headTag() <= now) {
-                    long offset = delayQueue.headOffset();
-                    int length = delayQueue.headLength();
+                    if (plan.delays() && !delayQueue.isFull()) {
+                        reorderQueue.removeHead();
+                        delayQueue.offer(offset, length, dueTime(now), 0);  // the slot moves along
+                        delayed++;
+                    } else {
+                        if (!emitHeld(offset, length)) return any;
+                        reorderQueue.removeHead();
+                        passed++;
+                    }
+                    any = true;
+                } else if (!delayQueue.isEmpty() && delayQueue.headTag() <= now) {
+                    // Frames leave in order: a later frame with less jitter waits for the head.
+                    if (!emitHeld(delayQueue.headOffset(), delayQueue.headLength())) return any;
                     delayQueue.removeHead();
                     passed++;
-                    emit(held.memory(), offset, length, true, true);
-                    progress = true;
+                    any = true;
+                } else {
+                    return any;
                 }
-                any |= progress;
             }
-            return any;
         }
+
+        /** Sends on a held frame from the injector's arena and frees its slot; false (still held) when it cannot now. */
+        abstract boolean emitHeld(long offset, int length);
 
         final boolean hasDue(long now) {
             return (!reorderQueue.isEmpty() && reorderQueue.headTag2() <= now)
@@ -333,6 +351,16 @@ public final class FaultInjector implements Device {
         }
 
         @Override
+        boolean emitHeld(long offset, int length) {
+            long buffer = inner.txAcquire();
+            if (buffer < 0) return false;
+            MemorySegment.copy(held.memory(), offset, inner.memory(), buffer, length);
+            inner.txSubmit(buffer, length);
+            held.release(offset);
+            return true;
+        }
+
+        @Override
         void discardOriginal(long offset) {
             inner.txRelease(offset);
         }
@@ -363,6 +391,12 @@ public final class FaultInjector implements Device {
             } finally {
                 if (own && consume) held.release(offset);
             }
+        }
+
+        @Override
+        boolean emitHeld(long offset, int length) {
+            emit(held.memory(), offset, length, true, true);
+            return true;
         }
 
         @Override

@@ -19,8 +19,9 @@ package io.dmm.stack.userspace.phy;
  * @param rateBytesPerSecond token bucket rate; frames beyond it are dropped (0 = unlimited)
  * @param burstBytes      token bucket depth (0 = one tenth of a second at the rate, at least 64 KiB)
  * @param applyToReceive  also apply the faults to frames received from the wrapped device
- * @param holdSlots       frames the injector can hold (reordered or delayed) at once; beyond it,
- *                        frames that would be held pass through unharmed
+ * @param holdSlots       frames the injector can hold (reordered or delayed) at once (default 256;
+ *                        each slot takes mtu + 14 bytes off-heap, rounded to 64); beyond it,
+ *                        frames that would be held pass through unharmed (counted as hold_full)
  */
 public record FaultPlan(long seed, double loss, double duplication, double reorder, int reorderDistance,
                         long reorderMaxHoldNanos, double corruption, long delayNanos, long jitterNanos,
@@ -73,7 +74,7 @@ public record FaultPlan(long seed, double loss, double duplication, double reord
         private long reorderMaxHoldNanos = 10_000_000L;
         private long delayNanos, jitterNanos, rateBytesPerSecond, burstBytes;
         private boolean applyToReceive;
-        private int holdSlots = 1024;
+        private int holdSlots = 256;
 
         private Builder() {}
 

@@ -80,6 +80,11 @@ public final class FrameArena implements AutoCloseable {
         free[freeCount++] = slot;
     }
 
+    /** IllegalStateException unless the slot at {@code offset} is currently taken (catches use after release). */
+    public void checkAcquired(long offset) {
+        if (!inUse[slotOf(offset)]) throw new IllegalStateException("slot at offset " + offset + " is not acquired");
+    }
+
     /** The slot index of a slot offset; IllegalArgumentException if it is not one. */
     public int slotOf(long offset) {
         if (offset < 0 || offset % slotSize != 0 || offset / slotSize >= slotCount) {

@@ -94,7 +94,7 @@ public final class LoopbackDevice implements Device {
     @Override
     public void txSubmit(long offset, int length) {
         checkLength(length);
-        arena.slotOf(offset);
+        arena.checkAcquired(offset);
         // Cannot fail: every queued frame holds a slot, and the queue has a place per slot.
         submitted.offer(offset, length, 0);
     }

@@ -21,7 +21,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Timestamps are the injected {@link Clock}'s nanos mapped to wall time at construction, so a
  * capture under a {@code ManualClock} shows virtual time. Records are appended to a preallocated
- * direct buffer and written to the file when it is half full and on {@link #flush()}/{@link #close()}:
+ * direct buffer and written to the file when it is half full, when a record comes a second (clock
+ * time) or more after the last write, and on {@link #flush()}/{@link #close()}:
  * no allocation per frame. A write error is logged once and stops the capture; the wrapped device
  * keeps working (a full disk must not take the network down).
  */
@@ -29,6 +30,8 @@ public final class PcapWriter implements Device {
     public static final int MAGIC_NANOS = 0xa1b23c4d;
     public static final int SNAPLEN = 65535;
     public static final int LINKTYPE_ETHERNET = 1;
+    /** Records reach the file at least this often (clock time) while frames flow, for live viewing. */
+    public static final long FLUSH_INTERVAL_NANOS = 1_000_000_000L;
     private static final int RECORD_HEADER = 16;
     private static final int BUFFER_BYTES = 4 * (RECORD_HEADER + SNAPLEN);
     private static final Logger LOG = LoggerFactory.getLogger(PcapWriter.class);
@@ -44,6 +47,7 @@ public final class PcapWriter implements Device {
     private boolean failed;
     private boolean closed;
     private long records;
+    private long lastWriteNanos;
 
     /** Captures to {@code file} (created or truncated) with timestamps starting at the current wall time. */
     public PcapWriter(Device inner, Path file, Clock clock) throws IOException {
@@ -85,7 +89,8 @@ public final class PcapWriter implements Device {
         int captured = Math.min(length, SNAPLEN);
         if (buffer.remaining() < RECORD_HEADER + captured) writeBuffer();
         if (failed) return;
-        long ts = wallOriginNanos + (clock.nanos() - clockOrigin);
+        long now = clock.nanos();
+        long ts = wallOriginNanos + (now - clockOrigin);
         buffer.putInt((int) (ts / 1_000_000_000L));
         buffer.putInt((int) (ts % 1_000_000_000L));
         buffer.putInt(captured);
@@ -94,10 +99,11 @@ public final class PcapWriter implements Device {
         MemorySegment.copy(memory, offset, bufferMemory, at, captured);
         buffer.position(at + captured);
         records++;
-        if (buffer.position() >= BUFFER_BYTES / 2) writeBuffer();
+        if (buffer.position() >= BUFFER_BYTES / 2 || now - lastWriteNanos >= FLUSH_INTERVAL_NANOS) writeBuffer();
     }
 
     private void writeBuffer() {
+        lastWriteNanos = clock.nanos();
         buffer.flip();
         try {
             while (buffer.hasRemaining()) file.write(buffer);

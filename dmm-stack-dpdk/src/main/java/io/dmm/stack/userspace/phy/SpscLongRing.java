@@ -13,15 +13,15 @@ import java.lang.invoke.VarHandle;
  *
  * <p>Exactly one thread may call the producer methods and one the consumer methods at a time.
  */
-final class SpscLongRing {
+final class SpscLongRing extends SpscConsumerFields {
     private static final VarHandle HEAD;
     private static final VarHandle TAIL;
 
     static {
         try {
             MethodHandles.Lookup l = MethodHandles.lookup();
-            HEAD = l.findVarHandle(SpscLongRing.class, "head", long.class);
-            TAIL = l.findVarHandle(SpscLongRing.class, "tail", long.class);
+            HEAD = l.findVarHandle(SpscConsumerFields.class, "head", long.class);
+            TAIL = l.findVarHandle(SpscProducerFields.class, "tail", long.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -29,13 +29,6 @@ final class SpscLongRing {
 
     private final long[] buffer;
     private final int mask;
-
-    // Producer side.
-    private long tail;
-    private long producerCachedHead;
-    // Padding between the two sides' fields would help throughput; correctness does not need it.
-    private long consumerCachedTail;
-    private long head;
 
     SpscLongRing(int capacity) {
         if (capacity < 1) throw new IllegalArgumentException("capacity must be positive: " + capacity);
@@ -79,4 +72,28 @@ final class SpscLongRing {
         consumerCachedTail = (long) TAIL.getAcquire(this);
         return head < consumerCachedTail;
     }
+}
+
+/*
+ * The producer's and the consumer's fields of a SpscLongRing sit on different cache lines, padded by
+ * superclasses (the JVM lays a superclass's fields out before a subclass's, but may reorder fields
+ * within a class), so the two threads do not invalidate each other's line on every element.
+ */
+class SpscLeadingPad {
+    long p01, p02, p03, p04, p05, p06, p07, p08;
+}
+
+class SpscProducerFields extends SpscLeadingPad {
+    long tail;
+    long producerCachedHead;
+}
+
+class SpscMiddlePad extends SpscProducerFields {
+    long p11, p12, p13, p14, p15, p16, p17, p18;
+}
+
+class SpscConsumerFields extends SpscMiddlePad {
+    long head;
+    long consumerCachedTail;
+    long p21, p22, p23, p24, p25, p26, p27, p28;
 }

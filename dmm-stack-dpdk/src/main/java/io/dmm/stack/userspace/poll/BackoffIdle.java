@@ -49,7 +49,7 @@ public final class BackoffIdle implements IdleStrategy {
             yields++;
             Thread.yield();
         } else {
-            long untilDeadline = deadlineNanos - nowNanos;
+            long untilDeadline = IdleStrategy.nanosUntil(deadlineNanos, nowNanos);
             if (untilDeadline <= 0) return;  // a timer is due: back to the duty cycle
             LockSupport.parkNanos(Math.min(parkNanos, untilDeadline));
             parkNanos = Math.min(parkNanos << 1, maxParkNanos);

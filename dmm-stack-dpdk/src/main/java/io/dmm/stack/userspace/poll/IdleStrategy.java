@@ -20,6 +20,19 @@ public interface IdleStrategy {
     /** Back to the most eager state, as after work. */
     void reset();
 
+    /**
+     * Nanoseconds from {@code nowNanos} to {@code deadlineNanos}, without overflow: a clock such as
+     * {@link System#nanoTime()} may be negative, and {@code Long.MAX_VALUE - negative} would wrap to
+     * "already due" and turn a parking loop into a spinning one. {@code Long.MAX_VALUE} stays "never".
+     */
+    static long nanosUntil(long deadlineNanos, long nowNanos) {
+        if (deadlineNanos == Long.MAX_VALUE) return Long.MAX_VALUE;
+        long d = deadlineNanos - nowNanos;
+        if (deadlineNanos > nowNanos && d < 0) return Long.MAX_VALUE;
+        if (deadlineNanos < nowNanos && d > 0) return Long.MIN_VALUE;
+        return d;
+    }
+
     /** The strategy named {@code busy-spin}, {@code backoff} or {@code park}, with default settings. */
     static IdleStrategy parse(String name) {
         if (name == null) throw new IllegalArgumentException("idle strategy name is null; use busy-spin, backoff or park");

@@ -23,7 +23,7 @@ public final class ParkIdle implements IdleStrategy {
     @Override
     public void idle(int workCount, long deadlineNanos, long nowNanos) {
         if (workCount > 0) return;
-        long untilDeadline = deadlineNanos - nowNanos;
+        long untilDeadline = IdleStrategy.nanosUntil(deadlineNanos, nowNanos);
         if (untilDeadline <= 0) return;
         LockSupport.parkNanos(Math.min(untilDeadline, maxParkNanos));
     }

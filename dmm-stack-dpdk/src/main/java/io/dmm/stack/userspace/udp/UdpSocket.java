@@ -205,6 +205,8 @@ public final class UdpSocket {
         stack.unbind(this);
         queue.clear();
         portUnreachable = false;
+        cachedSource = null;  // do not keep the application's buffer alive
+        cachedSourceMemory = null;
     }
 
     // ---- called by UdpStack under the lock ----

@@ -52,6 +52,11 @@ public final class MacAddress {
         return (mac & BROADCAST) == BROADCAST;
     }
 
+    /** The group MAC of an IPv4 multicast address: 01:00:5e and its low 23 bits (RFC 1112 6.4). */
+    public static long ipv4Multicast(int group) {
+        return 0x0100_5E00_0000L | (group & 0x7F_FFFFL);
+    }
+
     /** Whether a host may use it as its own address: not a group address and not all zeros. */
     public static boolean isUnicast(long mac) {
         return !isMulticast(mac) && (mac & BROADCAST) != 0;

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.dmm.stack.userspace.Counter;
-import io.dmm.stack.userspace.wire.Hex;
+import io.dmm.stack.userspace.wire.GoldenBytes;
 import io.dmm.stack.userspace.wire.MacAddress;
 import java.lang.foreign.MemorySegment;
 import java.util.List;
@@ -19,12 +19,12 @@ class ArpTest extends InterfaceFixture {
         List<byte[]> out = device.takeSent();
         assertEquals(1, out.size());
         // who-has 10.0.0.1 tell 10.0.0.2 -> 10.0.0.1 is-at 02:00:00:00:00:01, unicast to the asker
-        assertEquals(Hex.normalize("""
+        assertEquals(GoldenBytes.normalize("""
                 020000000002 020000000001 0806
                 0001 0800 06 04 0002
                 020000000001 0a000001
                 020000000002 0a000002
-                """), Hex.of(MemorySegment.ofArray(out.get(0)), 0, 42));
+                """), GoldenBytes.of(MemorySegment.ofArray(out.get(0)), 0, 42));
         assertEquals(PEER_MAC, iface.arpLookup(PEER_IP));
         assertEquals(1, count(Counter.ARP_RX));
         assertEquals(1, count(Counter.ARP_REPLIES_SENT));
@@ -143,5 +143,77 @@ class ArpTest extends InterfaceFixture {
         assertEquals(0, f.device.outstanding());
         f.inject(Frames.arp(2, OUR_MAC, PEER_MAC, PEER_IP, OUR_MAC, OUR_IP));
         assertEquals(3, f.device.takeSent().size(), "request + the 2 kept");
+    }
+
+    @Test
+    void flushingFreesBuffersWhenMoreFramesWaitThanTheDeviceHasBuffers() {
+        InterfaceFixture f = new InterfaceFixture();
+        FakeDevice small = new FakeDevice(OUR_MAC, 1500, 2);
+        small.buffersReturnOnFlush = true;
+        Ipv4Interface iface = new Ipv4Interface(small, InterfaceConfig.builder().address("10.0.0.1/24").build(), f.clock, f.counters);
+        for (int i = 1; i <= 5; i++) {
+            iface.begin(0, PEER_IP, 17);
+            iface.memory().set(java.lang.foreign.ValueLayout.JAVA_BYTE, iface.l4Offset(), (byte) i);
+            iface.send(8);
+        }
+        small.takeSent();
+        byte[] reply = Frames.arp(2, OUR_MAC, PEER_MAC, PEER_IP, OUR_MAC, OUR_IP);
+        iface.frame(MemorySegment.ofArray(reply), 0, reply.length, false);
+        List<byte[]> out = small.takeSent();
+        assertEquals(5, out.size());
+        for (int i = 0; i < 5; i++) assertEquals(i + 1, out.get(i)[34]);
+        assertEquals(0, f.count(Counter.DROP_TX_NO_BUFFER));
+    }
+
+    @Test
+    void addressProbesAreAnsweredButTeachNothing() {
+        // RFC 5227 probe: "who has 10.0.0.1?" from a host without an address yet (sender IP 0)
+        inject(Frames.arp(1, MacAddress.BROADCAST, PEER_MAC, 0, 0, OUR_IP));
+        List<byte[]> out = device.takeSent();
+        assertEquals(1, out.size());
+        assertArrayEquals(Frames.arp(2, PEER_MAC, OUR_MAC, OUR_IP, PEER_MAC, 0), out.get(0));
+        assertEquals(-1, iface.arpLookup(0));
+    }
+
+    @Test
+    void claimsOnOurOwnAddressAreNotLearned() {
+        inject(Frames.arp(1, MacAddress.BROADCAST, PEER_MAC, OUR_IP, 0, OUR_IP));
+        assertEquals(-1, iface.arpLookup(OUR_IP));
+        assertTrue(send(OUR_IP, 17, new byte[8]), "our address stays local");
+        assertTrue(device.takeSent().isEmpty());
+    }
+
+    @Test
+    void thePendingArenaIsBoundedOverall() {
+        InterfaceFixture f = new InterfaceFixture(InterfaceConfig.builder().address("10.0.0.1/24").pendingTotal(3).build());
+        for (int i = 0; i < 2; i++) {
+            f.send(PEER_IP, 17, new byte[8]);
+            f.send(PEER_IP + 1, 17, new byte[8]);
+        }
+        assertEquals(1, f.count(Counter.DROP_ARP_QUEUE_FULL));
+        assertEquals(2, f.count(Counter.ARP_REQUESTS_SENT));
+    }
+
+    @Test
+    void aTableFullOfUnresolvedEntriesRefusesNewNextHops() {
+        InterfaceFixture f = new InterfaceFixture(InterfaceConfig.builder().address("10.0.0.1/24").arpCacheSize(1).build());
+        f.send(PEER_IP, 17, new byte[8]);
+        f.send(PEER_IP + 1, 17, new byte[8]);
+        assertEquals(1, f.count(Counter.DROP_ARP_QUEUE_FULL));
+        f.inject(Frames.arp(2, OUR_MAC, PEER_MAC, PEER_IP, OUR_MAC, OUR_IP));
+        f.send(PEER_IP + 1, 17, new byte[8]);  // a resolved entry may be recycled
+        assertEquals(1, f.count(Counter.DROP_ARP_QUEUE_FULL));
+        assertEquals(-1, f.iface.arpLookup(PEER_IP));
+    }
+
+    @Test
+    void receiveTakesFramesFromTheDevice() {
+        device.rxQueue.add(Frames.arp(1, MacAddress.BROADCAST, PEER_MAC, PEER_IP, 0, OUR_IP));
+        device.rxQueue.add(Frames.arp(1, MacAddress.BROADCAST, PEER_MAC + 1, PEER_IP + 1, 0, OUR_IP));
+        assertEquals(1, iface.receive(1));
+        assertEquals(1, iface.receive(8));
+        assertEquals(0, iface.receive(8));
+        assertEquals(2, device.takeSent().size());
+        assertEquals(2, count(Counter.RX_FRAMES));
     }
 }

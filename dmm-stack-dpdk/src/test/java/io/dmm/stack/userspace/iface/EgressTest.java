@@ -136,4 +136,16 @@ class EgressTest extends InterfaceFixture {
         assertEquals(before + 2, device.flushes);
         assertEquals(4, device.takeSent().size());
     }
+
+    @Test
+    void multicastGoesToTheGroupMacWithoutArp() {
+        InterfaceFixture f = new InterfaceFixture(InterfaceConfig.builder().address("10.0.0.1/24").build());
+        assertTrue(f.send(Ipv4Address.parse("239.129.2.3"), 17, new byte[8]), "no gateway needed");
+        byte[] out = f.device.takeSent().get(0);
+        assertEquals(MacAddress.parse("01:00:5e:01:02:03"), mac(out, 0), "the low 23 bits of the group");
+        assertEquals(0, f.count(Counter.ARP_REQUESTS_SENT));
+        assertFalse(f.iface.begin(0, Ipv4Address.parse("240.0.0.1"), 17), "class E is not routable");
+        assertFalse(f.iface.begin(0, 0, 17));
+        assertEquals(2, f.count(Counter.DROP_IPV4_NO_ROUTE));
+    }
 }

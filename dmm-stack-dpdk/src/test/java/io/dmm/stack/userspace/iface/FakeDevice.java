@@ -5,7 +5,6 @@ import io.dmm.stack.userspace.phy.RxHandler;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -22,18 +21,26 @@ final class FakeDevice implements Device {
     final int mtu;
     boolean offload;
     final MemorySegment memory;
-    final ArrayDeque<Long> free = new ArrayDeque<>();
+    /** Free buffer offsets as a plain stack: boxing them would make the allocation test measure us. */
+    private final long[] free;
+    private int freeCount;
+    /** Off for the allocation test: copying frames out allocates. */
+    boolean record = true;
     final int buffers;
     final List<byte[]> submitted = new ArrayList<>();
     final List<byte[]> sent = new ArrayList<>();
     int flushes;
+    /** As real NICs: a submitted buffer is free again only once flushed (sent), not on submit. */
+    boolean buffersReturnOnFlush;
+    private final List<Long> inFlight = new ArrayList<>();
 
     FakeDevice(long mac, int mtu, int buffers) {
         this.mac = mac;
         this.mtu = mtu;
         this.buffers = buffers;
         this.memory = Arena.ofAuto().allocate((long) buffers * BUFFER);
-        for (int i = 0; i < buffers; i++) free.add((long) i * BUFFER);
+        this.free = new long[buffers];
+        for (int i = buffers - 1; i >= 0; i--) free[freeCount++] = (long) i * BUFFER;
     }
 
     FakeDevice(long mac) {
@@ -49,11 +56,11 @@ final class FakeDevice implements Device {
 
     /** Buffers handed out and neither submitted nor released. */
     int outstanding() {
-        return buffers - free.size();
+        return buffers - freeCount;
     }
 
     void holdAllBuffers() {
-        free.clear();
+        freeCount = 0;
     }
 
     @Override public String name() { return "fake"; }
@@ -61,34 +68,53 @@ final class FakeDevice implements Device {
     @Override public int mtu() { return mtu; }
     @Override public boolean txChecksumOffload() { return offload; }
     @Override public MemorySegment memory() { return memory; }
-    @Override public int receive(RxHandler handler, int budget) { return 0; }
-    @Override public boolean rxPending() { return false; }
+    /** Frames for {@link #receive} to hand over, oldest first. */
+    final ArrayList<byte[]> rxQueue = new ArrayList<>();
+
+    @Override
+    public int receive(RxHandler handler, int budget) {
+        int n = 0;
+        while (n < budget && !rxQueue.isEmpty()) {
+            byte[] f = rxQueue.remove(0);
+            handler.frame(MemorySegment.ofArray(f), 0, f.length, false);
+            n++;
+        }
+        return n;
+    }
+
+    @Override public boolean rxPending() { return !rxQueue.isEmpty(); }
     @Override public int txCapacity() { return BUFFER; }
 
     @Override
     public long txAcquire() {
-        Long o = free.poll();
-        return o == null ? -1 : o;
+        return freeCount == 0 ? -1 : free[--freeCount];
     }
 
     @Override
     public void txSubmit(long offset, int length) {
         if (length <= 0 || length > BUFFER) throw new AssertionError("bad frame length " + length);
-        submitted.add(memory.asSlice(offset, length).toArray(ValueLayout.JAVA_BYTE));
-        free.add(offset);
+        if (record) submitted.add(memory.asSlice(offset, length).toArray(ValueLayout.JAVA_BYTE));
+        if (buffersReturnOnFlush) inFlight.add(offset);
+        else free[freeCount++] = offset;
     }
 
     @Override
     public void txRelease(long offset) {
-        if (free.contains(offset)) throw new AssertionError("double release of " + offset);
-        free.add(offset);
+        for (int i = 0; i < freeCount; i++) if (free[i] == offset) throw new AssertionError("double release of " + offset);
+        free[freeCount++] = offset;
     }
 
     @Override
     public void txFlush() {
         flushes++;
-        sent.addAll(submitted);
-        submitted.clear();
+        if (!inFlight.isEmpty()) {
+            for (long o : inFlight) free[freeCount++] = o;
+            inFlight.clear();
+        }
+        if (!submitted.isEmpty()) {  // addAll allocates even for nothing
+            sent.addAll(submitted);
+            submitted.clear();
+        }
     }
 
     @Override public void setRxNotifier(Runnable notifier) { }

@@ -138,4 +138,19 @@ class FragmentReassemblyTest extends InterfaceFixture {
         f.inject(piece(1, 2960, datagram.length - 2960, false));
         assertEquals(2, f.udp.deliveries.size(), "id 1's first piece was given up");
     }
+
+    @Test
+    void theDevicesChecksumGuaranteeHoldsOnlyIfEveryPieceHadIt() {
+        for (boolean lastVerified : new boolean[] {true, false}) {
+            int id = lastVerified ? 21 : 22;
+            byte[][] pieces = {piece(id, 0, 1480, true), piece(id, 1480, 1480, true), piece(id, 2960, datagram.length - 2960, false)};
+            for (int i = 0; i < 3; i++) {
+                byte[] p = pieces[i];
+                iface.frame(java.lang.foreign.MemorySegment.ofArray(p), 0, p.length, i < 2 || lastVerified);
+            }
+        }
+        assertEquals(2, udp.deliveries.size());
+        assertTrue(udp.deliveries.get(0).verified());
+        assertTrue(!udp.deliveries.get(1).verified());
+    }
 }

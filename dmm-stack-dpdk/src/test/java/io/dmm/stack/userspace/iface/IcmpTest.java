@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.dmm.stack.userspace.Counter;
-import io.dmm.stack.userspace.wire.Hex;
+import io.dmm.stack.userspace.wire.GoldenBytes;
 import io.dmm.stack.userspace.wire.IcmpPacket;
 import io.dmm.stack.userspace.wire.Ipv4Address;
 import io.dmm.stack.userspace.wire.Ipv4Header;
@@ -23,7 +23,7 @@ class IcmpTest extends InterfaceFixture {
     @Test
     void echoRequestIsAnsweredByteExact() {
         learnPeer();
-        inject(Frames.ipv4(OUR_MAC, PEER_MAC, PEER_IP, OUR_IP, 1, Hex.bytes(ECHO_REQUEST_ICMP)));
+        inject(Frames.ipv4(OUR_MAC, PEER_MAC, PEER_IP, OUR_IP, 1, GoldenBytes.bytes(ECHO_REQUEST_ICMP)));
         List<byte[]> out = device.takeSent();
         assertEquals(1, out.size());
         byte[] reply = out.get(0);
@@ -32,12 +32,12 @@ class IcmpTest extends InterfaceFixture {
         assertTrue(ip.isValid());
         assertTrue(ip.checksumValid());
         // Everything but the IP identification and header checksum (which follow the id counter):
-        String expected = Hex.normalize("""
+        String expected = GoldenBytes.normalize("""
                 020000000002 020000000001 0800
                 4500 002c ---- 4000 4001 ---- 0a000001 0a000002
                 0000b7db04d200076162636465666768696a6b6c6d6e6f70
                 """);
-        char[] actual = Hex.of(m, 0, reply.length).toCharArray();
+        char[] actual = GoldenBytes.of(m, 0, reply.length).toCharArray();
         for (int at : new int[] {(14 + 4) * 2, (14 + 10) * 2}) Arrays.fill(actual, at, at + 4, '-');
         assertEquals(expected, new String(actual));
         assertEquals(1, count(Counter.ICMP_RX));
@@ -47,14 +47,14 @@ class IcmpTest extends InterfaceFixture {
     @Test
     void broadcastEchoIsNotAnswered() {
         inject(Frames.ipv4(MacAddress.BROADCAST, PEER_MAC, PEER_IP, Ipv4Address.parse("10.0.0.255"), 1,
-                Hex.bytes(ECHO_REQUEST_ICMP)));
+                GoldenBytes.bytes(ECHO_REQUEST_ICMP)));
         assertTrue(device.takeSent().isEmpty());
         assertEquals(1, count(Counter.ICMP_RX));
     }
 
     @Test
     void badIcmpChecksumIsDropped() {
-        byte[] icmp = Hex.bytes(ECHO_REQUEST_ICMP);
+        byte[] icmp = GoldenBytes.bytes(ECHO_REQUEST_ICMP);
         icmp[10] ^= 1;
         inject(Frames.ipv4(OUR_MAC, PEER_MAC, PEER_IP, OUR_IP, 1, icmp));
         inject(Frames.ipv4(OUR_MAC, PEER_MAC, PEER_IP, OUR_IP, 1, new byte[7]));
@@ -159,7 +159,7 @@ class IcmpTest extends InterfaceFixture {
         assertEquals(3, f.count(Counter.ICMP_UNREACHABLE_SENT), "one more after half a second at 2/s");
         // echo replies are not errors and are not limited
         for (int i = 0; i < 5; i++) {
-            f.inject(Frames.ipv4(OUR_MAC, PEER_MAC, PEER_IP, OUR_IP, 1, Hex.bytes(ECHO_REQUEST_ICMP)));
+            f.inject(Frames.ipv4(OUR_MAC, PEER_MAC, PEER_IP, OUR_IP, 1, GoldenBytes.bytes(ECHO_REQUEST_ICMP)));
         }
         assertEquals(5, f.count(Counter.ICMP_ECHO_REPLIES_SENT));
     }

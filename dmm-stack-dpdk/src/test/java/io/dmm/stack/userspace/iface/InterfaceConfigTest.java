@@ -30,6 +30,10 @@ class InterfaceConfigTest {
         assertTrue(e.getMessage().contains("10.0.1.1") && e.getMessage().contains("not on a local subnet"), e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> InterfaceConfig.builder().build());
         assertThrows(IllegalArgumentException.class,
+                () -> InterfaceConfig.builder().address("10.0.0.1/24").address("10.0.0.1/16").build());
+        assertThrows(IllegalArgumentException.class,
+                () -> InterfaceConfig.builder().address("10.0.0.1/24").icmpErrorRate(0, 1).build());
+        assertThrows(IllegalArgumentException.class,
                 () -> InterfaceConfig.builder().address("10.0.0.1/24").gateway("10.0.0.1").build());
         assertThrows(IllegalArgumentException.class,
                 () -> InterfaceConfig.builder().address("10.0.0.1/24").arpRetryInterval(Duration.ZERO).build());

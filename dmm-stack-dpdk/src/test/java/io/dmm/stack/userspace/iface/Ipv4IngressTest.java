@@ -101,4 +101,26 @@ class Ipv4IngressTest extends InterfaceFixture {
         assertEquals(1, tcp.deliveries.size());
         assertTrue(device.takeSent().isEmpty());
     }
+
+    @Test
+    void headerOptionsAreSkippedAndQuotedWhole() {
+        learnPeer();
+        udp.accept = false;
+        // the same packet with a 4-byte option (NOP NOP NOP EOL): IHL 6
+        byte[] plain = frame();
+        byte[] f = new byte[plain.length + 4];
+        System.arraycopy(plain, 0, f, 0, 34);
+        System.arraycopy(plain, 34, f, 38, plain.length - 34);
+        f[34] = 1; f[35] = 1; f[36] = 1; f[37] = 0;
+        MemorySegment m = MemorySegment.ofArray(f);
+        io.dmm.stack.userspace.wire.Ipv4Header ip = new io.dmm.stack.userspace.wire.Ipv4Header().wrap(m, 14, f.length - 14);
+        io.dmm.stack.userspace.wire.NetworkOrder.putU8(m, 14, 0x46);
+        ip.totalLength(ip.totalLength() + 4).fillChecksum();
+        inject(f);
+        assertEquals(1, udp.deliveries.size());
+        assertArrayEquals(datagram, udp.deliveries.get(0).bytes());
+        byte[] icmp = device.takeSent().get(0);
+        assertEquals(14 + 20 + 8 + 24 + 8, icmp.length, "header with options, then 8 bytes");
+        assertArrayEquals(Arrays.copyOfRange(f, 14, 14 + 32), Arrays.copyOfRange(icmp, 42, 42 + 32));
+    }
 }

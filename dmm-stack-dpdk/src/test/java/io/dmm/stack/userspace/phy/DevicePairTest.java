@@ -15,6 +15,10 @@ class DevicePairTest {
             Device a = pair.a();
             Device b = pair.b();
             assertNotEquals(a.macAddress(), b.macAddress());
+            assertEquals(0x02L, a.macAddress() >>> 40, "locally administered unicast");
+            try (DevicePair other = DevicePair.create(1500, 2)) {
+                assertNotEquals(a.macAddress(), other.a().macAddress(), "pairs differ too");
+            }
             assertSame(a.memory(), b.memory());
             AtomicInteger bWoken = new AtomicInteger();
             AtomicInteger aWoken = new AtomicInteger();

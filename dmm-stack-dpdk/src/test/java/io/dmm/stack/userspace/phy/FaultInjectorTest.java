@@ -109,6 +109,28 @@ class FaultInjectorTest {
     }
 
     @Test
+    void heldFramesLiveInTheInjectorsArenaNotInTheWrappedDevicesBuffers() {
+        ManualClock clock = new ManualClock();
+        FaultPlan plan = FaultPlan.builder().delay(1_000_000, 0).build();
+        try (DevicePair pair = DevicePair.create(256, 2)) {
+            FaultInjector a = new FaultInjector(pair.a(), plan, clock);
+            for (int i = 0; i < 10; i++) {
+                assertTrue(Frames.send(a, i, LEN), "the 2-slot device still has a buffer for frame " + i);
+                a.txFlush();
+            }
+            assertEquals(10L, a.counters().get("delayed"));
+            assertFalse(pair.b().rxPending());
+            clock.advanceMillis(1);
+            List<Long> got = new ArrayList<>();
+            for (int round = 0; round < 10 && got.size() < 10; round++) {
+                a.txFlush();  // releases as many as the device has buffers for; the rest wait
+                pair.b().receive((m, o, l, v) -> got.add(Frames.seq(m, o)), 10);
+            }
+            assertEquals(List.of(0L, 1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L, 9L), got);
+        }
+    }
+
+    @Test
     void corruptionFlipsExactlyOneBitBeyondTheEthernetHeaderAndTurnsVouchingOff() {
         try (FaultInjector f = new FaultInjector(new LoopbackDevice(256, 64), FaultPlan.builder().seed(5).corruption(1.0).build(), new ManualClock())) {
             assertFalse(f.txChecksumOffload(), "a corrupting link must make the stack compute checksums");
@@ -195,6 +217,17 @@ class FaultInjectorTest {
             f.receive(count, 100);
             assertEquals(15, got[0]);
             assertEquals(25L, f.counters().get("rate_limited"));
+        }
+    }
+
+    @Test
+    void eachDirectionHasItsOwnTokenBucket() {
+        FaultPlan plan = FaultPlan.builder().rateLimit(100_000, 1_000).applyToReceive(true).build();
+        try (FaultInjector f = new FaultInjector(new LoopbackDevice(256, 64), plan, new ManualClock())) {
+            for (int i = 0; i < 10; i++) Frames.send(f, i, LEN);
+            f.txFlush();
+            assertEquals(10, f.receive((m, o, l, v) -> {}, 100), "what the transmit bucket let out, the receive bucket lets in");
+            assertEquals(0L, f.counters().get("rate_limited"));
         }
     }
 

@@ -87,6 +87,7 @@ class LoopbackDeviceTest {
             assertThrows(IllegalArgumentException.class, () -> d.txSubmit(o, 1515));
             assertThrows(IllegalArgumentException.class, () -> d.txSubmit(o + 1, 100));
             d.txRelease(o);
+            assertThrows(IllegalStateException.class, () -> d.txSubmit(o, 100), "submitting a released buffer");
             IllegalStateException e = assertThrows(IllegalStateException.class, () -> d.txRelease(o));
             assertTrue(e.getMessage().contains("double release"), e.getMessage());
         }

@@ -87,6 +87,19 @@ class PcapWriterTest {
         assertEquals(24 + 80 * (16 + 9014), Files.size(file));
     }
 
+    @Test
+    void aQuietCaptureReachesTheFileAtLeastOnceASecond() throws IOException {
+        Path file = dir.resolve("quiet.pcap");
+        ManualClock clock = new ManualClock();
+        try (PcapWriter pcap = new PcapWriter(new LoopbackDevice(1500, 8), file, clock)) {
+            Frames.send(pcap, 1, 60);
+            assertEquals(24, Files.size(file), "buffered");
+            clock.advanceMillis(1_000);
+            Frames.send(pcap, 2, 60);
+            assertEquals(24 + 2 * (16 + 60), Files.size(file), "a second later both records are written");
+        }
+    }
+
     /** Opt-in: {@code -Ddmm.test.tshark=true} checks that Wireshark's reader accepts the capture. */
     @Test
     @EnabledIfSystemProperty(named = "dmm.test.tshark", matches = "true")

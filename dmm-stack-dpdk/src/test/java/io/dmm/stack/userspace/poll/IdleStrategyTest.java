@@ -62,6 +62,15 @@ class IdleStrategyTest {
     }
 
     @Test
+    void timeToTheDeadlineNeverOverflows() {
+        assertEquals(Long.MAX_VALUE, IdleStrategy.nanosUntil(Long.MAX_VALUE, -5), "no deadline, negative nanoTime");
+        assertEquals(Long.MAX_VALUE, IdleStrategy.nanosUntil(Long.MAX_VALUE - 1, -5));
+        assertEquals(Long.MIN_VALUE, IdleStrategy.nanosUntil(Long.MIN_VALUE + 1, 5));
+        assertEquals(20, IdleStrategy.nanosUntil(-80, -100));
+        assertEquals(-20, IdleStrategy.nanosUntil(80, 100));
+    }
+
+    @Test
     void badSettingsAreRejected() {
         assertThrows(IllegalArgumentException.class, () -> new BackoffIdle(1, 1, 10, 5));
         assertThrows(IllegalArgumentException.class, () -> new BackoffIdle(-1, 1, 10, 50));

@@ -44,7 +44,7 @@ class GoldenFramesTest {
 
     @Test
     void arpRequestParses() {
-        MemorySegment m = Hex.segment(ARP_REQUEST);
+        MemorySegment m = GoldenBytes.segment(ARP_REQUEST);
         EthernetFrame eth = new EthernetFrame().wrap(m, 0, (int) m.byteSize());
         assertTrue(eth.isValid());
         assertEquals(MacAddress.BROADCAST, eth.destination());
@@ -65,12 +65,12 @@ class GoldenFramesTest {
         MemorySegment m = MemorySegment.ofArray(new byte[42]);
         new EthernetFrame().wrap(m, 0, 42).emit(MacAddress.BROADCAST, HOST_MAC, EthernetFrame.TYPE_ARP);
         new ArpPacket().wrap(m, 14, 28).emit(ArpPacket.OP_REQUEST, HOST_MAC, HOST_IP, 0, ROUTER_IP);
-        assertEquals(Hex.normalize(ARP_REQUEST), Hex.of(m, 0, 42));
+        assertEquals(GoldenBytes.normalize(ARP_REQUEST), GoldenBytes.of(m, 0, 42));
     }
 
     @Test
     void icmpEchoRequestParses() {
-        MemorySegment m = Hex.segment(ICMP_ECHO_REQUEST);
+        MemorySegment m = GoldenBytes.segment(ICMP_ECHO_REQUEST);
         assertEquals(98, m.byteSize());
         EthernetFrame eth = new EthernetFrame().wrap(m, 0, 98);
         assertEquals(ROUTER_MAC, eth.destination());
@@ -107,18 +107,18 @@ class GoldenFramesTest {
 
     @Test
     void icmpEchoRequestEmitsByteExact() {
-        MemorySegment golden = Hex.segment(ICMP_ECHO_REQUEST);
+        MemorySegment golden = GoldenBytes.segment(ICMP_ECHO_REQUEST);
         MemorySegment m = MemorySegment.ofArray(new byte[98]);
         MemorySegment.copy(golden, 42, m, 42, 56);  // the ping payload is data, not header
         new EthernetFrame().wrap(m, 0, 98).emit(ROUTER_MAC, HOST_MAC, EthernetFrame.TYPE_IPV4);
         new Ipv4Header().wrap(m, 14, 84).emit(HOST_IP, ROUTER_IP, Ipv4Header.PROTOCOL_ICMP, 84, 0x1c46, 64, true);
         new IcmpPacket().wrap(m, 34, 64).emitEcho(IcmpPacket.TYPE_ECHO_REQUEST, 0x0b5c, 1).fillChecksum();
-        assertEquals(Hex.normalize(ICMP_ECHO_REQUEST), Hex.of(m, 0, 98));
+        assertEquals(GoldenBytes.normalize(ICMP_ECHO_REQUEST), GoldenBytes.of(m, 0, 98));
     }
 
     @Test
     void udpDatagramParses() {
-        MemorySegment m = Hex.segment(UDP_DATAGRAM);
+        MemorySegment m = GoldenBytes.segment(UDP_DATAGRAM);
         Ipv4Header ip = new Ipv4Header().wrap(m, 14, (int) m.byteSize() - 14);
         assertTrue(ip.isValid());
         assertTrue(ip.checksumValid());
@@ -137,25 +137,25 @@ class GoldenFramesTest {
 
     @Test
     void udpDatagramEmitsByteExact() {
-        MemorySegment golden = Hex.segment(UDP_DATAGRAM);
+        MemorySegment golden = GoldenBytes.segment(UDP_DATAGRAM);
         MemorySegment m = MemorySegment.ofArray(new byte[52]);
         MemorySegment.copy(golden, 42, m, 42, 10);
         new EthernetFrame().wrap(m, 0, 52).emit(ROUTER_MAC, HOST_MAC, EthernetFrame.TYPE_IPV4);
         new Ipv4Header().wrap(m, 14, 38).emit(HOST_IP, ROUTER_IP, Ipv4Header.PROTOCOL_UDP, 38, 0xbeef, 64, true);
         new UdpHeader().wrap(m, 34, 18).emit(54321, 53, 18).fillChecksum(HOST_IP, ROUTER_IP);
-        assertEquals(Hex.normalize(UDP_DATAGRAM), Hex.of(m, 0, 52));
+        assertEquals(GoldenBytes.normalize(UDP_DATAGRAM), GoldenBytes.of(m, 0, 52));
     }
 
     /** 10.0.0.1:1000 -> 10.0.0.2:2000, payload "ab" 7eb9 chosen so the ones' complement sum is 0xFFFF. */
     @Test
     void udpChecksumThatComputesToZeroIsSentAsAllOnes() {
-        MemorySegment m = Hex.segment("03e8 07d0 000c 0000 6162 7eb9");
+        MemorySegment m = GoldenBytes.segment("03e8 07d0 000c 0000 6162 7eb9");
         UdpHeader udp = new UdpHeader().wrap(m, 0, 12);
         int src = Ipv4Address.of(10, 0, 0, 1);
         int dst = Ipv4Address.of(10, 0, 0, 2);
         assertEquals(0xFFFF, udp.computeChecksum(src, dst));
         udp.fillChecksum(src, dst);
-        assertEquals("03e807d0000cffff61627eb9", Hex.of(m, 0, 12));
+        assertEquals("03e807d0000cffff61627eb9", GoldenBytes.of(m, 0, 12));
         assertTrue(udp.checksumValid(src, dst));
         udp.checksum(0);
         assertTrue(udp.checksumValid(src, dst), "zero means no checksum on IPv4");
@@ -166,13 +166,13 @@ class GoldenFramesTest {
     void icmpPortUnreachableQuotesTheOriginal() {
         String quoted = "4500 0026 beef 4000 4011 f821 c0a80164 c0a80101 d431 0035 0012 9243";
         MemorySegment m = MemorySegment.ofArray(new byte[36]);
-        MemorySegment.copy(Hex.segment(quoted), 0, m, 8, 28);
+        MemorySegment.copy(GoldenBytes.segment(quoted), 0, m, 8, 28);
         IcmpPacket icmp = new IcmpPacket().wrap(m, 0, 36)
                 .emitHeader(IcmpPacket.TYPE_DESTINATION_UNREACHABLE, IcmpPacket.CODE_PORT_UNREACHABLE, 0)
                 .fillChecksum();
         assertTrue(icmp.checksumValid());
         assertTrue(icmp.isError());
-        assertEquals(Hex.normalize("0303 " + "9640" + " 00000000 " + quoted), Hex.of(m, 0, 36));
+        assertEquals(GoldenBytes.normalize("0303 " + "9640" + " 00000000 " + quoted), GoldenBytes.of(m, 0, 36));
         assertTrue(icmp.parseQuoted());
         assertEquals(Ipv4Header.PROTOCOL_UDP, icmp.quotedProtocol());
         assertEquals(HOST_IP, icmp.quotedSource());

@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 /** Damaged versions of the golden frames are reported invalid with the right reason, never thrown. */
 class MalformedInputTest {
     private static MemorySegment golden(String hex) {
-        return Hex.segment(hex);
+        return GoldenBytes.segment(hex);
     }
 
     @Test

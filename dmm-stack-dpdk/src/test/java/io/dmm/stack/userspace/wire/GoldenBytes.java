@@ -4,8 +4,8 @@ import java.lang.foreign.MemorySegment;
 import java.util.HexFormat;
 
 /** Golden frames are written as hex text (whitespace ignored) and compared as hex text. */
-public final class Hex {
-    private Hex() {}
+public final class GoldenBytes {
+    private GoldenBytes() {}
 
     public static byte[] bytes(String hex) {
         return HexFormat.of().parseHex(hex.replaceAll("\\s+", ""));

@@ -1,0 +1,31 @@
+package io.dmm.stack.userspace;
+
+import io.dmm.stack.userspace.phy.Device;
+import io.dmm.stack.userspace.phy.RxHandler;
+import java.lang.foreign.MemorySegment;
+import java.util.Map;
+
+/** A device that passes every call to another; subclasses override what they change. */
+abstract class ForwardingDevice implements Device {
+    protected final Device inner;
+
+    ForwardingDevice(Device inner) {
+        this.inner = inner;
+    }
+
+    @Override public String name() { return inner.name(); }
+    @Override public long macAddress() { return inner.macAddress(); }
+    @Override public int mtu() { return inner.mtu(); }
+    @Override public boolean txChecksumOffload() { return inner.txChecksumOffload(); }
+    @Override public MemorySegment memory() { return inner.memory(); }
+    @Override public int receive(RxHandler handler, int budget) { return inner.receive(handler, budget); }
+    @Override public boolean rxPending() { return inner.rxPending(); }
+    @Override public int txCapacity() { return inner.txCapacity(); }
+    @Override public long txAcquire() { return inner.txAcquire(); }
+    @Override public void txSubmit(long offset, int length) { inner.txSubmit(offset, length); }
+    @Override public void txRelease(long offset) { inner.txRelease(offset); }
+    @Override public void txFlush() { inner.txFlush(); }
+    @Override public void setRxNotifier(Runnable notifier) { inner.setRxNotifier(notifier); }
+    @Override public Map<String, Long> counters() { return inner.counters(); }
+    @Override public void close() { inner.close(); }
+}

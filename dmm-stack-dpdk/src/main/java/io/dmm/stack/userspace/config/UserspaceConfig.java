@@ -1,0 +1,17 @@
+package io.dmm.stack.userspace.config;
+
+import io.dmm.stack.userspace.tcp.TcpConfig;
+import java.util.List;
+
+/**
+ * One userspace stack instance as its policy entry describes it (validated).
+ *
+ * @param addresses    interface addresses, the first is the primary (source of unbound sockets)
+ * @param gateway      default gateway, 0 for none
+ * @param idle         the poll loop's idle strategy: {@code busy-spin}, {@code backoff} or {@code park}
+ * @param spinNanos    how long a socket call spins before it parks
+ * @param udpReceiveBuffer default UDP receive queue in bytes
+ */
+public record UserspaceConfig(String name, List<AddressSpec> addresses, int gateway, DeviceSpec device,
+                              String idle, long spinNanos, TcpConfig tcp, int udpReceiveBuffer) {
+}

@@ -1,0 +1,292 @@
+package io.dmm.stack.userspace.config;
+
+import io.dmm.api.spi.StackSettings;
+import io.dmm.stack.userspace.tcp.TcpConfig;
+import io.dmm.stack.userspace.wire.Ipv4Address;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * Reads a {@code "type": "userspace"} stack entry into a {@link UserspaceConfig}. Every complaint
+ * points at the offending value (file, line:column, JSON path) through {@link StackSettings#error};
+ * unknown keys are refused with a suggestion. docs/userspace-stack.md lists every key.
+ */
+public final class UserspaceSettingsReader {
+    static final Set<String> TOP = Set.of("address", "addresses", "gateway", "device", "idle", "spin", "tcp", "udp");
+    static final Set<String> DEVICE = Set.of("driver", "mtu", "slots", "mac", "link", "pcap", "faults");
+    static final Set<String> FAULTS = Set.of("seed", "loss", "duplicate", "reorder", "corrupt", "delay", "jitter",
+            "rateBytesPerSecond", "ingress");
+    static final Set<String> TCP = Set.of("mss", "initialRto", "minRto", "maxRto", "timeWait", "delayedAck", "sack",
+            "timestamps", "windowScaling", "congestion", "initialCwnd", "keepAliveIdle", "keepAliveInterval",
+            "keepAliveProbes", "synRetries", "dataRetries", "sendBuffer", "receiveBuffer", "ephemeralPorts", "backlog");
+    static final Set<String> UDP = Set.of("receiveBuffer");
+    static final Set<String> IDLE = Set.of("busy-spin", "backoff", "park");
+
+    private UserspaceSettingsReader() {}
+
+    public static UserspaceConfig read(StackSettings s) {
+        s.allowOnly(TOP);
+        List<AddressSpec> addresses = addresses(s);
+        int gateway = 0;
+        if (s.has("gateway")) {
+            gateway = ipv4(s, "gateway", s.string("gateway", null));
+            boolean onLink = false;
+            for (AddressSpec a : addresses) {
+                onLink |= Ipv4Address.sameSubnet(a.address(), gateway, a.prefixLength());
+            }
+            if (!onLink) {
+                throw s.error("gateway", "gateway " + Ipv4Address.toString(gateway)
+                        + " is not on a subnet of this instance (" + addresses + ")");
+            }
+        }
+        StackSettings dev = s.object("device");
+        if (dev == null) {
+            throw s.error("device", "a userspace stack needs a \"device\", e.g. {\"driver\": \"loopback\"}");
+        }
+        DeviceSpec device = device(dev, s.name());
+        String idle = s.string("idle", "backoff");
+        if (!IDLE.contains(idle)) {
+            throw s.error("idle", "idle must be one of busy-spin, backoff, park; got \"" + idle + "\"");
+        }
+        long spin = s.has("spin") ? duration(s, "spin", 0, Duration.ofSeconds(1).toNanos()) : 20_000L;
+        StackSettings tcpSettings = s.object("tcp");
+        TcpConfig tcp = tcpSettings == null ? TcpConfig.defaults() : tcp(tcpSettings);
+        int udpBuffer = 256 * 1024;
+        StackSettings udp = s.object("udp");
+        if (udp != null) {
+            udp.allowOnly(UDP);
+            udpBuffer = intIn(udp, "receiveBuffer", udpBuffer, 1024, 64 << 20);
+        }
+        return new UserspaceConfig(s.name(), List.copyOf(addresses), gateway, device, idle, spin, tcp, udpBuffer);
+    }
+
+    private static List<AddressSpec> addresses(StackSettings s) {
+        List<AddressSpec> result = new ArrayList<>();
+        if (s.has("address") && s.has("addresses")) {
+            throw s.error("addresses", "give either \"address\" or \"addresses\", not both");
+        }
+        if (s.has("address")) {
+            Object raw = s.get("address");
+            if (!(raw instanceof String text)) {
+                throw s.error("address", "address expects a string like \"198.51.100.1/24\"");
+            }
+            result.add(cidr(s, "address", text));
+        } else if (s.has("addresses")) {
+            if (!(s.get("addresses") instanceof List<?> list) || list.isEmpty()) {
+                throw s.error("addresses", "addresses expects a non-empty array of strings like \"198.51.100.1/24\"");
+            }
+            for (Object o : list) {
+                if (!(o instanceof String text)) {
+                    throw s.error("addresses", "addresses expects strings like \"198.51.100.1/24\", got " + o);
+                }
+                AddressSpec a = cidr(s, "addresses", text);
+                for (AddressSpec b : result) {
+                    if (b.address() == a.address()) {
+                        throw s.error("addresses", "address " + Ipv4Address.toString(a.address()) + " is listed twice");
+                    }
+                }
+                result.add(a);
+            }
+        } else {
+            throw s.error("address", "a userspace stack needs an \"address\", e.g. \"198.51.100.1/24\"");
+        }
+        return result;
+    }
+
+    private static AddressSpec cidr(StackSettings s, String key, String text) {
+        int slash = text.indexOf('/');
+        if (slash < 0) {
+            throw s.error(key, "\"" + text + "\" needs a prefix length, e.g. \"" + text + "/24\"");
+        }
+        int ip = ipv4(s, key, text.substring(0, slash));
+        int prefix;
+        try {
+            prefix = Integer.parseInt(text.substring(slash + 1));
+        } catch (NumberFormatException e) {
+            prefix = -1;
+        }
+        if (prefix < 1 || prefix > 32) {
+            throw s.error(key, "\"" + text + "\": the prefix length must be 1..32");
+        }
+        if (ip == 0 || (ip >>> 28) == 0xE || ip == -1) {
+            throw s.error(key, "\"" + text + "\" cannot be an interface address (unspecified, multicast or broadcast)");
+        }
+        return new AddressSpec(ip, prefix);
+    }
+
+    private static int ipv4(StackSettings s, String key, String text) {
+        if (text == null) {
+            throw s.error(key, key + " expects an IPv4 address string");
+        }
+        try {
+            return Ipv4Address.parse(text.strip());
+        } catch (IllegalArgumentException e) {
+            throw s.error(key, "\"" + text + "\" is not an IPv4 address (the userspace stack is IPv4 only)");
+        }
+    }
+
+    private static DeviceSpec device(StackSettings d, String instance) {
+        d.allowOnly(DEVICE);
+        String driver = d.string("driver", null);
+        if (driver == null) {
+            throw d.error("driver", "the device needs a \"driver\": \"loopback\" or \"pair\"");
+        }
+        String link = null;
+        int defaultMtu;
+        switch (driver) {
+            case DeviceSpec.LOOPBACK -> {
+                if (d.has("link")) throw d.error("link", "\"link\" applies to the \"pair\" driver only");
+                defaultMtu = 65_535;
+            }
+            case DeviceSpec.PAIR -> {
+                link = d.string("link", null);
+                if (link == null || link.isBlank()) {
+                    throw d.error("link", "a \"pair\" device needs a \"link\" name; the two instances naming the same "
+                            + "link are wired to each other");
+                }
+                defaultMtu = 1500;
+            }
+            default -> throw d.error("driver", "unknown device driver \"" + driver
+                    + "\" (known: loopback, pair; DPDK ports come with the dpdk driver)");
+        }
+        int mtu = intIn(d, "mtu", defaultMtu, 576, 65_535);
+        int slots = intIn(d, "slots", 1024, 16, 1 << 20);
+        long mac = 0;
+        if (d.has("mac")) {
+            if (link != null) throw d.error("mac", "\"mac\" applies to the loopback driver; the two ends of a pair get distinct MACs");
+            mac = mac(d, d.string("mac", null));
+        }
+        Path pcap = d.has("pcap") ? Path.of(d.string("pcap", null)) : null;
+        StackSettings f = d.object("faults");
+        FaultSpec faults = f == null ? null : faults(f);
+        return new DeviceSpec(driver, mtu, slots, mac, link, pcap, faults);
+    }
+
+    private static long mac(StackSettings d, String text) {
+        String[] parts = text == null ? new String[0] : text.split(":", -1);
+        long v = 0;
+        boolean ok = parts.length == 6;
+        for (int i = 0; ok && i < 6; i++) {
+            ok = parts[i].length() == 2 && parts[i].chars().allMatch(c -> Character.digit(c, 16) >= 0);
+            if (ok) v = v << 8 | Integer.parseInt(parts[i], 16);
+        }
+        if (!ok) throw d.error("mac", "\"" + text + "\" is not a MAC address like \"02:00:00:00:00:01\"");
+        if ((v & 0x0100_0000_0000L) != 0) throw d.error("mac", "\"" + text + "\" is a multicast MAC address");
+        return v;
+    }
+
+    private static FaultSpec faults(StackSettings f) {
+        f.allowOnly(FAULTS);
+        long seed = f.integer("seed", 1);
+        double loss = fraction(f, "loss");
+        double dup = fraction(f, "duplicate");
+        double reorder = fraction(f, "reorder");
+        double corrupt = fraction(f, "corrupt");
+        long delay = f.has("delay") ? duration(f, "delay", 0, Duration.ofSeconds(10).toNanos()) : 0;
+        long jitter = f.has("jitter") ? duration(f, "jitter", 0, Duration.ofSeconds(10).toNanos()) : 0;
+        long rate = f.integer("rateBytesPerSecond", 0);
+        if (rate < 0) throw f.error("rateBytesPerSecond", "rateBytesPerSecond must be >= 0 (0: no limit)");
+        return new FaultSpec(seed, loss, dup, reorder, corrupt, delay, jitter, rate, f.bool("ingress", false));
+    }
+
+    private static TcpConfig tcp(StackSettings t) {
+        t.allowOnly(TCP);
+        TcpConfig.Builder b = TcpConfig.defaults().toBuilder();
+        TcpConfig d = TcpConfig.defaults();
+        if (t.has("mss")) b.mss(intIn(t, "mss", 0, 88, 65_535));
+        long minRto = t.has("minRto") ? duration(t, "minRto", 1_000L, Duration.ofSeconds(10).toNanos()) : d.minRtoNanos;
+        long maxRto = t.has("maxRto") ? duration(t, "maxRto", 1_000_000L, Duration.ofHours(1).toNanos()) : d.maxRtoNanos;
+        long initialRto = t.has("initialRto") ? duration(t, "initialRto", 1_000L, Duration.ofMinutes(5).toNanos())
+                : d.initialRtoNanos;
+        if (minRto > maxRto) throw t.error("minRto", "minRto must not exceed maxRto (" + DurationText.format(maxRto) + ")");
+        if (initialRto < minRto || initialRto > maxRto) {
+            throw t.error("initialRto", "initialRto must lie between minRto and maxRto");
+        }
+        b.minRto(Duration.ofNanos(minRto)).maxRto(Duration.ofNanos(maxRto)).initialRto(Duration.ofNanos(initialRto));
+        if (t.has("timeWait")) b.timeWait(Duration.ofNanos(duration(t, "timeWait", 0, Duration.ofMinutes(10).toNanos())));
+        if (t.has("delayedAck")) {
+            b.delayedAck(Duration.ofNanos(duration(t, "delayedAck", 0, Duration.ofMillis(40).toNanos())));
+        }
+        b.sack(t.bool("sack", d.sack)).timestamps(t.bool("timestamps", d.timestamps))
+                .windowScaling(t.bool("windowScaling", d.windowScaling));
+        if (t.has("congestion")) {
+            String c = t.string("congestion", "").toUpperCase(Locale.ROOT);
+            try {
+                b.congestion(TcpConfig.Congestion.valueOf(c));
+            } catch (IllegalArgumentException e) {
+                throw t.error("congestion", "congestion must be \"newreno\" or \"cubic\", got \""
+                        + t.string("congestion", "") + "\"");
+            }
+        }
+        if (t.has("initialCwnd")) b.initialCwndSegments(intIn(t, "initialCwnd", 10, 1, 100));
+        if (t.has("keepAliveIdle")) {
+            b.keepAliveIdle(Duration.ofNanos(duration(t, "keepAliveIdle", 1_000_000L, Duration.ofDays(1).toNanos())));
+        }
+        if (t.has("keepAliveInterval")) {
+            b.keepAliveInterval(Duration.ofNanos(duration(t, "keepAliveInterval", 1_000_000L, Duration.ofDays(1).toNanos())));
+        }
+        if (t.has("keepAliveProbes")) b.keepAliveProbes(intIn(t, "keepAliveProbes", 9, 1, 127));
+        if (t.has("synRetries")) b.synRetries(intIn(t, "synRetries", 6, 0, 127));
+        if (t.has("dataRetries")) b.dataRetries(intIn(t, "dataRetries", 15, 1, 127));
+        if (t.has("sendBuffer")) b.defaultSendBuffer(intIn(t, "sendBuffer", 0, 2048, d.maxBuffer));
+        if (t.has("receiveBuffer")) b.defaultReceiveBuffer(intIn(t, "receiveBuffer", 0, 2048, d.maxBuffer));
+        if (t.has("backlog")) b.defaultBacklog(intIn(t, "backlog", 50, 1, 65_535));
+        if (t.has("ephemeralPorts")) {
+            String text = t.string("ephemeralPorts", "");
+            String[] p = text.split("-", -1);
+            int lo = -1;
+            int hi = -1;
+            try {
+                if (p.length == 2) {
+                    lo = Integer.parseInt(p[0].strip());
+                    hi = Integer.parseInt(p[1].strip());
+                }
+            } catch (NumberFormatException e) {
+                lo = -1;
+            }
+            if (lo < 1024 || hi > 65_535 || lo > hi) {
+                throw t.error("ephemeralPorts", "ephemeralPorts expects \"low-high\" within 1024-65535, got \"" + text + "\"");
+            }
+            b.ephemeralPorts(lo, hi);
+        }
+        return b.build();
+    }
+
+    private static long duration(StackSettings s, String key, long min, long max) {
+        Object raw = s.get(key);
+        if (!(raw instanceof String text)) {
+            throw s.error(key, key + " expects a duration string like \"10ms\", got " + raw);
+        }
+        String[] error = new String[1];
+        Long nanos = DurationText.parse(text, error);
+        if (nanos == null) throw s.error(key, error[0]);
+        if (nanos < min || nanos > max) {
+            throw s.error(key, key + " must be between " + DurationText.format(min) + " and " + DurationText.format(max)
+                    + ", got \"" + text + "\"");
+        }
+        return nanos;
+    }
+
+    private static int intIn(StackSettings s, String key, int defaultValue, int min, int max) {
+        long v = s.integer(key, defaultValue);
+        if (v < min || v > max) {
+            throw s.error(key, key + " must be between " + min + " and " + max + ", got " + v);
+        }
+        return (int) v;
+    }
+
+    private static double fraction(StackSettings s, String key) {
+        Object raw = s.get(key);
+        if (raw == null) return 0;
+        double v;
+        if (raw instanceof Double dv) v = dv;
+        else if (raw instanceof Long lv) v = lv;
+        else throw s.error(key, key + " expects a probability between 0 and 1, got " + raw);
+        if (!(v >= 0 && v <= 1)) throw s.error(key, key + " expects a probability between 0 and 1, got " + v);
+        return v;
+    }
+}

@@ -1,0 +1,195 @@
+package io.dmm.stack.userspace.iface;
+
+import io.dmm.stack.userspace.Counter;
+import io.dmm.stack.userspace.StackCounters;
+import io.dmm.stack.userspace.phy.Device;
+import io.dmm.stack.userspace.wire.ArpPacket;
+import io.dmm.stack.userspace.wire.EthernetFrame;
+import io.dmm.stack.userspace.wire.MacAddress;
+import java.lang.foreign.MemorySegment;
+
+/**
+ * ARP for one {@link Ipv4Interface} (RFC 826, Ethernet/IPv4 only): answers requests for our
+ * addresses, learns and refreshes neighbours, resolves next hops for the interface's egress
+ * (frames wait in a {@link PendingFrames} arena meanwhile, at most {@code pendingPerAddress} per
+ * next hop), retries every {@code arpRetryInterval} and gives up after {@code arpMaxRequests},
+ * dropping and counting what waited. Entries live for {@code arpEntryLifetime}; an expired one is
+ * asked for again on its next use (broadcast, no unicast probing). Transmits through its owner,
+ * which counts and flushes.
+ */
+final class ArpResolver {
+    private static final int ARP_FRAME_LENGTH = EthernetFrame.HEADER_LENGTH + ArpPacket.LENGTH;
+
+    private final Ipv4Interface owner;
+    private final Device device;
+    private final InterfaceConfig config;
+    private final StackCounters counters;
+    private final long mac;
+    private final ArpCache arp;
+    private final PendingFrames pending;
+    private final ArpPacket rxArp = new ArpPacket();
+    private final EthernetFrame txEth = new EthernetFrame();
+    private final ArpPacket txArp = new ArpPacket();
+
+    ArpResolver(Ipv4Interface owner, Device device, InterfaceConfig config, StackCounters counters, int frameMax) {
+        this.owner = owner;
+        this.device = device;
+        this.config = config;
+        this.counters = counters;
+        this.mac = device.macAddress();
+        this.arp = new ArpCache(config.arpCacheSize());
+        this.pending = new PendingFrames(config.pendingTotal(), frameMax);
+    }
+
+    /** The MAC for next hop {@code ip} if known and fresh at {@code now}, else -1. */
+    long lookup(int ip, long now) {
+        return arp.lookup(ip, now);
+    }
+
+    /** Frames waiting for resolution (walks a list: diagnostics and tests). */
+    int framesWaiting() {
+        return config.pendingTotal() - pending.freeSlots();
+    }
+
+    /**
+     * Retries due requests, gives up on next hops that never answered, forgets expired entries.
+     * Returns the earliest next retry, or Long.MAX_VALUE.
+     */
+    long poll(long now) {
+        long next = Long.MAX_VALUE;
+        for (int i = 0; i < arp.size(); i++) {
+            if (arp.state[i] == ArpCache.INCOMPLETE) {
+                if (arp.nextRequestAt[i] - now <= 0) retryOrGiveUp(i, now);
+                if (arp.state[i] == ArpCache.INCOMPLETE) next = Math.min(next, arp.nextRequestAt[i]);
+            } else if (arp.state[i] == ArpCache.REACHABLE && arp.expiresAt[i] - now <= 0) {
+                arp.free(i);
+            }
+        }
+        return next;
+    }
+
+    /** RFC 826's packet reception algorithm, for Ethernet/IPv4 only. */
+    void ingress(MemorySegment memory, long offset, int length, long now) {
+        counters.increment(Counter.ARP_RX);
+        ArpPacket p = rxArp.wrap(memory, offset, length);
+        if (!p.isValid()) {
+            counters.increment(Counter.DROP_ARP_MALFORMED);
+            return;
+        }
+        long sha = p.senderMac();
+        int spa = p.senderIp();
+        int tpa = p.targetIp();
+        if (!MacAddress.isUnicast(sha)) {
+            counters.increment(Counter.DROP_ARP_MALFORMED);  // a group sender address would poison the table
+            return;
+        }
+        // spa 0 is an address probe (RFC 5227): nothing to learn, but it still deserves a reply.
+        boolean learnable = spa != 0 && !owner.isOwnAddress(spa) && !owner.isBroadcastAddress(spa);
+        boolean merged = false;
+        if (learnable) {
+            int i = arp.find(spa);
+            if (i >= 0) {
+                resolved(i, sha, now);
+                merged = true;
+            }
+        }
+        if (!owner.isOwnAddress(tpa)) return;  // includes gratuitous ARP, which only refreshes (merged above)
+        if (learnable && !merged) {
+            int i = arp.insert(spa);
+            if (i >= 0) resolved(i, sha, now);
+        }
+        // A gratuitous request naming our own address is someone else's announcement, not a question.
+        if (p.operation() == ArpPacket.OP_REQUEST && spa != tpa) {
+            sendArp(ArpPacket.OP_REPLY, sha, tpa, sha, spa);
+            counters.increment(Counter.ARP_REPLIES_SENT);
+        }
+    }
+
+    /** A mapping learned: refresh it, and if frames were waiting for it, send them in order. */
+    private void resolved(int i, long hw, long now) {
+        arp.mac[i] = hw;
+        arp.expiresAt[i] = now + config.arpEntryLifetimeNanos();
+        if (arp.state[i] != ArpCache.INCOMPLETE) {
+            arp.state[i] = ArpCache.REACHABLE;
+            return;
+        }
+        arp.state[i] = ArpCache.REACHABLE;
+        int s = arp.pendingHead[i];
+        arp.pendingHead[i] = PendingFrames.NONE;
+        arp.pendingTail[i] = PendingFrames.NONE;
+        arp.pendingCount[i] = 0;
+        while (s != PendingFrames.NONE) {
+            int next = pending.next(s);
+            long buf = owner.acquireTxBuffer();
+            if (buf < 0) {
+                counters.increment(Counter.DROP_TX_NO_BUFFER);
+            } else {
+                int len = pending.length(s);
+                MemorySegment.copy(pending.memory(), pending.offset(s), device.memory(), buf, len);
+                txEth.wrap(device.memory(), buf, len).destination(hw);
+                owner.transmit(buf, len);
+            }
+            pending.release(s);
+            s = next;
+        }
+    }
+
+    /** Parks a frame until its next hop's MAC is known, asking for it unless a request is already out. */
+    void hold(int hop, long frame, int frameLength, long now) {
+        int i = arp.find(hop);
+        if (i < 0) {
+            i = arp.insert(hop);
+        } else if (arp.state[i] == ArpCache.REACHABLE) {
+            arp.restart(i);  // expired: ask again, queue meanwhile
+        }
+        if (i < 0 || arp.pendingCount[i] >= config.pendingPerAddress()) {
+            counters.increment(Counter.DROP_ARP_QUEUE_FULL);
+            device.txRelease(frame);
+            return;
+        }
+        int s = pending.store(device.memory(), frame, frameLength);
+        device.txRelease(frame);
+        if (s == PendingFrames.NONE) {
+            counters.increment(Counter.DROP_ARP_QUEUE_FULL);
+        } else {
+            if (arp.pendingTail[i] == PendingFrames.NONE) arp.pendingHead[i] = s;
+            else pending.link(arp.pendingTail[i], s);
+            arp.pendingTail[i] = s;
+            arp.pendingCount[i]++;
+        }
+        if (arp.requestsSent[i] == 0) requestFor(i, now);
+    }
+
+    private void requestFor(int i, long now) {
+        sendArp(ArpPacket.OP_REQUEST, MacAddress.BROADCAST, owner.sourceAddressFor(arp.ip[i]), MacAddress.ZERO, arp.ip[i]);
+        counters.increment(Counter.ARP_REQUESTS_SENT);
+        arp.requestsSent[i]++;
+        arp.nextRequestAt[i] = now + config.arpRetryIntervalNanos();
+    }
+
+    private void retryOrGiveUp(int i, long now) {
+        if (arp.requestsSent[i] < config.arpMaxRequests()) {
+            requestFor(i, now);
+            return;
+        }
+        for (int s = arp.pendingHead[i]; s != PendingFrames.NONE; ) {
+            int next = pending.next(s);
+            pending.release(s);
+            counters.increment(Counter.DROP_ARP_UNRESOLVED);
+            s = next;
+        }
+        arp.free(i);
+    }
+
+    private void sendArp(int op, long ethDst, int spa, long tha, int tpa) {
+        long buf = owner.acquireTxBuffer();
+        if (buf < 0) {
+            counters.increment(Counter.DROP_TX_NO_BUFFER);
+            return;
+        }
+        MemorySegment m = device.memory();
+        txEth.wrap(m, buf, ARP_FRAME_LENGTH).emit(ethDst, mac, EthernetFrame.TYPE_ARP);
+        txArp.wrap(m, buf + EthernetFrame.HEADER_LENGTH, ArpPacket.LENGTH).emit(op, mac, spa, tha, tpa);
+        owner.transmit(buf, ARP_FRAME_LENGTH);
+    }
+}

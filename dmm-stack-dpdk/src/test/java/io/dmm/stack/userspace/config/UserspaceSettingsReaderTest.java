@@ -1,0 +1,124 @@
+package io.dmm.stack.userspace.config;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import io.dmm.api.DmmConfigException;
+import io.dmm.api.spi.testing.MapStackSettings;
+import io.dmm.stack.userspace.tcp.TcpConfig;
+import io.dmm.stack.userspace.wire.Ipv4Address;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class UserspaceSettingsReaderTest {
+    static UserspaceConfig read(Map<String, Object> values) {
+        return UserspaceSettingsReader.read(MapStackSettings.of("user0", "userspace", values));
+    }
+
+    static DmmConfigException fails(Map<String, Object> values) {
+        return assertThrows(DmmConfigException.class, () -> read(values));
+    }
+
+    static Map<String, Object> loopback() {
+        return Map.of("driver", "loopback");
+    }
+
+    @Test
+    void minimalEntryGetsDefaults() {
+        UserspaceConfig c = read(Map.of("address", "198.51.100.1/24", "device", loopback()));
+        assertEquals(List.of(new AddressSpec(Ipv4Address.parse("198.51.100.1"), 24)), c.addresses());
+        assertEquals(0, c.gateway());
+        assertEquals("loopback", c.device().driver());
+        assertEquals(65_535, c.device().mtu());
+        assertNull(c.device().pcap());
+        assertNull(c.device().faults());
+        assertEquals("backoff", c.idle());
+        assertEquals(20_000L, c.spinNanos());
+        assertEquals(TcpConfig.defaults().minRtoNanos, c.tcp().minRtoNanos);
+    }
+
+    @Test
+    void everyKeyIsRead() {
+        UserspaceConfig c = read(Map.of(
+                "addresses", List.of("10.0.0.1/24", "10.0.1.1/24"),
+                "gateway", "10.0.0.254",
+                "device", Map.of("driver", "pair", "link", "lab", "mtu", 9000L, "slots", 64L,
+                        "pcap", "/tmp/x.pcap",
+                        "faults", Map.of("seed", 7L, "loss", 0.05, "duplicate", 0.01, "reorder", 0.02, "corrupt", 0.001,
+                                "delay", "1ms", "jitter", "100us", "rateBytesPerSecond", 1_000_000L, "ingress", true)),
+                "idle", "busy-spin",
+                "spin", "50us",
+                "tcp", Map.of("minRto", "5ms", "timeWait", "2s", "congestion", "cubic", "sack", false,
+                        "delayedAck", "10ms", "ephemeralPorts", "40000-40100", "sendBuffer", 65536L),
+                "udp", Map.of("receiveBuffer", 4096L)));
+        assertEquals(2, c.addresses().size());
+        assertEquals(Ipv4Address.parse("10.0.0.254"), c.gateway());
+        assertEquals(new DeviceSpec("pair", 9000, 64, 0, "lab", Path.of("/tmp/x.pcap"),
+                new FaultSpec(7, 0.05, 0.01, 0.02, 0.001, 1_000_000, 100_000, 1_000_000, true)), c.device());
+        assertEquals("busy-spin", c.idle());
+        assertEquals(50_000, c.spinNanos());
+        assertEquals(5_000_000, c.tcp().minRtoNanos);
+        assertEquals(2_000_000_000L, c.tcp().timeWaitNanos);
+        assertEquals(TcpConfig.Congestion.CUBIC, c.tcp().congestion);
+        assertFalse(c.tcp().sack);
+        assertEquals(10_000_000, c.tcp().delayedAckNanos);
+        assertEquals(40000, c.tcp().ephemeralPortLow);
+        assertEquals(40100, c.tcp().ephemeralPortHigh);
+        assertEquals(65536, c.tcp().defaultSendBuffer);
+        assertEquals(4096, c.udpReceiveBuffer());
+    }
+
+    @Test
+    void errorsNameThePathAndTheProblem() {
+        assertTrue(fails(Map.of("device", loopback())).getMessage().contains("needs an \"address\""));
+        DmmConfigException e = fails(Map.of("address", "198.51.100.1", "device", loopback()));
+        assertTrue(e.getMessage().contains("stacks[0].address") && e.getMessage().contains("prefix length"), e.getMessage());
+        e = fails(Map.of("address", "198.51.100.300/24", "device", loopback()));
+        assertTrue(e.getMessage().contains("not an IPv4 address"), e.getMessage());
+        e = fails(Map.of("address", "198.51.100.1/24", "gateway", "10.0.0.1", "device", loopback()));
+        assertTrue(e.getMessage().contains("not on a subnet"), e.getMessage());
+        e = fails(Map.of("address", "198.51.100.1/24"));
+        assertTrue(e.getMessage().contains("needs a \"device\""), e.getMessage());
+        e = fails(Map.of("address", "198.51.100.1/24", "device", Map.of("driver", "nic")));
+        assertTrue(e.getMessage().contains("stacks[0].device.driver") && e.getMessage().contains("unknown device driver"),
+                e.getMessage());
+        e = fails(Map.of("address", "198.51.100.1/24", "device", Map.of("driver", "pair")));
+        assertTrue(e.getMessage().contains("needs a \"link\""), e.getMessage());
+        e = fails(Map.of("address", "198.51.100.1/24", "device", Map.of("driver", "loopback", "mac", "01:00:00:00:00:01")));
+        assertTrue(e.getMessage().contains("multicast"), e.getMessage());
+        e = fails(Map.of("address", "198.51.100.1/24", "device", Map.of("driver", "pair", "link", "l", "mac", "02:00:00:00:00:01")));
+        assertTrue(e.getMessage().contains("applies to the loopback driver"), e.getMessage());
+        assertEquals(0x02000000000aL, read(Map.of("address", "198.51.100.1/24",
+                "device", Map.of("driver", "loopback", "mac", "02:00:00:00:00:0a"))).device().mac());
+        e = fails(Map.of("address", "198.51.100.1/24", "device", Map.of("driver", "loopback",
+                "faults", Map.of("loss", 1.5))));
+        assertTrue(e.getMessage().contains("stacks[0].device.faults.loss"), e.getMessage());
+        e = fails(Map.of("address", "198.51.100.1/24", "device", loopback(), "tcp", Map.of("minRto", "10")));
+        assertTrue(e.getMessage().contains("stacks[0].tcp.minRto") && e.getMessage().contains("unit"), e.getMessage());
+        e = fails(Map.of("address", "198.51.100.1/24", "device", loopback(), "tcp", Map.of("delayedAck", "200ms")));
+        assertTrue(e.getMessage().contains("between"), e.getMessage());
+        e = fails(Map.of("address", "198.51.100.1/24", "device", loopback(), "tcp", Map.of("congestion", "bbr")));
+        assertTrue(e.getMessage().contains("newreno"), e.getMessage());
+        e = fails(Map.of("address", "198.51.100.1/24", "device", loopback(), "idle", "sleepy"));
+        assertTrue(e.getMessage().contains("busy-spin, backoff, park"), e.getMessage());
+        e = fails(Map.of("address", "198.51.100.1/24", "device", loopback(), "tcp", Map.of("ephemeralPorts", "9-8")));
+        assertTrue(e.getMessage().contains("low-high"), e.getMessage());
+        e = fails(Map.of("address", "198.51.100.1/24", "device", loopback(), "color", "blue"));
+        assertTrue(e.getMessage().contains("color"), e.getMessage());
+    }
+
+    @Test
+    void durations() {
+        String[] err = new String[1];
+        assertEquals(250_000L, DurationText.parse("250us", err));
+        assertEquals(1_500_000_000L, DurationText.parse("1.5s", err));
+        assertEquals(7_200_000_000_000L, DurationText.parse("2h", err));
+        assertNull(DurationText.parse("12", err));
+        assertTrue(err[0].contains("unit"));
+        assertNull(DurationText.parse("ms", err));
+        assertEquals("40ms", DurationText.format(40_000_000L));
+        assertEquals("1500ns", DurationText.format(1_500L));
+        assertEquals("2us", DurationText.format(2_000L));
+    }
+}
