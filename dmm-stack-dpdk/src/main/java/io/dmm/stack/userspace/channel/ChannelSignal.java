@@ -37,13 +37,16 @@ abstract class ChannelSignal extends Notification {
     }
 
     /**
-     * The signals deferred on one delivering thread. A per-thread queue, not links in the signals:
-     * several threads may deliver the same signal at once. Its array grows to the largest burst
+     * The signals deferred on one delivering thread. Per-thread queues, not links in the signals:
+     * several threads may deliver the same signal at once. Their arrays grow to the largest burst
      * once, then adds and polls allocate nothing; a signal queued twice is delivered twice, harmlessly.
      */
     private static final class Deferred {
         boolean active;
-        final ArrayDeque<ChannelSignal> queue = new ArrayDeque<>();
+        /** Signals met while delivering, not yet refreshed. */
+        final ArrayDeque<ChannelSignal> pending = new ArrayDeque<>();
+        /** Signals refreshed under one lock hold, to wake once the lock is released. */
+        final ArrayDeque<ChannelSignal> refreshed = new ArrayDeque<>();
     }
 
     private static final ThreadLocal<Deferred> DELIVERING = ThreadLocal.withInitial(Deferred::new);
@@ -93,35 +96,55 @@ abstract class ChannelSignal extends Notification {
     protected final void deliver() {
         Deferred d = DELIVERING.get();
         if (d.active) {
-            d.queue.add(this);
+            d.pending.add(this);
             return;
         }
         d.active = true;
         RuntimeException failure = null;
         try {
-            for (ChannelSignal s = this; s != null; s = d.queue.poll()) {
-                try {
-                    s.refreshAndWake();
-                } catch (RuntimeException e) {
-                    // a failing listener must not starve the other channels' waiters
-                    if (failure == null) failure = e;
-                    else failure.addSuppressed(e);
+            d.pending.add(this);
+            while (!d.pending.isEmpty()) {
+                refreshPending(d);
+                // the unlock above may have deferred more signals into pending: the loop takes them next
+                for (ChannelSignal s; (s = d.refreshed.poll()) != null; ) {
+                    try {
+                        s.wake();
+                    } catch (RuntimeException e) {
+                        // a failing listener must not starve the other channels' waiters
+                        if (failure == null) failure = e;
+                        else failure.addSuppressed(e);
+                    }
                 }
             }
         } finally {
+            d.pending.clear();
+            d.refreshed.clear();
             d.active = false;
         }
         if (failure != null) throw failure;
     }
 
-    private void refreshAndWake() {
-        lock.lock();
+    /**
+     * Refreshes the pending signals of the first one's stack under one hold of its lock (a burst
+     * signals many channels: one lock cycle, not one each); signals of another stack, met only if a
+     * listener did I/O on it, wait for a later round under their own lock.
+     */
+    private static void refreshPending(Deferred d) {
+        StackLock held = d.pending.peek().lock;
+        held.lock();
         try {
-            refresh();
+            for (int n = d.pending.size(); n > 0; n--) {
+                ChannelSignal s = d.pending.poll();
+                if (s.lock == held) {
+                    s.refresh();
+                    d.refreshed.add(s);
+                } else {
+                    d.pending.add(s);
+                }
+            }
         } finally {
-            lock.unlock();
+            held.unlock();
         }
-        wake();
     }
 
     /** Unparks the waiters and tells the listener; outside the stack lock. Also used on close and shutdown. */
