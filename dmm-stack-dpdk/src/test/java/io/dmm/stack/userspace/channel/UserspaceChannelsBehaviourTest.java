@@ -246,6 +246,35 @@ abstract class UserspaceChannelsBehaviourTest {
     }
 
     @Test
+    void closingReleasesBoundPorts() throws Exception {
+        UserspaceSocketChannel c = client();
+        c.bind(ANY_LOCAL);
+        InetSocketAddress reserved = (InetSocketAddress) c.getLocalAddress();
+        try (UserspaceSocketChannel clash = client()) {
+            assertThrows(BindException.class, () -> clash.bind(reserved), "the reservation holds while open");
+        }
+        c.close();
+        try (UserspaceSocketChannel again = client()) {
+            again.bind(reserved);
+            assertEquals(reserved, again.getLocalAddress());
+        }
+        UserspaceServerSocketChannel server = listen();
+        SocketAddress listening = server.getLocalAddress();
+        server.close();
+        try (UserspaceServerSocketChannel again = UserspaceServerSocketChannel.open(PROVIDER, stack)) {
+            again.bind(listening);
+            assertEquals(listening, again.getLocalAddress());
+        }
+        UserspaceDatagramChannel d = udp();
+        SocketAddress udpPort = d.getLocalAddress();
+        d.close();
+        try (UserspaceDatagramChannel again = UserspaceDatagramChannel.open(PROVIDER, stack)) {
+            again.bind(udpPort);
+            assertEquals(udpPort, again.getLocalAddress());
+        }
+    }
+
+    @Test
     void nonBlockingAcceptReturnsNullThenTheConnection() throws Exception {
         try (UserspaceServerSocketChannel server = listen(); UserspaceSocketChannel c = client()) {
             server.configureBlocking(false);
