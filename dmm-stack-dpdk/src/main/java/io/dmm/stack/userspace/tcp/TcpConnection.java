@@ -918,12 +918,17 @@ public final class TcpConnection {
             keepAliveAt = lastReceived + cfg.keepAliveIdleNanos;
             return;
         }
+        if (sndUna != sndMax) { // data in flight: the retransmission timer watches the peer
+            keepAliveProbesSent = 0;
+            keepAliveAt = now + cfg.keepAliveIdleNanos;
+            return;
+        }
         if (keepAliveProbesSent >= cfg.keepAliveProbes) {
             stack.counters.increment(Counter.TCP_CONNECTION_TIMEOUTS);
             dropWithTimeout();
             return;
         }
-        if (sndUna == sndMax && transmit(sndUna - 1, ACK, 0, 0, now)) stack.counters.increment(Counter.TCP_KEEPALIVES_SENT);
+        if (transmit(sndUna - 1, ACK, 0, 0, now)) stack.counters.increment(Counter.TCP_KEEPALIVES_SENT);
         keepAliveProbesSent++;
         keepAliveAt = now + cfg.keepAliveIntervalNanos;
     }
