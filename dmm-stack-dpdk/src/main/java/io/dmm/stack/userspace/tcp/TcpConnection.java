@@ -460,7 +460,9 @@ public final class TcpConnection {
         dupAcks++;
         if (cc == null) return;
         if (!inRecovery) {
-            if (dupAcks == 3 && SeqNum.gt(sndUna, recover)) {
+            // RFC 5681: the third duplicate; RFC 6675: or more than DupThresh−1 segments SACKed above a hole
+            boolean lost = dupAcks >= 3 || scoreboard != null && scoreboard.sackedBytes() > 2L * sendMss;
+            if (lost && SeqNum.gt(sndUna, recover)) {
                 inRecovery = true;
                 recover = sndMax;
                 highRxt = sndUna;
