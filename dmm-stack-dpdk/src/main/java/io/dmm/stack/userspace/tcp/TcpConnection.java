@@ -460,7 +460,9 @@ public final class TcpConnection {
         dupAcks++;
         if (cc == null) return;
         if (!inRecovery) {
-            if (dupAcks == 3 && SeqNum.gt(sndUna, recover)) {
+            // RFC 5681: the third duplicate; RFC 6675: or more than DupThresh−1 segments SACKed above a hole
+            boolean lost = dupAcks >= 3 || scoreboard != null && scoreboard.sackedBytes() > 2L * sendMss;
+            if (lost && SeqNum.gt(sndUna, recover)) {
                 inRecovery = true;
                 recover = sndMax;
                 highRxt = sndUna;
@@ -918,12 +920,17 @@ public final class TcpConnection {
             keepAliveAt = lastReceived + cfg.keepAliveIdleNanos;
             return;
         }
+        if (sndUna != sndMax) { // data in flight: the retransmission timer watches the peer
+            keepAliveProbesSent = 0;
+            keepAliveAt = now + cfg.keepAliveIdleNanos;
+            return;
+        }
         if (keepAliveProbesSent >= cfg.keepAliveProbes) {
             stack.counters.increment(Counter.TCP_CONNECTION_TIMEOUTS);
             dropWithTimeout();
             return;
         }
-        if (sndUna == sndMax && transmit(sndUna - 1, ACK, 0, 0, now)) stack.counters.increment(Counter.TCP_KEEPALIVES_SENT);
+        if (transmit(sndUna - 1, ACK, 0, 0, now)) stack.counters.increment(Counter.TCP_KEEPALIVES_SENT);
         keepAliveProbesSent++;
         keepAliveAt = now + cfg.keepAliveIntervalNanos;
     }
