@@ -48,6 +48,12 @@ public final class UserspaceSettingsReader {
             throw s.error("device", "a userspace stack needs a \"device\", e.g. {\"driver\": \"loopback\"}");
         }
         DeviceSpec device = device(dev, s.name());
+        for (AddressSpec a : addresses) {
+            if ((a.address() >>> 24) == 127 && !device.driver().equals(DeviceSpec.LOOPBACK)) {
+                throw s.error(s.has("address") ? "address" : "addresses", "a 127.0.0.0/8 address belongs on a "
+                        + "loopback device, not on a \"" + device.driver() + "\" device");
+            }
+        }
         String idle = s.string("idle", "backoff");
         if (!IDLE.contains(idle)) {
             throw s.error("idle", "idle must be one of busy-spin, backoff, park; got \"" + idle + "\"");
