@@ -166,10 +166,14 @@ abstract class ChannelSignal extends Notification {
      */
     final void await(int observed, long spinNanos, boolean timed, long deadline) {
         if (spinNanos > 0) {
+            // Yield while spinning, not only onSpinWait: the thread this one is waiting for is often
+            // queued behind it on the same CPU (the scheduler puts a woken thread where its waker
+            // runs), and a pure spin would hold it off for the whole spin (measured: docs/benchmarks.md).
             long end = System.nanoTime() + spinNanos;
-            while (version() == observed && System.nanoTime() - end < 0) {
+            for (int i = 1; version() == observed && System.nanoTime() - end < 0; i++) {
                 if (Thread.currentThread().isInterrupted()) return;
-                Thread.onSpinWait();
+                if ((i & 15) == 0) Thread.yield();
+                else Thread.onSpinWait();
             }
         }
         if (version() != observed) return;
