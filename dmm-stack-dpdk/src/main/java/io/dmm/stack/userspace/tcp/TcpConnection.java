@@ -203,7 +203,6 @@ public final class TcpConnection {
             tsRecentValid = true;
         }
         sendMss = Math.max(64, Math.min(peerMss, ourMss) - (tsOk ? 12 : 0));
-        if (sackOk && scoreboard == null) scoreboard = new SackScoreboard();
     }
 
     private void sendSyn(long now) {
@@ -407,7 +406,8 @@ public final class TcpConnection {
                 persistBackoff = 0;
             }
         }
-        if (sackOk && seg.sackCount > 0 && scoreboard != null) {
+        if (sackOk && seg.sackCount > 0) {
+            if (scoreboard == null) scoreboard = new SackScoreboard(); // first loss: idle connections never pay for it
             for (int i = 0; i < seg.sackCount; i++) scoreboard.onSack(seg.sackLeft[i], seg.sackRight[i], sndUna, sndMax);
         }
         if (SeqNum.gt(ack, sndUna)) {
@@ -442,7 +442,7 @@ public final class TcpConnection {
                 inRecovery = false;
                 dupAcks = 0;
                 cc.onExitRecovery(sndMax - sndUna);
-            } else if (!sackOk) {
+            } else if (scoreboard == null) {
                 cc.onPartialAck(acked);
                 retransmitAt(sndUna, now); // RFC 6582: the next hole
             }
@@ -469,7 +469,7 @@ public final class TcpConnection {
                 retransmitAt(sndUna, now);
                 rtoAt = now + rtt.rtoNanos();
             }
-        } else if (!sackOk) {
+        } else if (scoreboard == null) {
             cc.onDupAckInRecovery();
         }
     }
@@ -573,7 +573,8 @@ public final class TcpConnection {
     void output(long now) {
         boolean sent = false;
         if (canSendData()) {
-            if (inRecovery && sackOk) sent = sackRecoveryOutput(now);
+            boolean sackRecovery = inRecovery && scoreboard != null;
+            if (sackRecovery) sent = sackRecoveryOutput(now);
             while (true) {
                 int buffered = sendBuf == null ? 0 : sendBuf.size();
                 int offset = sndNxt - sndUna;
@@ -583,8 +584,9 @@ public final class TcpConnection {
                 int flight = sndNxt - sndUna;
                 long usable = (long) sndWnd - flight;
                 if (cc != null) {
-                    long cwnd = inRecovery && sackOk ? cc.ssthresh() + 0 : cc.cwnd();
-                    long pipe = inRecovery && sackOk ? pipe() : flight;
+                    // RFC 6675: during SACK recovery the pipe estimate, not the flight, meets ssthresh
+                    long cwnd = sackRecovery ? cc.ssthresh() : cc.cwnd();
+                    long pipe = sackRecovery ? pipe() : flight;
                     usable = Math.min(usable, cwnd - pipe);
                 }
                 int len = (int) Math.max(0, Math.min(Math.min(unsent, sendMss), usable));
