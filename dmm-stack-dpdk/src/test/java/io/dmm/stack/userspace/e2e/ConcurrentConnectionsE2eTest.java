@@ -42,9 +42,10 @@ class ConcurrentConnectionsE2eTest {
     @Test
     @Timeout(value = 60, unit = TimeUnit.SECONDS)
     void thousandConcurrentConnectionsEachEchoAFewKilobytes() throws Exception {
-        try (LinkedStacks s = LinkedStacks.open("many", Map.of(), null, null, TCP);
-             ServerSocketChannel ss = s.server.openServerSocketChannel(null);
-             ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
+        // The executor closes last: closing the channels first ends any task still waiting on one.
+        try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor();
+             LinkedStacks s = LinkedStacks.open("many", Map.of(), null, null, TCP);
+             ServerSocketChannel ss = s.server.openServerSocketChannel(null)) {
             InetSocketAddress address = new InetSocketAddress(LinkedStacks.SERVER_IP, PORT);
             ss.bind(address, CONNECTIONS);
             Future<?> acceptor = threads.submit(() -> {
