@@ -107,7 +107,7 @@ class TcpEndToEndTest {
         TcpStack a = new TcpStack(new LinkEgress(link, A_IP), lock, clock, ca, cfg, new IsnGenerator(seed, 1), seed);
         TcpStack b = new TcpStack(new LinkEgress(link, B_IP), lock, clock, cb, cfg, new IsnGenerator(seed, 2), seed + 1);
         SplittableRandom app = new SplittableRandom(seed * 7);
-        final int aToB = 2 * 1024 * 1024, bToA = 512 * 1024;
+        final int aToB = 3 * 512 * 1024, bToA = 512 * 1024;
 
         lock.lock();
         try {
