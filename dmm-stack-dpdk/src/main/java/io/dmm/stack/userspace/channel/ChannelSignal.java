@@ -6,6 +6,7 @@ import io.dmm.stack.userspace.Notification;
 import io.dmm.stack.userspace.StackLock;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.util.ArrayDeque;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -35,31 +36,17 @@ abstract class ChannelSignal extends Notification {
         }
     }
 
-    /** The signals deferred on one delivering thread. */
+    /**
+     * The signals deferred on one delivering thread. Per-thread queues, not links in the signals:
+     * several threads may deliver the same signal at once. Their arrays grow to the largest burst
+     * once, then adds and polls allocate nothing; a signal queued twice is delivered twice, harmlessly.
+     */
     private static final class Deferred {
         boolean active;
-        ChannelSignal head;
-        ChannelSignal tail;
-
-        void add(ChannelSignal s) {
-            if (s.deferred) return;
-            s.deferred = true;
-            s.deferredNext = null;
-            if (tail == null) head = s;
-            else tail.deferredNext = s;
-            tail = s;
-        }
-
-        ChannelSignal poll() {
-            ChannelSignal s = head;
-            if (s != null) {
-                head = s.deferredNext;
-                if (head == null) tail = null;
-                s.deferredNext = null;
-                s.deferred = false;
-            }
-            return s;
-        }
+        /** Signals met while delivering, not yet refreshed. */
+        final ArrayDeque<ChannelSignal> pending = new ArrayDeque<>();
+        /** Signals refreshed under one lock hold, to wake once the lock is released. */
+        final ArrayDeque<ChannelSignal> refreshed = new ArrayDeque<>();
     }
 
     private static final ThreadLocal<Deferred> DELIVERING = ThreadLocal.withInitial(Deferred::new);
@@ -74,8 +61,6 @@ abstract class ChannelSignal extends Notification {
     /** The thread blocked writing or sending; null if none. */
     volatile Thread writer;
     private volatile ReadinessListener listener;
-    private ChannelSignal deferredNext;
-    private boolean deferred;
 
     ChannelSignal(StackLock lock, ReadinessSource source) {
         this.lock = lock;
@@ -111,35 +96,55 @@ abstract class ChannelSignal extends Notification {
     protected final void deliver() {
         Deferred d = DELIVERING.get();
         if (d.active) {
-            d.add(this);
+            d.pending.add(this);
             return;
         }
         d.active = true;
         RuntimeException failure = null;
         try {
-            for (ChannelSignal s = this; s != null; s = d.poll()) {
-                try {
-                    s.refreshAndWake();
-                } catch (RuntimeException e) {
-                    // a failing listener must not starve the other channels' waiters
-                    if (failure == null) failure = e;
-                    else failure.addSuppressed(e);
+            d.pending.add(this);
+            while (!d.pending.isEmpty()) {
+                refreshPending(d);
+                // the unlock above may have deferred more signals into pending: the loop takes them next
+                for (ChannelSignal s; (s = d.refreshed.poll()) != null; ) {
+                    try {
+                        s.wake();
+                    } catch (RuntimeException e) {
+                        // a failing listener must not starve the other channels' waiters
+                        if (failure == null) failure = e;
+                        else failure.addSuppressed(e);
+                    }
                 }
             }
         } finally {
+            d.pending.clear();
+            d.refreshed.clear();
             d.active = false;
         }
         if (failure != null) throw failure;
     }
 
-    private void refreshAndWake() {
-        lock.lock();
+    /**
+     * Refreshes the pending signals of the first one's stack under one hold of its lock (a burst
+     * signals many channels: one lock cycle, not one each); signals of another stack, met only if a
+     * listener did I/O on it, wait for a later round under their own lock.
+     */
+    private static void refreshPending(Deferred d) {
+        StackLock held = d.pending.peek().lock;
+        held.lock();
         try {
-            refresh();
+            for (int n = d.pending.size(); n > 0; n--) {
+                ChannelSignal s = d.pending.poll();
+                if (s.lock == held) {
+                    s.refresh();
+                    d.refreshed.add(s);
+                } else {
+                    d.pending.add(s);
+                }
+            }
         } finally {
-            lock.unlock();
+            held.unlock();
         }
-        wake();
     }
 
     /** Unparks the waiters and tells the listener; outside the stack lock. Also used on close and shutdown. */

@@ -412,7 +412,8 @@ public final class TcpConnection {
         }
         if (SeqNum.gt(ack, sndUna)) {
             onNewAck(seg, ack, now);
-        } else if (ack == sndUna && payLen == 0 && (seg.flags() & (FIN | SYN)) == 0 && wnd == oldWnd && sndMax != sndUna) {
+        } else if (ack == sndUna && payLen == 0 && (seg.flags() & (FIN | SYN)) == 0 && wnd == oldWnd && wnd > 0 && sndMax != sndUna) {
+            // A duplicate ACK (RFC 5681 §2); a closed window is no evidence of loss.
             onDupAck(now);
         }
         return true;
@@ -459,7 +460,9 @@ public final class TcpConnection {
         dupAcks++;
         if (cc == null) return;
         if (!inRecovery) {
-            if (dupAcks == 3 && SeqNum.gt(sndUna, recover)) {
+            // RFC 5681: the third duplicate; RFC 6675: or more than DupThresh−1 segments SACKed above a hole
+            boolean lost = dupAcks >= 3 || scoreboard != null && scoreboard.sackedBytes() > 2L * sendMss;
+            if (lost && SeqNum.gt(sndUna, recover)) {
                 inRecovery = true;
                 recover = sndMax;
                 highRxt = sndUna;
@@ -591,13 +594,14 @@ public final class TcpConnection {
                 }
                 int len = (int) Math.max(0, Math.min(Math.min(unsent, sendMss), usable));
                 if (unsent > 0 && len == 0) break;
-                if (len < unsent && len < sendMss && len < maxSndWnd / 2) break; // sender SWS avoidance
+                if (len < unsent && len < sendMss && len < maxSndWnd / 2 && !swsOverride) break; // sender SWS avoidance
                 if (len > 0 && len < sendMss && len == unsent && !opts.noDelay && !finQueued && flight > 0) break; // Nagle
                 boolean fin = finToSend && len == unsent && (long) sndWnd - flight - len >= 1;
                 if (len == 0 && !fin) break;
                 int flags = ACK | (fin ? FIN : 0) | (len > 0 && len == unsent ? PSH : 0);
                 if (!transmit(sndNxt, flags, offset, len, now)) break;
                 sent = true;
+                swsOverride = false;
                 len = lastLen; // SACK blocks may have left less room than sendMss
                 fin = lastFin;
                 if (SeqNum.lt(sndNxt, sndMax)) {
@@ -614,12 +618,16 @@ public final class TcpConnection {
             }
             int buffered = sendBuf == null ? 0 : sendBuf.size();
             boolean pending = buffered > sndNxt - sndUna || finQueued && SeqNum.le(sndNxt, finSeq);
-            if (pending && sndWnd == 0 && sndNxt == sndUna && rtoAt == NONE && persistAt == NONE) {
+            // Nothing in flight yet data waits (closed window, or a window too small for sender SWS
+            // avoidance): only a timer can get things moving again if no window update comes.
+            if (pending && sndNxt == sndUna && rtoAt == NONE && persistAt == NONE) {
                 persistAt = now + persistInterval();
             }
         }
         if (ackNow && !sent && state != TcpState.CLOSED && state != TcpState.SYN_SENT) {
-            transmit(sndNxt, ACK, 0, 0, now);
+            // SND.MAX, not SND.NXT: after a timeout rewound SND.NXT the peer may already hold
+            // everything up to SND.MAX, and an ACK below its RCV.NXT would be dropped unread.
+            transmit(sndMax, ACK, 0, 0, now);
         }
     }
 
@@ -691,6 +699,8 @@ public final class TcpConnection {
      * into the device's memory, checksum. False when the interface had no buffer: the caller
      * keeps its state and a retry is armed.
      */
+    /** Set by the persist timer: send one window-limited small segment despite sender SWS avoidance. */
+    private boolean swsOverride;
     private int lastLen;
     private boolean lastFin;
     private int lastRetransmitEnd;
@@ -775,7 +785,7 @@ public final class TcpConnection {
     }
 
     private void sendRstNow() {
-        stack.sendReset(localIp, remoteIp, localPort, remotePort, sndNxt, rcvNxt, true);
+        stack.sendReset(localIp, remoteIp, localPort, remotePort, sndMax, rcvNxt, true);
     }
 
     private void queueFin(long now) {
@@ -790,10 +800,9 @@ public final class TcpConnection {
         output(now);
     }
 
-    private int persistInterval() {
+    private long persistInterval() {
         long base = Math.max(rtt.rtoNanos(), stack.config.minRtoNanos);
-        long v = base << Math.min(persistBackoff, 20);
-        return (int) Math.min(Math.min(v, stack.config.maxRtoNanos), Integer.MAX_VALUE);
+        return Math.min(base << Math.min(persistBackoff, 20), stack.config.maxRtoNanos);
     }
 
     // =====================================================================================
@@ -859,6 +868,15 @@ public final class TcpConnection {
             return;
         }
         if (sndUna == sndMax) return; // nothing outstanding (raced with an ACK)
+        if (sndWnd == 0) {
+            // The peer is alive and closed its window: what is outstanding lies beyond it. Probe
+            // (persist) instead of counting timeouts towards dropping the connection.
+            retries--;
+            sndNxt = sndUna;
+            rttTiming = false;
+            persistAt = now + persistInterval();
+            return;
+        }
         if (retries > cfg.dataRetries) {
             stack.counters.increment(Counter.TCP_CONNECTION_TIMEOUTS);
             dropWithTimeout();
@@ -875,14 +893,22 @@ public final class TcpConnection {
         if (scoreboard != null) scoreboard.clear();
         sndNxt = sndUna; // go back: resend from the oldest unacknowledged byte
         highRxt = sndUna;
+        swsOverride = true; // a retransmission is never held back for a small window
         output(now);
+        swsOverride = false;
         if (rtoAt == NONE) rtoAt = now + rtt.rtoNanos();
     }
 
     private void onPersist(long now) {
         int buffered = sendBuf == null ? 0 : sendBuf.size();
         boolean pending = buffered > sndNxt - sndUna || finQueued && SeqNum.le(sndNxt, finSeq);
-        if (!pending || sndWnd != 0 || !canSendData()) return;
+        if (!pending || !canSendData()) return;
+        if (sndWnd > 0) {
+            swsOverride = true; // RFC 9293 §3.8.6.2.1: the override timeout sends what the window allows
+            output(now);
+            swsOverride = false;
+            return;
+        }
         // A Linux-style probe: an old sequence number the peer must answer with its window.
         if (transmit(sndUna - 1, ACK, 0, 0, now)) stack.counters.increment(Counter.TCP_ZERO_WINDOW_PROBES);
         persistBackoff++;
@@ -898,12 +924,17 @@ public final class TcpConnection {
             keepAliveAt = lastReceived + cfg.keepAliveIdleNanos;
             return;
         }
+        if (sndUna != sndMax) { // data in flight: the retransmission timer watches the peer
+            keepAliveProbesSent = 0;
+            keepAliveAt = now + cfg.keepAliveIdleNanos;
+            return;
+        }
         if (keepAliveProbesSent >= cfg.keepAliveProbes) {
             stack.counters.increment(Counter.TCP_CONNECTION_TIMEOUTS);
             dropWithTimeout();
             return;
         }
-        if (sndUna == sndMax && transmit(sndUna - 1, ACK, 0, 0, now)) stack.counters.increment(Counter.TCP_KEEPALIVES_SENT);
+        if (transmit(sndUna - 1, ACK, 0, 0, now)) stack.counters.increment(Counter.TCP_KEEPALIVES_SENT);
         keepAliveProbesSent++;
         keepAliveAt = now + cfg.keepAliveIntervalNanos;
     }
