@@ -625,7 +625,9 @@ public final class TcpConnection {
             }
         }
         if (ackNow && !sent && state != TcpState.CLOSED && state != TcpState.SYN_SENT) {
-            transmit(sndNxt, ACK, 0, 0, now);
+            // SND.MAX, not SND.NXT: after a timeout rewound SND.NXT the peer may already hold
+            // everything up to SND.MAX, and an ACK below its RCV.NXT would be dropped unread.
+            transmit(sndMax, ACK, 0, 0, now);
         }
     }
 
@@ -783,7 +785,7 @@ public final class TcpConnection {
     }
 
     private void sendRstNow() {
-        stack.sendReset(localIp, remoteIp, localPort, remotePort, sndNxt, rcvNxt, true);
+        stack.sendReset(localIp, remoteIp, localPort, remotePort, sndMax, rcvNxt, true);
     }
 
     private void queueFin(long now) {
@@ -891,7 +893,9 @@ public final class TcpConnection {
         if (scoreboard != null) scoreboard.clear();
         sndNxt = sndUna; // go back: resend from the oldest unacknowledged byte
         highRxt = sndUna;
+        swsOverride = true; // a retransmission is never held back for a small window
         output(now);
+        swsOverride = false;
         if (rtoAt == NONE) rtoAt = now + rtt.rtoNanos();
     }
 
