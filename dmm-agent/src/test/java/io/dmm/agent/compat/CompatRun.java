@@ -21,9 +21,14 @@ record CompatRun(ChildJvm.Result result, long millis) {
     }
 
     static CompatRun run(List<String> jvmOptions, Class<?> app, List<String> args) throws Exception {
+        return run(POLICY, jvmOptions, app, args);
+    }
+
+    /** As {@link #run(List, Class, List)} under the policy file {@code policy}. */
+    static CompatRun run(String policy, List<String> jvmOptions, Class<?> app, List<String> args) throws Exception {
         String netty = Files.readString(ChildJvm.MODULE.resolve("target/netty-classpath.txt")).strip();
         List<String> cmd = new ArrayList<>();
-        cmd.add("-javaagent:" + ChildJvm.AGENT_JAR + "=config=" + POLICY);
+        cmd.add("-javaagent:" + ChildJvm.AGENT_JAR + "=config=" + policy);
         cmd.add("-Dio.netty.transport.noNative=true");
         cmd.addAll(jvmOptions);
         cmd.add("-cp");
