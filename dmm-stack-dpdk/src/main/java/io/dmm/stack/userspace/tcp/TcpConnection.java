@@ -112,6 +112,8 @@ public final class TcpConnection {
     boolean inRecovery;
     private int recover;
     private int highRxt;
+    /** Our TS value when the last retransmission timeout fired (see onNewAck's RTT sampling). */
+    private int retransmitTs;
     private int retries;
     private int persistBackoff;
     private int keepAliveProbesSent;
@@ -425,7 +427,9 @@ public final class TcpConnection {
         if (rttTiming && SeqNum.ge(ack, rttSeq)) {
             rtt.sample(now - rttStart);
             rttTiming = false;
-        } else if (tsOk && seg.hasTimestamps && seg.tsEcr != 0 && retries > 0) {
+        } else if (tsOk && seg.hasTimestamps && seg.tsEcr != 0 && retries > 0 && SeqNum.ge(seg.tsEcr, retransmitTs)) {
+            // Karn with timestamps: only an echo of a segment sent since the timeout measures
+            // the path; older echoes would fold the timeout's wait into SRTT.
             long rttMs = tsNow(now) - seg.tsEcr;
             if (rttMs >= 0 && rttMs < 3_600_000) rtt.sample(rttMs * 1_000_000L);
         }
@@ -887,6 +891,7 @@ public final class TcpConnection {
         else if (cc != null) cc.onTimeout(2L * sendMss, now);
         rtt.backoff();
         rttTiming = false;
+        retransmitTs = tsNow(now);
         inRecovery = false;
         dupAcks = 0;
         recover = sndMax;

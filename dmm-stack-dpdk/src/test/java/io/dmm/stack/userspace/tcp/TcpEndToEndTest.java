@@ -105,6 +105,7 @@ class TcpEndToEndTest {
         "CUBIC, 0.0, 4",
         "CUBIC, 0.01, 5",
         "CUBIC, 0.1, 123",
+        "NEWRENO, 0.15, 204",
     })
     void transfersMegabytesExactly(TcpConfig.Congestion cc, double loss, long seed) throws IOException {
         ManualClock clock = new ManualClock();
