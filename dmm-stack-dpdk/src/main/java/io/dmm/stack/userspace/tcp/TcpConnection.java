@@ -324,7 +324,9 @@ public final class TcpConnection {
         }
         if (!acceptable) {
             if (!rst) {
-                if (SeqNum.le(seq + segLen, rcvNxt)) stack.counters.increment(Counter.TCP_DUPLICATE_SEGMENTS);
+                // Starting below RCV.NXT: a retransmission of data we hold (at least in part),
+                // e.g. after our ACK was lost, meeting a closed window; not out of window.
+                if (SeqNum.lt(seq, rcvNxt)) stack.counters.increment(Counter.TCP_DUPLICATE_SEGMENTS);
                 else stack.counters.increment(Counter.DROP_TCP_OUT_OF_WINDOW);
                 ackNow = true;
                 if (state == TcpState.TIME_WAIT && (flags & FIN) != 0) closeAt = now + stack.config.timeWaitNanos;
