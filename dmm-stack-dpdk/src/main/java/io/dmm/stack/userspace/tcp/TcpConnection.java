@@ -100,6 +100,8 @@ public final class TcpConnection {
     private boolean tsRecentValid;
     private int lastAckSent;
     private final int tsOffset;
+    private int lastTsVal;
+    private boolean tsClockStarted;
 
     // Loss recovery and timing.
     private RttEstimator rtt;
@@ -786,8 +788,17 @@ public final class TcpConnection {
         return Math.min(avail, 65535 << rcvShift);
     }
 
+    /**
+     * Our timestamp clock (1 ms ticks). Never goes back: callers pass a {@code now} read at
+     * different moments (the poll loop's, an application thread's), and a TSval lower than one
+     * already sent would be dropped by the peer's PAWS check.
+     */
     int tsNow(long now) {
-        return (int) (now / 1_000_000L) + tsOffset;
+        int ts = (int) (now / 1_000_000L) + tsOffset;
+        if (tsClockStarted && SeqNum.lt(ts, lastTsVal)) return lastTsVal;
+        tsClockStarted = true;
+        lastTsVal = ts;
+        return ts;
     }
 
     private void sendRstNow() {
