@@ -100,6 +100,8 @@ public final class TcpConnection {
     private boolean tsRecentValid;
     private int lastAckSent;
     private final int tsOffset;
+    private int lastTsVal;
+    private boolean tsClockStarted;
 
     // Loss recovery and timing.
     private RttEstimator rtt;
@@ -112,6 +114,8 @@ public final class TcpConnection {
     boolean inRecovery;
     private int recover;
     private int highRxt;
+    /** Our TS value when the last retransmission timeout fired (see onNewAck's RTT sampling). */
+    private int retransmitTs;
     private int retries;
     private int persistBackoff;
     private int keepAliveProbesSent;
@@ -322,7 +326,9 @@ public final class TcpConnection {
         }
         if (!acceptable) {
             if (!rst) {
-                if (SeqNum.le(seq + segLen, rcvNxt)) stack.counters.increment(Counter.TCP_DUPLICATE_SEGMENTS);
+                // Starting below RCV.NXT: a retransmission of data we hold (at least in part),
+                // e.g. after our ACK was lost, meeting a closed window; not out of window.
+                if (SeqNum.lt(seq, rcvNxt)) stack.counters.increment(Counter.TCP_DUPLICATE_SEGMENTS);
                 else stack.counters.increment(Counter.DROP_TCP_OUT_OF_WINDOW);
                 ackNow = true;
                 if (state == TcpState.TIME_WAIT && (flags & FIN) != 0) closeAt = now + stack.config.timeWaitNanos;
@@ -425,7 +431,9 @@ public final class TcpConnection {
         if (rttTiming && SeqNum.ge(ack, rttSeq)) {
             rtt.sample(now - rttStart);
             rttTiming = false;
-        } else if (tsOk && seg.hasTimestamps && seg.tsEcr != 0 && retries > 0) {
+        } else if (tsOk && seg.hasTimestamps && seg.tsEcr != 0 && retries > 0 && SeqNum.ge(seg.tsEcr, retransmitTs)) {
+            // Karn with timestamps: only an echo of a segment sent since the timeout measures
+            // the path; older echoes would fold the timeout's wait into SRTT.
             long rttMs = tsNow(now) - seg.tsEcr;
             if (rttMs >= 0 && rttMs < 3_600_000) rtt.sample(rttMs * 1_000_000L);
         }
@@ -780,8 +788,17 @@ public final class TcpConnection {
         return Math.min(avail, 65535 << rcvShift);
     }
 
+    /**
+     * Our timestamp clock (1 ms ticks). Never goes back: callers pass a {@code now} read at
+     * different moments (the poll loop's, an application thread's), and a TSval lower than one
+     * already sent would be dropped by the peer's PAWS check.
+     */
     int tsNow(long now) {
-        return (int) (now / 1_000_000L) + tsOffset;
+        int ts = (int) (now / 1_000_000L) + tsOffset;
+        if (tsClockStarted && SeqNum.lt(ts, lastTsVal)) return lastTsVal;
+        tsClockStarted = true;
+        lastTsVal = ts;
+        return ts;
     }
 
     private void sendRstNow() {
@@ -887,6 +904,7 @@ public final class TcpConnection {
         else if (cc != null) cc.onTimeout(2L * sendMss, now);
         rtt.backoff();
         rttTiming = false;
+        retransmitTs = tsNow(now);
         inRecovery = false;
         dupAcks = 0;
         recover = sndMax;

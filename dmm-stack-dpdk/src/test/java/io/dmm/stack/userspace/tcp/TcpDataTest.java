@@ -431,4 +431,12 @@ class TcpDataTest {
         t.advance(10);
         t.expect(seg().seq(iss + 4001).len(300));
     }
+
+    @Test
+    void timestampsNeverGoBackwardsWhenCallersPassAnOlderNow() {
+        TcpConnection c = t.acceptWith(t.listen(), seg().syn().mss(1460).ts(100, 0));
+        int later = c.tsNow(t.now() + 5_000_000L);
+        assertEquals(later, c.tsNow(t.now())); // an application thread's older clock reading
+        assertEquals(later + 1, c.tsNow(t.now() + 6_000_000L));
+    }
 }
