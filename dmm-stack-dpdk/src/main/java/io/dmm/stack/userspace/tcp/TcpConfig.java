@@ -4,8 +4,10 @@ import java.time.Duration;
 
 /**
  * Stack-wide TCP settings (a stack entry's {@code "tcp"} object). Immutable; build with
- * {@link #builder()}. Defaults follow the RFCs and Linux, except the RTO floor: 10 ms instead of
- * Linux's 200 ms, so that the µs-RTT links userspace stacks run on recover from a loss quickly.
+ * {@link #builder()}. Defaults follow the RFCs and Linux, except the RTO floor: 50 ms instead of
+ * Linux's 200 ms (RFC 6298 says 1 s), so that the µs-RTT links userspace stacks run on recover from
+ * a tail loss quickly — yet above the 40 ms a peer may delay its ACK, so that a delayed ACK never
+ * looks like a loss (a 10 ms floor made spurious timeouts: docs/benchmarks.md).
  */
 public final class TcpConfig {
     public enum Congestion { NEWRENO, CUBIC }
@@ -107,7 +109,7 @@ public final class TcpConfig {
     public static final class Builder {
         private int mss;
         private Duration initialRto = Duration.ofSeconds(1);
-        private Duration minRto = Duration.ofMillis(10);
+        private Duration minRto = Duration.ofMillis(50);
         private Duration maxRto = Duration.ofSeconds(60);
         private Duration timeWait = Duration.ofSeconds(60);
         private Duration delayedAck = Duration.ofMillis(40);

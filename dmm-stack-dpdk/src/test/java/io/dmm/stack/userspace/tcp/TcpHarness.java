@@ -54,8 +54,9 @@ final class TcpHarness {
         this.stack = new TcpStack(egress, lock, clock, counters, config, new IsnGenerator(1, 2), 42);
     }
 
+    /** The scenarios' stack: defaults, but a 10 ms RTO floor, the round timings they were written with. */
     TcpHarness() {
-        this(TcpConfig.defaults());
+        this(TcpConfig.defaults().toBuilder().minRto(java.time.Duration.ofMillis(10)).build());
     }
 
     <T> T locked(Callable<T> c) {

@@ -86,7 +86,7 @@ class TcpRecoveryTest {
 
     @Test
     void dataRetriesExhaustedDropsConnection() {
-        TcpHarness t = new TcpHarness(TcpConfig.builder().dataRetries(3).build());
+        TcpHarness t = new TcpHarness(TcpConfig.builder().dataRetries(3).minRto(Duration.ofMillis(10)).build());
         TcpConnection c = open(t, false);
         t.write(c, "x");
         t.expect(seg().psh());
