@@ -6,6 +6,7 @@ import io.dmm.stack.userspace.Notification;
 import io.dmm.stack.userspace.StackLock;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.util.ArrayDeque;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -35,31 +36,14 @@ abstract class ChannelSignal extends Notification {
         }
     }
 
-    /** The signals deferred on one delivering thread. */
+    /**
+     * The signals deferred on one delivering thread. A per-thread queue, not links in the signals:
+     * several threads may deliver the same signal at once. Its array grows to the largest burst
+     * once, then adds and polls allocate nothing; a signal queued twice is delivered twice, harmlessly.
+     */
     private static final class Deferred {
         boolean active;
-        ChannelSignal head;
-        ChannelSignal tail;
-
-        void add(ChannelSignal s) {
-            if (s.deferred) return;
-            s.deferred = true;
-            s.deferredNext = null;
-            if (tail == null) head = s;
-            else tail.deferredNext = s;
-            tail = s;
-        }
-
-        ChannelSignal poll() {
-            ChannelSignal s = head;
-            if (s != null) {
-                head = s.deferredNext;
-                if (head == null) tail = null;
-                s.deferredNext = null;
-                s.deferred = false;
-            }
-            return s;
-        }
+        final ArrayDeque<ChannelSignal> queue = new ArrayDeque<>();
     }
 
     private static final ThreadLocal<Deferred> DELIVERING = ThreadLocal.withInitial(Deferred::new);
@@ -74,8 +58,6 @@ abstract class ChannelSignal extends Notification {
     /** The thread blocked writing or sending; null if none. */
     volatile Thread writer;
     private volatile ReadinessListener listener;
-    private ChannelSignal deferredNext;
-    private boolean deferred;
 
     ChannelSignal(StackLock lock, ReadinessSource source) {
         this.lock = lock;
@@ -111,13 +93,13 @@ abstract class ChannelSignal extends Notification {
     protected final void deliver() {
         Deferred d = DELIVERING.get();
         if (d.active) {
-            d.add(this);
+            d.queue.add(this);
             return;
         }
         d.active = true;
         RuntimeException failure = null;
         try {
-            for (ChannelSignal s = this; s != null; s = d.poll()) {
+            for (ChannelSignal s = this; s != null; s = d.queue.poll()) {
                 try {
                     s.refreshAndWake();
                 } catch (RuntimeException e) {

@@ -56,6 +56,11 @@ public class UserspaceDatagramChannel extends DatagramChannel implements Readine
      */
     private static final long SEND_GIVE_UP_NANOS = 100_000_000L;
 
+    /** What the receive loop returns to read(), which wants no source address. */
+    private static final SocketAddress RECEIVED = new SocketAddress() {
+        private static final long serialVersionUID = 1L;
+    };
+
     private final StackAccess access;
     private final StackLock stackLock;
     private final ReentrantLock readLock = new ReentrantLock();
@@ -206,6 +211,14 @@ public class UserspaceDatagramChannel extends DatagramChannel implements Readine
 
     @Override
     public DatagramChannel connect(SocketAddress remote) throws IOException {
+        return connect(remote, true);
+    }
+
+    /**
+     * Connects; {@code check} false lets a connected channel connect to another peer, as
+     * java.net.DatagramSocket allows (its adaptor's use).
+     */
+    DatagramChannel connect(SocketAddress remote, boolean check) throws IOException {
         InetSocketAddress isa = SocketAddresses.check(remote);
         readLock.lock();
         try {
@@ -214,7 +227,7 @@ public class UserspaceDatagramChannel extends DatagramChannel implements Readine
                 stackLock.lock();
                 try {
                     ensureOpen();
-                    if (remoteAddress != null) throw new AlreadyConnectedException();
+                    if (check && remoteAddress != null) throw new AlreadyConnectedException();
                     if (isa.getPort() == 0) throw new SocketException("Can't connect to port 0");
                     if (sock == null) bindLocked(null);
                     int ip = SocketAddresses.destinationIp(isa, access.ip());
@@ -326,7 +339,10 @@ public class UserspaceDatagramChannel extends DatagramChannel implements Readine
         }
     }
 
-    /** The source of the datagram received into {@code dst}, or null when none (non-blocking). */
+    /**
+     * The source of the datagram received into {@code dst} ({@link #RECEIVED} for reads, which
+     * need none), or null when none (non-blocking).
+     */
     private SocketAddress implReceive(ByteBuffer dst, boolean mustBeConnected, boolean mustBlock, long timeoutNanos)
             throws IOException {
         readLock.lock();
@@ -355,7 +371,10 @@ public class UserspaceDatagramChannel extends DatagramChannel implements Readine
                     try {
                         if (!isOpen() || released) break;
                         try {
-                            if (sock.receive(dst)) sender = SocketAddresses.of(sock.lastSourceIp(), sock.lastSourcePort());
+                            if (sock.receive(dst)) {
+                                // read() needs no source: a connected channel's reads allocate nothing
+                                sender = mustBeConnected ? RECEIVED : SocketAddresses.of(sock.lastSourceIp(), sock.lastSourcePort());
+                            }
                         } finally {
                             signal.refresh();
                         }

@@ -48,7 +48,7 @@ final class UserspaceDatagramSocketAdaptor extends DatagramSocket {
     @Override
     public void bind(SocketAddress local) throws SocketException {
         if (local != null) {
-            if (!(local instanceof InetSocketAddress)) throw new IllegalArgumentException("Unsupported address type");
+            if (!(local instanceof InetSocketAddress)) throw new UnsupportedAddressTypeException();
         } else {
             local = new InetSocketAddress(SocketAddresses.anyAddress(), 0);
         }
@@ -72,18 +72,15 @@ final class UserspaceDatagramSocketAdaptor extends DatagramSocket {
     @Override
     public void connect(SocketAddress remote) throws SocketException {
         if (remote == null) throw new IllegalArgumentException("Address can't be null");
-        if (!(remote instanceof InetSocketAddress isa)) throw new IllegalArgumentException("Unsupported address type");
+        if (!(remote instanceof InetSocketAddress isa)) throw new UnsupportedAddressTypeException();
         connectInternal(isa);
     }
 
     private void connectInternal(InetSocketAddress remote) throws SocketException {
-        if (remote.isUnresolved()) throw new SocketException("Unresolved address");
         try {
-            dc.connect(remote);
+            dc.connect(remote, false); // java.net lets a connected socket connect elsewhere
         } catch (ClosedChannelException e) {
             // ignored, as the JDK's adaptor does
-        } catch (UnsupportedAddressTypeException e) {
-            throw new IllegalArgumentException("Unsupported address type");
         } catch (Exception e) {
             throw AdaptorExceptions.toSocketException(e);
         }
@@ -153,8 +150,6 @@ final class UserspaceDatagramSocketAdaptor extends DatagramSocket {
             throw new IllegalArgumentException("Connected and packet address differ");
         } catch (ClosedChannelException e) {
             throw new SocketException("Socket closed", e);
-        } catch (UnsupportedAddressTypeException e) {
-            throw new IllegalArgumentException("Unsupported address type");
         }
     }
 

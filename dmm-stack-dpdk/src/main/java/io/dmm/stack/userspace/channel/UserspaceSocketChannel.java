@@ -6,7 +6,9 @@ import io.dmm.stack.userspace.StackLock;
 import io.dmm.stack.userspace.tcp.TcpConnection;
 import io.dmm.stack.userspace.tcp.TcpSocketOptions;
 import java.io.IOException;
+import java.net.ConnectException;
 import java.net.InetSocketAddress;
+import java.net.NoRouteToHostException;
 import java.net.Socket;
 import java.net.SocketAddress;
 import java.net.SocketException;
@@ -303,7 +305,8 @@ public class UserspaceSocketChannel extends SocketChannel implements ReadinessSo
             access.ensureOpen();
             int remoteIp = SocketAddresses.destinationIp(isa, access.ip());
             state = ST_PENDING;
-            remoteAddress = isa;
+            // the wildcard address means this host: the peer is recorded as the address connected to, as the JDK's
+            remoteAddress = isa.getAddress().isAnyLocalAddress() ? SocketAddresses.of(remoteIp, isa.getPort()) : isa;
             if (blocking) signal.reader = Thread.currentThread();
             if (!reserved) {
                 // an unbound client binds implicitly, as connect(2) does
@@ -326,8 +329,18 @@ public class UserspaceSocketChannel extends SocketChannel implements ReadinessSo
         TcpConnection c = conn;
         if (c == null || released) return false;
         IOException failure = c.connectFailure();
-        if (failure != null) throw failure;
+        if (failure != null) throw inCallersContext(failure);
         return c.isEstablished();
+    }
+
+    /**
+     * The engine's failure as a new exception of the same kind, so that its stack trace shows the
+     * application's call rather than the poll loop that saw the RST or the last SYN time out.
+     */
+    private static IOException inCallersContext(IOException failure) {
+        if (failure instanceof ConnectException) return new ConnectException(failure.getMessage());
+        if (failure instanceof NoRouteToHostException) return new NoRouteToHostException(failure.getMessage());
+        return failure;
     }
 
     private boolean awaitConnect(boolean timed, long deadline) throws IOException {

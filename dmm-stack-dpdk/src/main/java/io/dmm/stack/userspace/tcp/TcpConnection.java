@@ -203,7 +203,6 @@ public final class TcpConnection {
             tsRecentValid = true;
         }
         sendMss = Math.max(64, Math.min(peerMss, ourMss) - (tsOk ? 12 : 0));
-        if (sackOk && scoreboard == null) scoreboard = new SackScoreboard();
     }
 
     private void sendSyn(long now) {
@@ -407,12 +406,14 @@ public final class TcpConnection {
                 persistBackoff = 0;
             }
         }
-        if (sackOk && seg.sackCount > 0 && scoreboard != null) {
+        if (sackOk && seg.sackCount > 0) {
+            if (scoreboard == null) scoreboard = new SackScoreboard(); // first loss: idle connections never pay for it
             for (int i = 0; i < seg.sackCount; i++) scoreboard.onSack(seg.sackLeft[i], seg.sackRight[i], sndUna, sndMax);
         }
         if (SeqNum.gt(ack, sndUna)) {
             onNewAck(seg, ack, now);
-        } else if (ack == sndUna && payLen == 0 && (seg.flags() & (FIN | SYN)) == 0 && wnd == oldWnd && sndMax != sndUna) {
+        } else if (ack == sndUna && payLen == 0 && (seg.flags() & (FIN | SYN)) == 0 && wnd == oldWnd && wnd > 0 && sndMax != sndUna) {
+            // A duplicate ACK (RFC 5681 §2); a closed window is no evidence of loss.
             onDupAck(now);
         }
         return true;
@@ -442,7 +443,7 @@ public final class TcpConnection {
                 inRecovery = false;
                 dupAcks = 0;
                 cc.onExitRecovery(sndMax - sndUna);
-            } else if (!sackOk) {
+            } else if (scoreboard == null) {
                 cc.onPartialAck(acked);
                 retransmitAt(sndUna, now); // RFC 6582: the next hole
             }
@@ -469,7 +470,7 @@ public final class TcpConnection {
                 retransmitAt(sndUna, now);
                 rtoAt = now + rtt.rtoNanos();
             }
-        } else if (!sackOk) {
+        } else if (scoreboard == null) {
             cc.onDupAckInRecovery();
         }
     }
@@ -573,7 +574,8 @@ public final class TcpConnection {
     void output(long now) {
         boolean sent = false;
         if (canSendData()) {
-            if (inRecovery && sackOk) sent = sackRecoveryOutput(now);
+            boolean sackRecovery = inRecovery && scoreboard != null;
+            if (sackRecovery) sent = sackRecoveryOutput(now);
             while (true) {
                 int buffered = sendBuf == null ? 0 : sendBuf.size();
                 int offset = sndNxt - sndUna;
@@ -583,19 +585,21 @@ public final class TcpConnection {
                 int flight = sndNxt - sndUna;
                 long usable = (long) sndWnd - flight;
                 if (cc != null) {
-                    long cwnd = inRecovery && sackOk ? cc.ssthresh() + 0 : cc.cwnd();
-                    long pipe = inRecovery && sackOk ? pipe() : flight;
+                    // RFC 6675: during SACK recovery the pipe estimate, not the flight, meets ssthresh
+                    long cwnd = sackRecovery ? cc.ssthresh() : cc.cwnd();
+                    long pipe = sackRecovery ? pipe() : flight;
                     usable = Math.min(usable, cwnd - pipe);
                 }
                 int len = (int) Math.max(0, Math.min(Math.min(unsent, sendMss), usable));
                 if (unsent > 0 && len == 0) break;
-                if (len < unsent && len < sendMss && len < maxSndWnd / 2) break; // sender SWS avoidance
+                if (len < unsent && len < sendMss && len < maxSndWnd / 2 && !swsOverride) break; // sender SWS avoidance
                 if (len > 0 && len < sendMss && len == unsent && !opts.noDelay && !finQueued && flight > 0) break; // Nagle
                 boolean fin = finToSend && len == unsent && (long) sndWnd - flight - len >= 1;
                 if (len == 0 && !fin) break;
                 int flags = ACK | (fin ? FIN : 0) | (len > 0 && len == unsent ? PSH : 0);
                 if (!transmit(sndNxt, flags, offset, len, now)) break;
                 sent = true;
+                swsOverride = false;
                 len = lastLen; // SACK blocks may have left less room than sendMss
                 fin = lastFin;
                 if (SeqNum.lt(sndNxt, sndMax)) {
@@ -612,7 +616,9 @@ public final class TcpConnection {
             }
             int buffered = sendBuf == null ? 0 : sendBuf.size();
             boolean pending = buffered > sndNxt - sndUna || finQueued && SeqNum.le(sndNxt, finSeq);
-            if (pending && sndWnd == 0 && sndNxt == sndUna && rtoAt == NONE && persistAt == NONE) {
+            // Nothing in flight yet data waits (closed window, or a window too small for sender SWS
+            // avoidance): only a timer can get things moving again if no window update comes.
+            if (pending && sndNxt == sndUna && rtoAt == NONE && persistAt == NONE) {
                 persistAt = now + persistInterval();
             }
         }
@@ -689,6 +695,8 @@ public final class TcpConnection {
      * into the device's memory, checksum. False when the interface had no buffer: the caller
      * keeps its state and a retry is armed.
      */
+    /** Set by the persist timer: send one window-limited small segment despite sender SWS avoidance. */
+    private boolean swsOverride;
     private int lastLen;
     private boolean lastFin;
     private int lastRetransmitEnd;
@@ -788,10 +796,9 @@ public final class TcpConnection {
         output(now);
     }
 
-    private int persistInterval() {
+    private long persistInterval() {
         long base = Math.max(rtt.rtoNanos(), stack.config.minRtoNanos);
-        long v = base << Math.min(persistBackoff, 20);
-        return (int) Math.min(Math.min(v, stack.config.maxRtoNanos), Integer.MAX_VALUE);
+        return Math.min(base << Math.min(persistBackoff, 20), stack.config.maxRtoNanos);
     }
 
     // =====================================================================================
@@ -857,6 +864,15 @@ public final class TcpConnection {
             return;
         }
         if (sndUna == sndMax) return; // nothing outstanding (raced with an ACK)
+        if (sndWnd == 0) {
+            // The peer is alive and closed its window: what is outstanding lies beyond it. Probe
+            // (persist) instead of counting timeouts towards dropping the connection.
+            retries--;
+            sndNxt = sndUna;
+            rttTiming = false;
+            persistAt = now + persistInterval();
+            return;
+        }
         if (retries > cfg.dataRetries) {
             stack.counters.increment(Counter.TCP_CONNECTION_TIMEOUTS);
             dropWithTimeout();
@@ -880,7 +896,13 @@ public final class TcpConnection {
     private void onPersist(long now) {
         int buffered = sendBuf == null ? 0 : sendBuf.size();
         boolean pending = buffered > sndNxt - sndUna || finQueued && SeqNum.le(sndNxt, finSeq);
-        if (!pending || sndWnd != 0 || !canSendData()) return;
+        if (!pending || !canSendData()) return;
+        if (sndWnd > 0) {
+            swsOverride = true; // RFC 9293 §3.8.6.2.1: the override timeout sends what the window allows
+            output(now);
+            swsOverride = false;
+            return;
+        }
         // A Linux-style probe: an old sequence number the peer must answer with its window.
         if (transmit(sndUna - 1, ACK, 0, 0, now)) stack.counters.increment(Counter.TCP_ZERO_WINDOW_PROBES);
         persistBackoff++;
@@ -896,12 +918,17 @@ public final class TcpConnection {
             keepAliveAt = lastReceived + cfg.keepAliveIdleNanos;
             return;
         }
+        if (sndUna != sndMax) { // data in flight: the retransmission timer watches the peer
+            keepAliveProbesSent = 0;
+            keepAliveAt = now + cfg.keepAliveIdleNanos;
+            return;
+        }
         if (keepAliveProbesSent >= cfg.keepAliveProbes) {
             stack.counters.increment(Counter.TCP_CONNECTION_TIMEOUTS);
             dropWithTimeout();
             return;
         }
-        if (sndUna == sndMax && transmit(sndUna - 1, ACK, 0, 0, now)) stack.counters.increment(Counter.TCP_KEEPALIVES_SENT);
+        if (transmit(sndUna - 1, ACK, 0, 0, now)) stack.counters.increment(Counter.TCP_KEEPALIVES_SENT);
         keepAliveProbesSent++;
         keepAliveAt = now + cfg.keepAliveIntervalNanos;
     }

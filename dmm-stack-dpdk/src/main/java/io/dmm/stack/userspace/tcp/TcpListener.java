@@ -97,6 +97,11 @@ public final class TcpListener {
     /** A connection of ours completed its handshake. */
     void established(TcpConnection c) {
         halfOpen--;
+        if (closed) {
+            c.listener = null;
+            c.abort(); // the listener went away during the handshake
+            return;
+        }
         acceptQueue.addLast(c);
         notifyApp();
     }

@@ -150,6 +150,11 @@ public final class TcpStack implements TransportHandler {
         return active;
     }
 
+    /** Connections with a timer armed (diagnostics, tests). */
+    int timerCount() {
+        return timers.size();
+    }
+
     /** Connections in the table, TIME_WAIT included (diagnostics, tests). */
     int tableSize() {
         return table.size();

@@ -85,6 +85,58 @@ class ChannelSignalTest {
     }
 
     @Test
+    void signalsSharedByConcurrentlyDeliveringThreadsStayConsistent() throws Exception {
+        StackLock lock = new StackLock();
+        int n = 64;
+        TestSignal[] signals = new TestSignal[n];
+        AtomicInteger calls = new AtomicInteger();
+        for (int i = 0; i < n; i++) {
+            TestSignal s = signals[i] = new TestSignal(lock);
+            // each delivery schedules a neighbour, so deliveries nest and overlap across threads
+            TestSignal[] all = signals;
+            int next = (i + 1) % n;
+            s.setListener(src -> {
+                if (calls.incrementAndGet() % 3 == 0) {
+                    lock.lock();
+                    lock.schedule(all[next]);
+                    lock.unlock();
+                }
+            });
+        }
+        Thread[] threads = new Thread[4];
+        for (int t = 0; t < threads.length; t++) {
+            int seed = t;
+            threads[t] = Thread.ofPlatform().start(() -> {
+                java.util.Random random = new java.util.Random(seed);
+                for (int k = 0; k < 5_000; k++) {
+                    lock.lock();
+                    try {
+                        for (int j = 0; j < 4; j++) {
+                            TestSignal s = signals[random.nextInt(n)];
+                            s.engineOps = 1 + (k & 3);
+                            lock.schedule(s);
+                        }
+                    } finally {
+                        lock.unlock();
+                    }
+                }
+            });
+        }
+        for (Thread t : threads) {
+            t.join(TimeUnit.SECONDS.toMillis(20));
+            assertFalse(t.isAlive(), "delivery did not hang");
+        }
+        lock.lock();
+        for (TestSignal s : signals) {
+            s.engineOps = 9;
+            lock.schedule(s);
+        }
+        lock.unlock();
+        for (TestSignal s : signals) assertEquals(9, s.readyOps(), "the last delivery's readiness is the snapshot");
+        assertTrue(calls.get() >= 5_000, "deliveries happened: " + calls.get()); // fewer than scheduled: queued ones are not queued twice
+    }
+
+    @Test
     void aFailingListenerDoesNotStarveTheOthers() {
         StackLock lock = new StackLock();
         TestSignal bad = new TestSignal(lock);

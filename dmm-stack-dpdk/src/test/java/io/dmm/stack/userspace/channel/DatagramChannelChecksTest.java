@@ -135,6 +135,8 @@ class DatagramChannelChecksTest {
         assertEquals(4, ds.getTrafficClass());
         assertThrows(IllegalArgumentException.class, () -> ds.setSendBufferSize(0));
         assertThrows(IllegalArgumentException.class, () -> ds.connect(null));
+        assertThrows(java.nio.channels.UnsupportedAddressTypeException.class,
+                () -> ds.connect(java.net.UnixDomainSocketAddress.of("/tmp/x")));
         assertThrows(SocketException.class, () -> ds.bind(new InetSocketAddress(InetAddress.getByName("10.0.0.3"), 0)));
         ch.configureBlocking(false);
         assertThrows(IllegalBlockingModeException.class, () -> ds.receive(new DatagramPacket(new byte[8], 8)));

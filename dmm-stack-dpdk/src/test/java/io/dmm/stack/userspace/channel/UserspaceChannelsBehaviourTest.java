@@ -189,6 +189,8 @@ abstract class UserspaceChannelsBehaviourTest {
         UserspaceSocketChannel blocking = client();
         ConnectException e = assertThrows(ConnectException.class, () -> blocking.connect(nobody));
         assertEquals("Connection refused", e.getMessage());
+        assertTrue(java.util.Arrays.stream(e.getStackTrace()).anyMatch(f -> f.getMethodName().contains("aRefusedConnect")),
+                "the exception shows the caller's stack");
         assertFalse(blocking.isOpen());
 
         UserspaceSocketChannel nonBlocking = client();
@@ -214,6 +216,16 @@ abstract class UserspaceChannelsBehaviourTest {
         assertEquals("Connect timed out", e.getMessage());
         assertTrue(System.nanoTime() - start >= TimeUnit.MILLISECONDS.toNanos(100));
         assertFalse(c.isOpen());
+    }
+
+    @Test
+    void connectingToTheWildcardAddressReachesThisHost() throws Exception {
+        try (UserspaceServerSocketChannel server = listen(); UserspaceSocketChannel c = client()) {
+            int port = ((InetSocketAddress) server.getLocalAddress()).getPort();
+            assertTrue(c.connect(new InetSocketAddress(SocketAddresses.anyAddress(), port)));
+            assertEquals(new InetSocketAddress(Ipv4Address.toInet(TestStacks.LOCAL), port), c.getRemoteAddress());
+            assertNotNull(server.accept());
+        }
     }
 
     @Test
@@ -669,6 +681,46 @@ abstract class UserspaceChannelsBehaviourTest {
         }
     }
 
+    @Test
+    void closingTheStackWakesBlockedThreadsAndRefusesNewChannels() throws Exception {
+        UserspaceServerSocketChannel server = listen();
+        UserspaceSocketChannel[] p = pair(server);
+        UserspaceDatagramChannel d = udp();
+        CompletableFuture<Object> read = new CompletableFuture<>();
+        CompletableFuture<Throwable> accept = new CompletableFuture<>();
+        Thread reader = Thread.ofVirtual().start(() -> {
+            try {
+                read.complete(p[1].read(ByteBuffer.allocate(8)));
+            } catch (Throwable t) {
+                read.complete(t);
+            }
+        });
+        Thread acceptor = Thread.ofVirtual().start(() -> {
+            try {
+                server.accept();
+                accept.complete(null);
+            } catch (Throwable t) {
+                accept.complete(t);
+            }
+        });
+        awaitBlocked(reader);
+        awaitBlocked(acceptor);
+        stack.close();
+        Object r = read.get(5, TimeUnit.SECONDS);
+        assertTrue(Integer.valueOf(-1).equals(r) || r instanceof SocketException,
+                "the blocked read ends with the aborted connection (end of stream or reset): " + r);
+        server.close();
+        assertInstanceOf(AsynchronousCloseException.class, accept.get(5, TimeUnit.SECONDS));
+        IOException e = assertThrows(IOException.class, () -> UserspaceSocketChannel.open(PROVIDER, stack));
+        assertEquals("stack test0 is closed", e.getMessage());
+        assertThrows(IOException.class, () -> UserspaceSocketChannel.open(PROVIDER, stack));
+        // closing the channels after their stack is a quiet no-op
+        p[0].close();
+        p[1].close();
+        d.close();
+        assertFalse(d.isOpen());
+    }
+
     // ------------------------------------------------------------------ UDP
 
     private UserspaceDatagramChannel udp() throws IOException {
@@ -798,6 +850,19 @@ abstract class UserspaceChannelsBehaviourTest {
             as.send(new DatagramPacket("pkt".getBytes(), 3, b.getLocalAddress()));
             ds.receive(p);
             assertEquals("pkt", new String(p.getData(), 0, p.getLength()));
+
+            // java.net lets a connected socket connect elsewhere (the channel itself refuses)
+            ds.connect(a.getLocalAddress());
+            try (UserspaceDatagramChannel other = udp()) {
+                ds.connect(other.getLocalAddress());
+                assertEquals(other.getLocalAddress(), ds.getRemoteSocketAddress());
+                assertThrows(AlreadyConnectedException.class, () -> b.connect(a.getLocalAddress()));
+                IllegalArgumentException differ = assertThrows(IllegalArgumentException.class,
+                        () -> ds.send(new DatagramPacket(new byte[1], 1, a.getLocalAddress())));
+                assertEquals("Connected and packet address differ", differ.getMessage());
+            }
+            ds.disconnect();
+            assertFalse(ds.isConnected());
         }
     }
 

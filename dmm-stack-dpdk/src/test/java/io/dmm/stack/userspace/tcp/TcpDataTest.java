@@ -381,4 +381,54 @@ class TcpDataTest {
         assertEquals(TcpState.ESTABLISHED, c.state());
         assertEquals(Long.MAX_VALUE, t.locked(t.stack::nextDeadline));
     }
+
+    @Test
+    void windowClosingWithDataInFlightProbesInsteadOfTimingOut() {
+        TcpHarness h = new TcpHarness(TcpConfig.builder().dataRetries(2).build());
+        TcpConnection c = h.acceptWith(h.listen(), seg().syn().mss(1000).window(3000));
+        int iss = c.iss;
+        h.run(() -> c.setNoDelay(true));
+        h.write(c, text(3000));
+        h.expect(seg().len(1000));
+        h.expect(seg().len(1000));
+        h.expect(seg().len(1000));
+        // the first 1000 bytes are acked, the window closes: 2000 bytes outstanding beyond it
+        h.send(seg().ackOnly().seq(PEER_ISS + 1).ack(iss + 1001).window(0));
+        for (int i = 0; i < 12; i++) { // well past dataRetries timeouts: probes, never a drop
+            for (int k = 0; k < 61 && h.egress.sent.isEmpty(); k++) h.advance(1000);
+            Seg probe = h.recv();
+            assertEquals(0, probe.payloadLen);
+            h.drain();
+            h.send(seg().ackOnly().seq(PEER_ISS + 1).ack(iss + 1001).window(0));
+        }
+        assertEquals(TcpState.ESTABLISHED, c.state());
+        h.send(seg().ackOnly().seq(PEER_ISS + 1).ack(iss + 1001).window(3000));
+        h.expect(seg().seq(iss + 1001).len(1000));
+        h.expect(seg().seq(iss + 2001).len(1000));
+    }
+
+    @Test
+    void listenerClosedDuringHandshakeResetsLateCompletion() {
+        TcpListener l = t.listen();
+        t.send(seg().syn().seq(PEER_ISS).mss(1460));
+        Seg sa = t.expect(seg().synAck());
+        t.run(l::close);
+        t.send(seg().ackOnly().seq(PEER_ISS + 1).ack(sa.seq + 1));
+        t.expect(seg().rstAck());
+        assertEquals(0, t.stack.tableSize());
+    }
+
+    @Test
+    void senderSwsHoldEndsByOverrideTimer() {
+        TcpConnection c = t.acceptWith(t.listen(), seg().syn().mss(1000).window(4000));
+        int iss = c.iss;
+        t.run(() -> c.setNoDelay(true));
+        t.write(c, text(8000));
+        for (int i = 0; i < 4; i++) t.expect(seg().len(1000));
+        // all acked, but the peer's window is only 300 bytes: below MSS and half the max window
+        t.send(seg().ackOnly().seq(PEER_ISS + 1).ack(iss + 4001).window(300));
+        t.expectNothing();
+        t.advance(10);
+        t.expect(seg().seq(iss + 4001).len(300));
+    }
 }

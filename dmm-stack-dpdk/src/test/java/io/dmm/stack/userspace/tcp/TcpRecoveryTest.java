@@ -163,4 +163,22 @@ class TcpRecoveryTest {
         t.advance(5000);
         t.expectNothing();
     }
+
+    @Test
+    void congestionControlChosenByConfig() {
+        TcpHarness t = new TcpHarness(TcpConfig.builder().congestion(TcpConfig.Congestion.CUBIC).build());
+        assertEquals("cubic", open(t, false).congestionControl().name());
+        TcpHarness r = new TcpHarness();
+        assertEquals("newreno", open(r, false).congestionControl().name());
+    }
+
+    @Test
+    void checksumLeftToDeviceWithOffload() {
+        TcpHarness t = new TcpHarness();
+        t.egress.offload = true;
+        t.listen();
+        t.send(seg().syn().seq(PEER_ISS).mss(1460));
+        FakeEgress.Packet p = t.egress.sent.pollFirst();
+        assertEquals(0, (p.l4()[16] << 8 | (p.l4()[17] & 0xFF)));
+    }
 }

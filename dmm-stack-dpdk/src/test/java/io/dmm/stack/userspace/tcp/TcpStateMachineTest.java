@@ -557,4 +557,41 @@ class TcpStateMachineTest {
         h.advance(0);
         assertEquals(TcpState.CLOSED, c.state());
     }
+
+    @Test
+    void orphanedFinWait2TimesOut() {
+        TcpConnection c = established();
+        t.run(c::close);
+        t.expect(seg().fin());
+        t.send(seg().ackOnly().seq(PEER_ISS + 1).ack(iss + 2));
+        assertEquals(TcpState.FIN_WAIT_2, c.state());
+        t.advance(59_999);
+        assertEquals(TcpState.FIN_WAIT_2, c.state());
+        t.advance(1);
+        assertEquals(TcpState.CLOSED, c.state());
+        assertEquals(0, t.stack.tableSize());
+    }
+
+    @Test
+    void halfClosedFinWait2WaitsForPeerWhileAppReads() {
+        TcpConnection c = established();
+        t.run(c::shutdownOutput);
+        t.expect(seg().fin());
+        t.send(seg().ackOnly().seq(PEER_ISS + 1).ack(iss + 2));
+        t.advance(10 * 60_000);
+        assertEquals(TcpState.FIN_WAIT_2, c.state()); // not orphaned: no timeout
+    }
+
+    @Test
+    void retransmittedFinInClosingIsReAcked() {
+        TcpConnection c = established();
+        t.run(c::close);
+        t.expect(seg().fin());
+        t.send(seg().fin().seq(PEER_ISS + 1).ack(iss + 1));
+        t.expect(seg().ackOnly().ack(PEER_ISS + 2));
+        assertEquals(TcpState.CLOSING, c.state());
+        t.send(seg().fin().seq(PEER_ISS + 1).ack(iss + 1)); // the peer did not get our ACK
+        t.expect(seg().ackOnly().ack(PEER_ISS + 2));
+        assertEquals(TcpState.CLOSING, c.state());
+    }
 }
