@@ -2,6 +2,7 @@ package io.dmm.benchmarks;
 
 import io.dmm.api.DmmSockets;
 import io.dmm.api.RouteHints;
+import io.dmm.core.runtime.DmmRuntime;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.channels.ServerSocketChannel;
@@ -34,18 +35,35 @@ public enum Transport {
         }
     },
     /**
-     * DMM routed channels on a userspace stack instance with a loopback device: a policy rule
-     * sends 198.51.100.0/24 to it ({@link UserspaceRuntime}).
+     * DMM routed channels on a userspace stack instance with a loopback device, its settings at
+     * their defaults: a policy rule sends 198.51.100.0/24 to it ({@link UserspaceRuntime}).
      */
     DMM_USERSPACE {
         @Override
         SocketChannel openClient() throws IOException {
-            return UserspaceRuntime.get().openSocketChannel(null, RouteHints.none());
+            return openClient(UserspaceRuntime.defaults());
         }
 
         @Override
         ServerSocketChannel openServer() throws IOException {
-            return UserspaceRuntime.get().openServerSocketChannel(null, RouteHints.none());
+            return openServer(UserspaceRuntime.defaults());
+        }
+
+        @Override
+        InetAddress bindAddress() {
+            return UserspaceRuntime.address();
+        }
+    },
+    /** As {@link #DMM_USERSPACE}, with {@code "spin": "0us"}: blocked calls park at once. */
+    DMM_USERSPACE_NOSPIN {
+        @Override
+        SocketChannel openClient() throws IOException {
+            return openClient(UserspaceRuntime.noSpin());
+        }
+
+        @Override
+        ServerSocketChannel openServer() throws IOException {
+            return openServer(UserspaceRuntime.noSpin());
         }
 
         @Override
@@ -61,5 +79,13 @@ public enum Transport {
     /** The address the server end binds to (and the client connects to). */
     InetAddress bindAddress() {
         return InetAddress.getLoopbackAddress();
+    }
+
+    static SocketChannel openClient(DmmRuntime runtime) throws IOException {
+        return runtime.openSocketChannel(null, RouteHints.none());
+    }
+
+    static ServerSocketChannel openServer(DmmRuntime runtime) throws IOException {
+        return runtime.openServerSocketChannel(null, RouteHints.none());
     }
 }

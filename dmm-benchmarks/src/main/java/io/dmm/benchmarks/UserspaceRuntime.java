@@ -6,23 +6,28 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 
 /**
- * The DMM runtime of the userspace benchmarks: a policy with the kernel stack as default and one
+ * The DMM runtimes of the userspace benchmarks: a policy with the kernel stack as default and one
  * userspace instance on a loopback device, reached by a rule on its subnet. Channels are opened
- * through this runtime, so they go through DMM's routing (decision at bind/connect, routed
+ * through such a runtime, so they go through DMM's routing (decision at bind/connect, routed
  * channel wrappers) exactly as an application's do; only the policy is given programmatically
  * instead of by {@code -Ddmm.config}, so the other transports of the same JVM keep the built-in
  * default policy.
+ *
+ * <p>Two variants of the instance: its defaults (what a user gets) and {@code "spin": "0us"}
+ * (blocked socket calls park at once instead of spinning 20 µs first), because on a small VM the
+ * spin costs more than it saves — see docs/benchmarks.md.
  */
 final class UserspaceRuntime {
     /** The userspace instance's address; both ends of a benchmark's connection use it. */
     static final String ADDRESS = "198.51.100.1";
 
+    /** The policy; {@code EXTRA} is replaced by extra keys of the userspace entry. */
     static final String POLICY = """
             {
               "stacks": [
                 {"name": "kernel", "type": "kernel"},
                 {"name": "user0", "type": "userspace", "address": "198.51.100.1/24",
-                 "device": {"driver": "loopback"}}
+                 "device": {"driver": "loopback"}EXTRA}
               ],
               "default": "kernel",
               "rules": [
@@ -33,9 +38,19 @@ final class UserspaceRuntime {
 
     private UserspaceRuntime() {}
 
-    /** Built on first use and kept for the JVM's life (a benchmark fork). */
-    static DmmRuntime get() {
-        return Holder.RUNTIME;
+    /** The policy with the given extra settings of the userspace entry (e.g. {@code , "spin": "0us"}). */
+    static String policy(String extra) {
+        return POLICY.replace("EXTRA", extra);
+    }
+
+    /** The instance with its default settings; built on first use and kept for the JVM's life (a fork). */
+    static DmmRuntime defaults() {
+        return Defaults.RUNTIME;
+    }
+
+    /** The instance with {@code "spin": "0us"}. */
+    static DmmRuntime noSpin() {
+        return NoSpin.RUNTIME;
     }
 
     static InetAddress address() {
@@ -46,7 +61,12 @@ final class UserspaceRuntime {
         }
     }
 
-    private static final class Holder {
-        static final DmmRuntime RUNTIME = new DmmRuntime(PolicyLoader.parse(POLICY, "userspace-bench.json"));
+    private static final class Defaults {
+        static final DmmRuntime RUNTIME = new DmmRuntime(PolicyLoader.parse(policy(""), "userspace-bench.json"));
+    }
+
+    private static final class NoSpin {
+        static final DmmRuntime RUNTIME = new DmmRuntime(PolicyLoader.parse(policy(", \"spin\": \"0us\""),
+                "userspace-bench-nospin.json"));
     }
 }

@@ -123,12 +123,18 @@ public final class UserspaceStack implements StackInstance, StackAccess {
     private void afterCall() {
         if (closed) return;
         device.txFlush();
-        if (inlineRx) {
-            for (int round = 0; round < MAX_INLINE_ROUNDS && device.rxPending(); round++) {
-                device.receive(iface, RX_BURST);
-                device.txFlush();
-            }
+        // Packets to our own addresses never touch the device (the interface's local ring): they
+        // are delivered here too, run to completion, whatever the device; otherwise they would
+        // wait for the poll loop's next turn (up to its idle park) — a millisecond per hop.
+        for (int round = 0; round < MAX_INLINE_ROUNDS; round++) {
+            boolean local = iface.localPending() > 0;
+            boolean rx = inlineRx && device.rxPending();
+            if (!local && !rx) break;
+            if (local) iface.drainLocal();
+            if (rx) device.receive(iface, RX_BURST);
+            device.txFlush();
         }
+        if (iface.localPending() > 0 || inlineRx && device.rxPending()) loop.wakeup(); // the rounds ran out: the loop goes on
         if (tcp.nextDeadline() < loopDeadline) {
             loopDeadline = tcp.nextDeadline();
             loop.wakeup();
