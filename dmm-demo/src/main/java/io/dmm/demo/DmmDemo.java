@@ -30,6 +30,8 @@ import java.util.List;
 public final class DmmDemo {
     private static final int BULK_PORT_FIRST = 9000;
     private static final int BULK_PORT_LAST = 9099;
+    private static final String USERSPACE_STACK = "user0";
+    private static final String USERSPACE_ADDRESS = "198.51.100.1";
 
     private final PrintStream out;
     private final List<AutoCloseable> servers = new ArrayList<>();
@@ -50,6 +52,7 @@ public final class DmmDemo {
     int run() throws Exception {
         InetAddress v4 = InetAddress.getByName("127.0.0.1");
         InetAddress v6 = InetAddress.getByName("::1");
+        InetAddress user = InetAddress.getByName(USERSPACE_ADDRESS);
         out.println("DMM for the JVM demo — policy: " + System.getProperty("dmm.config", "<built-in default>"));
         out.println();
         try {
@@ -58,6 +61,8 @@ public final class DmmDemo {
             InetSocketAddress bulk = startTcpEchoInRange(v4, BULK_PORT_FIRST, BULK_PORT_LAST);
             InetSocketAddress six = startTcpEcho(new InetSocketAddress(v6, 0));
             InetSocketAddress udp = startUdpEcho(new InetSocketAddress(v4, 0));
+            InetSocketAddress userTcp = startTcpEcho(new InetSocketAddress(user, 0));
+            InetSocketAddress userUdp = startUdpEcho(new InetSocketAddress(user, 0));
             out.println();
             out.println("connections:");
             tcpClient("plain client", plain, RouteHints.none());
@@ -69,15 +74,41 @@ public final class DmmDemo {
             }
             tcpClient("IPv6 client", six, RouteHints.none());
             udpSender("UDP sender", udp);
+            // the userspace instance user0 owns 198.51.100.1: these connections never touch the kernel
+            tcpClient("client of the userspace network", userTcp, RouteHints.none());
+            tcpClient("second client of the userspace network", userTcp, RouteHints.none());
+            udpSender("UDP sender on the userspace network", userUdp);
         } finally {
             stopServers();
         }
         out.println();
         out.println("counters (DmmSockets.stats()):");
         out.print(DmmSockets.stats().toTable());
+        printStackCounters(USERSPACE_STACK);
         out.println();
         out.printf("%d connections, %d failed%n", connections, failures);
         return failures;
+    }
+
+    /** The counters a stack keeps itself (the userspace stack's TCP, UDP, IPv4 and drop counters), non-zero ones. */
+    private void printStackCounters(String stack) {
+        DmmSockets.stats().stack(stack).ifPresent(s -> {
+            out.println();
+            out.println("stack " + stack + " (" + s.type() + ") counters it keeps itself:");
+            StringBuilder line = new StringBuilder("  ");
+            new java.util.TreeMap<>(s.stackCounters()).forEach((name, value) -> {
+                if (value == 0) {
+                    return;
+                }
+                String item = name + "=" + value + "  ";
+                if (line.length() + item.length() > 100) {
+                    out.println(line.toString().stripTrailing());
+                    line.setLength(2);
+                }
+                line.append(item);
+            });
+            out.println(line.toString().stripTrailing());
+        });
     }
 
     private InetSocketAddress startTcpEcho(InetSocketAddress at) throws IOException {

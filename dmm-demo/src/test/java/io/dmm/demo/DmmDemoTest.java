@@ -39,6 +39,9 @@ class DmmDemoTest {
         assertLine(output, "inside a low-latency scope", "stack fast");
         assertLine(output, "IPv6 client", "stack v6");
         assertLine(output, "UDP sender", "stack fast");
+        assertLine(output, "client of the userspace network", "stack user0");
+        assertLine(output, "second client of the userspace network", "stack user0");
+        assertLine(output, "UDP sender on the userspace network", "stack user0");
         // The bulk stack binds its clients to its source address before connecting.
         assertTrue(output.contains("server saw peer 127.0.0.2:"), output);
 
@@ -47,7 +50,13 @@ class DmmDemoTest {
         assertEquals(1, bulk.connectsOk(), output);
         assertTrue(bulk.bytesOut() > 0 && bulk.bytesIn() > 0, output);
         assertEquals(2, stats.stack("fast").orElseThrow().connectsOk(), output);
-        assertTrue(output.contains("6 connections, 0 failed"), output);
+        assertTrue(output.contains("9 connections, 0 failed"), output);
+        StackStats user = stats.stack("user0").orElseThrow();
+        assertEquals("userspace", user.type());
+        assertEquals(2, user.connectsOk(), output);
+        assertEquals(2, user.stackCounters().get("tcp_passive_opens"), output);
+        assertTrue(user.stackCounters().get("udp_datagrams_rx") >= 2, output);
+        assertTrue(output.contains("stack user0 (userspace) counters it keeps itself:"), output);
     }
 
     private static void assertLine(String output, String label, String expected) {

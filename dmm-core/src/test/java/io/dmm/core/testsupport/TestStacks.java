@@ -6,6 +6,7 @@ import io.dmm.api.spi.StackInstance;
 import io.dmm.api.spi.StackProvider;
 import io.dmm.api.spi.StackSettings;
 import io.dmm.stack.kernel.KernelStackProvider;
+import io.dmm.stack.userspace.UserspaceStackProvider;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ProtocolFamily;
@@ -25,10 +26,25 @@ public final class TestStacks {
     private TestStacks() {
     }
 
-    /** Kernel plus the test types below, and the fd-less {@link MemoryStackProvider}. */
+    /** Kernel, userspace, the test types below, and the fd-less {@link MemoryStackProvider}. */
     public static List<StackProvider> providers() {
-        return List.of(new KernelStackProvider(), new DownProvider(), new RefusingProvider(), new HangingProvider(),
-                new MemoryStackProvider());
+        return List.of(new KernelStackProvider(), new UserspaceStackProvider(), new DownProvider(), new RefusingProvider(),
+                new HangingProvider(), new MemoryStackProvider());
+    }
+
+    /**
+     * A policy routing everything to a userspace loopback instance (127.0.0.1/8) except IPv6, which
+     * the userspace stack does not carry: that goes to a kernel instance, as a real policy would say.
+     */
+    public static TestPolicy userspaceWithKernelForIpv6() {
+        return new TestPolicy().stack("u1", "userspace", userspaceLoopback()).kernel("k6")
+                .rule(k -> k.service() instanceof java.net.Inet6Address || k.source() instanceof java.net.Inet6Address, "k6")
+                .defaults("u1");
+    }
+
+    /** Settings of a userspace instance on a loopback device owning 127.0.0.1/8, so suites written for loopback run on it. */
+    public static Map<String, Object> userspaceLoopback() {
+        return Map.of("address", "127.0.0.1/8", "device", Map.of("driver", "loopback", "slots", 256L));
     }
 
     /** Wraps a real kernel instance but reports DOWN (type "down"). */

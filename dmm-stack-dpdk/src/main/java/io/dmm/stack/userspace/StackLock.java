@@ -1,5 +1,6 @@
 package io.dmm.stack.userspace;
 
+import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -19,7 +20,19 @@ public final class StackLock {
     private Runnable unlockHook;
 
     public void lock() {
-        lock.lock();
+        if (lock.tryLock()) return;
+        if (Thread.currentThread().isVirtual()) {
+            lock.lock();
+            return;
+        }
+        // A platform thread (the poll loop, an application thread) never queues in the lock: it would
+        // queue behind virtual threads, and a virtual thread handed the lock cannot run while every
+        // carrier is pinned elsewhere — the whole stack would stall behind it. Barging with tryLock
+        // takes the lock as soon as it is free, whoever waits.
+        for (int spins = 0; !lock.tryLock(); spins++) {
+            if (spins < 200) Thread.onSpinWait();
+            else LockSupport.parkNanos(20_000);
+        }
     }
 
     public boolean tryLock() {

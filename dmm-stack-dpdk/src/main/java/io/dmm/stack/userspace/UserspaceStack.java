@@ -69,7 +69,11 @@ public final class UserspaceStack implements StackInstance, StackAccess {
         this.inlineRx = opened.inlineRx();
         this.faults = opened.faults();
         InterfaceConfig.Builder ic = InterfaceConfig.builder();
-        for (AddressSpec a : config.addresses()) ic.address(a.address(), a.prefixLength());
+        for (AddressSpec a : config.addresses()) {
+            ic.address(a.address(), a.prefixLength());
+            // owning an address of 127/8 makes the whole loopback net local, as on Linux's lo
+            if ((a.address() >>> 24) == 127) ic.loopbackNet(true);
+        }
         if (config.gateway() != 0) ic.gateway(config.gateway());
         this.iface = new Ipv4Interface(device, ic.build(), clock, counters);
         this.tcp = new TcpStack(iface, lock, clock, counters, config.tcp());
@@ -79,6 +83,7 @@ public final class UserspaceStack implements StackInstance, StackAccess {
         iface.setTransport(17, udp);
         this.loop = new PollLoop(config.name(), new Cycle(), IdleStrategy.parse(config.idle()), clock);
         device.setRxNotifier(loop::wakeup);
+        iface.setLocalNotifier(loop::wakeup);
         lock.setUnlockHook(this::afterCall);
     }
 
@@ -122,19 +127,17 @@ public final class UserspaceStack implements StackInstance, StackAccess {
     /** Runs at every outermost unlock, still under the lock (see {@link StackLock}). */
     private void afterCall() {
         if (closed) return;
+        // packets to our own addresses wait in the interface's local queue: deliver them now, run to
+        // completion, rather than leave them to the poll loop (a thread hand-off per packet)
+        iface.drainLocal();
         device.txFlush();
-        // Packets to our own addresses never touch the device (the interface's local ring): they
-        // are delivered here too, run to completion, whatever the device; otherwise they would
-        // wait for the poll loop's next turn (up to its idle park) — a millisecond per hop.
-        for (int round = 0; round < MAX_INLINE_ROUNDS; round++) {
-            boolean local = iface.localPending() > 0;
-            boolean rx = inlineRx && device.rxPending();
-            if (!local && !rx) break;
-            if (local) iface.drainLocal();
-            if (rx) device.receive(iface, RX_BURST);
-            device.txFlush();
+        if (inlineRx) {
+            for (int round = 0; round < MAX_INLINE_ROUNDS && device.rxPending(); round++) {
+                device.receive(iface, RX_BURST);
+                iface.drainLocal();
+                device.txFlush();
+            }
         }
-        if (iface.localPending() > 0 || inlineRx && device.rxPending()) loop.wakeup(); // the rounds ran out: the loop goes on
         if (tcp.nextDeadline() < loopDeadline) {
             loopDeadline = tcp.nextDeadline();
             loop.wakeup();

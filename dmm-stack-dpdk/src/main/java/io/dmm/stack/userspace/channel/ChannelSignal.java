@@ -37,13 +37,16 @@ abstract class ChannelSignal extends Notification {
     }
 
     /**
-     * The signals deferred on one delivering thread. A per-thread queue, not links in the signals:
-     * several threads may deliver the same signal at once. Its array grows to the largest burst
+     * The signals deferred on one delivering thread. Per-thread queues, not links in the signals:
+     * several threads may deliver the same signal at once. Their arrays grow to the largest burst
      * once, then adds and polls allocate nothing; a signal queued twice is delivered twice, harmlessly.
      */
     private static final class Deferred {
         boolean active;
-        final ArrayDeque<ChannelSignal> queue = new ArrayDeque<>();
+        /** Signals met while delivering, not yet refreshed. */
+        final ArrayDeque<ChannelSignal> pending = new ArrayDeque<>();
+        /** Signals refreshed under one lock hold, to wake once the lock is released. */
+        final ArrayDeque<ChannelSignal> refreshed = new ArrayDeque<>();
     }
 
     private static final ThreadLocal<Deferred> DELIVERING = ThreadLocal.withInitial(Deferred::new);
@@ -93,35 +96,55 @@ abstract class ChannelSignal extends Notification {
     protected final void deliver() {
         Deferred d = DELIVERING.get();
         if (d.active) {
-            d.queue.add(this);
+            d.pending.add(this);
             return;
         }
         d.active = true;
         RuntimeException failure = null;
         try {
-            for (ChannelSignal s = this; s != null; s = d.queue.poll()) {
-                try {
-                    s.refreshAndWake();
-                } catch (RuntimeException e) {
-                    // a failing listener must not starve the other channels' waiters
-                    if (failure == null) failure = e;
-                    else failure.addSuppressed(e);
+            d.pending.add(this);
+            while (!d.pending.isEmpty()) {
+                refreshPending(d);
+                // the unlock above may have deferred more signals into pending: the loop takes them next
+                for (ChannelSignal s; (s = d.refreshed.poll()) != null; ) {
+                    try {
+                        s.wake();
+                    } catch (RuntimeException e) {
+                        // a failing listener must not starve the other channels' waiters
+                        if (failure == null) failure = e;
+                        else failure.addSuppressed(e);
+                    }
                 }
             }
         } finally {
+            d.pending.clear();
+            d.refreshed.clear();
             d.active = false;
         }
         if (failure != null) throw failure;
     }
 
-    private void refreshAndWake() {
-        lock.lock();
+    /**
+     * Refreshes the pending signals of the first one's stack under one hold of its lock (a burst
+     * signals many channels: one lock cycle, not one each); signals of another stack, met only if a
+     * listener did I/O on it, wait for a later round under their own lock.
+     */
+    private static void refreshPending(Deferred d) {
+        StackLock held = d.pending.peek().lock;
+        held.lock();
         try {
-            refresh();
+            for (int n = d.pending.size(); n > 0; n--) {
+                ChannelSignal s = d.pending.poll();
+                if (s.lock == held) {
+                    s.refresh();
+                    d.refreshed.add(s);
+                } else {
+                    d.pending.add(s);
+                }
+            }
         } finally {
-            lock.unlock();
+            held.unlock();
         }
-        wake();
     }
 
     /** Unparks the waiters and tells the listener; outside the stack lock. Also used on close and shutdown. */
@@ -143,10 +166,14 @@ abstract class ChannelSignal extends Notification {
      */
     final void await(int observed, long spinNanos, boolean timed, long deadline) {
         if (spinNanos > 0) {
+            // Yield while spinning, not only onSpinWait: the thread this one is waiting for is often
+            // queued behind it on the same CPU (the scheduler puts a woken thread where its waker
+            // runs), and a pure spin would hold it off for the whole spin (measured: docs/benchmarks.md).
             long end = System.nanoTime() + spinNanos;
-            while (version() == observed && System.nanoTime() - end < 0) {
+            for (int i = 1; version() == observed && System.nanoTime() - end < 0; i++) {
                 if (Thread.currentThread().isInterrupted()) return;
-                Thread.onSpinWait();
+                if ((i & 15) == 0) Thread.yield();
+                else Thread.onSpinWait();
             }
         }
         if (version() != observed) return;

@@ -205,7 +205,8 @@ public class UserspaceDatagramChannel extends DatagramChannel implements Readine
         UdpSocket s = access.udp().open(ip, isa.getPort(), reuseAddress, receiveBufferSize);
         s.setNotification(signal);
         sock = s;
-        boundAddress = localAddress = new InetSocketAddress(isa.getAddress(), s.localPort());
+        // as the JDK (which reads the address back from the socket): no host name kept
+        boundAddress = localAddress = SocketAddresses.of(Ipv4Address.of(isa.getAddress()), s.localPort());
         signal.refresh();
     }
 

@@ -3,6 +3,7 @@ package io.dmm.stack.userspace.channel;
 import io.dmm.api.spi.ReadinessListener;
 import io.dmm.api.spi.ReadinessSource;
 import io.dmm.stack.userspace.StackLock;
+import io.dmm.stack.userspace.wire.Ipv4Address;
 import io.dmm.stack.userspace.tcp.TcpConnection;
 import io.dmm.stack.userspace.tcp.TcpListener;
 import io.dmm.stack.userspace.tcp.TcpSocketOptions;
@@ -130,7 +131,7 @@ public class UserspaceServerSocketChannel extends ServerSocketChannel implements
             TcpListener l = access.tcp().listen(ip, isa.getPort(), backlog < 1 ? DEFAULT_BACKLOG : backlog, options);
             l.setNotification(signal);
             listener = l;
-            localAddress = new InetSocketAddress(isa.getAddress(), l.localPort());
+            localAddress = SocketAddresses.of(Ipv4Address.of(isa.getAddress()), l.localPort()); // no host name kept, as the JDK
             signal.refresh();
         } finally {
             stackLock.unlock();

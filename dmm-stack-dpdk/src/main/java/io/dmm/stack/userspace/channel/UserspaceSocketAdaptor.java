@@ -210,21 +210,28 @@ final class UserspaceSocketAdaptor extends Socket {
         return getOpt(StandardSocketOptions.SO_LINGER);
     }
 
+    private volatile boolean oobInline;
+
     @Override
     public void sendUrgentData(int data) throws IOException {
         throw new SocketException("Urgent data is not supported by the userspace stack");
     }
 
+    /**
+     * Stored only: the userspace TCP ignores the urgent pointer and delivers urgent bytes inline with
+     * the rest of the stream whatever this says (RFC 6093 asks applications to use it inline; no
+     * out-of-band delivery exists here).
+     */
     @Override
     public void setOOBInline(boolean on) throws SocketException {
         if (isClosed()) throw new SocketException("Socket is closed");
-        if (on) throw new SocketException("SO_OOBINLINE is not supported by the userspace stack");
+        oobInline = on;
     }
 
     @Override
     public boolean getOOBInline() throws SocketException {
         if (isClosed()) throw new SocketException("Socket is closed");
-        return false;
+        return oobInline;
     }
 
     @Override

@@ -3,6 +3,7 @@ package io.dmm.stack.userspace.channel;
 import io.dmm.api.spi.ReadinessListener;
 import io.dmm.api.spi.ReadinessSource;
 import io.dmm.stack.userspace.StackLock;
+import io.dmm.stack.userspace.wire.Ipv4Address;
 import io.dmm.stack.userspace.tcp.TcpConnection;
 import io.dmm.stack.userspace.tcp.TcpSocketOptions;
 import java.io.IOException;
@@ -50,6 +51,8 @@ public class UserspaceSocketChannel extends SocketChannel implements ReadinessSo
     private static final int ST_UNCONNECTED = 0;
     private static final int ST_PENDING = 1;
     private static final int ST_CONNECTED = 2;
+    /** Closed: as the JDK's, a closed channel is no longer connected (isConnected false). */
+    private static final int ST_CLOSED = 3;
 
     private final StackAccess access;
     private final StackLock stackLock;
@@ -225,7 +228,7 @@ public class UserspaceSocketChannel extends SocketChannel implements ReadinessSo
                     reserved = true;
                     reservedIp = ip;
                     reservedPort = port;
-                    localAddress = new InetSocketAddress(isa.getAddress(), port);
+                    localAddress = SocketAddresses.of(Ipv4Address.of(isa.getAddress()), port); // no host name kept, as the JDK
                 } finally {
                     stackLock.unlock();
                 }
@@ -270,14 +273,11 @@ public class UserspaceSocketChannel extends SocketChannel implements ReadinessSo
                         beginConnect(blocking, isa);
                         if (blocking) {
                             connected = awaitConnect(timed, deadline);
-                        } else {
-                            stackLock.lock();
-                            try {
-                                connected = pollConnectLocked();
-                            } finally {
-                                stackLock.unlock();
-                            }
                         }
+                        // Non-blocking: always pending, as Linux's connect(2) is even on loopback (EINPROGRESS),
+                        // though here the handshake to a local address may already be over: the outcome,
+                        // success or refusal, is finishConnect's to report, and OP_CONNECT fires. Programs
+                        // that treat only OP_CONNECT as the way to a connection work as on the kernel.
                     } finally {
                         endConnect(blocking, connected);
                     }
@@ -610,6 +610,9 @@ public class UserspaceSocketChannel extends SocketChannel implements ReadinessSo
                     if (outputClosed) throw new ClosedChannelException();
                     signal.writer = Thread.currentThread();
                 }
+                // a reset a read has already reported is spent, as a socket error is on Linux: the
+                // connection is gone and writes now see a broken pipe (what the JDK's sockets report)
+                if (connectionReset) throw new SocketException("Broken pipe");
                 long total = remaining(single, srcs, offset, length);
                 long spin = access.spinNanos();
                 // a blocking write returns once all bytes are taken, as on a blocking socket
@@ -772,6 +775,7 @@ public class UserspaceSocketChannel extends SocketChannel implements ReadinessSo
     protected void implCloseSelectableChannel() throws IOException {
         stackLock.lock();
         try {
+            state = ST_CLOSED;
             if (!released) {
                 released = true;
                 if (conn != null) {

@@ -48,11 +48,18 @@ public final class UserspaceSettingsReader {
             throw s.error("device", "a userspace stack needs a \"device\", e.g. {\"driver\": \"loopback\"}");
         }
         DeviceSpec device = device(dev, s.name());
+        for (AddressSpec a : addresses) {
+            if ((a.address() >>> 24) == 127 && !device.driver().equals(DeviceSpec.LOOPBACK)) {
+                throw s.error(s.has("address") ? "address" : "addresses", "a 127.0.0.0/8 address belongs on a "
+                        + "loopback device, not on a \"" + device.driver() + "\" device");
+            }
+        }
         String idle = s.string("idle", "backoff");
         if (!IDLE.contains(idle)) {
             throw s.error("idle", "idle must be one of busy-spin, backoff, park; got \"" + idle + "\"");
         }
-        long spin = s.has("spin") ? duration(s, "spin", 0, Duration.ofSeconds(1).toNanos()) : 20_000L;
+        // no spin by default: on few cores a spinning waiter delays the very thread it waits for
+        long spin = s.has("spin") ? duration(s, "spin", 0, Duration.ofSeconds(1).toNanos()) : 0L;
         StackSettings tcpSettings = s.object("tcp");
         TcpConfig tcp = tcpSettings == null ? TcpConfig.defaults() : tcp(tcpSettings);
         int udpBuffer = 256 * 1024;

@@ -13,7 +13,9 @@ public record Ipv4Cidr(int address, int prefixLength) {
             throw new IllegalArgumentException("prefix length must be 0..32: " + prefixLength);
         }
         int top = address >>> 24;
-        if (address == 0 || address == Ipv4Address.BROADCAST || top >= 224 || top == 127) {
+        // 127/8 is allowed: a userspace instance on a loopback device may own the loopback net (the
+        // settings reader refuses it on other devices), as Linux's lo does.
+        if (address == 0 || address == Ipv4Address.BROADCAST || top >= 224) {
             throw new IllegalArgumentException("not a usable interface address: " + Ipv4Address.toString(address));
         }
     }

@@ -112,6 +112,8 @@ public final class TcpConnection {
     boolean inRecovery;
     private int recover;
     private int highRxt;
+    /** Our TS value when the last retransmission timeout fired (see onNewAck's RTT sampling). */
+    private int retransmitTs;
     private int retries;
     private int persistBackoff;
     private int keepAliveProbesSent;
@@ -425,7 +427,9 @@ public final class TcpConnection {
         if (rttTiming && SeqNum.ge(ack, rttSeq)) {
             rtt.sample(now - rttStart);
             rttTiming = false;
-        } else if (tsOk && seg.hasTimestamps && seg.tsEcr != 0 && retries > 0) {
+        } else if (tsOk && seg.hasTimestamps && seg.tsEcr != 0 && retries > 0 && SeqNum.ge(seg.tsEcr, retransmitTs)) {
+            // Karn with timestamps: only an echo of a segment sent since the timeout measures
+            // the path; older echoes would fold the timeout's wait into SRTT.
             long rttMs = tsNow(now) - seg.tsEcr;
             if (rttMs >= 0 && rttMs < 3_600_000) rtt.sample(rttMs * 1_000_000L);
         }
@@ -460,7 +464,9 @@ public final class TcpConnection {
         dupAcks++;
         if (cc == null) return;
         if (!inRecovery) {
-            if (dupAcks == 3 && SeqNum.gt(sndUna, recover)) {
+            // RFC 5681: the third duplicate; RFC 6675: or more than DupThresh−1 segments SACKed above a hole
+            boolean lost = dupAcks >= 3 || scoreboard != null && scoreboard.sackedBytes() > 2L * sendMss;
+            if (lost && SeqNum.gt(sndUna, recover)) {
                 inRecovery = true;
                 recover = sndMax;
                 highRxt = sndUna;
@@ -623,7 +629,9 @@ public final class TcpConnection {
             }
         }
         if (ackNow && !sent && state != TcpState.CLOSED && state != TcpState.SYN_SENT) {
-            transmit(sndNxt, ACK, 0, 0, now);
+            // SND.MAX, not SND.NXT: after a timeout rewound SND.NXT the peer may already hold
+            // everything up to SND.MAX, and an ACK below its RCV.NXT would be dropped unread.
+            transmit(sndMax, ACK, 0, 0, now);
         }
     }
 
@@ -781,7 +789,7 @@ public final class TcpConnection {
     }
 
     private void sendRstNow() {
-        stack.sendReset(localIp, remoteIp, localPort, remotePort, sndNxt, rcvNxt, true);
+        stack.sendReset(localIp, remoteIp, localPort, remotePort, sndMax, rcvNxt, true);
     }
 
     private void queueFin(long now) {
@@ -883,13 +891,16 @@ public final class TcpConnection {
         else if (cc != null) cc.onTimeout(2L * sendMss, now);
         rtt.backoff();
         rttTiming = false;
+        retransmitTs = tsNow(now);
         inRecovery = false;
         dupAcks = 0;
         recover = sndMax;
         if (scoreboard != null) scoreboard.clear();
         sndNxt = sndUna; // go back: resend from the oldest unacknowledged byte
         highRxt = sndUna;
+        swsOverride = true; // a retransmission is never held back for a small window
         output(now);
+        swsOverride = false;
         if (rtoAt == NONE) rtoAt = now + rtt.rtoNanos();
     }
 

@@ -69,6 +69,8 @@ class ChannelSignalTest {
                 maxDepth.accumulateAndGet(Thread.currentThread().getStackTrace().length, Math::max);
             });
         }
+        AtomicInteger lockCycles = new AtomicInteger();
+        lock.setUnlockHook(lockCycles::incrementAndGet);
         lock.lock();
         try {
             for (TestSignal s : signals) {
@@ -79,6 +81,7 @@ class ChannelSignalTest {
             lock.unlock();
         }
         assertEquals(n, calls.get());
+        assertTrue(lockCycles.get() <= 4, "the burst is refreshed in a few lock holds, not one each: " + lockCycles.get());
         for (TestSignal s : signals) assertEquals(1, s.readyOps());
         int base = Thread.currentThread().getStackTrace().length;
         assertTrue(maxDepth.get() - base < 64, "delivery depth stays flat, was " + (maxDepth.get() - base));

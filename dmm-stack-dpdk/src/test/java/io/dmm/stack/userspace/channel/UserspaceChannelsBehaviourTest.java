@@ -246,6 +246,35 @@ abstract class UserspaceChannelsBehaviourTest {
     }
 
     @Test
+    void closingReleasesBoundPorts() throws Exception {
+        UserspaceSocketChannel c = client();
+        c.bind(ANY_LOCAL);
+        InetSocketAddress reserved = (InetSocketAddress) c.getLocalAddress();
+        try (UserspaceSocketChannel clash = client()) {
+            assertThrows(BindException.class, () -> clash.bind(reserved), "the reservation holds while open");
+        }
+        c.close();
+        try (UserspaceSocketChannel again = client()) {
+            again.bind(reserved);
+            assertEquals(reserved, again.getLocalAddress());
+        }
+        UserspaceServerSocketChannel server = listen();
+        SocketAddress listening = server.getLocalAddress();
+        server.close();
+        try (UserspaceServerSocketChannel again = UserspaceServerSocketChannel.open(PROVIDER, stack)) {
+            again.bind(listening);
+            assertEquals(listening, again.getLocalAddress());
+        }
+        UserspaceDatagramChannel d = udp();
+        SocketAddress udpPort = d.getLocalAddress();
+        d.close();
+        try (UserspaceDatagramChannel again = UserspaceDatagramChannel.open(PROVIDER, stack)) {
+            again.bind(udpPort);
+            assertEquals(udpPort, again.getLocalAddress());
+        }
+    }
+
+    @Test
     void nonBlockingAcceptReturnsNullThenTheConnection() throws Exception {
         try (UserspaceServerSocketChannel server = listen(); UserspaceSocketChannel c = client()) {
             server.configureBlocking(false);
@@ -721,6 +750,36 @@ abstract class UserspaceChannelsBehaviourTest {
         assertFalse(d.isOpen());
     }
 
+    @Test
+    void writeReadinessReturnsWhenThePeerDrainsAFullBuffer() throws Exception {
+        try (UserspaceServerSocketChannel server = listen()) {
+            UserspaceSocketChannel[] p = pair(server);
+            try (UserspaceSocketChannel c = p[0]; UserspaceSocketChannel a = p[1]) {
+                c.configureBlocking(false);
+                AtomicInteger notified = new AtomicInteger();
+                c.setReadinessListener(src -> notified.incrementAndGet());
+                ByteBuffer chunk = ByteBuffer.allocateDirect(64 * 1024);
+                long sent = 0;
+                while (true) {
+                    chunk.clear();
+                    int w = c.write(chunk);
+                    if (w == 0) break;
+                    sent += w;
+                }
+                assertEquals(0, c.readyOps() & SelectionKey.OP_WRITE, "full: not writable");
+                int before = notified.get();
+                ByteBuffer sink = ByteBuffer.allocate(64 * 1024);
+                long drained = 0;
+                while (drained < sent) {
+                    sink.clear();
+                    drained += a.read(sink);
+                }
+                await(() -> (c.readyOps() & SelectionKey.OP_WRITE) != 0, "OP_WRITE once the peer read");
+                assertTrue(notified.get() > before, "the listener was told the channel became writable");
+            }
+        }
+    }
+
     // ------------------------------------------------------------------ UDP
 
     private UserspaceDatagramChannel udp() throws IOException {
@@ -741,6 +800,13 @@ abstract class UserspaceChannelsBehaviourTest {
             assertNull(b.receive(ByteBuffer.allocate(16)), "nothing queued: null in non-blocking mode");
             assertEquals(0, b.readyOps() & SelectionKey.OP_READ);
             assertEquals(SelectionKey.OP_WRITE, b.readyOps() & SelectionKey.OP_WRITE);
+            AtomicInteger notified = new AtomicInteger();
+            b.setReadinessListener(src -> notified.incrementAndGet());
+            a.send(bytes("again"), b.getLocalAddress());
+            await(() -> (b.readyOps() & SelectionKey.OP_READ) != 0, "OP_READ for a queued datagram");
+            assertTrue(notified.get() > 0);
+            assertNotNull(b.receive(ByteBuffer.allocate(16)));
+            assertEquals(0, b.readyOps() & SelectionKey.OP_READ, "drained: not readable");
         }
     }
 

@@ -34,7 +34,7 @@ class UserspaceSettingsReaderTest {
         assertNull(c.device().pcap());
         assertNull(c.device().faults());
         assertEquals("backoff", c.idle());
-        assertEquals(20_000L, c.spinNanos());
+        assertEquals(0L, c.spinNanos());
         assertEquals(TcpConfig.defaults().minRtoNanos, c.tcp().minRtoNanos);
     }
 
@@ -89,6 +89,10 @@ class UserspaceSettingsReaderTest {
         assertTrue(e.getMessage().contains("multicast"), e.getMessage());
         e = fails(Map.of("address", "198.51.100.1/24", "device", Map.of("driver", "pair", "link", "l", "mac", "02:00:00:00:00:01")));
         assertTrue(e.getMessage().contains("applies to the loopback driver"), e.getMessage());
+        e = fails(Map.of("address", "127.0.0.2/8", "device", Map.of("driver", "pair", "link", "l")));
+        assertTrue(e.getMessage().contains("belongs on a loopback device"), e.getMessage());
+        assertEquals(Ipv4Address.parse("127.0.0.1"), read(Map.of("address", "127.0.0.1/8", "device", loopback()))
+                .addresses().getFirst().address());
         assertEquals(0x02000000000aL, read(Map.of("address", "198.51.100.1/24",
                 "device", Map.of("driver", "loopback", "mac", "02:00:00:00:00:0a"))).device().mac());
         e = fails(Map.of("address", "198.51.100.1/24", "device", Map.of("driver", "loopback",

