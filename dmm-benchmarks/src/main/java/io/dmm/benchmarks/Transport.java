@@ -54,16 +54,16 @@ public enum Transport {
             return UserspaceRuntime.address();
         }
     },
-    /** As {@link #DMM_USERSPACE}, with {@code "spin": "0us"}: blocked calls park at once. */
-    DMM_USERSPACE_NOSPIN {
+    /** As {@link #DMM_USERSPACE}, with {@code "spin": "20us"}: blocked calls spin (yielding) before they park. */
+    DMM_USERSPACE_SPIN20 {
         @Override
         SocketChannel openClient() throws IOException {
-            return openClient(UserspaceRuntime.noSpin());
+            return openClient(UserspaceRuntime.spin20());
         }
 
         @Override
         ServerSocketChannel openServer() throws IOException {
-            return openServer(UserspaceRuntime.noSpin());
+            return openServer(UserspaceRuntime.spin20());
         }
 
         @Override
