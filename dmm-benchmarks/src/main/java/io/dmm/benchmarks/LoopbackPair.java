@@ -1,13 +1,12 @@
 package io.dmm.benchmarks;
 
 import java.io.IOException;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 
-/** A connected client/server pair over 127.0.0.1, both ends opened by the same transport. */
+/** A connected client/server pair over the transport's loopback address, both ends opened by the same transport. */
 final class LoopbackPair implements AutoCloseable {
     final SocketChannel client;
     final SocketChannel server;
@@ -19,7 +18,7 @@ final class LoopbackPair implements AutoCloseable {
 
     static LoopbackPair open(Transport transport) throws IOException {
         try (ServerSocketChannel listener = transport.openServer()) {
-            listener.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+            listener.bind(new InetSocketAddress(transport.bindAddress(), 0));
             SocketChannel client = transport.openClient();
             client.setOption(StandardSocketOptions.TCP_NODELAY, true);
             client.connect(listener.getLocalAddress());

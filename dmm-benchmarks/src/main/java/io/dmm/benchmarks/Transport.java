@@ -1,11 +1,14 @@
 package io.dmm.benchmarks;
 
 import io.dmm.api.DmmSockets;
+import io.dmm.api.RouteHints;
+import io.dmm.core.runtime.DmmRuntime;
 import java.io.IOException;
+import java.net.InetAddress;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 
-/** The two ways a benchmark opens its sockets: straight from the JDK, or through DMM. */
+/** The ways a benchmark opens its sockets: straight from the JDK, or through DMM to a stack. */
 public enum Transport {
     /** Raw JDK NIO channels: the baseline. */
     JDK {
@@ -30,9 +33,59 @@ public enum Transport {
         ServerSocketChannel openServer() throws IOException {
             return DmmSockets.openServer();
         }
+    },
+    /**
+     * DMM routed channels on a userspace stack instance with a loopback device, its settings at
+     * their defaults: a policy rule sends 198.51.100.0/24 to it ({@link UserspaceRuntime}).
+     */
+    DMM_USERSPACE {
+        @Override
+        SocketChannel openClient() throws IOException {
+            return openClient(UserspaceRuntime.defaults());
+        }
+
+        @Override
+        ServerSocketChannel openServer() throws IOException {
+            return openServer(UserspaceRuntime.defaults());
+        }
+
+        @Override
+        InetAddress bindAddress() {
+            return UserspaceRuntime.address();
+        }
+    },
+    /** As {@link #DMM_USERSPACE}, with {@code "spin": "20us"}: blocked calls spin (yielding) before they park. */
+    DMM_USERSPACE_SPIN20 {
+        @Override
+        SocketChannel openClient() throws IOException {
+            return openClient(UserspaceRuntime.spin20());
+        }
+
+        @Override
+        ServerSocketChannel openServer() throws IOException {
+            return openServer(UserspaceRuntime.spin20());
+        }
+
+        @Override
+        InetAddress bindAddress() {
+            return UserspaceRuntime.address();
+        }
     };
 
     abstract SocketChannel openClient() throws IOException;
 
     abstract ServerSocketChannel openServer() throws IOException;
+
+    /** The address the server end binds to (and the client connects to). */
+    InetAddress bindAddress() {
+        return InetAddress.getLoopbackAddress();
+    }
+
+    static SocketChannel openClient(DmmRuntime runtime) throws IOException {
+        return runtime.openSocketChannel(null, RouteHints.none());
+    }
+
+    static ServerSocketChannel openServer(DmmRuntime runtime) throws IOException {
+        return runtime.openServerSocketChannel(null, RouteHints.none());
+    }
 }

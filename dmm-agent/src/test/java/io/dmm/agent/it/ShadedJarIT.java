@@ -22,7 +22,9 @@ class ShadedJarIT {
             assertTrue(names.contains("io/dmm/shaded/slf4j/LoggerFactory.class"));
             assertTrue(names.contains("io/dmm/core/DmmSelectorProvider.class"));
             assertTrue(names.contains("io/dmm/stack/kernel/PlatformChannels.class"));
-            assertEquals("io.dmm.stack.kernel.KernelStackProvider", service(jar, "io.dmm.api.spi.StackProvider"));
+            // both stack types the agent ships: the kernel and the userspace stack
+            assertEquals(List.of("io.dmm.stack.kernel.KernelStackProvider", "io.dmm.stack.userspace.UserspaceStackProvider"),
+                    service(jar, "io.dmm.api.spi.StackProvider").lines().map(String::strip).sorted().toList());
             assertEquals("io.dmm.core.runtime.GlobalRuntimeBinding", service(jar, "io.dmm.api.spi.DmmRuntimeBinding"));
             assertEquals("io.dmm.shaded.slf4j.jul.JULServiceProvider",
                     service(jar, "io.dmm.shaded.slf4j.spi.SLF4JServiceProvider"));

@@ -83,7 +83,9 @@ public final class UserspaceStack implements StackInstance, StackAccess {
         iface.setTransport(17, udp);
         this.loop = new PollLoop(config.name(), new Cycle(), IdleStrategy.parse(config.idle()), clock);
         device.setRxNotifier(loop::wakeup);
-        iface.setLocalNotifier(loop::wakeup);
+        // No local notifier: every send is under the lock and every outermost unlock drains the
+        // local queue (afterCall); waking the loop per local packet only made it compete for the
+        // lock and the CPUs (p90 of a ping-pong 10 -> 25 us on 2 cores, docs/benchmarks.md).
         lock.setUnlockHook(this::afterCall);
     }
 
@@ -138,6 +140,8 @@ public final class UserspaceStack implements StackInstance, StackAccess {
                 device.txFlush();
             }
         }
+        // the bounded drains left packets behind (two endpoints answering each other): the loop goes on
+        if (iface.localPending() > 0 || inlineRx && device.rxPending()) loop.wakeup();
         if (tcp.nextDeadline() < loopDeadline) {
             loopDeadline = tcp.nextDeadline();
             loop.wakeup();

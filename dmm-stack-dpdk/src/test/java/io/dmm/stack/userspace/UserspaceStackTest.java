@@ -74,6 +74,38 @@ class UserspaceStackTest {
         }
     }
 
+    /**
+     * Packets between two sockets of one instance go through the interface's local ring; the
+     * writing call delivers them before it returns (run to completion), so the peer can read at
+     * once, without waiting for the poll loop (parked here for up to 100 ms).
+     */
+    @Test
+    void aWriteDeliversToASocketOfTheSameInstanceBeforeItReturns() throws Exception {
+        try (StackInstance s = create("inline", Map.of("address", "198.51.100.1/24", "idle", "park",
+                "device", Map.of("driver", "loopback")))) {
+            try (ServerSocketChannel ss = s.openServerSocketChannel(null);
+                 SocketChannel c = s.openSocketChannel(null)) {
+                ss.bind(new InetSocketAddress("198.51.100.1", 0));
+                c.connect(ss.getLocalAddress());
+                try (SocketChannel a = ss.accept()) {
+                    a.configureBlocking(false);
+                    c.configureBlocking(false);
+                    ByteBuffer one = ByteBuffer.allocate(1);
+                    for (int i = 0; i < 100; i++) {
+                        assertEquals(1, c.write(ByteBuffer.wrap(new byte[] {(byte) i})));
+                        one.clear();
+                        assertEquals(1, a.read(one), "request " + i + " not delivered by the write");
+                        assertEquals((byte) i, one.get(0));
+                        one.flip();
+                        assertEquals(1, a.write(one));
+                        one.clear();
+                        assertEquals(1, c.read(one), "reply " + i + " not delivered by the write");
+                    }
+                }
+            }
+        }
+    }
+
     @Test
     void twoInstancesOnAPairLinkTalkToEachOther() throws Exception {
         try (StackInstance left = create("left", Map.of("address", "10.9.0.1/24", "device", Map.of("driver", "pair", "link", "t1")));
