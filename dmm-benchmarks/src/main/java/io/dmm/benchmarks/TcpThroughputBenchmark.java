@@ -34,7 +34,7 @@ public class TcpThroughputBenchmark {
     static final int CHUNK = 64 * 1024;
     static final int CHUNKS_PER_OP = 16;
 
-    @Param({"JDK", "DMM_KERNEL", "DMM_USERSPACE", "DMM_USERSPACE_SPIN20"})
+    @Param({"JDK", "DMM_KERNEL", "DMM_USERSPACE", "DMM_USERSPACE_NOSPIN"})
     public Transport transport;
 
     private LoopbackPair pair;

@@ -54,16 +54,16 @@ public enum Transport {
             return UserspaceRuntime.address();
         }
     },
-    /** As {@link #DMM_USERSPACE}, with {@code "spin": "20us"}: blocked calls spin (yielding) before they park. */
-    DMM_USERSPACE_SPIN20 {
+    /** As {@link #DMM_USERSPACE}, with {@code "spin": "0us"}: blocked calls park at once, no spinning. */
+    DMM_USERSPACE_NOSPIN {
         @Override
         SocketChannel openClient() throws IOException {
-            return openClient(UserspaceRuntime.spin20());
+            return openClient(UserspaceRuntime.noSpin());
         }
 
         @Override
         ServerSocketChannel openServer() throws IOException {
-            return openServer(UserspaceRuntime.spin20());
+            return openServer(UserspaceRuntime.noSpin());
         }
 
         @Override

@@ -13,9 +13,9 @@ import java.net.UnknownHostException;
  * instead of by {@code -Ddmm.config}, so the other transports of the same JVM keep the built-in
  * default policy.
  *
- * <p>Two variants of the instance: its defaults (what a user gets; blocked socket calls park at
- * once) and {@code "spin": "20us"} (they spin, yielding, up to 20 µs first — the former default,
- * kept to measure what spinning costs or gains on the machine at hand, see docs/benchmarks.md).
+ * <p>Two variants of the instance: its defaults (what a user gets: blocked socket calls spin,
+ * yielding, up to 20 µs before they park) and {@code "spin": "0us"} (they park at once), to measure
+ * what spinning costs or gains on the machine at hand (docs/benchmarks.md).
  */
 final class UserspaceRuntime {
     /** The userspace instance's address; both ends of a benchmark's connection use it. */
@@ -48,9 +48,9 @@ final class UserspaceRuntime {
         return Defaults.RUNTIME;
     }
 
-    /** The instance with {@code "spin": "20us"}. */
-    static DmmRuntime spin20() {
-        return Spin20.RUNTIME;
+    /** The instance with {@code "spin": "0us"}. */
+    static DmmRuntime noSpin() {
+        return NoSpin.RUNTIME;
     }
 
     static InetAddress address() {
@@ -65,8 +65,8 @@ final class UserspaceRuntime {
         static final DmmRuntime RUNTIME = new DmmRuntime(PolicyLoader.parse(policy(""), "userspace-bench.json"));
     }
 
-    private static final class Spin20 {
-        static final DmmRuntime RUNTIME = new DmmRuntime(PolicyLoader.parse(policy(", \"spin\": \"20us\""),
-                "userspace-bench-spin20.json"));
+    private static final class NoSpin {
+        static final DmmRuntime RUNTIME = new DmmRuntime(PolicyLoader.parse(policy(", \"spin\": \"0us\""),
+                "userspace-bench-nospin.json"));
     }
 }

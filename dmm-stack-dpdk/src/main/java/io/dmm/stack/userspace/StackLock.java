@@ -74,7 +74,7 @@ public final class StackLock {
         lock.unlock();
         while (n != null) {
             n.deliver();
-            lock.lock();
+            lock(); // barging as every platform thread must (and no AQS node allocated per contended pop)
             n = pop();
             lock.unlock();
         }

@@ -58,8 +58,8 @@ public final class UserspaceSettingsReader {
         if (!IDLE.contains(idle)) {
             throw s.error("idle", "idle must be one of busy-spin, backoff, park; got \"" + idle + "\"");
         }
-        // no spin by default: on few cores a spinning waiter delays the very thread it waits for
-        long spin = s.has("spin") ? duration(s, "spin", 0, Duration.ofSeconds(1).toNanos()) : 0L;
+        // a short spin that yields (ChannelSignal.await): a round trip then needs no context switch
+        long spin = s.has("spin") ? duration(s, "spin", 0, Duration.ofSeconds(1).toNanos()) : 20_000L;
         StackSettings tcpSettings = s.object("tcp");
         TcpConfig tcp = tcpSettings == null ? TcpConfig.defaults() : tcp(tcpSettings);
         int udpBuffer = 256 * 1024;

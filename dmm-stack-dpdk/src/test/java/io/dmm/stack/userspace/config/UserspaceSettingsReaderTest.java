@@ -34,7 +34,7 @@ class UserspaceSettingsReaderTest {
         assertNull(c.device().pcap());
         assertNull(c.device().faults());
         assertEquals("backoff", c.idle());
-        assertEquals(0L, c.spinNanos());
+        assertEquals(20_000L, c.spinNanos());
         assertEquals(TcpConfig.defaults().minRtoNanos, c.tcp().minRtoNanos);
     }
 
