@@ -6,6 +6,7 @@ import io.dmm.stack.userspace.phy.Device;
 import io.dmm.stack.userspace.phy.DevicePair;
 import io.dmm.stack.userspace.phy.FaultInjector;
 import io.dmm.stack.userspace.phy.FaultPlan;
+import io.dmm.stack.userspace.phy.ForwardingDevice;
 import io.dmm.stack.userspace.phy.LoopbackDevice;
 import io.dmm.stack.userspace.phy.PcapWriter;
 import io.dmm.stack.userspace.time.Clock;

@@ -34,8 +34,7 @@ import java.util.SplittableRandom;
  * <p>Receive budgets are approximate: a duplicated or released frame may make one call hand over a
  * frame or two more than asked. Not thread-safe, like every device.
  */
-public final class FaultInjector implements Device {
-    private final Device inner;
+public final class FaultInjector extends ForwardingDevice {
     private final FaultPlan plan;
     private final Clock clock;
     private final SplittableRandom random;
@@ -48,7 +47,7 @@ public final class FaultInjector implements Device {
     private long dropped, duplicated, reordered, corrupted, delayed, rateLimited, holdFull, txNoBuffer;
 
     public FaultInjector(Device inner, FaultPlan plan, Clock clock) {
-        this.inner = inner;
+        super(inner);
         this.plan = plan;
         this.clock = clock;
         this.random = new SplittableRandom(plan.seed());
@@ -68,14 +67,7 @@ public final class FaultInjector implements Device {
     }
 
     @Override public String name() { return inner.name() + "+faults"; }
-    @Override public long macAddress() { return inner.macAddress(); }
-    @Override public int mtu() { return inner.mtu(); }
     @Override public boolean txChecksumOffload() { return inner.txChecksumOffload() && !plan.corrupts(); }
-    @Override public MemorySegment memory() { return inner.memory(); }
-    @Override public int txCapacity() { return inner.txCapacity(); }
-    @Override public long txAcquire() { return inner.txAcquire(); }
-    @Override public void txRelease(long offset) { inner.txRelease(offset); }
-    @Override public void setRxNotifier(Runnable notifier) { inner.setRxNotifier(notifier); }
 
     @Override
     public void txSubmit(long offset, int length) {

@@ -26,7 +26,7 @@ import org.slf4j.LoggerFactory;
  * no allocation per frame. A write error is logged once and stops the capture; the wrapped device
  * keeps working (a full disk must not take the network down).
  */
-public final class PcapWriter implements Device {
+public final class PcapWriter extends ForwardingDevice {
     public static final int MAGIC_NANOS = 0xa1b23c4d;
     public static final int SNAPLEN = 65535;
     public static final int LINKTYPE_ETHERNET = 1;
@@ -36,7 +36,6 @@ public final class PcapWriter implements Device {
     private static final int BUFFER_BYTES = 4 * (RECORD_HEADER + SNAPLEN);
     private static final Logger LOG = LoggerFactory.getLogger(PcapWriter.class);
 
-    private final Device inner;
     private final Clock clock;
     private final FileChannel file;
     private final ByteBuffer buffer;
@@ -56,7 +55,7 @@ public final class PcapWriter implements Device {
 
     /** As above, with the wall time (nanos since the epoch) that the clock's current reading maps to. */
     public PcapWriter(Device inner, Path file, Clock clock, long wallOriginNanos) throws IOException {
-        this.inner = inner;
+        super(inner);
         this.clock = clock;
         this.wallOriginNanos = wallOriginNanos;
         this.clockOrigin = clock.nanos();
@@ -114,17 +113,6 @@ public final class PcapWriter implements Device {
         buffer.clear();
     }
 
-    @Override public String name() { return inner.name(); }
-    @Override public long macAddress() { return inner.macAddress(); }
-    @Override public int mtu() { return inner.mtu(); }
-    @Override public boolean txChecksumOffload() { return inner.txChecksumOffload(); }
-    @Override public MemorySegment memory() { return inner.memory(); }
-    @Override public int txCapacity() { return inner.txCapacity(); }
-    @Override public boolean rxPending() { return inner.rxPending(); }
-    @Override public long txAcquire() { return inner.txAcquire(); }
-    @Override public void txRelease(long offset) { inner.txRelease(offset); }
-    @Override public void txFlush() { inner.txFlush(); }
-    @Override public void setRxNotifier(Runnable notifier) { inner.setRxNotifier(notifier); }
 
     @Override
     public void txSubmit(long offset, int length) {

@@ -1,15 +1,16 @@
-package io.dmm.stack.userspace;
+package io.dmm.stack.userspace.phy;
 
-import io.dmm.stack.userspace.phy.Device;
-import io.dmm.stack.userspace.phy.RxHandler;
 import java.lang.foreign.MemorySegment;
 import java.util.Map;
 
-/** A device that passes every call to another; subclasses override what they change. */
-abstract class ForwardingDevice implements Device {
+/**
+ * A device that passes every call to another: the base of the wrappers ({@link FaultInjector},
+ * {@link PcapWriter}), which override only what they change.
+ */
+public abstract class ForwardingDevice implements Device {
     protected final Device inner;
 
-    ForwardingDevice(Device inner) {
+    protected ForwardingDevice(Device inner) {
         this.inner = inner;
     }
 
