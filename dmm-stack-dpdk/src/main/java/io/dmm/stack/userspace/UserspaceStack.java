@@ -7,10 +7,10 @@ import io.dmm.stack.userspace.channel.StackAccess;
 import io.dmm.stack.userspace.channel.UserspaceDatagramChannel;
 import io.dmm.stack.userspace.channel.UserspaceServerSocketChannel;
 import io.dmm.stack.userspace.channel.UserspaceSocketChannel;
-import io.dmm.stack.userspace.config.AddressSpec;
 import io.dmm.stack.userspace.config.UserspaceConfig;
 import io.dmm.stack.userspace.iface.Egress;
 import io.dmm.stack.userspace.iface.InterfaceConfig;
+import io.dmm.stack.userspace.iface.Ipv4Cidr;
 import io.dmm.stack.userspace.iface.Ipv4Interface;
 import io.dmm.stack.userspace.phy.Device;
 import io.dmm.stack.userspace.phy.FaultInjector;
@@ -69,8 +69,8 @@ public final class UserspaceStack implements StackInstance, StackAccess {
         this.inlineRx = opened.inlineRx();
         this.faults = opened.faults();
         InterfaceConfig.Builder ic = InterfaceConfig.builder();
-        for (AddressSpec a : config.addresses()) {
-            ic.address(a.address(), a.prefixLength());
+        for (Ipv4Cidr a : config.addresses()) {
+            ic.address(a);
             // owning an address of 127/8 makes the whole loopback net local, as on Linux's lo
             if ((a.address() >>> 24) == 127) ic.loopbackNet(true);
         }

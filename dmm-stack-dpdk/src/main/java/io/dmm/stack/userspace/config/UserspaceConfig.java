@@ -1,5 +1,6 @@
 package io.dmm.stack.userspace.config;
 
+import io.dmm.stack.userspace.iface.Ipv4Cidr;
 import io.dmm.stack.userspace.tcp.TcpConfig;
 import java.util.List;
 
@@ -12,6 +13,6 @@ import java.util.List;
  * @param spinNanos    how long a socket call spins before it parks
  * @param udpReceiveBuffer default UDP receive queue in bytes
  */
-public record UserspaceConfig(String name, List<AddressSpec> addresses, int gateway, DeviceSpec device,
+public record UserspaceConfig(String name, List<Ipv4Cidr> addresses, int gateway, DeviceSpec device,
                               String idle, long spinNanos, TcpConfig tcp, int udpReceiveBuffer) {
 }

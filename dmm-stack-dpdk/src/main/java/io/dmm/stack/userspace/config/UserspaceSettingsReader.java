@@ -1,6 +1,7 @@
 package io.dmm.stack.userspace.config;
 
 import io.dmm.api.spi.StackSettings;
+import io.dmm.stack.userspace.iface.Ipv4Cidr;
 import io.dmm.stack.userspace.tcp.TcpConfig;
 import io.dmm.stack.userspace.wire.Ipv4Address;
 import java.nio.file.Path;
@@ -30,13 +31,13 @@ public final class UserspaceSettingsReader {
 
     public static UserspaceConfig read(StackSettings s) {
         s.allowOnly(TOP);
-        List<AddressSpec> addresses = addresses(s);
+        List<Ipv4Cidr> addresses = addresses(s);
         int gateway = 0;
         if (s.has("gateway")) {
             gateway = ipv4(s, "gateway", s.string("gateway", null));
             boolean onLink = false;
-            for (AddressSpec a : addresses) {
-                onLink |= Ipv4Address.sameSubnet(a.address(), gateway, a.prefixLength());
+            for (Ipv4Cidr a : addresses) {
+                onLink |= a.contains(gateway);
             }
             if (!onLink) {
                 throw s.error("gateway", "gateway " + Ipv4Address.toString(gateway)
@@ -48,7 +49,7 @@ public final class UserspaceSettingsReader {
             throw s.error("device", "a userspace stack needs a \"device\", e.g. {\"driver\": \"loopback\"}");
         }
         DeviceSpec device = device(dev, s.name());
-        for (AddressSpec a : addresses) {
+        for (Ipv4Cidr a : addresses) {
             if ((a.address() >>> 24) == 127 && !device.driver().equals(DeviceSpec.LOOPBACK)) {
                 throw s.error(s.has("address") ? "address" : "addresses", "a 127.0.0.0/8 address belongs on a "
                         + "loopback device, not on a \"" + device.driver() + "\" device");
@@ -71,8 +72,8 @@ public final class UserspaceSettingsReader {
         return new UserspaceConfig(s.name(), List.copyOf(addresses), gateway, device, idle, spin, tcp, udpBuffer);
     }
 
-    private static List<AddressSpec> addresses(StackSettings s) {
-        List<AddressSpec> result = new ArrayList<>();
+    private static List<Ipv4Cidr> addresses(StackSettings s) {
+        List<Ipv4Cidr> result = new ArrayList<>();
         if (s.has("address") && s.has("addresses")) {
             throw s.error("addresses", "give either \"address\" or \"addresses\", not both");
         }
@@ -90,8 +91,8 @@ public final class UserspaceSettingsReader {
                 if (!(o instanceof String text)) {
                     throw s.error("addresses", "addresses expects strings like \"198.51.100.1/24\", got " + o);
                 }
-                AddressSpec a = cidr(s, "addresses", text);
-                for (AddressSpec b : result) {
+                Ipv4Cidr a = cidr(s, "addresses", text);
+                for (Ipv4Cidr b : result) {
                     if (b.address() == a.address()) {
                         throw s.error("addresses", "address " + Ipv4Address.toString(a.address()) + " is listed twice");
                     }
@@ -104,7 +105,7 @@ public final class UserspaceSettingsReader {
         return result;
     }
 
-    private static AddressSpec cidr(StackSettings s, String key, String text) {
+    private static Ipv4Cidr cidr(StackSettings s, String key, String text) {
         int slash = text.indexOf('/');
         if (slash < 0) {
             throw s.error(key, "\"" + text + "\" needs a prefix length, e.g. \"" + text + "/24\"");
@@ -119,10 +120,11 @@ public final class UserspaceSettingsReader {
         if (prefix < 1 || prefix > 32) {
             throw s.error(key, "\"" + text + "\": the prefix length must be 1..32");
         }
-        if (ip == 0 || (ip >>> 28) == 0xE || ip == -1) {
-            throw s.error(key, "\"" + text + "\" cannot be an interface address (unspecified, multicast or broadcast)");
+        try {
+            return new Ipv4Cidr(ip, prefix); // refuses the unspecified, broadcast and multicast addresses
+        } catch (IllegalArgumentException e) {
+            throw s.error(key, "\"" + text + "\": " + e.getMessage());
         }
-        return new AddressSpec(ip, prefix);
     }
 
     private static int ipv4(StackSettings s, String key, String text) {

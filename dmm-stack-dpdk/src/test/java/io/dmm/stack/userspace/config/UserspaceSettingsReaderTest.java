@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.*;
 
 import io.dmm.api.DmmConfigException;
 import io.dmm.api.spi.testing.MapStackSettings;
+import io.dmm.stack.userspace.iface.Ipv4Cidr;
 import io.dmm.stack.userspace.tcp.TcpConfig;
 import io.dmm.stack.userspace.wire.Ipv4Address;
 import java.nio.file.Path;
@@ -27,7 +28,7 @@ class UserspaceSettingsReaderTest {
     @Test
     void minimalEntryGetsDefaults() {
         UserspaceConfig c = read(Map.of("address", "198.51.100.1/24", "device", loopback()));
-        assertEquals(List.of(new AddressSpec(Ipv4Address.parse("198.51.100.1"), 24)), c.addresses());
+        assertEquals(List.of(new Ipv4Cidr(Ipv4Address.parse("198.51.100.1"), 24)), c.addresses());
         assertEquals(0, c.gateway());
         assertEquals("loopback", c.device().driver());
         assertEquals(65_535, c.device().mtu());
@@ -76,6 +77,9 @@ class UserspaceSettingsReaderTest {
         assertTrue(e.getMessage().contains("stacks[0].address") && e.getMessage().contains("prefix length"), e.getMessage());
         e = fails(Map.of("address", "198.51.100.300/24", "device", loopback()));
         assertTrue(e.getMessage().contains("not an IPv4 address"), e.getMessage());
+        e = fails(Map.of("address", "224.0.0.1/24", "device", loopback()));
+        assertTrue(e.getMessage().contains("stacks[0].address") && e.getMessage().contains("not a usable interface address"),
+                e.getMessage());
         e = fails(Map.of("address", "198.51.100.1/24", "gateway", "10.0.0.1", "device", loopback()));
         assertTrue(e.getMessage().contains("not on a subnet"), e.getMessage());
         e = fails(Map.of("address", "198.51.100.1/24"));
