@@ -2,9 +2,7 @@ package io.dmm.stack.userspace.e2e;
 
 import io.dmm.api.spi.StackInstance;
 import io.dmm.stack.userspace.UserspaceStack;
-import io.dmm.stack.userspace.tcp.TcpStack;
 import java.lang.management.ManagementFactory;
-import java.lang.reflect.Method;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import javax.management.ObjectName;
@@ -15,24 +13,14 @@ final class StackProbe {
 
     private StackProbe() {}
 
-    /**
-     * Connections in the instance's table, TIME_WAIT included. TcpStack keeps this count
-     * package-private (diagnostics) and its package belongs to the TCP engine, so it is read
-     * reflectively here rather than widened for a test.
-     */
+    /** Connections in the instance's table, TIME_WAIT included. */
     static int tcpTableSize(StackInstance instance) {
-        TcpStack tcp = ((UserspaceStack) instance).tcp();
+        UserspaceStack stack = (UserspaceStack) instance;
+        stack.lock().lock();
         try {
-            Method m = TcpStack.class.getDeclaredMethod("tableSize");
-            m.setAccessible(true);
-            ((UserspaceStack) instance).lock().lock();
-            try {
-                return (int) m.invoke(tcp);
-            } finally {
-                ((UserspaceStack) instance).lock().unlock();
-            }
-        } catch (ReflectiveOperationException e) {
-            throw new AssertionError("TcpStack.tableSize() is gone; the leak check needs a table count", e);
+            return stack.tcp().tableSize();
+        } finally {
+            stack.lock().unlock();
         }
     }
 
