@@ -47,7 +47,6 @@ public final class UserspaceStack implements StackInstance, StackAccess {
     private static final int MAX_INLINE_ROUNDS = 64;
 
     private final UserspaceConfig config;
-    private final Clock clock;
     private final StackLock lock = new StackLock();
     private final StackCounters counters = new StackCounters();
     private final Device device;
@@ -64,7 +63,6 @@ public final class UserspaceStack implements StackInstance, StackAccess {
 
     private UserspaceStack(UserspaceConfig config, Clock clock, Devices.Opened opened) {
         this.config = config;
-        this.clock = clock;
         this.device = opened.device();
         this.inlineRx = opened.inlineRx();
         this.faults = opened.faults();
@@ -142,8 +140,9 @@ public final class UserspaceStack implements StackInstance, StackAccess {
         }
         // the bounded drains left packets behind (two endpoints answering each other): the loop goes on
         if (iface.localPending() > 0 || inlineRx && device.rxPending()) loop.wakeup();
-        if (tcp.nextDeadline() < loopDeadline) {
-            loopDeadline = tcp.nextDeadline();
+        long tcpDeadline = tcp.nextDeadline();
+        if (tcpDeadline < loopDeadline) {
+            loopDeadline = tcpDeadline;
             loop.wakeup();
         }
     }
@@ -160,14 +159,6 @@ public final class UserspaceStack implements StackInstance, StackAccess {
     @Override
     public void ensureOpen() throws IOException {
         if (closed) throw new IOException("userspace stack " + config.name() + " is closed");
-    }
-
-    public UserspaceConfig config() {
-        return config;
-    }
-
-    public Clock clock() {
-        return clock;
     }
 
     // ------------------------------------------------------------------ StackInstance
@@ -231,10 +222,6 @@ public final class UserspaceStack implements StackInstance, StackAccess {
             lock.unlock();
         }
         return m;
-    }
-
-    public StackCounters rawCounters() {
-        return counters;
     }
 
     @Override
