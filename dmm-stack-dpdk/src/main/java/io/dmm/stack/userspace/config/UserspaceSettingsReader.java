@@ -4,6 +4,7 @@ import io.dmm.api.spi.StackSettings;
 import io.dmm.stack.userspace.iface.Ipv4Cidr;
 import io.dmm.stack.userspace.tcp.TcpConfig;
 import io.dmm.stack.userspace.wire.Ipv4Address;
+import io.dmm.stack.userspace.wire.MacAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -184,7 +185,7 @@ public final class UserspaceSettingsReader {
             if (ok) v = v << 8 | Integer.parseInt(parts[i], 16);
         }
         if (!ok) throw d.error("mac", "\"" + text + "\" is not a MAC address like \"02:00:00:00:00:01\"");
-        if ((v & 0x0100_0000_0000L) != 0) throw d.error("mac", "\"" + text + "\" is a multicast MAC address");
+        if (MacAddress.isMulticast(v)) throw d.error("mac", "\"" + text + "\" is a multicast MAC address");
         return v;
     }
 
