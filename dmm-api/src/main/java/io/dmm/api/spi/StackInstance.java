@@ -37,6 +37,14 @@ public interface StackInstance extends AutoCloseable {
     StackHealth health();
 
     /**
+     * Why the instance is not {@link StackHealth#UP}, in one line for logs and error messages (what
+     * is missing and how to fix it), or "" when it is UP.
+     */
+    default String healthDetail() {
+        return "";
+    }
+
+    /**
      * A new, unbound, unconnected TCP client channel, in blocking mode, with the instance's default
      * options applied. {@code family} null means the stack's default (dual-stack where possible).
      */

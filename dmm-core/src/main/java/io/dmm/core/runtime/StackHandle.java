@@ -42,7 +42,8 @@ public final class StackHandle {
     /** Why {@link #usableFor} said no, for error messages. */
     public String whyUnusable(Protocol protocol, ProtocolFamily family) {
         if (instance.health() == StackHealth.DOWN) {
-            return name() + " is DOWN";
+            String detail = instance.healthDetail();
+            return name() + " is DOWN" + (detail == null || detail.isEmpty() ? "" : " (" + detail + ")");
         }
         return name() + " does not support " + protocol.configName() + " over " + family;
     }

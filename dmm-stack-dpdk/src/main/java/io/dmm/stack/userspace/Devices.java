@@ -2,6 +2,7 @@ package io.dmm.stack.userspace;
 
 import io.dmm.stack.userspace.config.DeviceSpec;
 import io.dmm.stack.userspace.config.FaultSpec;
+import io.dmm.stack.userspace.dpdk.DpdkDevices;
 import io.dmm.stack.userspace.phy.Device;
 import io.dmm.stack.userspace.phy.DevicePair;
 import io.dmm.stack.userspace.phy.FaultInjector;
@@ -31,13 +32,14 @@ final class Devices {
      * application call can process them itself before it releases the lock. {@code faults} is the
      * injector if any (its held frames have due times the poll loop must honour).
      */
-    record Opened(Device device, boolean inlineRx, FaultInjector faults) {}
+    record Opened(Device device, boolean inlineRx, FaultInjector faults, boolean dpdk) {}
 
     static Opened open(String instance, DeviceSpec spec, Clock clock) {
         Device base = switch (spec.driver()) {
             case DeviceSpec.LOOPBACK -> new LoopbackDevice(instance + ".lo", spec.mtu(), spec.slots(),
                     spec.mac() != 0 ? spec.mac() : macFor(instance));
             case DeviceSpec.PAIR -> claimPairEnd(instance, spec);
+            case DeviceSpec.DPDK -> DpdkDevices.open(instance, spec);
             default -> throw new IllegalArgumentException("unknown device driver " + spec.driver());
         };
         Device device = base;
@@ -57,7 +59,7 @@ final class Devices {
             device.close();
             throw e;
         }
-        return new Opened(device, spec.driver().equals(DeviceSpec.LOOPBACK), injector);
+        return new Opened(device, spec.driver().equals(DeviceSpec.LOOPBACK), injector, spec.driver().equals(DeviceSpec.DPDK));
     }
 
     static FaultPlan plan(FaultSpec f) {

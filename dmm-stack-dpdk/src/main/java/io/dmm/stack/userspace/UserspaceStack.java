@@ -8,6 +8,7 @@ import io.dmm.stack.userspace.channel.UserspaceDatagramChannel;
 import io.dmm.stack.userspace.channel.UserspaceServerSocketChannel;
 import io.dmm.stack.userspace.channel.UserspaceSocketChannel;
 import io.dmm.stack.userspace.config.UserspaceConfig;
+import io.dmm.stack.userspace.dpdk.Eal;
 import io.dmm.stack.userspace.iface.Egress;
 import io.dmm.stack.userspace.iface.InterfaceConfig;
 import io.dmm.stack.userspace.iface.Ipv4Cidr;
@@ -53,6 +54,8 @@ public final class UserspaceStack implements StackInstance, StackAccess {
     private final boolean inlineRx;
     /** The fault injector in the device chain, or null: frames it holds are due at times the loop must honour. */
     private final FaultInjector faults;
+    /** On a DPDK port: the EAL closes this instance at JVM shutdown before it cleans up. */
+    private final boolean dpdk;
     private final Ipv4Interface iface;
     private final TcpStack tcp;
     private final UdpStack udp;
@@ -66,6 +69,7 @@ public final class UserspaceStack implements StackInstance, StackAccess {
         this.device = opened.device();
         this.inlineRx = opened.inlineRx();
         this.faults = opened.faults();
+        this.dpdk = opened.dpdk();
         InterfaceConfig.Builder ic = InterfaceConfig.builder();
         for (Ipv4Cidr a : config.addresses()) {
             ic.address(a);
@@ -92,6 +96,7 @@ public final class UserspaceStack implements StackInstance, StackAccess {
         Devices.Opened d = Devices.open(config.name(), config.device(), clock);
         try {
             UserspaceStack s = new UserspaceStack(config, clock, d);
+            if (s.dpdk) Eal.register(s);
             s.loop.start();
             return s;
         } catch (RuntimeException | Error e) {
@@ -238,6 +243,7 @@ public final class UserspaceStack implements StackInstance, StackAccess {
         }
         loop.close();
         device.close();
+        if (dpdk) Eal.unregister(this);
     }
 
     @Override

@@ -3,12 +3,14 @@ package io.dmm.stack.userspace;
 import io.dmm.api.spi.StackInstance;
 import io.dmm.api.spi.StackProvider;
 import io.dmm.api.spi.StackSettings;
+import io.dmm.stack.userspace.config.UserspaceConfig;
 import io.dmm.stack.userspace.config.UserspaceSettingsReader;
+import io.dmm.stack.userspace.dpdk.DpdkUnavailableException;
 import io.dmm.stack.userspace.time.Clock;
 
 /**
  * Stack type {@code "userspace"}: DMM's own TCP/IP stack in Java, on an in-memory device (no DPDK,
- * no root, no NIC needed). Example entry:
+ * no root, no NIC needed) or a DPDK port (docs/dpdk.md). Example entry:
  * <pre>{"name": "user0", "type": "userspace", "address": "198.51.100.1/24", "device": {"driver": "loopback"}}</pre>
  * Every key is described in docs/userspace-stack.md.
  */
@@ -20,8 +22,18 @@ public final class UserspaceStackProvider implements StackProvider {
         return TYPE;
     }
 
+    /**
+     * Builds and starts the instance. Bad settings throw (the policy is refused); a DPDK device that
+     * cannot be opened (DPDK missing, EAL or port failure) gives a DOWN instance saying why, so the
+     * JVM and the other stacks go on and rules listing a fallback stack use it.
+     */
     @Override
     public StackInstance create(StackSettings settings) {
-        return UserspaceStack.start(UserspaceSettingsReader.read(settings), Clock.SYSTEM);
+        UserspaceConfig config = UserspaceSettingsReader.read(settings);
+        try {
+            return UserspaceStack.start(config, Clock.SYSTEM);
+        } catch (DpdkUnavailableException e) {
+            return new UnavailableStack(config.name(), TYPE, "userspace stack " + config.name() + " is DOWN: " + e.getMessage());
+        }
     }
 }

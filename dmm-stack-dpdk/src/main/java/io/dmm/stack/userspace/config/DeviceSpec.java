@@ -7,8 +7,12 @@ import java.nio.file.Path;
  * same instance) and {@code "pair"} (two instances naming the same {@code link} are wired back to
  * back). {@code mac} 0 means a locally administered address derived from the instance name.
  * {@code pcap} (nullable) captures every frame; {@code faults} (nullable) injects faults.
+ * {@code "dpdk"}: a DPDK port ({@code dpdk} holds its settings, null for the other drivers; on it
+ * {@code mac} 0 means the port's own address).
  */
-public record DeviceSpec(String driver, int mtu, int slots, long mac, String link, Path pcap, FaultSpec faults) {
+public record DeviceSpec(String driver, int mtu, int slots, long mac, String link, Path pcap, FaultSpec faults,
+                         DpdkSpec dpdk) {
     public static final String LOOPBACK = "loopback";
     public static final String PAIR = "pair";
+    public static final String DPDK = "dpdk";
 }

@@ -19,7 +19,11 @@ import java.util.Set;
  */
 public final class UserspaceSettingsReader {
     static final Set<String> TOP = Set.of("address", "addresses", "gateway", "device", "idle", "spin", "tcp", "udp");
-    static final Set<String> DEVICE = Set.of("driver", "mtu", "slots", "mac", "link", "pcap", "faults");
+    static final Set<String> DEVICE = Set.of("driver", "mtu", "slots", "mac", "link", "pcap", "faults",
+            "port", "queues", "rxDescriptors", "txDescriptors", "mbufs", "offloads", "eal");
+    /** Keys only a DPDK device has. */
+    static final List<String> DPDK_ONLY = List.of("port", "queues", "rxDescriptors", "txDescriptors", "mbufs",
+            "offloads", "eal");
     static final Set<String> FAULTS = Set.of("seed", "loss", "duplicate", "reorder", "corrupt", "delay", "jitter",
             "rateBytesPerSecond", "ingress");
     static final Set<String> TCP = Set.of("mss", "initialRto", "minRto", "maxRto", "timeWait", "delayedAck", "sack",
@@ -59,6 +63,11 @@ public final class UserspaceSettingsReader {
         String idle = s.string("idle", "backoff");
         if (!IDLE.contains(idle)) {
             throw s.error("idle", "idle must be one of busy-spin, backoff, park; got \"" + idle + "\"");
+        }
+        if (idle.equals("park") && device.dpdk() != null && device.dpdk().port() != null) {
+            // a port says nothing when frames arrive: a parked loop would only see them at its next timer
+            throw s.error("idle", "a DPDK port is polled, so its poll loop must not park until woken: "
+                    + "use \"backoff\" (the default) or \"busy-spin\"");
         }
         // a short spin that yields (ChannelSignal.await): a round trip then needs no context switch
         long spin = s.has("spin") ? duration(s, "spin", 0, Duration.ofSeconds(1).toNanos()) : 20_000L;
@@ -143,13 +152,19 @@ public final class UserspaceSettingsReader {
         d.allowOnly(DEVICE);
         String driver = d.string("driver", null);
         if (driver == null) {
-            throw d.error("driver", "the device needs a \"driver\": \"loopback\" or \"pair\"");
+            throw d.error("driver", "the device needs a \"driver\": \"loopback\", \"pair\" or \"dpdk\"");
+        }
+        if (!driver.equals(DeviceSpec.DPDK)) {
+            for (String key : DPDK_ONLY) {
+                if (d.has(key)) throw d.error(key, "\"" + key + "\" applies to the \"dpdk\" driver only");
+            }
         }
         String link = null;
         int defaultMtu;
+        DpdkSpec dpdk = null;
         switch (driver) {
             case DeviceSpec.LOOPBACK -> {
-                if (d.has("link")) throw d.error("link", "\"link\" applies to the \"pair\" driver only");
+                if (d.has("link")) throw d.error("link", "\"link\" applies to the \"pair\" and \"dpdk\" drivers only");
                 defaultMtu = 65_535;
             }
             case DeviceSpec.PAIR -> {
@@ -160,20 +175,66 @@ public final class UserspaceSettingsReader {
                 }
                 defaultMtu = 1500;
             }
-            default -> throw d.error("driver", "unknown device driver \"" + driver
-                    + "\" (known: loopback, pair; DPDK ports come with the dpdk driver)");
+            case DeviceSpec.DPDK -> {
+                if (d.has("slots")) throw d.error("slots", "a DPDK port's buffers are set by \"mbufs\", \"rxDescriptors\" and \"txDescriptors\"");
+                dpdk = dpdk(d);
+                link = dpdk.link();
+                defaultMtu = 1500;
+            }
+            default -> throw d.error("driver", "unknown device driver \"" + driver + "\" (known: loopback, pair, dpdk)");
         }
-        int mtu = intIn(d, "mtu", defaultMtu, 576, 65_535);
-        int slots = intIn(d, "slots", 1024, 16, 1 << 20);
+        int mtu = intIn(d, "mtu", defaultMtu, 576, dpdk != null ? 9000 : 65_535);
+        int slots = dpdk != null ? 0 : intIn(d, "slots", 1024, 16, 1 << 20);
         long mac = 0;
         if (d.has("mac")) {
-            if (link != null) throw d.error("mac", "\"mac\" applies to the loopback driver; the two ends of a pair get distinct MACs");
+            if (link != null) throw d.error("mac", "the two ends of a link get distinct MACs of their own; \"mac\" does not apply");
             mac = mac(d, d.string("mac", null));
         }
         Path pcap = d.has("pcap") ? Path.of(d.string("pcap", null)) : null;
         StackSettings f = d.object("faults");
         FaultSpec faults = f == null ? null : faults(f);
-        return new DeviceSpec(driver, mtu, slots, mac, link, pcap, faults);
+        return new DeviceSpec(driver, mtu, slots, mac, link, pcap, faults, dpdk);
+    }
+
+    private static DpdkSpec dpdk(StackSettings d) {
+        String port = d.string("port", null);
+        String link = d.string("link", null);
+        if ((port == null) == (link == null)) {
+            throw d.error(port == null ? "driver" : "link", "a \"dpdk\" device needs either a \"port\" (devargs such as "
+                    + "\"net_tap0,iface=dmm0\" or a PCI address such as \"0000:01:00.0\") or a \"link\" (a net_ring pair "
+                    + "between two instances of this JVM), not " + (port == null ? "neither" : "both"));
+        }
+        if (port != null && (port.isBlank() || port.startsWith(",") || port.chars().anyMatch(Character::isWhitespace))) {
+            throw d.error("port", "\"" + port + "\" is not a port: give devargs such as \"net_tap0,iface=dmm0\" or a PCI "
+                    + "address such as \"0000:01:00.0\", without spaces");
+        }
+        if (link != null && (link.isBlank() || link.length() > 20 || !link.matches("[A-Za-z0-9_-]+"))) {
+            throw d.error("link", "a link name is 1-20 letters, digits, '_' or '-' (it names DPDK rings), got \"" + link + "\"");
+        }
+        int queues = intIn(d, "queues", 1, 1, 64);
+        int rxd = intIn(d, "rxDescriptors", 1024, 32, 16_384);
+        int txd = intIn(d, "txDescriptors", 1024, 32, 16_384);
+        int mbufs = intIn(d, "mbufs", 8191, 1023, 1 << 20);
+        if (mbufs < queues * (rxd + txd) + 512) {
+            throw d.error("mbufs", "mbufs must cover every descriptor of every queue plus 512 in flight: at least "
+                    + (queues * (rxd + txd) + 512) + " for " + queues + " queue(s) of " + rxd + "+" + txd + ", got " + mbufs);
+        }
+        boolean offloads = d.bool("offloads", true);
+        List<String> eal = null;
+        Object raw = d.get("eal");
+        if (raw != null) {
+            if (!(raw instanceof List<?> list) || list.stream().anyMatch(o -> !(o instanceof String))) {
+                throw d.error("eal", "eal expects an array of EAL argument strings, e.g. [\"--no-huge\", \"-m\", \"512\"]");
+            }
+            eal = list.stream().map(String.class::cast).toList();
+            for (String a : eal) {
+                // ports belong in "port", where each instance attaches (and later detaches) its own
+                if (a.startsWith("--vdev")) {
+                    throw d.error("eal", "give virtual devices as the device's \"port\" (e.g. \"net_tap0,iface=dmm0\"), not as --vdev");
+                }
+            }
+        }
+        return new DpdkSpec(port, link, queues, rxd, txd, mbufs, offloads, eal);
     }
 
     private static long mac(StackSettings d, String text) {

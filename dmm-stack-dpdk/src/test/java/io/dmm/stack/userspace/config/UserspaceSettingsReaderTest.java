@@ -56,7 +56,7 @@ class UserspaceSettingsReaderTest {
         assertEquals(2, c.addresses().size());
         assertEquals(Ipv4Address.parse("10.0.0.254"), c.gateway());
         assertEquals(new DeviceSpec("pair", 9000, 64, 0, "lab", Path.of("/tmp/x.pcap"),
-                new FaultSpec(7, 0.05, 0.01, 0.02, 0.001, 1_000_000, 100_000, 1_000_000, true)), c.device());
+                new FaultSpec(7, 0.05, 0.01, 0.02, 0.001, 1_000_000, 100_000, 1_000_000, true), null), c.device());
         assertEquals("busy-spin", c.idle());
         assertEquals(50_000, c.spinNanos());
         assertEquals(5_000_000, c.tcp().minRtoNanos);
@@ -92,7 +92,7 @@ class UserspaceSettingsReaderTest {
         e = fails(Map.of("address", "198.51.100.1/24", "device", Map.of("driver", "loopback", "mac", "01:00:00:00:00:01")));
         assertTrue(e.getMessage().contains("multicast"), e.getMessage());
         e = fails(Map.of("address", "198.51.100.1/24", "device", Map.of("driver", "pair", "link", "l", "mac", "02:00:00:00:00:01")));
-        assertTrue(e.getMessage().contains("applies to the loopback driver"), e.getMessage());
+        assertTrue(e.getMessage().contains("stacks[0].device.mac") && e.getMessage().contains("does not apply"), e.getMessage());
         e = fails(Map.of("address", "127.0.0.2/8", "device", Map.of("driver", "pair", "link", "l")));
         assertTrue(e.getMessage().contains("belongs on a loopback device"), e.getMessage());
         assertEquals(Ipv4Address.parse("127.0.0.1"), read(Map.of("address", "127.0.0.1/8", "device", loopback()))
@@ -114,6 +114,43 @@ class UserspaceSettingsReaderTest {
         assertTrue(e.getMessage().contains("low-high"), e.getMessage());
         e = fails(Map.of("address", "198.51.100.1/24", "device", loopback(), "color", "blue"));
         assertTrue(e.getMessage().contains("color"), e.getMessage());
+    }
+
+    @Test
+    void dpdkDevices() {
+        UserspaceConfig c = read(Map.of("address", "10.1.0.2/24", "device", Map.of("driver", "dpdk",
+                "port", "net_tap0,iface=dmm0", "queues", 2L, "rxDescriptors", 512L, "txDescriptors", 256L,
+                "mbufs", 4095L, "offloads", false, "eal", List.of("--no-huge", "-m", "256"), "mtu", 9000L)));
+        assertEquals(new DpdkSpec("net_tap0,iface=dmm0", null, 2, 512, 256, 4095, false, List.of("--no-huge", "-m", "256")),
+                c.device().dpdk());
+        assertEquals(9000, c.device().mtu());
+        assertEquals("backoff", c.idle());
+        DpdkSpec defaults = read(Map.of("address", "10.1.0.2/24", "device", Map.of("driver", "dpdk", "link", "r1")))
+                .device().dpdk();
+        assertEquals(new DpdkSpec(null, "r1", 1, 1024, 1024, 8191, true, null), defaults);
+
+        DmmConfigException e = fails(Map.of("address", "10.1.0.2/24", "device", Map.of("driver", "dpdk")));
+        assertTrue(e.getMessage().contains("either a \"port\"") && e.getMessage().contains("neither"), e.getMessage());
+        e = fails(Map.of("address", "10.1.0.2/24", "device", Map.of("driver", "dpdk", "port", "net_tap0", "link", "x")));
+        assertTrue(e.getMessage().contains("stacks[0].device.link") && e.getMessage().contains("both"), e.getMessage());
+        e = fails(Map.of("address", "10.1.0.2/24", "device", Map.of("driver", "dpdk", "port", "net tap0")));
+        assertTrue(e.getMessage().contains("stacks[0].device.port"), e.getMessage());
+        e = fails(Map.of("address", "10.1.0.2/24", "device", Map.of("driver", "dpdk", "port", "net_tap0", "slots", 64L)));
+        assertTrue(e.getMessage().contains("stacks[0].device.slots") && e.getMessage().contains("mbufs"), e.getMessage());
+        e = fails(Map.of("address", "10.1.0.2/24", "device", Map.of("driver", "dpdk", "port", "net_tap0", "mbufs", 1500L)));
+        assertTrue(e.getMessage().contains("stacks[0].device.mbufs") && e.getMessage().contains("at least 2560"), e.getMessage());
+        e = fails(Map.of("address", "10.1.0.2/24", "device", Map.of("driver", "dpdk", "port", "net_tap0", "eal", "--no-huge")));
+        assertTrue(e.getMessage().contains("stacks[0].device.eal") && e.getMessage().contains("array"), e.getMessage());
+        e = fails(Map.of("address", "10.1.0.2/24", "device", Map.of("driver", "dpdk", "port", "net_tap0",
+                "eal", List.of("--vdev=net_tap1"))));
+        assertTrue(e.getMessage().contains("stacks[0].device.eal") && e.getMessage().contains("\"port\""), e.getMessage());
+        e = fails(Map.of("address", "10.1.0.2/24", "device", Map.of("driver", "dpdk", "port", "net_tap0"), "idle", "park"));
+        assertTrue(e.getMessage().contains("stacks[0].idle") && e.getMessage().contains("polled"), e.getMessage());
+        e = fails(Map.of("address", "10.1.0.2/24", "device", Map.of("driver", "loopback", "queues", 2L)));
+        assertTrue(e.getMessage().contains("stacks[0].device.queues") && e.getMessage().contains("\"dpdk\" driver only"),
+                e.getMessage());
+        e = fails(Map.of("address", "10.1.0.2/24", "device", Map.of("driver", "dpdk", "link", "a b")));
+        assertTrue(e.getMessage().contains("stacks[0].device.link"), e.getMessage());
     }
 
     @Test

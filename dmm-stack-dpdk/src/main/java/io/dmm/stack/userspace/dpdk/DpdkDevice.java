@@ -1,0 +1,240 @@
+package io.dmm.stack.userspace.dpdk;
+
+import io.dmm.stack.userspace.phy.Device;
+import io.dmm.stack.userspace.phy.RxHandler;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The fast path of a DPDK port as a {@link Device}: frames are read and written in place in mbufs.
+ *
+ * <p>Frame offsets are mbuf data addresses in {@link #memory()}, a segment spanning the address
+ * space, so the stack's wire views read DPDK's buffers directly. Receive is one
+ * {@code dmm_rx_burst} per queue and burst (the shim copies each frame's address, length and
+ * checksum verdict into {@link #rxDesc}) and one bulk free after the handler has seen the burst.
+ * Transmit takes mbufs from a small cache refilled in bulk, queues them with their lengths and
+ * sends them in one {@code dmm_tx_burst}. Nothing is allocated on the Java heap per frame.
+ *
+ * <p>Not thread-safe, as every device: the owning stack instance calls it under its lock.
+ */
+final class DpdkDevice implements Device {
+    static final MemorySegment ADDRESS_SPACE = MemorySegment.ofAddress(0).reinterpret(Long.MAX_VALUE);
+    static final int RX_BURST = 32;
+    static final int TX_BURST = 32;
+    private static final int TX_CACHE = 64;
+    private static final int RX_CKSUM_GOOD = 1;
+    private static final int RX_SEGMENTED = 2;
+    private static final long TX_OFFLOAD = 1L << 32;
+
+    private final String name;
+    private final DpdkPort port;
+    private final short portId;
+    private final int queues;
+    private final int mtu;
+    private final long mac;
+    private final long dataOffset;
+    private final int txCapacity;
+    private final boolean txOffload;
+    private final boolean rxOffload;
+    private final MemorySegment pool;
+    private final Arena arena = Arena.ofShared();
+    private final MemorySegment rxMbufs;
+    private final MemorySegment rxDesc;
+    private final MemorySegment txCache;
+    private final MemorySegment txPending;
+    private final MemorySegment txMeta;
+    private final Runnable onClose;
+    private int cached;
+    private int pending;
+    private int nextQueue;
+    /** Called after frames were sent to a peer of this JVM (a ring link's other end); null otherwise. */
+    private Runnable peerNotifier;
+    private volatile Runnable rxNotifier;
+    private long rxFrames;
+    private long rxBytes;
+    private long rxSegmentedDrops;
+    private long txFrames;
+    private long txBytes;
+    private long txRingFull;
+    private long txNoMbuf;
+    private boolean closed;
+
+    /**
+     * @param port    a started port
+     * @param onClose run after the port is closed (a ring link frees its rings), or null
+     */
+    DpdkDevice(String name, DpdkPort port, int queues, int mtu, Runnable onClose) {
+        this.name = name;
+        this.port = port;
+        this.portId = port.id;
+        this.queues = queues;
+        this.mtu = mtu;
+        this.mac = port.mac();
+        this.dataOffset = DpdkShim.mbufDataOffset();
+        this.txCapacity = Math.min(port.dataRoom(), mtu + 14);
+        this.txOffload = port.txChecksumOffload();
+        this.rxOffload = port.rxChecksumOffload();
+        this.pool = port.pool();
+        this.onClose = onClose;
+        this.rxMbufs = arena.allocate(ValueLayout.JAVA_LONG, RX_BURST);
+        this.rxDesc = arena.allocate(ValueLayout.JAVA_LONG, 2L * RX_BURST);
+        this.txCache = arena.allocate(ValueLayout.JAVA_LONG, TX_CACHE);
+        this.txPending = arena.allocate(ValueLayout.JAVA_LONG, TX_BURST);
+        this.txMeta = arena.allocate(ValueLayout.JAVA_LONG, TX_BURST);
+    }
+
+    void setPeerNotifier(Runnable notifier) {
+        this.peerNotifier = notifier;
+    }
+
+    /** What this end's peer calls after sending to it (ring links). */
+    void notifyArrival() {
+        Runnable n = rxNotifier;
+        if (n != null) n.run();
+    }
+
+    @Override public String name() { return name; }
+    @Override public long macAddress() { return mac; }
+    @Override public int mtu() { return mtu; }
+    @Override public boolean txChecksumOffload() { return txOffload; }
+    @Override public MemorySegment memory() { return ADDRESS_SPACE; }
+    @Override public int txCapacity() { return txCapacity; }
+    @Override public void setRxNotifier(Runnable notifier) { this.rxNotifier = notifier; }
+
+    @Override
+    public int receive(RxHandler handler, int budget) {
+        if (closed) return 0;
+        int total = 0;
+        // round robin over the rx queues, so one busy queue does not starve the others
+        for (int i = 0; i < queues && total < budget; i++) {
+            short q = (short) nextQueue;
+            nextQueue = nextQueue + 1 == queues ? 0 : nextQueue + 1;
+            int got = DpdkShim.rxBurst(portId, q, rxMbufs, Math.min(RX_BURST, budget - total), rxDesc);
+            if (got == 0) continue;
+            try {
+                for (int k = 0; k < got; k++) {
+                    long address = rxDesc.getAtIndex(ValueLayout.JAVA_LONG, 2L * k);
+                    long meta = rxDesc.getAtIndex(ValueLayout.JAVA_LONG, 2L * k + 1);
+                    int length = (int) meta;
+                    int flags = (int) (meta >>> 32);
+                    if ((flags & RX_SEGMENTED) != 0) {
+                        rxSegmentedDrops++;  // no scatter is configured: a chained frame is larger than the MTU
+                        continue;
+                    }
+                    rxFrames++;
+                    rxBytes += length;
+                    handler.frame(ADDRESS_SPACE, address, length, rxOffload && (flags & RX_CKSUM_GOOD) != 0);
+                }
+            } finally {
+                DpdkShim.freeBulk(rxMbufs, got);
+            }
+            total += got;
+        }
+        return total;
+    }
+
+    /** A port cannot be asked cheaply whether frames wait; the poll loop polls it. */
+    @Override
+    public boolean rxPending() {
+        return false;
+    }
+
+    @Override
+    public long txAcquire() {
+        if (closed) return -1;
+        if (cached == 0 && !refill()) {
+            txNoMbuf++;
+            return -1;
+        }
+        return txCache.getAtIndex(ValueLayout.JAVA_LONG, --cached) + dataOffset;
+    }
+
+    private boolean refill() {
+        if (DpdkShim.allocBulk(pool, txCache, TX_CACHE) == 0) {
+            cached = TX_CACHE;
+            return true;
+        }
+        // the pool is nearly empty (received frames or sends in flight hold it): take one if any
+        if (DpdkShim.allocBulk(pool, txCache, 1) == 0) {
+            cached = 1;
+            return true;
+        }
+        return false;
+    }
+
+    @Override
+    public void txSubmit(long offset, int length) {
+        if (length < 0 || length > txCapacity) {
+            throw new IllegalArgumentException("frame of " + length + " bytes on " + name + " (capacity " + txCapacity + ")");
+        }
+        txPending.setAtIndex(ValueLayout.JAVA_LONG, pending, offset - dataOffset);
+        txMeta.setAtIndex(ValueLayout.JAVA_LONG, pending, length | (txOffload ? TX_OFFLOAD : 0L));
+        pending++;
+        txBytes += length;
+        if (pending == TX_BURST) txFlush();
+    }
+
+    @Override
+    public void txRelease(long offset) {
+        if (cached < TX_CACHE) {
+            txCache.setAtIndex(ValueLayout.JAVA_LONG, cached++, offset - dataOffset);
+        } else {
+            txPending.setAtIndex(ValueLayout.JAVA_LONG, TX_BURST - 1, offset - dataOffset);
+            DpdkShim.freeBulk(txPending.asSlice(8L * (TX_BURST - 1)), 1);
+        }
+    }
+
+    @Override
+    public void txFlush() {
+        int n = pending;
+        if (n == 0 || closed) return;
+        pending = 0;
+        int sent = DpdkShim.txBurst(portId, (short) 0, txPending, txMeta, n);
+        txFrames += sent;
+        if (sent < n) txRingFull += n - sent;  // the shim freed them; TCP retransmits
+        Runnable peer = peerNotifier;
+        if (sent > 0 && peer != null) peer.run();
+    }
+
+    @Override
+    public Map<String, Long> counters() {
+        Map<String, Long> m = new LinkedHashMap<>();
+        m.put("rx_frames", rxFrames);
+        m.put("rx_bytes", rxBytes);
+        m.put("rx_segmented_drops", rxSegmentedDrops);
+        m.put("tx_frames", txFrames);
+        m.put("tx_bytes", txBytes);
+        m.put("tx_ring_full", txRingFull);
+        m.put("tx_no_mbuf", txNoMbuf);
+        if (!closed) m.putAll(port.counters());
+        return m;
+    }
+
+    @Override
+    public void close() {
+        if (closed) return;
+        if (pending > 0) {
+            DpdkShim.freeBulk(txPending, pending);
+            pending = 0;
+        }
+        if (cached > 0) {
+            DpdkShim.freeBulk(txCache, cached);
+            cached = 0;
+        }
+        closed = true;
+        try {
+            port.close();
+        } finally {
+            arena.close();
+            if (onClose != null) onClose.run();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return name + " on " + port;
+    }
+}

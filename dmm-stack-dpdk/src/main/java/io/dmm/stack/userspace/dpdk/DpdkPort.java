@@ -1,0 +1,167 @@
+package io.dmm.stack.userspace.dpdk;
+
+import io.dmm.stack.userspace.config.DpdkSpec;
+import io.dmm.stack.userspace.wire.MacAddress;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The control path of one DPDK ethdev port: attach (probe a vdev or find a probed device), an mbuf
+ * pool, configure and start with checksum offloads when the port has them, MAC, link state and
+ * statistics, and stop/close/detach. The fast path is {@link DpdkDevice}.
+ */
+final class DpdkPort {
+    /** Bits of dmm_port_setup's capabilities. */
+    static final int CAP_TX_L4_CKSUM = 1;
+    static final int CAP_RX_CKSUM = 2;
+    private static final int ENOTSUP = 95;
+    private static final AtomicInteger POOLS = new AtomicInteger();
+    private static final String[] STAT_NAMES = {"port_rx_packets", "port_tx_packets", "port_rx_bytes", "port_tx_bytes",
+            "port_rx_missed", "port_rx_errors", "port_tx_errors", "port_rx_nombuf"};
+
+    final short id;
+    final String label;
+    private final boolean detachOnClose;
+    private MemorySegment pool = MemorySegment.NULL;
+    private int caps;
+    /** The address set by configuration on a port that cannot take one, else 0. */
+    private long softwareMac;
+    private int dataRoom;
+    private boolean started;
+    private boolean closed;
+
+    private DpdkPort(short id, String label, boolean detachOnClose) {
+        this.id = id;
+        this.label = label;
+        this.detachOnClose = detachOnClose;
+    }
+
+    /** The port for devargs: a device the EAL probed already, else hot-plugged now (and detached on close). */
+    static DpdkPort attach(String devargs) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment probed = arena.allocate(ValueLayout.JAVA_INT);
+            int ret = DpdkShim.portAttach(arena.allocateFrom(devargs), probed);
+            if (ret < 0) {
+                throw new DpdkUnavailableException("DPDK port \"" + devargs + "\" could not be attached: "
+                        + DpdkShim.strerror(ret) + " (errno " + -ret + "). A vdev needs its driver (net_tap, "
+                        + "net_af_packet, net_ring: package dpdk) and a free interface name; a PCI device must be bound to "
+                        + "vfio-pci and the EAL started without --no-pci (docs/dpdk.md)");
+            }
+            return new DpdkPort((short) ret, devargs, probed.get(ValueLayout.JAVA_INT, 0) != 0);
+        }
+    }
+
+    /** A port the shim created itself (a ring pair end): closing it closes and detaches it. */
+    static DpdkPort created(int id, String label) {
+        return new DpdkPort((short) id, label, true);
+    }
+
+    /**
+     * Creates the mbuf pool and starts the port with {@code spec}'s queues and descriptors, the L3
+     * {@code mtu} and (when {@code spec.offloads()}) the checksum offloads the port has.
+     */
+    void start(DpdkSpec spec, int mtu, long mac) {
+        // room for the Ethernet header and a VLAN tag past the MTU; never below DPDK's usual 2 KiB
+        dataRoom = Math.max(2048, (mtu + 18 + 127) & ~127);
+        try (Arena arena = Arena.ofConfined()) {
+            String poolName = "dmm" + POOLS.incrementAndGet() + "_p" + Short.toUnsignedInt(id);
+            pool = DpdkShim.poolCreate(arena.allocateFrom(poolName), spec.mbufs(), 0, dataRoom, DpdkShim.portSocket(id));
+            if (pool.equals(MemorySegment.NULL)) {
+                int err = DpdkShim.errno();
+                throw new DpdkUnavailableException("DPDK port \"" + label + "\": no mbuf pool of " + spec.mbufs() + " x "
+                        + dataRoom + " bytes: " + DpdkShim.strerror(err) + " (raise the EAL's memory, -m, or lower \"mbufs\")");
+            }
+            MemorySegment capsOut = arena.allocate(ValueLayout.JAVA_INT);
+            MemorySegment stepOut = arena.allocate(ValueLayout.ADDRESS);
+            int ret = DpdkShim.portSetup(id, (short) spec.queues(), (short) spec.rxDescriptors(), (short) spec.txDescriptors(),
+                    pool, (short) mtu, spec.offloads() ? 1 : 0, capsOut, stepOut);
+            if (ret != 0) {
+                String step = stepOut.get(ValueLayout.ADDRESS, 0).reinterpret(64).getString(0);
+                throw new DpdkUnavailableException("DPDK port \"" + label + "\" did not start: " + step + " failed: "
+                        + DpdkShim.strerror(ret) + " (errno " + -ret + ") with " + spec.queues() + " queue(s), MTU " + mtu);
+            }
+            started = true;
+            caps = capsOut.get(ValueLayout.JAVA_INT, 0);
+        }
+        if (mac != 0) {
+            int ret = DpdkShim.portSetMac(id, mac);
+            if (ret == -ENOTSUP) {
+                // the port has no address filter to program (net_ring): the stack uses the address in
+                // software, and the port must then pass every frame up
+                softwareMac = mac;
+                ret = DpdkShim.portPromiscuous(id);
+                if (ret == -ENOTSUP) ret = 0;
+            }
+            if (ret != 0) {
+                throw new DpdkUnavailableException("DPDK port \"" + label + "\" refused the MAC address "
+                        + MacAddress.toString(mac) + ": " + DpdkShim.strerror(ret));
+            }
+        }
+    }
+
+    MemorySegment pool() {
+        return pool;
+    }
+
+    /** Bytes an mbuf of the pool holds after its headroom. */
+    int dataRoom() {
+        return dataRoom;
+    }
+
+    boolean txChecksumOffload() {
+        return (caps & CAP_TX_L4_CKSUM) != 0;
+    }
+
+    boolean rxChecksumOffload() {
+        return (caps & CAP_RX_CKSUM) != 0;
+    }
+
+    long mac() {
+        if (softwareMac != 0) return softwareMac;
+        long m = DpdkShim.portMac(id);
+        if (m < 0) throw new DpdkUnavailableException("DPDK port \"" + label + "\" has no MAC address: " + DpdkShim.strerror((int) m));
+        return m;
+    }
+
+    /** Port statistics, link state and pool occupancy, for the stack's counters. */
+    Map<String, Long> counters() {
+        Map<String, Long> m = new LinkedHashMap<>();
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment out = arena.allocate(ValueLayout.JAVA_LONG, STAT_NAMES.length);
+            if (DpdkShim.portStats(id, out) == 0) {
+                for (int i = 0; i < STAT_NAMES.length; i++) m.put(STAT_NAMES[i], out.getAtIndex(ValueLayout.JAVA_LONG, i));
+            }
+        }
+        long link = DpdkShim.portLink(id);
+        if (link >= 0) {
+            m.put("link_up", link >>> 32 & 1);
+            m.put("link_speed_mbps", link & 0xFFFF_FFFFL);
+        }
+        m.put("mbufs_free", (long) DpdkShim.poolAvailable(pool));
+        m.put("tx_checksum_offload", txChecksumOffload() ? 1L : 0L);
+        m.put("rx_checksum_offload", rxChecksumOffload() ? 1L : 0L);
+        return m;
+    }
+
+    /** Stops and closes the port (detaching a hot-plugged device) and frees the pool. Idempotent. */
+    void close() {
+        if (closed) return;
+        closed = true;
+        DpdkShim.portClose(id, detachOnClose ? 1 : 0);
+        if (!pool.equals(MemorySegment.NULL)) DpdkShim.poolFree(pool);
+        started = false;
+    }
+
+    boolean started() {
+        return started;
+    }
+
+    @Override
+    public String toString() {
+        return "DPDK port " + Short.toUnsignedInt(id) + " (" + label + ")";
+    }
+}
