@@ -1,0 +1,112 @@
+package io.dmm.stack.userspace.interop;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.dmm.api.spi.StackHealth;
+import io.dmm.api.spi.StackInstance;
+import io.dmm.api.spi.StackProvider;
+import io.dmm.api.spi.testing.MapStackSettings;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.ServiceLoader;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A userspace stack instance on a DPDK port whose other end is a kernel interface inside a fresh
+ * namespace: the Linux kernel as the peer, on a link of its own. The stack is {@link #STACK_IP},
+ * the kernel {@link #KERNEL_IP}; every link uses the same subnet, which is safe because each
+ * kernel side is in its own namespace and the JVM namespace's end (the veth of af_packet, the tap
+ * before it is moved) never has an address.
+ *
+ * <p>{@link #close()} closes the stack first (for net_tap that destroys the tap interface), then
+ * the namespace; both are idempotent.
+ */
+final class DpdkKernelLink implements AutoCloseable {
+    static final String STACK_IP = "10.231.0.2";
+    static final String KERNEL_IP = "10.231.0.1";
+    static final String PREFIX = "/24";
+    private static final AtomicInteger PORTS = new AtomicInteger();
+
+    final PortKind kind;
+    final NetNamespace ns;
+    final StackInstance stack;
+    /** The kernel's interface, inside {@link #ns}. */
+    final String kernelIface;
+
+    private DpdkKernelLink(PortKind kind, NetNamespace ns, StackInstance stack, String kernelIface) {
+        this.kind = kind;
+        this.ns = ns;
+        this.stack = stack;
+        this.kernelIface = kernelIface;
+    }
+
+    static DpdkKernelLink open(PortKind kind) {
+        return open(kind, Map.of());
+    }
+
+    /** @param tcp the stack entry's "tcp" settings */
+    static DpdkKernelLink open(PortKind kind, Map<String, Object> tcp) {
+        NetNamespace ns = NetNamespace.create();
+        StackInstance stack = null;
+        try {
+            int n = PORTS.incrementAndGet();
+            String kernelIface;
+            if (kind == PortKind.TAP) {
+                kernelIface = NetNamespace.uniqueInterfaceName("dtp");
+                stack = startStack(kind, n, "net_tap_dmm" + n + ",iface=" + kernelIface, tcp);
+                // net_tap made the interface in the JVM's namespace; its fd stays with DPDK wherever it moves.
+                ns.adopt(kernelIface);
+                ns.configure(kernelIface, KERNEL_IP + PREFIX);
+            } else {
+                kernelIface = NetNamespace.uniqueInterfaceName("dvi");
+                String outside = ns.addVethPair(kernelIface);
+                ns.configure(kernelIface, KERNEL_IP + PREFIX);
+                // veth offloads checksums by default: the kernel would send TCP with a partial
+                // checksum (to be completed by a NIC that is not there), which the stack rightly drops.
+                ns.execOk("ethtool", "-K", kernelIface, "tx", "off");
+                stack = startStack(kind, n, "net_af_packet_dmm" + n + ",iface=" + outside, tcp);
+            }
+            return new DpdkKernelLink(kind, ns, stack, kernelIface);
+        } catch (RuntimeException | Error e) {
+            try {
+                if (stack != null) stack.close();
+            } finally {
+                ns.close();
+            }
+            throw e;
+        }
+    }
+
+    private static StackInstance startStack(PortKind kind, int n, String port, Map<String, Object> tcp) {
+        Map<String, Object> settings = new LinkedHashMap<>();
+        settings.put("address", STACK_IP + PREFIX);
+        settings.put("device", Map.of("driver", "dpdk", "port", port));
+        if (!tcp.isEmpty()) settings.put("tcp", tcp);
+        StackProvider provider = ServiceLoader.load(StackProvider.class).stream().map(ServiceLoader.Provider::get)
+                .filter(p -> p.type().equals("userspace")).findFirst()
+                .orElseThrow(() -> new AssertionError("no \"userspace\" StackProvider on the class path"));
+        StackInstance s = provider.create(MapStackSettings.of("interop-" + kind.name().toLowerCase() + n, "userspace", settings));
+        try {
+            assertEquals(StackHealth.UP, s.health(), () -> "the userspace stack on DPDK port " + port
+                    + " is not up: " + s.healthDetail());
+            return s;
+        } catch (RuntimeException | Error e) {
+            s.close();
+            throw e;
+        }
+    }
+
+    /** A counter of the stack, 0 when it was never counted. */
+    long counter(String key) {
+        return stack.counters().getOrDefault(key, 0L);
+    }
+
+    @Override
+    public void close() {
+        try {
+            stack.close();
+        } finally {
+            ns.close();
+        }
+    }
+}
