@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 /**
  * A peer process running while the test runs (a server, a client batch), with its output in
@@ -24,18 +25,17 @@ final class BackgroundProcess implements AutoCloseable {
         this.stderr = stderr;
     }
 
-    /** Waits for the process to end by itself; fails, with its output, if it does not in time. */
-    CommandResult awaitExit(Duration timeout) throws InterruptedException {
+    /**
+     * Waits for the process to end by itself and fails unless it exits 0 in time; the failure
+     * shows its output and {@code context} (what our side saw).
+     */
+    CommandResult awaitSuccess(Duration timeout, Supplier<String> context) throws InterruptedException {
         if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-            throw new AssertionError(String.join(" ", command) + " still running after " + timeout + "\n" + snapshot().describe());
+            throw new AssertionError(String.join(" ", command) + " still running after " + timeout + "\n"
+                    + snapshot().describe() + "\n" + context.get());
         }
-        return snapshot();
-    }
-
-    /** Like {@link #awaitExit} but also fails unless the exit code is 0. */
-    CommandResult awaitSuccess(Duration timeout) throws InterruptedException {
-        CommandResult r = awaitExit(timeout);
-        if (r.exitCode() != 0) throw new AssertionError(r.describe());
+        CommandResult r = snapshot();
+        if (r.exitCode() != 0) throw new AssertionError(r.describe() + "\n" + context.get());
         return r;
     }
 

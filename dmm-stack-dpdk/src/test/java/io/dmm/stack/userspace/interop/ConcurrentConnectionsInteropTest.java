@@ -66,7 +66,7 @@ class ConcurrentConnectionsInteropTest {
                 }));
             }
             assertTrue(connected.await(RUN.toSeconds(), TimeUnit.SECONDS),
-                    () -> "connected: " + (CONNECTIONS - connected.getCount()) + "\n" + server.snapshot().describe());
+                    () -> "connected: " + (CONNECTIONS - connected.getCount()) + "\n" + server.snapshot().describe() + "\n" + link.counters());
             // All of them established at once, as both stacks count them.
             assertEquals(CONNECTIONS, link.counter("tcp_active_connections"), () -> link.stack.counters().toString());
             String established = link.ns.execOk("ss", "-Htn", "state", "established", "( sport = :7100 )").stdout();
@@ -99,9 +99,9 @@ class ConcurrentConnectionsInteropTest {
 
             BackgroundProcess clients = link.ns.spawn("python3", script.toString(), STACK_IP, "7101",
                     Integer.toString(CONNECTIONS), Integer.toString(ECHO_BYTES));
-            CommandResult r = clients.awaitSuccess(RUN);
+            CommandResult r = clients.awaitSuccess(RUN, link::counters);
 
-            assertEquals(CONNECTIONS + " connections echoed " + ECHO_BYTES + " bytes each\n", r.stdout(), r::describe);
+            assertEquals(CONNECTIONS + " connections echoed " + ECHO_BYTES + " bytes each\n", r.stdout(), () -> r.describe() + "\n" + link.counters());
             acceptor.get(10, TimeUnit.SECONDS);
             synchronized (echoes) {
                 for (Future<?> f : echoes) f.get(10, TimeUnit.SECONDS);

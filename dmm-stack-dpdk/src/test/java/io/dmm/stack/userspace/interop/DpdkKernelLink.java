@@ -9,6 +9,7 @@ import io.dmm.api.spi.testing.MapStackSettings;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.ServiceLoader;
+import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -66,7 +67,9 @@ final class DpdkKernelLink implements AutoCloseable {
                 ns.execOk("ethtool", "-K", kernelIface, "tx", "off");
                 stack = startStack(kind, n, "net_af_packet_dmm" + n + ",iface=" + outside, tcp);
             }
-            return new DpdkKernelLink(kind, ns, stack, kernelIface);
+            DpdkKernelLink link = new DpdkKernelLink(kind, ns, stack, kernelIface);
+            ns.failureContext(link::counters);
+            return link;
         } catch (RuntimeException | Error e) {
             try {
                 if (stack != null) stack.close();
@@ -99,6 +102,15 @@ final class DpdkKernelLink implements AutoCloseable {
     /** A counter of the stack, 0 when it was never counted. */
     long counter(String key) {
         return stack.counters().getOrDefault(key, 0L);
+    }
+
+    /** The stack's non-zero counters, for failure messages: drops by reason say what went wrong. */
+    String counters() {
+        StringBuilder b = new StringBuilder("stack counters:");
+        new TreeMap<>(stack.counters()).forEach((k, v) -> {
+            if (v != 0) b.append(' ').append(k).append('=').append(v);
+        });
+        return b.toString();
     }
 
     @Override

@@ -40,9 +40,9 @@ class HalfCloseInteropTest {
                 ChannelIo.writeFully(c, ByteBuffer.wrap(new byte[1234]));
                 c.shutdownOutput();
                 String reply = new String(ChannelIo.readSmallToEof(c), StandardCharsets.US_ASCII);
-                assertEquals("1234\nsent-after-your-eof\n", reply, () -> peer.snapshot().describe());
+                assertEquals("1234\nsent-after-your-eof\n", reply, () -> peer.snapshot().describe() + "\n" + link.counters());
             }
-            peer.awaitSuccess(EXCHANGE);
+            peer.awaitSuccess(EXCHANGE, link::counters);
         }
     }
 
@@ -65,9 +65,9 @@ class HalfCloseInteropTest {
             // nc -N shuts its socket's output down at the end of its stdin and goes on reading.
             CommandResult nc = link.ns.shell(EXCHANGE, "printf 'hello from linux\\n' | nc -N " + STACK_IP + " 7004");
 
-            assertEquals(0, nc.exitCode(), nc::describe);
+            assertEquals(0, nc.exitCode(), () -> nc.describe() + "\n" + link.counters());
             assertEquals("hello from linux\n", server.get(10, TimeUnit.SECONDS));
-            assertEquals("written-after-your-fin\n", nc.stdout(), nc::describe);
+            assertEquals("written-after-your-fin\n", nc.stdout(), () -> nc.describe() + "\n" + link.counters());
         }
     }
 }

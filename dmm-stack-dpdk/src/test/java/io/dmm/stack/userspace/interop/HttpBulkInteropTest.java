@@ -38,7 +38,7 @@ class HttpBulkInteropTest {
                 c.connect(new InetSocketAddress(KERNEL_IP, 8000));
                 MiniHttpClient.Response r = MiniHttpClient.get(c, KERNEL_IP + ":8000", "/big.bin");
 
-                assertEquals(200, r.status(), () -> r + "\n" + server.snapshot().describe());
+                assertEquals(200, r.status(), () -> r + "\n" + server.snapshot().describe() + "\n" + link.counters());
                 assertEquals(SIZE, r.contentLength());
                 assertEquals(SIZE, r.bodyBytes());
                 assertEquals(expected, r.bodySha256Hex(), "SHA-256 of the body against sha256sum of the served file");
@@ -65,7 +65,7 @@ class HttpBulkInteropTest {
                 assertEquals(0, ChannelIo.readSmallToEof(c).length, "socat -u sends nothing");
             }
 
-            receiver.awaitSuccess(TRANSFER);
+            receiver.awaitSuccess(TRANSFER, link::counters);
             assertEquals(SIZE, Files.size(received));
             assertEquals(sent, Digests.sha256sum(link.ns, received), "sha256sum of the received file against what we sent");
         }

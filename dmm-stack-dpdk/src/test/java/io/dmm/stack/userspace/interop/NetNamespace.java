@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
 
 /**
@@ -28,6 +29,7 @@ final class NetNamespace implements AutoCloseable {
     private final Path scratch;
     private final List<BackgroundProcess> spawned = new ArrayList<>();
     private final List<String> veths = new ArrayList<>();
+    private Supplier<String> failureContext = () -> "";
     private boolean closed;
 
     private NetNamespace(String name, Path scratch) {
@@ -51,7 +53,7 @@ final class NetNamespace implements AutoCloseable {
         String name = "dmm-ns-" + ProcessHandle.current().pid() + "-" + COUNTER.incrementAndGet();
         Path scratch;
         try {
-            scratch = Files.createTempDirectory("dmm-" + name);
+            scratch = Files.createTempDirectory(name + "-");
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -71,14 +73,28 @@ final class NetNamespace implements AutoCloseable {
         return name;
     }
 
-    /** Runs a command inside and returns what it did, whatever its exit code. */
+    /**
+     * What a failing command's message should also show: what the other side of the link saw (the
+     * userspace stack's counters), since a command that hangs says nothing about why.
+     */
+    void failureContext(Supplier<String> context) {
+        this.failureContext = context;
+    }
+
+    /** Runs a command inside and returns what it did, whatever its exit code; fails if it does not end in time. */
     CommandResult exec(Duration timeout, String... command) {
-        return Commands.run(timeout, inside(command));
+        try {
+            return Commands.run(timeout, inside(command));
+        } catch (AssertionError e) {
+            throw new AssertionError(e.getMessage() + "\n" + failureContext.get(), e.getCause());
+        }
     }
 
     /** Runs a command inside; fails with its output unless it exits 0. */
     CommandResult execOk(String... command) {
-        return Commands.runOk(COMMAND_TIMEOUT, inside(command));
+        CommandResult r = exec(COMMAND_TIMEOUT, command);
+        if (r.exitCode() != 0) throw new AssertionError(r.describe() + "\n" + failureContext.get());
+        return r;
     }
 
     /** Runs a {@code sh -c} script inside (for redirections), whatever its exit code. */
@@ -157,6 +173,17 @@ final class NetNamespace implements AutoCloseable {
     public void close() {
         if (closed) return;
         closed = true;
+        // A test that timed out closes with its thread interrupted: every waitFor would throw at
+        // once and leave the namespace behind. Clean up first, then hand the interrupt back.
+        boolean interrupted = Thread.interrupted();
+        try {
+            cleanUp();
+        } finally {
+            if (interrupted) Thread.currentThread().interrupt();
+        }
+    }
+
+    private void cleanUp() {
         List<Throwable> failures = new ArrayList<>();
         for (BackgroundProcess b : spawned) attempt(failures, b::close);
         attempt(failures, this::killStragglers);

@@ -49,7 +49,7 @@ class NetcatSocatInteropTest {
 
             CommandResult nc = link.ns.shell(EXCHANGE, "nc -N " + STACK_IP + " 7001 < " + in + " > " + out);
 
-            assertEquals(0, nc.exitCode(), nc::describe);
+            assertEquals(0, nc.exitCode(), () -> nc.describe() + "\n" + link.counters());
             String[] s = server.get(10, TimeUnit.SECONDS);
             assertEquals(Long.toString(SIZE), s[0], "bytes the userspace server received");
             assertEquals(Digests.sha256sum(link.ns, in), s[1], "what the server received against sha256sum of nc's input");
@@ -85,7 +85,7 @@ class NetcatSocatInteropTest {
                 sent = writer.get(EXCHANGE.toSeconds(), TimeUnit.SECONDS);
             }
 
-            socat.awaitSuccess(EXCHANGE);
+            socat.awaitSuccess(EXCHANGE, link::counters);
             assertEquals(SIZE, got.bytes(), "bytes the userspace client received");
             assertEquals(Digests.sha256sum(link.ns, in), got.sha256Hex(), "what we received against sha256sum of socat's input");
             assertEquals(sent, Digests.sha256sum(link.ns, out), "sha256sum of socat's output against what we sent");

@@ -23,8 +23,8 @@ class PingInteropTest {
 
             CommandResult ping = link.ns.exec(Duration.ofSeconds(15), "ping", "-c", "3", "-i", "0.2", "-W", "2", STACK_IP);
 
-            assertEquals(0, ping.exitCode(), ping::describe);
-            assertTrue(ping.stdout().contains("3 packets transmitted, 3 received"), ping::describe);
+            assertEquals(0, ping.exitCode(), () -> ping.describe() + "\n" + link.counters());
+            assertTrue(ping.stdout().contains("3 packets transmitted, 3 received"), () -> ping.describe() + "\n" + link.counters());
             assertEquals(3, link.counter("icmp_rx") - requests, () -> "ICMP received: " + link.stack.counters());
             assertEquals(3, link.counter("icmp_echo_replies_sent") - replies, () -> "echo replies: " + link.stack.counters());
         }

@@ -27,8 +27,8 @@ class ResetInteropTest {
 
             CommandResult nc = link.ns.exec(Duration.ofSeconds(10), "nc", "-v", "-w", "5", STACK_IP, "7999");
 
-            assertNotEquals(0, nc.exitCode(), nc::describe);
-            assertTrue(nc.stderr().contains("Connection refused"), nc::describe);
+            assertNotEquals(0, nc.exitCode(), () -> nc.describe() + "\n" + link.counters());
+            assertTrue(nc.stderr().contains("Connection refused"), () -> nc.describe() + "\n" + link.counters());
             assertEquals(1, link.counter("tcp_rst_sent") - rsts, () -> "RSTs sent: " + link.stack.counters());
         }
     }
