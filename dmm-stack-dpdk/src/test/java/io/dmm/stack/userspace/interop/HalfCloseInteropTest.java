@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Timeout;
 
 /**
  * Half-close against Linux, both ways: the side that shut its output down still receives, the
- * other side sees EOF and can still send. One link serves both tests.
+ * other side sees EOF and can still send.
  */
 class HalfCloseInteropTest {
     static final Duration EXCHANGE = Duration.ofSeconds(15);
