@@ -16,11 +16,13 @@ import java.util.Map;
  * @param bytesIn        bytes read or received by the application
  * @param bytesOut       bytes written or sent by the application
  * @param stackCounters  counters the stack itself reports (its own names)
+ * @param healthDetail   why the instance is not UP (what is missing, how to fix it), "" when UP
  */
 public record StackStats(String name, String type, String health, long decisions, long socketsOpened,
                          long socketsActive, long connectsOk, long connectsFailed, long bytesIn,
-                         long bytesOut, Map<String, Long> stackCounters) {
+                         long bytesOut, Map<String, Long> stackCounters, String healthDetail) {
     public StackStats {
         stackCounters = Map.copyOf(stackCounters);
+        healthDetail = healthDetail == null ? "" : healthDetail;
     }
 }

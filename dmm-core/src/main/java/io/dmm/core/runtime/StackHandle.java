@@ -80,7 +80,7 @@ public final class StackHandle {
     public StackStats stats() {
         return new StackStats(instance.name(), instance.type(), instance.health().name(), decisions.sum(),
                 socketsOpened.sum(), socketsActive.sum(), connectsOk.sum(), connectsFailed.sum(),
-                bytesIn.sum(), bytesOut.sum(), instance.counters());
+                bytesIn.sum(), bytesOut.sum(), instance.counters(), instance.healthDetail());
     }
 
     @Override

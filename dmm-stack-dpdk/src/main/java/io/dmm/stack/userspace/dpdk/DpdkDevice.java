@@ -199,6 +199,11 @@ final class DpdkDevice implements Device {
         if (sent > 0 && peer != null) peer.run();
     }
 
+    /** Mbufs this device holds in its transmit cache and queue (they count as taken from the pool). */
+    int mbufsHeld() {
+        return cached + pending;
+    }
+
     @Override
     public Map<String, Long> counters() {
         Map<String, Long> m = new LinkedHashMap<>();

@@ -25,6 +25,10 @@ final class ShimLibrary {
     static final String PATH_PROPERTY = "dmm.dpdk.shim";
     static final String INSTALL_HINT = "apt-get install dpdk libdpdk-dev";
 
+    /** The DPDK libraries the shim links (by soname, as the dynamic loader looks them up). */
+    static final String[] DPDK_LIBRARIES = {"librte_eal.so.23", "librte_ethdev.so.23", "librte_mbuf.so.23",
+        "librte_mempool.so.23", "librte_ring.so.23", "librte_net_ring.so.23", "librte_net.so.23"};
+
     private static SymbolLookup lookup;
     private static String failure;
 
@@ -74,13 +78,26 @@ final class ShimLibrary {
         }
     }
 
+    /** The JDK's error omits dlopen's reason: name the DPDK library that does not load, or null. */
+    private static String firstMissingLibrary() {
+        for (String lib : DPDK_LIBRARIES) {
+            try (Arena probe = Arena.ofConfined()) {
+                SymbolLookup.libraryLookup(lib, probe);
+            } catch (IllegalArgumentException e) {
+                return lib;
+            }
+        }
+        return null;
+    }
+
     private static SymbolLookup open(Path file, boolean deleteAfterLoad) {
         try {
             return SymbolLookup.libraryLookup(file, Arena.global());
         } catch (IllegalArgumentException e) {
-            // dlopen's message names the first missing library, e.g. librte_eal.so.23
-            throw new DpdkUnavailableException("DPDK is not usable: loading the DPDK shim failed: " + e.getMessage()
-                    + ". DMM needs DPDK 22.11's shared libraries (ABI 23): " + INSTALL_HINT, e);
+            String missing = firstMissingLibrary();
+            throw new DpdkUnavailableException("DPDK is not usable: "
+                    + (missing != null ? "DPDK's library " + missing + " cannot be loaded" : e.getMessage())
+                    + "; DMM needs the shared libraries of DPDK 22.11 (ABI 23): " + INSTALL_HINT, e);
         } finally {
             if (deleteAfterLoad) {
                 try {
