@@ -84,7 +84,7 @@ public final class UserspaceStack implements StackInstance, StackAccess {
         iface.setTransport(6, tcp);
         iface.setTransport(17, udp);
         this.loop = new PollLoop(config.name(), new Cycle(), IdleStrategy.parse(config.idle()), clock);
-        device.setRxNotifier(loop::wakeup);
+        device.setRxNotifier(dpdk ? this::peerSent : loop::wakeup);
         // No local notifier: every send is under the lock and every outermost unlock drains the
         // local queue (afterCall); waking the loop per local packet only made it compete for the
         // lock and the CPUs (p90 of a ping-pong 10 -> 25 us on 2 cores, docs/benchmarks.md).
@@ -127,6 +127,28 @@ public final class UserspaceStack implements StackInstance, StackAccess {
         public long nextDeadline() {
             return loopDeadline;
         }
+    }
+
+    /**
+     * A DPDK ring link's other end, in this JVM, has just sent us frames (its sending thread calls
+     * this). Receive them in that thread when our lock is free — run to completion, as loopback
+     * does — rather than hand them to our poll loop: a ping-pong across a link then costs two
+     * thread hand-offs per round trip, as on the kernel's loopback, not four (docs/benchmarks.md).
+     * {@code tryLock} never waits, so two instances sending to each other cannot deadlock; a thread
+     * already inside this instance (its own send reached the peer, whose answer comes back) leaves
+     * the frames to the poll loop instead of re-entering the engine mid-call.
+     */
+    private void peerSent() {
+        if (!lock.isHeldByCurrentThread() && lock.tryLock()) {
+            int received;
+            try {
+                received = closed ? 0 : device.receive(iface, RX_BURST);
+            } finally {
+                lock.unlock();  // the unlock hook drains, flushes and wakes the loop for timers it armed
+            }
+            if (received < RX_BURST) return;  // a full burst: more may wait, the loop goes on
+        }
+        loop.wakeup();
     }
 
     /** Runs at every outermost unlock, still under the lock (see {@link StackLock}). */
