@@ -33,7 +33,7 @@ import org.openjdk.jmh.annotations.Warmup;
 public class TcpPingPongBenchmark {
     static final int MESSAGE = 64;
 
-    @Param({"JDK", "DMM_KERNEL", "DMM_USERSPACE", "DMM_USERSPACE_NOSPIN"})
+    @Param({"JDK", "DMM_KERNEL", "DMM_USERSPACE", "DMM_USERSPACE_NOSPIN", "DMM_DPDK_RING"})
     public Transport transport;
 
     private LoopbackPair pair;

@@ -70,6 +70,26 @@ public enum Transport {
         InetAddress bindAddress() {
             return UserspaceRuntime.address();
         }
+    },
+    /**
+     * DMM routed channels on two userspace instances joined by a DPDK {@code net_ring} link: the
+     * client end on one instance, the server end on the other ({@link DpdkRingRuntime}). Needs DPDK.
+     */
+    DMM_DPDK_RING {
+        @Override
+        SocketChannel openClient() throws IOException {
+            return openClient(DpdkRingRuntime.get());
+        }
+
+        @Override
+        ServerSocketChannel openServer() throws IOException {
+            return openServer(DpdkRingRuntime.get());
+        }
+
+        @Override
+        InetAddress bindAddress() {
+            return DpdkRingRuntime.serverAddress();
+        }
     };
 
     abstract SocketChannel openClient() throws IOException;
