@@ -50,6 +50,11 @@ final class DpdkRingRuntime {
         return Holder.RUNTIME;
     }
 
+    /** As {@link #get()}, with the poll loops' idle strategy {@code park}. */
+    static DmmRuntime parking() {
+        return Parking.RUNTIME;
+    }
+
     static InetAddress serverAddress() {
         try {
             return InetAddress.getByName(SERVER_ADDRESS);
@@ -76,5 +81,9 @@ final class DpdkRingRuntime {
 
     private static final class Holder {
         static final DmmRuntime RUNTIME = start("");
+    }
+
+    private static final class Parking {
+        static final DmmRuntime RUNTIME = start(", \"idle\": \"park\"");
     }
 }

@@ -90,6 +90,27 @@ public enum Transport {
         InetAddress bindAddress() {
             return DpdkRingRuntime.serverAddress();
         }
+    },
+    /**
+     * As {@link #DMM_DPDK_RING}, with {@code "idle": "park"}: the instances' poll loops park when idle
+     * instead of spinning and yielding first, leaving the two CPUs of a small machine to the
+     * application threads (docs/benchmarks.md, "DPDK").
+     */
+    DMM_DPDK_RING_PARK {
+        @Override
+        SocketChannel openClient() throws IOException {
+            return openClient(DpdkRingRuntime.parking());
+        }
+
+        @Override
+        ServerSocketChannel openServer() throws IOException {
+            return openServer(DpdkRingRuntime.parking());
+        }
+
+        @Override
+        InetAddress bindAddress() {
+            return DpdkRingRuntime.serverAddress();
+        }
     };
 
     abstract SocketChannel openClient() throws IOException;
