@@ -19,6 +19,11 @@ import java.util.Locale;
  * percentiles and the context switches per round trip, which show how blocked calls wait.
  *
  * <pre>java -cp dmm-benchmarks/target/benchmarks.jar io.dmm.benchmarks.UserspaceRoundTrips 20us 20000 3</pre>
+ *
+ * <p>With {@code ring} first, the two ends are on two instances joined by a DPDK net_ring link
+ * ({@link DpdkRingRuntime}, needs DPDK); a fourth argument adds keys to the instances' entries:
+ *
+ * <pre>java -cp dmm-benchmarks/target/benchmarks.jar io.dmm.benchmarks.UserspaceRoundTrips ring 20us 10000 3 '"idle": "park"'</pre>
  */
 public final class UserspaceRoundTrips {
     private UserspaceRoundTrips() {}
