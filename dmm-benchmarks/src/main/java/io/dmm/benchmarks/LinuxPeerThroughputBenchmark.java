@@ -41,7 +41,7 @@ public class LinuxPeerThroughputBenchmark {
 
     @Setup(Level.Trial)
     public void setUp() throws IOException {
-        connection = path.connect(getClass().getSimpleName());
+        connection = path.connect("LinuxPeerThroughputBenchmark");
         client = connection.channel();
     }
 
