@@ -6,7 +6,11 @@ import java.net.StandardSocketOptions;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 
-/** A connected client/server pair over the transport's loopback address, both ends opened by the same transport. */
+/**
+ * A connected client/server pair, both ends opened by the same transport: the server bound to the
+ * transport's {@link Transport#bindAddress() bind address} (loopback, or a userspace instance's
+ * address), the client connected to it.
+ */
 final class LoopbackPair implements AutoCloseable {
     final SocketChannel client;
     final SocketChannel server;

@@ -22,7 +22,9 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * Round-trip time of a 64-byte message over loopback TCP (blocking channels, TCP_NODELAY): the
  * client writes 64 bytes, an echo thread on the other end writes them back. Raw JDK NIO and DMM
- * on the kernel stack run in the same JMH run, so their ratio is what counts.
+ * on the kernel stack run in the same JMH run, so their ratio is what counts. The userspace
+ * transports put both ends on one instance's loopback device, or one end on each of two instances
+ * joined by a DPDK net_ring link ({@link Transport#DMM_DPDK_RING}).
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -33,7 +35,7 @@ import org.openjdk.jmh.annotations.Warmup;
 public class TcpPingPongBenchmark {
     static final int MESSAGE = 64;
 
-    @Param({"JDK", "DMM_KERNEL", "DMM_USERSPACE", "DMM_USERSPACE_NOSPIN"})
+    @Param({"JDK", "DMM_KERNEL", "DMM_USERSPACE", "DMM_USERSPACE_NOSPIN", "DMM_DPDK_RING", "DMM_DPDK_RING_PARK"})
     public Transport transport;
 
     private LoopbackPair pair;

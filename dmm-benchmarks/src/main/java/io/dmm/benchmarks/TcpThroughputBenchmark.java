@@ -34,7 +34,7 @@ public class TcpThroughputBenchmark {
     static final int CHUNK = 64 * 1024;
     static final int CHUNKS_PER_OP = 16;
 
-    @Param({"JDK", "DMM_KERNEL", "DMM_USERSPACE", "DMM_USERSPACE_NOSPIN"})
+    @Param({"JDK", "DMM_KERNEL", "DMM_USERSPACE", "DMM_USERSPACE_NOSPIN", "DMM_DPDK_RING"})
     public Transport transport;
 
     private LoopbackPair pair;

@@ -70,6 +70,47 @@ public enum Transport {
         InetAddress bindAddress() {
             return UserspaceRuntime.address();
         }
+    },
+    /**
+     * DMM routed channels on two userspace instances joined by a DPDK {@code net_ring} link: the
+     * client end on one instance, the server end on the other ({@link DpdkRingRuntime}). Needs DPDK.
+     */
+    DMM_DPDK_RING {
+        @Override
+        SocketChannel openClient() throws IOException {
+            return openClient(DpdkRingRuntime.get());
+        }
+
+        @Override
+        ServerSocketChannel openServer() throws IOException {
+            return openServer(DpdkRingRuntime.get());
+        }
+
+        @Override
+        InetAddress bindAddress() {
+            return DpdkRingRuntime.serverAddress();
+        }
+    },
+    /**
+     * As {@link #DMM_DPDK_RING}, with {@code "idle": "park"}: the instances' poll loops park when idle
+     * instead of spinning and yielding first, leaving the two CPUs of a small machine to the
+     * application threads (docs/benchmarks.md, "DPDK").
+     */
+    DMM_DPDK_RING_PARK {
+        @Override
+        SocketChannel openClient() throws IOException {
+            return openClient(DpdkRingRuntime.parking());
+        }
+
+        @Override
+        ServerSocketChannel openServer() throws IOException {
+            return openServer(DpdkRingRuntime.parking());
+        }
+
+        @Override
+        InetAddress bindAddress() {
+            return DpdkRingRuntime.serverAddress();
+        }
     };
 
     abstract SocketChannel openClient() throws IOException;

@@ -19,18 +19,27 @@ import java.util.Locale;
  * percentiles and the context switches per round trip, which show how blocked calls wait.
  *
  * <pre>java -cp dmm-benchmarks/target/benchmarks.jar io.dmm.benchmarks.UserspaceRoundTrips 20us 20000 3</pre>
+ *
+ * <p>With {@code ring} first, the two ends are on two instances joined by a DPDK net_ring link
+ * ({@link DpdkRingRuntime}, needs DPDK); a fourth argument adds keys to the instances' entries:
+ *
+ * <pre>java -cp dmm-benchmarks/target/benchmarks.jar io.dmm.benchmarks.UserspaceRoundTrips ring 20us 10000 3 '"idle": "park"'</pre>
  */
 public final class UserspaceRoundTrips {
     private UserspaceRoundTrips() {}
 
     public static void main(String[] args) throws Exception {
+        // "ring" first: the two instances on a DPDK net_ring link (DpdkRingRuntime) instead of the loopback one
+        boolean ring = args.length > 0 && args[0].equals("ring");
+        if (ring) args = Arrays.copyOfRange(args, 1, args.length);
         String spin = args.length > 0 ? args[0] : "20us";
         int n = args.length > 1 ? Integer.parseInt(args[1]) : 20_000;
         int blocks = args.length > 2 ? Integer.parseInt(args[2]) : 3;
-        DmmRuntime rt = new DmmRuntime(PolicyLoader.parse(
-                UserspaceRuntime.policy(", \"spin\": \"" + spin + "\""), "round-trips.json"));
+        String extra = ", \"spin\": \"" + spin + "\"" + (args.length > 3 ? ", " + args[3] : "");
+        DmmRuntime rt = ring ? DpdkRingRuntime.start(extra)
+                : new DmmRuntime(PolicyLoader.parse(UserspaceRuntime.policy(extra), "round-trips.json"));
         ServerSocketChannel listener = Transport.openServer(rt);
-        listener.bind(new InetSocketAddress(UserspaceRuntime.address(), 0));
+        listener.bind(new InetSocketAddress(ring ? DpdkRingRuntime.serverAddress() : UserspaceRuntime.address(), 0));
         SocketChannel client = Transport.openClient(rt);
         client.setOption(StandardSocketOptions.TCP_NODELAY, true);
         client.connect(listener.getLocalAddress());
@@ -58,12 +67,16 @@ public final class UserspaceRoundTrips {
                     spin, b, rtt[n / 10] / 1e3, rtt[n / 2] / 1e3, rtt[n * 9 / 10] / 1e3, rtt[n * 99 / 100] / 1e3,
                     (after[0] - before[0]) / (double) n, (after[1] - before[1]) / (double) n);
         }
-        System.out.print("non-zero counters of user0:");
-        rt.stats().stacks().stream().filter(s -> s.name().equals("user0")).findFirst().orElseThrow()
-                .stackCounters().forEach((k, v) -> {
-                    if (v != 0) System.out.print(" " + k + "=" + v);
-                });
-        System.out.println();
+        for (String name : ring ? new String[] {"ring-client", "ring-server"} : new String[] {"user0"}) {
+            System.out.print("non-zero counters of " + name + ":");
+            rt.stats().stacks().stream().filter(s -> s.name().equals(name)).findFirst().orElseThrow()
+                    .stackCounters().forEach((k, v) -> {
+                        if (v != 0) System.out.print(" " + k + "=" + v);
+                    });
+            System.out.println();
+        }
+        // the EAL's shutdown hook removes its runtime directory; the loopback run needs no hook
+        if (ring) System.exit(0);
         Runtime.getRuntime().halt(0);
     }
 

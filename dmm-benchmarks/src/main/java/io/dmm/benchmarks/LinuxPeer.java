@@ -1,0 +1,173 @@
+package io.dmm.benchmarks;
+
+import io.dmm.api.spi.StackHealth;
+import io.dmm.api.spi.StackInstance;
+import io.dmm.core.config.PolicyLoader;
+import io.dmm.core.runtime.DmmRuntime;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
+import java.nio.channels.SocketChannel;
+import java.util.ArrayDeque;
+import java.util.Deque;
+
+/**
+ * The two ways a benchmark reaches a Linux peer in a network namespace made for it, each opening a
+ * TCP connection to a {@link DiscardSink} there:
+ * <ul>
+ *   <li>{@link #VETH_JDK}: Linux to Linux. A veth pair, one end in the root namespace, the other in
+ *       the peer's; the client is a raw JDK {@code SocketChannel} on the root namespace's kernel stack.
+ *   <li>{@link #TAP_DMM_USERSPACE}: DMM's userspace stack on a DPDK {@code net_tap} port whose kernel
+ *       side is moved into the peer's namespace; the client is a DMM routed channel on that instance.
+ * </ul>
+ * Both use the interfaces' default MTU (1500) and a /24 unique to this JVM, so forks do not clash.
+ */
+public enum LinuxPeer {
+    VETH_JDK {
+        @Override
+        ClientOpener setUp(Cleanup cleanup, Netns ns, String subnet) {
+            String root = Netns.interfaceName("dbv");
+            String peer = root + "p";
+            HostCommands.run("ip", "link", "add", root, "type", "veth", "peer", "name", peer);
+            // deleting either end deletes the pair (runs before the namespace is deleted: cleanup is last-first)
+            cleanup.push(() -> HostCommands.runQuietly("ip", "link", "delete", root));
+            ns.adopt(peer, subnet + ".2/24");
+            HostCommands.run("ip", "addr", "add", subnet + ".1/24", "dev", root);
+            HostCommands.run("ip", "link", "set", root, "up");
+            return SocketChannel::open;
+        }
+
+        @Override
+        int secondOctet() {
+            return 211;
+        }
+    },
+    TAP_DMM_USERSPACE {
+        @Override
+        ClientOpener setUp(Cleanup cleanup, Netns ns, String subnet) {
+            String tap = Netns.interfaceName("dbt");
+            String policy = """
+                    {
+                      "stacks": [
+                        {"name": "kernel", "type": "kernel"},
+                        {"name": "tap", "type": "userspace", "address": "SUBNET.1/24",
+                         "device": {"driver": "dpdk", "port": "net_tap_IFNAME,iface=IFNAME"}}
+                      ],
+                      "default": "kernel",
+                      "rules": [{"name": "linux peer", "dst": "SUBNET.0/24", "stack": "tap"}]
+                    }
+                    """.replace("SUBNET", subnet).replace("IFNAME", tap);
+            DmmRuntime rt = new DmmRuntime(PolicyLoader.parse(policy, "tap-bench.json"));
+            // closing the instance closes the port, which destroys the tap wherever it is
+            cleanup.push(rt::close);
+            StackInstance instance = rt.registry().get("tap").instance();
+            if (instance.health() != StackHealth.UP) {
+                throw new IllegalStateException("userspace instance on the DPDK tap port " + tap + " is "
+                        + instance.health() + ": " + instance.healthDetail());
+            }
+            ns.adopt(tap, subnet + ".2/24");
+            return () -> Transport.openClient(rt);
+        }
+
+        @Override
+        int secondOctet() {
+            return 212;
+        }
+    };
+
+    /**
+     * Creates the path's interfaces in {@code ns} (peer address {@code subnet}.2) and the root
+     * namespace, pushing their removal on {@code cleanup}; answers how to open a client on the path.
+     */
+    abstract ClientOpener setUp(Cleanup cleanup, Netns ns, String subnet);
+
+    /** Opens an unconnected client channel of the path. */
+    @FunctionalInterface
+    interface ClientOpener {
+        SocketChannel open() throws IOException;
+    }
+
+    abstract int secondOctet();
+
+    /**
+     * Sets everything up (checking root and tools first) and connects to the sink: the returned
+     * connection's {@code close()} removes all of it, in reverse order, as does a failure halfway.
+     */
+    Connection connect(String benchmark) throws IOException {
+        HostCommands.require(benchmark, "ip", "socat");
+        Cleanup cleanup = new Cleanup();
+        try {
+            Netns ns = Netns.create();
+            cleanup.push(ns::close);
+            String subnet = "10." + secondOctet() + "." + (ProcessHandle.current().pid() % 250 + 1);
+            ClientOpener opener = setUp(cleanup, ns, subnet);
+            DiscardSink sink = DiscardSink.start(ns);
+            cleanup.push(sink::close);
+            SocketChannel ch = connectWhenListening(opener, sink, new InetSocketAddress(subnet + ".2", DiscardSink.PORT));
+            return new Connection(ch, cleanup);
+        } catch (IOException | RuntimeException e) {
+            cleanup.close();
+            throw e;
+        }
+    }
+
+    /** socat listens a moment after it starts: retry refused connects for up to 5 s. */
+    private static SocketChannel connectWhenListening(ClientOpener opener, DiscardSink sink, InetSocketAddress to) throws IOException {
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        while (true) {
+            sink.checkAlive();
+            SocketChannel ch = opener.open();
+            try {
+                ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
+                ch.connect(to);
+                return ch;
+            } catch (ConnectException refused) {
+                ch.close();
+                if (System.nanoTime() > deadline) throw refused;
+                try {
+                    Thread.sleep(20);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IOException("interrupted while connecting to the sink", e);
+                }
+            } catch (IOException | RuntimeException e) {
+                ch.close();
+                throw e;
+            }
+        }
+    }
+
+    /** Things to undo, last first; every step runs even when one fails. */
+    static final class Cleanup implements AutoCloseable {
+        private final Deque<AutoCloseable> steps = new ArrayDeque<>();
+
+        void push(AutoCloseable step) {
+            steps.push(step);
+        }
+
+        @Override
+        public void close() {
+            for (AutoCloseable step; (step = steps.poll()) != null; ) {
+                try {
+                    step.close();
+                } catch (Exception e) {
+                    System.err.println("cleanup step failed: " + e);
+                }
+            }
+        }
+    }
+
+    /** A connection to the sink and everything set up for it. */
+    record Connection(SocketChannel channel, Cleanup cleanup) implements AutoCloseable {
+        @Override
+        public void close() {
+            try {
+                channel.close();
+            } catch (IOException e) {
+                System.err.println("closing the benchmark's connection: " + e);
+            }
+            cleanup.close();
+        }
+    }
+}
