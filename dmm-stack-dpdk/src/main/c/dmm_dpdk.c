@@ -247,7 +247,11 @@ int64_t dmm_port_link(uint16_t port) {
     return (int64_t) link.link_speed | (int64_t) (link.link_status ? 1 : 0) << 32;
 }
 
-/* Basic port statistics into out[0..7]: ipackets opackets ibytes obytes imissed ierrors oerrors rx_nombuf. */
+/*
+ * Port statistics into out[0..7]: ipackets opackets ibytes obytes imissed ierrors oerrors rx_nombuf;
+ * then out[8 + q] = packets received on rx queue q, for q < DMM_STATS_QUEUES.
+ */
+#define DMM_STATS_QUEUES 16
 int dmm_port_stats(uint16_t port, uint64_t *out) {
     struct rte_eth_stats s;
     int ret = rte_eth_stats_get(port, &s);
@@ -260,6 +264,7 @@ int dmm_port_stats(uint16_t port, uint64_t *out) {
     out[5] = s.ierrors;
     out[6] = s.oerrors;
     out[7] = s.rx_nombuf;
+    for (int q = 0; q < DMM_STATS_QUEUES && q < RTE_ETHDEV_QUEUE_STAT_CNTRS; q++) out[8 + q] = s.q_ipackets[q];
     return 0;
 }
 

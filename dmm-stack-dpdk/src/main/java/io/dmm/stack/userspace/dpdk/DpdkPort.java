@@ -20,6 +20,8 @@ final class DpdkPort {
     static final int CAP_RX_CKSUM = 2;
     private static final int ENOTSUP = 95;
     private static final AtomicInteger POOLS = new AtomicInteger();
+    /** Per-queue counters the shim reports (DMM_STATS_QUEUES). */
+    private static final int STATS_QUEUES = 16;
     private static final String[] STAT_NAMES = {"port_rx_packets", "port_tx_packets", "port_rx_bytes", "port_tx_bytes",
             "port_rx_missed", "port_rx_errors", "port_tx_errors", "port_rx_nombuf"};
 
@@ -28,6 +30,7 @@ final class DpdkPort {
     private final boolean detachOnClose;
     private MemorySegment pool = MemorySegment.NULL;
     private int caps;
+    private int queues;
     /** The address set by configuration on a port that cannot take one, else 0. */
     private long softwareMac;
     private int dataRoom;
@@ -85,6 +88,7 @@ final class DpdkPort {
                         + DpdkShim.strerror(ret) + " (errno " + -ret + ") with " + spec.queues() + " queue(s), MTU " + mtu);
             }
             started = true;
+            queues = spec.queues();
             caps = capsOut.get(ValueLayout.JAVA_INT, 0);
         }
         if (mac != 0) {
@@ -131,9 +135,14 @@ final class DpdkPort {
     Map<String, Long> counters() {
         Map<String, Long> m = new LinkedHashMap<>();
         try (Arena arena = Arena.ofConfined()) {
-            MemorySegment out = arena.allocate(ValueLayout.JAVA_LONG, STAT_NAMES.length);
+            MemorySegment out = arena.allocate(ValueLayout.JAVA_LONG, STAT_NAMES.length + STATS_QUEUES);
             if (DpdkShim.portStats(id, out) == 0) {
                 for (int i = 0; i < STAT_NAMES.length; i++) m.put(STAT_NAMES[i], out.getAtIndex(ValueLayout.JAVA_LONG, i));
+                if (queues > 1) {  // per rx queue: how RSS spread the flows
+                    for (int q = 0; q < Math.min(queues, STATS_QUEUES); q++) {
+                        m.put("port_rx_packets_q" + q, out.getAtIndex(ValueLayout.JAVA_LONG, STAT_NAMES.length + q));
+                    }
+                }
             }
         }
         long link = DpdkShim.portLink(id);

@@ -79,8 +79,26 @@ class ConcurrentConnectionsInteropTest {
     @Test
     @Timeout(value = 60, unit = TimeUnit.SECONDS)
     void twoHundredConcurrentLinuxClientsToOurEchoServer() throws Exception {
+        twoHundredLinuxClients(Map.of());
+    }
+
+    /**
+     * The same over a port with two queue pairs: the tap spreads the kernel's flows over both rx
+     * queues (by its flow hash), and the one poll loop drains both.
+     */
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void twoHundredConcurrentLinuxClientsOverTwoQueues() throws Exception {
+        DpdkKernelLink link = twoHundredLinuxClients(Map.of("queues", 2L));
+        Map<String, Long> c = link.lastCounters;
+        assertTrue(c.getOrDefault("device_port_rx_packets_q0", 0L) > 0 && c.getOrDefault("device_port_rx_packets_q1", 0L) > 0,
+                () -> "both rx queues received: " + c);
+    }
+
+    private DpdkKernelLink twoHundredLinuxClients(Map<String, Object> device) throws Exception {
+        DpdkKernelLink opened;
         try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor();
-             DpdkKernelLink link = DpdkKernelLink.open(PortKind.TAP, TCP);
+             DpdkKernelLink link = DpdkKernelLink.open(PortKind.TAP, TCP, device);
              ServerSocketChannel ss = link.stack.openServerSocketChannel(StandardProtocolFamily.INET)) {
             // A backlog above the burst: 200 SYNs arrive together and none should wait for a retry.
             ss.bind(new InetSocketAddress(STACK_IP, 7101), 2 * CONNECTIONS);
@@ -108,7 +126,10 @@ class ConcurrentConnectionsInteropTest {
             }
             assertEquals(CONNECTIONS, link.counter("tcp_passive_opens") - opens, () -> link.stack.counters().toString());
             assertEquals(0, link.counter("drop_tcp_backlog_full"), () -> link.stack.counters().toString());
+            link.lastCounters = link.stack.counters();
+            opened = link;
         }
+        return opened;
     }
 
     /** Sends this connection's own bytes and checks the echo byte for byte. */

@@ -33,6 +33,8 @@ final class DpdkKernelLink implements AutoCloseable {
     final StackInstance stack;
     /** The kernel's interface, inside {@link #ns}. */
     final String kernelIface;
+    /** The stack's counters as a test last read them before closing, for checks after the close. */
+    Map<String, Long> lastCounters = Map.of();
 
     private DpdkKernelLink(PortKind kind, NetNamespace ns, StackInstance stack, String kernelIface) {
         this.kind = kind;
@@ -47,6 +49,14 @@ final class DpdkKernelLink implements AutoCloseable {
 
     /** @param tcp the stack entry's "tcp" settings */
     static DpdkKernelLink open(PortKind kind, Map<String, Object> tcp) {
+        return open(kind, tcp, Map.of());
+    }
+
+    /**
+     * @param tcp    the stack entry's "tcp" settings
+     * @param device extra keys of the stack's "dpdk" device, e.g. {@code "queues"}
+     */
+    static DpdkKernelLink open(PortKind kind, Map<String, Object> tcp, Map<String, Object> device) {
         NetNamespace ns = NetNamespace.create();
         StackInstance stack = null;
         try {
@@ -54,7 +64,7 @@ final class DpdkKernelLink implements AutoCloseable {
             String kernelIface;
             if (kind == PortKind.TAP) {
                 kernelIface = NetNamespace.uniqueInterfaceName("dtp");
-                stack = startStack(kind, n, "net_tap_dmm" + n + ",iface=" + kernelIface, tcp);
+                stack = startStack(kind, n, "net_tap_dmm" + n + ",iface=" + kernelIface, tcp, device);
                 // net_tap made the interface in the JVM's namespace; its fd stays with DPDK wherever it moves.
                 ns.adopt(kernelIface);
                 ns.configure(kernelIface, KERNEL_IP + PREFIX);
@@ -65,7 +75,7 @@ final class DpdkKernelLink implements AutoCloseable {
                 // veth offloads checksums by default: the kernel would send TCP with a partial
                 // checksum (to be completed by a NIC that is not there), which the stack rightly drops.
                 ns.execOk("ethtool", "-K", kernelIface, "tx", "off");
-                stack = startStack(kind, n, "net_af_packet_dmm" + n + ",iface=" + outside, tcp);
+                stack = startStack(kind, n, "net_af_packet_dmm" + n + ",iface=" + outside, tcp, device);
             }
             DpdkKernelLink link = new DpdkKernelLink(kind, ns, stack, kernelIface);
             ns.failureContext(link::counters);
@@ -80,10 +90,14 @@ final class DpdkKernelLink implements AutoCloseable {
         }
     }
 
-    private static StackInstance startStack(PortKind kind, int n, String port, Map<String, Object> tcp) {
+    private static StackInstance startStack(PortKind kind, int n, String port, Map<String, Object> tcp,
+                                            Map<String, Object> device) {
         Map<String, Object> settings = new LinkedHashMap<>();
         settings.put("address", STACK_IP + PREFIX);
-        settings.put("device", Map.of("driver", "dpdk", "port", port));
+        Map<String, Object> dev = new LinkedHashMap<>(device);
+        dev.put("driver", "dpdk");
+        dev.put("port", port);
+        settings.put("device", dev);
         if (!tcp.isEmpty()) settings.put("tcp", tcp);
         StackProvider provider = ServiceLoader.load(StackProvider.class).stream().map(ServiceLoader.Provider::get)
                 .filter(p -> p.type().equals("userspace")).findFirst()
