@@ -8,13 +8,12 @@ import io.dmm.stack.userspace.phy.DevicePair;
 import io.dmm.stack.userspace.phy.FaultInjector;
 import io.dmm.stack.userspace.phy.FaultPlan;
 import io.dmm.stack.userspace.phy.ForwardingDevice;
+import io.dmm.stack.userspace.phy.LinkEnds;
 import io.dmm.stack.userspace.phy.LoopbackDevice;
 import io.dmm.stack.userspace.phy.PcapWriter;
 import io.dmm.stack.userspace.time.Clock;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.util.HashMap;
-import java.util.Map;
 
 /**
  * Builds an instance's device chain from its {@link DeviceSpec}: the driver's device, wrapped by the
@@ -23,7 +22,7 @@ import java.util.Map;
  */
 final class Devices {
     /** Pair links of this JVM by name: the first instance naming a link gets end a, the second end b. */
-    private static final Map<String, Link> LINKS = new HashMap<>();
+    private static final LinkEnds<DevicePair> PAIRS = new LinkEnds<>("pair link");
 
     private Devices() {}
 
@@ -76,56 +75,24 @@ final class Devices {
         return 0x02_00_00_00_00_00L | h << 4 & 0x00FF_FFFF_FF00L | 0x01;
     }
 
-    private static synchronized Device claimPairEnd(String instance, DeviceSpec spec) {
-        Link link = LINKS.get(spec.link());
-        if (link == null) {
-            link = new Link(spec.link(), DevicePair.create(spec.mtu(), spec.slots()), spec.mtu());
-            LINKS.put(spec.link(), link);
-        }
-        if (link.mtu != spec.mtu()) {
-            throw new IllegalArgumentException("link \"" + spec.link() + "\" has MTU " + link.mtu + " on instance "
-                    + link.owner[0] + " but " + spec.mtu() + " on " + instance + "; both ends need the same MTU");
-        }
-        int end = link.owner[0] == null ? 0 : link.owner[1] == null ? 1 : -1;
-        if (end < 0) {
-            throw new IllegalArgumentException("link \"" + spec.link() + "\" already connects " + link.owner[0] + " and "
-                    + link.owner[1] + "; a pair link has two ends");
-        }
-        link.owner[end] = instance;
-        Device d = end == 0 ? link.pair.a() : link.pair.b();
-        return new ReleasingEnd(d, link, end);
+    private static Device claimPairEnd(String instance, DeviceSpec spec) {
+        LinkEnds.Claim<DevicePair> claim = PAIRS.claim(spec.link(), instance, spec.mtu(),
+                () -> DevicePair.create(spec.mtu(), spec.slots()));
+        DevicePair pair = claim.link();
+        return new ReleasingEnd(claim.end() == 0 ? pair.a() : pair.b(), spec.link(), pair, claim.end());
     }
 
-    private static synchronized void release(Link link, int end) {
-        link.owner[end] = null;
-        if (link.owner[0] == null && link.owner[1] == null && LINKS.get(link.name) == link) {
-            LINKS.remove(link.name);
-            link.pair.close();
-        }
-    }
-
-    private static final class Link {
-        final String name;
-        final DevicePair pair;
-        final int mtu;
-        final String[] owner = new String[2];
-
-        Link(String name, DevicePair pair, int mtu) {
-            this.name = name;
-            this.pair = pair;
-            this.mtu = mtu;
-        }
-    }
-
-    /** A pair end that gives its place on the link back when its instance closes. */
+    /** A pair end that gives its place on the link back when its instance closes; the last closes the pair. */
     private static final class ReleasingEnd extends ForwardingDevice {
-        private final Link link;
+        private final String name;
+        private final DevicePair pair;
         private final int end;
         private boolean closed;
 
-        ReleasingEnd(Device inner, Link link, int end) {
+        ReleasingEnd(Device inner, String name, DevicePair pair, int end) {
             super(inner);
-            this.link = link;
+            this.name = name;
+            this.pair = pair;
             this.end = end;
         }
 
@@ -133,7 +100,7 @@ final class Devices {
         public void close() {
             if (closed) return;
             closed = true;
-            release(link, end);
+            if (PAIRS.release(name, pair, end)) pair.close();
         }
     }
 }

@@ -51,7 +51,7 @@ final class DpdkDevice implements Device {
     private int pending;
     private int nextQueue;
     /** Called after frames were sent to a peer of this JVM (a ring link's other end); null otherwise. */
-    private Runnable peerNotifier;
+    private volatile Runnable peerNotifier;
     private volatile Runnable rxNotifier;
     private long rxFrames;
     private long rxBytes;

@@ -3,11 +3,10 @@ package io.dmm.stack.userspace.dpdk;
 import io.dmm.stack.userspace.config.DeviceSpec;
 import io.dmm.stack.userspace.config.DpdkSpec;
 import io.dmm.stack.userspace.phy.Device;
+import io.dmm.stack.userspace.phy.LinkEnds;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import java.util.HashMap;
-import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -17,7 +16,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * {@link DpdkUnavailableException} saying what and how to fix it, with nothing left open.
  */
 public final class DpdkDevices {
-    private static final Map<String, RingLink> LINKS = new HashMap<>();
+    private static final LinkEnds<RingLink> RINGS = new LinkEnds<>("ring link");
     private static final AtomicInteger RING_PAIRS = new AtomicInteger();
 
     private DpdkDevices() {}
@@ -38,84 +37,72 @@ public final class DpdkDevices {
 
     /**
      * The first instance naming a link creates both ring ports (wired crosswise) and takes end a;
-     * the second takes end b. Each end's device wakes the other's poll loop after sending, so an
-     * idle peer need not poll. The rings go when both ends have closed.
+     * the second takes end b. Each end's device tells the other after sending, so an idle peer need
+     * not poll. The rings go when both ends have closed.
      */
-    private static synchronized Device claimRingEnd(String instance, DeviceSpec spec) {
+    private static Device claimRingEnd(String instance, DeviceSpec spec) {
         DpdkSpec d = spec.dpdk();
-        RingLink link = LINKS.get(d.link());
-        if (link == null) {
-            link = RingLink.create(d.link(), spec.mtu(), Integer.highestOneBit(d.rxDescriptors() * 2 - 1));
-            LINKS.put(d.link(), link);
+        LinkEnds.Claim<RingLink> claim;
+        try {
+            claim = RINGS.claim(d.link(), instance, spec.mtu(),
+                    () -> RingLink.create(d.link(), Integer.highestOneBit(d.rxDescriptors() * 2 - 1)));
+        } catch (IllegalArgumentException e) {
+            throw new DpdkUnavailableException(e.getMessage(), e);
         }
-        if (link.mtu != spec.mtu()) {
-            throw new DpdkUnavailableException("ring link \"" + d.link() + "\" has MTU " + link.mtu + " on instance "
-                    + link.owner[0] + " but " + spec.mtu() + " on " + instance + "; both ends need the same MTU");
-        }
-        int end = link.owner[0] == null ? 0 : link.owner[1] == null ? 1 : -1;
-        if (end < 0) {
-            throw new DpdkUnavailableException("ring link \"" + d.link() + "\" already connects " + link.owner[0] + " and "
-                    + link.owner[1] + "; a link has two ends");
-        }
+        RingLink link = claim.link();
+        int end = claim.end();
         DpdkPort port = link.ports[end];
-        final RingLink l = link;
         DpdkDevice device;
         try {
             // ring ports have no address of their own: a locally administered one per pair and end
             port.start(d, spec.mtu(), 0x02_64_6D_00_00_00L | (long) (link.number & 0x7F_FFFF) << 1 | end);
             device = new DpdkDevice(instance + ".ring" + Short.toUnsignedInt(port.id), port, 1, spec.mtu(),
-                    () -> release(l, end));
+                    () -> release(link, end));
         } catch (RuntimeException | Error e) {
             port.close();
-            if (link.owner[1 - end] == null) {  // nobody on the link: drop it whole
-                LINKS.remove(link.name);
-                link.free();
-            }
+            if (RINGS.release(link.name, link, end)) link.free();  // nobody on the link: drop it whole
             throw e;
         }
-        link.owner[end] = instance;
-        link.devices[end] = device;
-        DpdkDevice other = link.devices[1 - end];
-        if (other != null) {
-            device.setPeerNotifier(other::notifyArrival);
-            other.setPeerNotifier(device::notifyArrival);
+        synchronized (link) {
+            link.devices[end] = device;
+            DpdkDevice other = link.devices[1 - end];
+            if (other != null) {
+                device.setPeerNotifier(other::notifyArrival);
+                other.setPeerNotifier(device::notifyArrival);
+            }
         }
         return device;
     }
 
-    private static synchronized void release(RingLink link, int end) {
-        link.owner[end] = null;
-        link.devices[end] = null;
-        DpdkDevice other = link.devices[1 - end];
-        if (other != null) other.setPeerNotifier(null);
-        if (link.owner[0] == null && link.owner[1] == null) {
-            if (LINKS.get(link.name) == link) LINKS.remove(link.name);
-            link.free();
+    private static void release(RingLink link, int end) {
+        synchronized (link) {
+            link.devices[end] = null;
+            DpdkDevice other = link.devices[1 - end];
+            if (other != null) other.setPeerNotifier(null);
         }
+        if (RINGS.release(link.name, link, end)) link.free();
     }
 
     /** Two ring ports of this JVM wired crosswise. */
     private static final class RingLink {
         final int number;
         final String name;
-        final int mtu;
         final String portA;
         final String portB;
         final DpdkPort[] ports = new DpdkPort[2];
+        /** The ends' devices once started, guarded by this link. */
         final DpdkDevice[] devices = new DpdkDevice[2];
-        final String[] owner = new String[2];
 
-        private RingLink(int number, String name, int mtu, String portA, String portB, int a, int b) {
+        private RingLink(int number, String name, String portA, String portB, int a, int b) {
             this.number = number;
             this.name = name;
-            this.mtu = mtu;
             this.portA = portA;
             this.portB = portB;
             ports[0] = DpdkPort.created(a, "ring link " + name + " end a");
             ports[1] = DpdkPort.created(b, "ring link " + name + " end b");
         }
 
-        static RingLink create(String name, int mtu, int ringSize) {
+        static RingLink create(String name, int ringSize) {
             // port names are unique per pair: a link name can be used again once both ends closed
             int n = RING_PAIRS.incrementAndGet();
             String a = "net_ring_dmm" + n + "a";
@@ -128,7 +115,7 @@ public final class DpdkDevices {
                     throw new DpdkUnavailableException("ring link \"" + name + "\" could not be created: "
                             + DpdkShim.strerror(ret) + " (errno " + -ret + ")");
                 }
-                return new RingLink(n, name, mtu, a, b, pa.get(ValueLayout.JAVA_INT, 0), pb.get(ValueLayout.JAVA_INT, 0));
+                return new RingLink(n, name, a, b, pa.get(ValueLayout.JAVA_INT, 0), pb.get(ValueLayout.JAVA_INT, 0));
             }
         }
 

@@ -34,7 +34,6 @@ final class DpdkPort {
     /** The address set by configuration on a port that cannot take one, else 0. */
     private long softwareMac;
     private int dataRoom;
-    private boolean started;
     private boolean closed;
 
     private DpdkPort(short id, String label, boolean detachOnClose) {
@@ -87,7 +86,6 @@ final class DpdkPort {
                 throw new DpdkUnavailableException("DPDK port \"" + label + "\" did not start: " + step + " failed: "
                         + DpdkShim.strerror(ret) + " (errno " + -ret + ") with " + spec.queues() + " queue(s), MTU " + mtu);
             }
-            started = true;
             queues = spec.queues();
             caps = capsOut.get(ValueLayout.JAVA_INT, 0);
         }
@@ -162,11 +160,6 @@ final class DpdkPort {
         closed = true;
         DpdkShim.portClose(id, detachOnClose ? 1 : 0);
         if (!pool.equals(MemorySegment.NULL)) DpdkShim.poolFree(pool);
-        started = false;
-    }
-
-    boolean started() {
-        return started;
     }
 
     @Override

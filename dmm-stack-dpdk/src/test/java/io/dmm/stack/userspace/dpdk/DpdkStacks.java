@@ -9,20 +9,29 @@ import io.dmm.api.spi.testing.MapStackSettings;
 import io.dmm.stack.userspace.UserspaceStackProvider;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.ServiceLoader;
 
-/** Userspace stack instances on DPDK devices, built from policy entries as DMM builds them. */
-final class DpdkStacks {
-    private static final StackProvider PROVIDER = new UserspaceStackProvider();
+/**
+ * Userspace stack instances on DPDK devices, built from policy entries as DMM builds them: by the
+ * "userspace" provider that ServiceLoader finds.
+ */
+public final class DpdkStacks {
+    private static final StackProvider PROVIDER = ServiceLoader.load(StackProvider.class).stream()
+            .map(ServiceLoader.Provider::get).filter(p -> p.type().equals(UserspaceStackProvider.TYPE)).findFirst()
+            .orElseThrow(() -> new AssertionError("no \"userspace\" StackProvider on the class path"));
 
     private DpdkStacks() {}
 
-    /** An instance that must come UP: a DOWN one fails the test with its reason (e.g. what to install). */
-    static StackInstance up(String name, String address, Map<String, Object> device, Map<String, Object> extra) {
+    /**
+     * An instance that must come UP: a DOWN one fails the test with its reason (e.g. what to
+     * install). {@code extra}: more keys of the stack entry (e.g. "tcp"), or null.
+     */
+    public static StackInstance up(String name, String address, Map<String, Object> device, Map<String, Object> extra) {
         StackInstance s = create(name, address, device, extra);
         if (s.health() != StackHealth.UP) {
             String why = s.healthDetail();
             s.close();
-            assertEquals(StackHealth.UP, s.health(), "stack " + name + " did not come up: " + why);
+            assertEquals(StackHealth.UP, s.health(), "stack " + name + " on " + device + " did not come up: " + why);
         }
         return s;
     }

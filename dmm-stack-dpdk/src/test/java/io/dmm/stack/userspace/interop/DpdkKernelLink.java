@@ -1,14 +1,9 @@
 package io.dmm.stack.userspace.interop;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-
-import io.dmm.api.spi.StackHealth;
 import io.dmm.api.spi.StackInstance;
-import io.dmm.api.spi.StackProvider;
-import io.dmm.api.spi.testing.MapStackSettings;
+import io.dmm.stack.userspace.dpdk.DpdkStacks;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.ServiceLoader;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -92,25 +87,11 @@ final class DpdkKernelLink implements AutoCloseable {
 
     private static StackInstance startStack(PortKind kind, int n, String port, Map<String, Object> tcp,
                                             Map<String, Object> device) {
-        Map<String, Object> settings = new LinkedHashMap<>();
-        settings.put("address", STACK_IP + PREFIX);
         Map<String, Object> dev = new LinkedHashMap<>(device);
         dev.put("driver", "dpdk");
         dev.put("port", port);
-        settings.put("device", dev);
-        if (!tcp.isEmpty()) settings.put("tcp", tcp);
-        StackProvider provider = ServiceLoader.load(StackProvider.class).stream().map(ServiceLoader.Provider::get)
-                .filter(p -> p.type().equals("userspace")).findFirst()
-                .orElseThrow(() -> new AssertionError("no \"userspace\" StackProvider on the class path"));
-        StackInstance s = provider.create(MapStackSettings.of("interop-" + kind.name().toLowerCase() + n, "userspace", settings));
-        try {
-            assertEquals(StackHealth.UP, s.health(), () -> "the userspace stack on DPDK port " + port
-                    + " is not up: " + s.healthDetail());
-            return s;
-        } catch (RuntimeException | Error e) {
-            s.close();
-            throw e;
-        }
+        return DpdkStacks.up("interop-" + kind.name().toLowerCase() + n, STACK_IP + PREFIX, dev,
+                tcp.isEmpty() ? null : Map.of("tcp", tcp));
     }
 
     /** A counter of the stack, 0 when it was never counted. */
