@@ -108,6 +108,14 @@ public final class DmmSockets {
         return runtime().stats();
     }
 
+    /**
+     * The runtime's management interface: reload or edit the policy, drain stacks, list sockets.
+     * The same operations are exposed over JMX ({@code io.dmm} domain) and the {@code dmm} command.
+     */
+    public static DmmControl control() {
+        return runtime().control();
+    }
+
     private static RouteHints effective(RouteHints hints) {
         return RouteScope.current().overriddenBy(hints);
     }

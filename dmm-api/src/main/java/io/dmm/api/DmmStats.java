@@ -3,8 +3,11 @@ package io.dmm.api;
 import java.util.List;
 import java.util.Optional;
 
-/** A snapshot of DMM's counters: one entry per stack instance and per rule. */
-public record DmmStats(List<StackStats> stacks, List<RuleStats> rules) {
+/**
+ * A snapshot of DMM's counters: one entry per stack instance (retiring ones included) and per rule
+ * of the running policy version {@code policyVersion}.
+ */
+public record DmmStats(List<StackStats> stacks, List<RuleStats> rules, long policyVersion) {
     public DmmStats {
         stacks = List.copyOf(stacks);
         rules = List.copyOf(rules);

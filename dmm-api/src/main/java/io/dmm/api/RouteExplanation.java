@@ -11,10 +11,17 @@ import java.util.List;
  *                  {@code "default"} or {@code "explicit stack hint"}
  * @param stacks    the chosen stack instances, in fallback order
  * @param reason    one human-readable line
+ * @param policyVersion the policy version that decided (see {@link PolicyStatus#version()}), 0 if unknown
  */
-public record RouteExplanation(int ruleIndex, String source, List<String> stacks, String reason) {
+public record RouteExplanation(int ruleIndex, String source, List<String> stacks, String reason,
+                               long policyVersion) {
     public RouteExplanation {
         stacks = List.copyOf(stacks);
+    }
+
+    /** An explanation without a policy version. */
+    public RouteExplanation(int ruleIndex, String source, List<String> stacks, String reason) {
+        this(ruleIndex, source, stacks, reason, 0L);
     }
 
     public boolean matchedRule() {

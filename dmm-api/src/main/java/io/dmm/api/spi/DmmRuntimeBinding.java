@@ -1,5 +1,6 @@
 package io.dmm.api.spi;
 
+import io.dmm.api.DmmControl;
 import io.dmm.api.DmmStats;
 import io.dmm.api.RouteExplanation;
 import io.dmm.api.RouteHints;
@@ -30,4 +31,7 @@ public interface DmmRuntimeBinding {
     Optional<RouteExplanation> routeOf(Channel channel);
 
     DmmStats stats();
+
+    /** The management interface of the JVM-wide runtime. */
+    DmmControl control();
 }

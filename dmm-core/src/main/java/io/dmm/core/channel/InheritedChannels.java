@@ -1,6 +1,7 @@
 package io.dmm.core.channel;
 
 import io.dmm.core.policy.Route;
+import io.dmm.core.runtime.Decision;
 import io.dmm.core.runtime.DmmRuntime;
 import io.dmm.core.runtime.StackHandle;
 import io.dmm.stack.kernel.KernelStackProvider;
@@ -42,7 +43,8 @@ public final class InheritedChannels {
             LOG.warn("DMM: the policy defines no kernel stack; the inherited channel {} stays a JDK channel", inherited);
             return inherited;
         }
-        Route route = new Route(-1, SOURCE, List.of(kernel.name()), "inherited from the parent process");
+        Decision route = new Decision(new Route(-1, SOURCE, List.of(kernel.name()), "inherited from the parent process"),
+                List.of(kernel), runtime.router().version());
         RoutedChannelProvider provider = runtime.provider();
         if (inherited instanceof SocketChannel sc && sc.getRemoteAddress() instanceof InetSocketAddress) {
             sc.configureBlocking(true); // a new channel is blocking: match the wrapper's initial mode

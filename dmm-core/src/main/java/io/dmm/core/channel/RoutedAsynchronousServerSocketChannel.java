@@ -48,7 +48,7 @@ public final class RoutedAsynchronousServerSocketChannel extends AsynchronousSer
 
     // guarded by this; volatile ones are also read without it
     private volatile AsyncAcceptor acceptor;
-    private volatile Route route;
+    private volatile Decision decision;
     private volatile boolean closed;
     private volatile boolean acceptKilled; // an accept Future was cancelled: the JDK refuses accepts then
 
@@ -62,8 +62,8 @@ public final class RoutedAsynchronousServerSocketChannel extends AsynchronousSer
     }
 
     @Override
-    public Route route() {
-        return route;
+    public Decision decision() {
+        return decision;
     }
 
     @Override
@@ -99,7 +99,7 @@ public final class RoutedAsynchronousServerSocketChannel extends AsynchronousSer
         }
         InetSocketAddress isa = Addresses.checkLocal(local, null);
         Decision d = runtime.router().decide(Protocol.TCP, Role.SERVER, isa, null, hints, caller);
-        route = d.route();
+        decision = d;
         Decision.Usable usable = d.usableFor(Protocol.TCP, Addresses.familyOf(isa.getAddress()));
         if (usable.isEmpty()) {
             throw new SocketException("DMM: no usable stack for tcp server on " + isa + " (route "
@@ -107,7 +107,7 @@ public final class RoutedAsynchronousServerSocketChannel extends AsynchronousSer
         }
         List<AsyncAcceptor.Member> members = listen(usable.stacks(), isa, backlog, d.route().source());
         acceptor = new AsyncAcceptor(members, group,
-                (m, ch) -> new RoutedAsynchronousSocketChannel(provider(), runtime, route, m.stack(), group, ch));
+                (m, ch) -> new RoutedAsynchronousSocketChannel(provider(), runtime, decision, m.stack(), group, ch));
         return this;
     }
 

@@ -56,7 +56,7 @@ public final class RoutedAsynchronousSocketChannel extends AsynchronousSocketCha
     private volatile AsynchronousSocketChannel delegate;
     private volatile StackHandle stack;
     private volatile boolean closed;
-    private volatile Route route;
+    private volatile Decision decision;
     private boolean released;
     private boolean connecting;
     private volatile boolean connected;
@@ -76,7 +76,7 @@ public final class RoutedAsynchronousSocketChannel extends AsynchronousSocketCha
     }
 
     /** A channel accepted by a routed server: routed already, to the stack that accepted it. */
-    RoutedAsynchronousSocketChannel(AsynchronousChannelProvider provider, DmmRuntime runtime, Route route,
+    RoutedAsynchronousSocketChannel(AsynchronousChannelProvider provider, DmmRuntime runtime, Decision decision,
                                     StackHandle stack, AsynchronousChannelGroup group,
                                     AsynchronousSocketChannel accepted) {
         super(provider);
@@ -84,7 +84,7 @@ public final class RoutedAsynchronousSocketChannel extends AsynchronousSocketCha
         this.group = group; // the server's: accepted channels live in the listener's group
         this.hints = RouteHints.none();
         this.caller = null;
-        this.route = route;
+        this.decision = decision;
         this.stack = stack;
         this.delegate = accepted;
         this.connected = true;
@@ -92,8 +92,8 @@ public final class RoutedAsynchronousSocketChannel extends AsynchronousSocketCha
     }
 
     @Override
-    public Route route() {
-        return route;
+    public Decision decision() {
+        return decision;
     }
 
     @Override
@@ -238,7 +238,7 @@ public final class RoutedAsynchronousSocketChannel extends AsynchronousSocketCha
         InetAddress source = bindAddress != null && !bindAddress.getAddress().isAnyLocalAddress()
                 ? bindAddress.getAddress() : null;
         Decision d = runtime.router().decide(Protocol.TCP, Role.CLIENT, isa, source, hints, caller);
-        route = d.route();
+        decision = d;
         Decision.Usable usable = d.usableFor(Protocol.TCP, Addresses.familyOf(isa.getAddress()));
         if (usable.isEmpty()) {
             throw new NoRouteToHostException("DMM: no usable stack for tcp client to " + isa + " (route "

@@ -1,15 +1,22 @@
 package io.dmm.core.channel;
 
 import io.dmm.core.policy.Route;
+import io.dmm.core.runtime.Decision;
 import java.util.List;
 
 /**
  * What every DMM channel can say about its routing, for {@code DmmSockets.routeOf(channel)}:
- * the route that decided it and the stack instances it actually runs on.
+ * the decision that routed it (route and policy version) and the stack instances it runs on.
  */
 public interface RoutedChannel {
-    /** The route (rule, default or explicit hint) that routed this channel, or null before routing. */
-    Route route();
+    /** The decision (rule, default or explicit hint, and the policy version) that routed this channel, or null before routing. */
+    Decision decision();
+
+    /** The route of {@link #decision()}, or null before routing. */
+    default Route route() {
+        Decision d = decision();
+        return d == null ? null : d.route();
+    }
 
     /**
      * The stacks this channel runs on: one for clients, datagrams and accepted channels (after a

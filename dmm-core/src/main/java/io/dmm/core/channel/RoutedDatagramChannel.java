@@ -51,7 +51,7 @@ public final class RoutedDatagramChannel extends DatagramChannel implements Rout
     private volatile boolean blocking = true;
     private boolean released; // guarded by stateLock
     private volatile RoutedDatagramSocketAdaptor adaptor;
-    private volatile Route route;
+    private volatile Decision decision;
     private final ChannelKeys channelKeys = new ChannelKeys();
 
     public RoutedDatagramChannel(RoutedChannelProvider provider, DmmRuntime runtime, ProtocolFamily family,
@@ -67,7 +67,7 @@ public final class RoutedDatagramChannel extends DatagramChannel implements Rout
      * A channel already open on {@code stack} (inherited from the parent process): routed from the
      * start, with {@code route}.
      */
-    RoutedDatagramChannel(RoutedChannelProvider provider, DmmRuntime runtime, Route route, StackHandle stack,
+    RoutedDatagramChannel(RoutedChannelProvider provider, DmmRuntime runtime, Decision decision, StackHandle stack,
                           DatagramChannel open) {
         super(provider);
         this.runtime = runtime;
@@ -75,7 +75,7 @@ public final class RoutedDatagramChannel extends DatagramChannel implements Rout
         this.hints = RouteHints.none();
         this.caller = null;
         stack.socketOpened();
-        this.route = route;
+        this.decision = decision;
         this.stack = stack;
         this.delegate = open;
     }
@@ -98,8 +98,8 @@ public final class RoutedDatagramChannel extends DatagramChannel implements Rout
     }
 
     @Override
-    public Route route() {
-        return route;
+    public Decision decision() {
+        return decision;
     }
 
     @Override
@@ -128,7 +128,7 @@ public final class RoutedDatagramChannel extends DatagramChannel implements Rout
                 return d;
             }
             Decision decision = runtime.router().decide(Protocol.UDP, role, service, null, hints, caller);
-            route = decision.route();
+            this.decision = decision;
             ProtocolFamily needed = family != null ? family
                     : service != null ? Addresses.familyOf(service.getAddress())
                     : Addresses.familyOf(PlatformDefaults.wildcard(null));

@@ -76,7 +76,7 @@ public final class RoutedServerSocketChannel extends ServerSocketChannel impleme
     private volatile boolean blocking = true;
     private int nextMember; // round robin start, guarded by acceptLock
     private volatile RoutedServerSocketAdaptor adaptor;
-    private volatile Route route;
+    private volatile Decision decision;
     private final ChannelKeys channelKeys = new ChannelKeys();
 
     public RoutedServerSocketChannel(RoutedChannelProvider provider, DmmRuntime runtime, ProtocolFamily family,
@@ -94,7 +94,7 @@ public final class RoutedServerSocketChannel extends ServerSocketChannel impleme
      * inherited from the parent process): it carries {@code route} and accepts into channels of
      * that stack.
      */
-    RoutedServerSocketChannel(RoutedChannelProvider provider, DmmRuntime runtime, Route route, StackHandle stack,
+    RoutedServerSocketChannel(RoutedChannelProvider provider, DmmRuntime runtime, Decision decision, StackHandle stack,
                               ServerSocketChannel listening) {
         super(provider);
         this.routedProvider = provider;
@@ -103,13 +103,13 @@ public final class RoutedServerSocketChannel extends ServerSocketChannel impleme
         this.hints = RouteHints.none();
         this.caller = null;
         stack.socketOpened();
-        this.route = route;
+        this.decision = decision;
         this.members = new Member[] {new Member(listening, stack)};
     }
 
     @Override
-    public Route route() {
-        return route;
+    public Decision decision() {
+        return decision;
     }
 
     private void ensureOpen() throws ClosedChannelException {
@@ -160,7 +160,7 @@ public final class RoutedServerSocketChannel extends ServerSocketChannel impleme
             }
             InetSocketAddress isa = Addresses.checkLocal(local, family);
             Decision d = runtime.router().decide(Protocol.TCP, Role.SERVER, isa, null, hints, caller);
-            route = d.route();
+            decision = d;
             ProtocolFamily needed = family != null ? family : Addresses.familyOf(isa.getAddress());
             Decision.Usable usable = d.usableFor(Protocol.TCP, needed);
             if (usable.isEmpty()) {
@@ -308,7 +308,7 @@ public final class RoutedServerSocketChannel extends ServerSocketChannel impleme
         } else {
             s = m.ch.accept();
         }
-        return s == null ? null : new RoutedSocketChannel(routedProvider, runtime, route, m.stack, s);
+        return s == null ? null : new RoutedSocketChannel(routedProvider, runtime, decision, m.stack, s);
     }
 
     private SocketChannel acceptAny(Member[] ms, boolean block, int timeoutMillis) throws IOException {
@@ -320,7 +320,7 @@ public final class RoutedServerSocketChannel extends ServerSocketChannel impleme
                 SocketChannel s = ms[k].ch.accept();
                 if (s != null) {
                     nextMember = k + 1; // start with the next member next time: no member starves
-                    return new RoutedSocketChannel(routedProvider, runtime, route, ms[k].stack, s);
+                    return new RoutedSocketChannel(routedProvider, runtime, decision, ms[k].stack, s);
                 }
             }
             if (!block) {

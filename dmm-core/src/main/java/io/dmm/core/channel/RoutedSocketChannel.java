@@ -90,7 +90,7 @@ public final class RoutedSocketChannel extends SocketChannel implements RoutedCh
     private int nextCandidate;
     private final List<Throwable> failures = new ArrayList<>(1);
     private volatile RoutedSocketAdaptor adaptor;
-    private volatile Route route;
+    private volatile Decision decision;
     private final ChannelKeys channelKeys = new ChannelKeys();
 
     /** An unrouted client channel. */
@@ -104,7 +104,7 @@ public final class RoutedSocketChannel extends SocketChannel implements RoutedCh
     }
 
     /** A channel accepted by a routed server: already routed to the stack that accepted it. */
-    RoutedSocketChannel(RoutedChannelProvider provider, DmmRuntime runtime, Route route, StackHandle stack,
+    RoutedSocketChannel(RoutedChannelProvider provider, DmmRuntime runtime, Decision decision, StackHandle stack,
                         SocketChannel accepted) {
         super(provider);
         this.runtime = runtime;
@@ -112,7 +112,7 @@ public final class RoutedSocketChannel extends SocketChannel implements RoutedCh
         this.hints = RouteHints.none();
         this.caller = null;
         stack.socketOpened();
-        this.route = route;
+        this.decision = decision;
         Leg l = new Leg(accepted, stack);
         l.ready = true;
         this.leg = l;
@@ -130,8 +130,8 @@ public final class RoutedSocketChannel extends SocketChannel implements RoutedCh
     }
 
     @Override
-    public Route route() {
-        return route;
+    public Decision decision() {
+        return decision;
     }
 
     @Override
@@ -275,7 +275,7 @@ public final class RoutedSocketChannel extends SocketChannel implements RoutedCh
             InetAddress source = bindRequested && !bindAddress.getAddress().isAnyLocalAddress()
                     ? bindAddress.getAddress() : null;
             Decision d = runtime.router().decide(Protocol.TCP, Role.CLIENT, isa, source, hints, caller);
-            route = d.route();
+            decision = d;
             ProtocolFamily needed = family != null ? family : Addresses.familyOf(isa.getAddress());
             Decision.Usable usable = d.usableFor(Protocol.TCP, needed);
             if (usable.isEmpty()) {

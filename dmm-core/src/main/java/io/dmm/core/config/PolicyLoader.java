@@ -44,6 +44,19 @@ public final class PolicyLoader {
         return loaded(builtInDefault(), "no -D" + CONFIG_PROPERTY + " or $" + CONFIG_ENV);
     }
 
+    /** The file {@link #fromSystem()} loads (property, then environment), or null for the built-in default. */
+    public static Path configuredFile() {
+        String property = System.getProperty(CONFIG_PROPERTY);
+        if (property != null && !property.isBlank()) {
+            return toPath(property, "-D" + CONFIG_PROPERTY);
+        }
+        String env = System.getenv(CONFIG_ENV);
+        if (env != null && !env.isBlank()) {
+            return toPath(env, CONFIG_ENV);
+        }
+        return null;
+    }
+
     private static Policy loaded(Policy p, String how) {
         LOG.info("DMM policy {} ({}): {} stacks, {} rules, default {}", p.origin(), how, p.stacks().size(),
                 p.rules().size(), p.defaultRoute().stacks());

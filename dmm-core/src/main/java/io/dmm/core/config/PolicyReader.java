@@ -1,6 +1,7 @@
 package io.dmm.core.config;
 
 import io.dmm.core.policy.CompiledPolicy;
+import io.dmm.core.policy.ManagementSettings;
 import io.dmm.core.policy.Route;
 import io.dmm.core.policy.Rule;
 import io.dmm.core.policy.StackDefinition;
@@ -18,7 +19,7 @@ import java.util.Map;
  * validated, so a policy either loads completely or not at all.
  */
 final class PolicyReader {
-    static final List<String> TOP_LEVEL_KEYS = List.of("stacks", "default", "rules", "dmm");
+    static final List<String> TOP_LEVEL_KEYS = List.of("stacks", "default", "rules", "dmm", "management");
     private static final List<String> DMM_SECTION_KEYS = List.of("module_config", "rd_config");
     static final String RD_CONFIG_FILE = "rd_config.json";
 
@@ -63,7 +64,8 @@ final class PolicyReader {
         if (dmm != null) {
             drafts.addAll(DmmRuleCompiler.compile(dmm, stacks));
         }
-        return build(root.file(), stacks, drafts, defaultStack);
+        ManagementSettings management = ManagementReader.read(root.member("management"), baseDir);
+        return build(root.file(), stacks, drafts, defaultStack, management);
     }
 
     /** A module_config.json loaded directly: every module becomes a stack of the same-named type. */
@@ -73,7 +75,8 @@ final class PolicyReader {
         Map<String, StackDefinition> stacks = new LinkedHashMap<>();
         addDmmOnlyStacks(dmm, stacks);
         String defaultStack = defaultStack(null, dmm, stacks);
-        return build(moduleRoot.file(), stacks, DmmRuleCompiler.compile(dmm, stacks), defaultStack);
+        return build(moduleRoot.file(), stacks, DmmRuleCompiler.compile(dmm, stacks), defaultStack,
+                ManagementSettings.DEFAULTS);
     }
 
     private static DmmConfig readDmmSection(LocatedValue section, Path baseDir) {
@@ -124,13 +127,14 @@ final class PolicyReader {
     }
 
     private CompiledPolicy build(String origin, Map<String, StackDefinition> stacks, List<RuleDraft> drafts,
-                                 String defaultStack) {
+                                 String defaultStack, ManagementSettings management) {
         List<Rule> rules = new ArrayList<>(drafts.size());
         for (RuleDraft d : drafts) {
             rules.add(Rule.of(rules.size(), d.name(), d.match(), d.stacks(), d.source()));
         }
         Route defaultRoute = new Route(-1, origin + ": default", List.of(defaultStack), "default -> " + defaultStack);
-        return new CompiledPolicy(origin, List.copyOf(stacks.values()), rules, defaultRoute, cacheCapacity);
+        return new CompiledPolicy(origin, List.copyOf(stacks.values()), rules, defaultRoute, cacheCapacity)
+                .withManagement(management);
     }
 
     /** The built-in default: one kernel stack, no rules. */
@@ -145,6 +149,6 @@ final class PolicyReader {
         Map<String, StackDefinition> stacks = new LinkedHashMap<>();
         stacks.put("kernel", new StackDefinition("kernel", "kernel",
                 new LocatedStackSettings(settings, "kernel", "kernel", true), origin));
-        return build(origin, stacks, List.of(), "kernel");
+        return build(origin, stacks, List.of(), "kernel", ManagementSettings.DEFAULTS);
     }
 }

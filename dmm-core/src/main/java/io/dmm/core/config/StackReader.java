@@ -21,21 +21,26 @@ final class StackReader {
         Map<String, StackDefinition> out = new LinkedHashMap<>();
         Map<String, LocatedValue> where = new LinkedHashMap<>();
         for (LocatedValue entry : JsonValues.requireList(stacks, "a non-empty list of stack objects", true)) {
-            JsonValues.requireObject(entry, "a stack object such as {\"name\": \"kernel\", \"type\": \"kernel\"}");
-            LocatedValue nameValue = JsonValues.requireMember(entry, "name", "the stack instance's name");
-            String name = checkName(nameValue);
-            LocatedValue earlier = where.get(name);
+            StackDefinition def = readOne(entry);
+            LocatedValue earlier = where.get(def.name());
             if (earlier != null) {
-                throw ConfigProblems.at(nameValue, "duplicate stack name \"" + name + "\" (first at line "
-                        + earlier.line() + ")");
+                throw ConfigProblems.at(entry.member("name"), "duplicate stack name \"" + def.name()
+                        + "\" (first at line " + earlier.line() + ")");
             }
-            String type = JsonValues.requireString(JsonValues.requireMember(entry, "type",
-                    "the stack type, e.g. \"kernel\""), "a stack type name such as \"kernel\"");
-            where.put(name, nameValue);
-            out.put(name, new StackDefinition(name, type, new LocatedStackSettings(entry, name, type, true),
-                    entry.file() + ":" + entry.line()));
+            where.put(def.name(), entry.member("name"));
+            out.put(def.name(), def);
         }
         return out;
+    }
+
+    /** One stack entry: {@code {"name": ..., "type": ..., settings of the type}}. */
+    static StackDefinition readOne(LocatedValue entry) {
+        JsonValues.requireObject(entry, "a stack object such as {\"name\": \"kernel\", \"type\": \"kernel\"}");
+        String name = checkName(JsonValues.requireMember(entry, "name", "the stack instance's name"));
+        String type = JsonValues.requireString(JsonValues.requireMember(entry, "type",
+                "the stack type, e.g. \"kernel\""), "a stack type name such as \"kernel\"");
+        return new StackDefinition(name, type, new LocatedStackSettings(entry, name, type, true),
+                entry.file() + ":" + entry.line(), String.valueOf(entry.toJava()));
     }
 
     /** A stack name: letters, digits, '_', '.', '-'. */

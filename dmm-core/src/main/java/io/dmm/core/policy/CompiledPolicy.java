@@ -29,6 +29,7 @@ public final class CompiledPolicy implements Policy {
     private final boolean usesCaller;
     private final Map<RouteKey, Route> cache;
     private final int cacheCapacity;
+    private final ManagementSettings management;
 
     /**
      * @param rules         the rules, where {@code rules.get(i).index() == i}
@@ -36,11 +37,12 @@ public final class CompiledPolicy implements Policy {
      */
     public CompiledPolicy(String origin, List<StackDefinition> stacks, List<Rule> rules, Route defaultRoute,
                           int cacheCapacity) {
-        this(origin, stacks, rules, defaultRoute, new RuleIndex(rules), cacheCapacity);
+        this(origin, stacks, rules, defaultRoute, new RuleIndex(rules), cacheCapacity, ManagementSettings.DEFAULTS);
     }
 
     private CompiledPolicy(String origin, List<StackDefinition> stacks, List<Rule> rules, Route defaultRoute,
-                           RuleIndex index, int cacheCapacity) {
+                           RuleIndex index, int cacheCapacity, ManagementSettings management) {
+        this.management = Objects.requireNonNull(management, "management");
         this.origin = Objects.requireNonNull(origin, "origin");
         this.stacks = List.copyOf(stacks);
         this.ruleList = List.copyOf(rules);
@@ -88,12 +90,27 @@ public final class CompiledPolicy implements Policy {
 
     /** The same policy without a decision cache (sharing the compiled index). */
     public CompiledPolicy uncached() {
-        return cache == null ? this : new CompiledPolicy(origin, stacks, ruleList, defaultRoute, index, 0);
+        return cache == null ? this : new CompiledPolicy(origin, stacks, ruleList, defaultRoute, index, 0, management);
     }
 
     /** The same policy with a cache of {@code capacity} decisions (0: none), sharing the index. */
     public CompiledPolicy withCacheCapacity(int capacity) {
-        return new CompiledPolicy(origin, stacks, ruleList, defaultRoute, index, capacity);
+        return new CompiledPolicy(origin, stacks, ruleList, defaultRoute, index, capacity, management);
+    }
+
+    /** The same policy with another {@code management} section (sharing the index). */
+    public CompiledPolicy withManagement(ManagementSettings settings) {
+        return new CompiledPolicy(origin, stacks, ruleList, defaultRoute, index, cacheCapacity, settings);
+    }
+
+    /** The same rules and stacks, said to come from {@code newOrigin} (sharing the index). */
+    public CompiledPolicy withOrigin(String newOrigin) {
+        return new CompiledPolicy(newOrigin, stacks, ruleList, defaultRoute, index, cacheCapacity, management);
+    }
+
+    /** The decision cache's capacity, 0 when there is none. */
+    public int cacheCapacity() {
+        return cache == null ? 0 : cacheCapacity;
     }
 
     /** How many decisions the cache holds now (never more than its capacity); 0 without a cache. */
@@ -145,6 +162,11 @@ public final class CompiledPolicy implements Policy {
     @Override
     public boolean usesCaller() {
         return usesCaller;
+    }
+
+    @Override
+    public ManagementSettings management() {
+        return management;
     }
 
     @Override

@@ -25,6 +25,11 @@ public interface Policy {
     /** True if some rule matches on {@code caller}: only then is the opener's stack walked. */
     boolean usesCaller();
 
+    /** The policy's {@code management} section (defaults when it has none). */
+    default ManagementSettings management() {
+        return ManagementSettings.DEFAULTS;
+    }
+
     /** Where the policy came from: a file path, or {@code "<built-in default>"}. */
     String origin();
 }

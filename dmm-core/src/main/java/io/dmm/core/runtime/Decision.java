@@ -7,10 +7,11 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A routing decision: the route that matched (a rule, the default, or an explicit stack hint) and
- * its stack instances, resolved, in fallback order. Built once per route when the runtime starts.
+ * A routing decision: the route that matched (a rule, the default, or an explicit stack hint), its
+ * stack instances, resolved, in fallback order, and the version of the policy that made it. Built
+ * once per route when a policy version is swapped in: every decision comes whole from one version.
  */
-public record Decision(Route route, List<StackHandle> stacks) {
+public record Decision(Route route, List<StackHandle> stacks, long policyVersion) {
     public Decision {
         stacks = List.copyOf(stacks);
     }

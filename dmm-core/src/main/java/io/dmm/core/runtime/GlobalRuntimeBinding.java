@@ -1,5 +1,6 @@
 package io.dmm.core.runtime;
 
+import io.dmm.api.DmmControl;
 import io.dmm.api.DmmStats;
 import io.dmm.api.RouteExplanation;
 import io.dmm.api.RouteHints;
@@ -52,5 +53,10 @@ public final class GlobalRuntimeBinding implements DmmRuntimeBinding {
     @Override
     public DmmStats stats() {
         return DmmRuntime.global().stats();
+    }
+
+    @Override
+    public DmmControl control() {
+        return DmmRuntime.global().control();
     }
 }

@@ -87,8 +87,8 @@ class PolicyErrorTest {
             {"stacks": ["kernel"]}                                           | policy.json:1:13: stacks[0]: expected a stack object such as {"name": "kernel", "type": "kernel"}, got a string ("kernel")
             {"stacks": [{"name": "a", "type": "k"}], "default": "b"}         | policy.json:1:53: default: "b" is not a defined stack (defined: a)
             {"stacks": [{"name": "a", "type": "k"}], "rules": {}}            | policy.json:1:51: rules: expected a list of rule objects, got an object
-            {"stacks": [{"name": "a", "type": "k"}], "rule": []}             | policy.json:1:42: rule: unknown key "rule"; did you mean "rules"? (allowed: stacks, default, rules, dmm)
-            {"stacks": [{"name": "a", "type": "k"}], "$comment": "x"}        | policy.json:1:42: $comment: unknown key "$comment" (allowed: stacks, default, rules, dmm)
+            {"stacks": [{"name": "a", "type": "k"}], "rule": []}             | policy.json:1:42: rule: unknown key "rule"; did you mean "rules"? (allowed: stacks, default, rules, dmm, management)
+            {"stacks": [{"name": "a", "type": "k"}], "$comment": "x"}        | policy.json:1:42: $comment: unknown key "$comment" (allowed: stacks, default, rules, dmm, management)
             {"stacks": [{"name": "a", "type": "k"}], "dmm": {"module": "x"}} | policy.json:1:50: dmm.module: unknown key "module"; did you mean "module_config"? (allowed: module_config, rd_config)
             {"stacks": [{"name": "a", "type": "k"}], "dmm": {}}              | policy.json:1:49: dmm: missing "module_config" (the path of DMM's module_config.json)
             {"stacks": [{"name": "a", "type": "k"}]} x                       | policy.json:1:43: invalid JSON: Unrecognized token 'x': was expecting (JSON String, Number, Array, Object or token 'null', 'true' or 'false')
