@@ -110,6 +110,13 @@ public final class PolicyEdits {
         }
     }
 
+    /** {@code "policy.json (edited at runtime)"}: where the rules came from, and that they were changed since. */
+    static String editedOrigin(String baseOrigin) {
+        return baseOrigin.endsWith(EDITED) ? baseOrigin : baseOrigin + EDITED;
+    }
+
+    private static final String EDITED = " (edited at runtime)";
+
     /** A new policy of these stacks and rules (renumbered), keeping the default and the management section. */
     private static CompiledPolicy rebuild(CompiledPolicy base, List<StackDefinition> stacks, List<Rule> rules,
                                           String origin) {
@@ -120,7 +127,7 @@ public final class PolicyEdits {
         }
         Route d = base.defaultRoute();
         try {
-            return new CompiledPolicy(origin, stacks, numbered, d, base.cacheCapacity())
+            return new CompiledPolicy(editedOrigin(base.origin()), stacks, numbered, d, base.cacheCapacity())
                     .withManagement(base.management());
         } catch (IllegalArgumentException e) {
             throw new DmmConfigException(origin, 0, 0, "", e.getMessage());

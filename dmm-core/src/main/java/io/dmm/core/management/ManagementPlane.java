@@ -26,6 +26,7 @@ public final class ManagementPlane implements AutoCloseable {
         this.fileWatch = new PolicyFileWatch(runtime, runtime.policyFile());
         this.control = new RuntimeControl(runtime, fileWatch);
         slots.add(fileWatch);
+        slots.add(new HealthWatch(runtime));
         slots.addAll(ManagementSlots.create(runtime, control, jvmWide));
     }
 
