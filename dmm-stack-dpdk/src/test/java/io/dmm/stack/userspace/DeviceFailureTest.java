@@ -139,7 +139,9 @@ class DeviceFailureTest {
                     && detail.contains(" went away: " + reason) && detail.contains("reloaded"), detail);
             assertFalse(detail.contains("\n"), "one line: " + detail);
 
-            await(() -> heard.get() > 0, "the readiness listener to hear of the failure");
+            // nothing else makes this idle connection readable: a listener call with OP_READ is the failure's
+            await(() -> heard.get() > 0 && (readiness.readyOps() & SelectionKey.OP_READ) != 0,
+                    "the readiness listener to hear of the failure");
             int ready = readiness.readyOps();
             assertEquals(SelectionKey.OP_READ | SelectionKey.OP_WRITE, ready & (SelectionKey.OP_READ | SelectionKey.OP_WRITE),
                     "a failed connection is ready, so that a selecting program calls and gets the exception");
