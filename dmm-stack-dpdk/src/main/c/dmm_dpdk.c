@@ -18,11 +18,14 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <net/if.h>
 #include <pthread.h>
 #include <sched.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/ioctl.h>
+#include <linux/if_tun.h>
 
 #include <rte_eal.h>
 #include <rte_errno.h>
@@ -36,7 +39,7 @@
 #include <rte_ring.h>
 #include <rte_version.h>
 
-#define DMM_SHIM_ABI 1
+#define DMM_SHIM_ABI 2
 
 /* Descriptor flag bits (high 32 bits of a descriptor's second word). */
 #define DMM_RX_CKSUM_GOOD (1u << 0)  /* the PMD vouches for the IPv4 and the TCP/UDP checksum */
@@ -46,6 +49,27 @@
 /* Capability bits reported by dmm_port_setup. */
 #define DMM_CAP_TX_L4_CKSUM (1u << 0)
 #define DMM_CAP_RX_CKSUM    (1u << 1)
+
+/* Results of dmm_port_probe: >= 0 the port works (and its link state), < 0 it went away (how). */
+#define DMM_PROBE_LINK_DOWN      0   /* works, but the link (carrier) is down */
+#define DMM_PROBE_LINK_UP        1
+#define DMM_PROBE_LINK_UNKNOWN   2   /* works; its link state says nothing (net_tap: see dmm_port_probe) */
+#define DMM_PROBE_REMOVED       -1   /* the ethdev was removed (RMV event, or the port id is no longer valid) */
+#define DMM_PROBE_TAP_GONE      -2   /* the tap interface behind a net_tap port was deleted */
+#define DMM_PROBE_IFACE_GONE    -3   /* the kernel interface an af_packet/af_xdp port is bound to was deleted */
+
+/* How dmm_port_probe checks a port that went away, chosen at setup from its driver. */
+#define DMM_PROBE_NONE  0
+#define DMM_PROBE_TAP   1   /* TUNGETIFF on its queue's tap fd */
+#define DMM_PROBE_IFACE 2   /* its kernel interface index still names an interface (this namespace) */
+
+struct port_probe {
+    int kind;
+    int fd;               /* DMM_PROBE_TAP: the tap fd of rx queue 0 */
+    unsigned if_index;    /* DMM_PROBE_IFACE: the interface bound to */
+    volatile int removed; /* set by the RMV event callback (EAL interrupt thread) */
+};
+static struct port_probe probes[RTE_MAX_ETHPORTS];
 
 int dmm_shim_abi(void) { return DMM_SHIM_ABI; }
 
@@ -162,6 +186,84 @@ long dmm_mbuf_data_offset(void) { return (long) sizeof(struct rte_mbuf) + RTE_PK
 
 int dmm_port_socket(uint16_t port) { return rte_eth_dev_socket_id(port); }
 
+static int on_removed(uint16_t port, enum rte_eth_event_type type, void *arg, void *ret) {
+    if (port < RTE_MAX_ETHPORTS) probes[port].removed = 1;
+    return 0;
+}
+
+/* Chooses how dmm_port_probe tells that a started port went away. */
+static void probe_setup(uint16_t port, const struct rte_eth_dev_info *info, int tap, int rmv) {
+    struct port_probe *p = &probes[port];
+    memset(p, 0, sizeof(*p));
+    p->fd = -1;
+    if (rmv) rte_eth_dev_callback_register(port, RTE_ETH_EVENT_INTR_RMV, on_removed, NULL);
+    if (tap) {
+        int fd = rte_eth_dev_rx_intr_ctl_q_get_fd(port, 0);
+        if (fd >= 0) {
+            p->kind = DMM_PROBE_TAP;
+            p->fd = fd;
+        }
+    } else if (info->if_index != 0 && (strcmp(info->driver_name, "net_af_packet") == 0
+                                       || strcmp(info->driver_name, "net_af_xdp") == 0)) {
+        p->kind = DMM_PROBE_IFACE;
+        p->if_index = info->if_index;
+    }
+}
+
+/*
+ * Whether a started port still works, for a slow periodic check (a system call at most, never per
+ * packet). Returns a DMM_PROBE_* result; when the port went away, *err is the errno that shows it.
+ *  - Any port: an RMV event (a NIC unplugged), or the port id no longer valid, means it was removed.
+ *  - net_tap: a tap fd whose interface was deleted fails TUNGETIFF with EBADFD (read and write
+ *    would too, but the PMD only reads after a SIGIO and writes when there is traffic). The tap's
+ *    link state is not used: net_tap reads it by name in this process's network namespace, so a
+ *    tap moved to another namespace would look down while it works.
+ *  - net_af_packet, net_af_xdp: the socket is bound to an interface index of this namespace; once
+ *    no interface has that index (deleted, or moved away, which unbinds the socket) it is gone.
+ */
+int dmm_port_probe(uint16_t port, int *err) {
+    *err = 0;
+    if (port >= RTE_MAX_ETHPORTS || !rte_eth_dev_is_valid_port(port)) {
+        *err = ENODEV;
+        return DMM_PROBE_REMOVED;
+    }
+    struct port_probe *p = &probes[port];
+    if (p->removed) {
+        *err = ENODEV;
+        return DMM_PROBE_REMOVED;
+    }
+    if (p->kind == DMM_PROBE_TAP) {
+        struct ifreq ifr;
+        memset(&ifr, 0, sizeof(ifr));
+        if (ioctl(p->fd, TUNGETIFF, &ifr) < 0 && (errno == EBADFD || errno == EBADF)) {
+            *err = errno;
+            return DMM_PROBE_TAP_GONE;
+        }
+        return DMM_PROBE_LINK_UNKNOWN;
+    }
+    if (p->kind == DMM_PROBE_IFACE) {
+        char name[IF_NAMESIZE];
+        if (if_indextoname(p->if_index, name) == NULL && (errno == ENXIO || errno == ENODEV)) {
+            *err = errno;
+            return DMM_PROBE_IFACE_GONE;
+        }
+    }
+    struct rte_eth_link link;
+    memset(&link, 0, sizeof(link));
+    if (rte_eth_link_get_nowait(port, &link) != 0) return DMM_PROBE_LINK_UNKNOWN;
+    return link.link_status ? DMM_PROBE_LINK_UP : DMM_PROBE_LINK_DOWN;
+}
+
+/* The kernel interface index the port is bound to (0: none), for messages. */
+unsigned dmm_port_if_index(uint16_t port) {
+    return port < RTE_MAX_ETHPORTS ? probes[port].if_index : 0;
+}
+
+/* Sets a port's link down or up (tests: a ring port's link goes down as a NIC's carrier would). 0 or -errno. */
+int dmm_port_set_link(uint16_t port, int up) {
+    return up ? rte_eth_dev_set_link_up(port) : rte_eth_dev_set_link_down(port);
+}
+
 /*
  * Configures and starts a port: queues rx/tx queue pairs of rxd/txd descriptors, mbufs from pool,
  * the L3 MTU, checksum offloads when want_offloads and the port has them. *caps receives the
@@ -192,6 +294,12 @@ int dmm_port_setup(uint16_t port, uint16_t queues, uint16_t rxd, uint16_t txd, s
             *caps |= DMM_CAP_RX_CKSUM;
         }
     }
+    int tap = strcmp(info.driver_name, "net_tap") == 0;
+    /* net_tap hands out its queues' tap fds as rx interrupt fds: dmm_port_probe checks them (the
+       interrupts themselves are never armed, the poll loop polls) */
+    if (tap) conf.intr_conf.rxq = 1;
+    int rmv = info.dev_flags != NULL && (*info.dev_flags & RTE_ETH_DEV_INTR_RMV) != 0;
+    if (rmv) conf.intr_conf.rmv = 1;
     *step = "rte_eth_dev_configure";
     if ((ret = rte_eth_dev_configure(port, queues, queues, &conf)) != 0) return ret;
     *step = "rte_eth_dev_adjust_nb_rx_tx_desc";
@@ -214,6 +322,7 @@ int dmm_port_setup(uint16_t port, uint16_t queues, uint16_t rxd, uint16_t txd, s
     *step = "rte_eth_dev_start";
     if ((ret = rte_eth_dev_start(port)) != 0) return ret;
     *step = "";
+    probe_setup(port, &info, tap, rmv);
     return 0;
 }
 
@@ -270,6 +379,12 @@ int dmm_port_stats(uint16_t port, uint64_t *out) {
 
 /* Stops and closes a port; with remove, also detaches its device (a hot-plugged vdev). */
 int dmm_port_close(uint16_t port, int remove) {
+    if (port < RTE_MAX_ETHPORTS) {
+        memset(&probes[port], 0, sizeof(probes[port]));
+        probes[port].fd = -1;
+    }
+    if (!rte_eth_dev_is_valid_port(port)) return -ENODEV;  /* gone already (its ethdev was released) */
+    rte_eth_dev_callback_unregister(port, RTE_ETH_EVENT_INTR_RMV, on_removed, NULL);
     struct rte_eth_dev_info info;
     struct rte_device *dev = NULL;
     if (rte_eth_dev_info_get(port, &info) == 0) dev = info.device;

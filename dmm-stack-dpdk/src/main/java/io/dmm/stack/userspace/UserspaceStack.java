@@ -14,6 +14,7 @@ import io.dmm.stack.userspace.iface.InterfaceConfig;
 import io.dmm.stack.userspace.iface.Ipv4Cidr;
 import io.dmm.stack.userspace.iface.Ipv4Interface;
 import io.dmm.stack.userspace.phy.Device;
+import io.dmm.stack.userspace.phy.DeviceListener;
 import io.dmm.stack.userspace.phy.FaultInjector;
 import io.dmm.stack.userspace.poll.DutyCycle;
 import io.dmm.stack.userspace.poll.IdleStrategy;
@@ -23,8 +24,11 @@ import io.dmm.stack.userspace.time.Clock;
 import io.dmm.stack.userspace.udp.UdpStack;
 import io.dmm.stack.userspace.wire.Ipv4Address;
 import java.io.IOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.net.InetAddress;
 import java.net.ProtocolFamily;
+import java.net.SocketException;
 import java.net.StandardProtocolFamily;
 import java.nio.channels.DatagramChannel;
 import java.nio.channels.ServerSocketChannel;
@@ -32,6 +36,8 @@ import java.nio.channels.SocketChannel;
 import java.nio.channels.spi.SelectorProvider;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One running userspace stack instance: a device, the IPv4 interface on it, TCP and UDP, and the
@@ -41,11 +47,42 @@ import java.util.Map;
  * threads for their own socket calls (sending what a write allows at once, as Linux sends in
  * process context). On a loopback device the frames a call sends are also received by that call,
  * run to completion before the lock is released, so a ping-pong needs no thread hand-off.
+ *
+ * <p>When the device fails (it went away: its interface deleted, its NIC removed) the instance goes
+ * DOWN for good, as docs/userspace-stack.md, "When the device fails", describes: the device tells
+ * its {@link DeviceListener} (a DPDK port when the poll loop probes it, every
+ * {@link #PROBE_INTERVAL_NANOS}), the poll loop then fails every socket with a SocketException
+ * naming the stack and the cause, logs it once, and ends. A device whose link goes down makes the
+ * instance DEGRADED until it comes back. The hot paths pay one volatile read per call for this, the
+ * one they paid for "closed" before.
  */
 public final class UserspaceStack implements StackInstance, StackAccess {
+    private static final Logger LOG = LoggerFactory.getLogger(UserspaceStack.class);
     private static final int RX_BURST = 64;
     /** Loopback run-to-completion rounds per unlock: bounds the work one application call does. */
     private static final int MAX_INLINE_ROUNDS = 64;
+    /** How often the poll loop asks the device whether it still works (a system call on a DPDK port). */
+    static final long PROBE_INTERVAL_NANOS = 100_000_000L;
+
+    /** The engine runs. */
+    private static final int RUNNING = 0;
+    /** The device failed; the poll loop is about to fail the sockets (health is DOWN already). */
+    private static final int FAILING = 1;
+    /** The device failed and every socket with it; the poll loop has ended. */
+    private static final int DOWN = 2;
+    private static final int CLOSED = 3;
+    private static final VarHandle PHASE;
+    private static final VarHandle FAILURE;
+
+    static {
+        try {
+            MethodHandles.Lookup l = MethodHandles.lookup();
+            PHASE = l.findVarHandle(UserspaceStack.class, "phase", int.class);
+            FAILURE = l.findVarHandle(UserspaceStack.class, "failure", String.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
 
     private final UserspaceConfig config;
     private final StackLock lock = new StackLock();
@@ -62,7 +99,17 @@ public final class UserspaceStack implements StackInstance, StackAccess {
     private final PollLoop loop;
     /** When the poll loop means to wake next (clock nanos); application calls that arm an earlier timer wake it. */
     private volatile long loopDeadline = Long.MAX_VALUE;
-    private volatile boolean closed;
+    /**
+     * RUNNING, FAILING, DOWN or CLOSED. Changed under the lock, except RUNNING to FAILING, which the
+     * device's report makes from any thread (compare-and-set); read once per call on the hot paths.
+     */
+    private volatile int phase = RUNNING;
+    /** Why the device failed ("DPDK port 1 (...) went away: ..."), set once before phase leaves RUNNING; else null. */
+    private volatile String failure;
+    /** Why the link is down, or null while it is up. */
+    private volatile String linkDown;
+    /** When the poll loop probes the device next (clock nanos; the loop's own). */
+    private long nextProbe;
 
     private UserspaceStack(UserspaceConfig config, Clock clock, Devices.Opened opened) {
         this.config = config;
@@ -84,7 +131,9 @@ public final class UserspaceStack implements StackInstance, StackAccess {
         iface.setTransport(6, tcp);
         iface.setTransport(17, udp);
         this.loop = new PollLoop(config.name(), new Cycle(), IdleStrategy.parse(config.idle()), clock);
+        this.nextProbe = clock.nanos() + PROBE_INTERVAL_NANOS;
         device.setRxNotifier(dpdk ? this::peerSent : loop::wakeup);
+        device.setListener(new Health());
         // No local notifier: every send is under the lock and every outermost unlock drains the
         // local queue (afterCall); waking the loop per local packet only made it compete for the
         // lock and the CPUs (p90 of a ping-pong 10 -> 25 us on 2 cores, docs/benchmarks.md).
@@ -111,10 +160,21 @@ public final class UserspaceStack implements StackInstance, StackAccess {
         public int doWork(long now) {
             lock.lock();
             try {
-                if (closed) return 0;
+                int p = phase;
+                if (p != RUNNING) {
+                    if (p == FAILING) {
+                        goDown();
+                        loop.close();  // from the loop's own thread: it ends after this turn (and its notifications)
+                    }
+                    return 0;
+                }
                 int work = device.receive(iface, RX_BURST);
                 long deadline = Math.min(iface.poll(now), tcp.poll(now));
                 device.txFlush();
+                if (now - nextProbe >= 0) {
+                    nextProbe = now + PROBE_INTERVAL_NANOS;
+                    device.probe();  // a device that went away reports it to Health, which wakes us
+                }
                 if (faults != null) deadline = Math.min(deadline, faults.nextReleaseNanos());
                 loopDeadline = deadline;
                 return work;
@@ -142,7 +202,7 @@ public final class UserspaceStack implements StackInstance, StackAccess {
         if (!lock.isHeldByCurrentThread() && lock.tryLock()) {
             int received;
             try {
-                received = closed ? 0 : device.receive(iface, RX_BURST);
+                received = phase == RUNNING ? device.receive(iface, RX_BURST) : 0;
             } finally {
                 lock.unlock();  // the unlock hook drains, flushes and wakes the loop for timers it armed
             }
@@ -153,7 +213,7 @@ public final class UserspaceStack implements StackInstance, StackAccess {
 
     /** Runs at every outermost unlock, still under the lock (see {@link StackLock}). */
     private void afterCall() {
-        if (closed) return;
+        if (phase != RUNNING) return;
         // packets to our own addresses wait in the interface's local queue: deliver them now, run to
         // completion, rather than leave them to the poll loop (a thread hand-off per packet)
         iface.drainLocal();
@@ -185,7 +245,64 @@ public final class UserspaceStack implements StackInstance, StackAccess {
 
     @Override
     public void ensureOpen() throws IOException {
-        if (closed) throw new IOException("userspace stack " + config.name() + " is closed");
+        if (phase == RUNNING) return;
+        String why = failure;
+        if (why != null) throw new SocketException(downMessage(why));
+        throw new IOException("userspace stack " + config.name() + " is closed");
+    }
+
+    // ------------------------------------------------------------------ device failure
+
+    /** What the device reports about its health; any thread, quick (see {@link DeviceListener}). */
+    private final class Health implements DeviceListener {
+        @Override
+        public void deviceFailed(String reason) {
+            if (!FAILURE.compareAndSet(UserspaceStack.this, null, reason)) return;  // the first cause is the one
+            PHASE.compareAndSet(UserspaceStack.this, RUNNING, FAILING);  // a closed instance stays CLOSED
+            loop.wakeup();  // the loop fails the sockets, under the lock
+        }
+
+        @Override
+        public void linkChanged(boolean up, String detail) {
+            if (up) {
+                if (linkDown == null) return;
+                linkDown = null;
+                LOG.info("userspace stack {}: the link is up again; the stack is UP", config.name());
+            } else {
+                linkDown = detail;
+                LOG.warn("userspace stack {} is DEGRADED: {}; its sockets stay open and wait for the link",
+                        config.name(), detail);
+            }
+        }
+    }
+
+    /** "userspace stack NAME is down: WHY", what every socket operation on a failed instance throws. */
+    private String downMessage(String why) {
+        return "userspace stack " + config.name() + " is down: " + why;
+    }
+
+    /**
+     * The device failed: every socket fails with the reason (blocked calls wake and throw it,
+     * readiness listeners hear it), and the instance is DOWN for good. Logged once. Run by the poll
+     * loop (which then ends) or by close(), under the lock.
+     */
+    private void goDown() {
+        SocketException cause = new SocketException(downMessage(failure));
+        int connections = tcp.fail(cause);
+        int datagramSockets = udp.fail(cause);
+        phase = DOWN;
+        LOG.warn("{}; {} TCP connection(s) and {} UDP socket(s) failed with it. It stays DOWN until the policy is "
+                + "reloaded to replace it", cause.getMessage(), connections, datagramSockets);
+    }
+
+    /** The device chain's fault injector, or null: tests make the device fail through it. */
+    FaultInjector faults() {
+        return faults;
+    }
+
+    /** The poll loop's thread (tests: it ends when the instance goes down or closes). */
+    Thread loopThread() {
+        return loop.thread();
     }
 
     // ------------------------------------------------------------------ StackInstance
@@ -202,7 +319,20 @@ public final class UserspaceStack implements StackInstance, StackAccess {
 
     @Override
     public StackHealth health() {
-        return closed ? StackHealth.DOWN : StackHealth.UP;
+        if (phase != RUNNING) return StackHealth.DOWN;  // FAILING too: new sockets must go elsewhere at once
+        return linkDown != null ? StackHealth.DEGRADED : StackHealth.UP;
+    }
+
+    @Override
+    public String healthDetail() {
+        String why = failure;
+        if (why != null) {
+            return downMessage(why) + "; its sockets failed, and it stays down until the policy is reloaded to replace it";
+        }
+        if (phase == CLOSED) return "userspace stack " + config.name() + " is closed";
+        String link = linkDown;
+        if (link != null) return "userspace stack " + config.name() + " is degraded: " + link;
+        return "";
     }
 
     @Override
@@ -255,11 +385,15 @@ public final class UserspaceStack implements StackInstance, StackAccess {
     public void close() {
         lock.lock();
         try {
-            if (closed) return;
-            tcp.shutdown();
-            udp.shutdown();
-            device.txFlush();
-            closed = true;
+            int p = phase;
+            if (p == CLOSED) return;
+            if (p == FAILING) goDown();  // the loop had not got to it: the sockets still learn why
+            if (p == RUNNING) {
+                tcp.shutdown();
+                udp.shutdown();
+                device.txFlush();
+            }
+            phase = CLOSED;
         } finally {
             lock.unlock();
         }

@@ -23,7 +23,11 @@ public interface StackAccess {
     /** The IPv4 interface: local addresses and source-address selection. */
     Egress ip();
 
-    /** Throws an IOException ("stack user0 is closed") once the instance has been closed. */
+    /**
+     * Throws an IOException once the instance cannot take new work: a SocketException
+     * ("userspace stack user0 is down: ...", why) once its device went away, else
+     * "userspace stack user0 is closed" once it has been closed.
+     */
     void ensureOpen() throws IOException;
 
     /**

@@ -260,6 +260,8 @@ public class UserspaceDatagramChannel extends DatagramChannel implements Readine
             try {
                 if (!sock.receive(buf)) return;
             } catch (IOException e) {
+                // a socket that failed with its stack throws for good: nothing left to drop
+                if (sock.failed()) return;
                 // an error queued before connect concerns the old, unconnected socket: dropped with its datagrams
             }
         }

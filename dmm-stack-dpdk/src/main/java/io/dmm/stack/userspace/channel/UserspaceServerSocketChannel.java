@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.SocketAddress;
+import java.net.SocketException;
 import java.net.SocketOption;
 import java.net.SocketTimeoutException;
 import java.net.StandardSocketOptions;
@@ -173,7 +174,11 @@ public class UserspaceServerSocketChannel extends ServerSocketChannel implements
                     try {
                         if (!isOpen() || released) break;
                         TcpConnection c = listener.accept();
-                        if (c != null) accepted = new UserspaceSocketChannel(provider(), access, c);
+                        if (c != null) {
+                            accepted = new UserspaceSocketChannel(provider(), access, c);
+                        } else if (listener.error() != null) {
+                            throw new SocketException(listener.error().getMessage());  // the stack went down
+                        }
                         signal.refresh();
                         observed = signal.version();
                     } finally {

@@ -1,6 +1,7 @@
 package io.dmm.stack.userspace.dpdk;
 
 import io.dmm.stack.userspace.phy.Device;
+import io.dmm.stack.userspace.phy.DeviceListener;
 import io.dmm.stack.userspace.phy.RxHandler;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -17,6 +18,12 @@ import java.util.Map;
  * checksum verdict into {@link #rxDesc}) and one bulk free after the handler has seen the burst.
  * Transmit takes mbufs from a small cache refilled in bulk, queues them with their lengths and
  * sends them in one {@code dmm_tx_burst}. Nothing is allocated on the Java heap per frame.
+ *
+ * <p>Whether the port still works is asked by {@link #probe()}, which the owner calls at a slow pace
+ * (the shim's {@code dmm_port_probe}: one system call). A port that went away (its tap interface or
+ * veth deleted, its NIC removed) is reported once to the {@link DeviceListener} and from then on the
+ * device stops touching it: receive returns nothing, transmit drops. A link that goes down and up
+ * is reported as it changes. Nothing is checked per frame.
  *
  * <p>Not thread-safe, as every device: the owning stack instance calls it under its lock.
  */
@@ -47,6 +54,11 @@ final class DpdkDevice implements Device {
     private final MemorySegment txPending;
     private final MemorySegment txMeta;
     private final Runnable onClose;
+    /** Where a probe puts the errno of a port that went away. */
+    private final MemorySegment probeErr;
+    private volatile DeviceListener listener;
+    /** The link state last reported (ports start up; a port whose link state says nothing stays so). */
+    private boolean linkUp = true;
     private int cached;
     private int pending;
     private int nextQueue;
@@ -61,6 +73,8 @@ final class DpdkDevice implements Device {
     private long txRingFull;
     private long txNoMbuf;
     private boolean closed;
+    /** Closed, or the port went away: the fast path stops touching it (one field read per burst). */
+    private boolean stopped;
 
     /**
      * @param port    a started port
@@ -84,6 +98,7 @@ final class DpdkDevice implements Device {
         this.txCache = arena.allocate(ValueLayout.JAVA_LONG, TX_CACHE);
         this.txPending = arena.allocate(ValueLayout.JAVA_LONG, TX_BURST);
         this.txMeta = arena.allocate(ValueLayout.JAVA_LONG, TX_BURST);
+        this.probeErr = arena.allocate(ValueLayout.JAVA_INT);
     }
 
     void setPeerNotifier(Runnable notifier) {
@@ -103,10 +118,44 @@ final class DpdkDevice implements Device {
     @Override public MemorySegment memory() { return ADDRESS_SPACE; }
     @Override public int txCapacity() { return txCapacity; }
     @Override public void setRxNotifier(Runnable notifier) { this.rxNotifier = notifier; }
+    @Override public void setListener(DeviceListener listener) { this.listener = listener; }
+
+    /**
+     * Asks the port whether it still works (see {@link DpdkPort#probe}); tells the listener, once,
+     * that it went away, or that its link went down or came back.
+     */
+    @Override
+    public void probe() {
+        if (stopped) return;
+        int r = port.probe(probeErr);
+        if (r < 0) {
+            stopped = true;
+            String reason = port.goneReason(r, probeErr.get(ValueLayout.JAVA_INT, 0));
+            DeviceListener l = listener;
+            if (l != null) l.deviceFailed(reason);
+            return;
+        }
+        if (r == DpdkPort.PROBE_LINK_UNKNOWN) return;
+        boolean up = r == DpdkPort.PROBE_LINK_UP;
+        if (up == linkUp) return;
+        linkUp = up;
+        DeviceListener l = listener;
+        if (l != null) l.linkChanged(up, up ? "" : "the link of " + port + " is down (no carrier)");
+    }
+
+    /** Whether a probe found that the port went away. */
+    boolean failed() {
+        return stopped && !closed;
+    }
+
+    /** The port (tests: its link is taken down, it is closed behind the device's back). */
+    DpdkPort port() {
+        return port;
+    }
 
     @Override
     public int receive(RxHandler handler, int budget) {
-        if (closed) return 0;
+        if (stopped) return 0;
         int total = 0;
         // round robin over the rx queues, so one busy queue does not starve the others
         for (int i = 0; i < queues && total < budget; i++) {
@@ -144,7 +193,7 @@ final class DpdkDevice implements Device {
 
     @Override
     public long txAcquire() {
-        if (closed) return -1;
+        if (stopped) return -1;
         if (cached == 0 && !refill()) {
             txNoMbuf++;
             return -1;
@@ -190,8 +239,12 @@ final class DpdkDevice implements Device {
     @Override
     public void txFlush() {
         int n = pending;
-        if (n == 0 || closed) return;
+        if (n == 0) return;  // always so once closed: close() frees what was pending
         pending = 0;
+        if (stopped) {
+            DpdkShim.freeBulk(txPending, n);  // the port went away: what was queued is dropped
+            return;
+        }
         int sent = DpdkShim.txBurst(portId, (short) 0, txPending, txMeta, n);
         txFrames += sent;
         if (sent < n) txRingFull += n - sent;  // the shim freed them; TCP retransmits
@@ -230,6 +283,7 @@ final class DpdkDevice implements Device {
             cached = 0;
         }
         closed = true;
+        stopped = true;
         try {
             port.close();
         } finally {

@@ -19,6 +19,13 @@ final class DpdkPort {
     static final int CAP_TX_L4_CKSUM = 1;
     static final int CAP_RX_CKSUM = 2;
     private static final int ENOTSUP = 95;
+    /** Results of {@code dmm_port_probe} (DMM_PROBE_* in the shim): >= 0 the port works, < 0 it went away. */
+    static final int PROBE_LINK_DOWN = 0;
+    static final int PROBE_LINK_UP = 1;
+    static final int PROBE_LINK_UNKNOWN = 2;
+    static final int PROBE_REMOVED = -1;
+    static final int PROBE_TAP_GONE = -2;
+    static final int PROBE_IFACE_GONE = -3;
     private static final AtomicInteger POOLS = new AtomicInteger();
     /** Per-queue counters the shim reports (DMM_STATS_QUEUES). */
     private static final int STATS_QUEUES = 16;
@@ -152,6 +159,32 @@ final class DpdkPort {
         m.put("tx_checksum_offload", txChecksumOffload() ? 1L : 0L);
         m.put("rx_checksum_offload", rxChecksumOffload() ? 1L : 0L);
         return m;
+    }
+
+    /**
+     * Whether the port still works: a {@code PROBE_*} result; when it went away (negative),
+     * {@code errOut} (an int) holds the errno that showed it. A system call at most; allocates nothing.
+     */
+    int probe(MemorySegment errOut) {
+        return DpdkShim.portProbe(id, errOut);
+    }
+
+    /** Why the port went away, in one line naming it and the cause, from a negative probe result. */
+    String goneReason(int probe, int errno) {
+        String cause = switch (probe) {
+            case PROBE_REMOVED -> "the device was removed (its ethdev is gone)";
+            case PROBE_TAP_GONE -> "its tap interface was deleted (the tap queue's file descriptor fails: "
+                    + Errno.describe(errno) + ")";
+            case PROBE_IFACE_GONE -> "its kernel interface (index " + Integer.toUnsignedString(DpdkShim.portIfIndex(id))
+                    + ") was deleted or left this network namespace (" + Errno.describe(errno) + ")";
+            default -> "probe result " + probe + " (" + Errno.describe(errno) + ")";
+        };
+        return this + " went away: " + cause;
+    }
+
+    /** Sets the port's link down or up, as a NIC losing its carrier would (tests, on ring ports). 0 or -errno. */
+    int setLink(boolean up) {
+        return DpdkShim.portSetLink(id, up ? 1 : 0);
     }
 
     /** Stops and closes the port (detaching a hot-plugged device) and frees the pool. Idempotent. */

@@ -21,7 +21,7 @@ import java.lang.invoke.MethodHandle;
  */
 final class DpdkShim {
     /** The shim ABI this binding speaks ({@code DMM_SHIM_ABI}). */
-    static final int ABI = 1;
+    static final int ABI = 2;
 
     private static final Linker LINKER = Linker.nativeLinker();
     private static final SymbolLookup LIB = ShimLibrary.require();
@@ -51,6 +51,9 @@ final class DpdkShim {
     private static final MethodHandle PORT_PROMISCUOUS = fn("dmm_port_promiscuous", FunctionDescriptor.of(JAVA_INT, JAVA_SHORT));
     private static final MethodHandle PORT_LINK = fn("dmm_port_link", FunctionDescriptor.of(JAVA_LONG, JAVA_SHORT));
     private static final MethodHandle PORT_STATS = fn("dmm_port_stats", FunctionDescriptor.of(JAVA_INT, JAVA_SHORT, ADDRESS));
+    private static final MethodHandle PORT_PROBE = fn("dmm_port_probe", FunctionDescriptor.of(JAVA_INT, JAVA_SHORT, ADDRESS));
+    private static final MethodHandle PORT_IF_INDEX = fn("dmm_port_if_index", FunctionDescriptor.of(JAVA_INT, JAVA_SHORT));
+    private static final MethodHandle PORT_SET_LINK = fn("dmm_port_set_link", FunctionDescriptor.of(JAVA_INT, JAVA_SHORT, JAVA_INT));
     private static final MethodHandle PORT_CLOSE = fn("dmm_port_close", FunctionDescriptor.of(JAVA_INT, JAVA_SHORT, JAVA_INT));
     private static final MethodHandle RX_BURST = fast("dmm_rx_burst",
             FunctionDescriptor.of(JAVA_SHORT, JAVA_SHORT, JAVA_SHORT, ADDRESS, JAVA_SHORT, ADDRESS));
@@ -254,6 +257,31 @@ final class DpdkShim {
     static int portStats(short port, MemorySegment out) {
         try {
             return (int) PORT_STATS.invokeExact(port, out);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** {@code dmm_port_probe}: a {@code PROBE_*} result of {@link DpdkPort}; {@code errOut} (an int) gets the errno when the port went away. */
+    static int portProbe(short port, MemorySegment errOut) {
+        try {
+            return (int) PORT_PROBE.invokeExact(port, errOut);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    static int portIfIndex(short port) {
+        try {
+            return (int) PORT_IF_INDEX.invokeExact(port);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    static int portSetLink(short port, int up) {
+        try {
+            return (int) PORT_SET_LINK.invokeExact(port, up);
         } catch (Throwable t) {
             throw rethrow(t);
         }

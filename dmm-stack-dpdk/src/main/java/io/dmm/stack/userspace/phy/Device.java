@@ -65,6 +65,20 @@ public interface Device extends AutoCloseable {
      */
     void setRxNotifier(Runnable notifier);
 
+    /**
+     * Sets who hears about the device's health (it went away, its link changed); null for nobody.
+     * Devices that can neither fail nor lose their link ignore it.
+     */
+    default void setListener(DeviceListener listener) {}
+
+    /**
+     * Checks whether the device still works and tells the listener what changed since the last
+     * check. Slow (a system call for a DPDK port), so the owner calls it at a slow pace, e.g. every
+     * 100 ms from its poll loop, never per frame; allocates nothing while nothing changes. Devices
+     * with nothing to check do nothing.
+     */
+    default void probe() {}
+
     /** Device counters (names of its choosing, e.g. rx_frames, tx_frames, tx_full), never null. */
     java.util.Map<String, Long> counters();
 

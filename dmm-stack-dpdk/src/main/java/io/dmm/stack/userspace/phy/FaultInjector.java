@@ -31,8 +31,14 @@ import java.util.SplittableRandom;
  * {@code fault_tx_no_buffer} (a duplicate not sent: the wrapped device had no buffer for it). A held
  * frame the wrapped device has no buffer for when it falls due stays held until a later call.
  *
+ * <p>The link itself can be made to fail: {@link #fail} makes the device go away for good (as a
+ * deleted interface does: nothing passes any more and the {@link DeviceListener} hears it), and
+ * {@link #setLinkUp} takes the link down and back (frames both ways are dropped meanwhile, counted
+ * in {@code link_down_drops}). Tests use them to make a device fail deterministically.
+ *
  * <p>Receive budgets are approximate: a duplicated or released frame may make one call hand over a
- * frame or two more than asked. Not thread-safe, like every device.
+ * frame or two more than asked. Not thread-safe, like every device, except {@link #fail} and
+ * {@link #setLinkUp}, which any thread may call.
  */
 public final class FaultInjector extends ForwardingDevice {
     private final FaultPlan plan;
@@ -43,7 +49,16 @@ public final class FaultInjector extends ForwardingDevice {
     private final RxPath rx;
     private final Unvouched unvouched = new Unvouched();
     private final long burst;
+    private static final int LINK_UP = 0;
+    private static final int LINK_DOWN = 1;
+    private static final int FAILED = 2;
+
     private boolean closed;
+    /** LINK_UP, LINK_DOWN or FAILED: set by any thread, read once per call. */
+    private volatile int link = LINK_UP;
+    private volatile DeviceListener listener;
+    private final LinkDownSink linkDownSink = new LinkDownSink();
+    private long linkDownDrops;
     private long dropped, duplicated, reordered, corrupted, delayed, rateLimited, holdFull, txNoBuffer;
 
     public FaultInjector(Device inner, FaultPlan plan, Clock clock) {
@@ -66,22 +81,68 @@ public final class FaultInjector extends ForwardingDevice {
         return Math.min(tx.nextDue(), rx.nextDue());
     }
 
+    /**
+     * Makes the device go away for good, as a deleted interface does: from now on it receives and
+     * sends nothing, and its listener hears {@code "device <name> went away: <reason>"}. Any thread;
+     * idempotent.
+     */
+    public void fail(String reason) {
+        synchronized (this) {
+            if (link == FAILED) return;
+            link = FAILED;
+        }
+        DeviceListener l = listener;
+        if (l != null) l.deviceFailed("device " + inner.name() + " went away: " + reason);
+    }
+
+    /**
+     * Takes the link down (frames both ways are dropped, the listener hears it) or brings it back.
+     * Any thread; no effect once the device failed or when the link is already so.
+     */
+    public void setLinkUp(boolean up) {
+        synchronized (this) {
+            int want = up ? LINK_UP : LINK_DOWN;
+            if (link == FAILED || link == want) return;
+            link = want;
+        }
+        DeviceListener l = listener;
+        if (l != null) l.linkChanged(up, up ? "" : "the link of device " + inner.name() + " is down (injected)");
+    }
+
+    @Override
+    public void setListener(DeviceListener listener) {
+        this.listener = listener;
+        inner.setListener(listener);  // the wrapped device's own failures go straight to the owner
+    }
+
     @Override public String name() { return inner.name() + "+faults"; }
     @Override public boolean txChecksumOffload() { return inner.txChecksumOffload() && !plan.corrupts(); }
 
     @Override
     public void txSubmit(long offset, int length) {
+        if (link != LINK_UP) {
+            inner.txRelease(offset);  // a link that is down or gone carries nothing
+            linkDownDrops++;
+            return;
+        }
         tx.process(inner.memory(), offset, length, false, clock.nanos());
     }
 
     @Override
     public void txFlush() {
+        if (link == FAILED) return;
         tx.releaseDue(clock.nanos());
         inner.txFlush();
     }
 
     @Override
     public int receive(RxHandler handler, int budget) {
+        int state = link;
+        if (state == FAILED) return 0;
+        if (state == LINK_DOWN) {
+            inner.receive(linkDownSink, budget);  // what reaches a link that is down is lost
+            return 0;
+        }
         long now = clock.nanos();
         if (tx.releaseDue(now)) inner.txFlush();
         if (!plan.applyToReceive()) {
@@ -109,6 +170,7 @@ public final class FaultInjector extends ForwardingDevice {
 
     @Override
     public boolean rxPending() {
+        if (link == FAILED) return false;
         if (inner.rxPending()) return true;
         long now = clock.nanos();
         // Transmit frames that fell due are released by the next receive, so it is worth a call.
@@ -126,6 +188,7 @@ public final class FaultInjector extends ForwardingDevice {
         m.put("rate_limited", rateLimited);
         m.put("hold_full", holdFull);
         m.put("fault_tx_no_buffer", txNoBuffer);
+        m.put("link_down_drops", linkDownDrops);
         return m;
     }
 
@@ -312,6 +375,14 @@ public final class FaultInjector extends ForwardingDevice {
             if (!reorderQueue.isEmpty()) due = reorderQueue.headTag2();
             if (!delayQueue.isEmpty()) due = Math.min(due, delayQueue.headTag());
             return due;
+        }
+    }
+
+    /** Counts and drops the frames that arrive while the link is down. */
+    private final class LinkDownSink implements RxHandler {
+        @Override
+        public void frame(MemorySegment memory, long offset, int length, boolean checksumsVerified) {
+            linkDownDrops++;
         }
     }
 

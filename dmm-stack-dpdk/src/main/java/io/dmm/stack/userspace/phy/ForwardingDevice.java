@@ -27,6 +27,8 @@ public abstract class ForwardingDevice implements Device {
     @Override public void txRelease(long offset) { inner.txRelease(offset); }
     @Override public void txFlush() { inner.txFlush(); }
     @Override public void setRxNotifier(Runnable notifier) { inner.setRxNotifier(notifier); }
+    @Override public void setListener(DeviceListener listener) { inner.setListener(listener); }
+    @Override public void probe() { inner.probe(); }
     @Override public Map<String, Long> counters() { return inner.counters(); }
     @Override public void close() { inner.close(); }
 }

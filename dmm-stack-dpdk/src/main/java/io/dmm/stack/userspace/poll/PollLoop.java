@@ -71,11 +71,14 @@ public final class PollLoop implements AutoCloseable {
         return thread.isAlive();
     }
 
-    /** Stops the loop and waits (up to 5 s) for its thread to end. Idempotent. */
+    /**
+     * Stops the loop and waits (up to 5 s) for its thread to end; from the loop's own thread (a duty
+     * cycle stopping its loop) it does not wait: the loop ends after this turn. Idempotent: a later
+     * call from another thread still waits for the thread to end.
+     */
     @Override
     public void close() {
         synchronized (this) {
-            if (closed) return;
             closed = true;
             running = false;
         }

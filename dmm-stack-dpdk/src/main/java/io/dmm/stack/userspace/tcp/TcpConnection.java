@@ -1160,6 +1160,18 @@ public final class TcpConnection {
         }
     }
 
+    /**
+     * The stack's device went away: the connection fails at once with {@code cause}, without a RST
+     * (nothing can be sent any more). Reads and writes then throw it, a pending connect throws it as
+     * a ConnectException, and the waiters are woken (readiness: every operation is ready, to throw).
+     */
+    void fail(SocketException cause) {
+        if (state == TcpState.CLOSED) return;
+        if (activeOpen && !established) connectFailure = new ConnectException(cause.getMessage());
+        else error = cause;
+        closeNow();
+    }
+
     /** Sends RST and drops the connection at once. */
     public void abort() {
         appClosed = true;

@@ -3,6 +3,8 @@ package io.dmm.stack.userspace.tcp;
 import io.dmm.stack.userspace.Counter;
 import io.dmm.stack.userspace.Notification;
 import io.dmm.stack.userspace.wire.TcpHeader;
+import java.io.IOException;
+import java.net.SocketException;
 import java.nio.channels.SelectionKey;
 import java.util.ArrayDeque;
 
@@ -20,6 +22,8 @@ public final class TcpListener {
     private final ArrayDeque<TcpConnection> acceptQueue = new ArrayDeque<>();
     private int halfOpen;
     private boolean closed;
+    /** Why the listener failed with its stack (the device went away), or null. */
+    private SocketException error;
     private Notification notification;
     /** Next listener on the same port (the stack's per-port chain). */
     TcpListener nextOnPort;
@@ -36,9 +40,14 @@ public final class TcpListener {
         this.notification = n;
     }
 
-    /** OP_ACCEPT when {@link #accept()} would return a connection. */
+    /** OP_ACCEPT when {@link #accept()} would return a connection, or when the listener failed (an accept throws). */
     public int readyOps() {
-        return acceptQueue.isEmpty() ? 0 : SelectionKey.OP_ACCEPT;
+        return acceptQueue.isEmpty() && error == null ? 0 : SelectionKey.OP_ACCEPT;
+    }
+
+    /** Why the listener failed with its stack (what an accept must throw), or null. */
+    public IOException error() {
+        return error;
     }
 
     /** The next established connection from the queue, or null. */
@@ -71,6 +80,13 @@ public final class TcpListener {
             c.abort();
         }
         notifyApp();
+    }
+
+    /** The stack's device went away: the listener stops, and accepts throw {@code cause}; waiters are woken. */
+    void fail(SocketException cause) {
+        if (closed) return;
+        error = cause;
+        close();
     }
 
     /** A segment for no connection reached this listener (RFC 9293 §3.10.7.2). */

@@ -12,6 +12,7 @@ import io.dmm.stack.userspace.wire.TcpHeader;
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
 import java.net.BindException;
+import java.net.SocketException;
 import java.security.SecureRandom;
 
 /**
@@ -170,6 +171,26 @@ public final class TcpStack implements TransportHandler {
             }
         }
         for (TcpConnection c : table.toArray()) c.abort();
+    }
+
+    /**
+     * The device went away: every connection and listener fails with {@code cause} at once, without
+     * a RST (nothing can be sent), and their waiters are woken. Returns how many connections were
+     * open (TIME_WAIT not counted).
+     */
+    public int fail(SocketException cause) {
+        int open = active;
+        TcpConnection[] all = table.toArray();
+        // connections first: those queued on a listener leave its queue as they close
+        for (TcpConnection c : all) c.fail(cause);
+        for (TcpListener head : listeners) {
+            for (TcpListener l = head; l != null; ) {
+                TcpListener next = l.nextOnPort;
+                l.fail(cause);
+                l = next;
+            }
+        }
+        return open;
     }
 
     // =====================================================================================

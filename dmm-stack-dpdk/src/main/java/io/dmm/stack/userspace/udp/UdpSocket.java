@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.net.PortUnreachableException;
+import java.net.SocketException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.AlreadyConnectedException;
@@ -40,6 +41,8 @@ public final class UdpSocket {
     private int remotePort;
     private boolean portUnreachable;
     private boolean closed;
+    /** Why the socket failed with its stack (the device went away), or null. */
+    private SocketException failure;
     private int lastSourceIp;
     private int lastSourcePort;
     /** The direct (or read-only) buffer last sent from and a segment over it: apps reuse their buffers. */
@@ -58,12 +61,17 @@ public final class UdpSocket {
         this.notification = n;
     }
 
-    /** OP_READ when a datagram (or an error to report) is queued; OP_WRITE always while open. */
+    /** OP_READ when a datagram (or an error to report) is queued, or the socket failed; OP_WRITE always while open. */
     public int readyOps() {
         if (closed) return 0;
         int ops = SelectionKey.OP_WRITE;
-        if (portUnreachable || !queue.isEmpty()) ops |= SelectionKey.OP_READ;
+        if (failure != null || portUnreachable || !queue.isEmpty()) ops |= SelectionKey.OP_READ;
         return ops;
+    }
+
+    /** Whether the socket failed with its stack: every receive and send throws why. */
+    public boolean failed() {
+        return failure != null;
     }
 
     /**
@@ -73,6 +81,7 @@ public final class UdpSocket {
      */
     public boolean receive(ByteBuffer dst) throws IOException {
         if (closed) throw new ClosedChannelException();
+        if (failure != null) throw new SocketException(failure.getMessage());
         if (portUnreachable) {
             portUnreachable = false;
             throw new PortUnreachableException("ICMP port unreachable from "
@@ -100,6 +109,7 @@ public final class UdpSocket {
      */
     public int send(ByteBuffer src, int dstIp, int dstPort) throws IOException {
         if (closed) throw new ClosedChannelException();
+        if (failure != null) throw new SocketException(failure.getMessage());
         if (connected) {
             if ((dstIp != 0 || dstPort != 0) && (dstIp != remoteIp || dstPort != remotePort)) {
                 throw new AlreadyConnectedException();
@@ -241,6 +251,14 @@ public final class UdpSocket {
     private void notifyReadiness() {
         Notification n = notification;
         if (n != null) stack.lock().schedule(n);
+    }
+
+    /** The stack's device went away: queued datagrams go, receives and sends throw {@code cause}, waiters are woken. */
+    void failByStack(SocketException cause) {
+        failure = cause;
+        queue.clear();
+        portUnreachable = false;
+        notifyReadiness();
     }
 
     void closeByStack() {

@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.net.BindException;
+import java.net.SocketException;
 import java.nio.ByteOrder;
 import java.util.SplittableRandom;
 
@@ -104,6 +105,28 @@ public final class UdpStack implements TransportHandler {
                 return;
             }
         }
+    }
+
+    /**
+     * The device went away: every socket leaves the port table and fails with {@code cause} (its
+     * receives and sends throw it, its waiters are woken); later {@link #open} calls fail. Returns
+     * how many sockets failed.
+     */
+    public int fail(SocketException cause) {
+        shutdown = true;
+        int failed = 0;
+        for (int port = 0; port < ports.length; port++) {
+            UdpSocket s = ports[port];
+            ports[port] = null;
+            while (s != null) {
+                UdpSocket next = s.nextInPort;
+                s.nextInPort = null;
+                s.failByStack(cause);
+                failed++;
+                s = next;
+            }
+        }
+        return failed;
     }
 
     /** Closes every socket; later {@link #open} calls fail. */
