@@ -295,8 +295,12 @@ public final class UserspaceStack implements StackInstance, StackAccess {
                 + "reloaded to replace it", cause.getMessage(), connections, datagramSockets);
     }
 
-    /** The device chain's fault injector, or null: tests make the device fail through it. */
-    FaultInjector faults() {
+    /**
+     * The device chain's fault injector when the device is configured with {@code "faults"}, else
+     * null. Chaos tests use it: loss, delay, link down, and {@code fail(reason)} to make the device
+     * go away.
+     */
+    public FaultInjector faults() {
         return faults;
     }
 
