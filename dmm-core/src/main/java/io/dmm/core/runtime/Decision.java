@@ -26,12 +26,12 @@ public record Decision(Route route, List<StackHandle> stacks, long policyVersion
         }
     }
 
-    /** This decision's stacks filtered by {@link StackHandle#usableFor}, keeping route order. */
+    /** This decision's stacks filtered by {@link StackHandle#usableFor(Protocol, ProtocolFamily, long)}, keeping route order. */
     public Usable usableFor(Protocol protocol, ProtocolFamily family) {
         List<StackHandle> usable = new ArrayList<>(stacks.size());
         StringBuilder why = new StringBuilder();
         for (StackHandle h : stacks) {
-            if (h.usableFor(protocol, family)) {
+            if (h.usableFor(protocol, family, policyVersion)) {
                 usable.add(h);
             } else {
                 why.append(why.isEmpty() ? "" : "; ").append(h.whyUnusable(protocol, family));

@@ -199,7 +199,7 @@ public final class DmmRuntime implements DmmRuntimeBinding, AutoCloseable {
                 Router nextRouter = new Router(next, current.version() + 1, plan.stacks(), current);
                 transition = management.prepare(current.policy().management(), next.management());
                 router = nextRouter; // the swap: decisions from here on are made by the new version
-                registry.commit(plan);
+                registry.commit(plan, nextRouter.version());
                 transition.commit();
                 Instant now = Instant.now();
                 appliedAt = now;

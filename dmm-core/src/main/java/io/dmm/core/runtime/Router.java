@@ -155,6 +155,10 @@ public final class Router {
                 checkHints(hints);
             }
         } else {
+            if (caller == null && policy.usesCaller()) {
+                // opened under a version without caller rules: the code routing it now is the best witness
+                caller = callerIfNeeded();
+            }
             RouteKey key = key(protocol, role, service == null ? null : service.getAddress(),
                     service == null ? -1 : service.getPort(), source, hints, System.getProperty("dmm.app"), caller);
             Route route = policy.route(key);

@@ -46,6 +46,8 @@ public final class StackHandle {
     private final LongAdder bytesOut = new LongAdder();
     private volatile Admin admin = Admin.ACTIVE;
     private volatile RetireListener retireListener;
+    /** The policy version that removed the instance (valid once RETIRING). */
+    private volatile long retiredBy = Long.MAX_VALUE;
     private final AtomicBoolean stopped = new AtomicBoolean();
 
     public StackHandle(StackInstance instance) {
@@ -77,7 +79,20 @@ public final class StackHandle {
 
     /** True if this instance takes new sockets of this protocol and family (active, not DOWN, supported). */
     public boolean usableFor(Protocol protocol, ProtocolFamily family) {
-        return admin == Admin.ACTIVE && instance.health() != StackHealth.DOWN && instance.supports(protocol, family);
+        return usableFor(protocol, family, Long.MAX_VALUE);
+    }
+
+    /**
+     * As {@link #usableFor(Protocol, ProtocolFamily)} for a socket routed by policy version
+     * {@code decidedBy}. A retiring instance still takes the sockets of versions older than the
+     * one that removed it: a decision made just before a swap names it, and the socket must not
+     * fail because of the reload (it opens on the old version's stack, as a socket decided a moment
+     * earlier would have).
+     */
+    public boolean usableFor(Protocol protocol, ProtocolFamily family, long decidedBy) {
+        Admin a = admin;
+        boolean admitted = a == Admin.ACTIVE || (a == Admin.RETIRING && decidedBy < retiredBy && !stopped.get());
+        return admitted && instance.health() != StackHealth.DOWN && instance.supports(protocol, family);
     }
 
     /** Why {@link #usableFor} said no, for error messages. */
@@ -107,11 +122,12 @@ public final class StackHandle {
     }
 
     /**
-     * Marks the instance retiring; {@code listener} is told when its last socket closes (at once,
+     * Marks the instance retiring, removed by policy version {@code byVersion}; {@code listener} is told when its last socket closes (at once,
      * from this call, if it has none).
      */
-    void retire(RetireListener listener) {
+    void retire(long byVersion, RetireListener listener) {
         synchronized (this) {
+            retiredBy = byVersion;
             admin = Admin.RETIRING;
             retireListener = listener;
         }

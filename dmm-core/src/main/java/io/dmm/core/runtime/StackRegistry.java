@@ -50,7 +50,7 @@ public final class StackRegistry implements AutoCloseable {
 
     private static StackRegistry start(StackTypes types, List<StackDefinition> definitions) {
         StackRegistry r = new StackRegistry(types);
-        r.commit(r.plan(definitions, null));
+        r.commit(r.plan(definitions, null), 1);
         return r;
     }
 
@@ -142,8 +142,8 @@ public final class StackRegistry implements AutoCloseable {
         return instance;
     }
 
-    /** Makes the plan's instances current and retires the ones it left out. */
-    public synchronized void commit(Plan plan) {
+    /** Makes the plan's instances current (for policy {@code version}) and retires the ones it left out. */
+    public synchronized void commit(Plan plan, long version) {
         byName = plan.next;
         for (StackHandle h : plan.started) {
             LOG.info("stack instance {} ({}) started", h.name(), h.instance().type());
@@ -152,7 +152,7 @@ public final class StackRegistry implements AutoCloseable {
             retiring.add(h);
             LOG.info("stack instance {} ({}) retiring: no new sockets; it stops when its {} open socket(s) close",
                     h.name(), h.instance().type(), h.activeSockets());
-            h.retire(this::retired);
+            h.retire(version, this::retired);
         }
     }
 
