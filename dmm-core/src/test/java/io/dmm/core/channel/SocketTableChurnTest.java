@@ -78,6 +78,7 @@ class SocketTableChurnTest {
                             idsSeen.add(r.id());
                         }
                         listings.incrementAndGet();
+                        Thread.sleep(1); // list often, without starving the threads that open sockets
                     }
                 } catch (Throwable e) {
                     listerFailure.set(e);

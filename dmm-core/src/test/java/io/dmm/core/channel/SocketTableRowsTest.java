@@ -347,6 +347,26 @@ class SocketTableRowsTest {
     }
 
     @Test
+    void closingAnAsynchronousChannelWithAReadPendingLeavesTheTable() throws Exception {
+        DmmAsynchronousChannelProvider provider = new DmmAsynchronousChannelProvider(runtime);
+        try (AsynchronousServerSocketChannel peerServer = AsynchronousServerSocketChannel.open()
+                .bind(new InetSocketAddress(LOOPBACK, 0));
+             AsynchronousSocketChannel client = provider.openAsynchronousSocketChannel(null)) {
+            Future<AsynchronousSocketChannel> accepting = peerServer.accept();
+            client.connect(peerServer.getLocalAddress()).get(10, TimeUnit.SECONDS);
+            try (AsynchronousSocketChannel peer = accepting.get(10, TimeUnit.SECONDS)) {
+                Future<Integer> pending = client.read(ByteBuffer.allocate(10));
+                assertEquals(SocketRows.ESTABLISHED, row((RoutedChannel) client).state());
+                client.close();
+                ExecutionException e = assertThrows(ExecutionException.class, () -> pending.get(10, TimeUnit.SECONDS));
+                assertInstanceOf(AsynchronousCloseException.class, e.getCause());
+                assertEquals(0, runtime.sockets().size());
+                assertEquals(SocketRows.CLOSED, ((RoutedChannel) client).socketInfo().state());
+            }
+        }
+    }
+
+    @Test
     void anExplicitStackHintAndTheVersionOfThePolicyThatRoutedEachSocket() throws Exception {
         try (ServerSocketChannel target = ServerSocketChannel.open().bind(new InetSocketAddress(LOOPBACK, 0));
              RoutedSocketChannel hinted = (RoutedSocketChannel) runtime.openSocketChannel(null, RouteHints.stack("k1"));
