@@ -1,21 +1,25 @@
 package io.dmm.core.channel;
 
+import io.dmm.core.runtime.SocketTable;
 import io.dmm.core.runtime.StackHandle;
 import java.nio.channels.CompletionHandler;
 
 /**
  * Wraps a program's handler of a routed asynchronous read or write: counts the transferred bytes on
- * the stack when the operation completes (the only moment they are known), then passes the result
- * on unchanged. Runs on the thread the stack's channel completes on, as the program's handler would.
+ * the stack and on the socket when the operation completes (the only moment they are known), then
+ * passes the result on unchanged. Runs on the thread the stack's channel completes on, as the
+ * program's handler would.
  */
 final class CountingHandler<V extends Number, A> implements CompletionHandler<V, A> {
     private final CompletionHandler<V, ? super A> handler;
     private final StackHandle stack;
+    private final SocketTable.Entry socket;
     private final boolean in;
 
-    CountingHandler(CompletionHandler<V, ? super A> handler, StackHandle stack, boolean in) {
+    CountingHandler(CompletionHandler<V, ? super A> handler, StackHandle stack, SocketTable.Entry socket, boolean in) {
         this.handler = handler;
         this.stack = stack;
+        this.socket = socket;
         this.in = in;
     }
 
@@ -25,8 +29,10 @@ final class CountingHandler<V extends Number, A> implements CompletionHandler<V,
         if (n > 0) {
             if (in) {
                 stack.bytesIn(n);
+                socket.addIn(n);
             } else {
                 stack.bytesOut(n);
+                socket.addOut(n);
             }
         }
         handler.completed(result, attachment);

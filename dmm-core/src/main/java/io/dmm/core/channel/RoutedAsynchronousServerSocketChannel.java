@@ -3,9 +3,11 @@ package io.dmm.core.channel;
 import io.dmm.api.Protocol;
 import io.dmm.api.RouteHints;
 import io.dmm.api.Role;
+import io.dmm.api.SocketInfo;
 import io.dmm.core.policy.Route;
 import io.dmm.core.runtime.Decision;
 import io.dmm.core.runtime.DmmRuntime;
+import io.dmm.core.runtime.SocketTable;
 import io.dmm.core.runtime.StackHandle;
 import io.dmm.stack.kernel.KernelStackProvider;
 import java.io.IOException;
@@ -37,6 +39,9 @@ import java.util.concurrent.Future;
  * it listens on every usable one (same port, kernel members with SO_REUSEPORT), and accepts from
  * all of them ({@link AsyncAcceptor}); bound to a specific address it listens on the route's first
  * usable stack. Stacks without asynchronous channels are left out.
+ *
+ * <p>It is in its runtime's socket table from its creation until it is closed (one row, naming
+ * every stack it listens on).
  */
 public final class RoutedAsynchronousServerSocketChannel extends AsynchronousServerSocketChannel
         implements RoutedChannel {
@@ -51,6 +56,8 @@ public final class RoutedAsynchronousServerSocketChannel extends AsynchronousSer
     private volatile Decision decision;
     private volatile boolean closed;
     private volatile boolean acceptKilled; // an accept Future was cancelled: the JDK refuses accepts then
+    /** This server's row in the runtime's socket table. */
+    private final SocketTable.Entry entry;
 
     public RoutedAsynchronousServerSocketChannel(AsynchronousChannelProvider provider, DmmRuntime runtime,
                                                  AsynchronousChannelGroup group, RouteHints hints, String caller) {
@@ -59,6 +66,7 @@ public final class RoutedAsynchronousServerSocketChannel extends AsynchronousSer
         this.group = group;
         this.hints = hints;
         this.caller = caller;
+        this.entry = runtime.sockets().register(this); // last: the table may describe it at once
     }
 
     @Override
@@ -253,12 +261,43 @@ public final class RoutedAsynchronousServerSocketChannel extends AsynchronousSer
             closed = true;
             a = acceptor;
         }
+        runtime.sockets().unregister(entry); // once: only the call that closed it gets here
         if (a != null) {
             for (AsyncAcceptor.Member m : a.members()) {
                 m.stack().socketClosed();
             }
             a.close();
         }
+    }
+
+    @Override
+    public SocketInfo socketInfo() {
+        return describe(entry);
+    }
+
+    /**
+     * This server's row, as {@link RoutedServerSocketChannel#describe}'s: unrouted before bind,
+     * then listening on every member's stack (comma-separated) at the first member's address.
+     */
+    @Override
+    public SocketInfo describe(SocketTable.Entry e) {
+        AsyncAcceptor a = acceptor;
+        Decision d = decision;
+        if (a == null) {
+            return SocketRows.row(e, "", Protocol.TCP, SocketRows.SERVER, null, null,
+                    closed ? SocketRows.CLOSED : SocketRows.UNROUTED, null);
+        }
+        StringBuilder stacks = new StringBuilder();
+        for (AsyncAcceptor.Member m : a.members()) {
+            stacks.append(stacks.isEmpty() ? "" : ",").append(m.stack().name());
+        }
+        AsynchronousServerSocketChannel first = a.members().getFirst().ch();
+        String state = first.isOpen() ? SocketRows.LISTENING : SocketRows.FAILED;
+        if (closed) { // read last: closing marks this channel closed before it closes the members
+            state = SocketRows.CLOSED;
+        }
+        return SocketRows.row(e, stacks.toString(), Protocol.TCP, SocketRows.SERVER, SocketRows.local(first), null,
+                state, d);
     }
 
     @Override

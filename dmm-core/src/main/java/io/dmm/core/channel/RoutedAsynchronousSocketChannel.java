@@ -3,9 +3,11 @@ package io.dmm.core.channel;
 import io.dmm.api.Protocol;
 import io.dmm.api.RouteHints;
 import io.dmm.api.Role;
+import io.dmm.api.SocketInfo;
 import io.dmm.core.policy.Route;
 import io.dmm.core.runtime.Decision;
 import io.dmm.core.runtime.DmmRuntime;
+import io.dmm.core.runtime.SocketTable;
 import io.dmm.core.runtime.StackHandle;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -42,6 +44,9 @@ import java.util.concurrent.TimeUnit;
  * routed, reads and writes go straight to the stack's channel with a handler that counts the bytes
  * at completion: pending-read/write checks, timeouts and AsynchronousCloseException on close are
  * then the stack channel's own, i.e. the JDK's for the kernel stack.
+ *
+ * <p>It is in its runtime's socket table from its creation until it is closed, and its reads and
+ * writes count their bytes there too.
  */
 public final class RoutedAsynchronousSocketChannel extends AsynchronousSocketChannel implements RoutedChannel {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(RoutedAsynchronousSocketChannel.class);
@@ -63,7 +68,13 @@ public final class RoutedAsynchronousSocketChannel extends AsynchronousSocketCha
     // set when a Future of that kind is cancelled: the JDK then refuses further reads/writes
     private volatile boolean readKilled;
     private volatile boolean writeKilled;
-    private InetSocketAddress bindAddress;
+    private volatile InetSocketAddress bindAddress; // volatile for the socket table, which reads it without the lock
+    private volatile InetSocketAddress target;      // what connect was asked for, for the socket table
+    private volatile boolean inputShut;
+    private volatile boolean outputShut;
+    private final boolean accepted;
+    /** This channel's row in the runtime's socket table, and its byte counters. */
+    private final SocketTable.Entry entry;
 
     /** An unrouted client channel in {@code group} (null: the default group). */
     public RoutedAsynchronousSocketChannel(AsynchronousChannelProvider provider, DmmRuntime runtime,
@@ -73,6 +84,8 @@ public final class RoutedAsynchronousSocketChannel extends AsynchronousSocketCha
         this.group = group;
         this.hints = hints;
         this.caller = caller;
+        this.accepted = false;
+        this.entry = runtime.sockets().register(this); // last: the table may describe it at once
     }
 
     /** A channel accepted by a routed server: routed already, to the stack that accepted it. */
@@ -89,6 +102,8 @@ public final class RoutedAsynchronousSocketChannel extends AsynchronousSocketCha
         this.delegate = accepted;
         this.connected = true;
         stack.socketOpened();
+        this.accepted = true;
+        this.entry = runtime.sockets().register(this);
     }
 
     @Override
@@ -221,6 +236,7 @@ public final class RoutedAsynchronousSocketChannel extends AsynchronousSocketCha
                 throw new ConnectionPendingException();
             }
             connecting = true;
+            target = isa;
             try {
                 candidates = decide(isa);
             } catch (IOException | RuntimeException e) {
@@ -447,7 +463,7 @@ public final class RoutedAsynchronousSocketChannel extends AsynchronousSocketCha
                          CompletionHandler<Integer, ? super A> handler) {
         AsynchronousSocketChannel d = delegateForIo(handler, attachment, readKilled, "Reading");
         if (d != null) {
-            d.read(dst, timeout, unit, attachment, new CountingHandler<>(handler, stack, true));
+            d.read(dst, timeout, unit, attachment, new CountingHandler<>(handler, stack, entry, true));
         }
     }
 
@@ -463,7 +479,7 @@ public final class RoutedAsynchronousSocketChannel extends AsynchronousSocketCha
                          CompletionHandler<Long, ? super A> handler) {
         AsynchronousSocketChannel d = delegateForIo(handler, attachment, readKilled, "Reading");
         if (d != null) {
-            d.read(dsts, offset, length, timeout, unit, attachment, new CountingHandler<>(handler, stack, true));
+            d.read(dsts, offset, length, timeout, unit, attachment, new CountingHandler<>(handler, stack, entry, true));
         }
     }
 
@@ -472,7 +488,7 @@ public final class RoutedAsynchronousSocketChannel extends AsynchronousSocketCha
                           CompletionHandler<Integer, ? super A> handler) {
         AsynchronousSocketChannel d = delegateForIo(handler, attachment, writeKilled, "Writing");
         if (d != null) {
-            d.write(src, timeout, unit, attachment, new CountingHandler<>(handler, stack, false));
+            d.write(src, timeout, unit, attachment, new CountingHandler<>(handler, stack, entry, false));
         }
     }
 
@@ -488,7 +504,7 @@ public final class RoutedAsynchronousSocketChannel extends AsynchronousSocketCha
                           CompletionHandler<Long, ? super A> handler) {
         AsynchronousSocketChannel d = delegateForIo(handler, attachment, writeKilled, "Writing");
         if (d != null) {
-            d.write(srcs, offset, length, timeout, unit, attachment, new CountingHandler<>(handler, stack, false));
+            d.write(srcs, offset, length, timeout, unit, attachment, new CountingHandler<>(handler, stack, entry, false));
         }
     }
 
@@ -499,6 +515,7 @@ public final class RoutedAsynchronousSocketChannel extends AsynchronousSocketCha
             throw new ClosedChannelException();
         }
         d.shutdownInput();
+        inputShut = true;
         return this;
     }
 
@@ -509,6 +526,7 @@ public final class RoutedAsynchronousSocketChannel extends AsynchronousSocketCha
             throw new ClosedChannelException();
         }
         d.shutdownOutput();
+        outputShut = true;
         return this;
     }
 
@@ -546,7 +564,43 @@ public final class RoutedAsynchronousSocketChannel extends AsynchronousSocketCha
             }
             closed = true;
         }
+        runtime.sockets().unregister(entry); // once: only the call that closed it gets here
         releaseLeg();
+    }
+
+    @Override
+    public SocketInfo socketInfo() {
+        return describe(entry);
+    }
+
+    /**
+     * This channel's row, as {@link RoutedSocketChannel#describe}'s: kind client or accepted; the
+     * requested bind address before routing; while connecting the stack being tried and the
+     * destination; once connected the stack channel's addresses and the directions shut down.
+     * Reads volatile fields only (never this channel's lock, which a connect holds).
+     */
+    @Override
+    public SocketInfo describe(SocketTable.Entry e) {
+        AsynchronousSocketChannel d = delegate;
+        StackHandle s = stack;
+        Decision dec = decision;
+        boolean isConnected = connected;
+        String kind = accepted ? SocketRows.ACCEPTED : SocketRows.CLIENT;
+        if (d == null || s == null) {
+            String state = closed ? SocketRows.CLOSED : dec == null ? SocketRows.UNROUTED : SocketRows.CONNECTING;
+            return SocketRows.row(e, "", Protocol.TCP, kind, bindAddress, dec == null ? null : target, state, dec);
+        }
+        String state = !isConnected ? SocketRows.CONNECTING
+                : d.isOpen() ? SocketRows.connectedState(inputShut, outputShut) : SocketRows.FAILED;
+        if (closed) { // read last: closing marks this channel closed before it closes the stack's channel
+            state = SocketRows.CLOSED;
+        }
+        InetSocketAddress local = SocketRows.local(d);
+        InetSocketAddress peer = SocketRows.remote(d);
+        if (peer == null && !accepted) {
+            peer = target;
+        }
+        return SocketRows.row(e, s.name(), Protocol.TCP, kind, local, peer, state, dec);
     }
 
     @Override

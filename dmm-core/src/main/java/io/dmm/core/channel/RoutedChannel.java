@@ -1,14 +1,18 @@
 package io.dmm.core.channel;
 
+import io.dmm.api.SocketInfo;
 import io.dmm.core.policy.Route;
 import io.dmm.core.runtime.Decision;
+import io.dmm.core.runtime.SocketTable;
 import java.util.List;
 
 /**
  * What every DMM channel can say about its routing, for {@code DmmSockets.routeOf(channel)}:
- * the decision that routed it (route and policy version) and the stack instances it runs on.
+ * the decision that routed it (route and policy version) and the stack instances it runs on; and
+ * its row of the runtime's socket table ({@link SocketTable}), where it is registered from its
+ * creation until it is closed.
  */
-public interface RoutedChannel {
+public interface RoutedChannel extends SocketTable.Tracked {
     /** The decision (rule, default or explicit hint, and the policy version) that routed this channel, or null before routing. */
     Decision decision();
 
@@ -24,4 +28,7 @@ public interface RoutedChannel {
      * routing.
      */
     List<String> stacksInUse();
+
+    /** This channel's row of the socket table now (see {@link SocketRows} for kinds and states); also once closed. */
+    SocketInfo socketInfo();
 }

@@ -3,9 +3,11 @@ package io.dmm.core.channel;
 import io.dmm.api.Protocol;
 import io.dmm.api.Role;
 import io.dmm.api.RouteHints;
+import io.dmm.api.SocketInfo;
 import io.dmm.core.policy.Route;
 import io.dmm.core.runtime.Decision;
 import io.dmm.core.runtime.DmmRuntime;
+import io.dmm.core.runtime.SocketTable;
 import io.dmm.core.runtime.StackHandle;
 import io.dmm.core.selector.ChannelKeys;
 import io.dmm.core.selector.DelegatingChannel;
@@ -38,6 +40,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * send (role sender, key = remote address), or receive/join without either (receiver, no address).
  * The route's first usable stack is used; a stack whose channel cannot be opened or set up is
  * skipped. Options and blocking mode set before routing are replayed on the stack's channel.
+ *
+ * <p>It is in its runtime's socket table from its creation until it is closed, and counts the
+ * bytes it sends and receives there too.
  */
 public final class RoutedDatagramChannel extends DatagramChannel implements RoutedChannel, DelegatingChannel {
     private final DmmRuntime runtime;
@@ -53,6 +58,8 @@ public final class RoutedDatagramChannel extends DatagramChannel implements Rout
     private volatile RoutedDatagramSocketAdaptor adaptor;
     private volatile Decision decision;
     private final ChannelKeys channelKeys = new ChannelKeys();
+    /** This channel's row in the runtime's socket table, and its byte counters. */
+    private final SocketTable.Entry entry;
 
     public RoutedDatagramChannel(RoutedChannelProvider provider, DmmRuntime runtime, ProtocolFamily family,
                                  RouteHints hints, String caller) {
@@ -61,6 +68,7 @@ public final class RoutedDatagramChannel extends DatagramChannel implements Rout
         this.family = family;
         this.hints = hints;
         this.caller = caller;
+        this.entry = runtime.sockets().register(this); // last: the table may describe it at once
     }
 
     /**
@@ -78,6 +86,7 @@ public final class RoutedDatagramChannel extends DatagramChannel implements Rout
         this.decision = decision;
         this.stack = stack;
         this.delegate = open;
+        this.entry = runtime.sockets().register(this);
     }
 
     /** The stack this channel runs on, or null before routing. */
@@ -360,7 +369,9 @@ public final class RoutedDatagramChannel extends DatagramChannel implements Rout
             endBlocking(blocked, completed);
         }
         if (from != null) {
-            stack.bytesIn(dst.position() - before);
+            int n = dst.position() - before;
+            stack.bytesIn(n);
+            entry.addIn(n);
         }
         return from;
     }
@@ -385,6 +396,7 @@ public final class RoutedDatagramChannel extends DatagramChannel implements Rout
         }
         if (n > 0) {
             stack.bytesOut(n);
+            entry.addOut(n);
         }
         return n;
     }
@@ -441,7 +453,7 @@ public final class RoutedDatagramChannel extends DatagramChannel implements Rout
         } finally {
             endBlocking(blocked, completed);
         }
-        op.count(stack, n);
+        op.count(stack, entry, n);
         return n;
     }
 
@@ -454,8 +466,15 @@ public final class RoutedDatagramChannel extends DatagramChannel implements Rout
         return delegate;
     }
 
-    StackHandle stackOrNull() {
-        return stack;
+    /** Counts a datagram the socket adaptor received ({@code in}) or sent, on the stack and the socket. */
+    void countAdaptorTransfer(boolean in, int n) {
+        if (in) {
+            stack.bytesIn(n);
+            entry.addIn(n);
+        } else {
+            stack.bytesOut(n);
+            entry.addOut(n);
+        }
     }
 
     boolean isBlockingMode() {
@@ -464,6 +483,7 @@ public final class RoutedDatagramChannel extends DatagramChannel implements Rout
 
     @Override
     protected void implCloseSelectableChannel() throws IOException {
+        runtime.sockets().unregister(entry); // called once, however the channel is closed
         DatagramChannel d;
         stateLock.lock();
         try {
@@ -478,6 +498,33 @@ public final class RoutedDatagramChannel extends DatagramChannel implements Rout
         if (d != null) {
             d.close();
         }
+    }
+
+    @Override
+    public SocketInfo socketInfo() {
+        return describe(entry);
+    }
+
+    /**
+     * This channel's row: kind datagram, unrouted until its first bind, connect, send or receive,
+     * then bound or connected on its stack with the stack channel's addresses; failed when that
+     * channel was closed under it.
+     */
+    @Override
+    public SocketInfo describe(SocketTable.Entry e) {
+        DatagramChannel d = delegate;
+        StackHandle s = stack;
+        Decision dec = decision;
+        if (d == null || s == null) { // routing that found no stack leaves it unrouted, as it was
+            return SocketRows.row(e, "", Protocol.UDP, SocketRows.DATAGRAM, null, null,
+                    isOpen() ? SocketRows.UNROUTED : SocketRows.CLOSED, null);
+        }
+        String state = !d.isOpen() ? SocketRows.FAILED : d.isConnected() ? SocketRows.CONNECTED : SocketRows.BOUND;
+        if (!isOpen()) { // read last: closing marks this channel closed before it closes the stack's channel
+            state = SocketRows.CLOSED;
+        }
+        return SocketRows.row(e, s.name(), Protocol.UDP, SocketRows.DATAGRAM, SocketRows.local(d),
+                SocketRows.remote(d), state, dec);
     }
 
     @Override

@@ -6,7 +6,6 @@ import static java.net.StandardSocketOptions.SO_RCVBUF;
 import static java.net.StandardSocketOptions.SO_REUSEADDR;
 import static java.net.StandardSocketOptions.SO_SNDBUF;
 
-import io.dmm.core.runtime.StackHandle;
 import java.io.IOException;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
@@ -160,8 +159,7 @@ final class RoutedDatagramSocketAdaptor extends DatagramSocket {
             }
             throw e;
         }
-        StackHandle s = dc.stackOrNull();
-        s.bytesOut(p.getLength());
+        dc.countAdaptorTransfer(false, p.getLength());
     }
 
     @Override
@@ -181,7 +179,7 @@ final class RoutedDatagramSocketAdaptor extends DatagramSocket {
             }
             throw e;
         }
-        dc.stackOrNull().bytesIn(p.getLength());
+        dc.countAdaptorTransfer(true, p.getLength());
     }
 
     @Override

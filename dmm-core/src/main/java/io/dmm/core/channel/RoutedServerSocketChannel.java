@@ -3,9 +3,11 @@ package io.dmm.core.channel;
 import io.dmm.api.Protocol;
 import io.dmm.api.Role;
 import io.dmm.api.RouteHints;
+import io.dmm.api.SocketInfo;
 import io.dmm.core.policy.Route;
 import io.dmm.core.runtime.Decision;
 import io.dmm.core.runtime.DmmRuntime;
+import io.dmm.core.runtime.SocketTable;
 import io.dmm.api.spi.ReadinessSource;
 import io.dmm.core.runtime.StackHandle;
 import io.dmm.core.selector.ChannelKeys;
@@ -50,6 +52,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * channel); members of a stack without file descriptors stay out of it and wake it through their
  * {@link ReadinessSource} listener instead. Registered with a
  * {@link io.dmm.core.selector.DmmSelector}, this server puts every member under its one key there.
+ *
+ * <p>It is in its runtime's socket table from its creation until it is closed (one row, naming
+ * every stack it listens on).
  */
 public final class RoutedServerSocketChannel extends ServerSocketChannel implements RoutedChannel, DelegatingChannel {
     private static final class Member {
@@ -78,6 +83,8 @@ public final class RoutedServerSocketChannel extends ServerSocketChannel impleme
     private volatile RoutedServerSocketAdaptor adaptor;
     private volatile Decision decision;
     private final ChannelKeys channelKeys = new ChannelKeys();
+    /** This server's row in the runtime's socket table. */
+    private final SocketTable.Entry entry;
 
     public RoutedServerSocketChannel(RoutedChannelProvider provider, DmmRuntime runtime, ProtocolFamily family,
                                      RouteHints hints, String caller) {
@@ -87,6 +94,7 @@ public final class RoutedServerSocketChannel extends ServerSocketChannel impleme
         this.family = family;
         this.hints = hints;
         this.caller = caller;
+        this.entry = runtime.sockets().register(this); // last: the table may describe it at once
     }
 
     /**
@@ -105,6 +113,7 @@ public final class RoutedServerSocketChannel extends ServerSocketChannel impleme
         stack.socketOpened();
         this.decision = decision;
         this.members = new Member[] {new Member(listening, stack)};
+        this.entry = runtime.sockets().register(this);
     }
 
     @Override
@@ -431,6 +440,7 @@ public final class RoutedServerSocketChannel extends ServerSocketChannel impleme
 
     @Override
     protected void implCloseSelectableChannel() throws IOException {
+        runtime.sockets().unregister(entry); // called once, however the channel is closed
         Selector sel;
         Member[] ms;
         stateLock.lock();
@@ -453,6 +463,36 @@ public final class RoutedServerSocketChannel extends ServerSocketChannel impleme
                 stateLock.unlock();
             }
         }
+    }
+
+    @Override
+    public SocketInfo socketInfo() {
+        return describe(entry);
+    }
+
+    /**
+     * This server's row: kind server, unrouted before bind, then listening on every member's stack
+     * (comma-separated) at the first member's address (the members share its port); failed when
+     * that member's channel was closed under it. No byte counts: a listener moves none.
+     */
+    @Override
+    public SocketInfo describe(SocketTable.Entry e) {
+        Member[] ms = members;
+        Decision d = decision; // read after members: set before them at bind
+        if (ms == null) { // a bind that found no stack leaves it unrouted, as it was
+            return SocketRows.row(e, "", Protocol.TCP, SocketRows.SERVER, null, null,
+                    isOpen() ? SocketRows.UNROUTED : SocketRows.CLOSED, null);
+        }
+        StringBuilder stacks = new StringBuilder();
+        for (Member m : ms) {
+            stacks.append(stacks.isEmpty() ? "" : ",").append(m.stack.name());
+        }
+        String state = ms[0].ch.isOpen() ? SocketRows.LISTENING : SocketRows.FAILED;
+        if (!isOpen()) { // read last: closing marks this channel closed before it closes the members
+            state = SocketRows.CLOSED;
+        }
+        return SocketRows.row(e, stacks.toString(), Protocol.TCP, SocketRows.SERVER, SocketRows.local(ms[0].ch), null,
+                state, d);
     }
 
     @Override

@@ -3,9 +3,11 @@ package io.dmm.core.channel;
 import io.dmm.api.Protocol;
 import io.dmm.api.RouteHints;
 import io.dmm.api.Role;
+import io.dmm.api.SocketInfo;
 import io.dmm.core.policy.Route;
 import io.dmm.core.runtime.Decision;
 import io.dmm.core.runtime.DmmRuntime;
+import io.dmm.core.runtime.SocketTable;
 import io.dmm.core.runtime.StackHandle;
 import io.dmm.core.selector.ChannelKeys;
 import io.dmm.core.selector.DelegatingChannel;
@@ -52,6 +54,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * <p>Blocking operations run inside this channel's own begin()/end() so that interrupts and
  * asynchronous closes behave as on a JDK channel; closing this channel closes the delegate, and a
  * delegate closed by an interrupt closes this channel too.
+ *
+ * <p>It is in its runtime's socket table from its creation until it is closed, and counts the
+ * bytes it moves there too (see {@link #describe} for what its row says).
  */
 public final class RoutedSocketChannel extends SocketChannel implements RoutedChannel, DelegatingChannel {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(RoutedSocketChannel.class);
@@ -62,6 +67,7 @@ public final class RoutedSocketChannel extends SocketChannel implements RoutedCh
         final StackHandle stack;
         boolean released;          // guarded by stateLock
         volatile boolean ready;    // set up (options, blocking mode, bind): selectors may register it
+        volatile boolean connected; // its connect completed (or it was accepted): for the socket table
         InputStream in;            // the delegate's socket adaptor streams, for the Socket adaptor
         OutputStream out;
 
@@ -84,14 +90,20 @@ public final class RoutedSocketChannel extends SocketChannel implements RoutedCh
     private volatile Leg leg;
     private volatile boolean blocking = true;
     private boolean bindRequested;
-    private InetSocketAddress bindAddress;
-    private InetSocketAddress remote;
+    // written under stateLock; volatile for the socket table, which reads them without it
+    private volatile InetSocketAddress bindAddress;
+    private volatile InetSocketAddress remote;
+    private volatile boolean inputShut;
+    private volatile boolean outputShut;
     private List<StackHandle> candidates = List.of();
     private int nextCandidate;
     private final List<Throwable> failures = new ArrayList<>(1);
     private volatile RoutedSocketAdaptor adaptor;
     private volatile Decision decision;
     private final ChannelKeys channelKeys = new ChannelKeys();
+    private final boolean accepted;
+    /** This channel's row in the runtime's socket table, and its byte counters. */
+    private final SocketTable.Entry entry;
 
     /** An unrouted client channel. */
     public RoutedSocketChannel(RoutedChannelProvider provider, DmmRuntime runtime, ProtocolFamily family,
@@ -101,6 +113,8 @@ public final class RoutedSocketChannel extends SocketChannel implements RoutedCh
         this.family = family;
         this.hints = hints;
         this.caller = caller;
+        this.accepted = false;
+        this.entry = runtime.sockets().register(this); // last: the table may describe it at once
     }
 
     /** A channel accepted by a routed server: already routed to the stack that accepted it. */
@@ -115,7 +129,10 @@ public final class RoutedSocketChannel extends SocketChannel implements RoutedCh
         this.decision = decision;
         Leg l = new Leg(accepted, stack);
         l.ready = true;
+        l.connected = true;
         this.leg = l;
+        this.accepted = true;
+        this.entry = runtime.sockets().register(this); // last: the table may describe it at once
     }
 
     @Override
@@ -317,6 +334,7 @@ public final class RoutedSocketChannel extends SocketChannel implements RoutedCh
                     connected = l.ch.connect(remote);
                 }
                 if (connected) {
+                    l.connected = true;
                     l.stack.connectOk();
                 }
                 return connected;
@@ -442,6 +460,7 @@ public final class RoutedSocketChannel extends SocketChannel implements RoutedCh
                 try {
                     connected = l.ch.finishConnect();
                     if (connected) {
+                        l.connected = true;
                         l.stack.connectOk();
                     }
                 } catch (IOException e) {
@@ -576,19 +595,21 @@ public final class RoutedSocketChannel extends SocketChannel implements RoutedCh
         } finally {
             endBlocking(blocked, completed);
         }
-        op.count(l.stack, n);
+        op.count(l.stack, entry, n);
         return n;
     }
 
     @Override
     public SocketChannel shutdownInput() throws IOException {
         connectedLeg().ch.shutdownInput();
+        inputShut = true;
         return this;
     }
 
     @Override
     public SocketChannel shutdownOutput() throws IOException {
         connectedLeg().ch.shutdownOutput();
+        outputShut = true;
         return this;
     }
 
@@ -625,6 +646,7 @@ public final class RoutedSocketChannel extends SocketChannel implements RoutedCh
             int n = in.read(b, off, len);
             if (n > 0) {
                 l.stack.bytesIn(n);
+                entry.addIn(n);
             }
             return n;
         } catch (IOException e) {
@@ -665,6 +687,7 @@ public final class RoutedSocketChannel extends SocketChannel implements RoutedCh
             }
             out.write(b, off, len);
             l.stack.bytesOut(len);
+            entry.addOut(len);
         } catch (IOException e) {
             if (!l.ch.isOpen()) {
                 close();
@@ -751,6 +774,8 @@ public final class RoutedSocketChannel extends SocketChannel implements RoutedCh
 
     @Override
     protected void implCloseSelectableChannel() throws IOException {
+        // called once, however the channel is closed (close(), an interrupt, a failed connect...)
+        runtime.sockets().unregister(entry);
         stateLock.lock();
         try {
             Leg l = leg;
@@ -760,6 +785,47 @@ public final class RoutedSocketChannel extends SocketChannel implements RoutedCh
         } finally {
             stateLock.unlock();
         }
+    }
+
+    @Override
+    public SocketInfo socketInfo() {
+        return describe(entry);
+    }
+
+    /**
+     * This channel's row: kind client or accepted; before routing its requested bind address (if
+     * any); while connecting the stack being tried and the destination; once connected the stack's
+     * addresses and which directions the program shut down. Reads volatile fields and the stack
+     * channel's own state only, so it never waits for a connect or a read in progress.
+     */
+    @Override
+    public SocketInfo describe(SocketTable.Entry e) {
+        Leg l = leg;
+        Decision d = decision;
+        String kind = accepted ? SocketRows.ACCEPTED : SocketRows.CLIENT;
+        if (l == null) {
+            String state = !isOpen() ? SocketRows.CLOSED : d == null ? SocketRows.UNROUTED : SocketRows.CONNECTING;
+            return SocketRows.row(e, "", Protocol.TCP, kind, bindAddress, d == null ? null : remote, state, d);
+        }
+        InetSocketAddress local = SocketRows.local(l.ch);
+        InetSocketAddress peer = SocketRows.remote(l.ch);
+        String state;
+        if (l.ch.isConnected()) {
+            state = SocketRows.connectedState(inputShut, outputShut);
+        } else if (l.connected) {
+            state = SocketRows.FAILED; // connected, and its stack channel closed while this one is open
+        } else {
+            state = SocketRows.CONNECTING; // pending, being set up, or failed and moving to the next stack
+        }
+        if (!isOpen()) {
+            // read last: closing marks this channel closed before it closes the stack's channel,
+            // so a stack channel seen closed above is told apart from a failure here
+            state = SocketRows.CLOSED;
+        }
+        if (peer == null && !accepted) {
+            peer = remote;
+        }
+        return SocketRows.row(e, l.stack.name(), Protocol.TCP, kind, local, peer, state, d);
     }
 
     @Override

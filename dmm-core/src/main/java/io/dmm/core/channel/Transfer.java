@@ -1,5 +1,6 @@
 package io.dmm.core.channel;
 
+import io.dmm.core.runtime.SocketTable;
 import io.dmm.core.runtime.StackHandle;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -9,7 +10,7 @@ import java.nio.channels.ScatteringByteChannel;
 
 /**
  * The four byte-moving calls of a connected channel (read, scattering read, write, gathering
- * write) and the stack counter each one feeds. They are constants so that a routed channel runs all
+ * write) and the counters (stack and socket) each one feeds. They are constants so that a routed channel runs all
  * of them through one blocking wrapper without allocating anything per call.
  */
 enum Transfer {
@@ -26,13 +27,18 @@ enum Transfer {
         };
     }
 
-    /** Adds {@code n} bytes moved to the stack's in or out counter (nothing for 0 or end of stream). */
-    void count(StackHandle stack, long n) {
+    /**
+     * Adds {@code n} bytes moved to the stack's and the socket's in or out counter (nothing for 0
+     * or end of stream).
+     */
+    void count(StackHandle stack, SocketTable.Entry socket, long n) {
         if (n > 0) {
             if (this == READ || this == SCATTER) {
                 stack.bytesIn(n);
+                socket.addIn(n);
             } else {
                 stack.bytesOut(n);
+                socket.addOut(n);
             }
         }
     }

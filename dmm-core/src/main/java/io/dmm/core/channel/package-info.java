@@ -46,7 +46,16 @@
  * routed channel closes its delegate; a delegate that ends up closed (interrupt, asynchronous close)
  * closes the routed channel too. Blocking waits happen in JDK channels and selectors only, so
  * virtual threads park instead of pinning their carrier. The hot path (read/write) takes no lock
- * and allocates nothing beyond the delegate; bytes are counted with LongAdder.
+ * and allocates nothing beyond the delegate; bytes are counted per stack (LongAdder) and per socket
+ * (an opaque write to the socket's table entry).
+ *
+ * <h2>Socket table</h2>
+ * Every routed channel (opened, accepted, asynchronous or inherited) registers in its runtime's
+ * {@link io.dmm.core.runtime.SocketTable} in its constructor and unregisters in its close, which runs
+ * once however it is closed (close(), an interrupt, an asynchronous close, a failed connect). Its row
+ * ({@link io.dmm.core.channel.RoutedChannel#socketInfo()}; kinds and states in
+ * {@link io.dmm.core.channel.SocketRows}) is built from volatile fields and the stack channel's own
+ * state, never under a lock that blocking I/O holds.
  *
  * <h2>Selectors</h2>
  * {@link io.dmm.core.channel.RoutedChannelProvider#openSelector()} returns a
