@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
 import java.util.EnumSet;
 import java.util.Set;
+import java.util.function.Supplier;
 import javax.management.MBeanServer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,18 +32,14 @@ public final class RemoteJmxSlot implements ManagementSlot {
     private static final Set<PosixFilePermission> NOT_OWNER = EnumSet.of(PosixFilePermission.GROUP_READ,
             PosixFilePermission.GROUP_WRITE, PosixFilePermission.OTHERS_READ, PosixFilePermission.OTHERS_WRITE);
 
-    private final MBeanServer mbs;
+    /** Asked only when a connector opens: a JVM without jmxRemote does not pay for the platform MBean server. */
+    private final Supplier<MBeanServer> mbs = ManagementFactory::getPlatformMBeanServer;
     private final Object lock = new Object();
     private RemoteJmxServer server;        // published; guarded by lock
     private AutoCloseable pending;         // prepared by a change not committed yet
     private boolean closed;
 
     public RemoteJmxSlot() {
-        this(ManagementFactory.getPlatformMBeanServer());
-    }
-
-    RemoteJmxSlot(MBeanServer mbs) {
-        this.mbs = mbs;
     }
 
     @Override
@@ -67,7 +64,7 @@ public final class RemoteJmxSlot implements ManagementSlot {
                 pending = p;
                 return p;
             }
-            PreparedServer p = new PreparedServer(RemoteJmxServer.open(cfg, mbs));
+            PreparedServer p = new PreparedServer(RemoteJmxServer.open(cfg, mbs.get()));
             pending = p;
             return p;
         }
