@@ -524,6 +524,73 @@ class HttpEndpointTest {
         assertTrue(curlStyle.startsWith("HTTP/1.1 405 "), curlStyle);
     }
 
+    @Test
+    void reloadReadsThePolicyFileAgain() throws Exception {
+        Files.writeString(policyFile, policy("k2", 0, "token"));
+        assertEquals(2L, json(post("/v1/policy/reload"), 200).get("version"));
+        assertEquals(List.of("k2"), rt.explain(RouteQuery.tcpClient(endpoint().boundAddress())).stacks());
+        Files.writeString(policyFile, "{\n  \"stacks\": 7\n}\n");
+        Map<String, Object> err = json(post("/v1/policy/reload"), 422);
+        assertEquals(policyFile.toString(), err.get("file"));
+        assertEquals(2L, err.get("line"));
+        assertEquals("stacks", err.get("path"));
+        assertEquals(2, rt.status().version());
+    }
+
+    @Test
+    void reloadWithoutAPolicyFileIsAConflict() throws Exception {
+        // a runtime built from policy text has no file to read again
+        rt.close();
+        rt = new DmmRuntime(io.dmm.core.config.PolicyLoader.parse(policy("k1", 0, tokenFile.toString()), "inline"),
+                TestStacks.providers());
+        Map<String, Object> err = json(post("/v1/policy/reload"), 409);
+        assertTrue(((String) err.get("error")).contains("nothing to reload"), err.toString());
+    }
+
+    @Test
+    void aClientWaitingFor100ContinueGetsToSendItsPolicy() throws Exception {
+        HttpResponse<String> r = send(HttpRequest.newBuilder(uri("/v1/policy")).expectContinue(true)
+                .header("Authorization", "Bearer " + token)
+                .PUT(HttpRequest.BodyPublishers.ofString(policy("k2", 0, tokenFile.toString()))));
+        assertEquals(2L, json(r, 200).get("version"));
+        String rawHead = raw("PUT /v1/stacks/k1/drain HTTP/1.1\r\nAuthorization: Bearer " + token
+                + "\r\nExpect: 100-continue\r\nContent-Length: 0\r\n\r\n");
+        assertTrue(rawHead.startsWith("HTTP/1.1 405 "), "no 100 for a refused request: " + rawHead);
+    }
+
+    @Test
+    void connectionsBeyondTheLimitAreAnswered503AndTheSlotsComeBack() throws Exception {
+        List<Socket> idle = new java.util.ArrayList<>();
+        try {
+            for (int i = 0; i < HttpListener.MAX_CONNECTIONS; i++) {
+                Socket s = new Socket();
+                idle.add(s);
+                s.connect(endpoint().boundAddress(), 5000);
+            }
+            try (Socket extra = new Socket()) {
+                extra.connect(endpoint().boundAddress(), 5000);
+                extra.setSoTimeout(10_000);
+                String answer = new String(extra.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+                assertTrue(answer.startsWith("HTTP/1.1 503 "), answer);
+            }
+        } finally {
+            for (Socket s : idle) {
+                s.close();
+            }
+        }
+        // the idle connections' threads see the close and give their slots back
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(20);
+        int status;
+        do {
+            try {
+                status = get("/v1/policy").statusCode();
+            } catch (IOException e) {
+                status = 503; // refused while busy, before the request was read: the client may see a reset
+            }
+        } while (status == 503 && System.nanoTime() < deadline);
+        assertEquals(200, status);
+    }
+
     /** Sends {@code request} on a plain socket and returns everything the server answered. */
     private String raw(String request) throws IOException {
         try (Socket s = new Socket()) {
