@@ -11,7 +11,6 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
 import javax.management.MBeanServer;
-import javax.management.remote.JMXConnectorServer;
 import javax.management.remote.JMXServiceURL;
 import javax.management.remote.rmi.RMIConnectorServer;
 import javax.management.remote.rmi.RMIJRMPServerImpl;
@@ -98,14 +97,6 @@ final class JmxConnector {
         } catch (IOException e) {
             // stop() only fails to unexport what is gone already
         }
-    }
-
-    boolean isActive() {
-        return server.isActive();
-    }
-
-    JMXConnectorServer server() {
-        return server;
     }
 
     private static byte[] digest(Path file) throws IOException {
