@@ -55,14 +55,32 @@ public final class ManagementPlane implements AutoCloseable {
 
     /**
      * Prepares every slot for {@code next}; when one fails, the slots already prepared are left
-     * running as they were (their commit actions are dropped) and the failure is rethrown.
+     * running as they were (their commit actions are dropped, and closed when they are
+     * {@link AutoCloseable}, giving back what they acquired) and the failure is rethrown.
      */
     public Transition prepare(ManagementSettings current, ManagementSettings next) {
         List<Runnable> commits = new ArrayList<>(slots.size());
-        for (ManagementSlot s : slots) {
-            commits.add(s.prepare(next));
+        try {
+            for (ManagementSlot s : slots) {
+                commits.add(s.prepare(next));
+            }
+        } catch (RuntimeException | Error e) {
+            abandon(commits, e);
+            throw e;
         }
         return () -> commits.forEach(Runnable::run);
+    }
+
+    private static void abandon(List<Runnable> commits, Throwable cause) {
+        for (Runnable r : commits) {
+            if (r instanceof AutoCloseable c) {
+                try {
+                    c.close();
+                } catch (Exception e) {
+                    cause.addSuppressed(e);
+                }
+            }
+        }
     }
 
     @Override

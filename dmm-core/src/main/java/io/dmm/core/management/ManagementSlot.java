@@ -13,7 +13,9 @@ public interface ManagementSlot extends AutoCloseable {
     /**
      * Gets ready to run with {@code next} (e.g. binds a new listener) without giving up what runs now.
      *
-     * @return what to do once the new version is in force (e.g. close the old listener); never null
+     * @return what to do once the new version is in force (e.g. close the old listener); never null.
+     *         If it is also {@link AutoCloseable}, it is closed instead of run when the change is
+     *         abandoned (another slot could not prepare): it gives back what this prepare acquired
      * @throws RuntimeException when {@code next} cannot be honoured; anything prepared is undone
      */
     Runnable prepare(ManagementSettings next);

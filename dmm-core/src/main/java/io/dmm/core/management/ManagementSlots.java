@@ -1,5 +1,7 @@
 package io.dmm.core.management;
 
+import io.dmm.core.management.http.HttpEndpoint;
+import io.dmm.core.management.remote.RemoteJmxSlot;
 import io.dmm.core.runtime.DmmRuntime;
 import java.util.List;
 
@@ -9,6 +11,6 @@ final class ManagementSlots {
     }
 
     static List<ManagementSlot> create(DmmRuntime runtime, RuntimeControl control, boolean jvmWide) {
-        return List.of();
+        return List.of(new HttpEndpoint(control), new RemoteJmxSlot());
     }
 }
