@@ -9,6 +9,6 @@ final class ManagementSlots {
     }
 
     static List<ManagementSlot> create(DmmRuntime runtime, RuntimeControl control, boolean jvmWide) {
-        return List.of();
+        return List.of(io.dmm.core.management.jmx.MBeanSlot.forRuntime(runtime, control, jvmWide));
     }
 }
