@@ -2,6 +2,8 @@ package io.dmm.core.management.jmx;
 
 import io.dmm.api.DmmControl;
 import io.dmm.api.PolicyStatus;
+import io.dmm.api.StackStats;
+import java.util.List;
 
 /** {@link PolicyMXBean} over a runtime's {@link DmmControl}. */
 final class PolicyBean implements PolicyMXBean {
@@ -31,6 +33,11 @@ final class PolicyBean implements PolicyMXBean {
     @Override public String getAppliedAt() { return String.valueOf(status().appliedAt()); }
     @Override public int getRuleCount() { return status().rules(); }
     @Override public int getStackCount() { return status().stacks(); }
+
+    @Override
+    public List<String> getStackNames() {
+        return control.stats().stacks().stream().map(StackStats::name).toList();
+    }
 
     @Override
     public String getLastChangeAt() {

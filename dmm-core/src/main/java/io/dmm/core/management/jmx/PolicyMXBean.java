@@ -24,6 +24,9 @@ public interface PolicyMXBean {
 
     int getStackCount();
 
+    /** The stack instances in policy order, then the retiring ones (which may repeat a name). */
+    java.util.List<String> getStackNames();
+
     /** When the last change was attempted (ISO-8601), "" when none was yet. */
     String getLastChangeAt();
 

@@ -130,6 +130,7 @@ class DmmMBeansTest {
         assertEquals(file.toString(), attr(p, "File"));
         assertEquals(2, attr(p, "RuleCount"));
         assertEquals(2, attr(p, "StackCount"));
+        assertArrayEquals(new String[] {"a", "b"}, (String[]) attr(p, "StackNames"));
         assertFalse(((String) attr(p, "AppliedAt")).isEmpty());
         assertEquals("", attr(p, "LastChangeAt"));
         assertEquals("", attr(p, "LastChangeTrigger"));
