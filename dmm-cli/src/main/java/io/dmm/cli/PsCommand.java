@@ -61,7 +61,9 @@ final class PsCommand implements Command {
     static List<Found> find() {
         long self = ProcessHandle.current().pid();
         List<Future<Found>> answers = new ArrayList<>();
-        try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+        // not closed with try-with-resources: close() would wait for a JVM that never answers
+        ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor();
+        try {
             for (VirtualMachineDescriptor d : VirtualMachine.list()) {
                 long pid;
                 try {
@@ -82,15 +84,16 @@ final class PsCommand implements Command {
                         found.add(f);
                     }
                 } catch (TimeoutException | ExecutionException e) {
-                    a.cancel(true); // a JVM that does not answer (stopped, busy, gone) is not listed
+                    // a JVM that does not answer (stopped, busy, gone) is not listed
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                     break;
                 }
             }
             found.sort(Comparator.comparingLong(Found::pid));
-            pool.shutdownNow();
             return found;
+        } finally {
+            pool.shutdownNow();
         }
     }
 

@@ -33,7 +33,7 @@ final class TextTable {
         for (Object[] r : rows) {
             for (int c = 0; c < r.length; c++) {
                 width[c] = Math.max(width[c], text(r[c]).length());
-                numeric[c] &= r[c] instanceof Number;
+                numeric[c] &= r[c] == null || r[c] instanceof Number; // "-" for no value keeps a number column
             }
         }
         StringBuilder sb = new StringBuilder();
