@@ -35,6 +35,11 @@ public final class DmmSocketFactories {
         if (installed) {
             return;
         }
+        // Initialise the JDK's default ProxySelector here, on one thread, before any DMM socket asks
+        // for it: DmmSocketImpl asks from whatever thread creates a socket, and a socket created
+        // while another thread's SocksSocketImpl initialises DefaultProxySelector deadlocks the two
+        // class initialisations (seen as a rare hang of SocketFactoriesTest under load).
+        java.net.ProxySelector.getDefault();
         set(0, "Socket.setSocketImplFactory", () -> Socket.setSocketImplFactory(DmmSocketImpl::new));
         set(1, "ServerSocket.setSocketFactory", () -> ServerSocket.setSocketFactory(DmmServerSocketImpl::new));
         set(2, "DatagramSocket.setDatagramSocketImplFactory",
