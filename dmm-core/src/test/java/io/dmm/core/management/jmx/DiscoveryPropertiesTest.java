@@ -36,7 +36,7 @@ class DiscoveryPropertiesTest {
                 assertEquals("true", System.getProperty(DiscoveryProperties.JMX));
                 runtime.control().addRule(-1, "{\"port\": 9, \"stack\": \"a\"}");
                 assertEquals("2", System.getProperty(DiscoveryProperties.POLICY_VERSION));
-                assertEquals("<runtime API: addRule>", System.getProperty(DiscoveryProperties.RUNTIME));
+                assertEquals(file + " (edited at runtime)", System.getProperty(DiscoveryProperties.RUNTIME));
                 slot.prepare(new ManagementSettings(false, 1000, null, false, null, null)).run();
                 assertEquals("false", System.getProperty(DiscoveryProperties.JMX));
             } finally {

@@ -113,35 +113,30 @@ public final class UdpStack implements TransportHandler {
      * how many sockets failed.
      */
     public int fail(SocketException cause) {
-        shutdown = true;
-        int failed = 0;
-        for (int port = 0; port < ports.length; port++) {
-            UdpSocket s = ports[port];
-            ports[port] = null;
-            while (s != null) {
-                UdpSocket next = s.nextInPort;
-                s.nextInPort = null;
-                s.failByStack(cause);
-                failed++;
-                s = next;
-            }
-        }
-        return failed;
+        return removeAll(s -> s.failByStack(cause));
     }
 
     /** Closes every socket; later {@link #open} calls fail. */
     public void shutdown() {
+        removeAll(UdpSocket::closeByStack);
+    }
+
+    /** Empties the port table, ending each socket with {@code end}; later opens fail. Returns how many. */
+    private int removeAll(java.util.function.Consumer<UdpSocket> end) {
         shutdown = true;
+        int removed = 0;
         for (int port = 0; port < ports.length; port++) {
             UdpSocket s = ports[port];
             ports[port] = null;
             while (s != null) {
                 UdpSocket next = s.nextInPort;
                 s.nextInPort = null;
-                s.closeByStack();
+                end.accept(s);
+                removed++;
                 s = next;
             }
         }
+        return removed;
     }
 
     Egress egress() {
