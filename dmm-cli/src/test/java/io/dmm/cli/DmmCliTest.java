@@ -148,15 +148,24 @@ class DmmCliTest {
     void socketsListsTheSocketTable() throws Exception {
         Cli r = Cli.run("sockets", pid);
         assertEquals(0, r.exit(), r.toString());
-        assertTrue(r.out().startsWith("ID  STACK  PROTO  KIND  STATE  LOCAL  REMOTE"), r.out());
+        assertTrue(r.out().lines().findFirst().orElse("")
+                .matches("ID +STACK +PROTO +KIND +STATE +LOCAL +REMOTE +BYTES-IN +BYTES-OUT +AGE +RULE"), r.out());
         JsonNode sockets = json(Cli.run("sockets", pid, "--json"));
         long count = json(Cli.run("status", pid, "--json")).get("sockets").asLong();
         assertEquals(count, sockets.size(), "the table lists what the JVM counts");
         assertTrue(r.out().contains("\n" + count + " socket"), r.out());
+        List<String> kinds = new java.util.ArrayList<>();
         for (JsonNode s : sockets) {
             assertEquals("tcp", s.get("protocol").asText(), s.toString());
             assertTrue(List.of("k1", "k2").contains(s.get("stack").asText()), s.toString());
+            kinds.add(s.get("kind").asText() + " " + s.get("state").asText());
+            if (!s.get("kind").asText().equals("server")) {
+                assertTrue(s.get("bytesIn").asLong() + s.get("bytesOut").asLong() > 0, "bytes counted: " + s);
+            }
         }
+        kinds.sort(null);
+        assertEquals(List.of("accepted established", "accepted established", "client established",
+                "client established", "server listening"), kinds, r.out());
     }
 
     @Test
