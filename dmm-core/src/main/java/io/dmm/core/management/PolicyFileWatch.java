@@ -52,7 +52,8 @@ public final class PolicyFileWatch implements ManagementSlot {
         this.file = file;
         if (file != null) {
             lastStat = stat();
-            lastDigest = digestOrNull();
+            byte[] bytes = readOrNull();
+            lastDigest = bytes == null ? null : sha256(bytes);
         }
     }
 
@@ -109,8 +110,13 @@ public final class PolicyFileWatch implements ManagementSlot {
             throw new DmmConfigException(file.toString(), 0, 0, "", "cannot read policy file " + file.toAbsolutePath()
                     + ": " + e);
         }
+        return apply(bytes, sha256(bytes), trigger);
+    }
+
+    /** Applies {@code bytes} (the file's content, whose digest is {@code digest}) as the next version. */
+    private PolicyStatus apply(byte[] bytes, byte[] digest, String trigger) {
         synchronized (lock) {
-            lastDigest = sha256(bytes);
+            lastDigest = digest;
         }
         String text = new String(bytes, StandardCharsets.UTF_8);
         return runtime.change(trigger, current -> PolicyLoader.parse(text, file.toString()));
@@ -137,13 +143,17 @@ public final class PolicyFileWatch implements ManagementSlot {
                 return;
             }
             pending = false;
-            byte[] digest = digestOrNull();
+            byte[] bytes = readOrNull();
+            if (bytes == null) {
+                return;
+            }
+            byte[] digest = sha256(bytes);
             synchronized (lock) {
-                if (digest == null || Arrays.equals(digest, lastDigest)) {
+                if (Arrays.equals(digest, lastDigest)) {
                     return;
                 }
             }
-            reload("file watch");
+            apply(bytes, digest, "file watch"); // the bytes digested are the bytes applied: one read
         } catch (DmmConfigException | IllegalStateException e) {
             // logged and recorded by the runtime; the running version stays
         } catch (RuntimeException e) {
@@ -160,9 +170,9 @@ public final class PolicyFileWatch implements ManagementSlot {
         }
     }
 
-    private byte[] digestOrNull() {
+    private byte[] readOrNull() {
         try {
-            return sha256(Files.readAllBytes(file));
+            return Files.readAllBytes(file);
         } catch (IOException e) {
             return null;
         }
