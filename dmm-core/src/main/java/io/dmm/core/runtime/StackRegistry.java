@@ -33,6 +33,8 @@ public final class StackRegistry implements AutoCloseable {
     /** Removed from the policy, still carrying sockets. */
     private final List<StackHandle> retiring = new CopyOnWriteArrayList<>();
     private volatile boolean closed;
+    /** Told when a retiring instance has been stopped (its last socket closed), on the management thread. */
+    private final List<Runnable> retiredListeners = new CopyOnWriteArrayList<>();
 
     private StackRegistry(StackTypes types) {
         this.types = types;
@@ -174,6 +176,13 @@ public final class StackRegistry implements AutoCloseable {
                 LOG.info("stack instance {} stopped: removed from the policy, and its last socket has closed",
                         h.name());
                 stopQuietly(h);
+                for (Runnable l : retiredListeners) {
+                    try {
+                        l.run();
+                    } catch (RuntimeException e) {
+                        LOG.warn("a stack retirement listener failed", e);
+                    }
+                }
             }
         }, RETIRE_GRACE_MILLIS, TimeUnit.MILLISECONDS);
     }
@@ -196,6 +205,11 @@ public final class StackRegistry implements AutoCloseable {
         } catch (RuntimeException e) {
             LOG.warn("stopping stack instance {} failed", h.name(), e);
         }
+    }
+
+    /** Runs {@code listener} each time a retiring instance is stopped and leaves {@link #retiring()}. */
+    public void onRetiredStopped(Runnable listener) {
+        retiredListeners.add(listener);
     }
 
     /** The current instance called {@code name}, or null (retiring ones are not current). */

@@ -18,8 +18,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The management slot of DMM's MBeans: registers them while the policy's {@code management.jmx} is
  * true (the default), unregisters them when a change turns it off or the runtime closes, and keeps
- * the Rule and Stack MBeans in step with the runtime — after every applied change, and every
- * second for retiring instances, whose stop happens on its own once their last socket closes.
+ * the Rule and Stack MBeans in step with the runtime — after every applied change, and when a
+ * retiring instance stops on its own once its last socket has closed.
  *
  * <p>For the JVM-wide runtime ({@link #forRuntime}) the MBeans go in the platform MBean server,
  * registered on the management thread: the runtime is built at the application's first DMM call,
@@ -30,6 +30,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class MBeanSlot implements ManagementSlot {
     private static final Logger LOG = LoggerFactory.getLogger(MBeanSlot.class);
+    /** How often registration is retried while another runtime holds the names. */
     static final long SYNC_INTERVAL_MILLIS = 1000;
 
     private final DmmRuntime runtime;
@@ -41,7 +42,7 @@ public final class MBeanSlot implements ManagementSlot {
     private DmmMBeans beans;            // guarded by lock, built on first enable
     private boolean wanted;             // guarded by lock: the settings in force say jmx
     private boolean conflictReported;   // guarded by lock
-    private ScheduledFuture<?> poll;    // guarded by lock
+    private ScheduledFuture<?> retry;   // guarded by lock: set while another runtime holds the names
     private boolean closed;             // guarded by lock
 
     private MBeanSlot(DmmRuntime runtime, DmmControl control, Supplier<MBeanServer> server, Executor executor,
@@ -53,6 +54,7 @@ public final class MBeanSlot implements ManagementSlot {
         this.publishProperties = publishProperties;
         if (server != null) {
             runtime.onChange(this::changed);
+            runtime.registry().onRetiredStopped(() -> executor.execute(this::resync));
         }
     }
 
@@ -97,12 +99,8 @@ public final class MBeanSlot implements ManagementSlot {
                 wanted = on;
                 if (on) {
                     registerOrReport();
-                    if (poll == null) {
-                        poll = ManagementThread.scheduler().scheduleWithFixedDelay(this::poll, SYNC_INTERVAL_MILLIS,
-                                SYNC_INTERVAL_MILLIS, TimeUnit.MILLISECONDS);
-                    }
                 } else {
-                    stopPolling();
+                    stopRetrying();
                     if (beans != null && beans.isRegistered()) {
                         beans.unregister();
                         LOG.info("DMM MBeans unregistered: the policy's management.jmx is false");
@@ -121,11 +119,18 @@ public final class MBeanSlot implements ManagementSlot {
         }
         boolean wasRegistered = beans.isRegistered();
         if (beans.register()) {
+            stopRetrying();
             if (!wasRegistered) {
                 LOG.debug("DMM MBeans registered under {}:*", DmmObjectNames.DOMAIN);
                 conflictReported = false;
             }
-        } else if (!conflictReported) {
+            return;
+        }
+        if (retry == null) {
+            retry = ManagementThread.scheduler().scheduleWithFixedDelay(this::resync, SYNC_INTERVAL_MILLIS,
+                    SYNC_INTERVAL_MILLIS, TimeUnit.MILLISECONDS);
+        }
+        if (!conflictReported) {
             conflictReported = true;
             LOG.warn("DMM MBeans not registered: {} is already registered (another DMM runtime in this JVM, loaded"
                     + " by another class loader?); this runtime stays reachable through DmmSockets.control(), and"
@@ -146,7 +151,8 @@ public final class MBeanSlot implements ManagementSlot {
         }
     }
 
-    private void poll() {
+    /** A retiring instance stopped, or a retry while the names are taken: register and sync again. */
+    private void resync() {
         synchronized (lock) {
             if (closed || !wanted) {
                 return;
@@ -160,10 +166,10 @@ public final class MBeanSlot implements ManagementSlot {
         }
     }
 
-    private void stopPolling() {
-        if (poll != null) {
-            poll.cancel(false);
-            poll = null;
+    private void stopRetrying() {
+        if (retry != null) {
+            retry.cancel(false);
+            retry = null;
         }
     }
 
@@ -191,7 +197,7 @@ public final class MBeanSlot implements ManagementSlot {
                 return;
             }
             closed = true;
-            stopPolling();
+            stopRetrying();
             if (beans != null) {
                 beans.unregister();
             }
