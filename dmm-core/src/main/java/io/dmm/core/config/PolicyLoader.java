@@ -33,26 +33,34 @@ public final class PolicyLoader {
 
     /** The policy this JVM is configured with (system property, environment, built-in default). */
     public static Policy fromSystem() {
-        String property = System.getProperty(CONFIG_PROPERTY);
-        if (property != null && !property.isBlank()) {
-            return loaded(load(toPath(property, "-D" + CONFIG_PROPERTY)), "-D" + CONFIG_PROPERTY);
+        Setting named = setting();
+        if (named == null) {
+            return loaded(builtInDefault(), "no -D" + CONFIG_PROPERTY + " or $" + CONFIG_ENV);
         }
-        String env = System.getenv(CONFIG_ENV);
-        if (env != null && !env.isBlank()) {
-            return loaded(load(toPath(env, CONFIG_ENV)), "$" + CONFIG_ENV);
-        }
-        return loaded(builtInDefault(), "no -D" + CONFIG_PROPERTY + " or $" + CONFIG_ENV);
+        return loaded(load(named.path()), named.how());
     }
 
     /** The file {@link #fromSystem()} loads (property, then environment), or null for the built-in default. */
     public static Path configuredFile() {
+        Setting named = setting();
+        return named == null ? null : named.path();
+    }
+
+    /** Where the policy file is named: {@code how} is {@code -Ddmm.config} or {@code $DMM_CONFIG}. */
+    private record Setting(String how, String value) {
+        Path path() {
+            return toPath(value, how);
+        }
+    }
+
+    private static Setting setting() {
         String property = System.getProperty(CONFIG_PROPERTY);
         if (property != null && !property.isBlank()) {
-            return toPath(property, "-D" + CONFIG_PROPERTY);
+            return new Setting("-D" + CONFIG_PROPERTY, property);
         }
         String env = System.getenv(CONFIG_ENV);
         if (env != null && !env.isBlank()) {
-            return toPath(env, CONFIG_ENV);
+            return new Setting("$" + CONFIG_ENV, env);
         }
         return null;
     }
