@@ -25,7 +25,10 @@ import java.util.List;
  * through {@link DmmSockets} and routed by the policy in {@code -Ddmm.config} (the launcher passes
  * {@code config/demo.json}). For each connection it prints the rule that matched and the stack
  * chosen, and what the server saw (the bulk stack's source address shows up as the peer); then
- * DMM's per-stack and per-rule counters.
+ * DMM's per-stack and per-rule counters. With {@code --stay} its servers stay up afterwards, until
+ * Ctrl-C, so that {@code ./dmm ps}, {@code status} and {@code sockets} have a JVM to show.
+ *
+ * <p>On a host without IPv6 the IPv6 server and client are left out, with a line that says so.
  */
 public final class DmmDemo {
     private static final int BULK_PORT_FIRST = 9000;
@@ -44,22 +47,40 @@ public final class DmmDemo {
     }
 
     public static void main(String[] args) throws Exception {
-        int failures = new DmmDemo(System.out).run();
+        boolean stay = false;
+        for (String a : args) {
+            if (a.equals("--stay")) {
+                stay = true;
+            } else {
+                System.err.println("dmm demo: unknown option '" + a + "' (usage: dmm demo [--config FILE] [--stay])");
+                System.exit(2);
+            }
+        }
+        DmmDemo demo = new DmmDemo(System.out);
+        int failures = demo.run(stay);
+        if (stay) {
+            demo.stayUntilInterrupted();
+        }
         System.exit(failures == 0 ? 0 : 1);
     }
 
     /** Runs the demo; returns the number of connections whose echo did not come back intact. */
     int run() throws Exception {
+        return run(false);
+    }
+
+    /** As {@link #run()}; with {@code keepServers} the servers are left running for {@link #stayUntilInterrupted}. */
+    int run(boolean keepServers) throws Exception {
         InetAddress v4 = InetAddress.getByName("127.0.0.1");
-        InetAddress v6 = InetAddress.getByName("::1");
         InetAddress user = InetAddress.getByName(USERSPACE_ADDRESS);
         out.println("DMM for the JVM demo — policy: " + System.getProperty("dmm.config", "<built-in default>"));
         out.println();
+        InetAddress v6 = ipv6Loopback();
         try {
             out.println("servers:");
             InetSocketAddress plain = startTcpEcho(new InetSocketAddress(v4, 0));
             InetSocketAddress bulk = startTcpEchoInRange(v4, BULK_PORT_FIRST, BULK_PORT_LAST);
-            InetSocketAddress six = startTcpEcho(new InetSocketAddress(v6, 0));
+            InetSocketAddress six = v6 == null ? null : startTcpEcho(new InetSocketAddress(v6, 0));
             InetSocketAddress udp = startUdpEcho(new InetSocketAddress(v4, 0));
             InetSocketAddress userTcp = startTcpEcho(new InetSocketAddress(user, 0));
             InetSocketAddress userUdp = startUdpEcho(new InetSocketAddress(user, 0));
@@ -72,14 +93,18 @@ public final class DmmDemo {
                 // A scope reaches sockets opened by code that knows nothing of DMM hints.
                 tcpClient("same service, inside a low-latency scope", bulk, RouteHints.none());
             }
-            tcpClient("IPv6 client", six, RouteHints.none());
+            if (six != null) {
+                tcpClient("IPv6 client", six, RouteHints.none());
+            }
             udpSender("UDP sender", udp);
             // the userspace instance user0 owns 198.51.100.1: these connections never touch the kernel
             tcpClient("client of the userspace network", userTcp, RouteHints.none());
             tcpClient("second client of the userspace network", userTcp, RouteHints.none());
             udpSender("UDP sender on the userspace network", userUdp);
         } finally {
-            stopServers();
+            if (!keepServers) {
+                stopServers();
+            }
         }
         out.println();
         out.println("counters (DmmSockets.stats()):");
@@ -88,6 +113,33 @@ public final class DmmDemo {
         out.println();
         out.printf("%d connections, %d failed%n", connections, failures);
         return failures;
+    }
+
+    /**
+     * [::1], or null when this host cannot bind it (IPv6 disabled, or a JVM told
+     * {@code -Djava.net.preferIPv4Stack=true}): then the demo leaves IPv6 out and says so in one line.
+     */
+    private InetAddress ipv6Loopback() throws IOException {
+        InetAddress v6 = InetAddress.getByName("::1");
+        try (ServerSocketChannel probe = ServerSocketChannel.open()) {
+            probe.bind(new InetSocketAddress(v6, 0));
+            return v6;
+        } catch (IOException | UnsupportedOperationException | IllegalArgumentException e) {
+            String why = e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
+            out.println("note: no IPv6 on this host (binding [::1]: " + why + "); the IPv6 server and client are left out");
+            out.println();
+            return null;
+        }
+    }
+
+    /** Keeps the JVM, its servers and DMM's management running until Ctrl-C (or another signal). */
+    void stayUntilInterrupted() throws InterruptedException {
+        long pid = ProcessHandle.current().pid();
+        out.println();
+        out.println("staying up as pid " + pid + " until Ctrl-C; meanwhile, in another terminal:");
+        out.println("  ./dmm ps    ./dmm status " + pid + "    ./dmm stacks " + pid + "    ./dmm sockets " + pid);
+        out.flush();
+        Thread.currentThread().join();
     }
 
     /** The counters a stack keeps itself (the userspace stack's TCP, UDP, IPv4 and drop counters), non-zero ones. */

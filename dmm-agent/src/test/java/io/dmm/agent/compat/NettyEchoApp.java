@@ -25,8 +25,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Netty 4.2's NIO transport, unmodified, under the agent: an echo server and {@link #CONNECTIONS}
- * clients connected at once, each sending its own message and checking that exactly it comes back.
+ * Netty 4.2's NIO transport, unmodified, under the agent: an echo server and as many clients as the
+ * argument says ({@link #CONNECTIONS} where the open-files limit allows it) connected at once, each
+ * sending its own message and checking that exactly it comes back.
  */
 public final class NettyEchoApp {
     static final int CONNECTIONS = 1000;
@@ -37,6 +38,7 @@ public final class NettyEchoApp {
 
     public static void main(String[] args) throws Exception {
         Compat.provider();
+        int connections = Integer.parseInt(args[0]);
         fact("netty.noNative", System.getProperty("io.netty.transport.noNative"));
         EventLoopGroup boss = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
         EventLoopGroup workers = new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory());
@@ -65,7 +67,7 @@ public final class NettyEchoApp {
             Bootstrap client = new Bootstrap().group(clients).channel(NioSocketChannel.class)
                     .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 20_000);
             List<CompletableFuture<Boolean>> results = new ArrayList<>();
-            for (int i = 0; i < CONNECTIONS; i++) {
+            for (int i = 0; i < connections; i++) {
                 results.add(echo(client, server, i));
             }
             int intact = 0;

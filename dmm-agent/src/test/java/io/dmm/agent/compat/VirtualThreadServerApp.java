@@ -28,9 +28,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * ({@link VirtualThreadClients}, the file-descriptor limit is per process), whose facts this app
  * passes on prefixed with {@code client.}.
  *
- * <p>Arguments: the agent jar, the policy.
+ * <p>Arguments: the agent jar, the policy, the number of connections.
  */
 public final class VirtualThreadServerApp {
+    /** The test's size where the open-files limit allows it. */
     static final int CONNECTIONS = 10_000;
 
     private VirtualThreadServerApp() {
@@ -38,8 +39,9 @@ public final class VirtualThreadServerApp {
 
     public static void main(String[] args) throws Exception {
         Compat.provider();
-        CountDownLatch allReading = new CountDownLatch(CONNECTIONS);
-        CountDownLatch allDone = new CountDownLatch(CONNECTIONS);
+        final int connections = Integer.parseInt(args[2]);
+        CountDownLatch allReading = new CountDownLatch(connections);
+        CountDownLatch allDone = new CountDownLatch(connections);
         AtomicInteger readsReturned = new AtomicInteger();
         AtomicInteger echoed = new AtomicInteger();
         AtomicInteger notVirtual = new AtomicInteger();
@@ -51,7 +53,7 @@ public final class VirtualThreadServerApp {
              ExecutorService perConnection = Executors.newVirtualThreadPerTaskExecutor()) {
             Thread acceptor = Thread.ofVirtual().name("acceptor").start(() -> {
                 try {
-                    for (int i = 0; i < CONNECTIONS; i++) {
+                    for (int i = 0; i < connections; i++) {
                         SocketChannel ch = server.accept();
                         perConnection.submit(() -> {
                             readers.add(Thread.currentThread());
@@ -83,14 +85,14 @@ public final class VirtualThreadServerApp {
             int port = ((InetSocketAddress) server.getLocalAddress()).getPort();
             clients = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                     "-javaagent:" + args[0] + "=config=" + args[1], "-cp", System.getProperty("java.class.path"),
-                    VirtualThreadClients.class.getName(), Integer.toString(port), Integer.toString(CONNECTIONS))
+                    VirtualThreadClients.class.getName(), Integer.toString(port), Integer.toString(connections))
                     .redirectError(ProcessBuilder.Redirect.INHERIT).start();
             BufferedReader fromClients = new BufferedReader(
                     new InputStreamReader(clients.getInputStream(), StandardCharsets.UTF_8));
             OutputStream toClients = clients.getOutputStream();
             relay(fromClients.readLine()); // connected=n
             if (!allReading.await(60, TimeUnit.SECONDS)) {
-                throw new IllegalStateException("only " + (CONNECTIONS - allReading.getCount()) + " reads started");
+                throw new IllegalStateException("only " + (connections - allReading.getCount()) + " reads started");
             }
             fact("vt.readsStarted.ms", (System.nanoTime() - start) / 1_000_000);
             // every reader is a parked virtual thread, none has returned from read: all blocked at once
@@ -98,7 +100,7 @@ public final class VirtualThreadServerApp {
             long parked = 0;
             while (System.nanoTime() < until) {
                 parked = readers.stream().filter(t -> t.getState() == Thread.State.WAITING).count();
-                if (parked == CONNECTIONS) {
+                if (parked == connections) {
                     break;
                 }
                 Thread.sleep(10);
@@ -109,7 +111,7 @@ public final class VirtualThreadServerApp {
             toClients.write("go\n".getBytes(StandardCharsets.UTF_8));
             toClients.flush();
             if (!allDone.await(60, TimeUnit.SECONDS)) {
-                throw new IllegalStateException("only " + (CONNECTIONS - allDone.getCount()) + " connections done");
+                throw new IllegalStateException("only " + (connections - allDone.getCount()) + " connections done");
             }
             fact("vt.echoed", echoed.get());
             fact("vt.carriers", carriers.size());

@@ -3,6 +3,7 @@ package io.dmm.core.net;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.dmm.api.testing.OpenFileLimit;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -272,12 +273,14 @@ class SocketFactoriesTest {
 
     @Test
     void thousandVirtualThreadsBlockedInReadsDoNotPinTheOnlyCarrier() throws Exception {
-        Run dmm = run(List.of("-Djdk.virtualThreadScheduler.parallelism=1", "-Djdk.virtualThreadScheduler.maxPoolSize=1"),
-                "vt-servers", "dmm");
-        assertTrue(dmm.out().contains("T blocked readers 1000"), dmm.out());
+        // both ends of every connection are in the child JVM: two descriptors each
+        int n = OpenFileLimit.connections("thousandVirtualThreadsBlockedInReads", VirtualThreadScenarios.CONNECTIONS, 2, 300, 200);
+        Run dmm = run(List.of("-Djdk.virtualThreadScheduler.parallelism=1", "-Djdk.virtualThreadScheduler.maxPoolSize=1",
+                "-D" + VirtualThreadScenarios.CONNECTIONS_PROPERTY + "=" + n), "vt-servers", "dmm");
+        assertTrue(dmm.out().contains("T blocked readers " + n + "\n"), dmm.out());
         assertTrue(dmm.out().contains("T fresh virtual thread ran true"), dmm.out());
-        assertTrue(dmm.out().contains("T echoed 1000 server 1000"), dmm.out());
-        assertEquals(2001, dmm.opened("alt"), dmm.out());
+        assertTrue(dmm.out().contains("T echoed " + n + " server " + n + "\n"), dmm.out());
+        assertEquals(2 * n + 1, dmm.opened("alt"), dmm.out());
     }
 
     @Test

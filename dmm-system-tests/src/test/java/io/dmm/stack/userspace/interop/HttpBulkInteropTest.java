@@ -1,0 +1,74 @@
+package io.dmm.stack.userspace.interop;
+
+import static io.dmm.stack.userspace.interop.DpdkKernelLink.KERNEL_IP;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.dmm.systemtest.host.BackgroundProcess;
+import java.net.InetSocketAddress;
+import java.net.StandardProtocolFamily;
+import java.nio.channels.SocketChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * 100 MB each way between a Java client on the userspace stack and Linux programs: a download from
+ * {@code python3 -m http.server} and an upload into {@code socat}, both checked by SHA-256 against
+ * Linux's own {@code sha256sum} of the file.
+ */
+class HttpBulkInteropTest {
+    static final long SIZE = 100L * 1000 * 1000;
+    static final Duration TRANSFER = Duration.ofSeconds(60);
+
+    @Test
+    @Timeout(value = 90, unit = TimeUnit.SECONDS)
+    void javaClientDownloads100MegabytesFromPythonHttpServer() throws Exception {
+        try (DpdkKernelLink link = DpdkKernelLink.open(PortKind.TAP)) {
+            Path www = Files.createDirectory(link.ns.scratch().resolve("www"));
+            Path file = www.resolve("big.bin");
+            SeededBytes.writeFile(file, 5, SIZE);
+            String expected = Digests.sha256sum(link.ns, file);
+            BackgroundProcess server = link.ns.spawn("python3", "-m", "http.server", "8000", "--bind", KERNEL_IP,
+                    "--directory", www.toString());
+            link.ns.awaitListening(8000, server);
+
+            try (SocketChannel c = link.stack.openSocketChannel(StandardProtocolFamily.INET)) {
+                c.connect(new InetSocketAddress(KERNEL_IP, 8000));
+                MiniHttpClient.Response r = MiniHttpClient.get(c, KERNEL_IP + ":8000", "/big.bin");
+
+                assertEquals(200, r.status(), () -> r + "\n" + server.snapshot().describe() + "\n" + link.counters());
+                assertEquals(SIZE, r.contentLength());
+                assertEquals(SIZE, r.bodyBytes());
+                assertEquals(expected, r.bodySha256Hex(), "SHA-256 of the body against sha256sum of the served file");
+            }
+        }
+    }
+
+    @Test
+    @Timeout(value = 90, unit = TimeUnit.SECONDS)
+    void javaClientUploads100MegabytesToSocat() throws Exception {
+        try (DpdkKernelLink link = DpdkKernelLink.open(PortKind.TAP)) {
+            Path received = link.ns.scratch().resolve("upload.bin");
+            // -u: socket to file only; socat exits once our FIN has arrived and the file is written.
+            BackgroundProcess receiver = link.ns.spawn("socat", "-u", "TCP-LISTEN:8001,bind=" + KERNEL_IP + ",reuseaddr",
+                    "OPEN:" + received + ",creat,trunc");
+            link.ns.awaitListening(8001, receiver);
+
+            String sent;
+            try (SocketChannel c = link.stack.openSocketChannel(StandardProtocolFamily.INET)) {
+                c.connect(new InetSocketAddress(KERNEL_IP, 8001));
+                sent = ChannelIo.writeAll(c, new SeededBytes(6, SIZE));
+                c.shutdownOutput();
+                // socat closes its end when it has everything: our EOF then says the upload is complete.
+                assertEquals(0, ChannelIo.readSmallToEof(c).length, "socat -u sends nothing");
+            }
+
+            receiver.awaitSuccess(TRANSFER, link::counters);
+            assertEquals(SIZE, Files.size(received));
+            assertEquals(sent, Digests.sha256sum(link.ns, received), "sha256sum of the received file against what we sent");
+        }
+    }
+}
