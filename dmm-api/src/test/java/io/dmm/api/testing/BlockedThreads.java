@@ -50,10 +50,11 @@ public final class BlockedThreads {
         while (true) {
             Thread.State state = thread.getState();
             StackTraceElement[] stack = thread.getStackTrace();
+            boolean sameStateAfter = thread.getState() == state; // the state and the stack are two looks
             if (state == Thread.State.TERMINATED) {
                 throw new AssertionError(thread.getName() + " ended before it blocked in " + method + "()");
             }
-            if (isBlockedIn(state, stack, method)) {
+            if (sameStateAfter && isBlockedIn(state, stack, method)) {
                 steady = Arrays.equals(stack, previous) ? steady + 1 : 1;
                 if (steady >= STEADY_LOOKS) {
                     return;
