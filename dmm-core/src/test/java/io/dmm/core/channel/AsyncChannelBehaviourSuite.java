@@ -253,15 +253,17 @@ abstract class AsyncChannelBehaviourSuite {
     void secondWriteWhilePendingIsWritePending() throws Exception {
         try (Pair p = connectedPair()) {
             // a write completes with what fitted; the peer does not read, so once the socket
-            // buffers are full a write stays pending
+            // buffers are full a write stays pending (a second of no progress: a write that fits
+            // completes in far less even on a loaded machine; the buffers hold a few MB)
             ByteBuffer big = ByteBuffer.allocate(1024 * 1024);
-            Future<Integer> first;
-            while (true) {
-                first = p.client().write(big.clear());
+            Future<Integer> first = null;
+            for (int mb = 0; first == null; mb++) {
+                assertTrue(mb < 256, "256 MB written to a peer that reads nothing, and no write stayed pending");
+                Future<Integer> write = p.client().write(big.clear());
                 try {
-                    assertTrue(first.get(500, TimeUnit.MILLISECONDS) > 0);
+                    assertTrue(write.get(1, TimeUnit.SECONDS) > 0);
                 } catch (java.util.concurrent.TimeoutException pending) {
-                    break;
+                    first = write;
                 }
             }
             assertThrows(java.nio.channels.WritePendingException.class,

@@ -2,6 +2,7 @@ package io.dmm.core.channel;
 
 import static org.junit.jupiter.api.Assertions.*;
 
+import io.dmm.api.testing.BackgroundCall;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -30,11 +31,12 @@ import java.nio.channels.SocketChannel;
 import java.nio.channels.UnresolvedAddressException;
 import java.nio.channels.UnsupportedAddressTypeException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -115,6 +117,15 @@ abstract class ChannelBehaviourSuite {
         return new String(buf.array(), 0, buf.position(), StandardCharsets.UTF_8);
     }
 
+    /** Calls finishConnect until it completes or throws; fails after 10 s rather than loop forever. */
+    static void finishConnecting(SocketChannel c) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!c.finishConnect()) {
+            assertTrue(System.nanoTime() - deadline < 0, "finishConnect did not complete within 10 s");
+            Thread.sleep(1);
+        }
+    }
+
     // ------------------------------------------------------------------ connect, read, write
 
     @Test
@@ -140,11 +151,7 @@ abstract class ChannelBehaviourSuite {
             assertTrue(c.isConnectionPending());
             assertThrows(ConnectionPendingException.class, () -> c.connect(connectable(s)));
             assertThrows(NotYetConnectedException.class, () -> c.read(ByteBuffer.allocate(1)));
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-            while (!c.finishConnect()) {
-                assertTrue(System.nanoTime() < deadline, "finishConnect never completed");
-                Thread.sleep(1);
-            }
+            finishConnecting(c);
         }
         assertTrue(c.isConnected());
         assertFalse(c.isConnectionPending());
@@ -277,12 +284,8 @@ abstract class ChannelBehaviourSuite {
         c.configureBlocking(false);
         IOException failure = null;
         try {
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
             if (!c.connect(closedPort)) {
-                while (!c.finishConnect()) {
-                    assertTrue(System.nanoTime() < deadline);
-                    Thread.sleep(1);
-                }
+                finishConnecting(c);
             }
         } catch (IOException e) {
             failure = e;
@@ -333,42 +336,30 @@ abstract class ChannelBehaviourSuite {
 
     // ------------------------------------------------------------------ close and interrupt while blocked
 
-    /** Runs {@code op} on a new thread, waits until it blocks, then runs {@code disturb}; returns what op threw. */
-    static Throwable blockThenDisturb(ThrowingRunnable op, java.util.function.Consumer<Thread> disturb,
+    /**
+     * Runs {@code op} on a new platform thread, waits until the thread is blocked in a call to
+     * {@code method} (an interrupt or close that came earlier would pass without testing the blocked
+     * path), then runs {@code disturb}; returns what op threw.
+     */
+    static Throwable blockThenDisturb(String method, BackgroundCall.VoidBody op, Consumer<Thread> disturb,
                                       AtomicBoolean interruptFlagAfter) throws Exception {
-        return blockThenDisturb(Thread.ofPlatform(), op, disturb, interruptFlagAfter);
+        return blockThenDisturb(Thread.ofPlatform().daemon(true), method, op, disturb, interruptFlagAfter);
     }
 
-    static Throwable blockThenDisturb(Thread.Builder builder, ThrowingRunnable op,
-                                      java.util.function.Consumer<Thread> disturb,
-                                      AtomicBoolean interruptFlagAfter) throws Exception {
-        CompletableFuture<Throwable> result = new CompletableFuture<>();
-        Thread t = builder.unstarted(() -> {
-            try {
-                op.run();
-                result.complete(null);
-            } catch (Throwable e) {
-                interruptFlagAfter.set(Thread.currentThread().isInterrupted());
-                result.complete(e);
-            }
-        });
-        t.start();
-        Thread.sleep(300); // let it enter the blocking call (if it has not, the op completes and the test fails)
-        disturb.accept(t);
-        Throwable thrown = result.get(10, TimeUnit.SECONDS);
-        t.join();
+    static Throwable blockThenDisturb(Thread.Builder builder, String method, BackgroundCall.VoidBody op,
+                                      Consumer<Thread> disturb, AtomicBoolean interruptFlagAfter) throws Exception {
+        BackgroundCall<Void> call = BackgroundCall.run(method, builder, op).awaitBlockedIn(method);
+        disturb.accept(call.thread());
+        Throwable thrown = call.thrown(Duration.ofSeconds(10));
+        interruptFlagAfter.set(call.interruptedAtEnd());
         return thrown;
-    }
-
-    interface ThrowingRunnable {
-        void run() throws Exception;
     }
 
     @Test
     void interruptDuringBlockingReadOnVirtualThread() throws Exception {
         SocketChannel[] p = pair();
         AtomicBoolean flag = new AtomicBoolean();
-        Throwable t = blockThenDisturb(Thread.ofVirtual(), () -> p[0].read(ByteBuffer.allocate(8)), Thread::interrupt, flag);
+        Throwable t = blockThenDisturb(Thread.ofVirtual(), "read", () -> p[0].read(ByteBuffer.allocate(8)), Thread::interrupt, flag);
         assertInstanceOf(ClosedByInterruptException.class, t);
         assertTrue(flag.get());
         assertFalse(p[0].isOpen());
@@ -377,7 +368,7 @@ abstract class ChannelBehaviourSuite {
     @Test
     void asyncCloseDuringBlockingAcceptOnVirtualThread() throws Exception {
         ServerSocketChannel s = server();
-        Throwable t = blockThenDisturb(Thread.ofVirtual(), s::accept, th -> {
+        Throwable t = blockThenDisturb(Thread.ofVirtual(), "accept", s::accept, th -> {
             try {
                 s.close();
             } catch (IOException e) {
@@ -392,7 +383,7 @@ abstract class ChannelBehaviourSuite {
     void interruptDuringBlockingAcceptOnVirtualThread() throws Exception {
         ServerSocketChannel s = server();
         AtomicBoolean flag = new AtomicBoolean();
-        Throwable t = blockThenDisturb(Thread.ofVirtual(), s::accept, Thread::interrupt, flag);
+        Throwable t = blockThenDisturb(Thread.ofVirtual(), "accept", s::accept, Thread::interrupt, flag);
         assertInstanceOf(ClosedByInterruptException.class, t);
         assertTrue(flag.get());
         assertFalse(s.isOpen());
@@ -409,24 +400,18 @@ abstract class ChannelBehaviourSuite {
             assertTrue(c.connect(connectable(s)));
             pairs.add(new SocketChannel[] {c, track(s.accept())});
         }
-        List<CompletableFuture<String>> reads = new ArrayList<>();
+        List<BackgroundCall<String>> reads = new ArrayList<>();
         for (SocketChannel[] p : pairs) {
-            CompletableFuture<String> f = new CompletableFuture<>();
-            Thread.ofVirtual().start(() -> {
-                try {
-                    f.complete(readExactly(p[0], 2));
-                } catch (Throwable e) {
-                    f.completeExceptionally(e);
-                }
-            });
-            reads.add(f);
+            reads.add(BackgroundCall.start("read " + reads.size(), Thread.ofVirtual(), () -> readExactly(p[0], 2)));
         }
-        Thread.sleep(100);
+        for (BackgroundCall<String> read : reads) {
+            read.awaitBlockedIn("read"); // all blocked at once: data sent earlier would not test that
+        }
         for (int i = 0; i < n; i++) {
             pairs.get(i)[1].write(bytes(String.format("%02d", i)));
         }
         for (int i = 0; i < n; i++) {
-            assertEquals(String.format("%02d", i), reads.get(i).get(10, TimeUnit.SECONDS));
+            assertEquals(String.format("%02d", i), reads.get(i).result(Duration.ofSeconds(10)));
         }
     }
 
@@ -436,7 +421,7 @@ abstract class ChannelBehaviourSuite {
         Socket sock = p[0].socket();
         InputStream in = sock.getInputStream();
         AtomicBoolean flag = new AtomicBoolean();
-        Throwable t = blockThenDisturb(() -> in.read(), Thread::interrupt, flag);
+        Throwable t = blockThenDisturb("read", () -> in.read(), Thread::interrupt, flag);
         // a channel's socket adaptor reports the channel's exception (unlike a plain java.net.Socket)
         assertInstanceOf(ClosedByInterruptException.class, t);
         assertTrue(flag.get(), "interrupt flag stays set");
@@ -469,7 +454,7 @@ abstract class ChannelBehaviourSuite {
     void datagramAsyncCloseDuringReceive() throws Exception {
         DatagramChannel receiver = datagram();
         receiver.bind(new InetSocketAddress(LOOPBACK, 0));
-        Throwable t = blockThenDisturb(() -> receiver.receive(ByteBuffer.allocate(8)), th -> {
+        Throwable t = blockThenDisturb("receive", () -> receiver.receive(ByteBuffer.allocate(8)), th -> {
             try {
                 receiver.close();
             } catch (IOException e) {
@@ -483,7 +468,7 @@ abstract class ChannelBehaviourSuite {
     @Test
     void asyncCloseDuringBlockingRead() throws Exception {
         SocketChannel[] p = pair();
-        Throwable t = blockThenDisturb(() -> p[0].read(ByteBuffer.allocate(8)), th -> {
+        Throwable t = blockThenDisturb("read", () -> p[0].read(ByteBuffer.allocate(8)), th -> {
             try {
                 p[0].close();
             } catch (IOException e) {
@@ -499,7 +484,7 @@ abstract class ChannelBehaviourSuite {
     void interruptDuringBlockingRead() throws Exception {
         SocketChannel[] p = pair();
         AtomicBoolean flag = new AtomicBoolean();
-        Throwable t = blockThenDisturb(() -> p[0].read(ByteBuffer.allocate(8)), Thread::interrupt, flag);
+        Throwable t = blockThenDisturb("read", () -> p[0].read(ByteBuffer.allocate(8)), Thread::interrupt, flag);
         assertInstanceOf(ClosedByInterruptException.class, t);
         assertTrue(flag.get(), "interrupt flag stays set");
         assertFalse(p[0].isOpen(), "the channel is closed");
@@ -510,7 +495,7 @@ abstract class ChannelBehaviourSuite {
     void interruptDuringBlockingAccept() throws Exception {
         ServerSocketChannel s = server();
         AtomicBoolean flag = new AtomicBoolean();
-        Throwable t = blockThenDisturb(s::accept, Thread::interrupt, flag);
+        Throwable t = blockThenDisturb("accept", s::accept, Thread::interrupt, flag);
         assertInstanceOf(ClosedByInterruptException.class, t);
         assertTrue(flag.get());
         assertFalse(s.isOpen());
@@ -519,7 +504,7 @@ abstract class ChannelBehaviourSuite {
     @Test
     void asyncCloseDuringBlockingAccept() throws Exception {
         ServerSocketChannel s = server();
-        Throwable t = blockThenDisturb(s::accept, th -> {
+        Throwable t = blockThenDisturb("accept", s::accept, th -> {
             try {
                 s.close();
             } catch (IOException e) {
@@ -692,7 +677,7 @@ abstract class ChannelBehaviourSuite {
         DatagramChannel receiver = datagram();
         receiver.bind(new InetSocketAddress(LOOPBACK, 0));
         AtomicBoolean flag = new AtomicBoolean();
-        Throwable t = blockThenDisturb(() -> receiver.receive(ByteBuffer.allocate(8)), Thread::interrupt, flag);
+        Throwable t = blockThenDisturb("receive", () -> receiver.receive(ByteBuffer.allocate(8)), Thread::interrupt, flag);
         assertInstanceOf(ClosedByInterruptException.class, t);
         assertTrue(flag.get());
         assertFalse(receiver.isOpen());

@@ -2,8 +2,8 @@ package io.dmm.core.channel;
 
 import static org.junit.jupiter.api.Assertions.*;
 
-import io.dmm.api.RouteHints;
 import io.dmm.api.Role;
+import io.dmm.api.RouteHints;
 import io.dmm.api.StackStats;
 import io.dmm.core.runtime.DmmRuntime;
 import io.dmm.core.testsupport.TestPolicy;
@@ -13,6 +13,7 @@ import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
@@ -91,7 +92,7 @@ class ConcurrencyTest {
             for (Future<Integer> f : results) {
                 total += f.get(50, TimeUnit.SECONDS);
             }
-            acceptor.join();
+            assertTrue(acceptor.join(Duration.ofSeconds(10)), "the acceptor did not accept every connection");
             echoers.shutdown();
             assertTrue(echoers.awaitTermination(20, TimeUnit.SECONDS));
             assertEquals(THREADS * SOCKETS, total);

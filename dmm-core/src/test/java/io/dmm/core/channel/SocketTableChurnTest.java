@@ -12,6 +12,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.DatagramChannel;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -107,10 +108,10 @@ class SocketTableChurnTest {
             for (Future<?> f : work) {
                 f.get(50, TimeUnit.SECONDS);
             }
-            acceptor.join();
+            assertTrue(acceptor.join(Duration.ofSeconds(10)), "the acceptor did not accept every connection");
             server.close();
             done.set(true);
-            lister.join();
+            assertTrue(lister.join(Duration.ofSeconds(10)), "the lister did not stop");
             assertNull(listerFailure.get(), () -> "listing failed: " + listerFailure.get());
             assertTrue(listings.get() > 0);
             assertTrue(idsSeen.size() > 1, "the lister saw sockets come and go");

@@ -3,9 +3,10 @@ package io.dmm.core.channel;
 import static org.junit.jupiter.api.Assertions.*;
 
 import io.dmm.api.Protocol;
-import io.dmm.api.RouteHints;
 import io.dmm.api.Role;
+import io.dmm.api.RouteHints;
 import io.dmm.api.SocketInfo;
+import io.dmm.api.testing.BackgroundCall;
 import io.dmm.core.DmmAsynchronousChannelProvider;
 import io.dmm.core.runtime.DmmRuntime;
 import io.dmm.core.selector.DelegatingChannel;
@@ -25,13 +26,13 @@ import java.nio.channels.ClosedChannelException;
 import java.nio.channels.DatagramChannel;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -430,25 +431,14 @@ class SocketTableRowsTest {
     void anInterruptedConnectLeavesTheTable() throws Exception {
         RoutedSocketChannel client = (RoutedSocketChannel) runtime.openSocketChannel(null, RouteHints.tag("hang"));
         InetSocketAddress target = new InetSocketAddress(LOOPBACK, 9);
-        AtomicReference<Throwable> thrown = new AtomicReference<>();
-        Thread t = Thread.ofPlatform().start(() -> {
-            try {
-                client.connect(target);
-            } catch (Throwable e) {
-                thrown.set(e);
-            }
-        });
-        SocketInfo r = client.socketInfo();
-        while (!"hang".equals(r.stack())) { // wait until the connect runs on the hanging stack
-            Thread.sleep(5);
-            r = client.socketInfo();
-        }
+        BackgroundCall<Void> connect = BackgroundCall.run("connect", () -> client.connect(target));
+        connect.awaitBlockedIn("connect");
+        assertEquals("hang", client.socketInfo().stack(), "the connect runs on the hanging stack");
         assertEquals(SocketRows.CONNECTING, row(client).state());
         assertEquals(target, row(client).remote());
         assertEquals("#1", row(client).rule());
-        t.interrupt();
-        t.join();
-        assertInstanceOf(ClosedByInterruptException.class, thrown.get());
+        connect.thread().interrupt();
+        assertInstanceOf(ClosedByInterruptException.class, connect.thrown(Duration.ofSeconds(10)));
         assertEquals(0, runtime.sockets().size());
     }
 
@@ -468,19 +458,16 @@ class SocketTableRowsTest {
             Pair interrupted = connectedPair(listener);
             Pair closedUnder = connectedPair(listener);
             try {
-                AtomicReference<Throwable> first = new AtomicReference<>();
-                AtomicReference<Throwable> second = new AtomicReference<>();
-                Thread r1 = Thread.ofPlatform().start(() -> readInto(interrupted.client(), first));
-                Thread r2 = Thread.ofPlatform().start(() -> readInto(closedUnder.client(), second));
-                Thread.sleep(50); // usually blocked in read by now; an interrupt or close before it ends it the same way
-                r1.interrupt();
-                r1.join();
-                assertInstanceOf(ClosedByInterruptException.class, first.get());
+                BackgroundCall<Integer> r1 = BackgroundCall.start("read", () -> interrupted.client().read(ByteBuffer.allocate(10)));
+                BackgroundCall<Integer> r2 = BackgroundCall.start("read", () -> closedUnder.client().read(ByteBuffer.allocate(10)));
+                r1.awaitBlockedIn("read");
+                r2.awaitBlockedIn("read");
+                r1.thread().interrupt();
+                assertInstanceOf(ClosedByInterruptException.class, r1.thrown(Duration.ofSeconds(10)));
                 assertFalse(listed(interrupted.client()));
                 assertTrue(listed(closedUnder.client()));
                 closedUnder.client().close();
-                r2.join();
-                assertInstanceOf(ClosedChannelException.class, second.get()); // AsynchronousCloseException, or closed before the read
+                assertInstanceOf(AsynchronousCloseException.class, r2.thrown(Duration.ofSeconds(10)));
                 assertEquals(0, runtime.sockets().size());
             } finally {
                 interrupted.peer().close();
@@ -488,15 +475,6 @@ class SocketTableRowsTest {
                 interrupted.client().close();
                 closedUnder.client().close();
             }
-        }
-    }
-
-    private static void readInto(SocketChannel ch, AtomicReference<Throwable> thrown) {
-        try {
-            ch.read(ByteBuffer.allocate(10));
-            thrown.set(new AssertionError("the read returned"));
-        } catch (Throwable e) {
-            thrown.set(e);
         }
     }
 
@@ -533,7 +511,9 @@ class SocketTableRowsTest {
                         throw new RuntimeException(e);
                     }
                 });
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
                 while (closer.isAlive()) {
+                    assertTrue(System.nanoTime() - deadline < 0, "the close did not return within 10 s");
                     SocketInfo r = p.client().socketInfo();
                     assertTrue(List.of(SocketRows.ESTABLISHED, SocketRows.CLOSED).contains(r.state()), r.toString());
                     runtime.sockets().list();

@@ -19,6 +19,7 @@ import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -109,7 +110,7 @@ class ReloadUnderLoadTest {
                 }
                 stop.set(true);
                 for (Thread t : clients) {
-                    t.join(10_000);
+                    assertTrue(t.join(Duration.ofSeconds(10)), "a client did not stop: " + List.of(t.getStackTrace()));
                 }
                 if (!failures.isEmpty()) {
                     Throwable first = failures.peek();

@@ -4,6 +4,7 @@ import static io.dmm.core.net.Transcript.attempt;
 import static io.dmm.core.net.Transcript.attemptType;
 import static io.dmm.core.net.Transcript.t;
 
+import io.dmm.api.testing.BlockedThreads;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
@@ -61,7 +62,7 @@ final class DatagramScenarios {
                     outcome.set(Transcript.describe(e) + " | interrupted " + Thread.currentThread().isInterrupted());
                 }
             });
-            Thread.sleep(300);
+            BlockedThreads.awaitBlockedIn(vt, "receive");
             vt.interrupt();
             vt.join(5000);
             t("virtual thread receive interrupted -> " + outcome.get());

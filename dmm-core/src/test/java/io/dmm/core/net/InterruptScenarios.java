@@ -2,6 +2,8 @@ package io.dmm.core.net;
 
 import static io.dmm.core.net.Transcript.t;
 
+import io.dmm.api.testing.BlockedThreads;
+import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -24,7 +26,7 @@ final class InterruptScenarios {
              Socket c = new Socket(InetAddress.getLoopbackAddress(), ss.getLocalPort());
              Socket s = ss.accept()) {
             s.getOutputStream().write(new byte[] {1, 2});
-            Thread.sleep(100);
+            Arrival.awaitAvailable(c.getInputStream(), 2);
             Thread vt = Thread.ofVirtual().start(() -> {
                 Thread.currentThread().interrupt();
                 Transcript.attempt("pending interrupt, data ready", () -> c.getInputStream().read());
@@ -61,7 +63,7 @@ final class InterruptScenarios {
      */
     static void pendingOnPlatformThread() throws Exception {
         InetAddress lo = InetAddress.getLoopbackAddress();
-        AtomicReference<Exception> failure = new AtomicReference<>();
+        AtomicReference<Throwable> failure = new AtomicReference<>();
         try (ServerSocket ss = new ServerSocket(NetScenario.altPort(), 50, lo);
              java.net.DatagramSocket rx = new java.net.DatagramSocket(new java.net.InetSocketAddress(lo, 0));
              java.net.DatagramSocket tx = new java.net.DatagramSocket()) {
@@ -71,12 +73,17 @@ final class InterruptScenarios {
                     t("connected and accepted, interrupted " + Thread.currentThread().isInterrupted());
                     c.getOutputStream().write(5);
                     t("read pending data " + s.getInputStream().read());
+                    Thread reader = Thread.currentThread();
                     Thread.ofPlatform().start(() -> {
                         try {
-                            Thread.sleep(200);
-                            s.getOutputStream().write(6);
-                        } catch (Exception e) {
+                            BlockedThreads.awaitBlockedIn(reader, "read"); // blocked despite the interrupt status
+                        } catch (Throwable e) {
                             failure.set(e);
+                        }
+                        try {
+                            s.getOutputStream().write(6);
+                        } catch (IOException e) {
+                            failure.compareAndSet(null, e);
                         }
                     });
                     t("blocking read " + c.getInputStream().read() + " interrupted "
@@ -101,11 +108,11 @@ final class InterruptScenarios {
             try (ServerSocket ss = new ServerSocket(NetScenario.altPort(), 50, InetAddress.getLoopbackAddress());
                  Socket c = new Socket(InetAddress.getLoopbackAddress(), ss.getLocalPort());
                  Socket s = ss.accept()) {
-                blockAndClose(kind + " read", b, () -> c.getInputStream().read(), c::close);
+                blockAndClose(kind + " read", "read", b, () -> c.getInputStream().read(), c::close);
                 t("peer sees EOF " + s.getInputStream().read());
             }
             ServerSocket ss = new ServerSocket(NetScenario.altPort(), 50, InetAddress.getLoopbackAddress());
-            blockAndClose(kind + " accept", b, ss::accept, ss::close);
+            blockAndClose(kind + " accept", "accept", b, ss::accept, ss::close);
         }
     }
 
@@ -113,8 +120,9 @@ final class InterruptScenarios {
         void close() throws Exception;
     }
 
-    private static void blockAndClose(String what, Thread.Builder builder, Blocking call, Closer closer)
-            throws Exception {
+    /** Closes under {@code call} once it is blocked in {@code method}. */
+    private static void blockAndClose(String what, String method, Thread.Builder builder, Blocking call,
+                                      Closer closer) throws Exception {
         AtomicReference<String> outcome = new AtomicReference<>();
         Thread th = builder.start(() -> {
             try {
@@ -123,7 +131,7 @@ final class InterruptScenarios {
                 outcome.set(Transcript.describe(e));
             }
         });
-        Thread.sleep(300);
+        BlockedThreads.awaitBlockedIn(th, method);
         closer.close();
         th.join(5000);
         t(what + " closed under it: alive " + th.isAlive() + " -> " + outcome.get());
@@ -137,6 +145,7 @@ final class InterruptScenarios {
         boolean get();
     }
 
+    /** Interrupts {@code call} once it is blocked in the method named {@code what}. */
     private static void blockAndInterrupt(String what, Thread.Builder builder, Blocking call, Probe closed)
             throws Exception {
         AtomicReference<String> outcome = new AtomicReference<>();
@@ -148,7 +157,7 @@ final class InterruptScenarios {
             }
             outcome.set(outcome.get() + " | interrupted " + Thread.currentThread().isInterrupted());
         });
-        Thread.sleep(300); // let it block in the call
+        BlockedThreads.awaitBlockedIn(th, what);
         th.interrupt();
         th.join(5000);
         t(what + " interrupted: alive " + th.isAlive() + " -> " + outcome.get() + " | closed " + closed.get());

@@ -120,9 +120,12 @@ class SocketFactoriesTest {
     void readAcceptAndConnectTimeoutsAsTheJdk() throws Exception {
         Run dmm = sameAsJdk("timeouts");
         assertTrue(dmm.transcript().contains("read ! java.net.SocketTimeoutException: Read timed out"), dmm.out());
+        assertTrue(dmm.transcript().contains("T waited >=150ms true"), dmm.out());
         assertTrue(dmm.transcript().contains("read after timeout = 42"), dmm.out());
+        assertTrue(dmm.transcript().contains("T available with data = 3"), dmm.out());
         assertTrue(dmm.transcript().contains("connect timeout ! java.net.SocketTimeoutException: Connect timed out"),
                 dmm.out());
+        assertTrue(dmm.transcript().contains("T connect waited 300ms true closed true"), dmm.out());
     }
 
     @Test

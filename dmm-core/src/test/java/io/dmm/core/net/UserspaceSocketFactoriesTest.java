@@ -62,7 +62,9 @@ class UserspaceSocketFactoriesTest extends SocketFactoriesTest {
     void readAcceptAndConnectTimeoutsAsTheJdk() throws Exception {
         Run dmm = sameAsJdk("timeouts");
         assertTrue(dmm.transcript().contains("read ! java.net.SocketTimeoutException: Read timed out"), dmm.out());
+        assertTrue(dmm.transcript().contains("T waited >=150ms true"), dmm.out());
         assertTrue(dmm.transcript().contains("read after timeout = 42"), dmm.out());
+        assertTrue(dmm.transcript().contains("T available with data = 3"), dmm.out());
         allOnUserspace(dmm);
     }
 

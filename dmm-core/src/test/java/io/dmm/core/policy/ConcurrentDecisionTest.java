@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Example;
@@ -43,7 +44,7 @@ class ConcurrentDecisionTest {
                 }));
             }
             for (Future<?> f : futures) {
-                f.get();
+                f.get(60, TimeUnit.SECONDS);
             }
         } finally {
             pool.shutdownNow();

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.*;
 
 import io.dmm.api.Role;
 import io.dmm.api.RouteHints;
+import io.dmm.api.testing.BackgroundCall;
 import io.dmm.core.channel.RoutedSocketChannel;
 import io.dmm.core.runtime.DmmRuntime;
 import io.dmm.core.testsupport.MemoryStackProvider;
@@ -30,7 +31,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
@@ -214,19 +214,11 @@ class DmmSelectorTest {
         SocketChannel[] mem = pair(RouteHints.stack("mem"));
         SelectionKey kk = kernel[0].register(sel, OP_READ, "kernel");
         SelectionKey mk = mem[0].register(sel, OP_READ, "mem");
-        CompletableFuture<Integer> selecting = CompletableFuture.supplyAsync(() -> {
-            try {
-                return sel.select(10_000);
-            } catch (IOException e) {
-                throw new RuntimeException(e);
-            }
-        }, SelectorBehaviourSuite.OWN_THREAD);
-        Thread.sleep(100);
-        assertFalse(selecting.isDone());
-        long t0 = System.nanoTime();
+        // untimed: only the fd-less event can end it
+        BackgroundCall<Integer> selecting = BackgroundCall.start("select", sel::select);
+        selecting.awaitBlockedIn("select");
         mem[1].write(bytes("m"));
-        assertEquals(1, selecting.get(5, TimeUnit.SECONDS));
-        assertTrue(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0) < 2000);
+        assertEquals(1, selecting.result(SelectorBehaviourSuite.ENDS_WITHIN));
         assertEquals(Set.of(mk), sel.selectedKeys());
         kernel[1].write(bytes("k"));
         long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
@@ -248,19 +240,14 @@ class DmmSelectorTest {
         Selector sel = selector();
         SocketChannel[] mem = pair(RouteHints.stack("mem"));
         mem[0].register(sel, OP_READ);
-        CompletableFuture<Integer> selecting = CompletableFuture.supplyAsync(() -> {
-            try {
-                return sel.select(400);
-            } catch (IOException e) {
-                throw new RuntimeException(e);
-            }
-        }, SelectorBehaviourSuite.OWN_THREAD);
+        long timeout = 1000; // room for the select to block before its timeout, even on a loaded machine
         long t0 = System.nanoTime();
-        Thread.sleep(100);
+        BackgroundCall<Integer> selecting = BackgroundCall.start("select", () -> sel.select(timeout));
+        selecting.awaitBlockedIn("select");
         mem[0].shutdownOutput(); // fires mem[0]'s listener: readiness changed, but not readable
-        assertEquals(0, selecting.get(5, TimeUnit.SECONDS));
+        assertEquals(0, selecting.result(SelectorBehaviourSuite.ENDS_WITHIN));
         long waited = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
-        assertTrue(waited >= 400 - SelectorBehaviourSuite.EARLY_TOLERANCE_MS, "returned early after " + waited + " ms");
+        assertTrue(waited >= timeout - SelectorBehaviourSuite.EARLY_TOLERANCE_MS, "returned early after " + waited + " ms");
     }
 
     /** One routed channel (kernel and fd-less) in two DMM selectors: both see it, each with its own key. */
@@ -300,17 +287,11 @@ class DmmSelectorTest {
         s.bind(new InetSocketAddress(0));
         assertEquals(List.of("k1", "mem"), ((io.dmm.core.channel.RoutedChannel) s).stacksInUse());
         // blocking accept: woken by a connection on the fd-less member
-        CompletableFuture<SocketChannel> accepting = CompletableFuture.supplyAsync(() -> {
-            try {
-                return s.accept();
-            } catch (IOException e) {
-                throw new RuntimeException(e);
-            }
-        }, SelectorBehaviourSuite.OWN_THREAD);
-        Thread.sleep(100);
-        assertFalse(accepting.isDone());
+        BackgroundCall<SocketChannel> accepting = BackgroundCall.start("accept", s::accept);
+        accepting.awaitBlockedIn("accept");
         client(RouteHints.stack("mem")).connect(target(s));
-        assertEquals("mem", ((RoutedSocketChannel) track(accepting.get(5, TimeUnit.SECONDS))).stackName());
+        SocketChannel accepted = track(accepting.result(SelectorBehaviourSuite.ENDS_WITHIN));
+        assertEquals("mem", ((RoutedSocketChannel) accepted).stackName());
         // non-blocking, in a DmmSelector: one key for both members
         Selector sel = track(runtime.provider().openSelector());
         s.configureBlocking(false);

@@ -15,6 +15,7 @@ import java.nio.channels.Selector;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -131,7 +132,9 @@ class MixedStackSelectorTest {
                     }
                 }
             }
-            for (Thread t : clients) t.join();
+            for (Thread t : clients) {
+                assertTrue(t.join(Duration.ofSeconds(10)), "a client did not end after its socket closed");
+            }
             assertEquals(Map.of(), failures);
             assertEquals(2 * perStack, accepted);
         }

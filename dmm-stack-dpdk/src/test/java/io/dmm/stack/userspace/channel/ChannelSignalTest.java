@@ -5,7 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.dmm.api.testing.BlockedThreads;
 import io.dmm.stack.userspace.StackLock;
+import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -159,21 +161,19 @@ class ChannelSignalTest {
     void awaitReturnsWhenADeliveryComesAndAtTheDeadline() throws Exception {
         StackLock lock = new StackLock();
         TestSignal s = new TestSignal(lock);
-        CountDownLatch parked = new CountDownLatch(1);
         CountDownLatch woke = new CountDownLatch(1);
         Thread waiter = Thread.ofVirtual().start(() -> {
             s.reader = Thread.currentThread();
             int v = s.version();
-            parked.countDown();
             while (s.version() == v) s.await(v, 0, false, 0L);
             woke.countDown();
         });
-        assertTrue(parked.await(5, TimeUnit.SECONDS));
+        BlockedThreads.awaitBlockedIn(waiter, "await"); // a delivery before the park would not test the unpark
         lock.lock();
         lock.schedule(s);
         lock.unlock();
         assertTrue(woke.await(5, TimeUnit.SECONDS), "the delivery unparked the waiter");
-        waiter.join();
+        assertTrue(waiter.join(Duration.ofSeconds(5)));
 
         long start = System.nanoTime();
         s.await(s.version(), 0, true, start + TimeUnit.MILLISECONDS.toNanos(20));

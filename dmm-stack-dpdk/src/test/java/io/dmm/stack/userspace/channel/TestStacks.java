@@ -15,6 +15,7 @@ import java.io.IOException;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
@@ -121,15 +122,20 @@ final class TestStacks {
         public void close() {
             closed = true;
             boolean interrupted = false;
-            while (true) {
-                try {
-                    poller.join();
-                    break;
-                } catch (InterruptedException e) {
-                    interrupted = true;
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            try {
+                while (poller.isAlive()) {
+                    long left = deadline - System.nanoTime();
+                    if (left <= 0) throw new IllegalStateException("the test stack's poll thread did not stop within 10 s");
+                    try {
+                        poller.join(Duration.ofNanos(left));
+                    } catch (InterruptedException e) {
+                        interrupted = true;
+                    }
                 }
+            } finally {
+                if (interrupted) Thread.currentThread().interrupt();
             }
-            if (interrupted) Thread.currentThread().interrupt();
             lock.lock();
             try {
                 tcp.shutdown();

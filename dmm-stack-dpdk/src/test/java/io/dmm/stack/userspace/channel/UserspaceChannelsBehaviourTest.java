@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import io.dmm.api.testing.BlockedThreads;
 import io.dmm.stack.userspace.wire.Ipv4Address;
 import java.io.IOException;
 import java.io.InputStream;
@@ -36,6 +37,7 @@ import java.nio.channels.IllegalBlockingModeException;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
 import java.nio.channels.spi.SelectorProvider;
+import java.time.Duration;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -114,11 +116,6 @@ abstract class UserspaceChannelsBehaviourTest {
             if (System.nanoTime() - deadline > 0) fail("timed out waiting for " + what);
             Thread.sleep(1);
         }
-    }
-
-    /** Waits until {@code t} is parked (blocked in the channel). */
-    private static void awaitBlocked(Thread t) throws InterruptedException {
-        await(() -> t.getState() == Thread.State.WAITING || t.getState() == Thread.State.TIMED_WAITING, "the thread to block");
     }
 
     private static ByteBuffer bytes(String s) {
@@ -322,7 +319,7 @@ abstract class UserspaceChannelsBehaviourTest {
                         read.completeExceptionally(t);
                     }
                 });
-                awaitBlocked(reader);
+                BlockedThreads.awaitBlockedIn(reader, "read");
                 c.write(bytes("ping"));
                 assertEquals(4, read.get(5, TimeUnit.SECONDS));
                 c.shutdownOutput();
@@ -423,7 +420,7 @@ abstract class UserspaceChannelsBehaviourTest {
                         read.completeExceptionally(t);
                     }
                 });
-                awaitBlocked(reader);
+                BlockedThreads.awaitBlockedIn(reader, "read");
                 a.shutdownInput();
                 assertEquals(-1, read.get(5, TimeUnit.SECONDS), "the blocked reader sees end of stream");
                 assertTrue(a.socket().isInputShutdown());
@@ -449,7 +446,7 @@ abstract class UserspaceChannelsBehaviourTest {
                         read.completeExceptionally(t);
                     }
                 });
-                awaitBlocked(reader);
+                BlockedThreads.awaitBlockedIn(reader, "read");
                 a.close();
                 ExecutionException e = assertThrows(ExecutionException.class, () -> read.get(5, TimeUnit.SECONDS));
                 assertInstanceOf(AsynchronousCloseException.class, e.getCause());
@@ -473,7 +470,7 @@ abstract class UserspaceChannelsBehaviourTest {
                                 : new AssertionError("the interrupt status was cleared", t));
                     }
                 });
-                awaitBlocked(reader);
+                BlockedThreads.awaitBlockedIn(reader, "read");
                 reader.interrupt();
                 assertInstanceOf(ClosedByInterruptException.class, outcome.get(5, TimeUnit.SECONDS));
                 assertFalse(a.isOpen());
@@ -494,7 +491,7 @@ abstract class UserspaceChannelsBehaviourTest {
                 outcome.complete(t);
             }
         });
-        awaitBlocked(acceptor);
+        BlockedThreads.awaitBlockedIn(acceptor, "accept");
         server.close();
         assertInstanceOf(AsynchronousCloseException.class, outcome.get(5, TimeUnit.SECONDS));
     }
@@ -568,8 +565,8 @@ abstract class UserspaceChannelsBehaviourTest {
                 Thread w2 = Thread.ofVirtual().start(() -> writeAll(a, two));
                 assertArrayEquals(one, atA.get(10, TimeUnit.SECONDS));
                 assertArrayEquals(two, atC.get(10, TimeUnit.SECONDS));
-                w1.join();
-                w2.join();
+                assertTrue(w1.join(Duration.ofSeconds(10)), "the writer did not end after its bytes arrived");
+                assertTrue(w2.join(Duration.ofSeconds(10)), "the writer did not end after its bytes arrived");
             }
         }
     }
@@ -629,7 +626,7 @@ abstract class UserspaceChannelsBehaviourTest {
                 outcome.complete(t);
             }
         });
-        awaitBlocked(connector);
+        BlockedThreads.awaitBlockedIn(connector, "connect");
         assertTrue(c.isConnectionPending());
         connector.interrupt();
         assertInstanceOf(ClosedByInterruptException.class, outcome.get(5, TimeUnit.SECONDS));
@@ -650,7 +647,7 @@ abstract class UserspaceChannelsBehaviourTest {
                         outcome.complete(t);
                     }
                 });
-                awaitBlocked(writer);
+                BlockedThreads.awaitBlockedIn(writer, "write");
                 assertEquals(0, c.readyOps() & SelectionKey.OP_WRITE, "a full send buffer is not writable");
                 c.close();
                 Throwable t = outcome.get(5, TimeUnit.SECONDS);
@@ -732,8 +729,8 @@ abstract class UserspaceChannelsBehaviourTest {
                 accept.complete(t);
             }
         });
-        awaitBlocked(reader);
-        awaitBlocked(acceptor);
+        BlockedThreads.awaitBlockedIn(reader, "read");
+        BlockedThreads.awaitBlockedIn(acceptor, "accept");
         stack.close();
         Object r = read.get(5, TimeUnit.SECONDS);
         assertTrue(Integer.valueOf(-1).equals(r) || r instanceof SocketException,
@@ -944,7 +941,7 @@ abstract class UserspaceChannelsBehaviourTest {
                 outcome.complete(t);
             }
         });
-        awaitBlocked(receiver);
+        BlockedThreads.awaitBlockedIn(receiver, "receive");
         b.close();
         assertInstanceOf(AsynchronousCloseException.class, outcome.get(5, TimeUnit.SECONDS));
         assertNull(b.socket().getLocalSocketAddress(), "a closed socket reports no local address");

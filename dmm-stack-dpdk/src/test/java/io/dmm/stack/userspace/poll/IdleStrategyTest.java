@@ -58,7 +58,7 @@ class IdleStrategyTest {
 
         start = System.nanoTime();
         deadlineBound.idle(3, start + 5_000_000_000L, start);
-        assertTrue(System.nanoTime() - start < 1_000_000_000L, "after work it does not park");
+        assertTrue(System.nanoTime() - start < 2_000_000_000L, "after work it does not park (the deadline is 5 s away)");
     }
 
     @Test
