@@ -1,6 +1,7 @@
 package io.dmm.core.net;
 
 import static io.dmm.core.net.Transcript.attempt;
+import static io.dmm.core.net.Transcript.names;
 import static io.dmm.core.net.Transcript.t;
 
 import java.io.InputStream;
@@ -50,10 +51,6 @@ final class TcpScenarios {
         }
     }
 
-    private static String names(java.util.Set<java.net.SocketOption<?>> options) {
-        return options.stream().map(java.net.SocketOption::name).sorted().toList().toString();
-    }
-
     /** Options set on an unconnected Socket survive the connect (DMM replays them on the routed socket). */
     private static void optionsBeforeConnect(ServerSocket ss) throws Exception {
         try (Socket c = new Socket()) {
@@ -100,6 +97,7 @@ final class TcpScenarios {
             new java.io.DataInputStream(c.getInputStream()).readFully(back);
             t("echo " + new String(back, StandardCharsets.UTF_8));
             t("streams same " + (c.getInputStream() == c.getInputStream()));
+            t("connected options " + names(c.supportedOptions()) + " accepted " + names(s.supportedOptions()));
             t("options nodelay " + setGet(() -> { c.setTcpNoDelay(true); return c.getTcpNoDelay(); })
                     + " keepalive " + setGet(() -> { c.setKeepAlive(true); return c.getKeepAlive(); })
                     + " tos " + setGet(() -> { c.setTrafficClass(0x10); return c.getTrafficClass(); })
