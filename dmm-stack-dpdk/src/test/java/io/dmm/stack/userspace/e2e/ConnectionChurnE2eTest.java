@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import io.dmm.api.testing.ServerTasks;
 import java.io.IOException;
 import java.net.BindException;
 import java.net.InetSocketAddress;

@@ -1,4 +1,4 @@
-package io.dmm.stack.userspace.e2e;
+package io.dmm.api.testing;
 
 import java.util.Queue;
 import java.util.concurrent.Callable;
@@ -11,21 +11,21 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * The server-side tasks of an end-to-end test (one per accepted connection), kept so that a server
- * that fails fails the test: the client side alone may not notice (a server that throws after its
- * reply). Finished tasks are dropped as new ones come, their first failure kept, so a test of
- * 100,000 connections holds only the running ones.
+ * The server-side tasks of a test (one per accepted connection), kept so that a server that fails
+ * fails the test: the client side alone may not notice (a server that throws after its reply).
+ * Finished tasks are dropped as new ones come, their first failure kept, so a test of 100,000
+ * connections holds only the running ones.
  */
-final class ServerTasks {
+public final class ServerTasks {
     private final ExecutorService threads;
     private final Queue<Future<?>> running = new ConcurrentLinkedQueue<>();
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
 
-    ServerTasks(ExecutorService threads) {
+    public ServerTasks(ExecutorService threads) {
         this.threads = threads;
     }
 
-    void submit(Callable<?> task) {
+    public void submit(Callable<?> task) {
         running.add(threads.submit(task));
         running.removeIf(this::ended);
     }
@@ -34,7 +34,7 @@ final class ServerTasks {
      * Waits, {@code timeout} in all, for every task to end; fails with the first task's failure, or
      * if some are still running then.
      */
-    void awaitAll(long timeout, TimeUnit unit) throws InterruptedException {
+    public void awaitAll(long timeout, TimeUnit unit) throws InterruptedException {
         long deadline = System.nanoTime() + unit.toNanos(timeout);
         for (Future<?> f; (f = running.peek()) != null; running.remove(f)) {
             try {
