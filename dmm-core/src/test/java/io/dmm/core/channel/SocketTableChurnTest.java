@@ -19,6 +19,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.FutureTask;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -48,21 +49,20 @@ class SocketTableChurnTest {
             server.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
             InetSocketAddress target = (InetSocketAddress) server.getLocalAddress();
             AtomicLong acceptedBytes = new AtomicLong();
-            Thread acceptor = Thread.ofPlatform().start(() -> {
-                try {
-                    for (int i = 0; i < THREADS * PER_THREAD; i++) {
-                        try (SocketChannel a = server.accept()) {
-                            ByteBuffer one = ByteBuffer.allocate(1);
-                            while (one.hasRemaining() && a.read(one) >= 0) {
-                                // the client's byte
-                            }
-                            acceptedBytes.addAndGet(((RoutedChannel) a).socketInfo().bytesIn());
+            // a task, not a bare thread: its failure must reach the test
+            FutureTask<Void> acceptor = new FutureTask<>(() -> {
+                for (int i = 0; i < THREADS * PER_THREAD; i++) {
+                    try (SocketChannel a = server.accept()) {
+                        ByteBuffer one = ByteBuffer.allocate(1);
+                        while (one.hasRemaining() && a.read(one) >= 0) {
+                            // the client's byte
                         }
+                        acceptedBytes.addAndGet(((RoutedChannel) a).socketInfo().bytesIn());
                     }
-                } catch (Exception e) {
-                    throw new RuntimeException(e);
                 }
+                return null;
             });
+            Thread.ofPlatform().start(acceptor);
 
             AtomicBoolean done = new AtomicBoolean();
             AtomicReference<Throwable> listerFailure = new AtomicReference<>();
@@ -107,7 +107,7 @@ class SocketTableChurnTest {
             for (Future<?> f : work) {
                 f.get(50, TimeUnit.SECONDS);
             }
-            acceptor.join();
+            acceptor.get(20, TimeUnit.SECONDS);
             server.close();
             done.set(true);
             lister.join();
