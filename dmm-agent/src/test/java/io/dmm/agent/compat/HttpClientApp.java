@@ -12,7 +12,9 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -32,8 +34,10 @@ public final class HttpClientApp {
     public static void main(String[] args) throws Exception {
         Compat.provider();
         ExecutorService serverThreads = Executors.newFixedThreadPool(4);
+        Set<Integer> peerPorts = ConcurrentHashMap.newKeySet(); // one per connection the server served
         HttpServer server = HttpServer.create(new InetSocketAddress(Compat.LOOPBACK, 0), 0);
         server.createContext("/", exchange -> {
+            peerPorts.add(exchange.getRemoteAddress().getPort());
             byte[] request = exchange.getRequestBody().readAllBytes();
             String body = exchange.getRequestMethod() + " " + exchange.getRequestURI().getRawQuery() + " "
                     + new String(request, StandardCharsets.UTF_8);
@@ -79,6 +83,7 @@ public final class HttpClientApp {
             server.stop(0);
             serverThreads.shutdownNow();
         }
+        fact("http.server.connections", peerPorts.size());
         Compat.stats();
     }
 }

@@ -6,7 +6,9 @@ import static io.dmm.agent.compat.Compat.fact;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -34,12 +36,13 @@ public final class SslSocketApp {
         ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor();
         try (SSLServerSocket server = (SSLServerSocket) tls.getServerSocketFactory()
                 .createServerSocket(0, 50, LOOPBACK)) {
-            Future<?> acceptor = pool.submit(() -> {
+            Future<List<Future<Void>>> acceptor = pool.submit(() -> {
+                List<Future<Void>> echoes = new ArrayList<>();
                 for (int i = 0; i < CONNECTIONS; i++) {
                     Socket s = server.accept();
-                    pool.submit(() -> echo(s));
+                    echoes.add(pool.submit(() -> echo(s)));
                 }
-                return null;
+                return echoes;
             });
             int intact = 0;
             String protocol = null;
@@ -62,7 +65,9 @@ public final class SslSocketApp {
                     }
                 }
             }
-            acceptor.get(30, TimeUnit.SECONDS);
+            for (Future<Void> echo : acceptor.get(30, TimeUnit.SECONDS)) {
+                echo.get(30, TimeUnit.SECONDS); // a server side that failed fails the app
+            }
             fact("tls.socket.protocol", protocol);
             fact("tls.socket.echo.intact", intact);
         } finally {

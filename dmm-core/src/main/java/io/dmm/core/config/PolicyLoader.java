@@ -5,6 +5,7 @@ import io.dmm.core.policy.CompiledPolicy;
 import io.dmm.core.policy.Policy;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
+import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,7 +34,16 @@ public final class PolicyLoader {
 
     /** The policy this JVM is configured with (system property, environment, built-in default). */
     public static Policy fromSystem() {
-        Setting named = setting();
+        return fromSystem(System::getProperty, System::getenv);
+    }
+
+    /**
+     * {@link #fromSystem()} with the system properties and the environment read through
+     * {@code properties} and {@code environment} (name to value, null when unset): a test cannot set
+     * its own environment.
+     */
+    static Policy fromSystem(UnaryOperator<String> properties, UnaryOperator<String> environment) {
+        Setting named = setting(properties, environment);
         if (named == null) {
             return loaded(builtInDefault(), "no -D" + CONFIG_PROPERTY + " or $" + CONFIG_ENV);
         }
@@ -42,7 +52,12 @@ public final class PolicyLoader {
 
     /** The file {@link #fromSystem()} loads (property, then environment), or null for the built-in default. */
     public static Path configuredFile() {
-        Setting named = setting();
+        return configuredFile(System::getProperty, System::getenv);
+    }
+
+    /** {@link #configuredFile()} with the sources of {@link #fromSystem(UnaryOperator, UnaryOperator)}. */
+    static Path configuredFile(UnaryOperator<String> properties, UnaryOperator<String> environment) {
+        Setting named = setting(properties, environment);
         return named == null ? null : named.path();
     }
 
@@ -53,12 +68,12 @@ public final class PolicyLoader {
         }
     }
 
-    private static Setting setting() {
-        String property = System.getProperty(CONFIG_PROPERTY);
+    private static Setting setting(UnaryOperator<String> properties, UnaryOperator<String> environment) {
+        String property = properties.apply(CONFIG_PROPERTY);
         if (property != null && !property.isBlank()) {
             return new Setting("-D" + CONFIG_PROPERTY, property);
         }
-        String env = System.getenv(CONFIG_ENV);
+        String env = environment.apply(CONFIG_ENV);
         if (env != null && !env.isBlank()) {
             return new Setting("$" + CONFIG_ENV, env);
         }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.*;
 import io.dmm.api.Role;
 import io.dmm.api.RouteHints;
 import io.dmm.api.StackStats;
+import io.dmm.api.testing.ServerTasks;
 import io.dmm.core.runtime.DmmRuntime;
 import io.dmm.core.testsupport.TestPolicy;
 import io.dmm.core.testsupport.TestStacks;
@@ -13,7 +14,6 @@ import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
@@ -42,27 +42,25 @@ class ConcurrencyTest {
              ExecutorService clients = Executors.newFixedThreadPool(THREADS)) {
             server.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
             InetSocketAddress target = (InetSocketAddress) server.getLocalAddress();
-            Thread acceptor = Thread.ofVirtual().start(() -> {
-                try {
-                    for (int i = 0; i < THREADS * SOCKETS; i++) {
-                        SocketChannel a = server.accept();
-                        echoers.submit(() -> {
-                            try (a) {
-                                ByteBuffer buf = ByteBuffer.allocate(PAYLOAD);
-                                while (buf.hasRemaining() && a.read(buf) >= 0) {
-                                    // fill
-                                }
-                                buf.flip();
-                                while (buf.hasRemaining()) {
-                                    a.write(buf);
-                                }
+            ServerTasks echoes = new ServerTasks(echoers);
+            Future<?> acceptor = echoers.submit(() -> {
+                for (int i = 0; i < THREADS * SOCKETS; i++) {
+                    SocketChannel a = server.accept();
+                    echoes.submit(() -> {
+                        try (a) {
+                            ByteBuffer buf = ByteBuffer.allocate(PAYLOAD);
+                            while (buf.hasRemaining() && a.read(buf) >= 0) {
+                                // fill
                             }
-                            return null;
-                        });
-                    }
-                } catch (Exception e) {
-                    throw new RuntimeException(e);
+                            buf.flip();
+                            while (buf.hasRemaining()) {
+                                a.write(buf);
+                            }
+                        }
+                        return null;
+                    });
                 }
+                return null;
             });
             List<Future<Integer>> results = new ArrayList<>();
             for (int t = 0; t < THREADS; t++) {
@@ -92,9 +90,8 @@ class ConcurrencyTest {
             for (Future<Integer> f : results) {
                 total += f.get(50, TimeUnit.SECONDS);
             }
-            assertTrue(acceptor.join(Duration.ofSeconds(10)), "the acceptor did not accept every connection");
-            echoers.shutdown();
-            assertTrue(echoers.awaitTermination(20, TimeUnit.SECONDS));
+            acceptor.get(20, TimeUnit.SECONDS);
+            echoes.awaitAll(20, TimeUnit.SECONDS);
             assertEquals(THREADS * SOCKETS, total);
 
             int perParity = THREADS / 2 * SOCKETS;

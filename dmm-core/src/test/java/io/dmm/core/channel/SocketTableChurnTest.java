@@ -20,6 +20,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.FutureTask;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -49,21 +50,20 @@ class SocketTableChurnTest {
             server.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
             InetSocketAddress target = (InetSocketAddress) server.getLocalAddress();
             AtomicLong acceptedBytes = new AtomicLong();
-            Thread acceptor = Thread.ofPlatform().start(() -> {
-                try {
-                    for (int i = 0; i < THREADS * PER_THREAD; i++) {
-                        try (SocketChannel a = server.accept()) {
-                            ByteBuffer one = ByteBuffer.allocate(1);
-                            while (one.hasRemaining() && a.read(one) >= 0) {
-                                // the client's byte
-                            }
-                            acceptedBytes.addAndGet(((RoutedChannel) a).socketInfo().bytesIn());
+            // a task, not a bare thread: its failure must reach the test
+            FutureTask<Void> acceptor = new FutureTask<>(() -> {
+                for (int i = 0; i < THREADS * PER_THREAD; i++) {
+                    try (SocketChannel a = server.accept()) {
+                        ByteBuffer one = ByteBuffer.allocate(1);
+                        while (one.hasRemaining() && a.read(one) >= 0) {
+                            // the client's byte
                         }
+                        acceptedBytes.addAndGet(((RoutedChannel) a).socketInfo().bytesIn());
                     }
-                } catch (Exception e) {
-                    throw new RuntimeException(e);
                 }
+                return null;
             });
+            Thread.ofPlatform().start(acceptor);
 
             AtomicBoolean done = new AtomicBoolean();
             AtomicReference<Throwable> listerFailure = new AtomicReference<>();
@@ -108,7 +108,7 @@ class SocketTableChurnTest {
             for (Future<?> f : work) {
                 f.get(50, TimeUnit.SECONDS);
             }
-            assertTrue(acceptor.join(Duration.ofSeconds(10)), "the acceptor did not accept every connection");
+            acceptor.get(20, TimeUnit.SECONDS);
             server.close();
             done.set(true);
             assertTrue(lister.join(Duration.ofSeconds(10)), "the lister did not stop");

@@ -15,11 +15,19 @@ import io.dmm.core.policy.CompiledPolicy;
 import io.dmm.core.policy.Policy;
 import io.dmm.core.policy.Route;
 import io.dmm.core.policy.RouteKey;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class PolicyParsingTest {
+    @TempDir
+    Path dir;
+
     static final String STACKS = """
             "stacks": [{"name": "kernel", "type": "kernel"}, {"name": "a", "type": "kernel"},
                        {"name": "b", "type": "kernel"}]""";
@@ -204,24 +212,50 @@ class PolicyParsingTest {
     }
 
     @Test
-    void fromSystemPrefersTheProperty() throws Exception {
-        java.nio.file.Path f = java.nio.file.Files.createTempFile("dmm", ".json");
-        java.nio.file.Files.writeString(f, "{\"stacks\": [{\"name\": \"sys\", \"type\": \"kernel\"}]}");
+    void fromSystemReadsTheSystemProperty() throws Exception {
+        Path f = Files.writeString(dir.resolve("sys.json"), "{\"stacks\": [{\"name\": \"sys\", \"type\": \"kernel\"}]}");
         String old = System.getProperty(PolicyLoader.CONFIG_PROPERTY);
         try {
             System.setProperty(PolicyLoader.CONFIG_PROPERTY, f.toString());
+            // whatever this JVM's $DMM_CONFIG: the property wins over it
             assertEquals("sys", PolicyLoader.fromSystem().stacks().get(0).name());
-            System.setProperty(PolicyLoader.CONFIG_PROPERTY, "");
-            if (System.getenv(PolicyLoader.CONFIG_ENV) == null) {
-                assertEquals("<built-in default>", PolicyLoader.fromSystem().origin());
-            }
+            assertEquals(f, PolicyLoader.configuredFile());
         } finally {
             if (old == null) {
                 System.clearProperty(PolicyLoader.CONFIG_PROPERTY);
             } else {
                 System.setProperty(PolicyLoader.CONFIG_PROPERTY, old);
             }
-            java.nio.file.Files.deleteIfExists(f);
+        }
+    }
+
+    /** The property and environment variable {@code name=value}; null when unset. */
+    private static UnaryOperator<String> only(String name, String value) {
+        return key -> key.equals(name) ? value : null;
+    }
+
+    @Test
+    void thePropertyBeatsTheEnvironmentVariable() throws Exception {
+        Path prop = Files.writeString(dir.resolve("prop.json"), "{\"stacks\": [{\"name\": \"prop\", \"type\": \"kernel\"}]}");
+        Path env = Files.writeString(dir.resolve("env.json"), "{\"stacks\": [{\"name\": \"env\", \"type\": \"kernel\"}]}");
+        UnaryOperator<String> property = only("dmm.config", prop.toString());
+        UnaryOperator<String> environment = only("DMM_CONFIG", env.toString());
+        assertEquals("prop", PolicyLoader.fromSystem(property, environment).stacks().get(0).name());
+        assertEquals(prop, PolicyLoader.configuredFile(property, environment));
+        // without the property (unset or blank), the environment variable names the file
+        for (UnaryOperator<String> none : List.of(only("dmm.config", null), only("dmm.config", " "))) {
+            assertEquals("env", PolicyLoader.fromSystem(none, environment).stacks().get(0).name());
+            assertEquals(env, PolicyLoader.configuredFile(none, environment));
+        }
+    }
+
+    @Test
+    void neitherPropertyNorEnvironmentVariableMeansTheBuiltInDefault() {
+        for (String blank : Arrays.asList(null, "", "  ")) {
+            UnaryOperator<String> property = only("dmm.config", blank);
+            UnaryOperator<String> environment = only("DMM_CONFIG", blank);
+            assertEquals("<built-in default>", PolicyLoader.fromSystem(property, environment).origin());
+            assertNull(PolicyLoader.configuredFile(property, environment));
         }
     }
 }

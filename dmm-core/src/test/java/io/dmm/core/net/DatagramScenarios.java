@@ -24,6 +24,7 @@ final class DatagramScenarios {
              DatagramSocket sender = new DatagramSocket()) {
             t("receiver bound " + receiver.isBound() + " local " + receiver.getLocalAddress()
                     + " sender bound " + sender.isBound() + " port>0 " + (sender.getLocalPort() > 0));
+            t("bound options " + Transcript.names(receiver.supportedOptions()));
             receiver.setSoTimeout(200);
             t("timeout " + receiver.getSoTimeout());
             attempt("receive nothing", () -> { receiver.receive(new DatagramPacket(new byte[10], 10)); return null; });

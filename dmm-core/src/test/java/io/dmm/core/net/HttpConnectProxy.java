@@ -5,33 +5,39 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
-import java.nio.channels.Channels;
-import java.nio.channels.ServerSocketChannel;
-import java.nio.channels.SocketChannel;
+import java.net.Proxy;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A minimal HTTP CONNECT proxy on raw JDK channels (no java.net factory affects it): reads
- * "CONNECT host:port HTTP/1.1" and its headers, connects, answers 200 and relays.
+ * A minimal HTTP CONNECT proxy: reads "CONNECT host:port HTTP/1.1" and its headers, connects,
+ * answers 200 and relays.
+ *
+ * <p>Built on java.net sockets, routed by the policy like the program's others once DMM's factories
+ * are installed: the tunnel the JDK opens to an HTTP proxy is a {@code new Socket(Proxy.NO_PROXY)},
+ * routed by the proxy's address, so the proxy must listen on the stack the policy gives that
+ * address (the userspace stack's sockets are out of a kernel socket's reach, and back).
  */
 final class HttpConnectProxy implements AutoCloseable {
-    private final ServerSocketChannel server;
+    private final ServerSocket server;
     final AtomicInteger tunnels = new AtomicInteger();
 
     HttpConnectProxy(InetSocketAddress bindTo) throws IOException {
-        server = ServerSocketChannel.open().bind(bindTo);
+        server = new ServerSocket();
+        server.bind(bindTo);
         Thread.ofPlatform().daemon().start(this::acceptLoop);
     }
 
-    InetSocketAddress address() throws IOException {
-        return (InetSocketAddress) server.getLocalAddress();
+    InetSocketAddress address() {
+        return (InetSocketAddress) server.getLocalSocketAddress();
     }
 
     private void acceptLoop() {
         try {
             while (true) {
-                SocketChannel client = server.accept();
+                Socket client = server.accept();
                 Thread.ofPlatform().daemon().start(() -> handle(client));
             }
         } catch (IOException closed) {
@@ -39,10 +45,10 @@ final class HttpConnectProxy implements AutoCloseable {
         }
     }
 
-    private void handle(SocketChannel client) {
+    private void handle(Socket client) {
         try (client) {
-            InputStream in = Channels.newInputStream(client);
-            OutputStream out = Channels.newOutputStream(client);
+            InputStream in = client.getInputStream();
+            OutputStream out = client.getOutputStream();
             String head = readHead(in);
             String[] requestLine = head.split("\r\n", 2)[0].split(" ");
             if (!requestLine[0].equals("CONNECT")) {
@@ -53,12 +59,13 @@ final class HttpConnectProxy implements AutoCloseable {
             int colon = target.lastIndexOf(':');
             String host = target.substring(0, colon).replace("[", "").replace("]", "");
             int port = Integer.parseInt(target.substring(colon + 1));
-            try (SocketChannel upstream = SocketChannel.open(new InetSocketAddress(host, port))) {
+            try (Socket upstream = new Socket(Proxy.NO_PROXY)) {
+                upstream.connect(new InetSocketAddress(host, port));
                 tunnels.incrementAndGet();
                 out.write("HTTP/1.1 200 Connection established\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
-                Thread up = Thread.ofPlatform().daemon().start(
-                        () -> Socks5Server.pump(in, Channels.newOutputStream(upstream)));
-                Socks5Server.pump(Channels.newInputStream(upstream), out);
+                OutputStream toUpstream = upstream.getOutputStream();
+                Thread up = Thread.ofPlatform().daemon().start(() -> Socks5Server.pump(in, toUpstream));
+                Socks5Server.pump(upstream.getInputStream(), out);
                 up.join();
             }
         } catch (IOException | InterruptedException | RuntimeException e) {

@@ -2,7 +2,9 @@ package io.dmm.core.net;
 
 import static io.dmm.core.net.Transcript.attempt;
 
+import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.nio.channels.SocketChannel;
 
 /** Another SocketImplFactory installed first: DMM's install fails and says which one. */
 final class InstallScenarios {
@@ -18,6 +20,9 @@ final class InstallScenarios {
     /**
      * A server socket created before install() has the JDK's impl; a Socket subclass accepted into
      * after install() has DMM's, and the JDK refuses to mix them (as SSLServerSocket.accept would).
+     * The pending client is a raw JDK channel: the early server is a platform socket on the kernel
+     * whatever the policy, and a socket the factory routes elsewhere (a userspace stack) could not
+     * reach it.
      */
     static void late() throws Exception {
         java.net.InetAddress lo = java.net.InetAddress.getLoopbackAddress();
@@ -30,7 +35,7 @@ final class InstallScenarios {
             }
         }) {
             DmmSocketFactories.install();
-            try (Socket c = new Socket(lo, early.getLocalPort())) {
+            try (SocketChannel c = SocketChannel.open(new InetSocketAddress(lo, early.getLocalPort()))) {
                 attempt("accept", () -> early.accept().isConnected());
             }
         }

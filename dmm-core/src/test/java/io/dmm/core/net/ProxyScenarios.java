@@ -13,6 +13,7 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketAddress;
 import java.net.URI;
+import java.nio.channels.ServerSocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 
@@ -65,9 +66,11 @@ final class ProxyScenarios {
                     return roundTrip(unresolved, "by name") + " relayed " + socks.relayed.get();
                 });
             }
+            // a port nothing listens on, where the JDK's SOCKS sockets go: on the kernel (a raw channel
+            // probes it, whatever stack the policy would give a ServerSocket)
             int deadPort;
-            try (ServerSocket gone = new ServerSocket(0, 50, lo)) {
-                deadPort = gone.getLocalPort();
+            try (ServerSocketChannel gone = ServerSocketChannel.open().bind(new InetSocketAddress(lo, 0))) {
+                deadPort = gone.socket().getLocalPort();
             }
             Proxy dead = new Proxy(Proxy.Type.SOCKS, new InetSocketAddress(lo, deadPort));
             Proxy live = new Proxy(Proxy.Type.SOCKS, socks.address());

@@ -6,14 +6,23 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.Proxy;
+import java.net.Socket;
 import java.nio.channels.Channels;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A minimal SOCKS5 server (no authentication, CONNECT to IPv4 only) on loopback, built on raw JDK
- * channels so that no java.net factory affects it. Counts the connections it relayed.
+ * A minimal SOCKS5 server (no authentication, CONNECT to IPv4 only) on loopback. Counts the
+ * connections it relayed.
+ *
+ * <p>It listens on a raw JDK channel, which no java.net factory affects: the JDK's SOCKS sockets
+ * are platform sockets that reach a proxy over the kernel whatever DMM does, so the proxy must be
+ * there. Its connections to the targets are java.net sockets ({@code Proxy.NO_PROXY}: not back
+ * through itself when it is the ProxySelector's choice), routed by the policy like any of the
+ * program's sockets once DMM's factories are installed, so it reaches a target on whichever stack
+ * serves it (the userspace stack's targets are out of a kernel socket's reach).
  */
 final class Socks5Server implements AutoCloseable {
     private final ServerSocketChannel server;
@@ -59,11 +68,13 @@ final class Socks5Server implements AutoCloseable {
             byte[] addr = new byte[4];
             in.readFully(addr);
             int port = in.readUnsignedShort();
-            try (SocketChannel target = SocketChannel.open(new InetSocketAddress(InetAddress.getByAddress(addr), port))) {
+            try (Socket target = new Socket(Proxy.NO_PROXY)) {
+                target.connect(new InetSocketAddress(InetAddress.getByAddress(addr), port));
                 relayed.incrementAndGet();
                 out.write(new byte[] {5, 0, 0, 1, 0, 0, 0, 0, 0, 0});
-                Thread up = Thread.ofPlatform().daemon().start(() -> pump(in, Channels.newOutputStream(target)));
-                pump(Channels.newInputStream(target), out);
+                OutputStream toTarget = target.getOutputStream();
+                Thread up = Thread.ofPlatform().daemon().start(() -> pump(in, toTarget));
+                pump(target.getInputStream(), out);
                 up.join();
             }
         } catch (IOException | InterruptedException e) {

@@ -2,6 +2,8 @@ package io.dmm.core.net;
 
 import io.dmm.api.DmmSockets;
 import io.dmm.api.StackStats;
+import java.net.SocketOption;
+import java.util.Set;
 import java.util.concurrent.Callable;
 
 /**
@@ -43,6 +45,11 @@ final class Transcript {
         } catch (Exception e) {
             t(label + " ! " + e.getClass().getName());
         }
+    }
+
+    /** A socket's supported options, by name, sorted. */
+    static String names(Set<SocketOption<?>> options) {
+        return options.stream().map(SocketOption::name).sorted().toList().toString();
     }
 
     static String describe(Throwable e) {

@@ -340,6 +340,14 @@ class DmmMBeansTest {
                 assertEquals(table.get(i).id(), rows[i].get("id"));
                 assertEquals(table.get(i).stack(), rows[i].get("stack"));
             }
+            // the one DMM socket here is the client (the listener is a raw JDK channel), on "b" by the
+            // loopback-clients rule, connected to the listener
+            assertEquals(1, rows.length, Arrays.toString(rows));
+            assertEquals("b", rows[0].get("stack"));
+            assertEquals("client", rows[0].get("kind"));
+            assertEquals("established", rows[0].get("state"));
+            assertEquals("127.0.0.1:" + ((InetSocketAddress) client.getLocalAddress()).getPort(), rows[0].get("local"));
+            assertEquals("127.0.0.1:" + ((InetSocketAddress) listener.getLocalAddress()).getPort(), rows[0].get("remote"));
         }
     }
 

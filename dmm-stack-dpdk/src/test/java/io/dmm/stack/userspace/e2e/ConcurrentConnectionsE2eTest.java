@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.dmm.api.testing.ServerTasks;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
@@ -48,10 +49,11 @@ class ConcurrentConnectionsE2eTest {
              ServerSocketChannel ss = s.server.openServerSocketChannel(null)) {
             InetSocketAddress address = new InetSocketAddress(LinkedStacks.SERVER_IP, PORT);
             ss.bind(address, CONNECTIONS);
+            ServerTasks server = new ServerTasks(threads);
             Future<?> acceptor = threads.submit(() -> {
                 for (int i = 0; i < CONNECTIONS; i++) {
                     SocketChannel a = ss.accept();
-                    threads.submit(() -> echoUntilEof(a));
+                    server.submit(() -> echoUntilEof(a));
                 }
                 return null;
             });
@@ -84,6 +86,7 @@ class ConcurrentConnectionsE2eTest {
             assertEquals(CONNECTIONS, s.server.counters().get("tcp_active_connections"));
             go.countDown();
             for (Future<?> f : clients) f.get(30, TimeUnit.SECONDS);
+            server.awaitAll(10, TimeUnit.SECONDS); // each echo ends at its client's close, without failing
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
             while (s.server.counters().get("tcp_active_connections") > 0 && System.nanoTime() < deadline) {
                 Thread.sleep(10);

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import io.dmm.api.testing.ServerTasks;
 import java.io.IOException;
 import java.net.BindException;
 import java.net.InetSocketAddress;
@@ -61,11 +62,12 @@ class ConnectionChurnE2eTest {
              ServerSocketChannel ss = s.server.openServerSocketChannel(null)) {
             InetSocketAddress address = new InetSocketAddress(LinkedStacks.SERVER_IP, PORT);
             ss.bind(address, 256);
-            threads.submit(() -> {
+            ServerTasks server = new ServerTasks(threads);
+            Future<?> acceptor = threads.submit(() -> {
                 try {
                     while (true) {
                         SocketChannel a = ss.accept();
-                        threads.submit(() -> answer(a));
+                        server.submit(() -> answer(a));
                     }
                 } catch (ClosedChannelException end) {
                     return null;
@@ -78,6 +80,10 @@ class ConnectionChurnE2eTest {
             long t0 = System.nanoTime();
             run(s, address, threads, WARM_UP, CONNECTIONS, backoffs);
             long churnMillis = (System.nanoTime() - t0) / 1_000_000;
+            // every client has its reply and has closed: the server's side must have ended too, without failing
+            ss.close();
+            acceptor.get(5, TimeUnit.SECONDS);
+            server.awaitAll(5, TimeUnit.SECONDS);
 
             awaitZero(s, "tcp_active_connections");
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);

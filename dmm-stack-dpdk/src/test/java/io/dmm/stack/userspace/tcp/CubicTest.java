@@ -8,6 +8,25 @@ import org.junit.jupiter.api.Test;
 class CubicTest {
     private static final int MSS = 1000;
 
+    // RFC 9438's constants and formulas, written out here so that the expected windows do not come
+    // from the code under test.
+    /** §5.1: C, in segments per second cubed. */
+    private static final double RFC_C = 0.4;
+    /** §4.6: beta_cubic, the multiplicative decrease factor. */
+    private static final double RFC_BETA = 0.7;
+    /** §4.3: alpha_cubic = 3 (1 - beta_cubic) / (1 + beta_cubic), Reno-friendly growth per RTT. */
+    private static final double RFC_ALPHA = 3 * (1 - RFC_BETA) / (1 + RFC_BETA);
+
+    /** §4.2 figure 2: K = cubic_root((W_max - cwnd_epoch) / C), in seconds. */
+    private static double rfcK(double wMax, double cwndEpoch) {
+        return Math.cbrt((wMax - cwndEpoch) / RFC_C);
+    }
+
+    /** §4.2 figure 1: W_cubic(t) = C (t - K)^3 + W_max, in segments, t in seconds since the epoch began. */
+    private static double rfcWCubic(double t, double k, double wMax) {
+        return RFC_C * Math.pow(t - k, 3) + wMax;
+    }
+
     /** One round trip in which the whole window is acknowledged, one segment per ACK. */
     private static void oneRtt(CongestionControl cc, long start, long rtt) {
         long window = cc.cwnd();
@@ -61,8 +80,8 @@ class CubicTest {
         cc.onEnterRecovery(160 * MSS, 0);
         cc.onExitRecovery(160 * MSS); // cwnd 112 segments < W_max 160
         cc.onEnterRecovery(112 * MSS, 0);
-        assertEquals(112 * (1 + 0.7) / 2, cc.wMaxSegments(), 1e-9);
-        assertEquals((long) (112 * MSS * 0.7), cc.ssthresh());
+        assertEquals(112 * (1 + RFC_BETA) / 2, cc.wMaxSegments(), 1e-9); // §4.7 fast convergence
+        assertEquals((long) (112 * MSS * RFC_BETA), cc.ssthresh());
     }
 
     @Test
@@ -76,17 +95,18 @@ class CubicTest {
     }
 
     /**
-     * After a loss at W_max = 1000 segments with a 100 ms RTT, cwnd follows W_cubic: concave
-     * (shrinking increments) up to K = cbrt(1000·0.3/0.4) ≈ 9.09 s, flat around W_max, convex after.
+     * After a loss at W_max = 1280 segments with a 100 ms RTT, cwnd follows W_cubic: concave
+     * (shrinking increments) up to K = cbrt(1280·0.3/0.4) ≈ 9.86 s, flat around W_max, convex after.
      */
     @Test
     void windowFollowsTheCubicCurveAroundWmax() {
         long rtt = 100_000_000L;
         Cubic cc = afterLossAt(1024, rtt);
-        double wMax = cc.cwnd() / (double) MSS; // 1024
+        double wMax = cc.cwnd() / (double) MSS;
+        assertEquals(1280, wMax, "slow start from 10 segments doubles past 1024 to 1280");
         cc.onEnterRecovery(cc.cwnd(), 0);
         cc.onExitRecovery(cc.cwnd());
-        assertEquals((long) (wMax * MSS * 0.7), cc.cwnd());
+        assertEquals((long) (wMax * MSS * RFC_BETA), cc.cwnd());
 
         long start = 1_000_000_000L;
         long now = start;
@@ -98,7 +118,8 @@ class CubicTest {
             now += rtt;
             w[r] = cc.cwnd() / (double) MSS;
         }
-        double k = Math.cbrt(wMax * (1 - 0.7) / 0.4);
+        double k = rfcK(wMax, w[0]); // cwnd_epoch: the window the epoch began with, beta_cubic W_max
+        assertEquals(9.865, k, 1e-3, "cubic_root(1280 * 0.3 / 0.4)");
         assertEquals(k, cc.kSeconds(), 1e-3);
         int kRound = (int) Math.round(k / 0.1);
         // Near K the window sits at the plateau W_max.
@@ -106,7 +127,7 @@ class CubicTest {
         // Tracks the curve (target is one RTT ahead, reached within the round).
         for (int r = 5; r <= rounds; r += 5) {
             double t = r * 0.1;
-            double expected = cc.wCubic(t);
+            double expected = rfcWCubic(t, k, wMax);
             assertEquals(expected, w[r], expected * 0.03, "round " + r);
         }
         // Concave before K: increments shrink. Convex after: they grow.
@@ -124,6 +145,7 @@ class CubicTest {
     void renoFriendlyRegionAtShortRtt() {
         long rtt = 1_000_000L;
         Cubic cc = afterLossAt(100, rtt);
+        double wMax = cc.cwnd() / (double) MSS; // 160: slow start doubles past 100
         cc.onEnterRecovery(cc.cwnd(), 0);
         cc.onExitRecovery(cc.cwnd());
         double w0 = cc.cwnd() / (double) MSS;
@@ -133,12 +155,12 @@ class CubicTest {
             oneRtt(cc, now, rtt);
             now += rtt;
         }
-        // 0.2 s after the loss the cubic curve has barely moved from 70 ...
-        double cubicAt = cc.wCubic(0.2);
+        // 0.2 s after the loss the cubic curve has barely moved from beta_cubic W_max = 112 ...
+        double cubicAt = rfcWCubic(0.2, rfcK(wMax, w0), wMax);
         assertTrue(cubicAt < w0 + 10, "cubic " + cubicAt);
-        // ... while W_est grew by alpha = 3·0.3/1.7 per RTT (and by 1 once past W_max).
+        // ... while W_est grew by alpha_cubic per RTT (and by 1 once past W_max).
         double w = cc.cwnd() / (double) MSS;
-        assertTrue(w > w0 + Cubic.ALPHA * rounds * 0.9, "cwnd " + w);
+        assertTrue(w > w0 + RFC_ALPHA * rounds * 0.9, "cwnd " + w);
     }
 
     @Test
@@ -148,7 +170,9 @@ class CubicTest {
         Cubic cc = afterLossAt(160, rtt);
         cc.onEnterRecovery(cc.cwnd(), 0);
         cc.onExitRecovery(cc.cwnd());
-        assertTrue(cc.wCubic(rtt / 1e9) > 1.5 * cc.cwnd() / MSS);
+        double wMax = 160;
+        double cwndEpoch = cc.cwnd() / (double) MSS;
+        assertTrue(rfcWCubic(rtt / 1e9, rfcK(wMax, cwndEpoch), wMax) > 1.5 * cwndEpoch);
         long now = 0;
         for (int r = 0; r < 3; r++) {
             long before = cc.cwnd();
