@@ -1,37 +1,32 @@
 package io.dmm.benchmarks;
 
 import java.util.Arrays;
-import org.openjdk.jmh.util.ListStatistics;
 
 /**
  * The ratio candidate / baseline from paired measurements: pair {@code k} holds one fork of each,
  * run one right after the other, so what the machine does over minutes (another tenant's build, a
- * frequency change) moves both members of a pair alike and cancels in their ratio. The ratio is
- * summarised by the geometric mean of the per-pair ratios with a 95% confidence interval (Student's
- * t on their logarithms: ratios multiply, so their logs are what averages), plus the median and the
- * range of the per-pair ratios to show their spread as measured.
+ * frequency change) moves both members of a pair alike and cancels in their ratio. The ratio is the
+ * median of the per-pair ratios, with a distribution-free confidence interval of at least 95%: the
+ * order statistics {@code r(k)} and {@code r(n+1-k)} of the sorted ratios, {@code k} the largest rank
+ * for which the median lies between them with probability 95% or more (each ratio falls below the
+ * median with probability 1/2, so the count below is binomial). No assumption about the ratios'
+ * distribution is made, and one fork slowed down by a burst of load moves neither the median nor
+ * the interval much — on a shared machine such forks happen.
  */
 final class PairedRatio {
+    /** The fewest pairs with a 95% interval (with five, the whole range covers the median only 94% of the time). */
+    static final int MIN_PAIRS = 6;
+
     private final double[] ratios;
-    private final double mean;
-    private final double low;
-    private final double high;
+    private final double[] sorted;
+    private final int rank;
 
     private PairedRatio(double[] ratios) {
         this.ratios = ratios;
-        double[] logs = new double[ratios.length];
-        for (int i = 0; i < ratios.length; i++) {
-            logs[i] = Math.log(ratios[i]);
-        }
-        ListStatistics stats = new ListStatistics(logs);
-        double[] interval = stats.getConfidenceIntervalAt(0.95);
-        this.mean = Math.exp(stats.getMean());
-        this.low = Math.exp(interval[0]);
-        this.high = Math.exp(interval[1]);
+        this.sorted = ratios.clone();
+        Arrays.sort(sorted);
+        this.rank = lowerRank(ratios.length);
     }
-
-    /** The fewest pairs with an interval (JMH's statistics give none for fewer). */
-    static final int MIN_PAIRS = 3;
 
     /** Per-pair ratios {@code candidate[k] / baseline[k]}; needs at least {@link #MIN_PAIRS} pairs. */
     static PairedRatio of(double[] baseline, double[] candidate) {
@@ -49,6 +44,38 @@ final class PairedRatio {
         return new PairedRatio(r);
     }
 
+    /**
+     * The largest 1-based rank {@code k} such that the {@code k}-th smallest and the {@code k}-th
+     * largest of {@code n} values enclose their distribution's median with probability at least 95%;
+     * 0 when even the whole range does not.
+     */
+    static int lowerRank(int n) {
+        int k = 0;
+        while (k + 1 <= n / 2 && coverage(n, k + 1) >= 0.95) {
+            k++;
+        }
+        return k;
+    }
+
+    /**
+     * The probability that the {@code k}-th smallest and {@code k}-th largest of {@code n} values
+     * enclose the median: {@code 1 - 2 P(X <= k-1)}, X binomial(n, 1/2) counting the values below it.
+     */
+    static double coverage(int n, int k) {
+        double p = Math.pow(0.5, n); // P(X = 0)
+        double cdf = 0;
+        for (int i = 0; i < k; i++) {
+            cdf += p;
+            p = p * (n - i) / (i + 1); // P(X = i + 1)
+        }
+        return 1 - 2 * cdf;
+    }
+
+    /** The probability that this interval encloses the median: at least 0.95. */
+    double coverage() {
+        return coverage(ratios.length, rank);
+    }
+
     int pairs() {
         return ratios.length;
     }
@@ -57,42 +84,37 @@ final class PairedRatio {
         return ratios[pair];
     }
 
-    /** The geometric mean of the per-pair ratios. */
-    double mean() {
-        return mean;
-    }
-
-    /** Lower end of the 95% confidence interval of {@link #mean()}. */
-    double low() {
-        return low;
-    }
-
-    /** Upper end of the 95% confidence interval of {@link #mean()}. */
-    double high() {
-        return high;
-    }
-
     /** The median of the per-pair ratios. */
     double median() {
         return median(ratios);
     }
 
-    static double median(double[] values) {
-        double[] sorted = values.clone();
-        Arrays.sort(sorted);
-        int n = sorted.length;
-        return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+    /** Lower end of the interval: the {@code k}-th smallest ratio. */
+    double low() {
+        return sorted[rank - 1];
+    }
+
+    /** Upper end of the interval: the {@code k}-th largest ratio. */
+    double high() {
+        return sorted[sorted.length - rank];
     }
 
     double min() {
-        return Arrays.stream(ratios).min().orElseThrow();
+        return sorted[0];
     }
 
     double max() {
-        return Arrays.stream(ratios).max().orElseThrow();
+        return sorted[sorted.length - 1];
     }
 
     Target.Verdict judge(Target target) {
-        return target.judge(low, high);
+        return target.judge(low(), high());
+    }
+
+    static double median(double[] values) {
+        double[] s = values.clone();
+        Arrays.sort(s);
+        int n = s.length;
+        return n % 2 == 1 ? s[n / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
     }
 }

@@ -23,7 +23,7 @@ import org.openjdk.jmh.runner.options.VerboseMode;
  * before the next, so on a shared machine whatever changed in between (another tenant's load) lands
  * on one side only. Here each pair is one JDK fork and one DMM fork run back to back, the order
  * flipping from pair to pair (JDK first, then DMM first, ...) so a steady drift favours neither side,
- * and the result is the per-pair ratios' geometric mean with its 95% interval ({@link PairedRatio}).
+ * and the result is the median of the per-pair ratios with its 95% interval ({@link PairedRatio}).
  * Each fork is a fresh JVM, as in a JMH run: one side's JIT profile never shapes the other's code.
  *
  * <p>Options: {@code --pairs N} (default 10), and JMH's {@code -wi N}, {@code -w TIME}, {@code -i N},
@@ -105,7 +105,7 @@ public final class RatioRun {
             System.exit(1);
         }
         System.out.println();
-        System.out.println("| comparison | JDK (median fork) | DMM (median fork) | DMM / JDK | 95% interval | per-pair median (range) | target | verdict |");
+        System.out.println("| comparison | JDK (median fork) | DMM (median fork) | DMM / JDK (median pair) | 95% interval | range | target | verdict |");
         System.out.println("|---|---:|---:|---:|---|---|---|---|");
         rows.forEach(System.out::println);
     }
@@ -164,14 +164,13 @@ public final class RatioRun {
         }
         PairedRatio ratio = PairedRatio.of(baseline, candidate);
         Target.Verdict verdict = ratio.judge(c.target);
-        System.out.printf(Locale.ROOT, "  %s / %s = %.3f, 95%% interval %.3f – %.3f (geometric mean of %d pairs); "
-                        + "per-pair median %.3f, range %.3f – %.3f; target %s: %s%n",
-                c.candidate, c.baseline, ratio.mean(), ratio.low(), ratio.high(), ratio.pairs(), ratio.median(),
+        System.out.printf(Locale.ROOT, "  %s / %s = %.3f (median of %d pairs), %.1f%% interval %.3f – %.3f, range %.3f – %.3f; "
+                        + "target %s: %s%n",
+                c.candidate, c.baseline, ratio.median(), ratio.pairs(), 100 * ratio.coverage(), ratio.low(), ratio.high(),
                 ratio.min(), ratio.max(), c.target, verdict.text);
-        return String.format(Locale.ROOT, "| %s | %s %s | %s %s | **%.3f** | %.3f – %.3f | %.3f (%.3f – %.3f) | %s | %s |",
+        return String.format(Locale.ROOT, "| %s | %s %s | %s %s | **%.3f** | %.3f – %.3f | %.3f – %.3f | %s | %s |",
                 c.title, score(PairedRatio.median(baseline)), unit, score(PairedRatio.median(candidate)), unit,
-                ratio.mean(), ratio.low(), ratio.high(),
-                ratio.median(), ratio.min(), ratio.max(), c.target, verdict.text);
+                ratio.median(), ratio.low(), ratio.high(), ratio.min(), ratio.max(), c.target, verdict.text);
     }
 
     /** One JMH fork of {@code c}'s benchmark with the transport {@code side}: its primary score. */
