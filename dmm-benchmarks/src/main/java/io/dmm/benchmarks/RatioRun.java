@@ -36,7 +36,7 @@ public final class RatioRun {
         /** A rough duration of one fork: its iterations plus JVM start-up and set-up. */
         long forkSeconds() {
             return warmupIterations * warmupTime.convertTo(TimeUnit.SECONDS)
-                    + iterations * iterationTime.convertTo(TimeUnit.SECONDS) + 3;
+                    + iterations * iterationTime.convertTo(TimeUnit.SECONDS) + 1;
         }
     }
 
