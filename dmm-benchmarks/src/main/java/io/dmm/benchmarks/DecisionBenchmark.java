@@ -21,8 +21,10 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * Cost of one routing decision at 100, 10,000 and 100,000 rules, cycling through 4096 keys so no
  * single path stays hot. {@code decideUncached} walks the compiled index every time (the number
- * that must stay flat); {@code decideCached} is what repeated keys cost with the decision cache on.
- * Score: time per decision; sample mode reports the median as p0.50.
+ * that must stay flat); {@code decideCached} is what repeated keys cost with the decision cache on;
+ * {@code decideLinearScan} tries every rule in file order until one matches
+ * ({@link CompiledPolicy#routeByLinearScan}), the cost the index saves. Score: time per decision;
+ * sample mode reports the median as p0.50.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.SampleTime)
@@ -63,5 +65,10 @@ public class DecisionBenchmark {
     @Benchmark
     public Route decideCached() {
         return cached.route(keys[next++ & (KEYS - 1)]);
+    }
+
+    @Benchmark
+    public Route decideLinearScan() {
+        return uncached.routeByLinearScan(keys[next++ & (KEYS - 1)]);
     }
 }

@@ -141,11 +141,7 @@ public final class IdleConnectionMemory {
 
     /** Heap after full GCs, NMT figures, RSS. */
     static Sample sample() throws Exception {
-        for (int i = 0; i < 3; i++) {
-            System.gc();
-            Thread.sleep(200);
-        }
-        long heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+        long heap = LiveHeap.bytes();
         long other = -1;
         long nonHeap = -1;
         String nmt = nativeMemorySummary();

@@ -11,6 +11,7 @@ import java.net.StandardSocketOptions;
 import java.nio.channels.SocketChannel;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.Set;
 
 /**
  * The two ways a benchmark reaches a Linux peer in a network namespace made for it, each opening a
@@ -22,9 +23,10 @@ import java.util.Deque;
  *       side is moved into the peer's namespace; the client is a DMM routed channel on that instance.
  * </ul>
  * Both use the interfaces' default MTU (1500) and a /24 unique to this JVM, so forks do not clash.
+ * Both need root, {@code ip} and {@code socat}; the tap path needs DPDK too.
  */
-public enum LinuxPeer {
-    VETH_JDK {
+public enum LinuxPeer implements HostDependent {
+    VETH_JDK(HostNeed.ROOT_AND_NETWORK_TOOLS) {
         @Override
         ClientOpener setUp(Cleanup cleanup, Netns ns, String subnet) {
             String root = Netns.interfaceName("dbv");
@@ -43,7 +45,7 @@ public enum LinuxPeer {
             return 211;
         }
     },
-    TAP_DMM_USERSPACE {
+    TAP_DMM_USERSPACE(HostNeed.ROOT_AND_NETWORK_TOOLS, HostNeed.DPDK) {
         @Override
         ClientOpener setUp(Cleanup cleanup, Netns ns, String subnet) {
             String tap = Netns.interfaceName("dbt");
@@ -75,6 +77,17 @@ public enum LinuxPeer {
             return 212;
         }
     };
+
+    private final Set<HostNeed> needs;
+
+    LinuxPeer(HostNeed... needs) {
+        this.needs = HostNeed.setOf(needs);
+    }
+
+    @Override
+    public Set<HostNeed> needs() {
+        return needs;
+    }
 
     /**
      * Creates the path's interfaces in {@code ns} (peer address {@code subnet}.2) and the root

@@ -24,6 +24,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * stack on a DPDK {@code net_tap} port ({@link LinuxPeer}). The client writes 1 MiB per operation in
  * 64 KiB writes, so ops/s is MiB/s. The trial's setup creates the namespace, interfaces and sink,
  * its teardown removes them; it needs root, {@code ip} and {@code socat}, and DPDK for the tap path.
+ * As none of its values runs on any host, {@code ./dmm bench} ({@link BenchMain}) runs it only when
+ * a benchmark pattern names it.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)

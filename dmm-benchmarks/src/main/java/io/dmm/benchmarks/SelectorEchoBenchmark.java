@@ -33,7 +33,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * benchmark thread writes 64 bytes on every connection and selects until all 64,000 bytes came
  * back. Score: messages per second (one op = one echoed message). {@code DMM} uses
  * {@code Selector.open()} and {@code SocketChannel.open()} (DMM's selector over routed channels);
- * {@code JDK} the JDK provider's own selector and channels, in the same JVM.
+ * {@code JDK} the JDK provider's own selector and channels, in a fork with the same JVM options.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)

@@ -24,7 +24,8 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * 64-byte ping-pong RTT over loopback with DMM installed as the system-wide SelectorProvider:
- * {@code SocketChannel.open()} (DMM) against the JDK provider's own channels, same JVM, same run.
+ * {@code SocketChannel.open()} (DMM) against the JDK provider's own channels, each in its own fork
+ * with the same JVM options ({@link SystemTransport}); the ratio comes from {@link RatioRun}.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)

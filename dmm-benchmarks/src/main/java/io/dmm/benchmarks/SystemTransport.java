@@ -8,10 +8,11 @@ import java.nio.channels.SocketChannel;
 import java.nio.channels.spi.SelectorProvider;
 
 /**
- * The two sides of the drop-in benchmarks, both in one JVM where DMM is the system-wide
- * SelectorProvider ({@link SystemProviderFork}): {@code JDK} opens channels and selectors from the
- * JDK's own provider — what {@code SocketChannel.open()} gives without DMM — and {@code DMM} uses
- * the plain {@code SocketChannel.open()} / {@code Selector.open()} an unmodified program calls.
+ * The two sides of the drop-in benchmarks, each run in its own fork; every fork is a JVM started
+ * with the same options, DMM installed as the system-wide SelectorProvider
+ * ({@link SystemProviderFork}): {@code JDK} opens channels and selectors from the JDK's own
+ * provider — what {@code SocketChannel.open()} gives without DMM — and {@code DMM} uses the plain
+ * {@code SocketChannel.open()} / {@code Selector.open()} an unmodified program calls.
  */
 public enum SystemTransport {
     JDK {

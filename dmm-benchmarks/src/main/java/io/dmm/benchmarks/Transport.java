@@ -7,9 +7,14 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
+import java.util.Set;
 
-/** The ways a benchmark opens its sockets: straight from the JDK, or through DMM to a stack. */
-public enum Transport {
+/**
+ * The ways a benchmark opens its sockets: straight from the JDK, or through DMM to a stack. The DPDK
+ * ones need DPDK on the host ({@link #needs()}): benchmarks leave them out of their default
+ * {@code @Param} lists, so they run only when asked for with {@code -p transport=...}.
+ */
+public enum Transport implements HostDependent {
     /** Raw JDK NIO channels: the baseline. */
     JDK {
         @Override
@@ -75,7 +80,7 @@ public enum Transport {
      * DMM routed channels on two userspace instances joined by a DPDK {@code net_ring} link: the
      * client end on one instance, the server end on the other ({@link DpdkRingRuntime}). Needs DPDK.
      */
-    DMM_DPDK_RING {
+    DMM_DPDK_RING(HostNeed.DPDK) {
         @Override
         SocketChannel openClient() throws IOException {
             return openClient(DpdkRingRuntime.get());
@@ -96,7 +101,7 @@ public enum Transport {
      * instead of spinning and yielding first, leaving the two CPUs of a small machine to the
      * application threads (docs/benchmarks.md, "DPDK").
      */
-    DMM_DPDK_RING_PARK {
+    DMM_DPDK_RING_PARK(HostNeed.DPDK) {
         @Override
         SocketChannel openClient() throws IOException {
             return openClient(DpdkRingRuntime.parking());
@@ -112,6 +117,17 @@ public enum Transport {
             return DpdkRingRuntime.serverAddress();
         }
     };
+
+    private final Set<HostNeed> needs;
+
+    Transport(HostNeed... needs) {
+        this.needs = HostNeed.setOf(needs);
+    }
+
+    @Override
+    public Set<HostNeed> needs() {
+        return needs;
+    }
 
     abstract SocketChannel openClient() throws IOException;
 

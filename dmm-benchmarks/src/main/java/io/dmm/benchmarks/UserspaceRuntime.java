@@ -10,8 +10,9 @@ import java.net.UnknownHostException;
  * userspace instance on a loopback device, reached by a rule on its subnet. Channels are opened
  * through such a runtime, so they go through DMM's routing (decision at bind/connect, routed
  * channel wrappers) exactly as an application's do; only the policy is given programmatically
- * instead of by {@code -Ddmm.config}, so the other transports of the same JVM keep the built-in
- * default policy.
+ * instead of by {@code -Ddmm.config}, so DMM's default runtime ({@code DmmSockets}, which
+ * {@link Transport#DMM_KERNEL} uses) keeps the built-in default policy in any JVM that uses both,
+ * as {@link UserspaceRoundTrips} and {@link IdleConnectionMemory} may.
  *
  * <p>Two variants of the instance: its defaults (what a user gets: blocked socket calls spin,
  * yielding, up to 20 µs before they park) and {@code "spin": "0us"} (they park at once), to measure
