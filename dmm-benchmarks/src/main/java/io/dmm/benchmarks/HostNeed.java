@@ -2,10 +2,12 @@ package io.dmm.benchmarks;
 
 import io.dmm.stack.userspace.dpdk.DpdkUnavailableException;
 import io.dmm.stack.userspace.dpdk.Eal;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
  * What a benchmark needs from the host beyond a JDK. The launchers ({@link BenchMain},
@@ -58,6 +60,16 @@ enum HostNeed {
             }
         }
         return Collections.unmodifiableSet(set);
+    }
+
+    /** Adds to {@code problems} a line "{@code who}: why" for each of {@code needs} the host lacks ({@code unmet} says why, or null). */
+    static void addUnmet(Collection<String> problems, String who, Set<HostNeed> needs, Function<HostNeed, String> unmet) {
+        for (HostNeed need : needs) {
+            String why = unmet.apply(need);
+            if (why != null) {
+                problems.add(who + ": " + why);
+            }
+        }
     }
 
     private String unmet;

@@ -133,12 +133,7 @@ public final class RatioRun {
     private static List<String> hostProblems(List<Comparison> chosen) {
         Set<String> problems = new LinkedHashSet<>();
         for (Comparison c : chosen) {
-            for (HostNeed need : c.needs()) {
-                String why = need.unmetReason();
-                if (why != null) {
-                    problems.add(c.cliName() + ": " + why);
-                }
-            }
+            HostNeed.addUnmet(problems, c.cliName(), c.needs(), HostNeed::unmetReason);
         }
         return List.copyOf(problems);
     }

@@ -28,10 +28,18 @@ import org.openjdk.jmh.util.Optional;
 final class RunGuard {
     /**
      * @param problems     why the run cannot work here, one line each (empty: it can)
-     * @param leftOut      benchmarks a run without patterns leaves out, as JMH exclude patterns
-     * @param leftOutNames their names, to tell the user
+     * @param leftOutNames benchmarks a run without patterns leaves out
      */
-    record Plan(List<String> problems, List<String> leftOut, List<String> leftOutNames) {}
+    record Plan(List<String> problems, List<String> leftOutNames) {
+        /** {@link #leftOutNames} as JMH exclude patterns. */
+        List<String> leftOut() {
+            List<String> patterns = new ArrayList<>();
+            for (String name : leftOutNames) {
+                patterns.add("^" + Pattern.quote(name) + "$");
+            }
+            return patterns;
+        }
+    }
 
     private RunGuard() {}
 
@@ -60,12 +68,8 @@ final class RunGuard {
                     } else if (constant instanceof HostDependent d && !d.needs().isEmpty()) {
                         dependent.add(value);
                         if (asked) {
-                            for (HostNeed need : d.needs()) {
-                                String why = unmet.apply(need);
-                                if (why != null) {
-                                    problems.add(entry.getUsername() + " with " + param.getKey() + "=" + value + ": " + why);
-                                }
-                            }
+                            HostNeed.addUnmet(problems, entry.getUsername() + " with " + param.getKey() + "=" + value,
+                                    d.needs(), unmet);
                         }
                     } else {
                         portable.add(value);
@@ -81,11 +85,7 @@ final class RunGuard {
                 }
             }
         }
-        List<String> patterns = new ArrayList<>();
-        for (String name : leftOutNames) {
-            patterns.add("^" + Pattern.quote(name) + "$");
-        }
-        return new Plan(List.copyOf(problems), patterns, List.copyOf(leftOutNames));
+        return new Plan(List.copyOf(problems), List.copyOf(leftOutNames));
     }
 
     private static Class<?> benchmarkClass(BenchmarkListEntry entry) {
