@@ -124,7 +124,7 @@ public final class DmmDemo {
         try (ServerSocketChannel probe = ServerSocketChannel.open()) {
             probe.bind(new InetSocketAddress(v6, 0));
             return v6;
-        } catch (IOException | UnsupportedOperationException | IllegalArgumentException e) {
+        } catch (IOException | IllegalArgumentException e) { // UnsupportedAddressTypeException is one
             String why = e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
             out.println("note: no IPv6 on this host (binding [::1]: " + why + "); the IPv6 server and client are left out");
             out.println();

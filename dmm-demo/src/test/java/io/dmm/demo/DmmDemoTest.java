@@ -71,7 +71,7 @@ class DmmDemoTest {
     /** A JVM that cannot use IPv6 (as on a host with IPv6 disabled) runs the rest of the demo and says what it left out. */
     @Test
     void withoutIpv6TheDemoLeavesTheIpv6PartOutWithOneLine() throws Exception {
-        Process p = demo("-Djava.net.preferIPv4Stack=true").redirectErrorStream(true).start();
+        Process p = demo(List.of("-Djava.net.preferIPv4Stack=true")).redirectErrorStream(true).start();
         String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(p.waitFor(60, TimeUnit.SECONDS), output);
         assertEquals(0, p.exitValue(), output);
@@ -85,7 +85,7 @@ class DmmDemoTest {
     /** {@code --stay}: after the demo the JVM and its servers stay up (for ./dmm ps, status, sockets) until it is stopped. */
     @Test
     void withStayTheDemoKeepsItsServersUpUntilStopped() throws Exception {
-        Process p = new ProcessBuilder(withArg(demo().command(), "--stay")).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        Process p = demo(List.of(), "--stay").redirectError(ProcessBuilder.Redirect.DISCARD).start();
         try {
             BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
             StringBuilder seen = new StringBuilder();
@@ -116,22 +116,17 @@ class DmmDemoTest {
     }
 
     /** The demo as ./dmm demo runs it, in a child JVM with this test's class path. */
-    private static ProcessBuilder demo(String... jvmOptions) {
+    private static ProcessBuilder demo(List<String> jvmOptions, String... args) {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.add("--enable-native-access=ALL-UNNAMED");
-        cmd.addAll(List.of(jvmOptions));
+        cmd.addAll(jvmOptions);
         cmd.add("-Ddmm.config=" + CONFIG);
         cmd.add("-cp");
         cmd.add(System.getProperty("java.class.path"));
         cmd.add(DmmDemo.class.getName());
+        cmd.addAll(List.of(args));
         return new ProcessBuilder(cmd);
-    }
-
-    private static List<String> withArg(List<String> cmd, String arg) {
-        List<String> all = new ArrayList<>(cmd);
-        all.add(arg);
-        return all;
     }
 
     private static void assertLine(String output, String label, String expected) {
