@@ -3,6 +3,7 @@ package io.dmm.core.channel;
 import static org.junit.jupiter.api.Assertions.*;
 
 import io.dmm.api.testing.BackgroundCall;
+import io.dmm.api.testing.Waits;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -119,11 +120,7 @@ abstract class ChannelBehaviourSuite {
 
     /** Calls finishConnect until it completes or throws; fails after 10 s rather than loop forever. */
     static void finishConnecting(SocketChannel c) throws IOException, InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (!c.finishConnect()) {
-            assertTrue(System.nanoTime() - deadline < 0, "finishConnect did not complete within 10 s");
-            Thread.sleep(1);
-        }
+        Waits.until("finishConnect to complete", Duration.ofSeconds(10), c::finishConnect);
     }
 
     // ------------------------------------------------------------------ connect, read, write

@@ -2,7 +2,8 @@ package io.dmm.core.net;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.util.concurrent.TimeUnit;
+import io.dmm.api.testing.Waits;
+import java.time.Duration;
 
 /**
  * Waits for bytes the peer wrote to arrive, where a scenario needs them there before its next
@@ -14,14 +15,8 @@ final class Arrival {
     }
 
     static void awaitAvailable(InputStream in, int bytes) throws IOException, InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        int available;
-        while ((available = in.available()) < bytes) {
-            if (System.nanoTime() - deadline > 0) {
-                throw new AssertionError(bytes + " bytes written by the peer did not arrive within 10 s ("
-                        + available + " available)");
-            }
-            Thread.sleep(1);
-        }
+        int[] available = {0};
+        Waits.until(() -> bytes + " bytes written by the peer to arrive (" + available[0] + " available)",
+                Duration.ofSeconds(10), () -> (available[0] = in.available()) >= bytes);
     }
 }

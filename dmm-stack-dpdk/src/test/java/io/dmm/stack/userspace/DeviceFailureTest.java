@@ -11,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 import io.dmm.api.spi.ReadinessSource;
 import io.dmm.api.spi.StackHealth;
 import io.dmm.api.spi.StackInstance;
+import io.dmm.api.testing.Waits;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.InetSocketAddress;
@@ -25,7 +26,6 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -67,14 +67,6 @@ class DeviceFailureTest {
             } finally {
                 client.close();
             }
-        }
-    }
-
-    private static void await(BooleanSupplier condition, String what) throws InterruptedException {
-        long deadline = System.nanoTime() + PROMPTLY.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() - deadline > 0) fail("timed out waiting for " + what);
-            Thread.sleep(1);
         }
     }
 
@@ -140,8 +132,8 @@ class DeviceFailureTest {
             assertFalse(detail.contains("\n"), "one line: " + detail);
 
             // nothing else makes this idle connection readable: a listener call with OP_READ is the failure's
-            await(() -> heard.get() > 0 && (readiness.readyOps() & SelectionKey.OP_READ) != 0,
-                    "the readiness listener to hear of the failure");
+            Waits.until("the readiness listener to hear of the failure", PROMPTLY,
+                    () -> heard.get() > 0 && (readiness.readyOps() & SelectionKey.OP_READ) != 0);
             int ready = readiness.readyOps();
             assertEquals(SelectionKey.OP_READ | SelectionKey.OP_WRITE, ready & (SelectionKey.OP_READ | SelectionKey.OP_WRITE),
                     "a failed connection is ready, so that a selecting program calls and gets the exception");
@@ -218,7 +210,7 @@ class DeviceFailureTest {
                     && detail.contains("is down"), detail);
             // sent while the link is down: lost on the way, then retransmitted once it is back
             c.write(ByteBuffer.wrap("while down".getBytes()));
-            await(() -> server.counters().get("device_link_down_drops") > 0, "a frame lost to the link");
+            Waits.until("a frame lost to the link", PROMPTLY, () -> server.counters().get("device_link_down_drops") > 0);
             assertNotEquals(StackHealth.DOWN, server.health());
 
             server.faults().setLinkUp(true);

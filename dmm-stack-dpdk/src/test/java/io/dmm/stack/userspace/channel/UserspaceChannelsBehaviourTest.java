@@ -11,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import io.dmm.api.testing.BlockedThreads;
+import io.dmm.api.testing.Waits;
 import io.dmm.stack.userspace.wire.Ipv4Address;
 import java.io.IOException;
 import java.io.InputStream;
@@ -44,7 +45,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -110,14 +110,6 @@ abstract class UserspaceChannelsBehaviourTest {
         return new UserspaceSocketChannel[] {c, a};
     }
 
-    private static void await(BooleanSupplier condition, String what) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() - deadline > 0) fail("timed out waiting for " + what);
-            Thread.sleep(1);
-        }
-    }
-
     private static ByteBuffer bytes(String s) {
         return ByteBuffer.wrap(s.getBytes());
     }
@@ -163,14 +155,14 @@ abstract class UserspaceChannelsBehaviourTest {
             if (!connected) {
                 assertTrue(c.isConnectionPending());
                 assertThrows(ConnectionPendingException.class, () -> c.connect(server.getLocalAddress()));
-                await(() -> (c.readyOps() & SelectionKey.OP_CONNECT) != 0, "OP_CONNECT");
+                Waits.until("OP_CONNECT", Duration.ofSeconds(10), () -> (c.readyOps() & SelectionKey.OP_CONNECT) != 0);
                 assertTrue(notified.get() > 0, "the listener was told");
                 assertTrue(c.finishConnect());
             }
             assertTrue(c.isConnected());
             assertTrue(c.finishConnect(), "finishConnect on a connected channel is true");
             assertEquals(0, c.readyOps() & SelectionKey.OP_CONNECT, "no OP_CONNECT once connected");
-            await(() -> (c.readyOps() & SelectionKey.OP_WRITE) != 0, "OP_WRITE");
+            Waits.until("OP_WRITE", Duration.ofSeconds(10), () -> (c.readyOps() & SelectionKey.OP_WRITE) != 0);
             assertThrows(AlreadyConnectedException.class, () -> c.connect(server.getLocalAddress()));
             assertNotNull(server.accept());
         }
@@ -196,7 +188,7 @@ abstract class UserspaceChannelsBehaviourTest {
         // connect itself reports the refusal, otherwise finishConnect does
         assertThrows(ConnectException.class, () -> {
             if (!nonBlocking.connect(nobody)) {
-                await(() -> (nonBlocking.readyOps() & SelectionKey.OP_CONNECT) != 0, "the refusal");
+                Waits.until("the refusal", Duration.ofSeconds(10), () -> (nonBlocking.readyOps() & SelectionKey.OP_CONNECT) != 0);
                 nonBlocking.finishConnect();
             }
         });
@@ -280,7 +272,7 @@ abstract class UserspaceChannelsBehaviourTest {
             AtomicInteger notified = new AtomicInteger();
             server.setReadinessListener(src -> notified.incrementAndGet());
             c.connect(server.getLocalAddress());
-            await(() -> (server.readyOps() & SelectionKey.OP_ACCEPT) != 0, "OP_ACCEPT");
+            Waits.until("OP_ACCEPT", Duration.ofSeconds(10), () -> (server.readyOps() & SelectionKey.OP_ACCEPT) != 0);
             assertTrue(notified.get() > 0);
             assertNotNull(server.accept());
             assertEquals(0, server.readyOps() & SelectionKey.OP_ACCEPT, "queue drained");
@@ -326,7 +318,7 @@ abstract class UserspaceChannelsBehaviourTest {
                 assertTrue(c.socket().isOutputShutdown());
                 assertEquals(-1, a.read(ByteBuffer.allocate(4)));
                 assertEquals(-1, a.read(ByteBuffer.allocate(4)), "end of stream stays");
-                await(() -> (a.readyOps() & SelectionKey.OP_READ) != 0, "OP_READ at end of stream");
+                Waits.until("OP_READ at end of stream", Duration.ofSeconds(10), () -> (a.readyOps() & SelectionKey.OP_READ) != 0);
                 assertThrows(AsynchronousCloseException.class, () -> c.write(bytes("x")), "the JDK's answer to a write after shutdownOutput");
                 c.configureBlocking(false);
                 assertThrows(AsynchronousCloseException.class, () -> c.write(bytes("x")), "in both modes");
@@ -345,7 +337,7 @@ abstract class UserspaceChannelsBehaviourTest {
                 assertEquals(0, a.read(ByteBuffer.allocate(8)));
                 assertEquals(0, a.readyOps() & SelectionKey.OP_READ);
                 c.write(bytes("abc"));
-                await(() -> (a.readyOps() & SelectionKey.OP_READ) != 0, "OP_READ");
+                Waits.until("OP_READ", Duration.ofSeconds(10), () -> (a.readyOps() & SelectionKey.OP_READ) != 0);
                 assertTrue(notified.get() > 0, "the listener was told of the data");
                 assertEquals("abc", readString(a, 3));
                 assertEquals(0, a.readyOps() & SelectionKey.OP_READ, "read everything: not readable");
@@ -771,7 +763,7 @@ abstract class UserspaceChannelsBehaviourTest {
                     sink.clear();
                     drained += a.read(sink);
                 }
-                await(() -> (c.readyOps() & SelectionKey.OP_WRITE) != 0, "OP_WRITE once the peer read");
+                Waits.until("OP_WRITE once the peer read", Duration.ofSeconds(10), () -> (c.readyOps() & SelectionKey.OP_WRITE) != 0);
                 assertTrue(notified.get() > before, "the listener was told the channel became writable");
             }
         }
@@ -800,7 +792,7 @@ abstract class UserspaceChannelsBehaviourTest {
             AtomicInteger notified = new AtomicInteger();
             b.setReadinessListener(src -> notified.incrementAndGet());
             a.send(bytes("again"), b.getLocalAddress());
-            await(() -> (b.readyOps() & SelectionKey.OP_READ) != 0, "OP_READ for a queued datagram");
+            Waits.until("OP_READ for a queued datagram", Duration.ofSeconds(10), () -> (b.readyOps() & SelectionKey.OP_READ) != 0);
             assertTrue(notified.get() > 0);
             assertNotNull(b.receive(ByteBuffer.allocate(16)));
             assertEquals(0, b.readyOps() & SelectionKey.OP_READ, "drained: not readable");
