@@ -52,6 +52,15 @@ class SocketFactoriesTest {
                 """.formatted(NetScenario.ALT_LO, NetScenario.ALT_HI);
     }
 
+    /**
+     * How many virtual threads the vt-servers scenario blocks in reads: 1,000, or fewer where the
+     * open-files limit says so, as both ends of every kernel connection are in the child JVM (two
+     * descriptors each).
+     */
+    protected int blockedReaders() {
+        return OpenFileLimit.connections("thousandVirtualThreadsBlockedInReads", VirtualThreadScenarios.CONNECTIONS, 2, 300, 200);
+    }
+
     /** The transcript the DMM run must print, given the JDK run's: the same one here. */
     protected String expectedOfDmm(String jdkTranscript) {
         return jdkTranscript;
@@ -285,8 +294,7 @@ class SocketFactoriesTest {
 
     @Test
     void thousandVirtualThreadsBlockedInReadsDoNotPinTheOnlyCarrier() throws Exception {
-        // both ends of every connection are in the child JVM: two descriptors each
-        int n = OpenFileLimit.connections("thousandVirtualThreadsBlockedInReads", VirtualThreadScenarios.CONNECTIONS, 2, 300, 200);
+        int n = blockedReaders();
         Run dmm = run(List.of("-Djdk.virtualThreadScheduler.parallelism=1", "-Djdk.virtualThreadScheduler.maxPoolSize=1",
                 "-D" + VirtualThreadScenarios.CONNECTIONS_PROPERTY + "=" + n), "vt-servers", "dmm");
         assertTrue(dmm.out().contains("T blocked readers " + n + "\n"), dmm.out());
