@@ -1,7 +1,7 @@
 package io.dmm.cli;
 
-import io.dmm.core.management.jmx.DiscoveryProperties;
-import io.dmm.core.management.jmx.DmmObjectNames;
+import io.dmm.management.jmx.DiscoveryProperties;
+import io.dmm.management.jmx.DmmObjectNames;
 import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.Map;

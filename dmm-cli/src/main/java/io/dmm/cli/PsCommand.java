@@ -2,7 +2,7 @@ package io.dmm.cli;
 
 import com.sun.tools.attach.VirtualMachine;
 import com.sun.tools.attach.VirtualMachineDescriptor;
-import io.dmm.core.management.jmx.DiscoveryProperties;
+import io.dmm.management.jmx.DiscoveryProperties;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;

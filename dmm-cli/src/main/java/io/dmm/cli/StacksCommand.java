@@ -1,6 +1,6 @@
 package io.dmm.cli;
 
-import io.dmm.core.management.jmx.DmmObjectNames;
+import io.dmm.management.jmx.DmmObjectNames;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;

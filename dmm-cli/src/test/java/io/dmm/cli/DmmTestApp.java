@@ -1,7 +1,7 @@
 package io.dmm.cli;
 
 import io.dmm.api.DmmSockets;
-import io.dmm.core.management.jmx.DiscoveryProperties;
+import io.dmm.management.jmx.DiscoveryProperties;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;

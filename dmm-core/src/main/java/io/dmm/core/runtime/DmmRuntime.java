@@ -15,7 +15,6 @@ import io.dmm.core.channel.RoutedDatagramChannel;
 import io.dmm.core.channel.RoutedServerSocketChannel;
 import io.dmm.core.channel.RoutedSocketChannel;
 import io.dmm.core.config.PolicyLoader;
-import io.dmm.core.management.ManagementPlane;
 import io.dmm.core.policy.Policy;
 import java.io.IOException;
 import java.net.ProtocolFamily;
@@ -50,7 +49,7 @@ import java.util.Objects;
  * new {@link Router} (one policy version) and swaps it in with one volatile write. A routing
  * decision reads the router once, so it is made by exactly one version; open channels keep the
  * stack they run on. How changes are asked for (file watch, runtime API, JMX, HTTP) is the
- * management plane's business ({@link ManagementPlane}).
+ * management plane's business ({@link ManagementPlane}, which {@link ManagementPlugin}s extend).
  */
 public final class DmmRuntime implements DmmRuntimeBinding, AutoCloseable {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(DmmRuntime.class);
