@@ -26,8 +26,10 @@ class ShadedJarIT {
             assertEquals(List.of("io.dmm.stack.kernel.KernelStackProvider", "io.dmm.stack.userspace.UserspaceStackProvider"),
                     service(jar, "io.dmm.api.spi.StackProvider").lines().map(String::strip).sorted().toList());
             assertEquals("io.dmm.core.runtime.GlobalRuntimeBinding", service(jar, "io.dmm.api.spi.DmmRuntimeBinding"));
-            assertEquals("io.dmm.shaded.slf4j.jul.JULServiceProvider",
+            // DMM's own binding to the JDK's logging, the only one: slf4j-jdk14 would need java.logging
+            assertEquals("io.dmm.agent.logging.SystemLoggingProvider",
                     service(jar, "io.dmm.shaded.slf4j.spi.SLF4JServiceProvider"));
+            assertEquals("io.dmm.management.ManagementModule", service(jar, "io.dmm.core.runtime.ManagementPlugin"));
             Manifest m = jar.getManifest();
             assertEquals("io.dmm.agent.DmmAgent", m.getMainAttributes().getValue("Premain-Class"));
             assertEquals("io.dmm.agent.DmmAgent", m.getMainAttributes().getValue("Agent-Class"));

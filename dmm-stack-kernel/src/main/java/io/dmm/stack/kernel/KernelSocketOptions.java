@@ -15,6 +15,10 @@ import jdk.net.ExtendedSocketOptions;
  * in policy files (the option's own {@link SocketOption#name()}), with "did you mean" help for typos.
  */
 final class KernelSocketOptions {
+    private static final boolean JDK_NET_PRESENT = ModuleLayer.boot().findModule("jdk.net").isPresent();
+    /** The names of the {@link JdkNetOptions}, known without loading module jdk.net. */
+    static final List<String> JDK_NET_NAMES = List.of("TCP_KEEPIDLE", "TCP_KEEPINTERVAL", "TCP_KEEPCOUNT",
+            "TCP_QUICKACK");
     private static final Map<String, SocketOption<?>> KNOWN = build();
 
     private KernelSocketOptions() {
@@ -27,12 +31,34 @@ final class KernelSocketOptions {
                 StandardSocketOptions.SO_KEEPALIVE, StandardSocketOptions.SO_REUSEADDR,
                 StandardSocketOptions.SO_REUSEPORT, StandardSocketOptions.SO_LINGER,
                 StandardSocketOptions.IP_TOS, StandardSocketOptions.SO_BROADCAST,
-                StandardSocketOptions.IP_MULTICAST_TTL, StandardSocketOptions.IP_MULTICAST_LOOP,
-                ExtendedSocketOptions.TCP_KEEPIDLE, ExtendedSocketOptions.TCP_KEEPINTERVAL,
-                ExtendedSocketOptions.TCP_KEEPCOUNT, ExtendedSocketOptions.TCP_QUICKACK)) {
+                StandardSocketOptions.IP_MULTICAST_TTL, StandardSocketOptions.IP_MULTICAST_LOOP)) {
             m.put(o.name(), o);
         }
+        if (JDK_NET_PRESENT) {
+            JdkNetOptions.addTo(m);
+        }
         return Collections.unmodifiableMap(m);
+    }
+
+    /**
+     * The options of module jdk.net, apart so that a JVM without it (started with
+     * {@code --limit-modules}) loads this class and sets the standard options.
+     */
+    private static final class JdkNetOptions {
+        static void addTo(Map<String, SocketOption<?>> m) {
+            for (SocketOption<?> o : List.<SocketOption<?>>of(ExtendedSocketOptions.TCP_KEEPIDLE,
+                    ExtendedSocketOptions.TCP_KEEPINTERVAL, ExtendedSocketOptions.TCP_KEEPCOUNT,
+                    ExtendedSocketOptions.TCP_QUICKACK)) {
+                m.put(o.name(), o);
+            }
+        }
+    }
+
+    /** Why the option called {@code name} cannot be set in this JVM although DMM knows it, or null. */
+    static String unavailable(String name) {
+        return !JDK_NET_PRESENT && JDK_NET_NAMES.contains(name)
+                ? "socket option \"" + name + "\" needs JDK module jdk.net, which this JVM lacks (--limit-modules?)"
+                : null;
     }
 
     /** The option called {@code name}, or null. */

@@ -40,6 +40,10 @@ public final class KernelStackProvider implements StackProvider {
         }
         for (String name : opts.keys()) {
             SocketOption<?> option = KernelSocketOptions.byName(name);
+            String unavailable = KernelSocketOptions.unavailable(name);
+            if (unavailable != null) {
+                throw opts.error(name, unavailable);
+            }
             if (option == null) {
                 String suggestion = KernelSocketOptions.suggest(name);
                 throw opts.error(name, "unknown socket option \"" + name + "\""

@@ -69,6 +69,15 @@ class KernelStackProviderTest {
     }
 
     @Test
+    void theJdkNetOptionsAreKnownByTheNamesUsedToExplainTheirAbsence() {
+        // in a JVM without jdk.net, these names are what "needs JDK module jdk.net" is said for
+        assertTrue(KernelSocketOptions.names().containsAll(KernelSocketOptions.JDK_NET_NAMES),
+                KernelSocketOptions.names()::toString);
+        assertEquals(ExtendedSocketOptions.TCP_KEEPIDLE, KernelSocketOptions.byName("TCP_KEEPIDLE"));
+        assertNull(KernelSocketOptions.unavailable("TCP_KEEPIDLE"), "this JVM has jdk.net");
+    }
+
+    @Test
     void wrongValueTypeSaysWhatWasExpected() {
         DmmConfigException b = assertThrows(DmmConfigException.class,
                 () -> create(Map.of("options", Map.of("TCP_NODELAY", "yes"))));
