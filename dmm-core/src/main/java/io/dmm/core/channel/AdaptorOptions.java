@@ -1,5 +1,6 @@
 package io.dmm.core.channel;
 
+import io.dmm.jdk.net.SocketExceptions;
 import java.io.IOException;
 import java.net.SocketException;
 import java.net.SocketOption;

@@ -198,7 +198,7 @@ public final class RoutedDatagramChannel extends DatagramChannel implements Rout
 
     @Override
     public <T> DatagramChannel setOption(SocketOption<T> name, T value) throws IOException {
-        PendingOptions.checkSupported(name, supportedOptions());
+        PendingOptions.checkSupported(name, value, supportedOptions());
         DatagramChannel d;
         stateLock.lock();
         try {

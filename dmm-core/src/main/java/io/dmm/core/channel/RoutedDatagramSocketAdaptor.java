@@ -6,6 +6,8 @@ import static java.net.StandardSocketOptions.SO_RCVBUF;
 import static java.net.StandardSocketOptions.SO_REUSEADDR;
 import static java.net.StandardSocketOptions.SO_SNDBUF;
 
+import io.dmm.jdk.net.NoDatagramSocketImpl;
+import io.dmm.jdk.net.SocketExceptions;
 import java.io.IOException;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;

@@ -3,6 +3,8 @@ package io.dmm.core.channel;
 import static java.net.StandardSocketOptions.SO_RCVBUF;
 import static java.net.StandardSocketOptions.SO_REUSEADDR;
 
+import io.dmm.jdk.net.NoSocketImpl;
+import io.dmm.jdk.net.SocketExceptions;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;

@@ -8,6 +8,8 @@ import static java.net.StandardSocketOptions.SO_REUSEADDR;
 import static java.net.StandardSocketOptions.SO_SNDBUF;
 import static java.net.StandardSocketOptions.TCP_NODELAY;
 
+import io.dmm.jdk.net.NoSocketImpl;
+import io.dmm.jdk.net.SocketExceptions;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;

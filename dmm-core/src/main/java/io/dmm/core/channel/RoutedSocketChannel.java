@@ -198,7 +198,7 @@ public final class RoutedSocketChannel extends SocketChannel implements RoutedCh
 
     @Override
     public <T> SocketChannel setOption(SocketOption<T> name, T value) throws IOException {
-        PendingOptions.checkSupported(name, supportedOptions());
+        PendingOptions.checkSupported(name, value, supportedOptions());
         Leg l;
         stateLock.lock();
         try {

@@ -3,6 +3,7 @@ package io.dmm.stack.kernel;
 import io.dmm.api.Protocol;
 import io.dmm.api.spi.StackHealth;
 import io.dmm.api.spi.StackInstance;
+import io.dmm.jdk.platform.PlatformChannels;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ProtocolFamily;

@@ -2,6 +2,7 @@ package io.dmm.stack.userspace.channel;
 
 import io.dmm.api.spi.ReadinessListener;
 import io.dmm.api.spi.ReadinessSource;
+import io.dmm.jdk.options.SocketOptionValues;
 import io.dmm.stack.userspace.StackLock;
 import io.dmm.stack.userspace.udp.UdpSocket;
 import io.dmm.stack.userspace.wire.Ipv4Address;
@@ -547,11 +548,12 @@ public class UserspaceDatagramChannel extends DatagramChannel implements Readine
 
     @Override
     public <T> DatagramChannel setOption(SocketOption<T> name, T value) throws IOException {
-        OptionValues.checkSupported(name, OPTIONS);
-        Object v = OptionValues.checkValue(name, value);
+        SocketOptionValues.checkSupported(name, OPTIONS);
+        SocketOptionValues.checkType(name, value);
         stackLock.lock();
         try {
             ensureOpen();
+            Object v = SocketOptionValues.checkRange(name, value);
             if (name == StandardSocketOptions.SO_SNDBUF) sendBufferSize = (Integer) v;
             else if (name == StandardSocketOptions.SO_RCVBUF) receiveBufferSize = (Integer) v; // takes effect at bind
             else if (name == StandardSocketOptions.SO_REUSEADDR) reuseAddress = (Boolean) v;
@@ -566,7 +568,7 @@ public class UserspaceDatagramChannel extends DatagramChannel implements Readine
     @Override
     @SuppressWarnings("unchecked")
     public <T> T getOption(SocketOption<T> name) throws IOException {
-        OptionValues.checkSupported(name, OPTIONS);
+        SocketOptionValues.checkSupported(name, OPTIONS);
         stackLock.lock();
         try {
             ensureOpen();

@@ -1,5 +1,7 @@
 package io.dmm.stack.userspace.channel;
 
+import io.dmm.jdk.net.NoDatagramSocketImpl;
+import io.dmm.jdk.net.SocketExceptions;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.DatagramPacket;
@@ -41,7 +43,7 @@ final class UserspaceDatagramSocketAdaptor extends DatagramSocket {
     private int lastCapacity;
 
     UserspaceDatagramSocketAdaptor(UserspaceDatagramChannel dc) {
-        super(new DummyDatagramSocketImpl());
+        super(new NoDatagramSocketImpl());
         this.dc = dc;
     }
 
@@ -55,7 +57,7 @@ final class UserspaceDatagramSocketAdaptor extends DatagramSocket {
         try {
             dc.bind(local);
         } catch (Exception e) {
-            throw AdaptorExceptions.toSocketException(e);
+            throw SocketExceptions.toSocketException(e);
         }
     }
 
@@ -82,7 +84,7 @@ final class UserspaceDatagramSocketAdaptor extends DatagramSocket {
         } catch (ClosedChannelException e) {
             // ignored, as the JDK's adaptor does
         } catch (Exception e) {
-            throw AdaptorExceptions.toSocketException(e);
+            throw SocketExceptions.toSocketException(e);
         }
     }
 
@@ -217,7 +219,7 @@ final class UserspaceDatagramSocketAdaptor extends DatagramSocket {
             SocketOption<Object> n = (SocketOption<Object>) name;
             dc.setOption(n, value);
         } catch (IOException e) {
-            throw AdaptorExceptions.toSocketException(e);
+            throw SocketExceptions.toSocketException(e);
         }
     }
 
@@ -225,7 +227,7 @@ final class UserspaceDatagramSocketAdaptor extends DatagramSocket {
         try {
             return dc.getOption(name);
         } catch (IOException e) {
-            throw AdaptorExceptions.toSocketException(e);
+            throw SocketExceptions.toSocketException(e);
         }
     }
 

@@ -1,5 +1,7 @@
 package io.dmm.stack.userspace.channel;
 
+import io.dmm.jdk.net.NoSocketImpl;
+import io.dmm.jdk.net.SocketExceptions;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -24,7 +26,7 @@ final class UserspaceServerSocketAdaptor extends ServerSocket {
     private volatile int timeout;
 
     UserspaceServerSocketAdaptor(UserspaceServerSocketChannel ssc) {
-        super(new DummySocketImpl());
+        super(new NoSocketImpl());
         this.ssc = ssc;
     }
 
@@ -39,7 +41,7 @@ final class UserspaceServerSocketAdaptor extends ServerSocket {
         try {
             ssc.bind(local, backlog);
         } catch (Exception e) {
-            throw AdaptorExceptions.translate(e);
+            throw SocketExceptions.translate(e);
         }
     }
 
@@ -73,7 +75,7 @@ final class UserspaceServerSocketAdaptor extends ServerSocket {
                 if (sc == null) throw new IllegalBlockingModeException();
             }
         } catch (Exception e) {
-            throw AdaptorExceptions.translate(e);
+            throw SocketExceptions.translate(e);
         }
         return sc.socket();
     }
@@ -116,7 +118,7 @@ final class UserspaceServerSocketAdaptor extends ServerSocket {
         try {
             ssc.setOption(StandardSocketOptions.SO_REUSEADDR, on);
         } catch (IOException e) {
-            throw AdaptorExceptions.toSocketException(e);
+            throw SocketExceptions.toSocketException(e);
         }
     }
 
@@ -125,7 +127,7 @@ final class UserspaceServerSocketAdaptor extends ServerSocket {
         try {
             return ssc.getOption(StandardSocketOptions.SO_REUSEADDR);
         } catch (IOException e) {
-            throw AdaptorExceptions.toSocketException(e);
+            throw SocketExceptions.toSocketException(e);
         }
     }
 
@@ -135,7 +137,7 @@ final class UserspaceServerSocketAdaptor extends ServerSocket {
         try {
             ssc.setOption(StandardSocketOptions.SO_RCVBUF, size);
         } catch (IOException e) {
-            throw AdaptorExceptions.toSocketException(e);
+            throw SocketExceptions.toSocketException(e);
         }
     }
 
@@ -144,7 +146,7 @@ final class UserspaceServerSocketAdaptor extends ServerSocket {
         try {
             return ssc.getOption(StandardSocketOptions.SO_RCVBUF);
         } catch (IOException e) {
-            throw AdaptorExceptions.toSocketException(e);
+            throw SocketExceptions.toSocketException(e);
         }
     }
 

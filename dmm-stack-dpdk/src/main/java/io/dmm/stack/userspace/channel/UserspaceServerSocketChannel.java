@@ -2,6 +2,7 @@ package io.dmm.stack.userspace.channel;
 
 import io.dmm.api.spi.ReadinessListener;
 import io.dmm.api.spi.ReadinessSource;
+import io.dmm.jdk.options.SocketOptionValues;
 import io.dmm.stack.userspace.StackLock;
 import io.dmm.stack.userspace.wire.Ipv4Address;
 import io.dmm.stack.userspace.tcp.TcpConnection;
@@ -207,11 +208,12 @@ public class UserspaceServerSocketChannel extends ServerSocketChannel implements
 
     @Override
     public <T> ServerSocketChannel setOption(SocketOption<T> name, T value) throws IOException {
-        OptionValues.checkSupported(name, OPTIONS);
-        Object v = OptionValues.checkValue(name, value);
+        SocketOptionValues.checkSupported(name, OPTIONS);
+        SocketOptionValues.checkType(name, value);
         stackLock.lock();
         try {
             ensureOpen();
+            Object v = SocketOptionValues.checkRange(name, value);
             // applied to the listener's future connections only if set before bind, as buffer sizes fix the window scale
             if (name == StandardSocketOptions.SO_RCVBUF) options.receiveBufferSize = (Integer) v;
             else options.reuseAddress = (Boolean) v;
@@ -224,7 +226,7 @@ public class UserspaceServerSocketChannel extends ServerSocketChannel implements
     @Override
     @SuppressWarnings("unchecked")
     public <T> T getOption(SocketOption<T> name) throws IOException {
-        OptionValues.checkSupported(name, OPTIONS);
+        SocketOptionValues.checkSupported(name, OPTIONS);
         stackLock.lock();
         try {
             ensureOpen();

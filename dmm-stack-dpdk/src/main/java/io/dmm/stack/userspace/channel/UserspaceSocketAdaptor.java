@@ -1,5 +1,7 @@
 package io.dmm.stack.userspace.channel;
 
+import io.dmm.jdk.net.NoSocketImpl;
+import io.dmm.jdk.net.SocketExceptions;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -26,7 +28,7 @@ final class UserspaceSocketAdaptor extends Socket {
     private volatile int timeout;
 
     private UserspaceSocketAdaptor(UserspaceSocketChannel sc) throws SocketException {
-        super(new DummySocketImpl());
+        super(new NoSocketImpl());
         this.sc = sc;
     }
 
@@ -56,7 +58,7 @@ final class UserspaceSocketAdaptor extends Socket {
         try {
             sc.connect(remote, timeout > 0 ? TimeUnit.MILLISECONDS.toNanos(timeout) : 0L);
         } catch (Exception e) {
-            throw AdaptorExceptions.translate(e);
+            throw SocketExceptions.translate(e);
         }
     }
 
@@ -65,7 +67,7 @@ final class UserspaceSocketAdaptor extends Socket {
         try {
             sc.bind(local);
         } catch (Exception e) {
-            throw AdaptorExceptions.translate(e);
+            throw SocketExceptions.translate(e);
         }
     }
 
@@ -177,7 +179,7 @@ final class UserspaceSocketAdaptor extends Socket {
         } catch (IOException | RuntimeException e) {
             if (e instanceof IllegalArgumentException iae) throw iae;
             if (e instanceof UnsupportedOperationException uoe) throw new SocketException(uoe.getMessage());
-            throw AdaptorExceptions.toSocketException(e);
+            throw SocketExceptions.toSocketException(e);
         }
     }
 
@@ -186,7 +188,7 @@ final class UserspaceSocketAdaptor extends Socket {
             return sc.getOption(name);
         } catch (IOException | RuntimeException e) {
             if (e instanceof UnsupportedOperationException uoe) throw new SocketException(uoe.getMessage());
-            throw AdaptorExceptions.toSocketException(e);
+            throw SocketExceptions.toSocketException(e);
         }
     }
 
@@ -309,7 +311,7 @@ final class UserspaceSocketAdaptor extends Socket {
         try {
             sc.shutdownInput();
         } catch (Exception e) {
-            throw AdaptorExceptions.translate(e);
+            throw SocketExceptions.translate(e);
         }
     }
 
@@ -318,7 +320,7 @@ final class UserspaceSocketAdaptor extends Socket {
         try {
             sc.shutdownOutput();
         } catch (Exception e) {
-            throw AdaptorExceptions.translate(e);
+            throw SocketExceptions.translate(e);
         }
     }
 

@@ -2,6 +2,7 @@ package io.dmm.stack.userspace.channel;
 
 import io.dmm.api.spi.ReadinessListener;
 import io.dmm.api.spi.ReadinessSource;
+import io.dmm.jdk.options.SocketOptionValues;
 import io.dmm.stack.userspace.StackLock;
 import io.dmm.stack.userspace.wire.Ipv4Address;
 import io.dmm.stack.userspace.tcp.TcpConnection;
@@ -718,11 +719,12 @@ public class UserspaceSocketChannel extends SocketChannel implements ReadinessSo
 
     @Override
     public <T> SocketChannel setOption(SocketOption<T> name, T value) throws IOException {
-        OptionValues.checkSupported(name, OPTIONS);
-        Object v = OptionValues.checkValue(name, value);
+        SocketOptionValues.checkSupported(name, OPTIONS);
+        SocketOptionValues.checkType(name, value);
         stackLock.lock();
         try {
             ensureOpen();
+            Object v = SocketOptionValues.checkRange(name, value);
             TcpConnection c = released ? null : conn;
             if (name == StandardSocketOptions.SO_SNDBUF) {
                 options.sendBufferSize = (Integer) v; // fixed once connected, as the window scale is
@@ -751,7 +753,7 @@ public class UserspaceSocketChannel extends SocketChannel implements ReadinessSo
     @Override
     @SuppressWarnings("unchecked")
     public <T> T getOption(SocketOption<T> name) throws IOException {
-        OptionValues.checkSupported(name, OPTIONS);
+        SocketOptionValues.checkSupported(name, OPTIONS);
         stackLock.lock();
         try {
             ensureOpen();

@@ -1,4 +1,4 @@
-package io.dmm.stack.kernel;
+package io.dmm.jdk.platform;
 
 import java.io.IOException;
 import java.lang.reflect.InvocationTargetException;
