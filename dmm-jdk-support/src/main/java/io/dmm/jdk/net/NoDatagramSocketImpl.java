@@ -12,7 +12,7 @@ import java.net.SocketException;
  * The DatagramSocketImpl given to DMM's DatagramSocket adaptor's constructor (so no factory is
  * consulted). The adaptor overrides every method that would reach it; these fail loudly if not.
  */
-public final class NoDatagramSocketImpl extends DatagramSocketImpl {
+final class NoDatagramSocketImpl extends DatagramSocketImpl {
     private static SocketException unused() {
         return new SocketException("DMM datagram socket adaptors do not use a DatagramSocketImpl");
     }

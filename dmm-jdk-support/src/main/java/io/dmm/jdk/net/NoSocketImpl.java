@@ -12,7 +12,7 @@ import java.net.SocketImpl;
  * SocketImplFactory is consulted. The adaptors override every method that would reach it, so
  * each method here fails loudly if one is ever missed.
  */
-public final class NoSocketImpl extends SocketImpl {
+final class NoSocketImpl extends SocketImpl {
     private static IOException unused() {
         return new IOException("DMM socket adaptors do not use a SocketImpl");
     }

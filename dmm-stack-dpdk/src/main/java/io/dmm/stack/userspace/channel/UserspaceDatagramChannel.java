@@ -2,6 +2,8 @@ package io.dmm.stack.userspace.channel;
 
 import io.dmm.api.spi.ReadinessListener;
 import io.dmm.api.spi.ReadinessSource;
+import io.dmm.jdk.net.ChannelDatagramSocket;
+import io.dmm.jdk.net.TimedDatagramChannel;
 import io.dmm.jdk.options.SocketOptionValues;
 import io.dmm.stack.userspace.StackLock;
 import io.dmm.stack.userspace.udp.UdpSocket;
@@ -39,7 +41,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * <p>Multicast is not supported by the userspace stack: {@code join} and the IP_MULTICAST_* options
  * throw UnsupportedOperationException.
  */
-public class UserspaceDatagramChannel extends DatagramChannel implements ReadinessSource {
+public class UserspaceDatagramChannel extends DatagramChannel implements ReadinessSource, TimedDatagramChannel {
     static final Set<SocketOption<?>> OPTIONS = Set.of(
             StandardSocketOptions.SO_SNDBUF, StandardSocketOptions.SO_RCVBUF, StandardSocketOptions.SO_REUSEADDR,
             StandardSocketOptions.SO_BROADCAST, StandardSocketOptions.IP_TOS);
@@ -69,7 +71,7 @@ public class UserspaceDatagramChannel extends DatagramChannel implements Readine
     private final Signal signal;
     private volatile InetSocketAddress localAddress;
     private volatile InetSocketAddress remoteAddress;
-    private volatile UserspaceDatagramSocketAdaptor socket;
+    private volatile ChannelDatagramSocket socket;
     private final Object adaptorLock = new Object();
 
     // guarded by the stack lock
@@ -136,22 +138,24 @@ public class UserspaceDatagramChannel extends DatagramChannel implements Readine
         if (!isOpen()) throw new ClosedChannelException();
     }
 
-    InetSocketAddress localAddress() {
+    @Override
+    public InetSocketAddress localAddress() {
         return localAddress;
     }
 
-    InetSocketAddress remoteAddress() {
+    @Override
+    public InetSocketAddress remoteAddress() {
         return remoteAddress;
     }
 
     @Override
     public DatagramSocket socket() {
-        UserspaceDatagramSocketAdaptor s = socket;
+        ChannelDatagramSocket s = socket;
         if (s == null) {
             // not the read/accept lock: a thread blocked in a read must not block socket()
             synchronized (adaptorLock) {
                 s = socket;
-                if (s == null) socket = s = new UserspaceDatagramSocketAdaptor(this);
+                if (s == null) socket = s = ChannelDatagramSocket.of(this);
             }
         }
         return s;
@@ -214,6 +218,34 @@ public class UserspaceDatagramChannel extends DatagramChannel implements Readine
     @Override
     public DatagramChannel connect(SocketAddress remote) throws IOException {
         return connect(remote, true);
+    }
+
+    @Override
+    public void connectSocket(SocketAddress remote) throws IOException {
+        connect(remote, false);
+    }
+
+    @Override
+    public boolean isBound() {
+        return localAddress != null;
+    }
+
+    /** This stack speaks IPv4 only: its wildcard is 0.0.0.0. */
+    @Override
+    public InetAddress anyLocalAddress() {
+        return SocketAddresses.anyAddress();
+    }
+
+    /** Multicast is not supported by the userspace stack. */
+    @Override
+    public void joinGroup(SocketAddress group, NetworkInterface netIf) {
+        throw new UnsupportedOperationException("multicast is not supported by the userspace stack");
+    }
+
+    /** Multicast is not supported by the userspace stack. */
+    @Override
+    public void leaveGroup(SocketAddress group, NetworkInterface netIf) {
+        throw new UnsupportedOperationException("multicast is not supported by the userspace stack");
     }
 
     /**
@@ -306,6 +338,7 @@ public class UserspaceDatagramChannel extends DatagramChannel implements Readine
      * DatagramSocket adaptor: SocketTimeoutException("Receive timed out") when it passes.
      * IllegalBlockingModeException in non-blocking mode.
      */
+    @Override
     public SocketAddress receive(ByteBuffer dst, long timeoutNanos) throws IOException {
         if (dst.isReadOnly()) throw new IllegalArgumentException("Read-only buffer");
         return implReceive(dst, false, true, timeoutNanos);
@@ -448,6 +481,12 @@ public class UserspaceDatagramChannel extends DatagramChannel implements Readine
         } finally {
             writeLock.unlock();
         }
+    }
+
+    /** The DatagramSocket adaptor's send: blocking, one datagram. */
+    @Override
+    public void blockingSend(ByteBuffer src, InetSocketAddress target) throws IOException {
+        implSend(src, target, true);
     }
 
     /** Sends {@code src} to {@code target}, or to the connected peer when target is null (write). */

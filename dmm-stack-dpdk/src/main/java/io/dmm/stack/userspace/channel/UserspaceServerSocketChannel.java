@@ -2,6 +2,8 @@ package io.dmm.stack.userspace.channel;
 
 import io.dmm.api.spi.ReadinessListener;
 import io.dmm.api.spi.ReadinessSource;
+import io.dmm.jdk.net.ChannelServerSocket;
+import io.dmm.jdk.net.TimedServerSocketChannel;
 import io.dmm.jdk.options.SocketOptionValues;
 import io.dmm.stack.userspace.StackLock;
 import io.dmm.stack.userspace.wire.Ipv4Address;
@@ -9,6 +11,7 @@ import io.dmm.stack.userspace.tcp.TcpConnection;
 import io.dmm.stack.userspace.tcp.TcpListener;
 import io.dmm.stack.userspace.tcp.TcpSocketOptions;
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.SocketAddress;
@@ -33,7 +36,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * {@code sun.nio.ch.ServerSocketChannelImpl} semantics. Accepted channels are
  * {@link UserspaceSocketChannel}s, blocking, already connected.
  */
-public class UserspaceServerSocketChannel extends ServerSocketChannel implements ReadinessSource {
+public class UserspaceServerSocketChannel extends ServerSocketChannel implements ReadinessSource, TimedServerSocketChannel {
     static final Set<SocketOption<?>> OPTIONS = Set.of(StandardSocketOptions.SO_RCVBUF, StandardSocketOptions.SO_REUSEADDR);
 
     /** The backlog when none (or less than 1) is given, as the JDK's. */
@@ -44,7 +47,7 @@ public class UserspaceServerSocketChannel extends ServerSocketChannel implements
     private final ReentrantLock acceptLock = new ReentrantLock();
     private final Signal signal;
     private volatile InetSocketAddress localAddress;
-    private volatile UserspaceServerSocketAdaptor socket;
+    private volatile ChannelServerSocket socket;
     private final Object adaptorLock = new Object();
 
     // guarded by the stack lock
@@ -94,7 +97,8 @@ public class UserspaceServerSocketChannel extends ServerSocketChannel implements
         if (!isOpen()) throw new ClosedChannelException();
     }
 
-    InetSocketAddress localAddress() {
+    @Override
+    public InetSocketAddress localAddress() {
         return localAddress;
     }
 
@@ -104,12 +108,12 @@ public class UserspaceServerSocketChannel extends ServerSocketChannel implements
 
     @Override
     public ServerSocket socket() {
-        UserspaceServerSocketAdaptor s = socket;
+        ChannelServerSocket s = socket;
         if (s == null) {
             // not the read/accept lock: a thread blocked in a read must not block socket()
             synchronized (adaptorLock) {
                 s = socket;
-                if (s == null) socket = s = new UserspaceServerSocketAdaptor(this);
+                if (s == null) socket = s = ChannelServerSocket.of(this);
             }
         }
         return s;
@@ -151,6 +155,7 @@ public class UserspaceServerSocketChannel extends ServerSocketChannel implements
      * adaptor: SocketTimeoutException("Accept timed out") when it passes (the channel stays open).
      * IllegalBlockingModeException in non-blocking mode.
      */
+    @Override
     public UserspaceSocketChannel accept(long timeoutNanos) throws IOException {
         return implAccept(true, timeoutNanos);
     }
@@ -199,6 +204,12 @@ public class UserspaceServerSocketChannel extends ServerSocketChannel implements
         } finally {
             acceptLock.unlock();
         }
+    }
+
+    /** This stack speaks IPv4 only: its wildcard is 0.0.0.0. */
+    @Override
+    public InetAddress anyLocalAddress() {
+        return SocketAddresses.anyAddress();
     }
 
     @Override
