@@ -62,6 +62,8 @@ public final class RoutedDatagramChannel extends DatagramChannel
     private boolean released; // guarded by stateLock
     private volatile ChannelDatagramSocket adaptor;
     private volatile Decision decision;
+    /** Set before routing for a java.net.DatagramSocket: legs an interrupt does not close (see below). */
+    private volatile boolean forDatagramSocket;
     private final ChannelKeys channelKeys = new ChannelKeys();
     /** This channel's row in the runtime's socket table, and its byte counters. */
     private final SocketTable.Entry entry;
@@ -151,7 +153,8 @@ public final class RoutedDatagramChannel extends DatagramChannel
             for (StackHandle s : usable.stacks()) {
                 DatagramChannel ch = null;
                 try {
-                    ch = s.instance().openDatagramChannel(family);
+                    ch = forDatagramSocket ? s.instance().openDatagramSocketChannel(family)
+                            : s.instance().openDatagramChannel(family);
                     s.socketOpened();
                     options.applyTo(ch);
                     ch.configureBlocking(blocking);
@@ -463,6 +466,16 @@ public final class RoutedDatagramChannel extends DatagramChannel
     }
 
     // ---------------------------------------------------------------- DatagramSocket adaptor support
+
+    /**
+     * Marks this channel, before it is routed, as the one behind a {@code java.net.DatagramSocket}:
+     * its leg is then the stack's channel for a legacy socket
+     * ({@link io.dmm.api.spi.StackInstance#openDatagramSocketChannel}), so that interrupting a
+     * thread blocked in the socket's receive does not close it, as with the JDK's own socket.
+     */
+    public void forDatagramSocket() {
+        forDatagramSocket = true;
+    }
 
     @Override
     public InetSocketAddress localAddress() {

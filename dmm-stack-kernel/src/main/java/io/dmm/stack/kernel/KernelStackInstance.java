@@ -69,6 +69,18 @@ public final class KernelStackInstance implements StackInstance {
         return configure(PlatformChannels.openDatagramChannel(family));
     }
 
+    /**
+     * The JDK's own channel for {@code new DatagramSocket()}, which an interrupt does not close;
+     * for a given family, which the JDK's legacy socket cannot have, the ordinary one.
+     */
+    @Override
+    public DatagramChannel openDatagramSocketChannel(ProtocolFamily family) throws IOException {
+        if (family != null) {
+            return openDatagramChannel(family);
+        }
+        return configure(PlatformChannels.openUninterruptibleDatagramChannel());
+    }
+
     /** The platform's asynchronous channel in {@code group}, with this instance's options. */
     @Override
     public AsynchronousSocketChannel openAsynchronousSocketChannel(AsynchronousChannelGroup group) throws IOException {

@@ -8,6 +8,7 @@ import io.dmm.jdk.options.SocketOptionValues;
 import io.dmm.stack.userspace.StackLock;
 import io.dmm.stack.userspace.udp.UdpSocket;
 import io.dmm.stack.userspace.wire.Ipv4Address;
+import java.io.InterruptedIOException;
 import java.io.IOException;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
@@ -19,6 +20,7 @@ import java.net.SocketOption;
 import java.net.SocketTimeoutException;
 import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
+import java.nio.channels.AsynchronousCloseException;
 import java.nio.channels.AlreadyBoundException;
 import java.nio.channels.AlreadyConnectedException;
 import java.nio.channels.ClosedChannelException;
@@ -89,9 +91,16 @@ public class UserspaceDatagramChannel extends DatagramChannel implements Readine
     // scratch for scattering reads (under readLock) and gathering writes (under writeLock); grown on demand
     private ByteBuffer readScratch;
     private ByteBuffer writeScratch;
+    /** False for a java.net.DatagramSocket's channel: an interrupt does not close it (see openForDatagramSocket). */
+    private final boolean interruptible;
 
     public UserspaceDatagramChannel(SelectorProvider provider, StackAccess access) {
+        this(provider, access, true);
+    }
+
+    private UserspaceDatagramChannel(SelectorProvider provider, StackAccess access, boolean interruptible) {
         super(provider);
+        this.interruptible = interruptible;
         this.access = Objects.requireNonNull(access);
         this.stackLock = access.lock();
         this.signal = new Signal();
@@ -107,6 +116,18 @@ public class UserspaceDatagramChannel extends DatagramChannel implements Readine
     public static UserspaceDatagramChannel open(SelectorProvider provider, StackAccess access) throws IOException {
         access.ensureOpen();
         return new UserspaceDatagramChannel(provider, access);
+    }
+
+    /**
+     * The channel behind a java.net.DatagramSocket, as the JDK's {@code openUninterruptibleDatagramChannel}:
+     * interrupting a platform thread blocked in its receive neither closes it nor wakes the thread,
+     * which keeps its interrupt status; a virtual thread's receive ends with InterruptedIOException
+     * (the socket adaptor then closes the socket, as the JDK's does).
+     */
+    public static UserspaceDatagramChannel openForDatagramSocket(SelectorProvider provider, StackAccess access)
+            throws IOException {
+        access.ensureOpen();
+        return new UserspaceDatagramChannel(provider, access, false);
     }
 
     private final class Signal extends ChannelSignal {
@@ -388,8 +409,9 @@ public class UserspaceDatagramChannel extends DatagramChannel implements Readine
             boolean blocking = isBlocking();
             if (mustBlock && !blocking) throw new IllegalBlockingModeException();
             SocketAddress sender = null;
+            boolean interruptKept = false;
             try {
-                if (blocking) begin();
+                if (blocking && interruptible) begin();
                 stackLock.lock();
                 try {
                     ensureOpen();
@@ -421,14 +443,20 @@ public class UserspaceDatagramChannel extends DatagramChannel implements Readine
                     }
                     if (sender != null || !blocking) break;
                     if (timed && deadline - System.nanoTime() <= 0) throw new SocketTimeoutException("Receive timed out");
+                    if (!interruptible && Thread.currentThread().isInterrupted()) {
+                        if (Thread.currentThread().isVirtual()) throw new InterruptedIOException();
+                        interruptKept = Thread.interrupted(); // set again below; a set status would not let the thread park
+                    }
                     signal.await(observed, spin, timed, deadline);
                 }
             } finally {
                 if (blocking) {
                     signal.reader = null;
-                    end(sender != null);
+                    if (interruptible) end(sender != null);
                 }
+                if (interruptKept) Thread.currentThread().interrupt();
             }
+            if (blocking && !interruptible && sender == null && !isOpen()) throw new AsynchronousCloseException();
             return sender;
         } finally {
             readLock.unlock();
@@ -499,7 +527,7 @@ public class UserspaceDatagramChannel extends DatagramChannel implements Readine
             int n = 0;
             boolean completed = false;
             try {
-                if (blocking) begin();
+                if (blocking && interruptible) begin();
                 int dstIp;
                 int dstPort;
                 stackLock.lock();
@@ -554,7 +582,7 @@ public class UserspaceDatagramChannel extends DatagramChannel implements Readine
             } finally {
                 if (blocking) {
                     signal.writer = null;
-                    end(completed);
+                    if (interruptible) end(completed);
                 }
             }
             return n;
