@@ -783,6 +783,13 @@ abstract class ChannelBehaviourSuite {
         assertEquals(local.getAddress(), s.getLocalAddress());
         assertEquals(local.getPort(), s.getLocalPort());
         assertEquals(local, s.getLocalSocketAddress());
+
+        SocketChannel bound = client();
+        Socket b = bound.socket();
+        b.bind(new InetSocketAddress(0));
+        b.connect(connectable(server));
+        assertFalse(b.getLocalAddress().isAnyLocalAddress(), "bound to the wildcard, connected: " + b.getLocalAddress());
+        assertEquals(((InetSocketAddress) bound.getLocalAddress()).getAddress(), b.getLocalAddress());
     }
 
     @Test
