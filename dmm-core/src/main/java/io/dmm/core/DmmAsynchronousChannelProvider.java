@@ -2,7 +2,7 @@ package io.dmm.core;
 
 import io.dmm.api.DmmSockets;
 import io.dmm.core.runtime.DmmRuntime;
-import io.dmm.stack.kernel.PlatformChannels;
+import io.dmm.jdk.platform.PlatformChannels;
 import java.io.IOException;
 import java.nio.channels.AsynchronousChannelGroup;
 import java.nio.channels.AsynchronousServerSocketChannel;

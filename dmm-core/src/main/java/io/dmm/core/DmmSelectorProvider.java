@@ -3,7 +3,7 @@ package io.dmm.core;
 import io.dmm.core.channel.InheritedChannels;
 import io.dmm.core.channel.RoutedChannelProvider;
 import io.dmm.core.runtime.DmmRuntime;
-import io.dmm.stack.kernel.PlatformChannels;
+import io.dmm.jdk.platform.PlatformChannels;
 import java.io.IOException;
 import java.nio.channels.Channel;
 

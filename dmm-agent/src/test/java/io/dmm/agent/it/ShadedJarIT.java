@@ -21,7 +21,7 @@ class ShadedJarIT {
             assertTrue(names.contains("io/dmm/shaded/jackson/core/JsonFactory.class"));
             assertTrue(names.contains("io/dmm/shaded/slf4j/LoggerFactory.class"));
             assertTrue(names.contains("io/dmm/core/DmmSelectorProvider.class"));
-            assertTrue(names.contains("io/dmm/stack/kernel/PlatformChannels.class"));
+            assertTrue(names.contains("io/dmm/jdk/platform/PlatformChannels.class"));
             // both stack types the agent ships: the kernel and the userspace stack
             assertEquals(List.of("io.dmm.stack.kernel.KernelStackProvider", "io.dmm.stack.userspace.UserspaceStackProvider"),
                     service(jar, "io.dmm.api.spi.StackProvider").lines().map(String::strip).sorted().toList());

@@ -57,6 +57,17 @@ public interface StackInstance extends AutoCloseable {
     DatagramChannel openDatagramChannel(ProtocolFamily family) throws IOException;
 
     /**
+     * A new, unbound UDP channel for a {@code java.net.DatagramSocket} rather than for a
+     * DatagramChannel. They differ in one way: interrupting a thread blocked in the legacy socket's
+     * receive does not close it (a platform thread stays blocked, its interrupt status set), where
+     * a DatagramChannel is closed. A stack that can open such a channel returns it here; by default
+     * the ordinary channel.
+     */
+    default DatagramChannel openDatagramSocketChannel(ProtocolFamily family) throws IOException {
+        return openDatagramChannel(family);
+    }
+
+    /**
      * A new, unbound, unconnected asynchronous TCP client channel in {@code group} (null: the
      * default group), with the instance's default options applied. {@code group} is always one of
      * the platform's groups (DMM's AsynchronousChannelProvider hands out the platform's), so a

@@ -1,12 +1,11 @@
 package io.dmm.core.channel;
 
+import io.dmm.jdk.options.SocketOptionValues;
 import java.io.IOException;
 import java.nio.channels.NetworkChannel;
 import java.net.SocketOption;
-import java.net.StandardSocketOptions;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Set;
 
 /**
@@ -24,14 +23,17 @@ final class PendingOptions {
     }
 
     /**
-     * The JDK's first checks of setOption/getOption, made before the channel's state is looked at:
-     * a null name is an NPE, an option the channel does not support is unsupported.
+     * The JDK's first checks of getOption, made before the channel's state is looked at: a null
+     * name is an NPE, an option the channel does not support is unsupported.
      */
     static void checkSupported(SocketOption<?> name, Set<SocketOption<?>> supported) {
-        Objects.requireNonNull(name);
-        if (!supported.contains(name)) {
-            throw new UnsupportedOperationException("'" + name + "' not supported");
-        }
+        SocketOptionValues.checkSupported(name, supported);
+    }
+
+    /** The JDK's first checks of setOption: those of getOption, then the value's type. */
+    static void checkSupported(SocketOption<?> name, Object value, Set<SocketOption<?>> supported) {
+        SocketOptionValues.checkSupported(name, supported);
+        SocketOptionValues.checkType(name, value);
     }
 
     /** What an unrouted channel of this kind supports: the platform's options. */
@@ -39,33 +41,19 @@ final class PendingOptions {
         return PlatformDefaults.of(kind).supported();
     }
 
-    /** Checks a value as the JDK would (the socket comes later) and remembers it. */
+    /**
+     * Checks a value as the JDK would once it knows the channel is open (the socket comes later) and
+     * remembers it as the JDK would hold it (SO_LINGER lowered into its range).
+     */
     void remember(SocketOption<?> name, Object value) {
-        validate(name, value);
+        Object held = SocketOptionValues.check(name, value);
         values.remove(name);
-        values.put(name, value);
+        values.put(name, held);
     }
 
     /** The remembered value, or else the platform default an unrouted channel reports. */
     Object valueOf(SocketOption<?> name) {
         return values.containsKey(name) ? values.get(name) : PlatformDefaults.of(kind).values().get(name);
-    }
-
-    /** Checks a value the way the JDK does before it would reach the socket. */
-    private static void validate(SocketOption<?> name, Object value) {
-        if (value == null) {
-            throw new IllegalArgumentException("Invalid option value");
-        }
-        if (!name.type().isInstance(value)) {
-            throw new IllegalArgumentException("Invalid value '" + value + "' for " + name.name());
-        }
-        if ((name == StandardSocketOptions.SO_SNDBUF || name == StandardSocketOptions.SO_RCVBUF)
-                && (Integer) value < 0) {
-            throw new IllegalArgumentException("Invalid send/receive buffer size");
-        }
-        if (name == StandardSocketOptions.IP_TOS && ((Integer) value < 0 || (Integer) value > 255)) {
-            throw new IllegalArgumentException("Invalid IP_TOS value");
-        }
     }
 
     /** Sets every remembered option on {@code channel}, in order. */

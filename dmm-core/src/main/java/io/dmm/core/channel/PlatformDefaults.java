@@ -1,6 +1,6 @@
 package io.dmm.core.channel;
 
-import io.dmm.stack.kernel.PlatformChannels;
+import io.dmm.jdk.platform.PlatformChannels;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;

@@ -176,7 +176,7 @@ public final class RoutedAsynchronousServerSocketChannel extends AsynchronousSer
 
     @Override
     public <T> AsynchronousServerSocketChannel setOption(SocketOption<T> name, T value) throws IOException {
-        PendingOptions.checkSupported(name, supportedOptions());
+        PendingOptions.checkSupported(name, value, supportedOptions());
         AsyncAcceptor a;
         synchronized (this) {
             if (closed) {

@@ -162,7 +162,7 @@ public final class RoutedAsynchronousSocketChannel extends AsynchronousSocketCha
 
     @Override
     public <T> AsynchronousSocketChannel setOption(SocketOption<T> name, T value) throws IOException {
-        PendingOptions.checkSupported(name, supportedOptions());
+        PendingOptions.checkSupported(name, value, supportedOptions());
         AsynchronousSocketChannel d;
         synchronized (this) {
             if (closed) {

@@ -3,7 +3,7 @@ package io.dmm.core.channel;
 import io.dmm.api.DmmSockets;
 import io.dmm.core.runtime.DmmRuntime;
 import io.dmm.core.selector.DmmSelector;
-import io.dmm.stack.kernel.PlatformChannels;
+import io.dmm.jdk.platform.PlatformChannels;
 import java.io.IOException;
 import java.net.ProtocolFamily;
 import java.net.StandardProtocolFamily;

@@ -11,6 +11,10 @@ import io.dmm.core.runtime.SocketTable;
 import io.dmm.core.runtime.StackHandle;
 import io.dmm.core.selector.ChannelKeys;
 import io.dmm.core.selector.DelegatingChannel;
+import io.dmm.jdk.net.ChannelDatagramSocket;
+import io.dmm.jdk.net.TimedCalls;
+import io.dmm.jdk.net.TimedDatagramChannel;
+import java.nio.channels.IllegalBlockingModeException;
 import java.io.IOException;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
@@ -44,7 +48,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * <p>It is in its runtime's socket table from its creation until it is closed, and counts the
  * bytes it sends and receives there too.
  */
-public final class RoutedDatagramChannel extends DatagramChannel implements RoutedChannel, DelegatingChannel {
+public final class RoutedDatagramChannel extends DatagramChannel
+        implements RoutedChannel, DelegatingChannel, TimedDatagramChannel {
     private final DmmRuntime runtime;
     private final ProtocolFamily family;
     private final RouteHints hints;
@@ -55,8 +60,10 @@ public final class RoutedDatagramChannel extends DatagramChannel implements Rout
     private volatile StackHandle stack;
     private volatile boolean blocking = true;
     private boolean released; // guarded by stateLock
-    private volatile RoutedDatagramSocketAdaptor adaptor;
+    private volatile ChannelDatagramSocket adaptor;
     private volatile Decision decision;
+    /** Set before routing for a java.net.DatagramSocket: legs an interrupt does not close (see below). */
+    private volatile boolean forDatagramSocket;
     private final ChannelKeys channelKeys = new ChannelKeys();
     /** This channel's row in the runtime's socket table, and its byte counters. */
     private final SocketTable.Entry entry;
@@ -146,7 +153,8 @@ public final class RoutedDatagramChannel extends DatagramChannel implements Rout
             for (StackHandle s : usable.stacks()) {
                 DatagramChannel ch = null;
                 try {
-                    ch = s.instance().openDatagramChannel(family);
+                    ch = forDatagramSocket ? s.instance().openDatagramSocketChannel(family)
+                            : s.instance().openDatagramChannel(family);
                     s.socketOpened();
                     options.applyTo(ch);
                     ch.configureBlocking(blocking);
@@ -198,7 +206,7 @@ public final class RoutedDatagramChannel extends DatagramChannel implements Rout
 
     @Override
     public <T> DatagramChannel setOption(SocketOption<T> name, T value) throws IOException {
-        PendingOptions.checkSupported(name, supportedOptions());
+        PendingOptions.checkSupported(name, value, supportedOptions());
         DatagramChannel d;
         stateLock.lock();
         try {
@@ -251,12 +259,12 @@ public final class RoutedDatagramChannel extends DatagramChannel implements Rout
 
     @Override
     public DatagramSocket socket() {
-        RoutedDatagramSocketAdaptor a = adaptor;
+        ChannelDatagramSocket a = adaptor;
         if (a == null) {
             synchronized (this) {
                 a = adaptor;
                 if (a == null) {
-                    a = adaptor = new RoutedDatagramSocketAdaptor(this);
+                    a = adaptor = ChannelDatagramSocket.of(this);
                 }
             }
         }
@@ -457,28 +465,100 @@ public final class RoutedDatagramChannel extends DatagramChannel implements Rout
         return n;
     }
 
-    /** The routed delegate, routing as a receiver if needed (adaptor use). */
-    DatagramChannel delegateForAdaptor(boolean sender, InetSocketAddress target) throws IOException {
-        return routed(sender ? Role.SENDER : Role.RECEIVER, target);
+    // ---------------------------------------------------------------- DatagramSocket adaptor support
+
+    /**
+     * Marks this channel, before it is routed, as the one behind a {@code java.net.DatagramSocket}:
+     * its leg is then the stack's channel for a legacy socket
+     * ({@link io.dmm.api.spi.StackInstance#openDatagramSocketChannel}), so that interrupting a
+     * thread blocked in the socket's receive does not close it, as with the JDK's own socket.
+     */
+    public void forDatagramSocket() {
+        forDatagramSocket = true;
     }
 
-    DatagramChannel delegateOrNull() {
-        return delegate;
+    @Override
+    public InetSocketAddress localAddress() {
+        DatagramChannel d = delegate;
+        return d == null ? null : TimedCalls.localAddress(d);
     }
 
-    /** Counts a datagram the socket adaptor received ({@code in}) or sent, on the stack and the socket. */
-    void countAdaptorTransfer(boolean in, int n) {
-        if (in) {
-            stack.bytesIn(n);
-            entry.addIn(n);
-        } else {
-            stack.bytesOut(n);
-            entry.addOut(n);
+    /** Bound once routed (routing binds the leg), and still so after close, as the JDK reports it. */
+    @Override
+    public boolean isBound() {
+        DatagramChannel d = delegate;
+        return d != null && TimedCalls.isBound(d);
+    }
+
+    @Override
+    public InetSocketAddress remoteAddress() {
+        DatagramChannel d = delegate;
+        return d == null ? null : TimedCalls.remoteAddress(d);
+    }
+
+    /** java.net's connect, routed as a sender; a connected socket may connect again elsewhere. */
+    @Override
+    public void connectSocket(SocketAddress remote) throws IOException {
+        InetSocketAddress isa = Addresses.checkRemote(remote, family);
+        DatagramChannel d = routed(Role.SENDER, isa);
+        try {
+            TimedCalls.connectSocket(d, isa);
+        } catch (IOException e) {
+            closeIfDelegateClosed(d);
+            throw e;
         }
     }
 
-    boolean isBlockingMode() {
-        return blocking;
+    /** The DatagramSocket adaptor's receive with SO_TIMEOUT, routed as a receiver, forwarded to the leg once. */
+    @Override
+    public SocketAddress receive(ByteBuffer dst, long timeoutNanos) throws IOException {
+        DatagramChannel d = adaptorLeg(Role.RECEIVER, null);
+        int before = dst.position();
+        SocketAddress sender;
+        try {
+            sender = TimedCalls.receive(d, dst, timeoutNanos);
+        } catch (IOException e) {
+            closeIfDelegateClosed(d); // closed by an interrupt: so is this channel
+            throw e;
+        }
+        int n = dst.position() - before;
+        stack.bytesIn(n);
+        entry.addIn(n);
+        return sender;
+    }
+
+    /** The DatagramSocket adaptor's send, routed as a sender to {@code target} if not routed yet. */
+    @Override
+    public void blockingSend(ByteBuffer src, InetSocketAddress target) throws IOException {
+        DatagramChannel d = adaptorLeg(Role.SENDER, target);
+        int n = src.remaining();
+        try {
+            TimedCalls.send(d, src, target);
+        } catch (IOException e) {
+            closeIfDelegateClosed(d);
+            throw e;
+        }
+        stack.bytesOut(n);
+        entry.addOut(n);
+    }
+
+    @Override
+    public void joinGroup(SocketAddress group, NetworkInterface netIf) throws IOException {
+        TimedCalls.joinGroup(adaptorLeg(Role.RECEIVER, null), group, netIf);
+    }
+
+    @Override
+    public void leaveGroup(SocketAddress group, NetworkInterface netIf) throws IOException {
+        TimedCalls.leaveGroup(adaptorLeg(Role.RECEIVER, null), group, netIf);
+    }
+
+    /** The leg for a blocking adaptor call, routing as {@code role} if needed; as the JDK, blocking mode only. */
+    private DatagramChannel adaptorLeg(Role role, InetSocketAddress service) throws IOException {
+        ensureOpen();
+        if (!blocking) {
+            throw new IllegalBlockingModeException();
+        }
+        return routed(role, service);
     }
 
     @Override

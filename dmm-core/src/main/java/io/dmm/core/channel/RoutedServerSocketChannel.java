@@ -12,8 +12,11 @@ import io.dmm.api.spi.ReadinessSource;
 import io.dmm.core.runtime.StackHandle;
 import io.dmm.core.selector.ChannelKeys;
 import io.dmm.core.selector.DelegatingChannel;
+import io.dmm.jdk.net.ChannelServerSocket;
+import io.dmm.jdk.net.TimedCalls;
+import io.dmm.jdk.net.TimedServerSocketChannel;
 import io.dmm.stack.kernel.KernelStackProvider;
-import io.dmm.stack.kernel.PlatformChannels;
+import io.dmm.jdk.platform.PlatformChannels;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ProtocolFamily;
@@ -56,7 +59,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * <p>It is in its runtime's socket table from its creation until it is closed (one row, naming
  * every stack it listens on).
  */
-public final class RoutedServerSocketChannel extends ServerSocketChannel implements RoutedChannel, DelegatingChannel {
+public final class RoutedServerSocketChannel extends ServerSocketChannel
+        implements RoutedChannel, DelegatingChannel, TimedServerSocketChannel {
     private static final class Member {
         final ServerSocketChannel ch;
         final StackHandle stack;
@@ -80,7 +84,7 @@ public final class RoutedServerSocketChannel extends ServerSocketChannel impleme
     private volatile Selector selector;
     private volatile boolean blocking = true;
     private int nextMember; // round robin start, guarded by acceptLock
-    private volatile RoutedServerSocketAdaptor adaptor;
+    private volatile ChannelServerSocket adaptor;
     private volatile Decision decision;
     private final ChannelKeys channelKeys = new ChannelKeys();
     /** This server's row in the runtime's socket table. */
@@ -258,14 +262,20 @@ public final class RoutedServerSocketChannel extends ServerSocketChannel impleme
 
     @Override
     public SocketChannel accept() throws IOException {
-        return accept(-1);
+        return acceptWithin(-1L);
+    }
+
+    /** The ServerSocket adaptor's blocking accept with SO_TIMEOUT. */
+    @Override
+    public SocketChannel accept(long timeoutNanos) throws IOException {
+        return acceptWithin(timeoutNanos);
     }
 
     /**
-     * Accepts a connection. {@code timeoutMillis < 0}: channel semantics (blocking per the mode);
+     * Accepts a connection. {@code timeoutNanos < 0}: channel semantics (blocking per the mode);
      * otherwise the ServerSocket adaptor's blocking accept with SO_TIMEOUT (0 = none).
      */
-    SocketChannel accept(int timeoutMillis) throws IOException {
+    private SocketChannel acceptWithin(long timeoutNanos) throws IOException {
         acceptLock.lock();
         try {
             ensureOpen();
@@ -274,7 +284,7 @@ public final class RoutedServerSocketChannel extends ServerSocketChannel impleme
                 throw new NotYetBoundException();
             }
             boolean block = blocking;
-            if (timeoutMillis >= 0 && !block) {
+            if (timeoutNanos >= 0 && !block) {
                 throw new IllegalBlockingModeException();
             }
             boolean completed = false;
@@ -284,9 +294,9 @@ public final class RoutedServerSocketChannel extends ServerSocketChannel impleme
             try {
                 SocketChannel accepted;
                 if (ms.length == 1) {
-                    accepted = acceptOne(ms[0], timeoutMillis);
+                    accepted = acceptOne(ms[0], timeoutNanos);
                 } else {
-                    accepted = acceptAny(ms, block, timeoutMillis);
+                    accepted = acceptAny(ms, block, timeoutNanos);
                 }
                 completed = true;
                 return accepted;
@@ -307,21 +317,18 @@ public final class RoutedServerSocketChannel extends ServerSocketChannel impleme
         }
     }
 
-    private SocketChannel acceptOne(Member m, int timeoutMillis) throws IOException {
+    private SocketChannel acceptOne(Member m, long timeoutNanos) throws IOException {
         SocketChannel s;
-        if (timeoutMillis > 0) {
-            // the member's own adaptor implements the timed accept for its stack
-            ServerSocket ss = m.ch.socket();
-            ss.setSoTimeout(timeoutMillis);
-            s = ss.accept().getChannel();
+        if (timeoutNanos > 0) {
+            s = TimedCalls.accept(m.ch, timeoutNanos); // the member's own timed accept
         } else {
             s = m.ch.accept();
         }
         return s == null ? null : new RoutedSocketChannel(routedProvider, runtime, decision, m.stack, s);
     }
 
-    private SocketChannel acceptAny(Member[] ms, boolean block, int timeoutMillis) throws IOException {
-        long deadline = timeoutMillis > 0 ? System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis) : 0L;
+    private SocketChannel acceptAny(Member[] ms, boolean block, long timeoutNanos) throws IOException {
+        long deadline = timeoutNanos > 0 ? System.nanoTime() + timeoutNanos : 0L;
         Selector sel = selector;
         while (true) {
             for (int i = 0; i < ms.length; i++) {
@@ -361,7 +368,7 @@ public final class RoutedServerSocketChannel extends ServerSocketChannel impleme
 
     @Override
     public <T> ServerSocketChannel setOption(SocketOption<T> name, T value) throws IOException {
-        PendingOptions.checkSupported(name, supportedOptions());
+        PendingOptions.checkSupported(name, value, supportedOptions());
         Member[] ms;
         stateLock.lock();
         try {
@@ -411,27 +418,21 @@ public final class RoutedServerSocketChannel extends ServerSocketChannel impleme
         return ms == null ? null : ms[0].ch.getLocalAddress();
     }
 
-    InetSocketAddress localAddressOrNull() {
+    /** The listening address, kept after close as the JDK keeps it; null before bind. */
+    @Override
+    public InetSocketAddress localAddress() {
         Member[] ms = members;
-        try {
-            return ms == null ? null : (InetSocketAddress) ms[0].ch.getLocalAddress();
-        } catch (IOException e) {
-            return null;
-        }
-    }
-
-    boolean isBlockingMode() {
-        return blocking;
+        return ms == null ? null : TimedCalls.localAddress(ms[0].ch);
     }
 
     @Override
     public ServerSocket socket() {
-        RoutedServerSocketAdaptor a = adaptor;
+        ChannelServerSocket a = adaptor;
         if (a == null) {
             synchronized (this) {
                 a = adaptor;
                 if (a == null) {
-                    a = adaptor = new RoutedServerSocketAdaptor(this);
+                    a = adaptor = ChannelServerSocket.of(this);
                 }
             }
         }
@@ -519,6 +520,6 @@ public final class RoutedServerSocketChannel extends ServerSocketChannel impleme
             return "RoutedServerSocketChannel[closed]";
         }
         return "RoutedServerSocketChannel[" + (members == null ? "unbound" : "stacks=" + stacksInUse() + " "
-                + localAddressOrNull()) + "]";
+                + localAddress()) + "]";
     }
 }

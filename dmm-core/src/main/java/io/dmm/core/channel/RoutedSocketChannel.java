@@ -11,9 +11,11 @@ import io.dmm.core.runtime.SocketTable;
 import io.dmm.core.runtime.StackHandle;
 import io.dmm.core.selector.ChannelKeys;
 import io.dmm.core.selector.DelegatingChannel;
+import io.dmm.jdk.net.ChannelSocket;
+import io.dmm.jdk.net.TimedCalls;
+import io.dmm.jdk.net.TimedSocketChannel;
+import io.dmm.jdk.net.TimedStreams;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.NoRouteToHostException;
@@ -38,7 +40,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -58,7 +59,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * <p>It is in its runtime's socket table from its creation until it is closed, and counts the
  * bytes it moves there too (see {@link #describe} for what its row says).
  */
-public final class RoutedSocketChannel extends SocketChannel implements RoutedChannel, DelegatingChannel {
+public final class RoutedSocketChannel extends SocketChannel
+        implements RoutedChannel, DelegatingChannel, TimedSocketChannel {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(RoutedSocketChannel.class);
 
     /** The channel of the chosen stack, and that stack. Replaced only during connect fallback. */
@@ -68,12 +70,12 @@ public final class RoutedSocketChannel extends SocketChannel implements RoutedCh
         boolean released;          // guarded by stateLock
         volatile boolean ready;    // set up (options, blocking mode, bind): selectors may register it
         volatile boolean connected; // its connect completed (or it was accepted): for the socket table
-        InputStream in;            // the delegate's socket adaptor streams, for the Socket adaptor
-        OutputStream out;
+        final TimedStreams streams; // the Socket adaptor's blocking reads and writes, forwarded once
 
         Leg(SocketChannel ch, StackHandle stack) {
             this.ch = ch;
             this.stack = stack;
+            this.streams = new TimedStreams(ch);
         }
     }
 
@@ -98,7 +100,7 @@ public final class RoutedSocketChannel extends SocketChannel implements RoutedCh
     private List<StackHandle> candidates = List.of();
     private int nextCandidate;
     private final List<Throwable> failures = new ArrayList<>(1);
-    private volatile RoutedSocketAdaptor adaptor;
+    private volatile ChannelSocket adaptor;
     private volatile Decision decision;
     private final ChannelKeys channelKeys = new ChannelKeys();
     private final boolean accepted;
@@ -198,7 +200,7 @@ public final class RoutedSocketChannel extends SocketChannel implements RoutedCh
 
     @Override
     public <T> SocketChannel setOption(SocketOption<T> name, T value) throws IOException {
-        PendingOptions.checkSupported(name, supportedOptions());
+        PendingOptions.checkSupported(name, value, supportedOptions());
         Leg l;
         stateLock.lock();
         try {
@@ -243,16 +245,19 @@ public final class RoutedSocketChannel extends SocketChannel implements RoutedCh
 
     @Override
     public boolean connect(SocketAddress remote) throws IOException {
-        return connect(remote, 0L);
+        return connectWithin(remote, 0L);
     }
 
-    /**
-     * Connects; {@code timeoutMillis > 0} bounds a blocking connect over all stacks tried (used by
-     * the Socket adaptor), 0 means no bound.
-     */
-    boolean connect(SocketAddress sa, long timeoutMillis) throws IOException {
+    /** The Socket adaptor's connect: {@code timeoutNanos > 0} bounds it over all stacks tried. */
+    @Override
+    public void connect(SocketAddress remote, long timeoutNanos) throws IOException {
+        connectWithin(remote, timeoutNanos);
+    }
+
+    /** Connects; {@code timeoutNanos > 0} bounds a blocking connect over all stacks tried, 0 means no bound. */
+    private boolean connectWithin(SocketAddress sa, long timeoutNanos) throws IOException {
         InetSocketAddress isa = Addresses.checkRemote(sa, family);
-        long deadline = timeoutMillis > 0 ? System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis) : 0L;
+        long deadline = timeoutNanos > 0 ? System.nanoTime() + timeoutNanos : 0L;
         connectLock.lock();
         try {
             route(isa);
@@ -315,7 +320,7 @@ public final class RoutedSocketChannel extends SocketChannel implements RoutedCh
      */
     private boolean connectOnRemaining(long deadline) throws IOException {
         while (true) {
-            long left = deadline == 0L ? 0L : TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+            long left = deadline == 0L ? 0L : deadline - System.nanoTime();
             if (deadline != 0L && left <= 0) {
                 recordFailure(null, new SocketTimeoutException("Connect timed out"));
                 throw combinedFailure();
@@ -327,8 +332,8 @@ public final class RoutedSocketChannel extends SocketChannel implements RoutedCh
             try {
                 boolean connected;
                 if (deadline != 0L) {
-                    // the delegate's own adaptor implements a timed connect (and closes itself on timeout)
-                    l.ch.socket().connect(remote, (int) Math.min(Integer.MAX_VALUE, left));
+                    // the leg's own timed connect (which closes it on timeout)
+                    TimedCalls.connect(l.ch, remote, left);
                     connected = true;
                 } else {
                     connected = l.ch.connect(remote);
@@ -613,20 +618,23 @@ public final class RoutedSocketChannel extends SocketChannel implements RoutedCh
         return this;
     }
 
-    boolean isInputOpen() {
+    @Override
+    public boolean isInputOpen() {
         Leg l = leg;
         return l == null || !l.ch.socket().isInputShutdown();
     }
 
-    boolean isOutputOpen() {
+    @Override
+    public boolean isOutputOpen() {
         Leg l = leg;
         return l == null || !l.ch.socket().isOutputShutdown();
     }
 
     // ---------------------------------------------------------------- Socket adaptor support
 
-    /** Blocking stream read with SO_TIMEOUT, through the delegate's own adaptor (which implements the timeout). */
-    int adaptorRead(byte[] b, int off, int len, int timeoutMillis) throws IOException {
+    /** The Socket adaptor's blocking read with SO_TIMEOUT, forwarded to the leg's own timed read. */
+    @Override
+    public int read(byte[] b, int off, int len, long timeoutNanos) throws IOException {
         Leg l = leg;
         if (!isOpen()) {
             throw new SocketException("Socket is closed");
@@ -635,15 +643,7 @@ public final class RoutedSocketChannel extends SocketChannel implements RoutedCh
             throw new SocketException("Socket is not connected");
         }
         try {
-            Socket s = l.ch.socket();
-            if (s.getSoTimeout() != timeoutMillis) {
-                s.setSoTimeout(timeoutMillis);
-            }
-            InputStream in = l.in;
-            if (in == null) {
-                in = l.in = s.getInputStream();
-            }
-            int n = in.read(b, off, len);
+            int n = l.streams.read(b, off, len, timeoutNanos);
             if (n > 0) {
                 l.stack.bytesIn(n);
                 entry.addIn(n);
@@ -657,7 +657,8 @@ public final class RoutedSocketChannel extends SocketChannel implements RoutedCh
         }
     }
 
-    int adaptorAvailable() throws IOException {
+    @Override
+    public int available() throws IOException {
         Leg l = leg;
         if (!isOpen()) {
             throw new SocketException("Socket is closed");
@@ -665,14 +666,11 @@ public final class RoutedSocketChannel extends SocketChannel implements RoutedCh
         if (l == null || !l.ch.isConnected()) {
             return 0;
         }
-        InputStream in = l.in;
-        if (in == null) {
-            in = l.in = l.ch.socket().getInputStream();
-        }
-        return in.available();
+        return l.streams.available();
     }
 
-    void adaptorWrite(byte[] b, int off, int len) throws IOException {
+    @Override
+    public void writeFully(byte[] b, int off, int len) throws IOException {
         Leg l = leg;
         if (!isOpen()) {
             throw new SocketException("Socket is closed");
@@ -681,11 +679,7 @@ public final class RoutedSocketChannel extends SocketChannel implements RoutedCh
             throw new SocketException("Socket is not connected");
         }
         try {
-            OutputStream out = l.out;
-            if (out == null) {
-                out = l.out = l.ch.socket().getOutputStream();
-            }
-            out.write(b, off, len);
+            l.streams.writeFully(b, off, len);
             l.stack.bytesOut(len);
             entry.addOut(len);
         } catch (IOException e) {
@@ -696,11 +690,26 @@ public final class RoutedSocketChannel extends SocketChannel implements RoutedCh
         }
     }
 
+    @Override
+    public void sendUrgentData(int data) throws IOException {
+        routedSocket("sendUrgentData").sendUrgentData(data);
+    }
+
+    @Override
+    public void setOOBInline(boolean on) throws IOException {
+        routedSocket("setOOBInline").setOOBInline(on);
+    }
+
+    @Override
+    public boolean getOOBInline() throws IOException {
+        return routedSocket("getOOBInline").getOOBInline();
+    }
+
     /**
-     * The delegate's own Socket, for the few adaptor features with no channel equivalent (urgent
-     * data, OOBINLINE): available once routed.
+     * The leg's own Socket, for the few adaptor features with no channel equivalent (urgent data,
+     * OOBINLINE): available once routed.
      */
-    Socket routedSocket(String what) throws SocketException {
+    private Socket routedSocket(String what) throws SocketException {
         Leg l = leg;
         if (!isOpen()) {
             throw new SocketException("Socket is closed");
@@ -711,18 +720,14 @@ public final class RoutedSocketChannel extends SocketChannel implements RoutedCh
         return l.ch.socket();
     }
 
-    boolean isBlockingMode() {
-        return blocking;
-    }
-
     @Override
     public Socket socket() {
-        RoutedSocketAdaptor a = adaptor;
+        ChannelSocket a = adaptor;
         if (a == null) {
             synchronized (this) {
                 a = adaptor;
                 if (a == null) {
-                    a = adaptor = RoutedSocketAdaptor.create(this);
+                    a = adaptor = ChannelSocket.of(this);
                 }
             }
         }
@@ -753,23 +758,18 @@ public final class RoutedSocketChannel extends SocketChannel implements RoutedCh
         return l == null ? null : l.ch.getRemoteAddress();
     }
 
-    /** Local address without the open check (adaptor use); null if unknown. */
-    InetSocketAddress localAddressOrNull() {
+    /** The leg's local address, kept after close as the JDK keeps it; before routing, the requested bind. */
+    @Override
+    public InetSocketAddress localAddress() {
         Leg l = leg;
-        try {
-            return l != null ? (InetSocketAddress) l.ch.getLocalAddress() : bindAddress;
-        } catch (IOException e) {
-            return null;
-        }
+        return l != null ? TimedCalls.localAddress(l.ch) : bindAddress;
     }
 
-    InetSocketAddress remoteAddressOrNull() {
+    /** The leg's peer, kept after close as the JDK keeps it; null before routing. */
+    @Override
+    public InetSocketAddress remoteAddress() {
         Leg l = leg;
-        try {
-            return l != null ? (InetSocketAddress) l.ch.getRemoteAddress() : null;
-        } catch (IOException e) {
-            return null;
-        }
+        return l != null ? TimedCalls.remoteAddress(l.ch) : null;
     }
 
     @Override

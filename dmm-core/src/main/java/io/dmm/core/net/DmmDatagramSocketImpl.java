@@ -65,8 +65,10 @@ public final class DmmDatagramSocketImpl extends DatagramSocketImpl {
                 throw new SocketException("Already created");
             }
             try {
-                channel = (RoutedDatagramChannel) DmmRuntime.global()
+                RoutedDatagramChannel c = (RoutedDatagramChannel) DmmRuntime.global()
                         .openDatagramChannel(null, hints);
+                c.forDatagramSocket(); // an interrupt must not close a java.net.DatagramSocket
+                channel = c;
             } catch (IOException e) {
                 throw SocketErrors.asSocketException(e);
             }

@@ -728,6 +728,147 @@ abstract class ChannelBehaviourSuite {
         assertEquals(v6, ((InetSocketAddress) c.getRemoteAddress()).getAddress());
     }
 
+    // ------------------------------------------------------------------ issue 13: adaptors and options as the JDK's
+
+    /**
+     * ServerSocketAdaptor.accept on a non-blocking channel: without SO_TIMEOUT it still hands out a
+     * queued connection (the JDK's long-standing behaviour) and refuses only when it would wait;
+     * with SO_TIMEOUT it refuses at once.
+     */
+    @Test
+    void serverSocketAdaptorAcceptOnANonBlockingChannel() throws Exception {
+        ServerSocketChannel s = server();
+        s.configureBlocking(false);
+        ServerSocket ss = s.socket();
+        assertThrows(java.nio.channels.IllegalBlockingModeException.class, ss::accept);
+        SocketChannel c = client();
+        assertTrue(c.connect(connectable(s)));
+        ss.setSoTimeout(1000);
+        assertThrows(java.nio.channels.IllegalBlockingModeException.class, ss::accept);
+        ss.setSoTimeout(0);
+        List<Socket> accepted = new ArrayList<>();
+        Waits.until("the queued connection to be accepted", Duration.ofSeconds(10), () -> {
+            try {
+                accepted.add(track(ss.accept()));
+                return true;
+            } catch (java.nio.channels.IllegalBlockingModeException notYetQueued) {
+                return false;
+            }
+        });
+        assertEquals(c.getLocalAddress(), accepted.get(0).getRemoteSocketAddress());
+        assertTrue(s.isOpen());
+    }
+
+    @Test
+    void socketAdaptorReadAfterShutdownInputIsEndOfStream() throws IOException {
+        SocketChannel[] p = pair();
+        Socket s = p[0].socket();
+        InputStream in = s.getInputStream();
+        s.shutdownInput();
+        assertEquals(-1, in.read());
+        assertEquals(-1, in.read(new byte[4], 0, 4));
+        assertTrue(s.isInputShutdown());
+        assertEquals("Socket input is shutdown",
+                assertThrows(java.net.SocketException.class, s::getInputStream).getMessage());
+    }
+
+    @Test
+    void socketAdaptorLocalAddressAfterConnectIsTheRealOne() throws IOException {
+        ServerSocketChannel server = server();
+        SocketChannel c = client();
+        Socket s = c.socket();
+        s.connect(connectable(server), 5000);
+        InetSocketAddress local = (InetSocketAddress) c.getLocalAddress();
+        assertEquals(LOOPBACK, s.getLocalAddress());
+        assertEquals(local.getAddress(), s.getLocalAddress());
+        assertEquals(local.getPort(), s.getLocalPort());
+        assertEquals(local, s.getLocalSocketAddress());
+
+        SocketChannel bound = client();
+        Socket b = bound.socket();
+        b.bind(new InetSocketAddress(0));
+        b.connect(connectable(server));
+        assertFalse(b.getLocalAddress().isAnyLocalAddress(), "bound to the wildcard, connected: " + b.getLocalAddress());
+        assertEquals(((InetSocketAddress) bound.getLocalAddress()).getAddress(), b.getLocalAddress());
+    }
+
+    @Test
+    void datagramSocketAdaptorConnectToAnUnsupportedAddressTypeIsIllegalArgument() throws IOException {
+        DatagramSocket ds = datagram().socket();
+        SocketAddress foreign = new SocketAddress() { };
+        assertThrows(IllegalArgumentException.class, () -> ds.connect(foreign));
+        assertFalse(ds.isConnected());
+        assertFalse(ds.isClosed());
+    }
+
+    /** The JDK's channels keep their addresses after close, and so report them through their adaptors. */
+    @Test
+    void adaptorsKeepTheirAddressesAfterClose() throws IOException {
+        ServerSocketChannel server = server();
+        ServerSocket ss = server.socket();
+        int port = ss.getLocalPort();
+        SocketAddress serverAddress = ss.getLocalSocketAddress();
+        InetAddress serverInet = ss.getInetAddress();
+        SocketChannel[] p = pair();
+        Socket s = p[0].socket();
+        InetAddress peer = s.getInetAddress();
+        int peerPort = s.getPort();
+        int localPort = s.getLocalPort();
+        DatagramChannel d = datagram();
+        d.bind(new InetSocketAddress(LOOPBACK, 0));
+        DatagramSocket ds = d.socket();
+        assertTrue(ds.isBound());
+
+        ss.close();
+        s.close();
+        ds.close();
+
+        assertEquals(port, ss.getLocalPort());
+        assertEquals(serverAddress, ss.getLocalSocketAddress());
+        assertEquals(serverInet, ss.getInetAddress());
+        assertTrue(ss.isBound());
+        assertNotNull(s.getInetAddress());
+        assertEquals(peer, s.getInetAddress());
+        assertEquals(peerPort, s.getPort());
+        assertEquals(localPort, s.getLocalPort());
+        assertTrue(ds.isBound());
+        assertFalse(datagramClosedUnbound().isBound());
+    }
+
+    private DatagramSocket datagramClosedUnbound() throws IOException {
+        DatagramChannel d = datagram();
+        d.close();
+        return d.socket();
+    }
+
+    /**
+     * Option values are checked as the JDK checks them (sun.nio.ch.Net.setSocketOption): the type
+     * before the channel's state, the range once it is known to be open; SO_LINGER is lowered into
+     * its range rather than refused.
+     */
+    @Test
+    void optionValuesAreCheckedAsTheJdkChecksThem() throws IOException {
+        DatagramChannel d = datagram();
+        assertEquals("Invalid TTL/hop value", assertThrows(IllegalArgumentException.class,
+                () -> d.setOption(java.net.StandardSocketOptions.IP_MULTICAST_TTL, -1)).getMessage());
+        assertEquals("Invalid TTL/hop value", assertThrows(IllegalArgumentException.class,
+                () -> d.setOption(java.net.StandardSocketOptions.IP_MULTICAST_TTL, 256)).getMessage());
+        assertEquals("Invalid IP_TOS value", assertThrows(IllegalArgumentException.class,
+                () -> d.setOption(java.net.StandardSocketOptions.IP_TOS, 256)).getMessage());
+        d.setOption(java.net.StandardSocketOptions.IP_MULTICAST_TTL, 255);
+        assertEquals(255, d.getOption(java.net.StandardSocketOptions.IP_MULTICAST_TTL));
+        SocketChannel c = client();
+        c.setOption(java.net.StandardSocketOptions.SO_LINGER, 70_000);
+        assertEquals(65_535, c.getOption(java.net.StandardSocketOptions.SO_LINGER));
+        c.setOption(java.net.StandardSocketOptions.SO_LINGER, -7);
+        assertEquals(-1, c.getOption(java.net.StandardSocketOptions.SO_LINGER));
+        assertEquals("Invalid value 'null'", assertThrows(IllegalArgumentException.class,
+                () -> c.setOption(java.net.StandardSocketOptions.SO_KEEPALIVE, null)).getMessage());
+        c.close();
+        assertThrows(IllegalArgumentException.class, () -> c.setOption(java.net.StandardSocketOptions.SO_KEEPALIVE, null));
+        assertThrows(ClosedChannelException.class, () -> c.setOption(java.net.StandardSocketOptions.IP_TOS, 256));
+    }
+
     @Test
     void optionsRoundTrip() throws IOException {
         SocketChannel c = client();

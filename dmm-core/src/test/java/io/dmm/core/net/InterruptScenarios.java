@@ -57,6 +57,36 @@ final class InterruptScenarios {
     }
 
     /**
+     * A platform thread blocked in a java.net.DatagramSocket's receive, interrupted: the JDK's legacy
+     * socket is not closed, the thread stays blocked, receives the next datagram and keeps its
+     * interrupt status (DatagramSocket.receive's javadoc: only a DatagramChannel's socket, or a
+     * virtual thread, is closed by an interrupt).
+     */
+    static void datagramPlatformThread() throws Exception {
+        InetAddress lo = InetAddress.getLoopbackAddress();
+        try (java.net.DatagramSocket rx = new java.net.DatagramSocket(new java.net.InetSocketAddress(lo, 0));
+             java.net.DatagramSocket tx = new java.net.DatagramSocket()) {
+            AtomicReference<String> outcome = new AtomicReference<>("none");
+            Thread receiver = Thread.ofPlatform().start(() -> {
+                java.net.DatagramPacket p = new java.net.DatagramPacket(new byte[4], 4);
+                try {
+                    rx.receive(p);
+                    outcome.set("received " + p.getData()[0] + " interrupted " + Thread.currentThread().isInterrupted());
+                } catch (Exception e) {
+                    outcome.set(Transcript.describe(e) + " | interrupted " + Thread.currentThread().isInterrupted());
+                }
+            });
+            BlockedThreads.awaitBlockedIn(receiver, "receive");
+            receiver.interrupt();
+            receiver.join(500); // an interrupt that closes the socket ends the receive at once
+            t("receive interrupted: alive " + receiver.isAlive() + " closed " + rx.isClosed());
+            tx.send(new java.net.DatagramPacket(new byte[] {7}, 1, rx.getLocalSocketAddress()));
+            receiver.join(10_000);
+            t("then " + outcome.get());
+        }
+    }
+
+    /**
      * A platform thread whose interrupt status is already set (e.g. cleaning up after an
      * InterruptedException): the JDK's sockets connect, accept, read, write and receive as usual
      * and leave the status set — and so must DMM's.

@@ -33,6 +33,7 @@ public final class NetScenario {
             case "interrupt-virtual" -> InterruptScenarios.virtualThread();
             case "interrupt-platform" -> InterruptScenarios.platformThread();
             case "interrupt-pending" -> InterruptScenarios.pendingOnPlatformThread();
+            case "interrupt-datagram-platform" -> InterruptScenarios.datagramPlatformThread();
             case "async-close" -> InterruptScenarios.asyncClose();
             case "datagram" -> DatagramScenarios.unicast();
             case "udp-client" -> DatagramScenarios.client();

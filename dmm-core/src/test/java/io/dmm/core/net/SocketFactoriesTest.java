@@ -197,6 +197,16 @@ class SocketFactoriesTest {
     }
 
     @Test
+    void interruptingAPlatformThreadInADatagramReceiveLeavesTheSocketOpenAsTheJdk() throws Exception {
+        // the kernel stack reaches the JDK's uninterruptible datagram channel through sun.nio.ch,
+        // which the agent exports; without the agent the flag does (docs/drop-in.md)
+        Run dmm = sameAsJdk(List.of(), List.of("--add-exports", "java.base/sun.nio.ch=ALL-UNNAMED"),
+                "interrupt-datagram-platform");
+        assertTrue(dmm.transcript().contains("T receive interrupted: alive true closed false"), dmm.out());
+        assertTrue(dmm.transcript().contains("T then received 7 interrupted true"), dmm.out());
+    }
+
+    @Test
     void datagramSocketAsTheJdkOnThePolicysStacks() throws Exception {
         Run dmm = sameAsJdk("datagram");
         assertTrue(dmm.transcript().contains("T received datagram from sender true"), dmm.out());

@@ -1,6 +1,6 @@
 package io.dmm.management.remote;
 
-import io.dmm.stack.kernel.PlatformChannels;
+import io.dmm.jdk.platform.PlatformChannels;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;

@@ -360,6 +360,14 @@ public final class UserspaceStack implements StackInstance, StackAccess {
         return UserspaceDatagramChannel.open(SelectorProvider.provider(), this);
     }
 
+    /** A java.net.DatagramSocket's channel: one an interrupt does not close, as the JDK's. */
+    @Override
+    public DatagramChannel openDatagramSocketChannel(ProtocolFamily family) throws IOException {
+        checkFamily(family);
+        ensureOpen();
+        return UserspaceDatagramChannel.openForDatagramSocket(SelectorProvider.provider(), this);
+    }
+
     private void checkFamily(ProtocolFamily family) {
         if (family != null && family != StandardProtocolFamily.INET) {
             throw new UnsupportedOperationException("userspace stack " + config.name() + " is IPv4 only, not " + family);

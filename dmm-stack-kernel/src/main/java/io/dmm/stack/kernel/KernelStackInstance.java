@@ -3,6 +3,7 @@ package io.dmm.stack.kernel;
 import io.dmm.api.Protocol;
 import io.dmm.api.spi.StackHealth;
 import io.dmm.api.spi.StackInstance;
+import io.dmm.jdk.platform.PlatformChannels;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ProtocolFamily;
@@ -66,6 +67,18 @@ public final class KernelStackInstance implements StackInstance {
     @Override
     public DatagramChannel openDatagramChannel(ProtocolFamily family) throws IOException {
         return configure(PlatformChannels.openDatagramChannel(family));
+    }
+
+    /**
+     * The JDK's own channel for {@code new DatagramSocket()}, which an interrupt does not close;
+     * for a given family, which the JDK's legacy socket cannot have, the ordinary one.
+     */
+    @Override
+    public DatagramChannel openDatagramSocketChannel(ProtocolFamily family) throws IOException {
+        if (family != null) {
+            return openDatagramChannel(family);
+        }
+        return configure(PlatformChannels.openUninterruptibleDatagramChannel());
     }
 
     /** The platform's asynchronous channel in {@code group}, with this instance's options. */

@@ -2,9 +2,13 @@ package io.dmm.stack.userspace.channel;
 
 import io.dmm.api.spi.ReadinessListener;
 import io.dmm.api.spi.ReadinessSource;
+import io.dmm.jdk.net.ChannelDatagramSocket;
+import io.dmm.jdk.net.TimedDatagramChannel;
+import io.dmm.jdk.options.SocketOptionValues;
 import io.dmm.stack.userspace.StackLock;
 import io.dmm.stack.userspace.udp.UdpSocket;
 import io.dmm.stack.userspace.wire.Ipv4Address;
+import java.io.InterruptedIOException;
 import java.io.IOException;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
@@ -16,6 +20,7 @@ import java.net.SocketOption;
 import java.net.SocketTimeoutException;
 import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
+import java.nio.channels.AsynchronousCloseException;
 import java.nio.channels.AlreadyBoundException;
 import java.nio.channels.AlreadyConnectedException;
 import java.nio.channels.ClosedChannelException;
@@ -38,7 +43,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * <p>Multicast is not supported by the userspace stack: {@code join} and the IP_MULTICAST_* options
  * throw UnsupportedOperationException.
  */
-public class UserspaceDatagramChannel extends DatagramChannel implements ReadinessSource {
+public class UserspaceDatagramChannel extends DatagramChannel implements ReadinessSource, TimedDatagramChannel {
     static final Set<SocketOption<?>> OPTIONS = Set.of(
             StandardSocketOptions.SO_SNDBUF, StandardSocketOptions.SO_RCVBUF, StandardSocketOptions.SO_REUSEADDR,
             StandardSocketOptions.SO_BROADCAST, StandardSocketOptions.IP_TOS);
@@ -68,7 +73,7 @@ public class UserspaceDatagramChannel extends DatagramChannel implements Readine
     private final Signal signal;
     private volatile InetSocketAddress localAddress;
     private volatile InetSocketAddress remoteAddress;
-    private volatile UserspaceDatagramSocketAdaptor socket;
+    private volatile ChannelDatagramSocket socket;
     private final Object adaptorLock = new Object();
 
     // guarded by the stack lock
@@ -86,9 +91,16 @@ public class UserspaceDatagramChannel extends DatagramChannel implements Readine
     // scratch for scattering reads (under readLock) and gathering writes (under writeLock); grown on demand
     private ByteBuffer readScratch;
     private ByteBuffer writeScratch;
+    /** False for a java.net.DatagramSocket's channel: an interrupt does not close it (see openForDatagramSocket). */
+    private final boolean interruptible;
 
     public UserspaceDatagramChannel(SelectorProvider provider, StackAccess access) {
+        this(provider, access, true);
+    }
+
+    private UserspaceDatagramChannel(SelectorProvider provider, StackAccess access, boolean interruptible) {
         super(provider);
+        this.interruptible = interruptible;
         this.access = Objects.requireNonNull(access);
         this.stackLock = access.lock();
         this.signal = new Signal();
@@ -104,6 +116,18 @@ public class UserspaceDatagramChannel extends DatagramChannel implements Readine
     public static UserspaceDatagramChannel open(SelectorProvider provider, StackAccess access) throws IOException {
         access.ensureOpen();
         return new UserspaceDatagramChannel(provider, access);
+    }
+
+    /**
+     * The channel behind a java.net.DatagramSocket, as the JDK's {@code openUninterruptibleDatagramChannel}:
+     * interrupting a platform thread blocked in its receive neither closes it nor wakes the thread,
+     * which keeps its interrupt status; a virtual thread's receive ends with InterruptedIOException
+     * (the socket adaptor then closes the socket, as the JDK's does).
+     */
+    public static UserspaceDatagramChannel openForDatagramSocket(SelectorProvider provider, StackAccess access)
+            throws IOException {
+        access.ensureOpen();
+        return new UserspaceDatagramChannel(provider, access, false);
     }
 
     private final class Signal extends ChannelSignal {
@@ -135,22 +159,24 @@ public class UserspaceDatagramChannel extends DatagramChannel implements Readine
         if (!isOpen()) throw new ClosedChannelException();
     }
 
-    InetSocketAddress localAddress() {
+    @Override
+    public InetSocketAddress localAddress() {
         return localAddress;
     }
 
-    InetSocketAddress remoteAddress() {
+    @Override
+    public InetSocketAddress remoteAddress() {
         return remoteAddress;
     }
 
     @Override
     public DatagramSocket socket() {
-        UserspaceDatagramSocketAdaptor s = socket;
+        ChannelDatagramSocket s = socket;
         if (s == null) {
             // not the read/accept lock: a thread blocked in a read must not block socket()
             synchronized (adaptorLock) {
                 s = socket;
-                if (s == null) socket = s = new UserspaceDatagramSocketAdaptor(this);
+                if (s == null) socket = s = ChannelDatagramSocket.of(this);
             }
         }
         return s;
@@ -213,6 +239,34 @@ public class UserspaceDatagramChannel extends DatagramChannel implements Readine
     @Override
     public DatagramChannel connect(SocketAddress remote) throws IOException {
         return connect(remote, true);
+    }
+
+    @Override
+    public void connectSocket(SocketAddress remote) throws IOException {
+        connect(remote, false);
+    }
+
+    @Override
+    public boolean isBound() {
+        return localAddress != null;
+    }
+
+    /** This stack speaks IPv4 only: its wildcard is 0.0.0.0. */
+    @Override
+    public InetAddress anyLocalAddress() {
+        return SocketAddresses.anyAddress();
+    }
+
+    /** Multicast is not supported by the userspace stack. */
+    @Override
+    public void joinGroup(SocketAddress group, NetworkInterface netIf) {
+        throw new UnsupportedOperationException("multicast is not supported by the userspace stack");
+    }
+
+    /** Multicast is not supported by the userspace stack. */
+    @Override
+    public void leaveGroup(SocketAddress group, NetworkInterface netIf) {
+        throw new UnsupportedOperationException("multicast is not supported by the userspace stack");
     }
 
     /**
@@ -305,6 +359,7 @@ public class UserspaceDatagramChannel extends DatagramChannel implements Readine
      * DatagramSocket adaptor: SocketTimeoutException("Receive timed out") when it passes.
      * IllegalBlockingModeException in non-blocking mode.
      */
+    @Override
     public SocketAddress receive(ByteBuffer dst, long timeoutNanos) throws IOException {
         if (dst.isReadOnly()) throw new IllegalArgumentException("Read-only buffer");
         return implReceive(dst, false, true, timeoutNanos);
@@ -354,8 +409,9 @@ public class UserspaceDatagramChannel extends DatagramChannel implements Readine
             boolean blocking = isBlocking();
             if (mustBlock && !blocking) throw new IllegalBlockingModeException();
             SocketAddress sender = null;
+            boolean interruptKept = false;
             try {
-                if (blocking) begin();
+                if (blocking && interruptible) begin();
                 stackLock.lock();
                 try {
                     ensureOpen();
@@ -387,14 +443,20 @@ public class UserspaceDatagramChannel extends DatagramChannel implements Readine
                     }
                     if (sender != null || !blocking) break;
                     if (timed && deadline - System.nanoTime() <= 0) throw new SocketTimeoutException("Receive timed out");
+                    if (!interruptible && Thread.currentThread().isInterrupted()) {
+                        if (Thread.currentThread().isVirtual()) throw new InterruptedIOException();
+                        interruptKept = Thread.interrupted(); // set again below; a set status would not let the thread park
+                    }
                     signal.await(observed, spin, timed, deadline);
                 }
             } finally {
                 if (blocking) {
                     signal.reader = null;
-                    end(sender != null);
+                    if (interruptible) end(sender != null);
                 }
+                if (interruptKept) Thread.currentThread().interrupt();
             }
+            if (blocking && !interruptible && sender == null && !isOpen()) throw new AsynchronousCloseException();
             return sender;
         } finally {
             readLock.unlock();
@@ -449,6 +511,12 @@ public class UserspaceDatagramChannel extends DatagramChannel implements Readine
         }
     }
 
+    /** The DatagramSocket adaptor's send: blocking, one datagram. */
+    @Override
+    public void blockingSend(ByteBuffer src, InetSocketAddress target) throws IOException {
+        implSend(src, target, true);
+    }
+
     /** Sends {@code src} to {@code target}, or to the connected peer when target is null (write). */
     int implSend(ByteBuffer src, InetSocketAddress target, boolean mustBlock) throws IOException {
         writeLock.lock();
@@ -459,7 +527,7 @@ public class UserspaceDatagramChannel extends DatagramChannel implements Readine
             int n = 0;
             boolean completed = false;
             try {
-                if (blocking) begin();
+                if (blocking && interruptible) begin();
                 int dstIp;
                 int dstPort;
                 stackLock.lock();
@@ -514,7 +582,7 @@ public class UserspaceDatagramChannel extends DatagramChannel implements Readine
             } finally {
                 if (blocking) {
                     signal.writer = null;
-                    end(completed);
+                    if (interruptible) end(completed);
                 }
             }
             return n;
@@ -547,11 +615,12 @@ public class UserspaceDatagramChannel extends DatagramChannel implements Readine
 
     @Override
     public <T> DatagramChannel setOption(SocketOption<T> name, T value) throws IOException {
-        OptionValues.checkSupported(name, OPTIONS);
-        Object v = OptionValues.checkValue(name, value);
+        SocketOptionValues.checkSupported(name, OPTIONS);
+        SocketOptionValues.checkType(name, value);
         stackLock.lock();
         try {
             ensureOpen();
+            Object v = SocketOptionValues.checkRange(name, value);
             if (name == StandardSocketOptions.SO_SNDBUF) sendBufferSize = (Integer) v;
             else if (name == StandardSocketOptions.SO_RCVBUF) receiveBufferSize = (Integer) v; // takes effect at bind
             else if (name == StandardSocketOptions.SO_REUSEADDR) reuseAddress = (Boolean) v;
@@ -566,7 +635,7 @@ public class UserspaceDatagramChannel extends DatagramChannel implements Readine
     @Override
     @SuppressWarnings("unchecked")
     public <T> T getOption(SocketOption<T> name) throws IOException {
-        OptionValues.checkSupported(name, OPTIONS);
+        SocketOptionValues.checkSupported(name, OPTIONS);
         stackLock.lock();
         try {
             ensureOpen();

@@ -2,12 +2,16 @@ package io.dmm.stack.userspace.channel;
 
 import io.dmm.api.spi.ReadinessListener;
 import io.dmm.api.spi.ReadinessSource;
+import io.dmm.jdk.net.ChannelServerSocket;
+import io.dmm.jdk.net.TimedServerSocketChannel;
+import io.dmm.jdk.options.SocketOptionValues;
 import io.dmm.stack.userspace.StackLock;
 import io.dmm.stack.userspace.wire.Ipv4Address;
 import io.dmm.stack.userspace.tcp.TcpConnection;
 import io.dmm.stack.userspace.tcp.TcpListener;
 import io.dmm.stack.userspace.tcp.TcpSocketOptions;
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.SocketAddress;
@@ -32,7 +36,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * {@code sun.nio.ch.ServerSocketChannelImpl} semantics. Accepted channels are
  * {@link UserspaceSocketChannel}s, blocking, already connected.
  */
-public class UserspaceServerSocketChannel extends ServerSocketChannel implements ReadinessSource {
+public class UserspaceServerSocketChannel extends ServerSocketChannel implements ReadinessSource, TimedServerSocketChannel {
     static final Set<SocketOption<?>> OPTIONS = Set.of(StandardSocketOptions.SO_RCVBUF, StandardSocketOptions.SO_REUSEADDR);
 
     /** The backlog when none (or less than 1) is given, as the JDK's. */
@@ -43,7 +47,7 @@ public class UserspaceServerSocketChannel extends ServerSocketChannel implements
     private final ReentrantLock acceptLock = new ReentrantLock();
     private final Signal signal;
     private volatile InetSocketAddress localAddress;
-    private volatile UserspaceServerSocketAdaptor socket;
+    private volatile ChannelServerSocket socket;
     private final Object adaptorLock = new Object();
 
     // guarded by the stack lock
@@ -93,7 +97,8 @@ public class UserspaceServerSocketChannel extends ServerSocketChannel implements
         if (!isOpen()) throw new ClosedChannelException();
     }
 
-    InetSocketAddress localAddress() {
+    @Override
+    public InetSocketAddress localAddress() {
         return localAddress;
     }
 
@@ -103,12 +108,12 @@ public class UserspaceServerSocketChannel extends ServerSocketChannel implements
 
     @Override
     public ServerSocket socket() {
-        UserspaceServerSocketAdaptor s = socket;
+        ChannelServerSocket s = socket;
         if (s == null) {
             // not the read/accept lock: a thread blocked in a read must not block socket()
             synchronized (adaptorLock) {
                 s = socket;
-                if (s == null) socket = s = new UserspaceServerSocketAdaptor(this);
+                if (s == null) socket = s = ChannelServerSocket.of(this);
             }
         }
         return s;
@@ -150,6 +155,7 @@ public class UserspaceServerSocketChannel extends ServerSocketChannel implements
      * adaptor: SocketTimeoutException("Accept timed out") when it passes (the channel stays open).
      * IllegalBlockingModeException in non-blocking mode.
      */
+    @Override
     public UserspaceSocketChannel accept(long timeoutNanos) throws IOException {
         return implAccept(true, timeoutNanos);
     }
@@ -200,6 +206,12 @@ public class UserspaceServerSocketChannel extends ServerSocketChannel implements
         }
     }
 
+    /** This stack speaks IPv4 only: its wildcard is 0.0.0.0. */
+    @Override
+    public InetAddress anyLocalAddress() {
+        return SocketAddresses.anyAddress();
+    }
+
     @Override
     public Set<SocketOption<?>> supportedOptions() {
         return OPTIONS;
@@ -207,11 +219,12 @@ public class UserspaceServerSocketChannel extends ServerSocketChannel implements
 
     @Override
     public <T> ServerSocketChannel setOption(SocketOption<T> name, T value) throws IOException {
-        OptionValues.checkSupported(name, OPTIONS);
-        Object v = OptionValues.checkValue(name, value);
+        SocketOptionValues.checkSupported(name, OPTIONS);
+        SocketOptionValues.checkType(name, value);
         stackLock.lock();
         try {
             ensureOpen();
+            Object v = SocketOptionValues.checkRange(name, value);
             // applied to the listener's future connections only if set before bind, as buffer sizes fix the window scale
             if (name == StandardSocketOptions.SO_RCVBUF) options.receiveBufferSize = (Integer) v;
             else options.reuseAddress = (Boolean) v;
@@ -224,7 +237,7 @@ public class UserspaceServerSocketChannel extends ServerSocketChannel implements
     @Override
     @SuppressWarnings("unchecked")
     public <T> T getOption(SocketOption<T> name) throws IOException {
-        OptionValues.checkSupported(name, OPTIONS);
+        SocketOptionValues.checkSupported(name, OPTIONS);
         stackLock.lock();
         try {
             ensureOpen();

@@ -2,12 +2,16 @@ package io.dmm.stack.userspace.channel;
 
 import io.dmm.api.spi.ReadinessListener;
 import io.dmm.api.spi.ReadinessSource;
+import io.dmm.jdk.net.ChannelSocket;
+import io.dmm.jdk.net.TimedSocketChannel;
+import io.dmm.jdk.options.SocketOptionValues;
 import io.dmm.stack.userspace.StackLock;
 import io.dmm.stack.userspace.wire.Ipv4Address;
 import io.dmm.stack.userspace.tcp.TcpConnection;
 import io.dmm.stack.userspace.tcp.TcpSocketOptions;
 import java.io.IOException;
 import java.net.ConnectException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.NoRouteToHostException;
 import java.net.Socket;
@@ -42,7 +46,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * lock, spins briefly then parks until the engine's notification (or a close) unparks it, and checks
  * again. Readiness for DMM's selector is the signal's lock-free snapshot.
  */
-public class UserspaceSocketChannel extends SocketChannel implements ReadinessSource {
+public class UserspaceSocketChannel extends SocketChannel implements ReadinessSource, TimedSocketChannel {
     static final Set<SocketOption<?>> OPTIONS = Set.of(
             StandardSocketOptions.SO_SNDBUF, StandardSocketOptions.SO_RCVBUF, StandardSocketOptions.SO_KEEPALIVE,
             StandardSocketOptions.SO_REUSEADDR, StandardSocketOptions.SO_LINGER, StandardSocketOptions.TCP_NODELAY,
@@ -67,8 +71,10 @@ public class UserspaceSocketChannel extends SocketChannel implements ReadinessSo
     private volatile boolean inputClosed;
     private volatile boolean outputClosed;
     private volatile boolean connectionReset;
-    private volatile UserspaceSocketAdaptor socket;
+    private volatile ChannelSocket socket;
     private final Object adaptorLock = new Object();
+    /** SO_OOBINLINE as the Socket set it (stored only). */
+    private volatile boolean oobInline;
 
     // guarded by the stack lock
     private TcpConnection conn;
@@ -167,19 +173,23 @@ public class UserspaceSocketChannel extends SocketChannel implements ReadinessSo
         return state == ST_PENDING;
     }
 
-    boolean isInputOpen() {
+    @Override
+    public boolean isInputOpen() {
         return !inputClosed;
     }
 
-    boolean isOutputOpen() {
+    @Override
+    public boolean isOutputOpen() {
         return !outputClosed;
     }
 
-    InetSocketAddress localAddress() {
+    @Override
+    public InetSocketAddress localAddress() {
         return localAddress;
     }
 
-    InetSocketAddress remoteAddress() {
+    @Override
+    public InetSocketAddress remoteAddress() {
         return remoteAddress;
     }
 
@@ -197,12 +207,12 @@ public class UserspaceSocketChannel extends SocketChannel implements ReadinessSo
 
     @Override
     public Socket socket() {
-        UserspaceSocketAdaptor s = socket;
+        ChannelSocket s = socket;
         if (s == null) {
             // not the read/accept lock: a thread blocked in a read must not block socket()
             synchronized (adaptorLock) {
                 s = socket;
-                if (s == null) socket = s = UserspaceSocketAdaptor.create(this);
+                if (s == null) socket = s = ChannelSocket.of(this);
             }
         }
         return s;
@@ -444,7 +454,8 @@ public class UserspaceSocketChannel extends SocketChannel implements ReadinessSo
     }
 
     /** The adaptor stream's read: blocking, at least one byte or -1, as {@code SocketChannelImpl.blockingRead}. */
-    int blockingRead(byte[] b, int off, int len, long timeoutNanos) throws IOException {
+    @Override
+    public int read(byte[] b, int off, int len, long timeoutNanos) throws IOException {
         Objects.checkFromIndexSize(off, len, b.length);
         if (len == 0) return 0;
         readLock.lock();
@@ -552,7 +563,8 @@ public class UserspaceSocketChannel extends SocketChannel implements ReadinessSo
         return false;
     }
 
-    int available() throws IOException {
+    @Override
+    public int available() throws IOException {
         stackLock.lock();
         try {
             ensureOpenAndConnected();
@@ -578,7 +590,8 @@ public class UserspaceSocketChannel extends SocketChannel implements ReadinessSo
     }
 
     /** The adaptor stream's write: blocking, all bytes, as {@code SocketChannelImpl.blockingWriteFully}. */
-    void blockingWriteFully(byte[] b, int off, int len) throws IOException {
+    @Override
+    public void writeFully(byte[] b, int off, int len) throws IOException {
         Objects.checkFromIndexSize(off, len, b.length);
         if (len == 0) return;
         writeLock.lock();
@@ -718,11 +731,12 @@ public class UserspaceSocketChannel extends SocketChannel implements ReadinessSo
 
     @Override
     public <T> SocketChannel setOption(SocketOption<T> name, T value) throws IOException {
-        OptionValues.checkSupported(name, OPTIONS);
-        Object v = OptionValues.checkValue(name, value);
+        SocketOptionValues.checkSupported(name, OPTIONS);
+        SocketOptionValues.checkType(name, value);
         stackLock.lock();
         try {
             ensureOpen();
+            Object v = SocketOptionValues.checkRange(name, value);
             TcpConnection c = released ? null : conn;
             if (name == StandardSocketOptions.SO_SNDBUF) {
                 options.sendBufferSize = (Integer) v; // fixed once connected, as the window scale is
@@ -751,7 +765,7 @@ public class UserspaceSocketChannel extends SocketChannel implements ReadinessSo
     @Override
     @SuppressWarnings("unchecked")
     public <T> T getOption(SocketOption<T> name) throws IOException {
-        OptionValues.checkSupported(name, OPTIONS);
+        SocketOptionValues.checkSupported(name, OPTIONS);
         stackLock.lock();
         try {
             ensureOpen();
@@ -767,6 +781,34 @@ public class UserspaceSocketChannel extends SocketChannel implements ReadinessSo
         } finally {
             stackLock.unlock();
         }
+    }
+
+    @Override
+    public void sendUrgentData(int data) throws IOException {
+        throw new SocketException("Urgent data is not supported by the userspace stack");
+    }
+
+    /**
+     * Stored only: the userspace TCP ignores the urgent pointer and delivers urgent bytes inline with
+     * the rest of the stream whatever this says (RFC 6093 asks applications to use it inline; no
+     * out-of-band delivery exists here).
+     */
+    @Override
+    public void setOOBInline(boolean on) throws IOException {
+        ensureOpen();
+        oobInline = on;
+    }
+
+    @Override
+    public boolean getOOBInline() throws IOException {
+        ensureOpen();
+        return oobInline;
+    }
+
+    /** This stack speaks IPv4 only: its wildcard is 0.0.0.0. */
+    @Override
+    public InetAddress anyLocalAddress() {
+        return SocketAddresses.anyAddress();
     }
 
     // ------------------------------------------------------------------ close

@@ -1,4 +1,4 @@
-package io.dmm.stack.kernel;
+package io.dmm.jdk.platform;
 
 import static org.junit.jupiter.api.Assertions.*;
 
@@ -30,6 +30,6 @@ class PlatformChannelsTest {
     @Test
     void recognisesDmmProvidersByPackage() {
         assertFalse(PlatformChannels.isDmm(SelectorProvider.provider()));
-        assertTrue(PlatformChannels.isDmm(new io.dmm.stack.kernel.testing.FakeDmmProvider()));
+        assertTrue(PlatformChannels.isDmm(new io.dmm.jdk.platform.testing.FakeDmmProvider()));
     }
 }

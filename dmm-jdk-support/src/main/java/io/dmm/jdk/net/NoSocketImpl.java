@@ -1,21 +1,20 @@
-package io.dmm.stack.userspace.channel;
+package io.dmm.jdk.net;
 
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.SocketAddress;
-import java.net.SocketException;
 import java.net.SocketImpl;
 
 /**
- * Given to the Socket/ServerSocket adaptors' superclass constructors so that no SocketImplFactory is
- * consulted (DMM installs one). The adaptors override every method that would reach it, so each
- * method here fails loudly should one ever be missed.
+ * The SocketImpl given to DMM's Socket/ServerSocket adaptors' constructors, so that no
+ * SocketImplFactory is consulted. The adaptors override every method that would reach it, so
+ * each method here fails loudly if one is ever missed.
  */
-final class DummySocketImpl extends SocketImpl {
+final class NoSocketImpl extends SocketImpl {
     private static IOException unused() {
-        return new IOException("userspace socket adaptors have no SocketImpl");
+        return new IOException("DMM socket adaptors do not use a SocketImpl");
     }
 
     @Override protected void create(boolean stream) throws IOException { throw unused(); }
@@ -30,10 +29,10 @@ final class DummySocketImpl extends SocketImpl {
     @Override protected int available() throws IOException { throw unused(); }
     @Override protected void close() throws IOException { throw unused(); }
     @Override protected void sendUrgentData(int data) throws IOException { throw unused(); }
-    @Override public void setOption(int optID, Object value) throws SocketException {
-        throw new SocketException("userspace socket adaptors have no SocketImpl");
+    @Override public void setOption(int optID, Object value) throws java.net.SocketException {
+        throw new java.net.SocketException("DMM socket adaptors do not use a SocketImpl");
     }
-    @Override public Object getOption(int optID) throws SocketException {
-        throw new SocketException("userspace socket adaptors have no SocketImpl");
+    @Override public Object getOption(int optID) throws java.net.SocketException {
+        throw new java.net.SocketException("DMM socket adaptors do not use a SocketImpl");
     }
 }

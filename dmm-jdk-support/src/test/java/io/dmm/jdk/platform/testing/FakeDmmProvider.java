@@ -1,4 +1,4 @@
-package io.dmm.stack.kernel.testing;
+package io.dmm.jdk.platform.testing;
 
 import java.nio.channels.DatagramChannel;
 import java.nio.channels.Pipe;

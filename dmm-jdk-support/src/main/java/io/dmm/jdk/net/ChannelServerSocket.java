@@ -1,4 +1,4 @@
-package io.dmm.core.channel;
+package io.dmm.jdk.net;
 
 import static java.net.StandardSocketOptions.SO_RCVBUF;
 import static java.net.StandardSocketOptions.SO_REUSEADDR;
@@ -11,23 +11,30 @@ import java.net.Socket;
 import java.net.SocketAddress;
 import java.net.SocketException;
 import java.net.SocketOption;
+import java.nio.channels.IllegalBlockingModeException;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.util.Set;
 
 /**
- * {@link RoutedServerSocketChannel#socket()}: a java.net.ServerSocket over a routed server channel,
- * behaving as the JDK's adaptor (sun.nio.ch.ServerSocketAdaptor). accept() returns the Socket
- * adaptor of an accepted routed channel.
+ * {@link ServerSocketChannel#socket()} for every DMM ServerSocketChannel: a java.net.ServerSocket
+ * over the channel with the behaviour of the JDK's {@code sun.nio.ch.ServerSocketAdaptor}.
  */
-final class RoutedServerSocketAdaptor extends ServerSocket {
-    private final RoutedServerSocketChannel ssc;
+public final class ChannelServerSocket extends ServerSocket {
+    private final ServerSocketChannel ssc;
+    private final TimedServerSocketChannel timed;
     private final AdaptorOptions options;
 
-    RoutedServerSocketAdaptor(RoutedServerSocketChannel ssc) {
+    private ChannelServerSocket(ServerSocketChannel ssc, TimedServerSocketChannel timed) {
         super(new NoSocketImpl());
         this.ssc = ssc;
+        this.timed = timed;
         this.options = new AdaptorOptions(ssc);
+    }
+
+    /** The java.net ServerSocket over {@code channel}. */
+    public static <C extends ServerSocketChannel & TimedServerSocketChannel> ChannelServerSocket of(C channel) {
+        return new ChannelServerSocket(channel, channel);
     }
 
     @Override
@@ -38,7 +45,7 @@ final class RoutedServerSocketAdaptor extends ServerSocket {
     @Override
     public void bind(SocketAddress local, int backlog) throws IOException {
         if (local == null) {
-            local = new InetSocketAddress(0);
+            local = new InetSocketAddress(timed.anyLocalAddress(), 0);
         }
         try {
             ssc.bind(local, backlog);
@@ -49,26 +56,34 @@ final class RoutedServerSocketAdaptor extends ServerSocket {
 
     @Override
     public InetAddress getInetAddress() {
-        InetSocketAddress local = ssc.localAddressOrNull();
+        InetSocketAddress local = timed.localAddress();
         return local == null ? null : local.getAddress();
     }
 
     @Override
     public int getLocalPort() {
-        InetSocketAddress local = ssc.localAddressOrNull();
+        InetSocketAddress local = timed.localAddress();
         return local == null ? -1 : local.getPort();
     }
 
-    @Override
-    public SocketAddress getLocalSocketAddress() {
-        return ssc.localAddressOrNull();
-    }
-
+    /**
+     * As the JDK's: with SO_TIMEOUT, a timed accept (which a non-blocking channel refuses); without,
+     * the channel's accept, so that a non-blocking channel still hands out a queued connection (the
+     * JDK keeps that long-standing behaviour) and refuses only when it would have to wait.
+     */
     @Override
     public Socket accept() throws IOException {
-        SocketChannel sc = null;
+        SocketChannel sc;
         try {
-            sc = ssc.accept(options.soTimeout());
+            long timeout = options.soTimeoutNanos();
+            if (timeout > 0) {
+                sc = timed.accept(timeout);
+            } else {
+                sc = ssc.accept();
+                if (sc == null) {
+                    throw new IllegalBlockingModeException();
+                }
+            }
         } catch (Exception e) {
             throw SocketExceptions.translate(e);
         }
@@ -87,7 +102,7 @@ final class RoutedServerSocketAdaptor extends ServerSocket {
 
     @Override
     public boolean isBound() {
-        return ssc.localAddressOrNull() != null;
+        return timed.localAddress() != null;
     }
 
     @Override
@@ -95,35 +110,17 @@ final class RoutedServerSocketAdaptor extends ServerSocket {
         return !ssc.isOpen();
     }
 
-    @Override
-    public void setSoTimeout(int timeout) throws SocketException {
-        options.setSoTimeout(timeout);
-    }
-
-    @Override
-    public int getSoTimeout() throws SocketException {
-        return options.getSoTimeout();
-    }
-
-    @Override
-    public void setReuseAddress(boolean on) throws SocketException {
-        options.set(SO_REUSEADDR, on);
-    }
-
-    @Override
-    public boolean getReuseAddress() throws SocketException {
-        return options.get(SO_REUSEADDR);
-    }
+    @Override public void setSoTimeout(int timeout) throws SocketException { options.setSoTimeout(timeout); }
+    @Override public int getSoTimeout() throws SocketException { return options.getSoTimeout(); }
+    @Override public void setReuseAddress(boolean on) throws SocketException { options.set(SO_REUSEADDR, on); }
+    @Override public boolean getReuseAddress() throws SocketException { return options.get(SO_REUSEADDR); }
 
     @Override
     public void setReceiveBufferSize(int size) throws SocketException {
         options.setBufferSize(SO_RCVBUF, size, "size cannot be 0 or negative");
     }
 
-    @Override
-    public int getReceiveBufferSize() throws SocketException {
-        return options.get(SO_RCVBUF);
-    }
+    @Override public int getReceiveBufferSize() throws SocketException { return options.get(SO_RCVBUF); }
 
     @Override
     public <T> ServerSocket setOption(SocketOption<T> name, T value) throws IOException {

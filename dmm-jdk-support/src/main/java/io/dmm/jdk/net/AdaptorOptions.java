@@ -1,15 +1,16 @@
-package io.dmm.core.channel;
+package io.dmm.jdk.net;
 
 import java.io.IOException;
 import java.net.SocketException;
 import java.net.SocketOption;
 import java.nio.channels.NetworkChannel;
+import java.util.concurrent.TimeUnit;
 
 /**
- * The option calls of a DMM socket adaptor (Socket, ServerSocket, DatagramSocket over a routed
- * channel), with the JDK adaptors' behaviour: options go to the channel and its errors come back as
- * SocketExceptions; SO_TIMEOUT is kept here, since the routed delegate may not exist yet, and handed
- * to the delegate's own adaptor at each blocking call.
+ * The option calls of DMM's java.net adaptors (Socket, ServerSocket, DatagramSocket over a channel),
+ * with the JDK adaptors' behaviour: options go to the channel and its IOExceptions come back as
+ * SocketExceptions (runtime exceptions as they are); SO_TIMEOUT is the adaptor's own, passed to the
+ * channel's timed calls.
  */
 final class AdaptorOptions {
     private final NetworkChannel channel;
@@ -56,9 +57,22 @@ final class AdaptorOptions {
         return timeout;
     }
 
-    /** SO_TIMEOUT in milliseconds (0: none), for the adaptor's blocking calls. */
-    int soTimeout() {
-        return timeout;
+    /** SO_TIMEOUT in nanoseconds (0: none), for the channel's timed calls. */
+    long soTimeoutNanos() {
+        return toNanos(timeout);
+    }
+
+    /** A timed call's bound in nanoseconds (0: none) as java.net takes it: milliseconds, rounded up. */
+    static int toMillis(long nanos) {
+        if (nanos <= 0) {
+            return 0;
+        }
+        return (int) Math.min(Integer.MAX_VALUE, (nanos + 999_999) / 1_000_000);
+    }
+
+    /** A java.net timeout in milliseconds (0: none) as the channels' timed calls take it. */
+    static long toNanos(int millis) {
+        return TimeUnit.MILLISECONDS.toNanos(millis);
     }
 
     private void checkOpen() throws SocketException {

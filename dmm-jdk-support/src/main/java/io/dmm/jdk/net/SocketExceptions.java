@@ -1,4 +1,4 @@
-package io.dmm.core.channel;
+package io.dmm.jdk.net;
 
 import java.io.IOException;
 import java.net.SocketException;
@@ -10,21 +10,29 @@ import java.nio.channels.NotYetConnectedException;
 import java.nio.channels.UnresolvedAddressException;
 import java.nio.channels.UnsupportedAddressTypeException;
 
-/** The channel-to-socket exception translation of the JDK's adaptors (sun.nio.ch.Net), for DMM's adaptors. */
-final class SocketExceptions {
+/**
+ * How a java.net socket over a channel turns the channel's exceptions into the ones java.net callers
+ * expect, as the JDK's {@code sun.nio.ch.Net.translateException}/{@code translateToSocketException}
+ * do: the same texts, the same fallbacks, for every stack.
+ */
+public final class SocketExceptions {
     private SocketExceptions() {
     }
 
     /** Rethrows {@code x}: IOExceptions as they are, channel exceptions as the SocketException a Socket throws. */
-    static IOException translate(Exception x) throws IOException {
+    public static IOException translate(Exception x) throws IOException {
         if (x instanceof IOException ioe) {
             throw ioe;
         }
         throw toSocketException(x);
     }
 
-    /** Like {@link #translate} but every IOException becomes a SocketException (option setters). */
-    static SocketException toSocketException(Exception x) {
+    /**
+     * {@code x} as a SocketException (what option setters and getters throw). Runtime exceptions
+     * with no java.net form are thrown as they are; a checked exception that is not an IOException
+     * cannot come from a channel, so it is an Error, as in the JDK.
+     */
+    public static SocketException toSocketException(Exception x) {
         if (x instanceof SocketException se) {
             return se;
         }
@@ -48,7 +56,7 @@ final class SocketExceptions {
         } else if (x instanceof RuntimeException re) {
             throw re;
         } else {
-            throw new IllegalStateException(x);
+            throw new Error("Untranslated exception", x);
         }
         SocketException se = new SocketException(msg);
         se.initCause(x);

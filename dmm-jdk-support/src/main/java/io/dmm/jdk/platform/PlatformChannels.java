@@ -1,7 +1,8 @@
-package io.dmm.stack.kernel;
+package io.dmm.jdk.platform;
 
 import java.io.IOException;
 import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
 import java.net.ProtocolFamily;
 import java.nio.channels.AsynchronousChannelGroup;
 import java.nio.channels.AsynchronousServerSocketChannel;
@@ -32,6 +33,7 @@ public final class PlatformChannels {
     private static final String DEFAULT_PROVIDER_CLASS = "sun.nio.ch.DefaultSelectorProvider";
     private static final String DEFAULT_ASYNC_PROVIDER_CLASS = "sun.nio.ch.DefaultAsynchronousChannelProvider";
     private static final String NIO_IMPL_PACKAGE = "sun.nio.ch";
+    private static final String UNINTERRUPTIBLE_DATAGRAM_METHOD = "openUninterruptibleDatagramChannel";
 
     /** Cached: found once, never changes (the system provider is itself fixed once chosen). */
     private static volatile SelectorProvider platform;
@@ -112,6 +114,42 @@ public final class PlatformChannels {
 
     public static DatagramChannel openDatagramChannel(ProtocolFamily family) throws IOException {
         return family == null ? provider().openDatagramChannel() : provider().openDatagramChannel(family);
+    }
+
+    /**
+     * The channel the JDK gives {@code new DatagramSocket()}: its provider's
+     * {@code openUninterruptibleDatagramChannel()}, whose blocking receive an interrupt does not
+     * close (a platform thread stays blocked; a virtual thread's socket closes, as the JDK's
+     * adaptor decides). Reached by reflection on the JDK's provider, so only where sun.nio.ch is
+     * exported to DMM; elsewhere, or should the JDK drop the method, the ordinary channel.
+     */
+    public static DatagramChannel openUninterruptibleDatagramChannel() throws IOException {
+        SelectorProvider p = provider();
+        Method open = uninterruptibleOpen(p);
+        if (open == null) {
+            return openDatagramChannel(null);
+        }
+        try {
+            return (DatagramChannel) open.invoke(p);
+        } catch (InvocationTargetException e) {
+            if (e.getCause() instanceof IOException io) {
+                throw io;
+            }
+            throw new IllegalStateException("DMM: " + open + " failed", e.getCause());
+        } catch (IllegalAccessException e) {
+            return openDatagramChannel(null);
+        }
+    }
+
+    private static Method uninterruptibleOpen(SelectorProvider p) {
+        if (!defaultProviderExported()) {
+            return null;
+        }
+        try {
+            return p.getClass().getMethod(UNINTERRUPTIBLE_DATAGRAM_METHOD);
+        } catch (NoSuchMethodException e) {
+            return null;
+        }
     }
 
     /**

@@ -1,4 +1,4 @@
-package io.dmm.core.channel;
+package io.dmm.jdk.net;
 
 import static java.net.StandardSocketOptions.IP_TOS;
 import static java.net.StandardSocketOptions.SO_KEEPALIVE;
@@ -24,25 +24,29 @@ import java.util.Objects;
 import java.util.Set;
 
 /**
- * {@link RoutedSocketChannel#socket()}: a java.net.Socket over a routed channel, with the JDK
- * adaptor's behaviour (sun.nio.ch.SocketAdaptor). Stream reads honour SO_TIMEOUT by reading through
- * the routed delegate's own adaptor, which implements timeouts for its stack.
+ * {@link SocketChannel#socket()} for every DMM SocketChannel, a stack's or a routed one: a
+ * java.net.Socket over the channel with the behaviour of the JDK's {@code sun.nio.ch.SocketAdaptor}.
+ * Blocking calls go to the channel's timed calls ({@link TimedSocketChannel}) with this socket's
+ * SO_TIMEOUT.
  */
-final class RoutedSocketAdaptor extends Socket {
-    private final RoutedSocketChannel sc;
+public final class ChannelSocket extends Socket {
+    private final SocketChannel sc;
+    private final TimedSocketChannel timed;
     private final AdaptorOptions options;
 
-    private RoutedSocketAdaptor(RoutedSocketChannel sc) throws SocketException {
+    private ChannelSocket(SocketChannel sc, TimedSocketChannel timed) throws SocketException {
         super(new NoSocketImpl());
         this.sc = sc;
+        this.timed = timed;
         this.options = new AdaptorOptions(sc);
     }
 
-    static RoutedSocketAdaptor create(RoutedSocketChannel sc) {
+    /** The java.net Socket over {@code channel}. */
+    public static <C extends SocketChannel & TimedSocketChannel> ChannelSocket of(C channel) {
         try {
-            return new RoutedSocketAdaptor(sc);
+            return new ChannelSocket(channel, channel);
         } catch (SocketException e) {
-            throw new IllegalStateException("cannot create a Socket adaptor", e); // Socket(SocketImpl) does not fail
+            throw new InternalError(e); // Socket(SocketImpl) throws only for a SocketImpl that fails to create
         }
     }
 
@@ -64,16 +68,16 @@ final class RoutedSocketAdaptor extends Socket {
                 throw new SocketException("Already connected");
             }
             close();
-            throw new UnknownHostException(remote.toString());
+            throw new UnknownHostException(isa.getHostName());
         }
         if (timeout < 0) {
             throw new IllegalArgumentException("connect: timeout can't be negative");
         }
         try {
-            if (!sc.isBlockingMode()) {
+            if (!sc.isBlocking()) {
                 throw new IllegalBlockingModeException();
             }
-            sc.connect(remote, timeout);
+            timed.connect(remote, AdaptorOptions.toNanos(timeout));
         } catch (Exception e) {
             throw SocketExceptions.translate(e);
         }
@@ -90,41 +94,41 @@ final class RoutedSocketAdaptor extends Socket {
 
     @Override
     public InetAddress getInetAddress() {
-        InetSocketAddress r = sc.remoteAddressOrNull();
-        return r == null ? null : r.getAddress();
+        InetSocketAddress remote = timed.remoteAddress();
+        return remote == null ? null : remote.getAddress();
     }
 
     @Override
     public InetAddress getLocalAddress() {
         if (sc.isOpen()) {
-            InetSocketAddress l = sc.localAddressOrNull();
-            if (l != null) {
-                return l.getAddress();
+            InetSocketAddress local = timed.localAddress();
+            if (local != null) {
+                return local.getAddress();
             }
         }
-        return new InetSocketAddress(0).getAddress();
+        return timed.anyLocalAddress();
     }
 
     @Override
     public int getPort() {
-        InetSocketAddress r = sc.remoteAddressOrNull();
-        return r == null ? 0 : r.getPort();
+        InetSocketAddress remote = timed.remoteAddress();
+        return remote == null ? 0 : remote.getPort();
     }
 
     @Override
     public int getLocalPort() {
-        InetSocketAddress l = sc.localAddressOrNull();
-        return l == null ? -1 : l.getPort();
+        InetSocketAddress local = timed.localAddress();
+        return local == null ? -1 : local.getPort();
     }
 
     @Override
     public SocketAddress getRemoteSocketAddress() {
-        return sc.remoteAddressOrNull();
+        return timed.remoteAddress();
     }
 
     @Override
     public SocketAddress getLocalSocketAddress() {
-        return sc.localAddressOrNull();
+        return timed.localAddress();
     }
 
     @Override
@@ -134,74 +138,77 @@ final class RoutedSocketAdaptor extends Socket {
 
     @Override
     public InputStream getInputStream() throws IOException {
-        if (!sc.isOpen()) {
-            throw new SocketException("Socket is closed");
-        }
-        if (!sc.isConnected()) {
-            throw new SocketException("Socket is not connected");
-        }
-        if (!sc.isInputOpen()) {
+        checkStream();
+        if (!timed.isInputOpen()) {
             throw new SocketException("Socket input is shutdown");
         }
-        return new InputStream() {
-            @Override
-            public int read() throws IOException {
-                byte[] one = new byte[1];
-                int n = read(one, 0, 1);
-                return n > 0 ? one[0] & 0xff : -1;
-            }
-
-            @Override
-            public int read(byte[] b, int off, int len) throws IOException {
-                Objects.checkFromIndexSize(off, len, b.length);
-                if (len == 0) {
-                    return 0;
-                }
-                return sc.adaptorRead(b, off, len, options.soTimeout());
-            }
-
-            @Override
-            public int available() throws IOException {
-                return sc.adaptorAvailable();
-            }
-
-            @Override
-            public void close() throws IOException {
-                sc.close();
-            }
-        };
+        return new In();
     }
 
     @Override
     public OutputStream getOutputStream() throws IOException {
+        checkStream();
+        if (!timed.isOutputOpen()) {
+            throw new SocketException("Socket output is shutdown");
+        }
+        return new Out();
+    }
+
+    private void checkStream() throws SocketException {
         if (!sc.isOpen()) {
             throw new SocketException("Socket is closed");
         }
         if (!sc.isConnected()) {
             throw new SocketException("Socket is not connected");
         }
-        if (!sc.isOutputOpen()) {
-            throw new SocketException("Socket output is shutdown");
+    }
+
+    private final class In extends InputStream {
+        @Override
+        public int read() throws IOException {
+            byte[] one = new byte[1];
+            int n = read(one, 0, 1);
+            return n > 0 ? one[0] & 0xff : -1;
         }
-        return new OutputStream() {
-            @Override
-            public void write(int b) throws IOException {
-                write(new byte[] {(byte) b}, 0, 1);
-            }
 
-            @Override
-            public void write(byte[] b, int off, int len) throws IOException {
-                Objects.checkFromIndexSize(off, len, b.length);
-                if (len > 0) {
-                    sc.adaptorWrite(b, off, len);
-                }
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            Objects.checkFromIndexSize(off, len, b.length);
+            if (len == 0) {
+                return 0;
             }
+            return timed.read(b, off, len, options.soTimeoutNanos());
+        }
 
-            @Override
-            public void close() throws IOException {
-                sc.close();
+        @Override
+        public int available() throws IOException {
+            return timed.available();
+        }
+
+        @Override
+        public void close() throws IOException {
+            sc.close();
+        }
+    }
+
+    private final class Out extends OutputStream {
+        @Override
+        public void write(int b) throws IOException {
+            write(new byte[] {(byte) b}, 0, 1);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            Objects.checkFromIndexSize(off, len, b.length);
+            if (len > 0) {
+                timed.writeFully(b, off, len);
             }
-        };
+        }
+
+        @Override
+        public void close() throws IOException {
+            sc.close();
+        }
     }
 
     @Override public void setTcpNoDelay(boolean on) throws SocketException { options.set(TCP_NODELAY, on); }
@@ -216,28 +223,29 @@ final class RoutedSocketAdaptor extends Socket {
 
     @Override
     public void sendUrgentData(int data) throws IOException {
-        sc.routedSocket("sendUrgentData").sendUrgentData(data);
+        timed.sendUrgentData(data);
     }
 
     @Override
     public void setOOBInline(boolean on) throws SocketException {
-        sc.routedSocket("setOOBInline").setOOBInline(on);
+        try {
+            timed.setOOBInline(on);
+        } catch (IOException e) {
+            throw SocketExceptions.toSocketException(e);
+        }
     }
 
     @Override
     public boolean getOOBInline() throws SocketException {
-        return sc.routedSocket("getOOBInline").getOOBInline();
+        try {
+            return timed.getOOBInline();
+        } catch (IOException e) {
+            throw SocketExceptions.toSocketException(e);
+        }
     }
 
-    @Override
-    public void setSoTimeout(int timeout) throws SocketException {
-        options.setSoTimeout(timeout);
-    }
-
-    @Override
-    public int getSoTimeout() throws SocketException {
-        return options.getSoTimeout();
-    }
+    @Override public void setSoTimeout(int timeout) throws SocketException { options.setSoTimeout(timeout); }
+    @Override public int getSoTimeout() throws SocketException { return options.getSoTimeout(); }
 
     @Override
     public void setSendBufferSize(int size) throws SocketException {
@@ -291,10 +299,10 @@ final class RoutedSocketAdaptor extends Socket {
     }
 
     @Override public boolean isConnected() { return sc.isConnected(); }
-    @Override public boolean isBound() { return sc.localAddressOrNull() != null; }
+    @Override public boolean isBound() { return timed.localAddress() != null; }
     @Override public boolean isClosed() { return !sc.isOpen(); }
-    @Override public boolean isInputShutdown() { return !sc.isInputOpen(); }
-    @Override public boolean isOutputShutdown() { return !sc.isOutputOpen(); }
+    @Override public boolean isInputShutdown() { return !timed.isInputOpen(); }
+    @Override public boolean isOutputShutdown() { return !timed.isOutputOpen(); }
 
     @Override
     public <T> Socket setOption(SocketOption<T> name, T value) throws IOException {
