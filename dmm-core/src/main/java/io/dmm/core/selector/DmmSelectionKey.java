@@ -86,7 +86,9 @@ public final class DmmSelectionKey extends AbstractSelectionKey {
                 holder = s;
             }
             channel.register(s, 0);
-        } catch (IOException e) { // the channel closed meanwhile, or no descriptor left
+        } catch (ClosedChannelException e) {
+            // closed meanwhile: its close cancels this key next, as the JDK's selector's key
+        } catch (IOException e) { // no descriptor left for the holder
             throw new UncheckedIOException(e);
         }
     }
