@@ -14,6 +14,11 @@ public final class ChannelFamilies {
     private ChannelFamilies() {
     }
 
+    /** Whether the JDK has IPv6 here (not so with {@code -Djava.net.preferIPv4Stack=true}). */
+    public static boolean ipv6() {
+        return PlatformDefaults.ipv6Available();
+    }
+
     /**
      * {@code requested} (null: none stated) as the family of a new channel: unchanged where the JDK
      * has IPv6 (null keeps the choice to the address used, dual-stack on the kernel), else INET.

@@ -1,8 +1,10 @@
 package io.dmm.core.channel;
 
+import io.dmm.core.net.DmmSocketFactories;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.net.StandardProtocolFamily;
 import java.nio.ByteBuffer;
 import java.nio.channels.DatagramChannel;
@@ -43,6 +45,9 @@ public final class Ipv4StackScenario {
     }
 
     public static void main(String[] args) throws Exception {
+        if (args.length > 0 && args[0].equals("dmm")) {
+            DmmSocketFactories.install(); // java.net sockets too, as the agent does
+        }
         System.out.println("R provider " + SelectorProvider.provider().getClass().getName());
         t("datagram open(INET6)", () -> DatagramChannel.open(StandardProtocolFamily.INET6));
         t("socket open(INET6)", () -> SocketChannel.open(StandardProtocolFamily.INET6));
@@ -104,6 +109,15 @@ public final class Ipv4StackScenario {
                 ByteBuffer got = ByteBuffer.allocate(1);
                 a.read(got);
                 return got.get(0) + " from " + host(c);
+            }
+        });
+        t("java.net socket connect to ::1", () -> {
+            Socket s = new Socket();
+            try (s) {
+                s.connect(V6_LOOPBACK, 5000);
+                return s.isConnected();
+            } finally {
+                System.out.println("T java.net socket closed after: " + s.isClosed());
             }
         });
         System.out.println("DONE");

@@ -16,14 +16,15 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * {@code -Djava.net.preferIPv4Stack=true} makes the JDK's channels INET only: opening an INET6 one
  * fails with "IPv6 not available", the others are IPv4 sockets that refuse IPv6 addresses. DMM's
- * routed channels must do the same on every stack: {@link Ipv4StackScenario} in two child JVMs
- * with the property, the JDK's channels and DMM's, must print the same lines.
+ * routed channels and java.net sockets must do the same on every stack: {@link Ipv4StackScenario}
+ * in two child JVMs with the property, the JDK's and DMM's (channels and java.net factories), must
+ * print the same lines.
  */
 class PreferIpv4StackTest {
     @TempDir
     Path dir;
 
-    private String run(List<String> jvmArgs) throws Exception {
+    private String run(List<String> jvmArgs, String mode) throws Exception {
         List<String> cmd = new ArrayList<>();
         cmd.add(ProcessHandle.current().info().command().orElseThrow());
         cmd.add("-Djava.net.preferIPv4Stack=true");
@@ -31,6 +32,7 @@ class PreferIpv4StackTest {
         cmd.add("-cp");
         cmd.add(System.getProperty("java.class.path"));
         cmd.add(Ipv4StackScenario.class.getName());
+        cmd.add(mode);
         // output to a file, not a pipe read to its end: a hung child must fail the test, not hang it
         Path log = Files.createTempFile(dir, "scenario", ".out");
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
@@ -50,11 +52,11 @@ class PreferIpv4StackTest {
     }
 
     private void sameAsJdk(String policy) throws Exception {
-        String jdk = run(List.of());
+        String jdk = run(List.of(), "jdk");
         Path file = Files.writeString(dir.resolve("policy.json"), policy);
         String dmm = run(List.of("--add-exports", "java.base/sun.nio.ch=ALL-UNNAMED",
                 "-Djava.nio.channels.spi.SelectorProvider=" + DmmSelectorProvider.class.getName(),
-                "-Ddmm.config=" + file));
+                "-Ddmm.config=" + file), "dmm");
         assertTrue(dmm.contains("R provider " + DmmSelectorProvider.class.getName()), dmm);
         assertTrue(jdk.contains("IPv6 not available"), "the reference run is IPv4-only: " + jdk);
         assertEquals(transcript(jdk), transcript(dmm), "DMM run:\n" + dmm);
