@@ -28,10 +28,15 @@ public interface DmmControl {
     PolicyStatus reload();
 
     /**
-     * Replaces the whole policy by {@code policyJson} (the policy file format).
+     * Replaces the whole policy by {@code policyJson} (the policy file format), except its
+     * {@code management} section: a pushed policy keeps the running management settings (stack
+     * module directory, endpoints, file watch), which come only from the local policy file and the
+     * command line. A section that says anything else is refused (see docs/security.md).
      *
      * @param origin names the text in error messages and in {@link PolicyStatus#origin()}, e.g.
      *               {@code "http push from 127.0.0.1"}
+     * @throws DmmConfigException when the text is invalid or would change the management settings;
+     *         the running policy stays
      */
     PolicyStatus apply(String policyJson, String origin);
 

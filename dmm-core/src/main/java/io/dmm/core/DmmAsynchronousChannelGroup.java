@@ -1,5 +1,6 @@
 package io.dmm.core;
 
+import io.dmm.core.channel.AsyncGroupChannels;
 import java.nio.channels.AsynchronousChannelGroup;
 import java.util.concurrent.TimeUnit;
 
@@ -11,10 +12,13 @@ import java.util.concurrent.TimeUnit;
  */
 final class DmmAsynchronousChannelGroup extends AsynchronousChannelGroup {
     private final AsynchronousChannelGroup platform;
+    /** The routed channels in this group, which the platform group does not know (see there). */
+    private final AsyncGroupChannels channels;
 
     DmmAsynchronousChannelGroup(DmmAsynchronousChannelProvider provider, AsynchronousChannelGroup platform) {
         super(provider);
         this.platform = platform;
+        this.channels = AsyncGroupChannels.over(platform);
     }
 
     /** The platform group that stacks open their channels in. */
@@ -24,7 +28,7 @@ final class DmmAsynchronousChannelGroup extends AsynchronousChannelGroup {
 
     @Override
     public boolean isShutdown() {
-        return platform.isShutdown();
+        return channels.isShutdown();
     }
 
     @Override
@@ -32,14 +36,15 @@ final class DmmAsynchronousChannelGroup extends AsynchronousChannelGroup {
         return platform.isTerminated();
     }
 
+    /** As the JDK's: terminates once the last channel closed (the platform group is shut down then). */
     @Override
     public void shutdown() {
-        platform.shutdown();
+        channels.shutdown();
     }
 
     @Override
     public void shutdownNow() throws java.io.IOException {
-        platform.shutdownNow();
+        channels.shutdownNow();
     }
 
     @Override

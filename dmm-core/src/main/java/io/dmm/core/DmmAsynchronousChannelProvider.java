@@ -84,6 +84,9 @@ public final class DmmAsynchronousChannelProvider extends AsynchronousChannelPro
         }
         AsynchronousChannelGroup platform;
         if (group instanceof DmmAsynchronousChannelGroup dmm) {
+            if (dmm.isShutdown()) { // before its platform group is: that waits for the last channel
+                throw new ShutdownChannelGroupException();
+            }
             platform = dmm.platform();
         } else if (group.provider().getClass() == PlatformChannels.asyncProvider().getClass()) {
             // a platform group handed to this provider directly; by class, since the platform's

@@ -66,6 +66,7 @@ public final class RoutedAsynchronousServerSocketChannel extends AsynchronousSer
         this.group = group;
         this.hints = hints;
         this.caller = caller;
+        AsyncGroupChannels.joined(group, this, true);
         this.entry = runtime.sockets().register(this); // last: the table may describe it at once
     }
 
@@ -268,6 +269,7 @@ public final class RoutedAsynchronousServerSocketChannel extends AsynchronousSer
             }
             a.close();
         }
+        AsyncGroupChannels.left(group, this);
     }
 
     @Override

@@ -85,6 +85,7 @@ public final class RoutedAsynchronousSocketChannel extends AsynchronousSocketCha
         this.hints = hints;
         this.caller = caller;
         this.accepted = false;
+        AsyncGroupChannels.joined(group, this, true);
         this.entry = runtime.sockets().register(this); // last: the table may describe it at once
     }
 
@@ -103,6 +104,7 @@ public final class RoutedAsynchronousSocketChannel extends AsynchronousSocketCha
         this.connected = true;
         stack.socketOpened();
         this.accepted = true;
+        AsyncGroupChannels.joined(group, this, false);
         this.entry = runtime.sockets().register(this);
     }
 
@@ -566,6 +568,7 @@ public final class RoutedAsynchronousSocketChannel extends AsynchronousSocketCha
         }
         runtime.sockets().unregister(entry); // once: only the call that closed it gets here
         releaseLeg();
+        AsyncGroupChannels.left(group, this);
     }
 
     @Override

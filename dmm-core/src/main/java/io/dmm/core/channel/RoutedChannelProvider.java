@@ -56,7 +56,7 @@ public class RoutedChannelProvider extends SelectorProvider {
         return PlatformChannels.provider().openPipe();
     }
 
-    /** A selector that holds routed channels of every stack at once (and nothing else). */
+    /** A selector that holds routed channels of every stack at once, and the JDK's own channels (pipes). */
     @Override
     public AbstractSelector openSelector() throws IOException {
         return new DmmSelector(this, PlatformChannels.provider());

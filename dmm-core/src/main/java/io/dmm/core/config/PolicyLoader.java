@@ -2,6 +2,7 @@ package io.dmm.core.config;
 
 import io.dmm.api.DmmConfigException;
 import io.dmm.core.policy.CompiledPolicy;
+import io.dmm.core.policy.ManagementSettings;
 import io.dmm.core.policy.Policy;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
@@ -101,6 +102,19 @@ public final class PolicyLoader {
     public static Policy parse(String json, String fileName) {
         LocatedValue root = LocatedJsonParser.parse(json, fileName);
         return READER.read(root, baseDirOf(fileName));
+    }
+
+    /**
+     * Parses a policy pushed to the running JVM through the runtime API's {@code apply} (the HTTP
+     * endpoint, a JMX client): a policy like any other, except that its management settings are the
+     * running ones ({@code running}), as {@link PushedPolicies} explains. All or nothing, as {@link #parse}.
+     *
+     * @throws io.dmm.api.DmmConfigException at its {@code management} section if that says anything
+     *         else than the running settings
+     */
+    public static Policy parsePushed(String json, String origin, ManagementSettings running) {
+        LocatedValue root = LocatedJsonParser.parse(json, origin);
+        return PushedPolicies.keepManagement(root, READER.read(root, baseDirOf(origin)), running);
     }
 
     /** Files referred to by text parsed in memory are looked up beside {@code fileName}, if it is a path. */

@@ -2,11 +2,13 @@ package io.dmm.core.net;
 
 import io.dmm.api.DmmSockets;
 import io.dmm.api.RouteHints;
+import io.dmm.core.channel.ChannelFamilies;
 import io.dmm.core.channel.RoutedSocketChannel;
 import io.dmm.core.runtime.DmmRuntime;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -203,6 +205,10 @@ public final class DmmSocketImpl extends SocketImpl {
             InetAddress address = isa.getAddress();
             if (address.isAnyLocalAddress()) {
                 address = InetAddress.getLocalHost();
+            }
+            if (address instanceof Inet6Address && !ChannelFamilies.ipv6()) {
+                // NioSocketImpl's IPv4 socket gets this from the kernel's connect, on every stack here
+                throw new SocketException("IPv6 protocol family unavailable");
             }
             a.connect(new InetSocketAddress(address, isa.getPort()), millis);
         } catch (IOException e) {

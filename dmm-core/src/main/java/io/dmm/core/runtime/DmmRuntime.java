@@ -8,6 +8,7 @@ import io.dmm.api.StackStats;
 import io.dmm.api.spi.DmmRuntimeBinding;
 import io.dmm.api.spi.StackProvider;
 import io.dmm.core.DmmSelectorProvider;
+import io.dmm.core.channel.ChannelFamilies;
 import io.dmm.core.channel.RoutedAsynchronousServerSocketChannel;
 import io.dmm.core.channel.RoutedAsynchronousSocketChannel;
 import io.dmm.core.channel.RoutedChannelProvider;
@@ -260,25 +261,28 @@ public final class DmmRuntime implements DmmRuntimeBinding, AutoCloseable {
         router.checkHints(hints);
     }
 
+    /** As {@link #checkOpen}, then the family the new channel gets ({@link ChannelFamilies}). */
+    private ProtocolFamily checkOpenFamily(ProtocolFamily family, RouteHints hints) {
+        checkOpen(family, hints);
+        return ChannelFamilies.ofNewChannel(family);
+    }
+
     @Override
     public SocketChannel openSocketChannel(ProtocolFamily family, RouteHints hints) throws IOException {
         RouteHints h = hints == null ? RouteHints.none() : hints;
-        checkOpen(family, h);
-        return new RoutedSocketChannel(provider, this, family, h, router.callerIfNeeded());
+        return new RoutedSocketChannel(provider, this, checkOpenFamily(family, h), h, router.callerIfNeeded());
     }
 
     @Override
     public ServerSocketChannel openServerSocketChannel(ProtocolFamily family, RouteHints hints) throws IOException {
         RouteHints h = hints == null ? RouteHints.none() : hints;
-        checkOpen(family, h);
-        return new RoutedServerSocketChannel(provider, this, family, h, router.callerIfNeeded());
+        return new RoutedServerSocketChannel(provider, this, checkOpenFamily(family, h), h, router.callerIfNeeded());
     }
 
     @Override
     public DatagramChannel openDatagramChannel(ProtocolFamily family, RouteHints hints) throws IOException {
         RouteHints h = hints == null ? RouteHints.none() : hints;
-        checkOpen(family, h);
-        return new RoutedDatagramChannel(provider, this, family, h, router.callerIfNeeded());
+        return new RoutedDatagramChannel(provider, this, checkOpenFamily(family, h), h, router.callerIfNeeded());
     }
 
     /**

@@ -45,7 +45,8 @@ public final class RuntimeControl implements DmmControl {
     public PolicyStatus apply(String policyJson, String origin) {
         Objects.requireNonNull(policyJson, "policyJson");
         String name = origin == null || origin.isBlank() ? "<pushed policy>" : origin;
-        return runtime.change("apply " + name, current -> PolicyLoader.parse(policyJson, name));
+        return runtime.change("apply " + name,
+                current -> PolicyLoader.parsePushed(policyJson, name, current.management()));
     }
 
     @Override

@@ -1,6 +1,8 @@
 package io.dmm.core.selector;
 
 import io.dmm.api.spi.ReadinessSource;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.channels.CancelledKeyException;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.ClosedSelectorException;
@@ -8,12 +10,14 @@ import java.nio.channels.SelectableChannel;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.spi.AbstractSelectionKey;
+import java.nio.channels.spi.SelectorProvider;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * A routed channel's key with a {@link DmmSelector}. It carries the interest set and attachment
+ * A channel's key with a {@link DmmSelector}: a routed channel's, or a JDK channel's (see
+ * {@link PlatformChannel}). It carries the interest set and attachment
  * the program sees, and beneath it one key per delegate: an inner JDK key (attached to this key) for
  * a platform channel, or the delegate itself when it is an fd-less {@link ReadinessSource}. Before
  * routing there is nothing beneath; {@link #syncDelegates()} fills it in when the channel is routed,
@@ -33,6 +37,8 @@ public final class DmmSelectionKey extends AbstractSelectionKey {
     private volatile ReadinessSource[] sources = NO_SOURCES;
     /** Whether this key waits in its selector's signal queue (so it is queued once). */
     final AtomicBoolean signalled = new AtomicBoolean();
+    /** For a JDK channel registered as it is: see {@link #holdChannel}; null for a routed channel. */
+    private Selector holder;
     /** Whether the selector watches this key for fd-less readiness; selecting thread only. */
     boolean watched;
     /** Ready operations gathered for this key in the current select; selecting thread only. */
@@ -41,7 +47,7 @@ public final class DmmSelectionKey extends AbstractSelectionKey {
     DmmSelectionKey(DmmSelector selector, SelectableChannel channel) {
         this.selector = selector;
         this.channel = channel;
-        this.delegating = (DelegatingChannel) channel;
+        this.delegating = channel instanceof DelegatingChannel dc ? dc : new PlatformChannel(channel);
     }
 
     @Override
@@ -56,6 +62,47 @@ public final class DmmSelectionKey extends AbstractSelectionKey {
 
     DelegatingChannel delegating() {
         return delegating;
+    }
+
+    /** Whether this key's channel is a JDK channel registered as it is (its inner key is on the channel itself). */
+    boolean onPlatformChannel() {
+        return delegating instanceof PlatformChannel;
+    }
+
+    /**
+     * Registers this key's JDK channel with a JDK selector of its own (interest 0, never selected),
+     * closed by {@link #letGoOfChannel()} once this key left the channel. Only a JDK selector frees a
+     * closed channel's descriptor (when it lets go of the channel and no other key holds it), and
+     * the inner selector alone does not: when the channel is closed during a select, the inner one
+     * lets go of it as that select returns, while this key still holds it. The holder always lets
+     * go after this key. It costs a selector's descriptors (two on Linux) per registration; a
+     * holder shared by several channels could let go of one of them early when it is closed while
+     * the holder lets go of another.
+     */
+    void holdChannel(SelectorProvider platform) {
+        try {
+            Selector s = platform.openSelector();
+            synchronized (this) {
+                holder = s;
+            }
+            channel.register(s, 0);
+        } catch (ClosedChannelException e) {
+            // closed meanwhile: its close cancels this key next, as the JDK's selector's key
+        } catch (IOException e) { // no descriptor left for the holder
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** After this key left its channel: the holder lets go of the channel, freeing it if closed. */
+    void letGoOfChannel() throws IOException {
+        Selector s;
+        synchronized (this) {
+            s = holder;
+            holder = null;
+        }
+        if (s != null) {
+            s.close();
+        }
     }
 
     private void ensureValid() {

@@ -3,7 +3,6 @@ package io.dmm.core.selector;
 import java.io.IOException;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.ClosedSelectorException;
-import java.nio.channels.IllegalSelectorException;
 import java.nio.channels.SelectableChannel;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
@@ -23,8 +22,9 @@ import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 
 /**
- * DMM's Selector: holds routed channels of every stack at once. Platform (kernel) delegates are
- * registered with an inner JDK selector, attached to their routed channel's {@link DmmSelectionKey};
+ * DMM's Selector: holds routed channels of every stack at once, and the JDK's own channels (pipes,
+ * UNIX-domain channels) as the JDK's selector does. Platform (kernel) delegates are registered
+ * with an inner JDK selector, attached to their routed channel's {@link DmmSelectionKey};
  * fd-less delegates report readiness through {@link io.dmm.api.spi.ReadinessSource}, which queues
  * their key and wakes the inner selector. A select blocks only in the inner JDK select (so virtual
  * threads park), then reports the union of both, with the JDK's selected-key rules.
@@ -33,6 +33,7 @@ import java.util.function.Consumer;
  */
 public final class DmmSelector extends AbstractSelector {
     private final Selector inner;
+    private final SelectorProvider platform;
     private final Set<SelectionKey> keys = ConcurrentHashMap.newKeySet();
     private final Set<SelectionKey> publicKeys = Collections.unmodifiableSet(keys);
     private final Set<SelectionKey> selectedKeys = new HashSet<>();
@@ -56,6 +57,7 @@ public final class DmmSelector extends AbstractSelector {
      */
     public DmmSelector(SelectorProvider provider, SelectorProvider platform) throws IOException {
         super(provider);
+        this.platform = platform;
         this.inner = platform.openSelector();
     }
 
@@ -81,23 +83,26 @@ public final class DmmSelector extends AbstractSelector {
 
     /**
      * Called by {@code channel.register} (holding the channel's registration lock). As with the
-     * JDK since 11, a registration during a select takes effect at the next one.
+     * JDK since 11, a registration during a select takes effect at the next one. A JDK channel (a
+     * pipe, a UNIX-domain channel) is registered as it is with the inner selector, which throws
+     * {@link java.nio.channels.IllegalSelectorException} for a channel the JDK's selector refuses.
      */
     @Override
     protected SelectionKey register(AbstractSelectableChannel ch, int ops, Object att) {
-        if (!(ch instanceof DelegatingChannel dc)) {
-            throw new IllegalSelectorException();
-        }
         ensureOpen();
         DmmSelectionKey k = new DmmSelectionKey(this, ch);
         if (att != null) {
             k.attach(att);
         }
+        DelegatingChannel dc = k.delegating();
         keys.add(k);
         dc.channelKeys().add(k); // before reading the delegates: see ChannelKeys.delegatesChanged
         try {
             k.interestOps(ops);
             k.syncDelegates();
+            if (k.onPlatformChannel()) {
+                k.holdChannel(platform);
+            }
         } catch (RuntimeException e) {
             dc.channelKeys().remove(k);
             keys.remove(k);
@@ -334,10 +339,14 @@ public final class DmmSelector extends AbstractSelector {
         return k;
     }
 
-    /** Removes retired keys from their channels (after an inner select flushed their inner keys). */
-    private void deregister(List<DmmSelectionKey> retired) {
+    /**
+     * Removes retired keys from their channels (after an inner select flushed their inner keys);
+     * then a JDK selector lets go of a JDK channel registered as it is last (see {@link DmmSelectionKey#holdChannel}).
+     */
+    private void deregister(List<DmmSelectionKey> retired) throws IOException {
         for (DmmSelectionKey k : retired) {
             deregister(k);
+            k.letGoOfChannel();
         }
     }
 

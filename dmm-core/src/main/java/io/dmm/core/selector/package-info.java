@@ -55,10 +55,24 @@
  * JDK defers while the delegate is registered: the descriptor is freed, and the peer sees the close,
  * at the next select, exactly as with a JDK channel in a JDK selector.
  *
+ * <h2>The JDK's own channels</h2>
+ * A channel that is not a routed one (a {@code Pipe}, which {@code Pipe.open()} gives unchanged, a
+ * UNIX-domain channel, an inherited channel DMM left as the JDK's) is registered as it is with the
+ * inner selector: its key has one inner key, on the channel itself, and the inner selector refuses
+ * with {@link java.nio.channels.IllegalSelectorException} what the JDK's selector refuses. Such a
+ * channel is also registered with a JDK selector of its own, never selected and closed after the
+ * key left the channel, so that a JDK selector lets go of the channel last and frees its descriptor
+ * when it was closed while registered (see {@code DmmSelectionKey.holdChannel}); this costs a
+ * selector's two descriptors per registration.
+ *
  * <h2>Differences from the JDK</h2>
  * An unrouted channel has no socket, so it is never selected; a JDK SocketChannel registered before
  * connect, or a server before bind, is reported at once with its interest set (the kernel reports
  * hang-up for such a socket, so a JDK program doing this spins; none depends on it).
  * {@code FileChannel.transferTo} to a routed channel copies (sendfile needs a JDK channel).
+ * A JDK channel (a pipe) whose key was cancelled cannot be put in blocking mode until the next select
+ * deregistered the key: its keys with the inner and holding selectors are still valid until then,
+ * and nothing tells DMM's selector of a cancel before its next select (the JDK allows blocking mode
+ * once every key is cancelled; a routed channel does it as the JDK does).
  */
 package io.dmm.core.selector;

@@ -15,6 +15,7 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
+import java.nio.channels.AsynchronousChannelGroup;
 import java.nio.channels.AsynchronousCloseException;
 import java.nio.channels.AsynchronousServerSocketChannel;
 import java.nio.channels.AsynchronousSocketChannel;
@@ -24,6 +25,7 @@ import java.nio.channels.InterruptedByTimeoutException;
 import java.nio.channels.NotYetBoundException;
 import java.nio.channels.NotYetConnectedException;
 import java.nio.channels.ReadPendingException;
+import java.nio.channels.ShutdownChannelGroupException;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -44,6 +46,12 @@ abstract class AsyncChannelBehaviourSuite {
     protected abstract AsynchronousSocketChannel newClient() throws IOException;
 
     protected abstract AsynchronousServerSocketChannel newServer() throws IOException;
+
+    /**
+     * A group of one thread, made by the provider under test: {@code AsynchronousSocketChannel.open(group)}
+     * asks the group's provider, so channels opened in it are that provider's.
+     */
+    protected abstract AsynchronousChannelGroup newGroup() throws IOException;
 
     /** Where servers bind; the multi-listen variant binds the wildcard address. */
     protected InetSocketAddress serverBindAddress() {
@@ -390,5 +398,83 @@ abstract class AsyncChannelBehaviourSuite {
             assertEquals(1, p.client().read(ByteBuffer.allocate(8)).get(10, TimeUnit.SECONDS));
             p.client().shutdownInput();
         }
+    }
+
+    // ---------------------------------------------------------------- groups
+
+    /**
+     * {@code shutdownNow()} closes every channel of the group, connected, accepted, listening or not
+     * yet connected, failing pending operations; the group then terminates. (The pending read is on
+     * a connection whose peer is outside the group: the close of a peer in the group could complete
+     * it with end-of-stream first, on the JDK too.)
+     */
+    @Test
+    void shutdownNowClosesEveryChannelOfTheGroup() throws Exception {
+        AsynchronousChannelGroup group = newGroup();
+        try (AsynchronousServerSocketChannel server = AsynchronousServerSocketChannel.open(group);
+             AsynchronousSocketChannel client = AsynchronousSocketChannel.open(group);
+             AsynchronousSocketChannel outside = newClient();
+             AsynchronousSocketChannel idle = AsynchronousSocketChannel.open(group)) {
+            server.bind(serverBindAddress());
+            Future<AsynchronousSocketChannel> accept = server.accept();
+            client.connect(reach(server)).get(10, TimeUnit.SECONDS);
+            AsynchronousSocketChannel accepted = accept.get(10, TimeUnit.SECONDS);
+            accept = server.accept();
+            outside.connect(reach(server)).get(10, TimeUnit.SECONDS);
+            AsynchronousSocketChannel acceptedFromOutside = accept.get(10, TimeUnit.SECONDS);
+            Future<Integer> pendingRead = acceptedFromOutside.read(ByteBuffer.allocate(8));
+            Future<AsynchronousSocketChannel> pendingAccept = server.accept();
+            group.shutdownNow();
+            assertTrue(group.isShutdown());
+            assertFalse(server.isOpen(), "listening");
+            assertFalse(client.isOpen(), "connected");
+            assertFalse(accepted.isOpen(), "accepted");
+            assertFalse(acceptedFromOutside.isOpen(), "accepted from outside the group");
+            assertFalse(idle.isOpen(), "never connected");
+            assertTrue(outside.isOpen(), "not in the group");
+            assertInstanceOf(AsynchronousCloseException.class, failureOf(pendingRead));
+            assertInstanceOf(AsynchronousCloseException.class, failureOf(pendingAccept));
+            assertTrue(group.awaitTermination(10, TimeUnit.SECONDS));
+            assertTrue(group.isTerminated());
+            assertThrows(ShutdownChannelGroupException.class, () -> AsynchronousSocketChannel.open(group));
+        }
+    }
+
+    /**
+     * {@code shutdown()} refuses new channels but leaves the open ones working; the group terminates
+     * only once the last one is closed.
+     */
+    @Test
+    void shutdownTerminatesOnceTheLastChannelIsClosed() throws Exception {
+        AsynchronousChannelGroup group = newGroup();
+        try (AsynchronousServerSocketChannel server = newServer().bind(serverBindAddress())) {
+            AsynchronousSocketChannel client = AsynchronousSocketChannel.open(group);
+            group.shutdown();
+            assertTrue(group.isShutdown());
+            assertThrows(ShutdownChannelGroupException.class, () -> AsynchronousSocketChannel.open(group));
+            assertThrows(ShutdownChannelGroupException.class, () -> AsynchronousServerSocketChannel.open(group));
+            assertFalse(group.awaitTermination(200, TimeUnit.MILLISECONDS), "a channel is open");
+            assertFalse(group.isTerminated());
+            Future<AsynchronousSocketChannel> accept = server.accept();
+            client.connect(reach(server)).get(10, TimeUnit.SECONDS);
+            try (AsynchronousSocketChannel accepted = accept.get(10, TimeUnit.SECONDS)) {
+                assertEquals(1, client.write(ByteBuffer.wrap(new byte[] {7})).get(10, TimeUnit.SECONDS));
+                assertEquals(1, accepted.read(ByteBuffer.allocate(8)).get(10, TimeUnit.SECONDS));
+            }
+            assertFalse(group.isTerminated());
+            client.close();
+            assertTrue(group.awaitTermination(10, TimeUnit.SECONDS));
+            assertTrue(group.isTerminated());
+        }
+    }
+
+    @Test
+    void shutdownOfAGroupWithNoChannelTerminates() throws Exception {
+        AsynchronousChannelGroup group = newGroup();
+        AsynchronousSocketChannel.open(group).close();
+        assertFalse(group.isShutdown());
+        group.shutdown();
+        assertTrue(group.awaitTermination(10, TimeUnit.SECONDS));
+        assertTrue(group.isShutdown());
     }
 }

@@ -1,6 +1,7 @@
 package io.dmm.core.channel;
 
 import java.io.IOException;
+import java.nio.channels.AsynchronousChannelGroup;
 import java.nio.channels.AsynchronousServerSocketChannel;
 import java.nio.channels.AsynchronousSocketChannel;
 
@@ -14,5 +15,10 @@ class JdkAsyncChannelBehaviourTest extends AsyncChannelBehaviourSuite {
     @Override
     protected AsynchronousServerSocketChannel newServer() throws IOException {
         return AsynchronousServerSocketChannel.open();
+    }
+
+    @Override
+    protected AsynchronousChannelGroup newGroup() throws IOException {
+        return AsynchronousChannelGroup.withFixedThreadPool(1, Thread.ofPlatform().daemon().factory());
     }
 }

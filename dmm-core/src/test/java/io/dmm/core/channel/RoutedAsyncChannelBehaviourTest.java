@@ -7,6 +7,7 @@ import io.dmm.core.runtime.DmmRuntime;
 import io.dmm.core.testsupport.TestPolicy;
 import io.dmm.core.testsupport.TestStacks;
 import java.io.IOException;
+import java.nio.channels.AsynchronousChannelGroup;
 import java.nio.channels.AsynchronousServerSocketChannel;
 import java.nio.channels.AsynchronousSocketChannel;
 import org.junit.jupiter.api.AfterEach;
@@ -41,5 +42,10 @@ class RoutedAsyncChannelBehaviourTest extends AsyncChannelBehaviourSuite {
     protected AsynchronousServerSocketChannel newServer() throws IOException {
         return assertInstanceOf(RoutedAsynchronousServerSocketChannel.class,
                 provider.openAsynchronousServerSocketChannel(null));
+    }
+
+    @Override
+    protected AsynchronousChannelGroup newGroup() throws IOException {
+        return provider.openAsynchronousChannelGroup(1, Thread.ofPlatform().daemon().factory());
     }
 }

@@ -102,6 +102,42 @@ class StackModuleTest {
         }
     }
 
+    /**
+     * Holding the runtime API (the HTTP token, read-write JMX) must not amount to running code: a
+     * pushed policy that points {@code stackModules} at a directory of jars is refused where its
+     * management section starts, nothing of it is applied, and the jar's type stays unknown. The
+     * local policy file, reloaded, may.
+     */
+    @Test
+    void aPushedPolicyCannotLoadStackModules(@TempDir Path dir) throws Exception {
+        Path modules = Files.createDirectory(dir.resolve("stack-modules"));
+        buildModule(dir.resolve("build"), modules.resolve("relay-stack.jar"));
+        Path file = dir.resolve("policy.json");
+        Files.writeString(file, """
+                {"management": {"watch": false},
+                 "stacks": [{"name": "k", "type": "kernel"}]}
+                """);
+        String pushed = """
+                {"stacks": [{"name": "k", "type": "kernel"}, {"name": "r1", "type": "relay"}],
+                 "management": {"watch": false, "stackModules": "%s"}}
+                """.formatted(modules);
+        try (DmmRuntime rt = DmmRuntime.fromFile(file, null)) {
+            DmmConfigException refused = assertThrows(DmmConfigException.class,
+                    () -> rt.control().apply(pushed, "push.json"));
+            assertTrue(refused.getMessage().startsWith("push.json:2:16: management: a pushed policy cannot change"
+                    + " the management settings (here stackModules)"), refused.getMessage());
+            assertEquals(1, rt.status().version(), "nothing applied");
+            assertTrue(rt.stats().stack("r1").isEmpty());
+            DmmConfigException unknown = assertThrows(DmmConfigException.class,
+                    () -> rt.control().addStack("{\"name\": \"r1\", \"type\": \"relay\"}"));
+            assertTrue(unknown.getMessage().contains("unknown stack type \"relay\""), unknown.getMessage());
+
+            Files.writeString(file, pushed); // the same text as the local file: allowed
+            assertEquals(2, rt.control().reload().version());
+            assertEquals("relay", rt.stats().stack("r1").orElseThrow().type());
+        }
+    }
+
     /** Compiles the provider against the test's class path and jars it with its service entry. */
     private static void buildModule(Path build, Path jar) throws IOException {
         Path src = build.resolve("src/demo/relay/RelayStackProvider.java");

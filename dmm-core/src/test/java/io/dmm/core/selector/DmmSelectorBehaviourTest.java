@@ -9,6 +9,8 @@ import io.dmm.core.runtime.DmmRuntime;
 import io.dmm.core.testsupport.TestPolicy;
 import io.dmm.core.testsupport.TestStacks;
 import java.io.IOException;
+import java.net.StandardProtocolFamily;
+import java.nio.channels.Pipe;
 import java.nio.channels.Selector;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
@@ -41,6 +43,17 @@ class DmmSelectorBehaviourTest extends SelectorBehaviourSuite {
     @Override
     protected SocketChannel newClient() throws IOException {
         return assertInstanceOf(RoutedSocketChannel.class, runtime.openSocketChannel(null, RouteHints.none()));
+    }
+
+    /** What {@code Pipe.open()} returns with DMM as the system provider: the JDK's own pipe. */
+    @Override
+    protected Pipe newPipe() throws IOException {
+        return runtime.provider().openPipe();
+    }
+
+    @Override
+    protected ServerSocketChannel newUnixServer() throws IOException {
+        return runtime.provider().openServerSocketChannel(StandardProtocolFamily.UNIX);
     }
 
     @Override

@@ -18,7 +18,6 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.DatagramChannel;
-import java.nio.channels.IllegalSelectorException;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.ServerSocketChannel;
@@ -366,12 +365,21 @@ class DmmSelectorTest {
         assertEquals("udp", k.attachment());
     }
 
+    /** A JDK channel the program made itself (not through DMM's provider) is selected as by the JDK's selector. */
     @Test
-    void jdkChannelsAreNotAccepted() throws Exception {
+    void jdkChannelsAreSelectedWithRoutedOnes() throws Exception {
         Selector sel = selector();
+        ServerSocketChannel s = server(RouteHints.none(), new InetSocketAddress(LOOPBACK, 0));
+        s.configureBlocking(false);
+        SelectionKey acceptKey = s.register(sel, OP_ACCEPT);
         try (SocketChannel raw = SocketChannel.open()) {
             raw.configureBlocking(false);
-            assertThrows(IllegalSelectorException.class, () -> raw.register(sel, OP_CONNECT));
+            SelectionKey connectKey = raw.register(sel, OP_CONNECT);
+            raw.connect(target(s));
+            awaitSelected(sel, connectKey, OP_CONNECT);
+            assertTrue(raw.finishConnect());
+            awaitSelected(sel, acceptKey, OP_ACCEPT);
+            assertNotNull(s.accept());
         }
     }
 

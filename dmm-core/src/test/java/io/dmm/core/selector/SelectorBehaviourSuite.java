@@ -8,6 +8,16 @@ import static org.junit.jupiter.api.Assertions.*;
 
 import io.dmm.api.testing.BackgroundCall;
 import java.io.IOException;
+import java.util.stream.Stream;
+import java.util.Set;
+import java.nio.file.Path;
+import java.nio.file.Files;
+import java.nio.channels.spi.SelectorProvider;
+import java.nio.channels.spi.AbstractSelectableChannel;
+import java.nio.channels.IllegalSelectorException;
+import java.net.UnixDomainSocketAddress;
+import java.net.StandardProtocolFamily;
+import java.nio.channels.Pipe;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
@@ -58,6 +68,16 @@ abstract class SelectorBehaviourSuite {
     protected abstract SocketChannel newClient() throws IOException;
 
     protected abstract ServerSocketChannel newServer() throws IOException;
+
+    /** A pipe as {@code Pipe.open()} makes it where this suite's selector is {@code Selector.open()}'s. */
+    protected Pipe newPipe() throws IOException {
+        return Pipe.open();
+    }
+
+    /** A UNIX-domain server as {@code ServerSocketChannel.open(UNIX)} makes it, likewise. */
+    protected ServerSocketChannel newUnixServer() throws IOException {
+        return ServerSocketChannel.open(StandardProtocolFamily.UNIX);
+    }
 
     protected SocketAddress serverBindAddress() {
         return new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
@@ -610,5 +630,215 @@ abstract class SelectorBehaviourSuite {
         p[1].write(bytes("x"));
         assertEquals(1, selecting.result(ENDS_WITHIN));
         assertTrue(sel.selectedKeys().contains(k));
+    }
+
+    // ---------------------------------------------------------------- the JDK's own channels
+
+    /** A pipe with both ends non-blocking. */
+    Pipe pipe() throws IOException {
+        Pipe p = newPipe();
+        track(p.source()).configureBlocking(false);
+        track(p.sink()).configureBlocking(false);
+        return p;
+    }
+
+    /** The event-loop wakeup of many programs: a select blocked on sockets ends when a pipe gets a byte. */
+    @Test
+    void aPipeWakesASelectBlockedOnSockets() throws Exception {
+        Selector sel = selector();
+        SocketChannel[] p = pair();
+        SelectionKey socketKey = p[0].register(sel, OP_READ, "socket");
+        Pipe wake = pipe();
+        SelectionKey wakeKey = wake.source().register(sel, OP_READ, "wake");
+        assertSame(sel, wakeKey.selector());
+        assertSame(wake.source(), wakeKey.channel());
+        assertSame(wakeKey, wake.source().keyFor(sel));
+        assertEquals(Set.of(socketKey, wakeKey), sel.keys());
+        BackgroundCall<Integer> selecting = BackgroundCall.start("select", sel::select);
+        selecting.awaitBlockedIn("select");
+        assertEquals(1, wake.sink().write(bytes("w")));
+        assertEquals(1, selecting.result(ENDS_WITHIN));
+        assertEquals(Set.of(wakeKey), sel.selectedKeys());
+        assertEquals(OP_READ, wakeKey.readyOps());
+        assertEquals("wake", wakeKey.attachment());
+        assertEquals(1, wake.source().read(ByteBuffer.allocate(8)));
+        sel.selectedKeys().clear();
+        assertEquals(0, sel.selectNow(), "drained");
+    }
+
+    @Test
+    void pipeAndSocketReadyInOneSelect() throws Exception {
+        Selector sel = selector();
+        SocketChannel[] p = pair();
+        SelectionKey socketKey = p[0].register(sel, OP_READ);
+        Pipe pipe = pipe();
+        SelectionKey sourceKey = pipe.source().register(sel, OP_READ);
+        SelectionKey sinkKey = pipe.sink().register(sel, OP_WRITE);
+        p[1].write(bytes("s"));
+        pipe.sink().write(bytes("p"));
+        awaitSelected(sel, socketKey, OP_READ);
+        awaitSelected(sel, sourceKey, OP_READ);
+        assertEquals(Set.of(socketKey, sourceKey, sinkKey), sel.selectedKeys());
+        assertEquals(OP_WRITE, sinkKey.readyOps(), "an empty pipe's sink is writable");
+        List<SelectionKey> acted = new ArrayList<>();
+        assertEquals(3, sel.selectNow(acted::add), "the action sees each ready key");
+        assertEquals(Set.of(socketKey, sourceKey, sinkKey), Set.copyOf(acted));
+    }
+
+    @Test
+    void pipeInterestSetChangesAndTheJdkChecks() throws Exception {
+        Selector sel = selector();
+        Pipe pipe = pipe();
+        assertThrows(IllegalArgumentException.class, () -> pipe.source().register(sel, OP_WRITE),
+                "a source is never writable");
+        SelectionKey k = pipe.sink().register(sel, 0);
+        assertEquals(0, sel.selectNow(), "no interest: not selected");
+        assertThrows(IllegalArgumentException.class, () -> k.interestOps(OP_READ));
+        assertEquals(0, k.interestOpsOr(OP_WRITE));
+        assertEquals(1, sel.selectNow());
+        assertTrue(k.isWritable());
+        SelectionKey again = pipe.sink().register(sel, 0, "att");
+        assertSame(k, again, "registering again updates the key");
+        assertEquals(0, k.interestOps());
+        assertEquals("att", k.attachment());
+    }
+
+    @Test
+    void cancelledPipeKeyIsGoneAfterTheNextSelectAndCanRegisterAgain() throws Exception {
+        Selector sel = selector();
+        Pipe pipe = pipe();
+        SelectionKey k = pipe.sink().register(sel, OP_WRITE);
+        assertEquals(1, sel.selectNow());
+        k.cancel();
+        assertFalse(k.isValid());
+        assertTrue(pipe.sink().isRegistered(), "deregistered at the next select");
+        assertThrows(CancelledKeyException.class, () -> pipe.sink().register(sel, OP_WRITE));
+        assertEquals(0, sel.selectNow());
+        assertFalse(pipe.sink().isRegistered());
+        assertNull(pipe.sink().keyFor(sel));
+        assertFalse(sel.keys().contains(k));
+        assertFalse(sel.selectedKeys().contains(k));
+        pipe.sink().configureBlocking(true);
+        pipe.sink().configureBlocking(false);
+        SelectionKey k2 = pipe.sink().register(sel, OP_WRITE);
+        assertNotSame(k, k2);
+        assertEquals(1, sel.selectNow());
+        assertEquals(Set.of(k2), sel.selectedKeys());
+    }
+
+    @Test
+    void closingAPipeCancelsItsKeyAndClosingTheSelectorDeregisters() throws Exception {
+        Selector sel = selector();
+        Pipe pipe = pipe();
+        SelectionKey source = pipe.source().register(sel, OP_READ);
+        SelectionKey sink = pipe.sink().register(sel, OP_WRITE);
+        pipe.source().close();
+        assertFalse(source.isValid());
+        assertEquals(1, sel.selectNow(), "only the sink");
+        assertEquals(Set.of(sink), sel.keys());
+        assertFalse(pipe.source().isRegistered());
+        sel.close();
+        assertFalse(sink.isValid());
+        assertFalse(pipe.sink().isRegistered());
+        assertTrue(pipe.sink().isOpen());
+        pipe.sink().configureBlocking(true);
+        pipe.sink().configureBlocking(false);
+        assertThrows(ClosedSelectorException.class, () -> pipe.sink().register(sel, 0));
+    }
+
+    /**
+     * A registered channel's close is finished by its selector: the descriptor is freed once no
+     * selector holds the channel, even when it is closed while a select is blocked.
+     */
+    @Test
+    void pipesClosedWhileRegisteredFreeTheirDescriptors() throws Exception {
+        Selector sel = selector();
+        SocketChannel[] p = pair();
+        p[0].register(sel, OP_READ);
+        sel.selectNow();
+        int baseline = openDescriptors();
+        for (int i = 0; i < 20; i++) {
+            Pipe pipe = newPipe();
+            pipe.source().configureBlocking(false);
+            pipe.source().register(sel, OP_READ);
+            if (i % 2 == 0) {
+                BackgroundCall<Integer> selecting = BackgroundCall.start("select", sel::select);
+                selecting.awaitBlockedIn("select");
+                pipe.source().close(); // closed during a select
+                pipe.sink().close();
+                sel.wakeup();
+                selecting.result(ENDS_WITHIN);
+            } else {
+                pipe.source().close();
+                pipe.sink().close();
+            }
+        }
+        sel.selectNow();
+        assertEquals(Set.of(p[0].keyFor(sel)), sel.keys());
+        int after = openDescriptors();
+        assertTrue(after <= baseline + 2, "descriptors: " + baseline + " before, " + after + " after");
+    }
+
+    static int openDescriptors() throws IOException {
+        try (Stream<Path> fds = Files.list(Path.of("/proc/self/fd"))) {
+            return (int) fds.count();
+        }
+    }
+
+    @Test
+    void unixDomainChannelsAreSelected() throws Exception {
+        Selector sel = selector();
+        Path dir = Files.createTempDirectory("dmm-selector");
+        Path socket = dir.resolve("s");
+        try {
+            ServerSocketChannel server = track(newUnixServer());
+            server.bind(UnixDomainSocketAddress.of(socket));
+            server.configureBlocking(false);
+            SelectionKey acceptKey = server.register(sel, OP_ACCEPT);
+            SocketChannel client = track(SocketChannel.open(UnixDomainSocketAddress.of(socket)));
+            awaitSelected(sel, acceptKey, OP_ACCEPT);
+            SocketChannel accepted = track(server.accept());
+            accepted.configureBlocking(false);
+            SelectionKey readKey = accepted.register(sel, OP_READ);
+            client.write(bytes("u"));
+            awaitSelected(sel, readKey, OP_READ);
+            assertEquals(1, accepted.read(ByteBuffer.allocate(4)));
+        } finally {
+            Files.deleteIfExists(socket);
+            Files.delete(dir);
+        }
+    }
+
+    /** Neither selector can select a channel that is not the JDK's (nor DMM's). */
+    @Test
+    void aForeignChannelIsRefused() throws Exception {
+        Selector sel = selector();
+        try (ForeignChannel foreign = new ForeignChannel()) {
+            foreign.configureBlocking(false);
+            assertThrows(IllegalSelectorException.class, () -> foreign.register(sel, OP_READ));
+            assertFalse(foreign.isRegistered());
+            assertTrue(sel.keys().isEmpty());
+            assertEquals(0, sel.selectNow());
+        }
+    }
+
+    /** A selectable channel of no provider's making. */
+    private static final class ForeignChannel extends AbstractSelectableChannel {
+        ForeignChannel() {
+            super(SelectorProvider.provider());
+        }
+
+        @Override
+        public int validOps() {
+            return OP_READ;
+        }
+
+        @Override
+        protected void implCloseSelectableChannel() {
+        }
+
+        @Override
+        protected void implConfigureBlocking(boolean block) {
+        }
     }
 }

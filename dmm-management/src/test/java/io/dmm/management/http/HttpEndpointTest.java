@@ -432,9 +432,24 @@ class HttpEndpointTest {
             Map<String, Object> status = json(get("/v1/policy"), 200);
             assertEquals(false, Json.map(status.get("lastChange")).get("applied"));
 
-            Map<String, Object> pushed = json(put("/v1/policy", policy("k2", port, tokenFile.toString())), 422);
-            assertTrue(((String) pushed.get("error")).contains("cannot open the HTTP endpoint"), pushed.toString());
         }
+    }
+
+    /**
+     * The token lets one change routing, not the endpoint itself (nor load stack modules): a pushed
+     * policy that moves the endpoint is refused at its management section, and nothing is applied.
+     */
+    @Test
+    void aPushCannotChangeTheManagementSettings() throws Exception {
+        InetSocketAddress before = endpoint().boundAddress();
+        Map<String, Object> pushed = json(put("/v1/policy", policy("k2", 1, tokenFile.toString())), 422);
+        assertEquals("management", pushed.get("path"), pushed.toString());
+        assertTrue(((String) pushed.get("detail")).startsWith("a pushed policy cannot change the management settings"
+                + " (here http)"), pushed.toString());
+        assertTrue(((Number) pushed.get("line")).intValue() > 0, pushed.toString());
+        assertEquals(1, rt.status().version());
+        assertEquals(List.of("k1"), rt.explain(RouteQuery.tcpClient(before)).stacks());
+        assertEquals(before, endpoint().boundAddress());
     }
 
     @Test
@@ -465,12 +480,12 @@ class HttpEndpointTest {
     }
 
     @Test
-    void aPushWithoutHttpClosesTheEndpointAfterAnswering() throws Exception {
+    void aReloadWithoutHttpClosesTheEndpointAfterAnswering() throws Exception {
         InetSocketAddress before = endpoint().boundAddress();
-        String noHttp = """
+        Files.writeString(policyFile, """
                 {"stacks": [{"name": "k1", "type": "kernel"}], "management": {"watch": false}}
-                """;
-        assertEquals(2L, json(put("/v1/policy", noHttp), 200).get("version"));
+                """);
+        assertEquals(2L, json(post("/v1/policy/reload"), 200).get("version"));
         assertNull(endpoint().boundAddress());
         assertFalse(ListeningSockets.ofThisProcess().contains(before));
     }

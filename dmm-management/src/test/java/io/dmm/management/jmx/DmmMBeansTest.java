@@ -292,11 +292,13 @@ class DmmMBeansTest {
     @Test
     void aPolicyWithJmxOffUnregistersAndOnAgainRegisters() throws Exception {
         runtime.onChange(status -> slot.prepare(runtime.router().policy().management()).run());
-        invoke(DmmObjectNames.POLICY, "apply", POLICY.replace("\"watch\": false", "\"watch\": false, \"jmx\": false"),
-                "off.json");
+        // from the policy file only: a pushed policy cannot change the management settings
+        Files.writeString(file, POLICY.replace("\"watch\": false", "\"watch\": false, \"jmx\": false"));
+        invoke(DmmObjectNames.POLICY, "reload");
         assertEquals(Set.of(), dmmNames());
         assertFalse(slot.registered());
-        runtime.control().apply(POLICY, "on.json");
+        Files.writeString(file, POLICY);
+        runtime.control().reload();
         assertEquals(7, dmmNames().size(), dmmNames().toString());
         assertEquals(3L, attr(DmmObjectNames.POLICY, "Version"));
     }
