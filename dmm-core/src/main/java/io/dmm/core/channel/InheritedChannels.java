@@ -1,10 +1,10 @@
 package io.dmm.core.channel;
 
+import io.dmm.api.spi.StackCapability;
 import io.dmm.core.policy.Route;
 import io.dmm.core.runtime.Decision;
 import io.dmm.core.runtime.DmmRuntime;
 import io.dmm.core.runtime.StackHandle;
-import io.dmm.stack.kernel.KernelStackProvider;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.channels.Channel;
@@ -77,7 +77,8 @@ public final class InheritedChannels {
         return null;
     }
 
+    /** A stack whose sockets are the OS's: the only kind an inherited OS socket can live on. */
     private static boolean isKernel(StackHandle h) {
-        return KernelStackProvider.TYPE.equals(h.instance().type());
+        return SharedPortListen.has(h, StackCapability.SHARES_OS_PORT_SPACE);
     }
 }

@@ -46,15 +46,12 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 public final class RoutedDatagramChannel extends DatagramChannel implements RoutedChannel, DelegatingChannel {
     private final DmmRuntime runtime;
-    private final ProtocolFamily family;
-    private final RouteHints hints;
-    private final String caller;
+    private final StackRoute routing;
     private final ReentrantLock stateLock = new ReentrantLock();
     private final PendingOptions options = new PendingOptions(PlatformDefaults.Kind.DATAGRAM);
-    private volatile DatagramChannel delegate;
-    private volatile StackHandle stack;
+    /** The channel of the stack it was routed to, published once set up; never replaced. */
+    private volatile Leg<DatagramChannel> leg;
     private volatile boolean blocking = true;
-    private boolean released; // guarded by stateLock
     private volatile RoutedDatagramSocketAdaptor adaptor;
     private volatile Decision decision;
     private final ChannelKeys channelKeys = new ChannelKeys();
@@ -65,9 +62,7 @@ public final class RoutedDatagramChannel extends DatagramChannel implements Rout
                                  RouteHints hints, String caller) {
         super(provider);
         this.runtime = runtime;
-        this.family = family;
-        this.hints = hints;
-        this.caller = caller;
+        this.routing = new StackRoute(runtime, Protocol.UDP, family, hints, caller);
         this.entry = runtime.sockets().register(this); // last: the table may describe it at once
     }
 
@@ -79,26 +74,22 @@ public final class RoutedDatagramChannel extends DatagramChannel implements Rout
                           DatagramChannel open) {
         super(provider);
         this.runtime = runtime;
-        this.family = null;
-        this.hints = RouteHints.none();
-        this.caller = null;
-        stack.socketOpened();
+        this.routing = null; // open on its stack already: never routed
         this.decision = decision;
-        this.stack = stack;
-        this.delegate = open;
+        this.leg = new Leg<>(open, stack);
         this.entry = runtime.sockets().register(this);
     }
 
     /** The stack this channel runs on, or null before routing. */
     public String stackName() {
-        StackHandle s = stack;
-        return s == null ? null : s.name();
+        Leg<DatagramChannel> l = leg;
+        return l == null ? null : l.stack.name();
     }
 
     @Override
     public List<SelectableChannel> selectableDelegates() {
-        DatagramChannel d = delegate; // published only once set up
-        return d == null ? List.of() : List.of(d);
+        Leg<DatagramChannel> l = leg; // published only once set up
+        return l == null ? List.of() : List.of(l.ch);
     }
 
     @Override
@@ -117,63 +108,57 @@ public final class RoutedDatagramChannel extends DatagramChannel implements Rout
         return name == null ? List.of() : List.of(name);
     }
 
+    /** The family the program opened this channel for (null: any); an inherited channel's is any. */
+    private ProtocolFamily familyAsked() {
+        return routing == null ? null : routing.family();
+    }
+
     private void ensureOpen() throws ClosedChannelException {
         if (!isOpen()) {
             throw new ClosedChannelException();
         }
     }
 
-    /** The routed delegate, routing now as {@code role} for {@code service} (may be null) if needed. */
-    private DatagramChannel routed(Role role, InetSocketAddress service) throws IOException {
-        DatagramChannel d = delegate;
-        if (d != null) {
-            return d;
+    /** The routed leg, routing now as {@code role} for {@code service} (may be null) if needed. */
+    private Leg<DatagramChannel> routed(Role role, InetSocketAddress service) throws IOException {
+        Leg<DatagramChannel> l = leg;
+        if (l != null) {
+            return l;
         }
         stateLock.lock();
         try {
             ensureOpen();
-            d = delegate;
-            if (d != null) {
-                return d;
+            l = leg;
+            if (l != null) {
+                return l;
             }
-            Decision decision = runtime.router().decide(Protocol.UDP, role, service, null, hints, caller);
-            this.decision = decision;
-            ProtocolFamily needed = family != null ? family
-                    : service != null ? Addresses.familyOf(service.getAddress())
-                    : Addresses.familyOf(PlatformDefaults.wildcard(null));
-            Decision.Usable usable = decision.usableFor(Protocol.UDP, needed);
-            List<Throwable> failures = new ArrayList<>();
-            for (StackHandle s : usable.stacks()) {
-                DatagramChannel ch = null;
+            Candidates c = routing.decide(role, service, null);
+            decision = c.decision();
+            Fallback fallback = new Fallback(c.requireAny());
+            for (StackHandle s = fallback.next(); s != null; s = fallback.next()) {
                 try {
-                    ch = s.instance().openDatagramChannel(family);
-                    s.socketOpened();
-                    options.applyTo(ch);
-                    ch.configureBlocking(blocking);
-                    stack = s;
-                    delegate = ch;
+                    l = new Leg<>(s.instance().openDatagramChannel(routing.family()), s);
+                } catch (IOException | RuntimeException e) {
+                    fallback.failed(s, e, "udp " + role.configName());
+                    continue;
+                }
+                try {
+                    options.applyTo(l.ch);
+                    l.ch.configureBlocking(blocking);
+                    leg = l;
                     // selectors holding this channel register it; a stack whose channels cannot be
                     // selected fails here like any setup failure, and the next stack is tried
                     channelKeys.delegatesChanged();
-                    return ch;
+                    return l;
                 } catch (IOException | RuntimeException e) {
-                    if (delegate == ch) {
-                        delegate = null;
-                        stack = null;
+                    if (leg == l) {
+                        leg = null;
                     }
-                    if (ch != null) {
-                        s.socketClosed();
-                        ch.close();
-                    }
-                    failures.add(e);
+                    l.release();
+                    fallback.failed(s, e, "udp " + role.configName());
                 }
             }
-            if (failures.isEmpty()) {
-                throw new NoRouteToHostException("DMM: no usable stack for udp " + role.configName()
-                        + (service == null ? "" : " " + service) + " (route " + decision.route().source() + "): "
-                        + usable.whyOthersNot());
-            }
-            throw StackFailures.combine(failures);
+            throw fallback.exhausted();
         } finally {
             stateLock.unlock();
         }
@@ -184,12 +169,12 @@ public final class RoutedDatagramChannel extends DatagramChannel implements Rout
         stateLock.lock();
         try {
             ensureOpen();
-            DatagramChannel d = delegate;
-            if (d != null && d.getLocalAddress() != null) {
+            Leg<DatagramChannel> l = leg;
+            if (l != null && l.ch.getLocalAddress() != null) {
                 throw new AlreadyBoundException();
             }
-            InetSocketAddress isa = Addresses.checkLocal(local, family);
-            routed(Role.RECEIVER, isa).bind(isa);
+            InetSocketAddress isa = Addresses.checkLocal(local, familyAsked());
+            routed(Role.RECEIVER, isa).ch.bind(isa);
             return this;
         } finally {
             stateLock.unlock();
@@ -203,7 +188,8 @@ public final class RoutedDatagramChannel extends DatagramChannel implements Rout
         stateLock.lock();
         try {
             ensureOpen();
-            d = delegate;
+            Leg<DatagramChannel> l = leg;
+            d = l == null ? null : l.ch;
             if (d == null) {
                 options.remember(name, value);
                 return this;
@@ -223,7 +209,8 @@ public final class RoutedDatagramChannel extends DatagramChannel implements Rout
         stateLock.lock();
         try {
             ensureOpen();
-            d = delegate;
+            Leg<DatagramChannel> l = leg;
+            d = l == null ? null : l.ch;
             if (d == null) {
                 return (T) options.valueOf(name);
             }
@@ -235,18 +222,18 @@ public final class RoutedDatagramChannel extends DatagramChannel implements Rout
 
     @Override
     public Set<SocketOption<?>> supportedOptions() {
-        DatagramChannel d = delegate;
-        return d != null ? d.supportedOptions() : options.supported();
+        Leg<DatagramChannel> l = leg;
+        return l != null ? l.ch.supportedOptions() : options.supported();
     }
 
     @Override
     public MembershipKey join(InetAddress group, NetworkInterface interf) throws IOException {
-        return routed(Role.RECEIVER, null).join(group, interf);
+        return routed(Role.RECEIVER, null).ch.join(group, interf);
     }
 
     @Override
     public MembershipKey join(InetAddress group, NetworkInterface interf, InetAddress source) throws IOException {
-        return routed(Role.RECEIVER, null).join(group, interf, source);
+        return routed(Role.RECEIVER, null).ch.join(group, interf, source);
     }
 
     @Override
@@ -265,14 +252,14 @@ public final class RoutedDatagramChannel extends DatagramChannel implements Rout
 
     @Override
     public boolean isConnected() {
-        DatagramChannel d = delegate;
-        return d != null && d.isConnected();
+        Leg<DatagramChannel> l = leg;
+        return l != null && l.ch.isConnected();
     }
 
     @Override
     public DatagramChannel connect(SocketAddress remote) throws IOException {
-        InetSocketAddress isa = Addresses.checkRemote(remote, family);
-        DatagramChannel d = routed(Role.SENDER, isa);
+        InetSocketAddress isa = Addresses.checkRemote(remote, familyAsked());
+        DatagramChannel d = routed(Role.SENDER, isa).ch;
         boolean blocked = beginBlocking(blocking);
         boolean completed = false;
         try {
@@ -290,9 +277,9 @@ public final class RoutedDatagramChannel extends DatagramChannel implements Rout
 
     @Override
     public DatagramChannel disconnect() throws IOException {
-        DatagramChannel d = delegate;
-        if (d != null) {
-            d.disconnect();
+        Leg<DatagramChannel> l = leg;
+        if (l != null) {
+            l.ch.disconnect();
         }
         return this;
     }
@@ -300,15 +287,15 @@ public final class RoutedDatagramChannel extends DatagramChannel implements Rout
     @Override
     public SocketAddress getRemoteAddress() throws IOException {
         ensureOpen();
-        DatagramChannel d = delegate;
-        return d == null ? null : d.getRemoteAddress();
+        Leg<DatagramChannel> l = leg;
+        return l == null ? null : l.ch.getRemoteAddress();
     }
 
     @Override
     public SocketAddress getLocalAddress() throws IOException {
         ensureOpen();
-        DatagramChannel d = delegate;
-        return d == null ? null : d.getLocalAddress();
+        Leg<DatagramChannel> l = leg;
+        return l == null ? null : l.ch.getLocalAddress();
     }
 
     /** After the delegate threw: if it is closed now (by an interrupt, or under us), close this channel too. */
@@ -354,7 +341,11 @@ public final class RoutedDatagramChannel extends DatagramChannel implements Rout
             throw new IllegalArgumentException("Read-only buffer");
         }
         ensureOpen();
-        DatagramChannel d = delegate != null ? delegate : routed(Role.RECEIVER, null);
+        Leg<DatagramChannel> l = leg;
+        if (l == null) {
+            l = routed(Role.RECEIVER, null);
+        }
+        DatagramChannel d = l.ch;
         int before = dst.position();
         SocketAddress from;
         boolean blocked = beginBlocking(blocking);
@@ -370,7 +361,7 @@ public final class RoutedDatagramChannel extends DatagramChannel implements Rout
         }
         if (from != null) {
             int n = dst.position() - before;
-            stack.bytesIn(n);
+            l.stack.bytesIn(n);
             entry.addIn(n);
         }
         return from;
@@ -379,9 +370,13 @@ public final class RoutedDatagramChannel extends DatagramChannel implements Rout
     @Override
     public int send(ByteBuffer src, SocketAddress target) throws IOException {
         Objects.requireNonNull(src);
-        InetSocketAddress isa = Addresses.check(target, family);
+        InetSocketAddress isa = Addresses.check(target, familyAsked());
         ensureOpen();
-        DatagramChannel d = delegate != null ? delegate : routed(Role.SENDER, isa);
+        Leg<DatagramChannel> l = leg;
+        if (l == null) {
+            l = routed(Role.SENDER, isa);
+        }
+        DatagramChannel d = l.ch;
         int n;
         boolean blocked = beginBlocking(blocking);
         boolean completed = false;
@@ -395,19 +390,19 @@ public final class RoutedDatagramChannel extends DatagramChannel implements Rout
             endBlocking(blocked, completed);
         }
         if (n > 0) {
-            stack.bytesOut(n);
+            l.stack.bytesOut(n);
             entry.addOut(n);
         }
         return n;
     }
 
-    private DatagramChannel connectedDelegate() throws IOException {
+    private Leg<DatagramChannel> connectedLeg() throws IOException {
         ensureOpen();
-        DatagramChannel d = delegate;
-        if (d == null || !d.isConnected()) {
+        Leg<DatagramChannel> l = leg;
+        if (l == null || !l.ch.isConnected()) {
             throw new NotYetConnectedException();
         }
-        return d;
+        return l;
     }
 
     @Override
@@ -440,7 +435,8 @@ public final class RoutedDatagramChannel extends DatagramChannel implements Rout
      */
     private long transfer(Transfer op, ByteBuffer one, ByteBuffer[] many, int offset, int length)
             throws IOException {
-        DatagramChannel d = connectedDelegate();
+        Leg<DatagramChannel> l = connectedLeg();
+        DatagramChannel d = l.ch;
         long n;
         boolean blocked = beginBlocking(blocking);
         boolean completed = false;
@@ -453,21 +449,23 @@ public final class RoutedDatagramChannel extends DatagramChannel implements Rout
         } finally {
             endBlocking(blocked, completed);
         }
-        op.count(stack, entry, n);
+        op.count(l.stack, entry, n);
         return n;
     }
 
     /** The routed delegate, routing as a receiver if needed (adaptor use). */
     DatagramChannel delegateForAdaptor(boolean sender, InetSocketAddress target) throws IOException {
-        return routed(sender ? Role.SENDER : Role.RECEIVER, target);
+        return routed(sender ? Role.SENDER : Role.RECEIVER, target).ch;
     }
 
     DatagramChannel delegateOrNull() {
-        return delegate;
+        Leg<DatagramChannel> l = leg;
+        return l == null ? null : l.ch;
     }
 
     /** Counts a datagram the socket adaptor received ({@code in}) or sent, on the stack and the socket. */
     void countAdaptorTransfer(boolean in, int n) {
+        StackHandle stack = leg.stack;
         if (in) {
             stack.bytesIn(n);
             entry.addIn(n);
@@ -484,19 +482,15 @@ public final class RoutedDatagramChannel extends DatagramChannel implements Rout
     @Override
     protected void implCloseSelectableChannel() throws IOException {
         runtime.sockets().unregister(entry); // called once, however the channel is closed
-        DatagramChannel d;
+        Leg<DatagramChannel> l;
         stateLock.lock();
         try {
-            d = delegate;
-            if (d != null && !released) {
-                released = true;
-                stack.socketClosed();
-            }
+            l = leg;
         } finally {
             stateLock.unlock();
         }
-        if (d != null) {
-            d.close();
+        if (l != null) {
+            l.release();
         }
     }
 
@@ -512,43 +506,43 @@ public final class RoutedDatagramChannel extends DatagramChannel implements Rout
      */
     @Override
     public SocketInfo describe(SocketTable.Entry e) {
-        DatagramChannel d = delegate;
-        StackHandle s = stack;
+        Leg<DatagramChannel> l = leg;
         Decision dec = decision;
-        if (d == null || s == null) { // routing that found no stack leaves it unrouted, as it was
+        if (l == null) { // routing that found no stack leaves it unrouted, as it was
             return SocketRows.row(e, "", Protocol.UDP, SocketRows.DATAGRAM, null, null,
                     isOpen() ? SocketRows.UNROUTED : SocketRows.CLOSED, null);
         }
+        DatagramChannel d = l.ch;
         String state = !d.isOpen() ? SocketRows.FAILED : d.isConnected() ? SocketRows.CONNECTED : SocketRows.BOUND;
         if (!isOpen()) { // read last: closing marks this channel closed before it closes the stack's channel
             state = SocketRows.CLOSED;
         }
-        return SocketRows.row(e, s.name(), Protocol.UDP, SocketRows.DATAGRAM, SocketRows.local(d),
+        return SocketRows.row(e, l.stack.name(), Protocol.UDP, SocketRows.DATAGRAM, SocketRows.local(d),
                 SocketRows.remote(d), state, dec);
     }
 
     @Override
     protected void implConfigureBlocking(boolean block) throws IOException {
-        DatagramChannel d;
+        Leg<DatagramChannel> l;
         stateLock.lock();
         try {
             blocking = block;
-            d = delegate;
+            l = leg;
         } finally {
             stateLock.unlock();
         }
         if (block) {
             channelKeys.cancelledKeysReleaseDelegates(); // see ChannelKeys
         }
-        if (d != null) {
-            d.configureBlocking(block);
+        if (l != null) {
+            l.ch.configureBlocking(block);
         }
     }
 
     @Override
     public String toString() {
-        StackHandle s = stack;
-        return "RoutedDatagramChannel[" + (!isOpen() ? "closed" : s == null ? "unrouted" : "stack=" + s.name()
-                + " " + delegate) + "]";
+        Leg<DatagramChannel> l = leg;
+        return "RoutedDatagramChannel[" + (!isOpen() ? "closed" : l == null ? "unrouted" : "stack=" + l.stack.name()
+                + " " + l.ch) + "]";
     }
 }

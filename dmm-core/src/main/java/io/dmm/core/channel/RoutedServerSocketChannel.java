@@ -12,7 +12,6 @@ import io.dmm.api.spi.ReadinessSource;
 import io.dmm.core.runtime.StackHandle;
 import io.dmm.core.selector.ChannelKeys;
 import io.dmm.core.selector.DelegatingChannel;
-import io.dmm.stack.kernel.KernelStackProvider;
 import io.dmm.stack.kernel.PlatformChannels;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -57,26 +56,13 @@ import java.util.concurrent.locks.ReentrantLock;
  * every stack it listens on).
  */
 public final class RoutedServerSocketChannel extends ServerSocketChannel implements RoutedChannel, DelegatingChannel {
-    private static final class Member {
-        final ServerSocketChannel ch;
-        final StackHandle stack;
-        boolean released; // guarded by stateLock
-
-        Member(ServerSocketChannel ch, StackHandle stack) {
-            this.ch = ch;
-            this.stack = stack;
-        }
-    }
-
     private final RoutedChannelProvider routedProvider;
     private final DmmRuntime runtime;
-    private final ProtocolFamily family;
-    private final RouteHints hints;
-    private final String caller;
+    private final StackRoute routing;
     private final ReentrantLock acceptLock = new ReentrantLock();
     private final ReentrantLock stateLock = new ReentrantLock();
     private final PendingOptions options = new PendingOptions(PlatformDefaults.Kind.SERVER);
-    private volatile Member[] members;
+    private volatile List<Leg<ServerSocketChannel>> members;
     private volatile Selector selector;
     private volatile boolean blocking = true;
     private int nextMember; // round robin start, guarded by acceptLock
@@ -91,9 +77,7 @@ public final class RoutedServerSocketChannel extends ServerSocketChannel impleme
         super(provider);
         this.routedProvider = provider;
         this.runtime = runtime;
-        this.family = family;
-        this.hints = hints;
-        this.caller = caller;
+        this.routing = new StackRoute(runtime, Protocol.TCP, family, hints, caller);
         this.entry = runtime.sockets().register(this); // last: the table may describe it at once
     }
 
@@ -107,12 +91,9 @@ public final class RoutedServerSocketChannel extends ServerSocketChannel impleme
         super(provider);
         this.routedProvider = provider;
         this.runtime = runtime;
-        this.family = null;
-        this.hints = RouteHints.none();
-        this.caller = null;
-        stack.socketOpened();
+        this.routing = null; // bound already: never routed
         this.decision = decision;
-        this.members = new Member[] {new Member(listening, stack)};
+        this.members = List.of(new Leg<>(listening, stack));
         this.entry = runtime.sockets().register(this);
     }
 
@@ -130,10 +111,10 @@ public final class RoutedServerSocketChannel extends ServerSocketChannel impleme
     /** The stacks this server listens on, in route order (empty before bind). */
     @Override
     public List<String> stacksInUse() {
-        Member[] ms = members;
+        List<Leg<ServerSocketChannel>> ms = members;
         List<String> names = new ArrayList<>();
         if (ms != null) {
-            for (Member m : ms) {
+            for (Leg<ServerSocketChannel> m : ms) {
                 names.add(m.stack.name());
             }
         }
@@ -143,12 +124,12 @@ public final class RoutedServerSocketChannel extends ServerSocketChannel impleme
     /** Every listening member (empty before bind). */
     @Override
     public List<SelectableChannel> selectableDelegates() {
-        Member[] ms = members;
+        List<Leg<ServerSocketChannel>> ms = members;
         if (ms == null) {
             return List.of();
         }
-        List<SelectableChannel> list = new ArrayList<>(ms.length);
-        for (Member m : ms) {
+        List<SelectableChannel> list = new ArrayList<>(ms.size());
+        for (Leg<ServerSocketChannel> m : ms) {
             list.add(m.ch);
         }
         return list;
@@ -167,20 +148,11 @@ public final class RoutedServerSocketChannel extends ServerSocketChannel impleme
             if (members != null) {
                 throw new AlreadyBoundException();
             }
-            InetSocketAddress isa = Addresses.checkLocal(local, family);
-            Decision d = runtime.router().decide(Protocol.TCP, Role.SERVER, isa, null, hints, caller);
-            decision = d;
-            ProtocolFamily needed = family != null ? family : Addresses.familyOf(isa.getAddress());
-            Decision.Usable usable = d.usableFor(Protocol.TCP, needed);
-            if (usable.isEmpty()) {
-                throw new SocketException("DMM: no usable stack for tcp server on " + isa + " (route "
-                        + d.route().source() + "): " + usable.whyOthersNot());
-            }
-            // "listen on all of these" only makes sense for a wildcard address: a specific address
-            // belongs to one stack
-            List<StackHandle> targets = isa.getAddress().isAnyLocalAddress() ? usable.stacks()
-                    : usable.stacks().subList(0, 1);
-            members = listen(targets, isa, backlog);
+            InetSocketAddress isa = Addresses.checkLocal(local, routing.family());
+            Candidates c = routing.decide(Role.SERVER, isa, null);
+            decision = c.decision();
+            c.requireAny();
+            members = listen(c, isa, backlog);
             channelKeys.delegatesChanged(); // selectors holding this server register every member
             return this;
         } finally {
@@ -188,30 +160,19 @@ public final class RoutedServerSocketChannel extends ServerSocketChannel impleme
         }
     }
 
-    private Member[] listen(List<StackHandle> targets, InetSocketAddress isa, int backlog) throws IOException {
-        boolean multi = targets.size() > 1;
-        long kernels = targets.stream().filter(RoutedServerSocketChannel::isKernel).count();
-        Member[] ms = new Member[targets.size()];
+    private List<Leg<ServerSocketChannel>> listen(Candidates c, InetSocketAddress isa, int backlog) throws IOException {
+        ProtocolFamily family = routing.family();
+        List<Leg<ServerSocketChannel>> ms = SharedPortListen.listen(c, isa, backlog, options,
+                s -> s.instance().openServerSocketChannel(family), ServerSocketChannel::bind, "server channels");
+        boolean multi = ms.size() > 1;
         Selector sel = null;
         try {
-            int port = isa.getPort();
-            for (int i = 0; i < ms.length; i++) {
-                StackHandle s = targets.get(i);
-                ServerSocketChannel ch = s.instance().openServerSocketChannel(family);
-                s.socketOpened();
-                ms[i] = new Member(ch, s);
-                options.applyTo(ch);
-                if (kernels > 1 && isKernel(s)) {
-                    // kernel instances share one kernel: a second listener on the port needs SO_REUSEPORT
-                    ch.setOption(StandardSocketOptions.SO_REUSEPORT, true);
-                }
-                ch.bind(new InetSocketAddress(isa.getAddress(), port), backlog);
-                port = ((InetSocketAddress) ch.getLocalAddress()).getPort(); // later members share the first's port
-                ch.configureBlocking(!multi && blocking);
+            for (Leg<ServerSocketChannel> m : ms) {
+                m.ch.configureBlocking(!multi && blocking);
             }
             if (multi) {
                 sel = PlatformChannels.provider().openSelector();
-                for (Member m : ms) {
+                for (Leg<ServerSocketChannel> m : ms) {
                     if (m.ch instanceof ReadinessSource rs) {
                         // never in a JDK selector: its connections wake the accept wait instead
                         rs.setReadinessListener(channelKeys);
@@ -231,28 +192,10 @@ public final class RoutedServerSocketChannel extends ServerSocketChannel impleme
                     e.addSuppressed(suppressed);
                 }
             }
-            for (Member m : ms) {
-                if (m != null) {
-                    release(m);
-                }
+            for (Leg<ServerSocketChannel> m : ms) {
+                m.release();
             }
             throw e;
-        }
-    }
-
-    private static boolean isKernel(StackHandle s) {
-        return KernelStackProvider.TYPE.equals(s.instance().type());
-    }
-
-    private static void release(Member m) {
-        if (!m.released) {
-            m.released = true;
-            m.stack.socketClosed();
-        }
-        try {
-            m.ch.close();
-        } catch (IOException ignored) {
-            // closing anyway
         }
     }
 
@@ -269,7 +212,7 @@ public final class RoutedServerSocketChannel extends ServerSocketChannel impleme
         acceptLock.lock();
         try {
             ensureOpen();
-            Member[] ms = members;
+            List<Leg<ServerSocketChannel>> ms = members;
             if (ms == null) {
                 throw new NotYetBoundException();
             }
@@ -283,8 +226,8 @@ public final class RoutedServerSocketChannel extends ServerSocketChannel impleme
             }
             try {
                 SocketChannel accepted;
-                if (ms.length == 1) {
-                    accepted = acceptOne(ms[0], timeoutMillis);
+                if (ms.size() == 1) {
+                    accepted = acceptOne(ms.getFirst(), timeoutMillis);
                 } else {
                     accepted = acceptAny(ms, block, timeoutMillis);
                 }
@@ -293,7 +236,7 @@ public final class RoutedServerSocketChannel extends ServerSocketChannel impleme
             } catch (IOException e) {
                 completed = e instanceof ClosedByInterruptException || e instanceof SocketTimeoutException;
                 if (e instanceof ClosedByInterruptException || e instanceof AsynchronousCloseException
-                        || (!(e instanceof SocketTimeoutException) && !ms[0].ch.isOpen())) {
+                        || (!(e instanceof SocketTimeoutException) && !ms.getFirst().ch.isOpen())) {
                     close();
                 }
                 throw e;
@@ -307,7 +250,7 @@ public final class RoutedServerSocketChannel extends ServerSocketChannel impleme
         }
     }
 
-    private SocketChannel acceptOne(Member m, int timeoutMillis) throws IOException {
+    private SocketChannel acceptOne(Leg<ServerSocketChannel> m, int timeoutMillis) throws IOException {
         SocketChannel s;
         if (timeoutMillis > 0) {
             // the member's own adaptor implements the timed accept for its stack
@@ -320,16 +263,16 @@ public final class RoutedServerSocketChannel extends ServerSocketChannel impleme
         return s == null ? null : new RoutedSocketChannel(routedProvider, runtime, decision, m.stack, s);
     }
 
-    private SocketChannel acceptAny(Member[] ms, boolean block, int timeoutMillis) throws IOException {
+    private SocketChannel acceptAny(List<Leg<ServerSocketChannel>> ms, boolean block, int timeoutMillis) throws IOException {
         long deadline = timeoutMillis > 0 ? System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis) : 0L;
         Selector sel = selector;
         while (true) {
-            for (int i = 0; i < ms.length; i++) {
-                int k = (nextMember + i) % ms.length;
-                SocketChannel s = ms[k].ch.accept();
+            for (int i = 0; i < ms.size(); i++) {
+                int k = (nextMember + i) % ms.size();
+                SocketChannel s = ms.get(k).ch.accept();
                 if (s != null) {
                     nextMember = k + 1; // start with the next member next time: no member starves
-                    return new RoutedSocketChannel(routedProvider, runtime, decision, ms[k].stack, s);
+                    return new RoutedSocketChannel(routedProvider, runtime, decision, ms.get(k).stack, s);
                 }
             }
             if (!block) {
@@ -362,7 +305,7 @@ public final class RoutedServerSocketChannel extends ServerSocketChannel impleme
     @Override
     public <T> ServerSocketChannel setOption(SocketOption<T> name, T value) throws IOException {
         PendingOptions.checkSupported(name, supportedOptions());
-        Member[] ms;
+        List<Leg<ServerSocketChannel>> ms;
         stateLock.lock();
         try {
             ensureOpen();
@@ -374,7 +317,7 @@ public final class RoutedServerSocketChannel extends ServerSocketChannel impleme
         } finally {
             stateLock.unlock();
         }
-        for (Member m : ms) {
+        for (Leg<ServerSocketChannel> m : ms) {
             m.ch.setOption(name, value);
         }
         return this;
@@ -384,7 +327,7 @@ public final class RoutedServerSocketChannel extends ServerSocketChannel impleme
     @SuppressWarnings("unchecked")
     public <T> T getOption(SocketOption<T> name) throws IOException {
         PendingOptions.checkSupported(name, supportedOptions());
-        Member[] ms;
+        List<Leg<ServerSocketChannel>> ms;
         stateLock.lock();
         try {
             ensureOpen();
@@ -395,26 +338,26 @@ public final class RoutedServerSocketChannel extends ServerSocketChannel impleme
         } finally {
             stateLock.unlock();
         }
-        return ms[0].ch.getOption(name);
+        return ms.getFirst().ch.getOption(name);
     }
 
     @Override
     public Set<SocketOption<?>> supportedOptions() {
-        Member[] ms = members;
-        return ms != null ? ms[0].ch.supportedOptions() : options.supported();
+        List<Leg<ServerSocketChannel>> ms = members;
+        return ms != null ? ms.getFirst().ch.supportedOptions() : options.supported();
     }
 
     @Override
     public SocketAddress getLocalAddress() throws IOException {
         ensureOpen();
-        Member[] ms = members;
-        return ms == null ? null : ms[0].ch.getLocalAddress();
+        List<Leg<ServerSocketChannel>> ms = members;
+        return ms == null ? null : ms.getFirst().ch.getLocalAddress();
     }
 
     InetSocketAddress localAddressOrNull() {
-        Member[] ms = members;
+        List<Leg<ServerSocketChannel>> ms = members;
         try {
-            return ms == null ? null : (InetSocketAddress) ms[0].ch.getLocalAddress();
+            return ms == null ? null : (InetSocketAddress) ms.getFirst().ch.getLocalAddress();
         } catch (IOException e) {
             return null;
         }
@@ -442,7 +385,7 @@ public final class RoutedServerSocketChannel extends ServerSocketChannel impleme
     protected void implCloseSelectableChannel() throws IOException {
         runtime.sockets().unregister(entry); // called once, however the channel is closed
         Selector sel;
-        Member[] ms;
+        List<Leg<ServerSocketChannel>> ms;
         stateLock.lock();
         try {
             sel = selector;
@@ -456,8 +399,8 @@ public final class RoutedServerSocketChannel extends ServerSocketChannel impleme
         if (ms != null) {
             stateLock.lock();
             try {
-                for (Member m : ms) {
-                    release(m);
+                for (Leg<ServerSocketChannel> m : ms) {
+                    m.release();
                 }
             } finally {
                 stateLock.unlock();
@@ -477,27 +420,27 @@ public final class RoutedServerSocketChannel extends ServerSocketChannel impleme
      */
     @Override
     public SocketInfo describe(SocketTable.Entry e) {
-        Member[] ms = members;
+        List<Leg<ServerSocketChannel>> ms = members;
         Decision d = decision; // read after members: set before them at bind
         if (ms == null) { // a bind that found no stack leaves it unrouted, as it was
             return SocketRows.row(e, "", Protocol.TCP, SocketRows.SERVER, null, null,
                     isOpen() ? SocketRows.UNROUTED : SocketRows.CLOSED, null);
         }
         StringBuilder stacks = new StringBuilder();
-        for (Member m : ms) {
+        for (Leg<ServerSocketChannel> m : ms) {
             stacks.append(stacks.isEmpty() ? "" : ",").append(m.stack.name());
         }
-        String state = ms[0].ch.isOpen() ? SocketRows.LISTENING : SocketRows.FAILED;
+        String state = ms.getFirst().ch.isOpen() ? SocketRows.LISTENING : SocketRows.FAILED;
         if (!isOpen()) { // read last: closing marks this channel closed before it closes the members
             state = SocketRows.CLOSED;
         }
-        return SocketRows.row(e, stacks.toString(), Protocol.TCP, SocketRows.SERVER, SocketRows.local(ms[0].ch), null,
+        return SocketRows.row(e, stacks.toString(), Protocol.TCP, SocketRows.SERVER, SocketRows.local(ms.getFirst().ch), null,
                 state, d);
     }
 
     @Override
     protected void implConfigureBlocking(boolean block) throws IOException {
-        Member[] ms;
+        List<Leg<ServerSocketChannel>> ms;
         stateLock.lock();
         try {
             blocking = block;
@@ -508,8 +451,8 @@ public final class RoutedServerSocketChannel extends ServerSocketChannel impleme
         if (block) {
             channelKeys.cancelledKeysReleaseDelegates(); // see ChannelKeys
         }
-        if (ms != null && ms.length == 1) {
-            ms[0].ch.configureBlocking(block); // several members stay non-blocking: the selector waits
+        if (ms != null && ms.size() == 1) {
+            ms.getFirst().ch.configureBlocking(block); // several members stay non-blocking: the selector waits
         }
     }
 

@@ -59,35 +59,27 @@ import java.util.concurrent.locks.ReentrantLock;
  * bytes it moves there too (see {@link #describe} for what its row says).
  */
 public final class RoutedSocketChannel extends SocketChannel implements RoutedChannel, DelegatingChannel {
-    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(RoutedSocketChannel.class);
-
     /** The channel of the chosen stack, and that stack. Replaced only during connect fallback. */
-    static final class Leg {
-        final SocketChannel ch;
-        final StackHandle stack;
-        boolean released;          // guarded by stateLock
+    static final class ClientLeg extends Leg<SocketChannel> {
         volatile boolean ready;    // set up (options, blocking mode, bind): selectors may register it
         volatile boolean connected; // its connect completed (or it was accepted): for the socket table
         InputStream in;            // the delegate's socket adaptor streams, for the Socket adaptor
         OutputStream out;
 
-        Leg(SocketChannel ch, StackHandle stack) {
-            this.ch = ch;
-            this.stack = stack;
+        ClientLeg(SocketChannel ch, StackHandle stack) {
+            super(ch, stack);
         }
     }
 
     private final DmmRuntime runtime;
-    private final ProtocolFamily family;
-    private final RouteHints hints;
-    private final String caller;
+    private final StackRoute routing;
 
     /** Serializes connect and finishConnect (the JDK holds its read and write locks there). */
     private final ReentrantLock connectLock = new ReentrantLock();
     /** Guards the fields below; never held while blocking. */
     private final ReentrantLock stateLock = new ReentrantLock();
     private final PendingOptions options = new PendingOptions(PlatformDefaults.Kind.SOCKET);
-    private volatile Leg leg;
+    private volatile ClientLeg leg;
     private volatile boolean blocking = true;
     private boolean bindRequested;
     // written under stateLock; volatile for the socket table, which reads them without it
@@ -95,9 +87,7 @@ public final class RoutedSocketChannel extends SocketChannel implements RoutedCh
     private volatile InetSocketAddress remote;
     private volatile boolean inputShut;
     private volatile boolean outputShut;
-    private List<StackHandle> candidates = List.of();
-    private int nextCandidate;
-    private final List<Throwable> failures = new ArrayList<>(1);
+    private Fallback fallback; // the stacks of the connect in progress, guarded by stateLock
     private volatile RoutedSocketAdaptor adaptor;
     private volatile Decision decision;
     private final ChannelKeys channelKeys = new ChannelKeys();
@@ -110,9 +100,7 @@ public final class RoutedSocketChannel extends SocketChannel implements RoutedCh
                                RouteHints hints, String caller) {
         super(provider);
         this.runtime = runtime;
-        this.family = family;
-        this.hints = hints;
-        this.caller = caller;
+        this.routing = new StackRoute(runtime, Protocol.TCP, family, hints, caller);
         this.accepted = false;
         this.entry = runtime.sockets().register(this); // last: the table may describe it at once
     }
@@ -122,12 +110,9 @@ public final class RoutedSocketChannel extends SocketChannel implements RoutedCh
                         SocketChannel accepted) {
         super(provider);
         this.runtime = runtime;
-        this.family = null;
-        this.hints = RouteHints.none();
-        this.caller = null;
-        stack.socketOpened();
+        this.routing = null; // connected already: never routed
         this.decision = decision;
-        Leg l = new Leg(accepted, stack);
+        ClientLeg l = new ClientLeg(accepted, stack);
         l.ready = true;
         l.connected = true;
         this.leg = l;
@@ -137,7 +122,7 @@ public final class RoutedSocketChannel extends SocketChannel implements RoutedCh
 
     @Override
     public List<SelectableChannel> selectableDelegates() {
-        Leg l = leg;
+        ClientLeg l = leg;
         return l != null && l.ready ? List.of(l.ch) : List.of();
     }
 
@@ -159,8 +144,13 @@ public final class RoutedSocketChannel extends SocketChannel implements RoutedCh
 
     /** The stack this channel runs on, or null before routing. */
     public String stackName() {
-        Leg l = leg;
+        ClientLeg l = leg;
         return l == null ? null : l.stack.name();
+    }
+
+    /** The family the program opened this channel for (null: any; an accepted channel's is its own). */
+    private ProtocolFamily familyAsked() {
+        return routing == null ? null : routing.family();
     }
 
     private void ensureOpen() throws ClosedChannelException {
@@ -176,7 +166,7 @@ public final class RoutedSocketChannel extends SocketChannel implements RoutedCh
         stateLock.lock();
         try {
             ensureOpen();
-            Leg l = leg;
+            ClientLeg l = leg;
             if (l != null) {
                 if (l.ch.isConnectionPending()) {
                     throw new ConnectionPendingException();
@@ -187,7 +177,7 @@ public final class RoutedSocketChannel extends SocketChannel implements RoutedCh
             if (bindRequested) {
                 throw new AlreadyBoundException();
             }
-            InetSocketAddress isa = Addresses.checkLocal(local, family);
+            InetSocketAddress isa = Addresses.checkLocal(local, familyAsked());
             bindAddress = isa;
             bindRequested = true;
             return this;
@@ -199,7 +189,7 @@ public final class RoutedSocketChannel extends SocketChannel implements RoutedCh
     @Override
     public <T> SocketChannel setOption(SocketOption<T> name, T value) throws IOException {
         PendingOptions.checkSupported(name, supportedOptions());
-        Leg l;
+        ClientLeg l;
         stateLock.lock();
         try {
             ensureOpen();
@@ -219,7 +209,7 @@ public final class RoutedSocketChannel extends SocketChannel implements RoutedCh
     @SuppressWarnings("unchecked")
     public <T> T getOption(SocketOption<T> name) throws IOException {
         PendingOptions.checkSupported(name, supportedOptions());
-        Leg l;
+        ClientLeg l;
         stateLock.lock();
         try {
             ensureOpen();
@@ -235,7 +225,7 @@ public final class RoutedSocketChannel extends SocketChannel implements RoutedCh
 
     @Override
     public Set<SocketOption<?>> supportedOptions() {
-        Leg l = leg;
+        ClientLeg l = leg;
         return l != null ? l.ch.supportedOptions() : options.supported();
     }
 
@@ -251,7 +241,7 @@ public final class RoutedSocketChannel extends SocketChannel implements RoutedCh
      * the Socket adaptor), 0 means no bound.
      */
     boolean connect(SocketAddress sa, long timeoutMillis) throws IOException {
-        InetSocketAddress isa = Addresses.checkRemote(sa, family);
+        InetSocketAddress isa = Addresses.checkRemote(sa, familyAsked());
         long deadline = timeoutMillis > 0 ? System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis) : 0L;
         connectLock.lock();
         try {
@@ -280,7 +270,7 @@ public final class RoutedSocketChannel extends SocketChannel implements RoutedCh
         stateLock.lock();
         try {
             ensureOpen();
-            Leg l = leg;
+            ClientLeg l = leg;
             if (l != null) {
                 if (l.ch.isConnected()) {
                     throw new AlreadyConnectedException();
@@ -289,19 +279,9 @@ public final class RoutedSocketChannel extends SocketChannel implements RoutedCh
                     throw new ConnectionPendingException();
                 }
             }
-            InetAddress source = bindRequested && !bindAddress.getAddress().isAnyLocalAddress()
-                    ? bindAddress.getAddress() : null;
-            Decision d = runtime.router().decide(Protocol.TCP, Role.CLIENT, isa, source, hints, caller);
-            decision = d;
-            ProtocolFamily needed = family != null ? family : Addresses.familyOf(isa.getAddress());
-            Decision.Usable usable = d.usableFor(Protocol.TCP, needed);
-            if (usable.isEmpty()) {
-                throw new NoRouteToHostException("DMM: no usable stack for tcp client to " + isa + " (route "
-                        + d.route().source() + "): " + usable.whyOthersNot());
-            }
-            candidates = usable.stacks();
-            nextCandidate = 0;
-            failures.clear();
+            Candidates c = routing.decide(Role.CLIENT, isa, StackRoute.sourceOf(bindAddress));
+            decision = c.decision();
+            fallback = new Fallback(c.requireAny());
             remote = isa;
         } finally {
             stateLock.unlock();
@@ -317,12 +297,11 @@ public final class RoutedSocketChannel extends SocketChannel implements RoutedCh
         while (true) {
             long left = deadline == 0L ? 0L : TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
             if (deadline != 0L && left <= 0) {
-                recordFailure(null, new SocketTimeoutException("Connect timed out"));
-                throw combinedFailure();
+                throw exhausted(new SocketTimeoutException("Connect timed out"));
             }
-            Leg l = openNextLeg();
+            ClientLeg l = openNextLeg();
             if (l == null) {
-                throw combinedFailure();
+                throw exhausted(null);
             }
             try {
                 boolean connected;
@@ -356,31 +335,22 @@ public final class RoutedSocketChannel extends SocketChannel implements RoutedCh
      * (or the stack's source address). Setup failures count as that stack's failed connect. Null
      * when no candidate is left.
      */
-    private Leg openNextLeg() throws IOException {
+    private ClientLeg openNextLeg() throws IOException {
         stateLock.lock();
         try {
             while (true) {
                 ensureOpen();
-                if (nextCandidate >= candidates.size()) {
+                StackHandle s = fallback.next();
+                if (s == null) {
                     return null;
                 }
-                StackHandle s = candidates.get(nextCandidate++);
-                Leg l = null;
+                ClientLeg l = null;
                 try {
-                    SocketChannel ch = s.instance().openSocketChannel(family);
-                    s.socketOpened();
-                    l = new Leg(ch, s);
+                    l = new ClientLeg(s.instance().openSocketChannel(familyAsked()), s);
                     leg = l; // published first, so a concurrent close() closes it
-                    options.applyTo(ch);
-                    ch.configureBlocking(blocking);
-                    if (bindRequested) {
-                        ch.bind(bindAddress);
-                    } else {
-                        InetAddress src = s.instance().sourceAddress();
-                        if (src != null && Addresses.sameFamily(src, remote.getAddress())) {
-                            ch.bind(new InetSocketAddress(src, 0));
-                        }
-                    }
+                    options.applyTo(l.ch);
+                    l.ch.configureBlocking(blocking);
+                    StackRoute.bindSource(l.ch, bindAddress, s, remote);
                     l.ready = true;
                     // selectors holding this channel register the new delegate; a stack whose channels
                     // cannot be selected fails here like any setup failure, and the next stack is tried
@@ -389,9 +359,9 @@ public final class RoutedSocketChannel extends SocketChannel implements RoutedCh
                 } catch (IOException | RuntimeException e) {
                     s.connectFailed();
                     if (l != null) {
-                        release(l);
+                        l.release();
                     }
-                    failures.add(e);
+                    fallback.failed(s, e, remote);
                 }
             }
         } finally {
@@ -399,45 +369,27 @@ public final class RoutedSocketChannel extends SocketChannel implements RoutedCh
         }
     }
 
-    /** Remembers a failure for the final exception; closes the failed leg (if any). */
-    private void recordFailure(Leg l, Throwable e) {
-        if (l != null && LOG.isDebugEnabled()) {
-            LOG.debug("connect to {} failed on stack {} ({}); {}", remote, l.stack.name(), e.toString(),
-                    nextCandidate < candidates.size() ? "falling back to " + candidates.get(nextCandidate).name()
-                            : "no stack left");
-        }
+    /** Remembers a leg's failure for the final exception and closes the leg. */
+    private void recordFailure(ClientLeg l, Throwable e) {
         stateLock.lock();
         try {
-            failures.add(e);
-            if (l != null) {
-                release(l);
+            fallback.failed(l.stack, e, remote);
+            l.release();
+        } finally {
+            stateLock.unlock();
+        }
+    }
+
+    /** The exception when no stack is left: the last failure ({@code last}, if not null), earlier ones suppressed. */
+    private IOException exhausted(IOException last) {
+        stateLock.lock();
+        try {
+            if (last != null) {
+                fallback.failed(last);
             }
+            return fallback.exhausted();
         } finally {
             stateLock.unlock();
-        }
-    }
-
-    /** The last failure, earlier ones attached as suppressed; thrown as is when unchecked. */
-    private IOException combinedFailure() {
-        stateLock.lock();
-        try {
-            return StackFailures.combine(failures);
-        } finally {
-            failures.clear();
-            stateLock.unlock();
-        }
-    }
-
-    /** Closes a leg's channel and takes it off its stack's active count, once. Under stateLock. */
-    private static void release(Leg l) {
-        if (!l.released) {
-            l.released = true;
-            l.stack.socketClosed();
-        }
-        try {
-            l.ch.close();
-        } catch (IOException ignored) {
-            // closing a channel that failed or that we are closing anyway: nothing to report
         }
     }
 
@@ -445,7 +397,7 @@ public final class RoutedSocketChannel extends SocketChannel implements RoutedCh
     public boolean finishConnect() throws IOException {
         connectLock.lock();
         try {
-            Leg l = leg;
+            ClientLeg l = leg;
             if (l != null && l.ch.isConnected()) {
                 return true;
             }
@@ -489,20 +441,20 @@ public final class RoutedSocketChannel extends SocketChannel implements RoutedCh
 
     @Override
     public boolean isConnected() {
-        Leg l = leg;
+        ClientLeg l = leg;
         return l != null && l.ch.isConnected();
     }
 
     @Override
     public boolean isConnectionPending() {
-        Leg l = leg;
+        ClientLeg l = leg;
         return l != null && l.ch.isConnectionPending();
     }
 
     // ---------------------------------------------------------------- I/O (hot path: no allocation, no locks)
 
-    private Leg connectedLeg() throws ClosedChannelException {
-        Leg l = leg;
+    private ClientLeg connectedLeg() throws ClosedChannelException {
+        ClientLeg l = leg;
         if (!isOpen()) {
             throw new ClosedChannelException();
         }
@@ -517,7 +469,7 @@ public final class RoutedSocketChannel extends SocketChannel implements RoutedCh
      * too. (An AsynchronousCloseException alone does not mean closed: the JDK also throws it for a
      * write after shutdownOutput.)
      */
-    private void closeIfDelegateClosed(Leg l) throws IOException {
+    private void closeIfDelegateClosed(ClientLeg l) throws IOException {
         if (!l.ch.isOpen()) {
             close();
         }
@@ -545,7 +497,7 @@ public final class RoutedSocketChannel extends SocketChannel implements RoutedCh
     }
 
     /** A call on {@code l} threw {@code e}: if it was blocking and the delegate is closed now, so is this channel. */
-    private IOException failed(boolean blocked, IOException e, Leg l) throws IOException {
+    private IOException failed(boolean blocked, IOException e, ClientLeg l) throws IOException {
         if (blocked) {
             closeIfDelegateClosed(l);
         }
@@ -582,7 +534,7 @@ public final class RoutedSocketChannel extends SocketChannel implements RoutedCh
      */
     private long transfer(Transfer op, ByteBuffer one, ByteBuffer[] many, int offset, int length)
             throws IOException {
-        Leg l = connectedLeg();
+        ClientLeg l = connectedLeg();
         long n;
         boolean blocked = beginBlocking(blocking);
         boolean completed = false;
@@ -614,12 +566,12 @@ public final class RoutedSocketChannel extends SocketChannel implements RoutedCh
     }
 
     boolean isInputOpen() {
-        Leg l = leg;
+        ClientLeg l = leg;
         return l == null || !l.ch.socket().isInputShutdown();
     }
 
     boolean isOutputOpen() {
-        Leg l = leg;
+        ClientLeg l = leg;
         return l == null || !l.ch.socket().isOutputShutdown();
     }
 
@@ -627,7 +579,7 @@ public final class RoutedSocketChannel extends SocketChannel implements RoutedCh
 
     /** Blocking stream read with SO_TIMEOUT, through the delegate's own adaptor (which implements the timeout). */
     int adaptorRead(byte[] b, int off, int len, int timeoutMillis) throws IOException {
-        Leg l = leg;
+        ClientLeg l = leg;
         if (!isOpen()) {
             throw new SocketException("Socket is closed");
         }
@@ -658,7 +610,7 @@ public final class RoutedSocketChannel extends SocketChannel implements RoutedCh
     }
 
     int adaptorAvailable() throws IOException {
-        Leg l = leg;
+        ClientLeg l = leg;
         if (!isOpen()) {
             throw new SocketException("Socket is closed");
         }
@@ -673,7 +625,7 @@ public final class RoutedSocketChannel extends SocketChannel implements RoutedCh
     }
 
     void adaptorWrite(byte[] b, int off, int len) throws IOException {
-        Leg l = leg;
+        ClientLeg l = leg;
         if (!isOpen()) {
             throw new SocketException("Socket is closed");
         }
@@ -701,7 +653,7 @@ public final class RoutedSocketChannel extends SocketChannel implements RoutedCh
      * data, OOBINLINE): available once routed.
      */
     Socket routedSocket(String what) throws SocketException {
-        Leg l = leg;
+        ClientLeg l = leg;
         if (!isOpen()) {
             throw new SocketException("Socket is closed");
         }
@@ -736,7 +688,7 @@ public final class RoutedSocketChannel extends SocketChannel implements RoutedCh
         stateLock.lock();
         try {
             ensureOpen();
-            Leg l = leg;
+            ClientLeg l = leg;
             if (l != null) {
                 return l.ch.getLocalAddress();
             }
@@ -749,13 +701,13 @@ public final class RoutedSocketChannel extends SocketChannel implements RoutedCh
     @Override
     public SocketAddress getRemoteAddress() throws IOException {
         ensureOpen();
-        Leg l = leg;
+        ClientLeg l = leg;
         return l == null ? null : l.ch.getRemoteAddress();
     }
 
     /** Local address without the open check (adaptor use); null if unknown. */
     InetSocketAddress localAddressOrNull() {
-        Leg l = leg;
+        ClientLeg l = leg;
         try {
             return l != null ? (InetSocketAddress) l.ch.getLocalAddress() : bindAddress;
         } catch (IOException e) {
@@ -764,7 +716,7 @@ public final class RoutedSocketChannel extends SocketChannel implements RoutedCh
     }
 
     InetSocketAddress remoteAddressOrNull() {
-        Leg l = leg;
+        ClientLeg l = leg;
         try {
             return l != null ? (InetSocketAddress) l.ch.getRemoteAddress() : null;
         } catch (IOException e) {
@@ -778,9 +730,9 @@ public final class RoutedSocketChannel extends SocketChannel implements RoutedCh
         runtime.sockets().unregister(entry);
         stateLock.lock();
         try {
-            Leg l = leg;
+            ClientLeg l = leg;
             if (l != null) {
-                release(l);
+                l.release();
             }
         } finally {
             stateLock.unlock();
@@ -800,7 +752,7 @@ public final class RoutedSocketChannel extends SocketChannel implements RoutedCh
      */
     @Override
     public SocketInfo describe(SocketTable.Entry e) {
-        Leg l = leg;
+        ClientLeg l = leg;
         Decision d = decision;
         String kind = accepted ? SocketRows.ACCEPTED : SocketRows.CLIENT;
         if (l == null) {
@@ -830,7 +782,7 @@ public final class RoutedSocketChannel extends SocketChannel implements RoutedCh
 
     @Override
     protected void implConfigureBlocking(boolean block) throws IOException {
-        Leg l;
+        ClientLeg l;
         stateLock.lock();
         try {
             blocking = block;
@@ -855,7 +807,7 @@ public final class RoutedSocketChannel extends SocketChannel implements RoutedCh
 
     @Override
     public String toString() {
-        Leg l = leg;
+        ClientLeg l = leg;
         StringBuilder sb = new StringBuilder("RoutedSocketChannel[");
         if (!isOpen()) {
             sb.append("closed");
