@@ -1,6 +1,6 @@
 package io.dmm.core.channel;
 
-import io.dmm.core.runtime.StackHandle;
+import io.dmm.core.routing.StackHandle;
 import java.io.IOException;
 import java.nio.channels.AcceptPendingException;
 import java.nio.channels.AsynchronousChannelGroup;

@@ -2,8 +2,8 @@ package io.dmm.core.channel;
 
 import io.dmm.api.Protocol;
 import io.dmm.api.Role;
-import io.dmm.core.runtime.Decision;
-import io.dmm.core.runtime.StackHandle;
+import io.dmm.core.routing.Decision;
+import io.dmm.core.routing.StackHandle;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.NoRouteToHostException;

@@ -1,14 +1,15 @@
 package io.dmm.core.channel;
 
+import io.dmm.core.routing.RoutedChannel;
 import io.dmm.api.Protocol;
 import io.dmm.api.RouteHints;
 import io.dmm.api.Role;
 import io.dmm.api.SocketInfo;
 import io.dmm.core.policy.Route;
-import io.dmm.core.runtime.Decision;
-import io.dmm.core.runtime.DmmRuntime;
-import io.dmm.core.runtime.SocketTable;
-import io.dmm.core.runtime.StackHandle;
+import io.dmm.core.routing.Decision;
+import io.dmm.core.routing.RoutingContext;
+import io.dmm.core.routing.SocketTable;
+import io.dmm.core.routing.StackHandle;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
@@ -44,7 +45,7 @@ import java.util.concurrent.Future;
  */
 public final class RoutedAsynchronousServerSocketChannel extends AsynchronousServerSocketChannel
         implements RoutedChannel {
-    private final DmmRuntime runtime;
+    private final RoutingContext context;
     private final AsynchronousChannelGroup group;
     private final StackRoute routing;
     private final PendingOptions options = new PendingOptions(PlatformDefaults.Kind.ASYNC_SERVER);
@@ -57,13 +58,13 @@ public final class RoutedAsynchronousServerSocketChannel extends AsynchronousSer
     /** This server's row in the runtime's socket table. */
     private final SocketTable.Entry entry;
 
-    public RoutedAsynchronousServerSocketChannel(AsynchronousChannelProvider provider, DmmRuntime runtime,
+    public RoutedAsynchronousServerSocketChannel(AsynchronousChannelProvider provider, RoutingContext context,
                                                  AsynchronousChannelGroup group, RouteHints hints, String caller) {
         super(provider);
-        this.runtime = runtime;
+        this.context = context;
         this.group = group;
-        this.routing = new StackRoute(runtime, Protocol.TCP, null, hints, caller);
-        this.entry = runtime.sockets().register(this); // last: the table may describe it at once
+        this.routing = new StackRoute(context, Protocol.TCP, null, hints, caller);
+        this.entry = context.sockets().register(this); // last: the table may describe it at once
     }
 
     @Override
@@ -110,7 +111,7 @@ public final class RoutedAsynchronousServerSocketChannel extends AsynchronousSer
                 s -> s.instance().openAsynchronousServerSocketChannel(group), AsynchronousServerSocketChannel::bind,
                 "asynchronous channels");
         acceptor = new AsyncAcceptor(members, group,
-                (m, ch) -> new RoutedAsynchronousSocketChannel(provider(), runtime, decision, m.stack, group, ch));
+                (m, ch) -> new RoutedAsynchronousSocketChannel(provider(), context, decision, m.stack, group, ch));
         return this;
     }
 
@@ -201,7 +202,7 @@ public final class RoutedAsynchronousServerSocketChannel extends AsynchronousSer
             closed = true;
             a = acceptor;
         }
-        runtime.sockets().unregister(entry); // once: only the call that closed it gets here
+        context.sockets().unregister(entry); // once: only the call that closed it gets here
         if (a != null) {
             a.close();
         }

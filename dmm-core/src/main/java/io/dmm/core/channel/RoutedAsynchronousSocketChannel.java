@@ -1,14 +1,15 @@
 package io.dmm.core.channel;
 
+import io.dmm.core.routing.RoutedChannel;
 import io.dmm.api.Protocol;
 import io.dmm.api.RouteHints;
 import io.dmm.api.Role;
 import io.dmm.api.SocketInfo;
 import io.dmm.core.policy.Route;
-import io.dmm.core.runtime.Decision;
-import io.dmm.core.runtime.DmmRuntime;
-import io.dmm.core.runtime.SocketTable;
-import io.dmm.core.runtime.StackHandle;
+import io.dmm.core.routing.Decision;
+import io.dmm.core.routing.RoutingContext;
+import io.dmm.core.routing.SocketTable;
+import io.dmm.core.routing.StackHandle;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -49,7 +50,7 @@ import java.util.concurrent.TimeUnit;
  * writes count their bytes there too.
  */
 public final class RoutedAsynchronousSocketChannel extends AsynchronousSocketChannel implements RoutedChannel {
-    private final DmmRuntime runtime;
+    private final RoutingContext context;
     private final AsynchronousChannelGroup group;
     private final StackRoute routing;
     private final PendingOptions options = new PendingOptions(PlatformDefaults.Kind.ASYNC_SOCKET);
@@ -72,29 +73,29 @@ public final class RoutedAsynchronousSocketChannel extends AsynchronousSocketCha
     private final SocketTable.Entry entry;
 
     /** An unrouted client channel in {@code group} (null: the default group). */
-    public RoutedAsynchronousSocketChannel(AsynchronousChannelProvider provider, DmmRuntime runtime,
+    public RoutedAsynchronousSocketChannel(AsynchronousChannelProvider provider, RoutingContext context,
                                            AsynchronousChannelGroup group, RouteHints hints, String caller) {
         super(provider);
-        this.runtime = runtime;
+        this.context = context;
         this.group = group;
-        this.routing = new StackRoute(runtime, Protocol.TCP, null, hints, caller);
+        this.routing = new StackRoute(context, Protocol.TCP, null, hints, caller);
         this.accepted = false;
-        this.entry = runtime.sockets().register(this); // last: the table may describe it at once
+        this.entry = context.sockets().register(this); // last: the table may describe it at once
     }
 
     /** A channel accepted by a routed server: routed already, to the stack that accepted it. */
-    RoutedAsynchronousSocketChannel(AsynchronousChannelProvider provider, DmmRuntime runtime, Decision decision,
+    RoutedAsynchronousSocketChannel(AsynchronousChannelProvider provider, RoutingContext context, Decision decision,
                                     StackHandle stack, AsynchronousChannelGroup group,
                                     AsynchronousSocketChannel accepted) {
         super(provider);
-        this.runtime = runtime;
+        this.context = context;
         this.group = group; // the server's: accepted channels live in the listener's group
         this.routing = null; // connected already: never routed
         this.decision = decision;
         this.leg = new Leg<>(accepted, stack);
         this.connected = true;
         this.accepted = true;
-        this.entry = runtime.sockets().register(this);
+        this.entry = context.sockets().register(this);
     }
 
     @Override
@@ -517,7 +518,7 @@ public final class RoutedAsynchronousSocketChannel extends AsynchronousSocketCha
             }
             closed = true;
         }
-        runtime.sockets().unregister(entry); // once: only the call that closed it gets here
+        context.sockets().unregister(entry); // once: only the call that closed it gets here
         releaseLeg();
     }
 

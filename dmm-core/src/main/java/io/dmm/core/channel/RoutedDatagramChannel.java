@@ -1,14 +1,15 @@
 package io.dmm.core.channel;
 
+import io.dmm.core.routing.RoutedChannel;
 import io.dmm.api.Protocol;
 import io.dmm.api.Role;
 import io.dmm.api.RouteHints;
 import io.dmm.api.SocketInfo;
 import io.dmm.core.policy.Route;
-import io.dmm.core.runtime.Decision;
-import io.dmm.core.runtime.DmmRuntime;
-import io.dmm.core.runtime.SocketTable;
-import io.dmm.core.runtime.StackHandle;
+import io.dmm.core.routing.Decision;
+import io.dmm.core.routing.RoutingContext;
+import io.dmm.core.routing.SocketTable;
+import io.dmm.core.routing.StackHandle;
 import io.dmm.core.selector.ChannelKeys;
 import io.dmm.core.selector.DelegatingChannel;
 import java.io.IOException;
@@ -45,7 +46,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * bytes it sends and receives there too.
  */
 public final class RoutedDatagramChannel extends DatagramChannel implements RoutedChannel, DelegatingChannel {
-    private final DmmRuntime runtime;
+    private final RoutingContext context;
     private final StackRoute routing;
     private final ReentrantLock stateLock = new ReentrantLock();
     private final PendingOptions options = new PendingOptions(PlatformDefaults.Kind.DATAGRAM);
@@ -58,26 +59,26 @@ public final class RoutedDatagramChannel extends DatagramChannel implements Rout
     /** This channel's row in the runtime's socket table, and its byte counters. */
     private final SocketTable.Entry entry;
 
-    public RoutedDatagramChannel(RoutedChannelProvider provider, DmmRuntime runtime, ProtocolFamily family,
+    public RoutedDatagramChannel(RoutedChannelProvider provider, RoutingContext context, ProtocolFamily family,
                                  RouteHints hints, String caller) {
         super(provider);
-        this.runtime = runtime;
-        this.routing = new StackRoute(runtime, Protocol.UDP, family, hints, caller);
-        this.entry = runtime.sockets().register(this); // last: the table may describe it at once
+        this.context = context;
+        this.routing = new StackRoute(context, Protocol.UDP, family, hints, caller);
+        this.entry = context.sockets().register(this); // last: the table may describe it at once
     }
 
     /**
      * A channel already open on {@code stack} (inherited from the parent process): routed from the
      * start, with {@code route}.
      */
-    RoutedDatagramChannel(RoutedChannelProvider provider, DmmRuntime runtime, Decision decision, StackHandle stack,
+    RoutedDatagramChannel(RoutedChannelProvider provider, RoutingContext context, Decision decision, StackHandle stack,
                           DatagramChannel open) {
         super(provider);
-        this.runtime = runtime;
+        this.context = context;
         this.routing = null; // open on its stack already: never routed
         this.decision = decision;
         this.leg = new Leg<>(open, stack);
-        this.entry = runtime.sockets().register(this);
+        this.entry = context.sockets().register(this);
     }
 
     /** The stack this channel runs on, or null before routing. */
@@ -481,7 +482,7 @@ public final class RoutedDatagramChannel extends DatagramChannel implements Rout
 
     @Override
     protected void implCloseSelectableChannel() throws IOException {
-        runtime.sockets().unregister(entry); // called once, however the channel is closed
+        context.sockets().unregister(entry); // called once, however the channel is closed
         Leg<DatagramChannel> l;
         stateLock.lock();
         try {

@@ -1,15 +1,16 @@
 package io.dmm.core.channel;
 
+import io.dmm.core.routing.RoutedChannel;
 import io.dmm.api.Protocol;
 import io.dmm.api.Role;
 import io.dmm.api.RouteHints;
 import io.dmm.api.SocketInfo;
 import io.dmm.core.policy.Route;
-import io.dmm.core.runtime.Decision;
-import io.dmm.core.runtime.DmmRuntime;
-import io.dmm.core.runtime.SocketTable;
+import io.dmm.core.routing.Decision;
+import io.dmm.core.routing.RoutingContext;
+import io.dmm.core.routing.SocketTable;
 import io.dmm.api.spi.ReadinessSource;
-import io.dmm.core.runtime.StackHandle;
+import io.dmm.core.routing.StackHandle;
 import io.dmm.core.selector.ChannelKeys;
 import io.dmm.core.selector.DelegatingChannel;
 import io.dmm.stack.kernel.PlatformChannels;
@@ -57,7 +58,7 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 public final class RoutedServerSocketChannel extends ServerSocketChannel implements RoutedChannel, DelegatingChannel {
     private final RoutedChannelProvider routedProvider;
-    private final DmmRuntime runtime;
+    private final RoutingContext context;
     private final StackRoute routing;
     private final ReentrantLock acceptLock = new ReentrantLock();
     private final ReentrantLock stateLock = new ReentrantLock();
@@ -72,13 +73,13 @@ public final class RoutedServerSocketChannel extends ServerSocketChannel impleme
     /** This server's row in the runtime's socket table. */
     private final SocketTable.Entry entry;
 
-    public RoutedServerSocketChannel(RoutedChannelProvider provider, DmmRuntime runtime, ProtocolFamily family,
+    public RoutedServerSocketChannel(RoutedChannelProvider provider, RoutingContext context, ProtocolFamily family,
                                      RouteHints hints, String caller) {
         super(provider);
         this.routedProvider = provider;
-        this.runtime = runtime;
-        this.routing = new StackRoute(runtime, Protocol.TCP, family, hints, caller);
-        this.entry = runtime.sockets().register(this); // last: the table may describe it at once
+        this.context = context;
+        this.routing = new StackRoute(context, Protocol.TCP, family, hints, caller);
+        this.entry = context.sockets().register(this); // last: the table may describe it at once
     }
 
     /**
@@ -86,15 +87,15 @@ public final class RoutedServerSocketChannel extends ServerSocketChannel impleme
      * inherited from the parent process): it carries {@code route} and accepts into channels of
      * that stack.
      */
-    RoutedServerSocketChannel(RoutedChannelProvider provider, DmmRuntime runtime, Decision decision, StackHandle stack,
+    RoutedServerSocketChannel(RoutedChannelProvider provider, RoutingContext context, Decision decision, StackHandle stack,
                               ServerSocketChannel listening) {
         super(provider);
         this.routedProvider = provider;
-        this.runtime = runtime;
+        this.context = context;
         this.routing = null; // bound already: never routed
         this.decision = decision;
         this.members = List.of(new Leg<>(listening, stack));
-        this.entry = runtime.sockets().register(this);
+        this.entry = context.sockets().register(this);
     }
 
     @Override
@@ -260,7 +261,7 @@ public final class RoutedServerSocketChannel extends ServerSocketChannel impleme
         } else {
             s = m.ch.accept();
         }
-        return s == null ? null : new RoutedSocketChannel(routedProvider, runtime, decision, m.stack, s);
+        return s == null ? null : new RoutedSocketChannel(routedProvider, context, decision, m.stack, s);
     }
 
     private SocketChannel acceptAny(List<Leg<ServerSocketChannel>> ms, boolean block, int timeoutMillis) throws IOException {
@@ -272,7 +273,7 @@ public final class RoutedServerSocketChannel extends ServerSocketChannel impleme
                 SocketChannel s = ms.get(k).ch.accept();
                 if (s != null) {
                     nextMember = k + 1; // start with the next member next time: no member starves
-                    return new RoutedSocketChannel(routedProvider, runtime, decision, ms.get(k).stack, s);
+                    return new RoutedSocketChannel(routedProvider, context, decision, ms.get(k).stack, s);
                 }
             }
             if (!block) {
@@ -383,7 +384,7 @@ public final class RoutedServerSocketChannel extends ServerSocketChannel impleme
 
     @Override
     protected void implCloseSelectableChannel() throws IOException {
-        runtime.sockets().unregister(entry); // called once, however the channel is closed
+        context.sockets().unregister(entry); // called once, however the channel is closed
         Selector sel;
         List<Leg<ServerSocketChannel>> ms;
         stateLock.lock();

@@ -1,14 +1,15 @@
 package io.dmm.core.channel;
 
+import io.dmm.core.routing.RoutedChannel;
 import io.dmm.api.Protocol;
 import io.dmm.api.RouteHints;
 import io.dmm.api.Role;
 import io.dmm.api.SocketInfo;
 import io.dmm.core.policy.Route;
-import io.dmm.core.runtime.Decision;
-import io.dmm.core.runtime.DmmRuntime;
-import io.dmm.core.runtime.SocketTable;
-import io.dmm.core.runtime.StackHandle;
+import io.dmm.core.routing.Decision;
+import io.dmm.core.routing.RoutingContext;
+import io.dmm.core.routing.SocketTable;
+import io.dmm.core.routing.StackHandle;
 import io.dmm.core.selector.ChannelKeys;
 import io.dmm.core.selector.DelegatingChannel;
 import java.io.IOException;
@@ -71,7 +72,7 @@ public final class RoutedSocketChannel extends SocketChannel implements RoutedCh
         }
     }
 
-    private final DmmRuntime runtime;
+    private final RoutingContext context;
     private final StackRoute routing;
 
     /** Serializes connect and finishConnect (the JDK holds its read and write locks there). */
@@ -96,20 +97,20 @@ public final class RoutedSocketChannel extends SocketChannel implements RoutedCh
     private final SocketTable.Entry entry;
 
     /** An unrouted client channel. */
-    public RoutedSocketChannel(RoutedChannelProvider provider, DmmRuntime runtime, ProtocolFamily family,
+    public RoutedSocketChannel(RoutedChannelProvider provider, RoutingContext context, ProtocolFamily family,
                                RouteHints hints, String caller) {
         super(provider);
-        this.runtime = runtime;
-        this.routing = new StackRoute(runtime, Protocol.TCP, family, hints, caller);
+        this.context = context;
+        this.routing = new StackRoute(context, Protocol.TCP, family, hints, caller);
         this.accepted = false;
-        this.entry = runtime.sockets().register(this); // last: the table may describe it at once
+        this.entry = context.sockets().register(this); // last: the table may describe it at once
     }
 
     /** A channel accepted by a routed server: already routed to the stack that accepted it. */
-    RoutedSocketChannel(RoutedChannelProvider provider, DmmRuntime runtime, Decision decision, StackHandle stack,
+    RoutedSocketChannel(RoutedChannelProvider provider, RoutingContext context, Decision decision, StackHandle stack,
                         SocketChannel accepted) {
         super(provider);
-        this.runtime = runtime;
+        this.context = context;
         this.routing = null; // connected already: never routed
         this.decision = decision;
         ClientLeg l = new ClientLeg(accepted, stack);
@@ -117,7 +118,7 @@ public final class RoutedSocketChannel extends SocketChannel implements RoutedCh
         l.connected = true;
         this.leg = l;
         this.accepted = true;
-        this.entry = runtime.sockets().register(this); // last: the table may describe it at once
+        this.entry = context.sockets().register(this); // last: the table may describe it at once
     }
 
     @Override
@@ -727,7 +728,7 @@ public final class RoutedSocketChannel extends SocketChannel implements RoutedCh
     @Override
     protected void implCloseSelectableChannel() throws IOException {
         // called once, however the channel is closed (close(), an interrupt, a failed connect...)
-        runtime.sockets().unregister(entry);
+        context.sockets().unregister(entry);
         stateLock.lock();
         try {
             ClientLeg l = leg;

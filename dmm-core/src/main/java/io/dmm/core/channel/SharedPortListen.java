@@ -1,7 +1,7 @@
 package io.dmm.core.channel;
 
 import io.dmm.api.spi.StackCapability;
-import io.dmm.core.runtime.StackHandle;
+import io.dmm.core.routing.StackHandle;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.SocketException;

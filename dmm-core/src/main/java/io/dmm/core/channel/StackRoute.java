@@ -3,9 +3,9 @@ package io.dmm.core.channel;
 import io.dmm.api.Protocol;
 import io.dmm.api.Role;
 import io.dmm.api.RouteHints;
-import io.dmm.core.runtime.Decision;
-import io.dmm.core.runtime.DmmRuntime;
-import io.dmm.core.runtime.StackHandle;
+import io.dmm.core.routing.Decision;
+import io.dmm.core.routing.RoutingContext;
+import io.dmm.core.routing.StackHandle;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -19,14 +19,14 @@ import java.nio.channels.NetworkChannel;
  * routed channel holds one of these and its channel faces, not the runtime, do the rest.
  */
 final class StackRoute {
-    private final DmmRuntime runtime;
+    private final RoutingContext context;
     private final Protocol protocol;
     private final ProtocolFamily family;
     private final RouteHints hints;
     private final String caller;
 
-    StackRoute(DmmRuntime runtime, Protocol protocol, ProtocolFamily family, RouteHints hints, String caller) {
-        this.runtime = runtime;
+    StackRoute(RoutingContext context, Protocol protocol, ProtocolFamily family, RouteHints hints, String caller) {
+        this.context = context;
         this.protocol = protocol;
         this.family = family;
         this.hints = hints;
@@ -46,7 +46,7 @@ final class StackRoute {
      * those of the route that are usable for its family: the channel's, else the key's.
      */
     Candidates decide(Role role, InetSocketAddress key, InetAddress source) {
-        Decision d = runtime.router().decide(protocol, role, key, source, hints, caller);
+        Decision d = context.decide(protocol, role, key, source, hints, caller);
         ProtocolFamily needed = family != null ? family
                 : Addresses.familyOf(key != null ? key.getAddress() : PlatformDefaults.wildcard(null));
         Decision.Usable usable = d.usableFor(protocol, needed);

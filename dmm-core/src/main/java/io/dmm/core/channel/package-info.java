@@ -51,9 +51,9 @@
  *
  * <h2>Socket table</h2>
  * Every routed channel (opened, accepted, asynchronous or inherited) registers in its runtime's
- * {@link io.dmm.core.runtime.SocketTable} in its constructor and unregisters in its close, which runs
+ * {@link io.dmm.core.routing.SocketTable} in its constructor and unregisters in its close, which runs
  * once however it is closed (close(), an interrupt, an asynchronous close, a failed connect). Its row
- * ({@link io.dmm.core.channel.RoutedChannel#socketInfo()}; kinds and states in
+ * ({@link io.dmm.core.routing.RoutedChannel#socketInfo()}; kinds and states in
  * {@link io.dmm.core.channel.SocketRows}) is built from volatile fields and the stack channel's own
  * state, never under a lock that blocking I/O holds.
  *

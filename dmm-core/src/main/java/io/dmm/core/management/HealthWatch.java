@@ -4,7 +4,7 @@ import io.dmm.api.spi.StackHealth;
 import io.dmm.core.policy.ManagementSettings;
 import io.dmm.core.runtime.DmmRuntime;
 import io.dmm.core.runtime.ManagementThread;
-import io.dmm.core.runtime.StackHandle;
+import io.dmm.core.routing.StackHandle;
 import java.util.IdentityHashMap;
 import java.util.Map;
 import java.util.concurrent.ScheduledFuture;

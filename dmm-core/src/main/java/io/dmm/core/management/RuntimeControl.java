@@ -11,7 +11,7 @@ import io.dmm.core.config.PolicyLoader;
 import io.dmm.core.policy.CompiledPolicy;
 import io.dmm.core.policy.Policy;
 import io.dmm.core.runtime.DmmRuntime;
-import io.dmm.core.runtime.StackHandle;
+import io.dmm.core.routing.StackHandle;
 import java.util.List;
 import java.util.Objects;
 import org.slf4j.Logger;

@@ -1,5 +1,7 @@
 package io.dmm.core.runtime;
 
+import io.dmm.core.routing.StackHandle;
+import io.dmm.core.routing.Decision;
 import io.dmm.api.Protocol;
 import io.dmm.api.RouteExplanation;
 import io.dmm.api.RouteHints;
@@ -9,7 +11,7 @@ import io.dmm.core.policy.Policy;
 import io.dmm.core.policy.Route;
 import io.dmm.core.policy.RouteKey;
 import io.dmm.core.policy.RouteKeys;
-import io.dmm.core.channel.RoutedChannel;
+import io.dmm.core.routing.RoutedChannel;
 import java.nio.channels.Channel;
 import java.util.Optional;
 import io.dmm.api.Role;

@@ -1,5 +1,6 @@
 package io.dmm.core.runtime;
 
+import io.dmm.core.routing.StackHandle;
 import io.dmm.api.spi.StackInstance;
 import io.dmm.api.spi.StackProvider;
 import io.dmm.core.policy.StackDefinition;
