@@ -30,6 +30,7 @@ import java.nio.channels.DatagramChannel;
 import java.nio.channels.MembershipKey;
 import java.nio.channels.NotYetConnectedException;
 import java.nio.channels.SelectableChannel;
+import java.nio.channels.SelectionKey;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -53,6 +54,9 @@ public final class RoutedDatagramChannel extends DatagramChannel implements Rout
     /** The channel of the stack it was routed to, published once set up; never replaced. */
     private volatile Leg<DatagramChannel> leg;
     private volatile boolean blocking = true;
+    // its addresses when closed, kept as the JDK's channel keeps them (for the DatagramSocket adaptor)
+    private volatile InetSocketAddress keptLocal;
+    private volatile InetSocketAddress keptRemote;
     private volatile RoutedDatagramSocketAdaptor adaptor;
     private volatile Decision decision;
     private final ChannelKeys channelKeys = new ChannelKeys();
@@ -96,6 +100,12 @@ public final class RoutedDatagramChannel extends DatagramChannel implements Rout
     @Override
     public ChannelKeys channelKeys() {
         return channelKeys;
+    }
+
+    /** Writable before routing: a send would route it and go, as the JDK's unbound channel's does. */
+    @Override
+    public int readyOpsBeforeRouting() {
+        return leg == null && isOpen() ? SelectionKey.OP_WRITE : 0;
     }
 
     @Override
@@ -175,7 +185,9 @@ public final class RoutedDatagramChannel extends DatagramChannel implements Rout
                 throw new AlreadyBoundException();
             }
             InetSocketAddress isa = Addresses.checkLocal(local, familyAsked());
-            routed(Role.RECEIVER, isa).ch.bind(isa);
+            DatagramChannel d = routed(Role.RECEIVER, isa).ch;
+            d.bind(isa);
+            keepAddresses(d);
             return this;
         } finally {
             stateLock.unlock();
@@ -266,6 +278,7 @@ public final class RoutedDatagramChannel extends DatagramChannel implements Rout
         try {
             d.connect(isa);
             completed = true;
+            keepAddresses(d);
             return this;
         } catch (IOException e) {
             completed = e instanceof ClosedByInterruptException;
@@ -281,6 +294,7 @@ public final class RoutedDatagramChannel extends DatagramChannel implements Rout
         Leg<DatagramChannel> l = leg;
         if (l != null) {
             l.ch.disconnect();
+            keepAddresses(l.ch);
         }
         return this;
     }
@@ -459,6 +473,24 @@ public final class RoutedDatagramChannel extends DatagramChannel implements Rout
         return routed(sender ? Role.SENDER : Role.RECEIVER, target).ch;
     }
 
+    /** The local address without the open check (adaptor use): null when unbound; kept after close. */
+    InetSocketAddress localAddressOrNull() {
+        Leg<DatagramChannel> l = leg;
+        return isOpen() && l != null ? SocketRows.local(l.ch) : keptLocal;
+    }
+
+    /** The address it is connected to, without the open check (adaptor use); kept after close. */
+    InetSocketAddress remoteAddressOrNull() {
+        Leg<DatagramChannel> l = leg;
+        return isOpen() && l != null ? SocketRows.remote(l.ch) : keptRemote;
+    }
+
+    /** Keeps the stack channel's addresses for after close (those it has now: bound, connected). */
+    private void keepAddresses(DatagramChannel d) {
+        keptLocal = SocketRows.local(d);
+        keptRemote = SocketRows.remote(d);
+    }
+
     DatagramChannel delegateOrNull() {
         Leg<DatagramChannel> l = leg;
         return l == null ? null : l.ch;
@@ -491,6 +523,9 @@ public final class RoutedDatagramChannel extends DatagramChannel implements Rout
             stateLock.unlock();
         }
         if (l != null) {
+            if (l.ch.isOpen()) {
+                keepAddresses(l.ch); // bound by a send or receive since, as the JDK's: kept
+            }
             l.release();
         }
     }

@@ -81,21 +81,11 @@ final class RoutedDatagramSocketAdaptor extends DatagramSocket {
     @Override public boolean isConnected() { return dc.isConnected(); }
 
     private InetSocketAddress localOrNull() {
-        DatagramChannel d = dc.delegateOrNull();
-        try {
-            return d == null ? null : (InetSocketAddress) d.getLocalAddress();
-        } catch (IOException e) {
-            return null;
-        }
+        return dc.localAddressOrNull(); // kept after close, as the JDK keeps it
     }
 
     private InetSocketAddress remoteOrNull() {
-        DatagramChannel d = dc.delegateOrNull();
-        try {
-            return d == null ? null : (InetSocketAddress) d.getRemoteAddress();
-        } catch (IOException e) {
-            return null;
-        }
+        return dc.remoteAddressOrNull();
     }
 
     @Override

@@ -67,6 +67,8 @@ public final class RoutedServerSocketChannel extends ServerSocketChannel impleme
     private volatile Selector selector;
     private volatile boolean blocking = true;
     private int nextMember; // round robin start, guarded by acceptLock
+    /** Where it listens (the first member's address), kept after close as the JDK's channel keeps it. */
+    private volatile InetSocketAddress boundAddress;
     private volatile RoutedServerSocketAdaptor adaptor;
     private volatile Decision decision;
     private final ChannelKeys channelKeys = new ChannelKeys();
@@ -95,6 +97,7 @@ public final class RoutedServerSocketChannel extends ServerSocketChannel impleme
         this.routing = null; // bound already: never routed
         this.decision = decision;
         this.members = List.of(new Leg<>(listening, stack));
+        this.boundAddress = SocketRows.local(listening);
         this.entry = context.sockets().register(this);
     }
 
@@ -153,7 +156,9 @@ public final class RoutedServerSocketChannel extends ServerSocketChannel impleme
             Candidates c = routing.decide(Role.SERVER, isa, null);
             decision = c.decision();
             c.requireAny();
-            members = listen(c, isa, backlog);
+            List<Leg<ServerSocketChannel>> ms = listen(c, isa, backlog);
+            boundAddress = SocketRows.local(ms.getFirst().ch);
+            members = ms;
             channelKeys.delegatesChanged(); // selectors holding this server register every member
             return this;
         } finally {
@@ -355,13 +360,9 @@ public final class RoutedServerSocketChannel extends ServerSocketChannel impleme
         return ms == null ? null : ms.getFirst().ch.getLocalAddress();
     }
 
+    /** Where it listens, without the open check (adaptor use): null before bind, kept after close. */
     InetSocketAddress localAddressOrNull() {
-        List<Leg<ServerSocketChannel>> ms = members;
-        try {
-            return ms == null ? null : (InetSocketAddress) ms.getFirst().ch.getLocalAddress();
-        } catch (IOException e) {
-            return null;
-        }
+        return boundAddress;
     }
 
     boolean isBlockingMode() {

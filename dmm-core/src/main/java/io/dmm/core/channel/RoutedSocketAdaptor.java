@@ -221,12 +221,12 @@ final class RoutedSocketAdaptor extends Socket {
 
     @Override
     public void setOOBInline(boolean on) throws SocketException {
-        sc.routedSocket("setOOBInline").setOOBInline(on);
+        sc.setOobInline(on);
     }
 
     @Override
     public boolean getOOBInline() throws SocketException {
-        return sc.routedSocket("getOOBInline").getOOBInline();
+        return sc.oobInline();
     }
 
     @Override

@@ -89,6 +89,11 @@ public final class RoutedSocketChannel extends SocketChannel implements RoutedCh
     private volatile boolean inputShut;
     private volatile boolean outputShut;
     private Fallback fallback; // the stacks of the connect in progress, guarded by stateLock
+    /** The OS port held for a wildcard bind before routing (see PortReservation); guarded by stateLock. */
+    private PortReservation reservation;
+    // what the channel keeps after close, as the JDK's keeps its addresses (for the Socket adaptor)
+    private volatile InetSocketAddress keptLocal;
+    private volatile InetSocketAddress keptRemote;
     private volatile RoutedSocketAdaptor adaptor;
     private volatile Decision decision;
     private final ChannelKeys channelKeys = new ChannelKeys();
@@ -117,6 +122,7 @@ public final class RoutedSocketChannel extends SocketChannel implements RoutedCh
         l.ready = true;
         l.connected = true;
         this.leg = l;
+        keepAddresses(l);
         this.accepted = true;
         this.entry = context.sockets().register(this); // last: the table may describe it at once
     }
@@ -179,6 +185,11 @@ public final class RoutedSocketChannel extends SocketChannel implements RoutedCh
                 throw new AlreadyBoundException();
             }
             InetSocketAddress isa = Addresses.checkLocal(local, familyAsked());
+            if (isa.getAddress().isAnyLocalAddress() && isa.getPort() == 0) {
+                // the JDK's channel has its port now: hold one in the OS until a stack binds it
+                reservation = PortReservation.take(isa, familyAsked());
+                isa = reservation.address();
+            }
             bindAddress = isa;
             bindRequested = true;
             return this;
@@ -316,6 +327,7 @@ public final class RoutedSocketChannel extends SocketChannel implements RoutedCh
                 if (connected) {
                     l.connected = true;
                     l.stack.connectOk();
+                    keepAddresses(l);
                 }
                 return connected;
             } catch (IOException | RuntimeException e) {
@@ -351,6 +363,7 @@ public final class RoutedSocketChannel extends SocketChannel implements RoutedCh
                     leg = l; // published first, so a concurrent close() closes it
                     options.applyTo(l.ch);
                     l.ch.configureBlocking(blocking);
+                    releaseReservation(); // the stack's channel takes the reserved port now
                     StackRoute.bindSource(l.ch, bindAddress, s, remote);
                     l.ready = true;
                     // selectors holding this channel register the new delegate; a stack whose channels
@@ -367,6 +380,26 @@ public final class RoutedSocketChannel extends SocketChannel implements RoutedCh
             }
         } finally {
             stateLock.unlock();
+        }
+    }
+
+    /** Gives the reserved port (if any) back to the OS. Under stateLock. */
+    private void releaseReservation() {
+        if (reservation != null) {
+            reservation.release();
+            reservation = null;
+        }
+    }
+
+    /** Keeps {@code l}'s addresses for after close (the JDK's channel keeps its own). */
+    private void keepAddresses(ClientLeg l) {
+        InetSocketAddress local = SocketRows.local(l.ch);
+        InetSocketAddress peer = SocketRows.remote(l.ch);
+        if (local != null) {
+            keptLocal = local;
+        }
+        if (peer != null) {
+            keptRemote = peer;
         }
     }
 
@@ -415,6 +448,7 @@ public final class RoutedSocketChannel extends SocketChannel implements RoutedCh
                     if (connected) {
                         l.connected = true;
                         l.stack.connectOk();
+                        keepAddresses(l);
                     }
                 } catch (IOException e) {
                     l.stack.connectFailed();
@@ -664,6 +698,42 @@ public final class RoutedSocketChannel extends SocketChannel implements RoutedCh
         return l.ch.socket();
     }
 
+    /**
+     * SO_OOBINLINE for the Socket adaptor: before routing remembered (and replayed on the stack's
+     * socket, as every pending option), after it the stack socket's own.
+     */
+    void setOobInline(boolean on) throws SocketException {
+        stateLock.lock();
+        try {
+            if (leg == null) {
+                if (!isOpen()) {
+                    throw new SocketException("Socket is closed");
+                }
+                options.remember(options.oobInline(), on);
+                return;
+            }
+        } finally {
+            stateLock.unlock();
+        }
+        routedSocket("setOOBInline").setOOBInline(on);
+    }
+
+    /** SO_OOBINLINE for the Socket adaptor: the remembered value (default off) before routing. */
+    boolean oobInline() throws SocketException {
+        stateLock.lock();
+        try {
+            if (leg == null) {
+                if (!isOpen()) {
+                    throw new SocketException("Socket is closed");
+                }
+                return (Boolean) options.valueOf(options.oobInline());
+            }
+        } finally {
+            stateLock.unlock();
+        }
+        return routedSocket("getOOBInline").getOOBInline();
+    }
+
     boolean isBlockingMode() {
         return blocking;
     }
@@ -706,9 +776,16 @@ public final class RoutedSocketChannel extends SocketChannel implements RoutedCh
         return l == null ? null : l.ch.getRemoteAddress();
     }
 
-    /** Local address without the open check (adaptor use); null if unknown. */
+    /**
+     * Local address without the open check (adaptor use); null if unknown. Once closed, the last
+     * one known, as the JDK's channel keeps its own.
+     */
     InetSocketAddress localAddressOrNull() {
         ClientLeg l = leg;
+        if (!isOpen()) {
+            InetSocketAddress kept = keptLocal;
+            return kept != null ? kept : bindAddress;
+        }
         try {
             return l != null ? (InetSocketAddress) l.ch.getLocalAddress() : bindAddress;
         } catch (IOException e) {
@@ -716,7 +793,11 @@ public final class RoutedSocketChannel extends SocketChannel implements RoutedCh
         }
     }
 
+    /** Remote address without the open check (adaptor use); null if not connected. Kept after close. */
     InetSocketAddress remoteAddressOrNull() {
+        if (!isOpen()) {
+            return keptRemote;
+        }
         ClientLeg l = leg;
         try {
             return l != null ? (InetSocketAddress) l.ch.getRemoteAddress() : null;
@@ -731,8 +812,12 @@ public final class RoutedSocketChannel extends SocketChannel implements RoutedCh
         context.sockets().unregister(entry);
         stateLock.lock();
         try {
+            releaseReservation();
             ClientLeg l = leg;
             if (l != null) {
+                if (l.ch.isOpen()) {
+                    keepAddresses(l); // bound since connect, or connected without us seeing it (non-blocking)
+                }
                 l.release();
             }
         } finally {

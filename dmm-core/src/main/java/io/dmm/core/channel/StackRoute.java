@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ProtocolFamily;
+import java.net.StandardProtocolFamily;
 import java.nio.channels.NetworkChannel;
 
 /**
@@ -61,13 +62,27 @@ final class StackRoute {
     static void bindSource(NetworkChannel ch, InetSocketAddress requested, StackHandle stack, InetSocketAddress remote)
             throws IOException {
         if (requested != null) {
-            ch.bind(requested);
+            ch.bind(overFamilyOf(requested, remote));
             return;
         }
         InetAddress src = stack.instance().sourceAddress();
         if (src != null && Addresses.sameFamily(src, remote.getAddress())) {
             ch.bind(new InetSocketAddress(src, 0));
         }
+    }
+
+    /**
+     * The IPv6 wildcard ({@code bind(null)} where IPv6 is available) bound for an IPv4 destination is
+     * the IPv4 wildcard, same port: what a JDK dual-stack socket does, and what a stack that carries
+     * IPv4 only can bind.
+     */
+    private static InetSocketAddress overFamilyOf(InetSocketAddress requested, InetSocketAddress remote) {
+        InetAddress a = requested.getAddress();
+        if (a.isAnyLocalAddress() && !Addresses.sameFamily(a, remote.getAddress())
+                && Addresses.familyOf(remote.getAddress()) == StandardProtocolFamily.INET) {
+            return new InetSocketAddress(Addresses.INET4_ANY, requested.getPort());
+        }
+        return requested;
     }
 
     /** The source a client's decision sees: the address it bound, unless none or a wildcard. */

@@ -62,6 +62,8 @@
  * {@link io.dmm.core.selector.DmmSelector}, which holds routed channels of every stack. Routed
  * channels implement {@link io.dmm.core.selector.DelegatingChannel}: they publish their delegates
  * only once set up and call {@code channelKeys().delegatesChanged()} when routed (and on connect
- * fallback), so a channel registered before routing keeps its key.
+ * fallback), so a channel registered before routing keeps its key. Before routing a channel can
+ * still be ready: an unrouted datagram channel is writable at once, as the JDK's unbound one
+ * ({@link io.dmm.core.selector.DelegatingChannel#readyOpsBeforeRouting()}).
  */
 package io.dmm.core.channel;
