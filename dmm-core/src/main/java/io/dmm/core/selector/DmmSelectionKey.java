@@ -148,7 +148,7 @@ public final class DmmSelectionKey extends AbstractSelectionKey {
      */
     int fdlessReadyOps() {
         ReadinessSource[] s = sources;
-        int r = delegating.readyOpsBeforeRouting();
+        int r = s.length == 0 ? delegating.readyOpsBeforeRouting() : 0; // a channel with sources is routed
         for (ReadinessSource src : s) {
             r |= src.readyOps();
         }
