@@ -383,6 +383,21 @@ public final class RoutedSocketChannel extends SocketChannel implements RoutedCh
         }
     }
 
+    /**
+     * For a socket that connects in this unrouted channel's place (the JDK's SOCKS socket, when a
+     * ProxySelector picks a proxy): the address the program bound (null: none), with the OS port
+     * held for it given back, so that socket can bind it.
+     */
+    public InetSocketAddress handOverBind() {
+        stateLock.lock();
+        try {
+            releaseReservation();
+            return bindRequested ? bindAddress : null;
+        } finally {
+            stateLock.unlock();
+        }
+    }
+
     /** Gives the reserved port (if any) back to the OS. Under stateLock. */
     private void releaseReservation() {
         if (reservation != null) {

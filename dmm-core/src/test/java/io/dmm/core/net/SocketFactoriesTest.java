@@ -263,8 +263,10 @@ class SocketFactoriesTest {
         // alt: the echo server; the three connections the proxy made to it (java.net sockets, routed by
         // the echo server's port) and the three it accepted; the two direct ones (NO_PROXY by the
         // program, then by the selector) and the two it accepted. The proxied client sockets are the
-        // JDK's SocksSocketImpl and are not routed, nor is the proxy's listener (a raw JDK channel)
-        assertEquals(11, dmm.opened("alt"), dmm.out());
+        // JDK's SocksSocketImpl and are not routed, nor is the proxy's listener (a raw JDK channel); and
+        // the proxy's connection for the socket bound before connect, and the one it accepted
+        assertEquals(13, dmm.opened("alt"), dmm.out());
+        assertTrue(dmm.transcript().contains("T bound before connect, via the selector: echo bound relayed 4"), dmm.out());
         assertEquals(0, dmm.opened("kernel"), dmm.out());
     }
 
