@@ -2,6 +2,7 @@ package io.dmm.core;
 
 import io.dmm.core.channel.InheritedChannels;
 import io.dmm.core.channel.RoutedChannelProvider;
+import io.dmm.core.routing.RoutingContext;
 import io.dmm.core.runtime.DmmRuntime;
 import io.dmm.jdk.platform.PlatformChannels;
 import java.io.IOException;
@@ -17,7 +18,7 @@ import java.nio.channels.Channel;
  * come from the platform; the inherited channel is the platform's, wrapped into a routed channel
  * of a kernel stack ({@link InheritedChannels}).
  *
- * <p>It is a {@link RoutedChannelProvider} whose runtime is {@link DmmRuntime#global()}, and the
+ * <p>It is a {@link RoutedChannelProvider} whose routing context is {@link DmmRuntime#global()}, and the
  * global runtime takes this object as its channels' provider: {@code SelectorProvider.provider()},
  * {@code channel.provider()} and {@code Selector.open().provider()} are the same object, as code
  * that checks "same provider" before registering expects.
@@ -36,7 +37,7 @@ public final class DmmSelectorProvider extends RoutedChannelProvider {
     }
 
     @Override
-    protected DmmRuntime runtime() {
+    protected RoutingContext context() {
         return DmmRuntime.global();
     }
 
@@ -47,7 +48,7 @@ public final class DmmSelectorProvider extends RoutedChannelProvider {
     @Override
     public synchronized Channel inheritedChannel() throws IOException {
         if (!inheritedLooked) {
-            inherited = InheritedChannels.adopt(runtime(), PlatformChannels.provider().inheritedChannel());
+            inherited = InheritedChannels.adopt(this, PlatformChannels.provider().inheritedChannel());
             inheritedLooked = true;
         }
         return inherited;

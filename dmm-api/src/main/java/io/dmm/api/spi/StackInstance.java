@@ -11,6 +11,7 @@ import java.nio.channels.DatagramChannel;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * One running network stack, e.g. the kernel with a set of default socket options, or one
@@ -42,6 +43,16 @@ public interface StackInstance extends AutoCloseable {
      */
     default String healthDetail() {
         return "";
+    }
+
+    /**
+     * What this instance can do beyond opening the channels every stack opens (see
+     * {@link StackCapability}). DMM asks this, never the type name, e.g. to decide whether
+     * listeners of several instances on one port need SO_REUSEPORT. The default, for a stack that
+     * declares nothing, is none.
+     */
+    default Set<StackCapability> capabilities() {
+        return Set.of();
     }
 
     /**

@@ -1,6 +1,6 @@
 package io.dmm.core.channel;
 
-import io.dmm.core.runtime.StackHandle;
+import io.dmm.core.routing.StackHandle;
 import java.io.IOException;
 import java.nio.channels.AcceptPendingException;
 import java.nio.channels.AsynchronousChannelGroup;
@@ -21,35 +21,32 @@ import java.util.function.BiFunction;
  * member.
  */
 final class AsyncAcceptor {
-    record Member(AsynchronousServerSocketChannel ch, StackHandle stack) {
-    }
-
     /** A member's outcome: an accepted channel, or a failure. */
-    private record Outcome(Member member, AsynchronousSocketChannel ch, Throwable failure) {
+    private record Outcome(Leg<AsynchronousServerSocketChannel> member, AsynchronousSocketChannel ch, Throwable failure) {
     }
 
     /** The program's pending accept. */
     private record Waiter(Object attachment, CompletionHandler<AsynchronousSocketChannel, Object> handler) {
     }
 
-    private final List<Member> members;
+    private final List<Leg<AsynchronousServerSocketChannel>> members;
     private final AsynchronousChannelGroup group;
-    private final BiFunction<Member, AsynchronousSocketChannel, AsynchronousSocketChannel> wrap;
+    private final BiFunction<Leg<AsynchronousServerSocketChannel>, AsynchronousSocketChannel, AsynchronousSocketChannel> wrap;
     private final boolean[] armed;             // guarded by this
     private final ArrayDeque<Outcome> ready = new ArrayDeque<>(); // guarded by this
     private Waiter waiter;                     // guarded by this
     private boolean closed;                    // guarded by this
 
     /** {@code wrap} turns a member's accepted channel into the routed channel the program gets. */
-    AsyncAcceptor(List<Member> members, AsynchronousChannelGroup group,
-                  BiFunction<Member, AsynchronousSocketChannel, AsynchronousSocketChannel> wrap) {
+    AsyncAcceptor(List<Leg<AsynchronousServerSocketChannel>> members, AsynchronousChannelGroup group,
+                  BiFunction<Leg<AsynchronousServerSocketChannel>, AsynchronousSocketChannel, AsynchronousSocketChannel> wrap) {
         this.members = List.copyOf(members);
         this.group = group;
         this.wrap = wrap;
         this.armed = new boolean[members.size()];
     }
 
-    List<Member> members() {
+    List<Leg<AsynchronousServerSocketChannel>> members() {
         return members;
     }
 
@@ -92,10 +89,10 @@ final class AsyncAcceptor {
                 }
                 armed[i] = true;
             }
-            Member m = members.get(i);
+            Leg<AsynchronousServerSocketChannel> m = members.get(i);
             int index = i;
             try {
-                m.ch().accept(null, new CompletionHandler<AsynchronousSocketChannel, Void>() {
+                m.ch.accept(null, new CompletionHandler<AsynchronousSocketChannel, Void>() {
                     @Override
                     public void completed(AsynchronousSocketChannel ch, Void a) {
                         arrived(index, new Outcome(m, ch, null));
@@ -157,13 +154,8 @@ final class AsyncAcceptor {
             }
             ready.clear();
         }
-        IOException first = null;
-        for (Member m : members) {
-            try {
-                m.ch().close();
-            } catch (IOException e) {
-                first = first == null ? e : first;
-            }
+        for (Leg<AsynchronousServerSocketChannel> m : members) {
+            m.release();
         }
         Waiter w;
         synchronized (this) {
@@ -179,9 +171,6 @@ final class AsyncAcceptor {
         }
         if (w != null) {
             GroupDispatch.failed(group, w.handler(), w.attachment(), new AsynchronousCloseException());
-        }
-        if (first != null) {
-            throw first;
         }
     }
 

@@ -1,10 +1,10 @@
 package io.dmm.core.channel;
 
+import io.dmm.api.spi.StackCapability;
 import io.dmm.core.policy.Route;
-import io.dmm.core.runtime.Decision;
-import io.dmm.core.runtime.DmmRuntime;
-import io.dmm.core.runtime.StackHandle;
-import io.dmm.stack.kernel.KernelStackProvider;
+import io.dmm.core.routing.Decision;
+import io.dmm.core.routing.RoutingContext;
+import io.dmm.core.routing.StackHandle;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.channels.Channel;
@@ -33,43 +33,42 @@ public final class InheritedChannels {
     private InheritedChannels() {
     }
 
-    /** {@code inherited} as a routed channel of {@code runtime}, or itself if it cannot be (see the class comment). */
-    public static Channel adopt(DmmRuntime runtime, Channel inherited) throws IOException {
+    /** {@code inherited} as a routed channel of {@code provider}, or itself if it cannot be (see the class comment). */
+    public static Channel adopt(RoutedChannelProvider provider, Channel inherited) throws IOException {
         if (inherited == null) {
             return null;
         }
-        StackHandle kernel = kernelStack(runtime);
+        RoutingContext context = provider.context();
+        StackHandle kernel = kernelStack(context);
         if (kernel == null) {
             LOG.warn("DMM: the policy defines no kernel stack; the inherited channel {} stays a JDK channel", inherited);
             return inherited;
         }
         Decision route = new Decision(new Route(-1, SOURCE, List.of(kernel.name()), "inherited from the parent process"),
-                List.of(kernel), runtime.router().version());
-        RoutedChannelProvider provider = runtime.provider();
+                List.of(kernel), context.policyVersion());
         if (inherited instanceof SocketChannel sc && sc.getRemoteAddress() instanceof InetSocketAddress) {
             sc.configureBlocking(true); // a new channel is blocking: match the wrapper's initial mode
-            return new RoutedSocketChannel(provider, runtime, route, kernel, sc);
+            return new RoutedSocketChannel(provider, context, route, kernel, sc);
         }
         if (inherited instanceof ServerSocketChannel ssc && ssc.getLocalAddress() instanceof InetSocketAddress) {
             ssc.configureBlocking(true);
-            return new RoutedServerSocketChannel(provider, runtime, route, kernel, ssc);
+            return new RoutedServerSocketChannel(provider, context, route, kernel, ssc);
         }
         if (inherited instanceof DatagramChannel dc && !(dc.getLocalAddress() instanceof java.net.UnixDomainSocketAddress)) {
             dc.configureBlocking(true);
-            return new RoutedDatagramChannel(provider, runtime, route, kernel, dc);
+            return new RoutedDatagramChannel(provider, context, route, kernel, dc);
         }
         return inherited; // UNIX domain
     }
 
     /** The default route's first kernel stack, else the policy's first kernel stack, else null. */
-    static StackHandle kernelStack(DmmRuntime runtime) {
-        for (String name : runtime.router().policy().defaultRoute().stacks()) {
-            StackHandle h = runtime.registry().get(name);
-            if (h != null && isKernel(h)) {
+    static StackHandle kernelStack(RoutingContext context) {
+        for (StackHandle h : context.defaultRouteStacks()) {
+            if (isKernel(h)) {
                 return h;
             }
         }
-        for (StackHandle h : runtime.registry().all()) {
+        for (StackHandle h : context.stacks()) {
             if (isKernel(h)) {
                 return h;
             }
@@ -77,7 +76,8 @@ public final class InheritedChannels {
         return null;
     }
 
+    /** A stack whose sockets are the OS's: the only kind an inherited OS socket can live on. */
     private static boolean isKernel(StackHandle h) {
-        return KernelStackProvider.TYPE.equals(h.instance().type());
+        return SharedPortListen.has(h, StackCapability.SHARES_OS_PORT_SPACE);
     }
 }

@@ -2,8 +2,9 @@ package io.dmm.core.channel;
 
 import io.dmm.jdk.options.SocketOptionValues;
 import java.io.IOException;
-import java.nio.channels.NetworkChannel;
 import java.net.SocketOption;
+import java.nio.channels.NetworkChannel;
+import java.nio.channels.SocketChannel;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
@@ -15,6 +16,8 @@ import java.util.Set;
  * defaults of its kind. Not thread-safe: the owning channel guards it with its state lock.
  */
 final class PendingOptions {
+    private static final String OOBINLINE = "SO_OOBINLINE";
+
     private final PlatformDefaults.Kind kind;
     private final Map<SocketOption<?>, Object> values = new LinkedHashMap<>();
 
@@ -56,11 +59,33 @@ final class PendingOptions {
         return values.containsKey(name) ? values.get(name) : PlatformDefaults.of(kind).values().get(name);
     }
 
-    /** Sets every remembered option on {@code channel}, in order. */
+    /**
+     * Sets every remembered option on {@code channel}, in order. SO_OOBINLINE (the platform's own
+     * option, which only its channels know) goes through the channel's Socket, which every stack's
+     * TCP channel has.
+     */
     void applyTo(NetworkChannel channel) throws IOException {
         for (Map.Entry<SocketOption<?>, Object> e : values.entrySet()) {
-            set(channel, e.getKey(), e.getValue());
+            if (e.getKey().name().equals(OOBINLINE) && channel instanceof SocketChannel sc) {
+                sc.socket().setOOBInline((Boolean) e.getValue());
+            } else {
+                set(channel, e.getKey(), e.getValue());
+            }
         }
+    }
+
+    /**
+     * The platform's SO_OOBINLINE option (not a public one: java.net.Socket offers it only as
+     * setOOBInline), as an unrouted TCP channel of this kind supports it.
+     */
+    @SuppressWarnings("unchecked")
+    SocketOption<Boolean> oobInline() {
+        for (SocketOption<?> o : supported()) {
+            if (o.name().equals(OOBINLINE)) {
+                return (SocketOption<Boolean>) o;
+            }
+        }
+        throw new UnsupportedOperationException("'" + OOBINLINE + "' not supported");
     }
 
     @SuppressWarnings("unchecked")

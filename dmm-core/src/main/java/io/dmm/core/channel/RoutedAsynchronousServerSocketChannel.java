@@ -1,15 +1,15 @@
 package io.dmm.core.channel;
 
 import io.dmm.api.Protocol;
-import io.dmm.api.RouteHints;
 import io.dmm.api.Role;
+import io.dmm.api.RouteHints;
 import io.dmm.api.SocketInfo;
 import io.dmm.core.policy.Route;
-import io.dmm.core.runtime.Decision;
-import io.dmm.core.runtime.DmmRuntime;
-import io.dmm.core.runtime.SocketTable;
-import io.dmm.core.runtime.StackHandle;
-import io.dmm.stack.kernel.KernelStackProvider;
+import io.dmm.core.routing.Decision;
+import io.dmm.core.routing.RoutedChannel;
+import io.dmm.core.routing.RoutingContext;
+import io.dmm.core.routing.SocketTable;
+import io.dmm.core.routing.StackHandle;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
@@ -45,10 +45,9 @@ import java.util.concurrent.Future;
  */
 public final class RoutedAsynchronousServerSocketChannel extends AsynchronousServerSocketChannel
         implements RoutedChannel {
-    private final DmmRuntime runtime;
+    private final RoutingContext context;
     private final AsynchronousChannelGroup group;
-    private final RouteHints hints;
-    private final String caller;
+    private final StackRoute routing;
     private final PendingOptions options = new PendingOptions(PlatformDefaults.Kind.ASYNC_SERVER);
 
     // guarded by this; volatile ones are also read without it
@@ -59,15 +58,14 @@ public final class RoutedAsynchronousServerSocketChannel extends AsynchronousSer
     /** This server's row in the runtime's socket table. */
     private final SocketTable.Entry entry;
 
-    public RoutedAsynchronousServerSocketChannel(AsynchronousChannelProvider provider, DmmRuntime runtime,
+    public RoutedAsynchronousServerSocketChannel(AsynchronousChannelProvider provider, RoutingContext context,
                                                  AsynchronousChannelGroup group, RouteHints hints, String caller) {
         super(provider);
-        this.runtime = runtime;
+        this.context = context;
         this.group = group;
-        this.hints = hints;
-        this.caller = caller;
+        this.routing = new StackRoute(context, Protocol.TCP, null, hints, caller);
         AsyncGroupChannels.joined(group, this, true);
-        this.entry = runtime.sockets().register(this); // last: the table may describe it at once
+        this.entry = context.sockets().register(this); // last: the table may describe it at once
     }
 
     @Override
@@ -78,19 +76,19 @@ public final class RoutedAsynchronousServerSocketChannel extends AsynchronousSer
     @Override
     public List<String> stacksInUse() {
         AsyncAcceptor a = acceptor;
-        return a == null ? List.of() : a.members().stream().map(m -> m.stack().name()).toList();
+        return a == null ? List.of() : a.members().stream().map(m -> m.stack.name()).toList();
     }
 
     /** The (first) stack this server listens on, or null before bind. */
     public String stackName() {
         AsyncAcceptor a = acceptor;
-        return a == null ? null : a.members().getFirst().stack().name();
+        return a == null ? null : a.members().getFirst().stack.name();
     }
 
     /** The first member's channel, or null before bind. */
     private AsynchronousServerSocketChannel first() {
         AsyncAcceptor a = acceptor;
-        return a == null ? null : a.members().getFirst().ch();
+        return a == null ? null : a.members().getFirst().ch;
     }
 
     @Override
@@ -107,72 +105,15 @@ public final class RoutedAsynchronousServerSocketChannel extends AsynchronousSer
             throw new AlreadyBoundException();
         }
         InetSocketAddress isa = Addresses.checkLocal(local, null);
-        Decision d = runtime.router().decide(Protocol.TCP, Role.SERVER, isa, null, hints, caller);
-        decision = d;
-        Decision.Usable usable = d.usableFor(Protocol.TCP, Addresses.familyOf(isa.getAddress()));
-        if (usable.isEmpty()) {
-            throw new SocketException("DMM: no usable stack for tcp server on " + isa + " (route "
-                    + d.route().source() + "): " + usable.whyOthersNot());
-        }
-        List<AsyncAcceptor.Member> members = listen(usable.stacks(), isa, backlog, d.route().source());
+        Candidates c = routing.decide(Role.SERVER, isa, null);
+        decision = c.decision();
+        c.requireAny();
+        List<Leg<AsynchronousServerSocketChannel>> members = SharedPortListen.listen(c, isa, backlog, options,
+                s -> s.instance().openAsynchronousServerSocketChannel(group), AsynchronousServerSocketChannel::bind,
+                "asynchronous channels");
         acceptor = new AsyncAcceptor(members, group,
-                (m, ch) -> new RoutedAsynchronousSocketChannel(provider(), runtime, decision, m.stack(), group, ch));
+                (m, ch) -> new RoutedAsynchronousSocketChannel(provider(), context, decision, m.stack, group, ch));
         return this;
-    }
-
-    /**
-     * Opens and binds the members: every stack with asynchronous channels for a wildcard address
-     * (a specific address belongs to one stack: the first). All or nothing.
-     */
-    private List<AsyncAcceptor.Member> listen(List<StackHandle> usable, InetSocketAddress isa, int backlog,
-                                              String routeSource) throws IOException {
-        boolean wildcard = isa.getAddress().isAnyLocalAddress();
-        long kernels = wildcard ? usable.stream().filter(RoutedAsynchronousServerSocketChannel::isKernel).count() : 0;
-        List<AsyncAcceptor.Member> members = new ArrayList<>();
-        SocketException noAsync = new SocketException("DMM: no stack of route " + routeSource
-                + " has asynchronous channels");
-        int port = isa.getPort();
-        try {
-            for (StackHandle s : usable) {
-                AsynchronousServerSocketChannel ch;
-                try {
-                    ch = s.instance().openAsynchronousServerSocketChannel(group);
-                } catch (UnsupportedOperationException e) {
-                    noAsync.addSuppressed(e); // a stack without asynchronous channels: left out
-                    continue;
-                }
-                s.socketOpened();
-                members.add(new AsyncAcceptor.Member(ch, s));
-                options.applyTo(ch);
-                if (kernels > 1 && isKernel(s)) {
-                    // kernel instances share one kernel: a second listener on the port needs SO_REUSEPORT
-                    ch.setOption(StandardSocketOptions.SO_REUSEPORT, true);
-                }
-                ch.bind(new InetSocketAddress(isa.getAddress(), port), backlog);
-                port = ((InetSocketAddress) ch.getLocalAddress()).getPort(); // later members share the first's port
-                if (!wildcard) {
-                    break;
-                }
-            }
-            if (members.isEmpty()) {
-                throw noAsync;
-            }
-            return members;
-        } catch (IOException | RuntimeException e) {
-            for (AsyncAcceptor.Member m : members) {
-                m.stack().socketClosed();
-                try {
-                    m.ch().close();
-                } catch (IOException suppressed) {
-                    e.addSuppressed(suppressed);
-                }
-            }
-            throw e;
-        }
-    }
-
-    private static boolean isKernel(StackHandle s) {
-        return KernelStackProvider.TYPE.equals(s.instance().type());
     }
 
     @Override
@@ -189,8 +130,8 @@ public final class RoutedAsynchronousServerSocketChannel extends AsynchronousSer
                 return this;
             }
         }
-        for (AsyncAcceptor.Member m : a.members()) {
-            m.ch().setOption(name, value);
+        for (Leg<AsynchronousServerSocketChannel> m : a.members()) {
+            m.ch.setOption(name, value);
         }
         return this;
     }
@@ -262,11 +203,8 @@ public final class RoutedAsynchronousServerSocketChannel extends AsynchronousSer
             closed = true;
             a = acceptor;
         }
-        runtime.sockets().unregister(entry); // once: only the call that closed it gets here
+        context.sockets().unregister(entry); // once: only the call that closed it gets here
         if (a != null) {
-            for (AsyncAcceptor.Member m : a.members()) {
-                m.stack().socketClosed();
-            }
             a.close();
         }
         AsyncGroupChannels.left(group, this);
@@ -290,10 +228,10 @@ public final class RoutedAsynchronousServerSocketChannel extends AsynchronousSer
                     closed ? SocketRows.CLOSED : SocketRows.UNROUTED, null);
         }
         StringBuilder stacks = new StringBuilder();
-        for (AsyncAcceptor.Member m : a.members()) {
-            stacks.append(stacks.isEmpty() ? "" : ",").append(m.stack().name());
+        for (Leg<AsynchronousServerSocketChannel> m : a.members()) {
+            stacks.append(stacks.isEmpty() ? "" : ",").append(m.stack.name());
         }
-        AsynchronousServerSocketChannel first = a.members().getFirst().ch();
+        AsynchronousServerSocketChannel first = a.members().getFirst().ch;
         String state = first.isOpen() ? SocketRows.LISTENING : SocketRows.FAILED;
         if (closed) { // read last: closing marks this channel closed before it closes the members
             state = SocketRows.CLOSED;

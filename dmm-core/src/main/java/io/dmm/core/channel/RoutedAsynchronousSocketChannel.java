@@ -1,14 +1,15 @@
 package io.dmm.core.channel;
 
 import io.dmm.api.Protocol;
-import io.dmm.api.RouteHints;
 import io.dmm.api.Role;
+import io.dmm.api.RouteHints;
 import io.dmm.api.SocketInfo;
 import io.dmm.core.policy.Route;
-import io.dmm.core.runtime.Decision;
-import io.dmm.core.runtime.DmmRuntime;
-import io.dmm.core.runtime.SocketTable;
-import io.dmm.core.runtime.StackHandle;
+import io.dmm.core.routing.Decision;
+import io.dmm.core.routing.RoutedChannel;
+import io.dmm.core.routing.RoutingContext;
+import io.dmm.core.routing.SocketTable;
+import io.dmm.core.routing.StackHandle;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -49,20 +50,15 @@ import java.util.concurrent.TimeUnit;
  * writes count their bytes there too.
  */
 public final class RoutedAsynchronousSocketChannel extends AsynchronousSocketChannel implements RoutedChannel {
-    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(RoutedAsynchronousSocketChannel.class);
-
-    private final DmmRuntime runtime;
+    private final RoutingContext context;
     private final AsynchronousChannelGroup group;
-    private final RouteHints hints;
-    private final String caller;
+    private final StackRoute routing;
     private final PendingOptions options = new PendingOptions(PlatformDefaults.Kind.ASYNC_SOCKET);
 
     // written under this; the volatile ones are also read without the lock on the I/O path
-    private volatile AsynchronousSocketChannel delegate;
-    private volatile StackHandle stack;
+    private volatile Leg<AsynchronousSocketChannel> leg; // the stack channel: the one being tried, then the connected one
     private volatile boolean closed;
     private volatile Decision decision;
-    private boolean released;
     private boolean connecting;
     private volatile boolean connected;
     // set when a Future of that kind is cancelled: the JDK then refuses further reads/writes
@@ -77,35 +73,31 @@ public final class RoutedAsynchronousSocketChannel extends AsynchronousSocketCha
     private final SocketTable.Entry entry;
 
     /** An unrouted client channel in {@code group} (null: the default group). */
-    public RoutedAsynchronousSocketChannel(AsynchronousChannelProvider provider, DmmRuntime runtime,
+    public RoutedAsynchronousSocketChannel(AsynchronousChannelProvider provider, RoutingContext context,
                                            AsynchronousChannelGroup group, RouteHints hints, String caller) {
         super(provider);
-        this.runtime = runtime;
+        this.context = context;
         this.group = group;
-        this.hints = hints;
-        this.caller = caller;
+        this.routing = new StackRoute(context, Protocol.TCP, null, hints, caller);
         this.accepted = false;
         AsyncGroupChannels.joined(group, this, true);
-        this.entry = runtime.sockets().register(this); // last: the table may describe it at once
+        this.entry = context.sockets().register(this); // last: the table may describe it at once
     }
 
     /** A channel accepted by a routed server: routed already, to the stack that accepted it. */
-    RoutedAsynchronousSocketChannel(AsynchronousChannelProvider provider, DmmRuntime runtime, Decision decision,
+    RoutedAsynchronousSocketChannel(AsynchronousChannelProvider provider, RoutingContext context, Decision decision,
                                     StackHandle stack, AsynchronousChannelGroup group,
                                     AsynchronousSocketChannel accepted) {
         super(provider);
-        this.runtime = runtime;
+        this.context = context;
         this.group = group; // the server's: accepted channels live in the listener's group
-        this.hints = RouteHints.none();
-        this.caller = null;
+        this.routing = null; // connected already: never routed
         this.decision = decision;
-        this.stack = stack;
-        this.delegate = accepted;
+        this.leg = new Leg<>(accepted, stack);
         this.connected = true;
-        stack.socketOpened();
         this.accepted = true;
         AsyncGroupChannels.joined(group, this, false);
-        this.entry = runtime.sockets().register(this);
+        this.entry = context.sockets().register(this);
     }
 
     @Override
@@ -115,14 +107,14 @@ public final class RoutedAsynchronousSocketChannel extends AsynchronousSocketCha
 
     @Override
     public List<String> stacksInUse() {
-        StackHandle s = stack;
-        return s == null ? List.of() : List.of(s.name());
+        String name = stackName();
+        return name == null ? List.of() : List.of(name);
     }
 
     /** The stack this channel runs on, or null before routing. */
     public String stackName() {
-        StackHandle s = stack;
-        return s == null ? null : s.name();
+        Leg<AsynchronousSocketChannel> l = leg;
+        return l == null ? null : l.stack.name();
     }
 
     /** The group the program opened this channel in (null: the default group). */
@@ -144,7 +136,7 @@ public final class RoutedAsynchronousSocketChannel extends AsynchronousSocketCha
             if (closed) {
                 throw new ClosedChannelException();
             }
-            d = delegate;
+            d = delegateOrNull();
             if (d == null) {
                 if (connecting) {
                     throw new ConnectionPendingException();
@@ -162,6 +154,12 @@ public final class RoutedAsynchronousSocketChannel extends AsynchronousSocketCha
         return this;
     }
 
+    /** The stack channel (being tried, or connected), or null before routing. */
+    private AsynchronousSocketChannel delegateOrNull() {
+        Leg<AsynchronousSocketChannel> l = leg;
+        return l == null ? null : l.ch;
+    }
+
     @Override
     public <T> AsynchronousSocketChannel setOption(SocketOption<T> name, T value) throws IOException {
         PendingOptions.checkSupported(name, value, supportedOptions());
@@ -170,7 +168,7 @@ public final class RoutedAsynchronousSocketChannel extends AsynchronousSocketCha
             if (closed) {
                 throw new ClosedChannelException();
             }
-            d = delegate;
+            d = delegateOrNull();
             if (d == null) {
                 options.remember(name, value);
                 return this;
@@ -189,7 +187,7 @@ public final class RoutedAsynchronousSocketChannel extends AsynchronousSocketCha
             if (closed) {
                 throw new ClosedChannelException();
             }
-            d = delegate;
+            d = delegateOrNull();
             if (d == null) {
                 return (T) options.valueOf(name);
             }
@@ -199,7 +197,7 @@ public final class RoutedAsynchronousSocketChannel extends AsynchronousSocketCha
 
     @Override
     public Set<SocketOption<?>> supportedOptions() {
-        AsynchronousSocketChannel d = delegate;
+        AsynchronousSocketChannel d = delegateOrNull();
         return d != null ? d.supportedOptions() : options.supported();
     }
 
@@ -225,7 +223,7 @@ public final class RoutedAsynchronousSocketChannel extends AsynchronousSocketCha
             return;
         }
         InetSocketAddress isa = Addresses.checkRemote(remote, null);
-        List<StackHandle> candidates;
+        Candidates candidates;
         synchronized (this) {
             if (closed) {
                 GroupDispatch.failed(group, handler, attachment, new ClosedChannelException());
@@ -240,7 +238,9 @@ public final class RoutedAsynchronousSocketChannel extends AsynchronousSocketCha
             connecting = true;
             target = isa;
             try {
-                candidates = decide(isa);
+                candidates = routing.decide(Role.CLIENT, isa, StackRoute.sourceOf(bindAddress));
+                decision = candidates.decision();
+                candidates.requireAny();
             } catch (IOException | RuntimeException e) {
                 connecting = false;
                 closeQuietly();
@@ -251,20 +251,6 @@ public final class RoutedAsynchronousSocketChannel extends AsynchronousSocketCha
         new Attempt<>(isa, candidates, attachment, handler).next();
     }
 
-    /** Asks the policy; the usable stacks in order. Under this. */
-    private List<StackHandle> decide(InetSocketAddress isa) throws IOException {
-        InetAddress source = bindAddress != null && !bindAddress.getAddress().isAnyLocalAddress()
-                ? bindAddress.getAddress() : null;
-        Decision d = runtime.router().decide(Protocol.TCP, Role.CLIENT, isa, source, hints, caller);
-        decision = d;
-        Decision.Usable usable = d.usableFor(Protocol.TCP, Addresses.familyOf(isa.getAddress()));
-        if (usable.isEmpty()) {
-            throw new NoRouteToHostException("DMM: no usable stack for tcp client to " + isa + " (route "
-                    + d.route().source() + "): " + usable.whyOthersNot());
-        }
-        return usable.stacks();
-    }
-
     /**
      * One connect over the candidate stacks: each failed try (setup or connect) is remembered and
      * the next stack tried, from the failed connect's completion; the last failure, the earlier ones
@@ -272,24 +258,21 @@ public final class RoutedAsynchronousSocketChannel extends AsynchronousSocketCha
      */
     private final class Attempt<A> implements CompletionHandler<Void, StackHandle> {
         private final InetSocketAddress remote;
-        private final List<StackHandle> candidates;
+        private final Fallback fallback; // one try at a time: each runs after the previous one failed
         private final A attachment;
         private final CompletionHandler<Void, ? super A> handler;
-        private final List<Throwable> failures = new ArrayList<>(1);
-        private int next;
         private boolean onGroupThread; // true once running in a stack channel's completion
 
-        Attempt(InetSocketAddress remote, List<StackHandle> candidates, A attachment,
+        Attempt(InetSocketAddress remote, Candidates candidates, A attachment,
                 CompletionHandler<Void, ? super A> handler) {
             this.remote = remote;
-            this.candidates = candidates;
+            this.fallback = new Fallback(candidates);
             this.attachment = attachment;
             this.handler = handler;
         }
 
         void next() {
-            while (next < candidates.size()) {
-                StackHandle s = candidates.get(next++);
+            for (StackHandle s = fallback.next(); s != null; s = fallback.next()) {
                 AsynchronousSocketChannel ch;
                 try {
                     ch = openOn(s, remote);
@@ -298,7 +281,7 @@ public final class RoutedAsynchronousSocketChannel extends AsynchronousSocketCha
                     return;
                 } catch (IOException | RuntimeException e) {
                     s.connectFailed();
-                    failures.add(e);
+                    fallback.failed(s, e, remote);
                     continue;
                 }
                 ch.connect(remote, s, this);
@@ -326,25 +309,14 @@ public final class RoutedAsynchronousSocketChannel extends AsynchronousSocketCha
                 give(closed && !(exc instanceof AsynchronousCloseException) ? new AsynchronousCloseException() : exc);
                 return;
             }
-            LOG.debug("async connect to {} failed on stack {} ({}); trying the next stack if any", remote,
-                    s.name(), exc.toString());
-            failures.add(exc);
+            fallback.failed(s, exc, remote);
             releaseLeg();
             next();
         }
 
         /** Fails the program's connect with {@code exc}, or with the tries' failures when null. */
         private void give(Throwable exc) {
-            Throwable t = exc;
-            if (t == null) {
-                t = failures.isEmpty() ? new NoRouteToHostException("DMM: no stack to connect to " + remote)
-                        : failures.getLast();
-                for (Throwable f : failures) {
-                    if (f != t) {
-                        t.addSuppressed(f);
-                    }
-                }
-            }
+            Throwable t = exc != null ? exc : fallback.exhaustedAsIs();
             synchronized (RoutedAsynchronousSocketChannel.this) {
                 connecting = false;
             }
@@ -368,22 +340,13 @@ public final class RoutedAsynchronousSocketChannel extends AsynchronousSocketCha
                 ch.close();
                 throw new AsynchronousCloseException();
             }
-            s.socketOpened();
-            delegate = ch;
-            stack = s;
-            released = false;
+            Leg<AsynchronousSocketChannel> l = new Leg<>(ch, s);
+            leg = l;
             try {
                 options.applyTo(ch);
-                if (bindAddress != null) {
-                    ch.bind(bindAddress);
-                } else {
-                    InetAddress src = s.instance().sourceAddress();
-                    if (src != null && Addresses.sameFamily(src, remote.getAddress())) {
-                        ch.bind(new InetSocketAddress(src, 0));
-                    }
-                }
+                StackRoute.bindSource(ch, bindAddress, s, remote);
             } catch (IOException | RuntimeException e) {
-                releaseLeg();
+                l.release();
                 throw e;
             }
         }
@@ -391,19 +354,10 @@ public final class RoutedAsynchronousSocketChannel extends AsynchronousSocketCha
     }
 
     /** Closes the current stack channel and takes it off its stack's count, once. */
-    private synchronized void releaseLeg() {
-        AsynchronousSocketChannel d = delegate;
-        if (d == null) {
-            return;
-        }
-        if (!released) {
-            released = true;
-            stack.socketClosed();
-        }
-        try {
-            d.close();
-        } catch (IOException ignored) {
-            // a channel that failed, or one we are closing anyway: nothing to report
+    private void releaseLeg() {
+        Leg<AsynchronousSocketChannel> l = leg;
+        if (l != null) {
+            l.release();
         }
     }
 
@@ -433,39 +387,39 @@ public final class RoutedAsynchronousSocketChannel extends AsynchronousSocketCha
      * channel fails through the handler (null is returned, nothing more to do); not yet connected
      * throws; after a timed-out or cancelled operation of this kind, further ones throw.
      */
-    private <V, A> AsynchronousSocketChannel delegateForIo(CompletionHandler<V, ? super A> handler, A attachment,
+    private <V, A> Leg<AsynchronousSocketChannel> legForIo(CompletionHandler<V, ? super A> handler, A attachment,
                                                           boolean killed, String what) {
         Objects.requireNonNull(handler, "'handler' is null");
-        AsynchronousSocketChannel d = connectedOrNull();
-        if (d == null) {
+        Leg<AsynchronousSocketChannel> l = connectedOrNull();
+        if (l == null) {
             closedBeforeIo(handler, attachment);
             return null;
         }
         checkNotKilled(killed, what);
-        return d;
+        return l;
     }
 
     /**
      * The connected stack channel. As the JDK: not yet connected throws; a closed channel is an
      * error the caller reports through the handler (null here).
      */
-    private AsynchronousSocketChannel connectedOrNull() {
+    private Leg<AsynchronousSocketChannel> connectedOrNull() {
         if (closed) {
             return null;
         }
-        AsynchronousSocketChannel d = delegate;
-        if (d == null || !connected) {
+        Leg<AsynchronousSocketChannel> l = leg;
+        if (l == null || !connected) {
             throw new NotYetConnectedException();
         }
-        return d;
+        return l;
     }
 
     @Override
     public <A> void read(ByteBuffer dst, long timeout, TimeUnit unit, A attachment,
                          CompletionHandler<Integer, ? super A> handler) {
-        AsynchronousSocketChannel d = delegateForIo(handler, attachment, readKilled, "Reading");
-        if (d != null) {
-            d.read(dst, timeout, unit, attachment, new CountingHandler<>(handler, stack, entry, true));
+        Leg<AsynchronousSocketChannel> l = legForIo(handler, attachment, readKilled, "Reading");
+        if (l != null) {
+            l.ch.read(dst, timeout, unit, attachment, new CountingHandler<>(handler, l.stack, entry, true));
         }
     }
 
@@ -479,18 +433,18 @@ public final class RoutedAsynchronousSocketChannel extends AsynchronousSocketCha
     @Override
     public <A> void read(ByteBuffer[] dsts, int offset, int length, long timeout, TimeUnit unit, A attachment,
                          CompletionHandler<Long, ? super A> handler) {
-        AsynchronousSocketChannel d = delegateForIo(handler, attachment, readKilled, "Reading");
-        if (d != null) {
-            d.read(dsts, offset, length, timeout, unit, attachment, new CountingHandler<>(handler, stack, entry, true));
+        Leg<AsynchronousSocketChannel> l = legForIo(handler, attachment, readKilled, "Reading");
+        if (l != null) {
+            l.ch.read(dsts, offset, length, timeout, unit, attachment, new CountingHandler<>(handler, l.stack, entry, true));
         }
     }
 
     @Override
     public <A> void write(ByteBuffer src, long timeout, TimeUnit unit, A attachment,
                           CompletionHandler<Integer, ? super A> handler) {
-        AsynchronousSocketChannel d = delegateForIo(handler, attachment, writeKilled, "Writing");
-        if (d != null) {
-            d.write(src, timeout, unit, attachment, new CountingHandler<>(handler, stack, entry, false));
+        Leg<AsynchronousSocketChannel> l = legForIo(handler, attachment, writeKilled, "Writing");
+        if (l != null) {
+            l.ch.write(src, timeout, unit, attachment, new CountingHandler<>(handler, l.stack, entry, false));
         }
     }
 
@@ -504,30 +458,30 @@ public final class RoutedAsynchronousSocketChannel extends AsynchronousSocketCha
     @Override
     public <A> void write(ByteBuffer[] srcs, int offset, int length, long timeout, TimeUnit unit, A attachment,
                           CompletionHandler<Long, ? super A> handler) {
-        AsynchronousSocketChannel d = delegateForIo(handler, attachment, writeKilled, "Writing");
-        if (d != null) {
-            d.write(srcs, offset, length, timeout, unit, attachment, new CountingHandler<>(handler, stack, entry, false));
+        Leg<AsynchronousSocketChannel> l = legForIo(handler, attachment, writeKilled, "Writing");
+        if (l != null) {
+            l.ch.write(srcs, offset, length, timeout, unit, attachment, new CountingHandler<>(handler, l.stack, entry, false));
         }
     }
 
     @Override
     public AsynchronousSocketChannel shutdownInput() throws IOException {
-        AsynchronousSocketChannel d = connectedOrNull();
-        if (d == null) {
+        Leg<AsynchronousSocketChannel> l = connectedOrNull();
+        if (l == null) {
             throw new ClosedChannelException();
         }
-        d.shutdownInput();
+        l.ch.shutdownInput();
         inputShut = true;
         return this;
     }
 
     @Override
     public AsynchronousSocketChannel shutdownOutput() throws IOException {
-        AsynchronousSocketChannel d = connectedOrNull();
-        if (d == null) {
+        Leg<AsynchronousSocketChannel> l = connectedOrNull();
+        if (l == null) {
             throw new ClosedChannelException();
         }
-        d.shutdownOutput();
+        l.ch.shutdownOutput();
         outputShut = true;
         return this;
     }
@@ -540,7 +494,7 @@ public final class RoutedAsynchronousSocketChannel extends AsynchronousSocketCha
             if (closed) {
                 throw new ClosedChannelException();
             }
-            AsynchronousSocketChannel d = delegate;
+            AsynchronousSocketChannel d = delegateOrNull();
             return d != null ? d.getLocalAddress() : bindAddress;
         }
     }
@@ -550,7 +504,7 @@ public final class RoutedAsynchronousSocketChannel extends AsynchronousSocketCha
         if (closed) {
             throw new ClosedChannelException();
         }
-        AsynchronousSocketChannel d = delegate;
+        AsynchronousSocketChannel d = delegateOrNull();
         return d != null && connected ? d.getRemoteAddress() : null;
     }
 
@@ -566,7 +520,7 @@ public final class RoutedAsynchronousSocketChannel extends AsynchronousSocketCha
             }
             closed = true;
         }
-        runtime.sockets().unregister(entry); // once: only the call that closed it gets here
+        context.sockets().unregister(entry); // once: only the call that closed it gets here
         releaseLeg();
         AsyncGroupChannels.left(group, this);
     }
@@ -584,15 +538,15 @@ public final class RoutedAsynchronousSocketChannel extends AsynchronousSocketCha
      */
     @Override
     public SocketInfo describe(SocketTable.Entry e) {
-        AsynchronousSocketChannel d = delegate;
-        StackHandle s = stack;
+        Leg<AsynchronousSocketChannel> l = leg;
         Decision dec = decision;
         boolean isConnected = connected;
         String kind = accepted ? SocketRows.ACCEPTED : SocketRows.CLIENT;
-        if (d == null || s == null) {
+        if (l == null) {
             String state = closed ? SocketRows.CLOSED : dec == null ? SocketRows.UNROUTED : SocketRows.CONNECTING;
             return SocketRows.row(e, "", Protocol.TCP, kind, bindAddress, dec == null ? null : target, state, dec);
         }
+        AsynchronousSocketChannel d = l.ch;
         String state = !isConnected ? SocketRows.CONNECTING
                 : d.isOpen() ? SocketRows.connectedState(inputShut, outputShut) : SocketRows.FAILED;
         if (closed) { // read last: closing marks this channel closed before it closes the stack's channel
@@ -603,13 +557,13 @@ public final class RoutedAsynchronousSocketChannel extends AsynchronousSocketCha
         if (peer == null && !accepted) {
             peer = target;
         }
-        return SocketRows.row(e, s.name(), Protocol.TCP, kind, local, peer, state, dec);
+        return SocketRows.row(e, l.stack.name(), Protocol.TCP, kind, local, peer, state, dec);
     }
 
     @Override
     public String toString() {
-        StackHandle s = stack;
-        return "RoutedAsynchronousSocketChannel[" + (closed ? "closed" : s == null ? "unrouted"
-                : "stack=" + s.name() + " " + delegate) + "]";
+        Leg<AsynchronousSocketChannel> l = leg;
+        return "RoutedAsynchronousSocketChannel[" + (closed ? "closed" : l == null ? "unrouted"
+                : "stack=" + l.stack.name() + " " + l.ch) + "]";
     }
 }

@@ -5,16 +5,16 @@ import io.dmm.api.Role;
 import io.dmm.api.RouteHints;
 import io.dmm.api.SocketInfo;
 import io.dmm.core.policy.Route;
-import io.dmm.core.runtime.Decision;
-import io.dmm.core.runtime.DmmRuntime;
-import io.dmm.core.runtime.SocketTable;
-import io.dmm.core.runtime.StackHandle;
+import io.dmm.core.routing.Decision;
+import io.dmm.core.routing.RoutedChannel;
+import io.dmm.core.routing.RoutingContext;
+import io.dmm.core.routing.SocketTable;
+import io.dmm.core.routing.StackHandle;
 import io.dmm.core.selector.ChannelKeys;
 import io.dmm.core.selector.DelegatingChannel;
 import io.dmm.jdk.net.ChannelDatagramSocket;
 import io.dmm.jdk.net.TimedCalls;
 import io.dmm.jdk.net.TimedDatagramChannel;
-import java.nio.channels.IllegalBlockingModeException;
 import java.io.IOException;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
@@ -30,9 +30,11 @@ import java.nio.channels.AsynchronousCloseException;
 import java.nio.channels.ClosedByInterruptException;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.DatagramChannel;
+import java.nio.channels.IllegalBlockingModeException;
 import java.nio.channels.MembershipKey;
 import java.nio.channels.NotYetConnectedException;
 import java.nio.channels.SelectableChannel;
+import java.nio.channels.SelectionKey;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -50,16 +52,13 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 public final class RoutedDatagramChannel extends DatagramChannel
         implements RoutedChannel, DelegatingChannel, TimedDatagramChannel {
-    private final DmmRuntime runtime;
-    private final ProtocolFamily family;
-    private final RouteHints hints;
-    private final String caller;
+    private final RoutingContext context;
+    private final StackRoute routing;
     private final ReentrantLock stateLock = new ReentrantLock();
     private final PendingOptions options = new PendingOptions(PlatformDefaults.Kind.DATAGRAM);
-    private volatile DatagramChannel delegate;
-    private volatile StackHandle stack;
+    /** The channel of the stack it was routed to, published once set up; never replaced. */
+    private volatile Leg<DatagramChannel> leg;
     private volatile boolean blocking = true;
-    private boolean released; // guarded by stateLock
     private volatile ChannelDatagramSocket adaptor;
     private volatile Decision decision;
     /** Set before routing for a java.net.DatagramSocket: legs an interrupt does not close (see below). */
@@ -68,49 +67,49 @@ public final class RoutedDatagramChannel extends DatagramChannel
     /** This channel's row in the runtime's socket table, and its byte counters. */
     private final SocketTable.Entry entry;
 
-    public RoutedDatagramChannel(RoutedChannelProvider provider, DmmRuntime runtime, ProtocolFamily family,
+    public RoutedDatagramChannel(RoutedChannelProvider provider, RoutingContext context, ProtocolFamily family,
                                  RouteHints hints, String caller) {
         super(provider);
-        this.runtime = runtime;
-        this.family = family;
-        this.hints = hints;
-        this.caller = caller;
-        this.entry = runtime.sockets().register(this); // last: the table may describe it at once
+        this.context = context;
+        this.routing = new StackRoute(context, Protocol.UDP, family, hints, caller);
+        this.entry = context.sockets().register(this); // last: the table may describe it at once
     }
 
     /**
      * A channel already open on {@code stack} (inherited from the parent process): routed from the
      * start, with {@code route}.
      */
-    RoutedDatagramChannel(RoutedChannelProvider provider, DmmRuntime runtime, Decision decision, StackHandle stack,
+    RoutedDatagramChannel(RoutedChannelProvider provider, RoutingContext context, Decision decision, StackHandle stack,
                           DatagramChannel open) {
         super(provider);
-        this.runtime = runtime;
-        this.family = null;
-        this.hints = RouteHints.none();
-        this.caller = null;
-        stack.socketOpened();
+        this.context = context;
+        this.routing = null; // open on its stack already: never routed
         this.decision = decision;
-        this.stack = stack;
-        this.delegate = open;
-        this.entry = runtime.sockets().register(this);
+        this.leg = new Leg<>(open, stack);
+        this.entry = context.sockets().register(this);
     }
 
     /** The stack this channel runs on, or null before routing. */
     public String stackName() {
-        StackHandle s = stack;
-        return s == null ? null : s.name();
+        Leg<DatagramChannel> l = leg;
+        return l == null ? null : l.stack.name();
     }
 
     @Override
     public List<SelectableChannel> selectableDelegates() {
-        DatagramChannel d = delegate; // published only once set up
-        return d == null ? List.of() : List.of(d);
+        Leg<DatagramChannel> l = leg; // published only once set up
+        return l == null ? List.of() : List.of(l.ch);
     }
 
     @Override
     public ChannelKeys channelKeys() {
         return channelKeys;
+    }
+
+    /** Writable before routing: a send would route it and go, as the JDK's unbound channel's does. */
+    @Override
+    public int readyOpsBeforeRouting() {
+        return leg == null && isOpen() ? SelectionKey.OP_WRITE : 0;
     }
 
     @Override
@@ -124,64 +123,58 @@ public final class RoutedDatagramChannel extends DatagramChannel
         return name == null ? List.of() : List.of(name);
     }
 
+    /** The family the program opened this channel for (null: any); an inherited channel's is any. */
+    private ProtocolFamily familyAsked() {
+        return routing == null ? null : routing.family();
+    }
+
     private void ensureOpen() throws ClosedChannelException {
         if (!isOpen()) {
             throw new ClosedChannelException();
         }
     }
 
-    /** The routed delegate, routing now as {@code role} for {@code service} (may be null) if needed. */
-    private DatagramChannel routed(Role role, InetSocketAddress service) throws IOException {
-        DatagramChannel d = delegate;
-        if (d != null) {
-            return d;
+    /** The routed leg, routing now as {@code role} for {@code service} (may be null) if needed. */
+    private Leg<DatagramChannel> routed(Role role, InetSocketAddress service) throws IOException {
+        Leg<DatagramChannel> l = leg;
+        if (l != null) {
+            return l;
         }
         stateLock.lock();
         try {
             ensureOpen();
-            d = delegate;
-            if (d != null) {
-                return d;
+            l = leg;
+            if (l != null) {
+                return l;
             }
-            Decision decision = runtime.router().decide(Protocol.UDP, role, service, null, hints, caller);
-            this.decision = decision;
-            ProtocolFamily needed = family != null ? family
-                    : service != null ? Addresses.familyOf(service.getAddress())
-                    : Addresses.familyOf(PlatformDefaults.wildcard(null));
-            Decision.Usable usable = decision.usableFor(Protocol.UDP, needed);
-            List<Throwable> failures = new ArrayList<>();
-            for (StackHandle s : usable.stacks()) {
-                DatagramChannel ch = null;
+            Candidates c = routing.decide(role, service, null);
+            decision = c.decision();
+            Fallback fallback = new Fallback(c.requireAny());
+            for (StackHandle s = fallback.next(); s != null; s = fallback.next()) {
                 try {
-                    ch = forDatagramSocket ? s.instance().openDatagramSocketChannel(family)
-                            : s.instance().openDatagramChannel(family);
-                    s.socketOpened();
-                    options.applyTo(ch);
-                    ch.configureBlocking(blocking);
-                    stack = s;
-                    delegate = ch;
+                    l = new Leg<>(forDatagramSocket ? s.instance().openDatagramSocketChannel(routing.family())
+                            : s.instance().openDatagramChannel(routing.family()), s);
+                } catch (IOException | RuntimeException e) {
+                    fallback.failed(s, e, "udp " + role.configName());
+                    continue;
+                }
+                try {
+                    options.applyTo(l.ch);
+                    l.ch.configureBlocking(blocking);
+                    leg = l;
                     // selectors holding this channel register it; a stack whose channels cannot be
                     // selected fails here like any setup failure, and the next stack is tried
                     channelKeys.delegatesChanged();
-                    return ch;
+                    return l;
                 } catch (IOException | RuntimeException e) {
-                    if (delegate == ch) {
-                        delegate = null;
-                        stack = null;
+                    if (leg == l) {
+                        leg = null;
                     }
-                    if (ch != null) {
-                        s.socketClosed();
-                        ch.close();
-                    }
-                    failures.add(e);
+                    l.release();
+                    fallback.failed(s, e, "udp " + role.configName());
                 }
             }
-            if (failures.isEmpty()) {
-                throw new NoRouteToHostException("DMM: no usable stack for udp " + role.configName()
-                        + (service == null ? "" : " " + service) + " (route " + decision.route().source() + "): "
-                        + usable.whyOthersNot());
-            }
-            throw StackFailures.combine(failures);
+            throw fallback.exhausted();
         } finally {
             stateLock.unlock();
         }
@@ -192,12 +185,13 @@ public final class RoutedDatagramChannel extends DatagramChannel
         stateLock.lock();
         try {
             ensureOpen();
-            DatagramChannel d = delegate;
-            if (d != null && d.getLocalAddress() != null) {
+            Leg<DatagramChannel> l = leg;
+            if (l != null && l.ch.getLocalAddress() != null) {
                 throw new AlreadyBoundException();
             }
-            InetSocketAddress isa = Addresses.checkLocal(local, family);
-            routed(Role.RECEIVER, isa).bind(isa);
+            InetSocketAddress isa = Addresses.checkLocal(local, familyAsked());
+            DatagramChannel d = routed(Role.RECEIVER, isa).ch;
+            d.bind(isa);
             return this;
         } finally {
             stateLock.unlock();
@@ -211,7 +205,8 @@ public final class RoutedDatagramChannel extends DatagramChannel
         stateLock.lock();
         try {
             ensureOpen();
-            d = delegate;
+            Leg<DatagramChannel> l = leg;
+            d = l == null ? null : l.ch;
             if (d == null) {
                 options.remember(name, value);
                 return this;
@@ -231,7 +226,8 @@ public final class RoutedDatagramChannel extends DatagramChannel
         stateLock.lock();
         try {
             ensureOpen();
-            d = delegate;
+            Leg<DatagramChannel> l = leg;
+            d = l == null ? null : l.ch;
             if (d == null) {
                 return (T) options.valueOf(name);
             }
@@ -243,18 +239,18 @@ public final class RoutedDatagramChannel extends DatagramChannel
 
     @Override
     public Set<SocketOption<?>> supportedOptions() {
-        DatagramChannel d = delegate;
-        return d != null ? d.supportedOptions() : options.supported();
+        Leg<DatagramChannel> l = leg;
+        return l != null ? l.ch.supportedOptions() : options.supported();
     }
 
     @Override
     public MembershipKey join(InetAddress group, NetworkInterface interf) throws IOException {
-        return routed(Role.RECEIVER, null).join(group, interf);
+        return routed(Role.RECEIVER, null).ch.join(group, interf);
     }
 
     @Override
     public MembershipKey join(InetAddress group, NetworkInterface interf, InetAddress source) throws IOException {
-        return routed(Role.RECEIVER, null).join(group, interf, source);
+        return routed(Role.RECEIVER, null).ch.join(group, interf, source);
     }
 
     @Override
@@ -273,14 +269,14 @@ public final class RoutedDatagramChannel extends DatagramChannel
 
     @Override
     public boolean isConnected() {
-        DatagramChannel d = delegate;
-        return d != null && d.isConnected();
+        Leg<DatagramChannel> l = leg;
+        return l != null && l.ch.isConnected();
     }
 
     @Override
     public DatagramChannel connect(SocketAddress remote) throws IOException {
-        InetSocketAddress isa = Addresses.checkRemote(remote, family);
-        DatagramChannel d = routed(Role.SENDER, isa);
+        InetSocketAddress isa = Addresses.checkRemote(remote, familyAsked());
+        DatagramChannel d = routed(Role.SENDER, isa).ch;
         boolean blocked = beginBlocking(blocking);
         boolean completed = false;
         try {
@@ -298,9 +294,9 @@ public final class RoutedDatagramChannel extends DatagramChannel
 
     @Override
     public DatagramChannel disconnect() throws IOException {
-        DatagramChannel d = delegate;
-        if (d != null) {
-            d.disconnect();
+        Leg<DatagramChannel> l = leg;
+        if (l != null) {
+            l.ch.disconnect();
         }
         return this;
     }
@@ -308,15 +304,15 @@ public final class RoutedDatagramChannel extends DatagramChannel
     @Override
     public SocketAddress getRemoteAddress() throws IOException {
         ensureOpen();
-        DatagramChannel d = delegate;
-        return d == null ? null : d.getRemoteAddress();
+        Leg<DatagramChannel> l = leg;
+        return l == null ? null : l.ch.getRemoteAddress();
     }
 
     @Override
     public SocketAddress getLocalAddress() throws IOException {
         ensureOpen();
-        DatagramChannel d = delegate;
-        return d == null ? null : d.getLocalAddress();
+        Leg<DatagramChannel> l = leg;
+        return l == null ? null : l.ch.getLocalAddress();
     }
 
     /** After the delegate threw: if it is closed now (by an interrupt, or under us), close this channel too. */
@@ -362,7 +358,11 @@ public final class RoutedDatagramChannel extends DatagramChannel
             throw new IllegalArgumentException("Read-only buffer");
         }
         ensureOpen();
-        DatagramChannel d = delegate != null ? delegate : routed(Role.RECEIVER, null);
+        Leg<DatagramChannel> l = leg;
+        if (l == null) {
+            l = routed(Role.RECEIVER, null);
+        }
+        DatagramChannel d = l.ch;
         int before = dst.position();
         SocketAddress from;
         boolean blocked = beginBlocking(blocking);
@@ -378,7 +378,7 @@ public final class RoutedDatagramChannel extends DatagramChannel
         }
         if (from != null) {
             int n = dst.position() - before;
-            stack.bytesIn(n);
+            l.stack.bytesIn(n);
             entry.addIn(n);
         }
         return from;
@@ -387,9 +387,13 @@ public final class RoutedDatagramChannel extends DatagramChannel
     @Override
     public int send(ByteBuffer src, SocketAddress target) throws IOException {
         Objects.requireNonNull(src);
-        InetSocketAddress isa = Addresses.check(target, family);
+        InetSocketAddress isa = Addresses.check(target, familyAsked());
         ensureOpen();
-        DatagramChannel d = delegate != null ? delegate : routed(Role.SENDER, isa);
+        Leg<DatagramChannel> l = leg;
+        if (l == null) {
+            l = routed(Role.SENDER, isa);
+        }
+        DatagramChannel d = l.ch;
         int n;
         boolean blocked = beginBlocking(blocking);
         boolean completed = false;
@@ -403,19 +407,19 @@ public final class RoutedDatagramChannel extends DatagramChannel
             endBlocking(blocked, completed);
         }
         if (n > 0) {
-            stack.bytesOut(n);
+            l.stack.bytesOut(n);
             entry.addOut(n);
         }
         return n;
     }
 
-    private DatagramChannel connectedDelegate() throws IOException {
+    private Leg<DatagramChannel> connectedLeg() throws IOException {
         ensureOpen();
-        DatagramChannel d = delegate;
-        if (d == null || !d.isConnected()) {
+        Leg<DatagramChannel> l = leg;
+        if (l == null || !l.ch.isConnected()) {
             throw new NotYetConnectedException();
         }
-        return d;
+        return l;
     }
 
     @Override
@@ -448,7 +452,8 @@ public final class RoutedDatagramChannel extends DatagramChannel
      */
     private long transfer(Transfer op, ByteBuffer one, ByteBuffer[] many, int offset, int length)
             throws IOException {
-        DatagramChannel d = connectedDelegate();
+        Leg<DatagramChannel> l = connectedLeg();
+        DatagramChannel d = l.ch;
         long n;
         boolean blocked = beginBlocking(blocking);
         boolean completed = false;
@@ -461,7 +466,7 @@ public final class RoutedDatagramChannel extends DatagramChannel
         } finally {
             endBlocking(blocked, completed);
         }
-        op.count(stack, entry, n);
+        op.count(l.stack, entry, n);
         return n;
     }
 
@@ -479,28 +484,28 @@ public final class RoutedDatagramChannel extends DatagramChannel
 
     @Override
     public InetSocketAddress localAddress() {
-        DatagramChannel d = delegate;
-        return d == null ? null : TimedCalls.localAddress(d);
+        Leg<DatagramChannel> l = leg;
+        return l == null ? null : TimedCalls.localAddress(l.ch);
     }
 
     /** Bound once routed (routing binds the leg), and still so after close, as the JDK reports it. */
     @Override
     public boolean isBound() {
-        DatagramChannel d = delegate;
-        return d != null && TimedCalls.isBound(d);
+        Leg<DatagramChannel> l = leg;
+        return l != null && TimedCalls.isBound(l.ch);
     }
 
     @Override
     public InetSocketAddress remoteAddress() {
-        DatagramChannel d = delegate;
-        return d == null ? null : TimedCalls.remoteAddress(d);
+        Leg<DatagramChannel> l = leg;
+        return l == null ? null : TimedCalls.remoteAddress(l.ch);
     }
 
     /** java.net's connect, routed as a sender; a connected socket may connect again elsewhere. */
     @Override
     public void connectSocket(SocketAddress remote) throws IOException {
-        InetSocketAddress isa = Addresses.checkRemote(remote, family);
-        DatagramChannel d = routed(Role.SENDER, isa);
+        InetSocketAddress isa = Addresses.checkRemote(remote, routing.family());
+        DatagramChannel d = routed(Role.SENDER, isa).ch;
         try {
             TimedCalls.connectSocket(d, isa);
         } catch (IOException e) {
@@ -512,17 +517,17 @@ public final class RoutedDatagramChannel extends DatagramChannel
     /** The DatagramSocket adaptor's receive with SO_TIMEOUT, routed as a receiver, forwarded to the leg once. */
     @Override
     public SocketAddress receive(ByteBuffer dst, long timeoutNanos) throws IOException {
-        DatagramChannel d = adaptorLeg(Role.RECEIVER, null);
+        Leg<DatagramChannel> l = adaptorLeg(Role.RECEIVER, null);
         int before = dst.position();
         SocketAddress sender;
         try {
-            sender = TimedCalls.receive(d, dst, timeoutNanos);
+            sender = TimedCalls.receive(l.ch, dst, timeoutNanos);
         } catch (IOException e) {
-            closeIfDelegateClosed(d); // closed by an interrupt: so is this channel
+            closeIfDelegateClosed(l.ch); // closed by an interrupt: so is this channel
             throw e;
         }
         int n = dst.position() - before;
-        stack.bytesIn(n);
+        l.stack.bytesIn(n);
         entry.addIn(n);
         return sender;
     }
@@ -530,30 +535,30 @@ public final class RoutedDatagramChannel extends DatagramChannel
     /** The DatagramSocket adaptor's send, routed as a sender to {@code target} if not routed yet. */
     @Override
     public void blockingSend(ByteBuffer src, InetSocketAddress target) throws IOException {
-        DatagramChannel d = adaptorLeg(Role.SENDER, target);
+        Leg<DatagramChannel> l = adaptorLeg(Role.SENDER, target);
         int n = src.remaining();
         try {
-            TimedCalls.send(d, src, target);
+            TimedCalls.send(l.ch, src, target);
         } catch (IOException e) {
-            closeIfDelegateClosed(d);
+            closeIfDelegateClosed(l.ch);
             throw e;
         }
-        stack.bytesOut(n);
+        l.stack.bytesOut(n);
         entry.addOut(n);
     }
 
     @Override
     public void joinGroup(SocketAddress group, NetworkInterface netIf) throws IOException {
-        TimedCalls.joinGroup(adaptorLeg(Role.RECEIVER, null), group, netIf);
+        TimedCalls.joinGroup(adaptorLeg(Role.RECEIVER, null).ch, group, netIf);
     }
 
     @Override
     public void leaveGroup(SocketAddress group, NetworkInterface netIf) throws IOException {
-        TimedCalls.leaveGroup(adaptorLeg(Role.RECEIVER, null), group, netIf);
+        TimedCalls.leaveGroup(adaptorLeg(Role.RECEIVER, null).ch, group, netIf);
     }
 
     /** The leg for a blocking adaptor call, routing as {@code role} if needed; as the JDK, blocking mode only. */
-    private DatagramChannel adaptorLeg(Role role, InetSocketAddress service) throws IOException {
+    private Leg<DatagramChannel> adaptorLeg(Role role, InetSocketAddress service) throws IOException {
         ensureOpen();
         if (!blocking) {
             throw new IllegalBlockingModeException();
@@ -563,20 +568,16 @@ public final class RoutedDatagramChannel extends DatagramChannel
 
     @Override
     protected void implCloseSelectableChannel() throws IOException {
-        runtime.sockets().unregister(entry); // called once, however the channel is closed
-        DatagramChannel d;
+        context.sockets().unregister(entry); // called once, however the channel is closed
+        Leg<DatagramChannel> l;
         stateLock.lock();
         try {
-            d = delegate;
-            if (d != null && !released) {
-                released = true;
-                stack.socketClosed();
-            }
+            l = leg;
         } finally {
             stateLock.unlock();
         }
-        if (d != null) {
-            d.close();
+        if (l != null) {
+            l.release();
         }
     }
 
@@ -592,43 +593,43 @@ public final class RoutedDatagramChannel extends DatagramChannel
      */
     @Override
     public SocketInfo describe(SocketTable.Entry e) {
-        DatagramChannel d = delegate;
-        StackHandle s = stack;
+        Leg<DatagramChannel> l = leg;
         Decision dec = decision;
-        if (d == null || s == null) { // routing that found no stack leaves it unrouted, as it was
+        if (l == null) { // routing that found no stack leaves it unrouted, as it was
             return SocketRows.row(e, "", Protocol.UDP, SocketRows.DATAGRAM, null, null,
                     isOpen() ? SocketRows.UNROUTED : SocketRows.CLOSED, null);
         }
+        DatagramChannel d = l.ch;
         String state = !d.isOpen() ? SocketRows.FAILED : d.isConnected() ? SocketRows.CONNECTED : SocketRows.BOUND;
         if (!isOpen()) { // read last: closing marks this channel closed before it closes the stack's channel
             state = SocketRows.CLOSED;
         }
-        return SocketRows.row(e, s.name(), Protocol.UDP, SocketRows.DATAGRAM, SocketRows.local(d),
+        return SocketRows.row(e, l.stack.name(), Protocol.UDP, SocketRows.DATAGRAM, SocketRows.local(d),
                 SocketRows.remote(d), state, dec);
     }
 
     @Override
     protected void implConfigureBlocking(boolean block) throws IOException {
-        DatagramChannel d;
+        Leg<DatagramChannel> l;
         stateLock.lock();
         try {
             blocking = block;
-            d = delegate;
+            l = leg;
         } finally {
             stateLock.unlock();
         }
         if (block) {
             channelKeys.cancelledKeysReleaseDelegates(); // see ChannelKeys
         }
-        if (d != null) {
-            d.configureBlocking(block);
+        if (l != null) {
+            l.ch.configureBlocking(block);
         }
     }
 
     @Override
     public String toString() {
-        StackHandle s = stack;
-        return "RoutedDatagramChannel[" + (!isOpen() ? "closed" : s == null ? "unrouted" : "stack=" + s.name()
-                + " " + delegate) + "]";
+        Leg<DatagramChannel> l = leg;
+        return "RoutedDatagramChannel[" + (!isOpen() ? "closed" : l == null ? "unrouted" : "stack=" + l.stack.name()
+                + " " + l.ch) + "]";
     }
 }

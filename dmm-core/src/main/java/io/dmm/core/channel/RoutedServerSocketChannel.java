@@ -4,18 +4,18 @@ import io.dmm.api.Protocol;
 import io.dmm.api.Role;
 import io.dmm.api.RouteHints;
 import io.dmm.api.SocketInfo;
-import io.dmm.core.policy.Route;
-import io.dmm.core.runtime.Decision;
-import io.dmm.core.runtime.DmmRuntime;
-import io.dmm.core.runtime.SocketTable;
 import io.dmm.api.spi.ReadinessSource;
-import io.dmm.core.runtime.StackHandle;
+import io.dmm.core.policy.Route;
+import io.dmm.core.routing.Decision;
+import io.dmm.core.routing.RoutedChannel;
+import io.dmm.core.routing.RoutingContext;
+import io.dmm.core.routing.SocketTable;
+import io.dmm.core.routing.StackHandle;
 import io.dmm.core.selector.ChannelKeys;
 import io.dmm.core.selector.DelegatingChannel;
 import io.dmm.jdk.net.ChannelServerSocket;
 import io.dmm.jdk.net.TimedCalls;
 import io.dmm.jdk.net.TimedServerSocketChannel;
-import io.dmm.stack.kernel.KernelStackProvider;
 import io.dmm.jdk.platform.PlatformChannels;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -33,8 +33,8 @@ import java.nio.channels.ClosedChannelException;
 import java.nio.channels.ClosedSelectorException;
 import java.nio.channels.IllegalBlockingModeException;
 import java.nio.channels.NotYetBoundException;
-import java.nio.channels.SelectionKey;
 import java.nio.channels.SelectableChannel;
+import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
@@ -61,44 +61,31 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 public final class RoutedServerSocketChannel extends ServerSocketChannel
         implements RoutedChannel, DelegatingChannel, TimedServerSocketChannel {
-    private static final class Member {
-        final ServerSocketChannel ch;
-        final StackHandle stack;
-        boolean released; // guarded by stateLock
-
-        Member(ServerSocketChannel ch, StackHandle stack) {
-            this.ch = ch;
-            this.stack = stack;
-        }
-    }
-
     private final RoutedChannelProvider routedProvider;
-    private final DmmRuntime runtime;
-    private final ProtocolFamily family;
-    private final RouteHints hints;
-    private final String caller;
+    private final RoutingContext context;
+    private final StackRoute routing;
     private final ReentrantLock acceptLock = new ReentrantLock();
     private final ReentrantLock stateLock = new ReentrantLock();
     private final PendingOptions options = new PendingOptions(PlatformDefaults.Kind.SERVER);
-    private volatile Member[] members;
+    private volatile List<Leg<ServerSocketChannel>> members;
     private volatile Selector selector;
     private volatile boolean blocking = true;
     private int nextMember; // round robin start, guarded by acceptLock
+    /** Where it listens (the first member's address), kept after close as the JDK's channel keeps it. */
+    private volatile InetSocketAddress boundAddress;
     private volatile ChannelServerSocket adaptor;
     private volatile Decision decision;
     private final ChannelKeys channelKeys = new ChannelKeys();
     /** This server's row in the runtime's socket table. */
     private final SocketTable.Entry entry;
 
-    public RoutedServerSocketChannel(RoutedChannelProvider provider, DmmRuntime runtime, ProtocolFamily family,
+    public RoutedServerSocketChannel(RoutedChannelProvider provider, RoutingContext context, ProtocolFamily family,
                                      RouteHints hints, String caller) {
         super(provider);
         this.routedProvider = provider;
-        this.runtime = runtime;
-        this.family = family;
-        this.hints = hints;
-        this.caller = caller;
-        this.entry = runtime.sockets().register(this); // last: the table may describe it at once
+        this.context = context;
+        this.routing = new StackRoute(context, Protocol.TCP, family, hints, caller);
+        this.entry = context.sockets().register(this); // last: the table may describe it at once
     }
 
     /**
@@ -106,18 +93,16 @@ public final class RoutedServerSocketChannel extends ServerSocketChannel
      * inherited from the parent process): it carries {@code route} and accepts into channels of
      * that stack.
      */
-    RoutedServerSocketChannel(RoutedChannelProvider provider, DmmRuntime runtime, Decision decision, StackHandle stack,
+    RoutedServerSocketChannel(RoutedChannelProvider provider, RoutingContext context, Decision decision, StackHandle stack,
                               ServerSocketChannel listening) {
         super(provider);
         this.routedProvider = provider;
-        this.runtime = runtime;
-        this.family = null;
-        this.hints = RouteHints.none();
-        this.caller = null;
-        stack.socketOpened();
+        this.context = context;
+        this.routing = null; // bound already: never routed
         this.decision = decision;
-        this.members = new Member[] {new Member(listening, stack)};
-        this.entry = runtime.sockets().register(this);
+        this.members = List.of(new Leg<>(listening, stack));
+        this.boundAddress = SocketRows.local(listening);
+        this.entry = context.sockets().register(this);
     }
 
     @Override
@@ -134,10 +119,10 @@ public final class RoutedServerSocketChannel extends ServerSocketChannel
     /** The stacks this server listens on, in route order (empty before bind). */
     @Override
     public List<String> stacksInUse() {
-        Member[] ms = members;
+        List<Leg<ServerSocketChannel>> ms = members;
         List<String> names = new ArrayList<>();
         if (ms != null) {
-            for (Member m : ms) {
+            for (Leg<ServerSocketChannel> m : ms) {
                 names.add(m.stack.name());
             }
         }
@@ -147,12 +132,12 @@ public final class RoutedServerSocketChannel extends ServerSocketChannel
     /** Every listening member (empty before bind). */
     @Override
     public List<SelectableChannel> selectableDelegates() {
-        Member[] ms = members;
+        List<Leg<ServerSocketChannel>> ms = members;
         if (ms == null) {
             return List.of();
         }
-        List<SelectableChannel> list = new ArrayList<>(ms.length);
-        for (Member m : ms) {
+        List<SelectableChannel> list = new ArrayList<>(ms.size());
+        for (Leg<ServerSocketChannel> m : ms) {
             list.add(m.ch);
         }
         return list;
@@ -171,20 +156,13 @@ public final class RoutedServerSocketChannel extends ServerSocketChannel
             if (members != null) {
                 throw new AlreadyBoundException();
             }
-            InetSocketAddress isa = Addresses.checkLocal(local, family);
-            Decision d = runtime.router().decide(Protocol.TCP, Role.SERVER, isa, null, hints, caller);
-            decision = d;
-            ProtocolFamily needed = family != null ? family : Addresses.familyOf(isa.getAddress());
-            Decision.Usable usable = d.usableFor(Protocol.TCP, needed);
-            if (usable.isEmpty()) {
-                throw new SocketException("DMM: no usable stack for tcp server on " + isa + " (route "
-                        + d.route().source() + "): " + usable.whyOthersNot());
-            }
-            // "listen on all of these" only makes sense for a wildcard address: a specific address
-            // belongs to one stack
-            List<StackHandle> targets = isa.getAddress().isAnyLocalAddress() ? usable.stacks()
-                    : usable.stacks().subList(0, 1);
-            members = listen(targets, isa, backlog);
+            InetSocketAddress isa = Addresses.checkLocal(local, routing.family());
+            Candidates c = routing.decide(Role.SERVER, isa, null);
+            decision = c.decision();
+            c.requireAny();
+            List<Leg<ServerSocketChannel>> ms = listen(c, isa, backlog);
+            boundAddress = SocketRows.local(ms.getFirst().ch);
+            members = ms;
             channelKeys.delegatesChanged(); // selectors holding this server register every member
             return this;
         } finally {
@@ -192,30 +170,19 @@ public final class RoutedServerSocketChannel extends ServerSocketChannel
         }
     }
 
-    private Member[] listen(List<StackHandle> targets, InetSocketAddress isa, int backlog) throws IOException {
-        boolean multi = targets.size() > 1;
-        long kernels = targets.stream().filter(RoutedServerSocketChannel::isKernel).count();
-        Member[] ms = new Member[targets.size()];
+    private List<Leg<ServerSocketChannel>> listen(Candidates c, InetSocketAddress isa, int backlog) throws IOException {
+        ProtocolFamily family = routing.family();
+        List<Leg<ServerSocketChannel>> ms = SharedPortListen.listen(c, isa, backlog, options,
+                s -> s.instance().openServerSocketChannel(family), ServerSocketChannel::bind, "server channels");
+        boolean multi = ms.size() > 1;
         Selector sel = null;
         try {
-            int port = isa.getPort();
-            for (int i = 0; i < ms.length; i++) {
-                StackHandle s = targets.get(i);
-                ServerSocketChannel ch = s.instance().openServerSocketChannel(family);
-                s.socketOpened();
-                ms[i] = new Member(ch, s);
-                options.applyTo(ch);
-                if (kernels > 1 && isKernel(s)) {
-                    // kernel instances share one kernel: a second listener on the port needs SO_REUSEPORT
-                    ch.setOption(StandardSocketOptions.SO_REUSEPORT, true);
-                }
-                ch.bind(new InetSocketAddress(isa.getAddress(), port), backlog);
-                port = ((InetSocketAddress) ch.getLocalAddress()).getPort(); // later members share the first's port
-                ch.configureBlocking(!multi && blocking);
+            for (Leg<ServerSocketChannel> m : ms) {
+                m.ch.configureBlocking(!multi && blocking);
             }
             if (multi) {
                 sel = PlatformChannels.provider().openSelector();
-                for (Member m : ms) {
+                for (Leg<ServerSocketChannel> m : ms) {
                     if (m.ch instanceof ReadinessSource rs) {
                         // never in a JDK selector: its connections wake the accept wait instead
                         rs.setReadinessListener(channelKeys);
@@ -235,28 +202,10 @@ public final class RoutedServerSocketChannel extends ServerSocketChannel
                     e.addSuppressed(suppressed);
                 }
             }
-            for (Member m : ms) {
-                if (m != null) {
-                    release(m);
-                }
+            for (Leg<ServerSocketChannel> m : ms) {
+                m.release();
             }
             throw e;
-        }
-    }
-
-    private static boolean isKernel(StackHandle s) {
-        return KernelStackProvider.TYPE.equals(s.instance().type());
-    }
-
-    private static void release(Member m) {
-        if (!m.released) {
-            m.released = true;
-            m.stack.socketClosed();
-        }
-        try {
-            m.ch.close();
-        } catch (IOException ignored) {
-            // closing anyway
         }
     }
 
@@ -279,7 +228,7 @@ public final class RoutedServerSocketChannel extends ServerSocketChannel
         acceptLock.lock();
         try {
             ensureOpen();
-            Member[] ms = members;
+            List<Leg<ServerSocketChannel>> ms = members;
             if (ms == null) {
                 throw new NotYetBoundException();
             }
@@ -293,8 +242,8 @@ public final class RoutedServerSocketChannel extends ServerSocketChannel
             }
             try {
                 SocketChannel accepted;
-                if (ms.length == 1) {
-                    accepted = acceptOne(ms[0], timeoutNanos);
+                if (ms.size() == 1) {
+                    accepted = acceptOne(ms.getFirst(), timeoutNanos);
                 } else {
                     accepted = acceptAny(ms, block, timeoutNanos);
                 }
@@ -303,7 +252,7 @@ public final class RoutedServerSocketChannel extends ServerSocketChannel
             } catch (IOException e) {
                 completed = e instanceof ClosedByInterruptException || e instanceof SocketTimeoutException;
                 if (e instanceof ClosedByInterruptException || e instanceof AsynchronousCloseException
-                        || (!(e instanceof SocketTimeoutException) && !ms[0].ch.isOpen())) {
+                        || (!(e instanceof SocketTimeoutException) && !ms.getFirst().ch.isOpen())) {
                     close();
                 }
                 throw e;
@@ -317,26 +266,27 @@ public final class RoutedServerSocketChannel extends ServerSocketChannel
         }
     }
 
-    private SocketChannel acceptOne(Member m, long timeoutNanos) throws IOException {
+    private SocketChannel acceptOne(Leg<ServerSocketChannel> m, long timeoutNanos) throws IOException {
         SocketChannel s;
         if (timeoutNanos > 0) {
             s = TimedCalls.accept(m.ch, timeoutNanos); // the member's own timed accept
         } else {
             s = m.ch.accept();
         }
-        return s == null ? null : new RoutedSocketChannel(routedProvider, runtime, decision, m.stack, s);
+        return s == null ? null : new RoutedSocketChannel(routedProvider, context, decision, m.stack, s);
     }
 
-    private SocketChannel acceptAny(Member[] ms, boolean block, long timeoutNanos) throws IOException {
+    private SocketChannel acceptAny(List<Leg<ServerSocketChannel>> ms, boolean block, long timeoutNanos)
+            throws IOException {
         long deadline = timeoutNanos > 0 ? System.nanoTime() + timeoutNanos : 0L;
         Selector sel = selector;
         while (true) {
-            for (int i = 0; i < ms.length; i++) {
-                int k = (nextMember + i) % ms.length;
-                SocketChannel s = ms[k].ch.accept();
+            for (int i = 0; i < ms.size(); i++) {
+                int k = (nextMember + i) % ms.size();
+                SocketChannel s = ms.get(k).ch.accept();
                 if (s != null) {
                     nextMember = k + 1; // start with the next member next time: no member starves
-                    return new RoutedSocketChannel(routedProvider, runtime, decision, ms[k].stack, s);
+                    return new RoutedSocketChannel(routedProvider, context, decision, ms.get(k).stack, s);
                 }
             }
             if (!block) {
@@ -369,7 +319,7 @@ public final class RoutedServerSocketChannel extends ServerSocketChannel
     @Override
     public <T> ServerSocketChannel setOption(SocketOption<T> name, T value) throws IOException {
         PendingOptions.checkSupported(name, value, supportedOptions());
-        Member[] ms;
+        List<Leg<ServerSocketChannel>> ms;
         stateLock.lock();
         try {
             ensureOpen();
@@ -381,7 +331,7 @@ public final class RoutedServerSocketChannel extends ServerSocketChannel
         } finally {
             stateLock.unlock();
         }
-        for (Member m : ms) {
+        for (Leg<ServerSocketChannel> m : ms) {
             m.ch.setOption(name, value);
         }
         return this;
@@ -391,7 +341,7 @@ public final class RoutedServerSocketChannel extends ServerSocketChannel
     @SuppressWarnings("unchecked")
     public <T> T getOption(SocketOption<T> name) throws IOException {
         PendingOptions.checkSupported(name, supportedOptions());
-        Member[] ms;
+        List<Leg<ServerSocketChannel>> ms;
         stateLock.lock();
         try {
             ensureOpen();
@@ -402,27 +352,26 @@ public final class RoutedServerSocketChannel extends ServerSocketChannel
         } finally {
             stateLock.unlock();
         }
-        return ms[0].ch.getOption(name);
+        return ms.getFirst().ch.getOption(name);
     }
 
     @Override
     public Set<SocketOption<?>> supportedOptions() {
-        Member[] ms = members;
-        return ms != null ? ms[0].ch.supportedOptions() : options.supported();
+        List<Leg<ServerSocketChannel>> ms = members;
+        return ms != null ? ms.getFirst().ch.supportedOptions() : options.supported();
     }
 
     @Override
     public SocketAddress getLocalAddress() throws IOException {
         ensureOpen();
-        Member[] ms = members;
-        return ms == null ? null : ms[0].ch.getLocalAddress();
+        List<Leg<ServerSocketChannel>> ms = members;
+        return ms == null ? null : ms.getFirst().ch.getLocalAddress();
     }
 
     /** The listening address, kept after close as the JDK keeps it; null before bind. */
     @Override
     public InetSocketAddress localAddress() {
-        Member[] ms = members;
-        return ms == null ? null : TimedCalls.localAddress(ms[0].ch);
+        return boundAddress;
     }
 
     @Override
@@ -441,9 +390,9 @@ public final class RoutedServerSocketChannel extends ServerSocketChannel
 
     @Override
     protected void implCloseSelectableChannel() throws IOException {
-        runtime.sockets().unregister(entry); // called once, however the channel is closed
+        context.sockets().unregister(entry); // called once, however the channel is closed
         Selector sel;
-        Member[] ms;
+        List<Leg<ServerSocketChannel>> ms;
         stateLock.lock();
         try {
             sel = selector;
@@ -457,8 +406,8 @@ public final class RoutedServerSocketChannel extends ServerSocketChannel
         if (ms != null) {
             stateLock.lock();
             try {
-                for (Member m : ms) {
-                    release(m);
+                for (Leg<ServerSocketChannel> m : ms) {
+                    m.release();
                 }
             } finally {
                 stateLock.unlock();
@@ -478,27 +427,27 @@ public final class RoutedServerSocketChannel extends ServerSocketChannel
      */
     @Override
     public SocketInfo describe(SocketTable.Entry e) {
-        Member[] ms = members;
+        List<Leg<ServerSocketChannel>> ms = members;
         Decision d = decision; // read after members: set before them at bind
         if (ms == null) { // a bind that found no stack leaves it unrouted, as it was
             return SocketRows.row(e, "", Protocol.TCP, SocketRows.SERVER, null, null,
                     isOpen() ? SocketRows.UNROUTED : SocketRows.CLOSED, null);
         }
         StringBuilder stacks = new StringBuilder();
-        for (Member m : ms) {
+        for (Leg<ServerSocketChannel> m : ms) {
             stacks.append(stacks.isEmpty() ? "" : ",").append(m.stack.name());
         }
-        String state = ms[0].ch.isOpen() ? SocketRows.LISTENING : SocketRows.FAILED;
+        String state = ms.getFirst().ch.isOpen() ? SocketRows.LISTENING : SocketRows.FAILED;
         if (!isOpen()) { // read last: closing marks this channel closed before it closes the members
             state = SocketRows.CLOSED;
         }
-        return SocketRows.row(e, stacks.toString(), Protocol.TCP, SocketRows.SERVER, SocketRows.local(ms[0].ch), null,
+        return SocketRows.row(e, stacks.toString(), Protocol.TCP, SocketRows.SERVER, SocketRows.local(ms.getFirst().ch), null,
                 state, d);
     }
 
     @Override
     protected void implConfigureBlocking(boolean block) throws IOException {
-        Member[] ms;
+        List<Leg<ServerSocketChannel>> ms;
         stateLock.lock();
         try {
             blocking = block;
@@ -509,8 +458,8 @@ public final class RoutedServerSocketChannel extends ServerSocketChannel
         if (block) {
             channelKeys.cancelledKeysReleaseDelegates(); // see ChannelKeys
         }
-        if (ms != null && ms.length == 1) {
-            ms[0].ch.configureBlocking(block); // several members stay non-blocking: the selector waits
+        if (ms != null && ms.size() == 1) {
+            ms.getFirst().ch.configureBlocking(block); // several members stay non-blocking: the selector waits
         }
     }
 

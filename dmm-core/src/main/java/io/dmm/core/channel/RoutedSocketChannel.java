@@ -1,14 +1,15 @@
 package io.dmm.core.channel;
 
 import io.dmm.api.Protocol;
-import io.dmm.api.RouteHints;
 import io.dmm.api.Role;
+import io.dmm.api.RouteHints;
 import io.dmm.api.SocketInfo;
 import io.dmm.core.policy.Route;
-import io.dmm.core.runtime.Decision;
-import io.dmm.core.runtime.DmmRuntime;
-import io.dmm.core.runtime.SocketTable;
-import io.dmm.core.runtime.StackHandle;
+import io.dmm.core.routing.Decision;
+import io.dmm.core.routing.RoutedChannel;
+import io.dmm.core.routing.RoutingContext;
+import io.dmm.core.routing.SocketTable;
+import io.dmm.core.routing.StackHandle;
 import io.dmm.core.selector.ChannelKeys;
 import io.dmm.core.selector.DelegatingChannel;
 import io.dmm.jdk.net.ChannelSocket;
@@ -64,32 +65,26 @@ public final class RoutedSocketChannel extends SocketChannel
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(RoutedSocketChannel.class);
 
     /** The channel of the chosen stack, and that stack. Replaced only during connect fallback. */
-    static final class Leg {
-        final SocketChannel ch;
-        final StackHandle stack;
-        boolean released;          // guarded by stateLock
+    static final class ClientLeg extends Leg<SocketChannel> {
         volatile boolean ready;    // set up (options, blocking mode, bind): selectors may register it
         volatile boolean connected; // its connect completed (or it was accepted): for the socket table
         final TimedStreams streams; // the Socket adaptor's blocking reads and writes, forwarded once
 
-        Leg(SocketChannel ch, StackHandle stack) {
-            this.ch = ch;
-            this.stack = stack;
+        ClientLeg(SocketChannel ch, StackHandle stack) {
+            super(ch, stack);
             this.streams = new TimedStreams(ch);
         }
     }
 
-    private final DmmRuntime runtime;
-    private final ProtocolFamily family;
-    private final RouteHints hints;
-    private final String caller;
+    private final RoutingContext context;
+    private final StackRoute routing;
 
     /** Serializes connect and finishConnect (the JDK holds its read and write locks there). */
     private final ReentrantLock connectLock = new ReentrantLock();
     /** Guards the fields below; never held while blocking. */
     private final ReentrantLock stateLock = new ReentrantLock();
     private final PendingOptions options = new PendingOptions(PlatformDefaults.Kind.SOCKET);
-    private volatile Leg leg;
+    private volatile ClientLeg leg;
     private volatile boolean blocking = true;
     private boolean bindRequested;
     // written under stateLock; volatile for the socket table, which reads them without it
@@ -97,9 +92,9 @@ public final class RoutedSocketChannel extends SocketChannel
     private volatile InetSocketAddress remote;
     private volatile boolean inputShut;
     private volatile boolean outputShut;
-    private List<StackHandle> candidates = List.of();
-    private int nextCandidate;
-    private final List<Throwable> failures = new ArrayList<>(1);
+    private Fallback fallback; // the stacks of the connect in progress, guarded by stateLock
+    /** The OS port held for a wildcard bind before routing (see PortReservation); guarded by stateLock. */
+    private PortReservation reservation;
     private volatile ChannelSocket adaptor;
     private volatile Decision decision;
     private final ChannelKeys channelKeys = new ChannelKeys();
@@ -108,38 +103,33 @@ public final class RoutedSocketChannel extends SocketChannel
     private final SocketTable.Entry entry;
 
     /** An unrouted client channel. */
-    public RoutedSocketChannel(RoutedChannelProvider provider, DmmRuntime runtime, ProtocolFamily family,
+    public RoutedSocketChannel(RoutedChannelProvider provider, RoutingContext context, ProtocolFamily family,
                                RouteHints hints, String caller) {
         super(provider);
-        this.runtime = runtime;
-        this.family = family;
-        this.hints = hints;
-        this.caller = caller;
+        this.context = context;
+        this.routing = new StackRoute(context, Protocol.TCP, family, hints, caller);
         this.accepted = false;
-        this.entry = runtime.sockets().register(this); // last: the table may describe it at once
+        this.entry = context.sockets().register(this); // last: the table may describe it at once
     }
 
     /** A channel accepted by a routed server: already routed to the stack that accepted it. */
-    RoutedSocketChannel(RoutedChannelProvider provider, DmmRuntime runtime, Decision decision, StackHandle stack,
+    RoutedSocketChannel(RoutedChannelProvider provider, RoutingContext context, Decision decision, StackHandle stack,
                         SocketChannel accepted) {
         super(provider);
-        this.runtime = runtime;
-        this.family = null;
-        this.hints = RouteHints.none();
-        this.caller = null;
-        stack.socketOpened();
+        this.context = context;
+        this.routing = null; // connected already: never routed
         this.decision = decision;
-        Leg l = new Leg(accepted, stack);
+        ClientLeg l = new ClientLeg(accepted, stack);
         l.ready = true;
         l.connected = true;
         this.leg = l;
         this.accepted = true;
-        this.entry = runtime.sockets().register(this); // last: the table may describe it at once
+        this.entry = context.sockets().register(this); // last: the table may describe it at once
     }
 
     @Override
     public List<SelectableChannel> selectableDelegates() {
-        Leg l = leg;
+        ClientLeg l = leg;
         return l != null && l.ready ? List.of(l.ch) : List.of();
     }
 
@@ -161,8 +151,13 @@ public final class RoutedSocketChannel extends SocketChannel
 
     /** The stack this channel runs on, or null before routing. */
     public String stackName() {
-        Leg l = leg;
+        ClientLeg l = leg;
         return l == null ? null : l.stack.name();
+    }
+
+    /** The family the program opened this channel for (null: any; an accepted channel's is its own). */
+    private ProtocolFamily familyAsked() {
+        return routing == null ? null : routing.family();
     }
 
     private void ensureOpen() throws ClosedChannelException {
@@ -178,7 +173,7 @@ public final class RoutedSocketChannel extends SocketChannel
         stateLock.lock();
         try {
             ensureOpen();
-            Leg l = leg;
+            ClientLeg l = leg;
             if (l != null) {
                 if (l.ch.isConnectionPending()) {
                     throw new ConnectionPendingException();
@@ -189,7 +184,12 @@ public final class RoutedSocketChannel extends SocketChannel
             if (bindRequested) {
                 throw new AlreadyBoundException();
             }
-            InetSocketAddress isa = Addresses.checkLocal(local, family);
+            InetSocketAddress isa = Addresses.checkLocal(local, familyAsked());
+            if (isa.getAddress().isAnyLocalAddress() && isa.getPort() == 0) {
+                // the JDK's channel has its port now: hold one in the OS until a stack binds it
+                reservation = PortReservation.take(isa, familyAsked());
+                isa = reservation.address();
+            }
             bindAddress = isa;
             bindRequested = true;
             return this;
@@ -201,7 +201,7 @@ public final class RoutedSocketChannel extends SocketChannel
     @Override
     public <T> SocketChannel setOption(SocketOption<T> name, T value) throws IOException {
         PendingOptions.checkSupported(name, value, supportedOptions());
-        Leg l;
+        ClientLeg l;
         stateLock.lock();
         try {
             ensureOpen();
@@ -221,7 +221,7 @@ public final class RoutedSocketChannel extends SocketChannel
     @SuppressWarnings("unchecked")
     public <T> T getOption(SocketOption<T> name) throws IOException {
         PendingOptions.checkSupported(name, supportedOptions());
-        Leg l;
+        ClientLeg l;
         stateLock.lock();
         try {
             ensureOpen();
@@ -237,7 +237,7 @@ public final class RoutedSocketChannel extends SocketChannel
 
     @Override
     public Set<SocketOption<?>> supportedOptions() {
-        Leg l = leg;
+        ClientLeg l = leg;
         return l != null ? l.ch.supportedOptions() : options.supported();
     }
 
@@ -256,7 +256,7 @@ public final class RoutedSocketChannel extends SocketChannel
 
     /** Connects; {@code timeoutNanos > 0} bounds a blocking connect over all stacks tried, 0 means no bound. */
     private boolean connectWithin(SocketAddress sa, long timeoutNanos) throws IOException {
-        InetSocketAddress isa = Addresses.checkRemote(sa, family);
+        InetSocketAddress isa = Addresses.checkRemote(sa, familyAsked());
         long deadline = timeoutNanos > 0 ? System.nanoTime() + timeoutNanos : 0L;
         connectLock.lock();
         try {
@@ -285,7 +285,7 @@ public final class RoutedSocketChannel extends SocketChannel
         stateLock.lock();
         try {
             ensureOpen();
-            Leg l = leg;
+            ClientLeg l = leg;
             if (l != null) {
                 if (l.ch.isConnected()) {
                     throw new AlreadyConnectedException();
@@ -294,19 +294,9 @@ public final class RoutedSocketChannel extends SocketChannel
                     throw new ConnectionPendingException();
                 }
             }
-            InetAddress source = bindRequested && !bindAddress.getAddress().isAnyLocalAddress()
-                    ? bindAddress.getAddress() : null;
-            Decision d = runtime.router().decide(Protocol.TCP, Role.CLIENT, isa, source, hints, caller);
-            decision = d;
-            ProtocolFamily needed = family != null ? family : Addresses.familyOf(isa.getAddress());
-            Decision.Usable usable = d.usableFor(Protocol.TCP, needed);
-            if (usable.isEmpty()) {
-                throw new NoRouteToHostException("DMM: no usable stack for tcp client to " + isa + " (route "
-                        + d.route().source() + "): " + usable.whyOthersNot());
-            }
-            candidates = usable.stacks();
-            nextCandidate = 0;
-            failures.clear();
+            Candidates c = routing.decide(Role.CLIENT, isa, StackRoute.sourceOf(bindAddress));
+            decision = c.decision();
+            fallback = new Fallback(c.requireAny());
             remote = isa;
         } finally {
             stateLock.unlock();
@@ -322,12 +312,11 @@ public final class RoutedSocketChannel extends SocketChannel
         while (true) {
             long left = deadline == 0L ? 0L : deadline - System.nanoTime();
             if (deadline != 0L && left <= 0) {
-                recordFailure(null, new SocketTimeoutException("Connect timed out"));
-                throw combinedFailure();
+                throw exhausted(new SocketTimeoutException("Connect timed out"));
             }
-            Leg l = openNextLeg();
+            ClientLeg l = openNextLeg();
             if (l == null) {
-                throw combinedFailure();
+                throw exhausted(null);
             }
             try {
                 boolean connected;
@@ -361,31 +350,23 @@ public final class RoutedSocketChannel extends SocketChannel
      * (or the stack's source address). Setup failures count as that stack's failed connect. Null
      * when no candidate is left.
      */
-    private Leg openNextLeg() throws IOException {
+    private ClientLeg openNextLeg() throws IOException {
         stateLock.lock();
         try {
             while (true) {
                 ensureOpen();
-                if (nextCandidate >= candidates.size()) {
+                StackHandle s = fallback.next();
+                if (s == null) {
                     return null;
                 }
-                StackHandle s = candidates.get(nextCandidate++);
-                Leg l = null;
+                ClientLeg l = null;
                 try {
-                    SocketChannel ch = s.instance().openSocketChannel(family);
-                    s.socketOpened();
-                    l = new Leg(ch, s);
+                    l = new ClientLeg(s.instance().openSocketChannel(familyAsked()), s);
                     leg = l; // published first, so a concurrent close() closes it
-                    options.applyTo(ch);
-                    ch.configureBlocking(blocking);
-                    if (bindRequested) {
-                        ch.bind(bindAddress);
-                    } else {
-                        InetAddress src = s.instance().sourceAddress();
-                        if (src != null && Addresses.sameFamily(src, remote.getAddress())) {
-                            ch.bind(new InetSocketAddress(src, 0));
-                        }
-                    }
+                    options.applyTo(l.ch);
+                    l.ch.configureBlocking(blocking);
+                    releaseReservation(); // the stack's channel takes the reserved port now
+                    StackRoute.bindSource(l.ch, bindAddress, s, remote);
                     l.ready = true;
                     // selectors holding this channel register the new delegate; a stack whose channels
                     // cannot be selected fails here like any setup failure, and the next stack is tried
@@ -394,9 +375,9 @@ public final class RoutedSocketChannel extends SocketChannel
                 } catch (IOException | RuntimeException e) {
                     s.connectFailed();
                     if (l != null) {
-                        release(l);
+                        l.release();
                     }
-                    failures.add(e);
+                    fallback.failed(s, e, remote);
                 }
             }
         } finally {
@@ -404,45 +385,50 @@ public final class RoutedSocketChannel extends SocketChannel
         }
     }
 
-    /** Remembers a failure for the final exception; closes the failed leg (if any). */
-    private void recordFailure(Leg l, Throwable e) {
-        if (l != null && LOG.isDebugEnabled()) {
-            LOG.debug("connect to {} failed on stack {} ({}); {}", remote, l.stack.name(), e.toString(),
-                    nextCandidate < candidates.size() ? "falling back to " + candidates.get(nextCandidate).name()
-                            : "no stack left");
-        }
+    /**
+     * For a socket that connects in this unrouted channel's place (the JDK's SOCKS socket, when a
+     * ProxySelector picks a proxy): the address the program bound (null: none), with the OS port
+     * held for it given back, so that socket can bind it.
+     */
+    public InetSocketAddress handOverBind() {
         stateLock.lock();
         try {
-            failures.add(e);
-            if (l != null) {
-                release(l);
+            releaseReservation();
+            return bindRequested ? bindAddress : null;
+        } finally {
+            stateLock.unlock();
+        }
+    }
+
+    /** Gives the reserved port (if any) back to the OS. Under stateLock. */
+    private void releaseReservation() {
+        if (reservation != null) {
+            reservation.release();
+            reservation = null;
+        }
+    }
+
+    /** Remembers a leg's failure for the final exception and closes the leg. */
+    private void recordFailure(ClientLeg l, Throwable e) {
+        stateLock.lock();
+        try {
+            fallback.failed(l.stack, e, remote);
+            l.release();
+        } finally {
+            stateLock.unlock();
+        }
+    }
+
+    /** The exception when no stack is left: the last failure ({@code last}, if not null), earlier ones suppressed. */
+    private IOException exhausted(IOException last) {
+        stateLock.lock();
+        try {
+            if (last != null) {
+                fallback.failed(last);
             }
+            return fallback.exhausted();
         } finally {
             stateLock.unlock();
-        }
-    }
-
-    /** The last failure, earlier ones attached as suppressed; thrown as is when unchecked. */
-    private IOException combinedFailure() {
-        stateLock.lock();
-        try {
-            return StackFailures.combine(failures);
-        } finally {
-            failures.clear();
-            stateLock.unlock();
-        }
-    }
-
-    /** Closes a leg's channel and takes it off its stack's active count, once. Under stateLock. */
-    private static void release(Leg l) {
-        if (!l.released) {
-            l.released = true;
-            l.stack.socketClosed();
-        }
-        try {
-            l.ch.close();
-        } catch (IOException ignored) {
-            // closing a channel that failed or that we are closing anyway: nothing to report
         }
     }
 
@@ -450,7 +436,7 @@ public final class RoutedSocketChannel extends SocketChannel
     public boolean finishConnect() throws IOException {
         connectLock.lock();
         try {
-            Leg l = leg;
+            ClientLeg l = leg;
             if (l != null && l.ch.isConnected()) {
                 return true;
             }
@@ -494,20 +480,20 @@ public final class RoutedSocketChannel extends SocketChannel
 
     @Override
     public boolean isConnected() {
-        Leg l = leg;
+        ClientLeg l = leg;
         return l != null && l.ch.isConnected();
     }
 
     @Override
     public boolean isConnectionPending() {
-        Leg l = leg;
+        ClientLeg l = leg;
         return l != null && l.ch.isConnectionPending();
     }
 
     // ---------------------------------------------------------------- I/O (hot path: no allocation, no locks)
 
-    private Leg connectedLeg() throws ClosedChannelException {
-        Leg l = leg;
+    private ClientLeg connectedLeg() throws ClosedChannelException {
+        ClientLeg l = leg;
         if (!isOpen()) {
             throw new ClosedChannelException();
         }
@@ -522,7 +508,7 @@ public final class RoutedSocketChannel extends SocketChannel
      * too. (An AsynchronousCloseException alone does not mean closed: the JDK also throws it for a
      * write after shutdownOutput.)
      */
-    private void closeIfDelegateClosed(Leg l) throws IOException {
+    private void closeIfDelegateClosed(ClientLeg l) throws IOException {
         if (!l.ch.isOpen()) {
             close();
         }
@@ -550,7 +536,7 @@ public final class RoutedSocketChannel extends SocketChannel
     }
 
     /** A call on {@code l} threw {@code e}: if it was blocking and the delegate is closed now, so is this channel. */
-    private IOException failed(boolean blocked, IOException e, Leg l) throws IOException {
+    private IOException failed(boolean blocked, IOException e, ClientLeg l) throws IOException {
         if (blocked) {
             closeIfDelegateClosed(l);
         }
@@ -587,7 +573,7 @@ public final class RoutedSocketChannel extends SocketChannel
      */
     private long transfer(Transfer op, ByteBuffer one, ByteBuffer[] many, int offset, int length)
             throws IOException {
-        Leg l = connectedLeg();
+        ClientLeg l = connectedLeg();
         long n;
         boolean blocked = beginBlocking(blocking);
         boolean completed = false;
@@ -620,13 +606,13 @@ public final class RoutedSocketChannel extends SocketChannel
 
     @Override
     public boolean isInputOpen() {
-        Leg l = leg;
+        ClientLeg l = leg;
         return l == null || !l.ch.socket().isInputShutdown();
     }
 
     @Override
     public boolean isOutputOpen() {
-        Leg l = leg;
+        ClientLeg l = leg;
         return l == null || !l.ch.socket().isOutputShutdown();
     }
 
@@ -635,7 +621,7 @@ public final class RoutedSocketChannel extends SocketChannel
     /** The Socket adaptor's blocking read with SO_TIMEOUT, forwarded to the leg's own timed read. */
     @Override
     public int read(byte[] b, int off, int len, long timeoutNanos) throws IOException {
-        Leg l = leg;
+        ClientLeg l = leg;
         if (!isOpen()) {
             throw new SocketException("Socket is closed");
         }
@@ -659,7 +645,7 @@ public final class RoutedSocketChannel extends SocketChannel
 
     @Override
     public int available() throws IOException {
-        Leg l = leg;
+        ClientLeg l = leg;
         if (!isOpen()) {
             throw new SocketException("Socket is closed");
         }
@@ -671,7 +657,7 @@ public final class RoutedSocketChannel extends SocketChannel
 
     @Override
     public void writeFully(byte[] b, int off, int len) throws IOException {
-        Leg l = leg;
+        ClientLeg l = leg;
         if (!isOpen()) {
             throw new SocketException("Socket is closed");
         }
@@ -695,13 +681,41 @@ public final class RoutedSocketChannel extends SocketChannel
         routedSocket("sendUrgentData").sendUrgentData(data);
     }
 
+    /**
+     * SO_OOBINLINE for the Socket adaptor: before routing remembered (and replayed on the stack's
+     * socket, as every pending option), after it the stack socket's own.
+     */
     @Override
     public void setOOBInline(boolean on) throws IOException {
+        stateLock.lock();
+        try {
+            if (leg == null) {
+                if (!isOpen()) {
+                    throw new SocketException("Socket is closed");
+                }
+                options.remember(options.oobInline(), on);
+                return;
+            }
+        } finally {
+            stateLock.unlock();
+        }
         routedSocket("setOOBInline").setOOBInline(on);
     }
 
+    /** SO_OOBINLINE for the Socket adaptor: the remembered value (default off) before routing. */
     @Override
     public boolean getOOBInline() throws IOException {
+        stateLock.lock();
+        try {
+            if (leg == null) {
+                if (!isOpen()) {
+                    throw new SocketException("Socket is closed");
+                }
+                return (Boolean) options.valueOf(options.oobInline());
+            }
+        } finally {
+            stateLock.unlock();
+        }
         return routedSocket("getOOBInline").getOOBInline();
     }
 
@@ -710,7 +724,7 @@ public final class RoutedSocketChannel extends SocketChannel
      * OOBINLINE): available once routed.
      */
     private Socket routedSocket(String what) throws SocketException {
-        Leg l = leg;
+        ClientLeg l = leg;
         if (!isOpen()) {
             throw new SocketException("Socket is closed");
         }
@@ -741,7 +755,7 @@ public final class RoutedSocketChannel extends SocketChannel
         stateLock.lock();
         try {
             ensureOpen();
-            Leg l = leg;
+            ClientLeg l = leg;
             if (l != null) {
                 return l.ch.getLocalAddress();
             }
@@ -754,33 +768,34 @@ public final class RoutedSocketChannel extends SocketChannel
     @Override
     public SocketAddress getRemoteAddress() throws IOException {
         ensureOpen();
-        Leg l = leg;
+        ClientLeg l = leg;
         return l == null ? null : l.ch.getRemoteAddress();
     }
 
     /** The leg's local address, kept after close as the JDK keeps it; before routing, the requested bind. */
     @Override
     public InetSocketAddress localAddress() {
-        Leg l = leg;
+        ClientLeg l = leg;
         return l != null ? TimedCalls.localAddress(l.ch) : bindAddress;
     }
 
     /** The leg's peer, kept after close as the JDK keeps it; null before routing. */
     @Override
     public InetSocketAddress remoteAddress() {
-        Leg l = leg;
+        ClientLeg l = leg;
         return l != null ? TimedCalls.remoteAddress(l.ch) : null;
     }
 
     @Override
     protected void implCloseSelectableChannel() throws IOException {
         // called once, however the channel is closed (close(), an interrupt, a failed connect...)
-        runtime.sockets().unregister(entry);
+        context.sockets().unregister(entry);
         stateLock.lock();
         try {
-            Leg l = leg;
+            releaseReservation();
+            ClientLeg l = leg;
             if (l != null) {
-                release(l);
+                l.release();
             }
         } finally {
             stateLock.unlock();
@@ -800,7 +815,7 @@ public final class RoutedSocketChannel extends SocketChannel
      */
     @Override
     public SocketInfo describe(SocketTable.Entry e) {
-        Leg l = leg;
+        ClientLeg l = leg;
         Decision d = decision;
         String kind = accepted ? SocketRows.ACCEPTED : SocketRows.CLIENT;
         if (l == null) {
@@ -830,7 +845,7 @@ public final class RoutedSocketChannel extends SocketChannel
 
     @Override
     protected void implConfigureBlocking(boolean block) throws IOException {
-        Leg l;
+        ClientLeg l;
         stateLock.lock();
         try {
             blocking = block;
@@ -855,7 +870,7 @@ public final class RoutedSocketChannel extends SocketChannel
 
     @Override
     public String toString() {
-        Leg l = leg;
+        ClientLeg l = leg;
         StringBuilder sb = new StringBuilder("RoutedSocketChannel[");
         if (!isOpen()) {
             sb.append("closed");

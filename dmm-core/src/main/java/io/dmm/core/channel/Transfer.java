@@ -1,7 +1,7 @@
 package io.dmm.core.channel;
 
-import io.dmm.core.runtime.SocketTable;
-import io.dmm.core.runtime.StackHandle;
+import io.dmm.core.routing.SocketTable;
+import io.dmm.core.routing.StackHandle;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.ByteChannel;

@@ -51,9 +51,9 @@
  *
  * <h2>Socket table</h2>
  * Every routed channel (opened, accepted, asynchronous or inherited) registers in its runtime's
- * {@link io.dmm.core.runtime.SocketTable} in its constructor and unregisters in its close, which runs
+ * {@link io.dmm.core.routing.SocketTable} in its constructor and unregisters in its close, which runs
  * once however it is closed (close(), an interrupt, an asynchronous close, a failed connect). Its row
- * ({@link io.dmm.core.channel.RoutedChannel#socketInfo()}; kinds and states in
+ * ({@link io.dmm.core.routing.RoutedChannel#socketInfo()}; kinds and states in
  * {@link io.dmm.core.channel.SocketRows}) is built from volatile fields and the stack channel's own
  * state, never under a lock that blocking I/O holds.
  *
@@ -62,6 +62,8 @@
  * {@link io.dmm.core.selector.DmmSelector}, which holds routed channels of every stack. Routed
  * channels implement {@link io.dmm.core.selector.DelegatingChannel}: they publish their delegates
  * only once set up and call {@code channelKeys().delegatesChanged()} when routed (and on connect
- * fallback), so a channel registered before routing keeps its key.
+ * fallback), so a channel registered before routing keeps its key. Before routing a channel can
+ * still be ready: an unrouted datagram channel is writable at once, as the JDK's unbound one
+ * ({@link io.dmm.core.selector.DelegatingChannel#readyOpsBeforeRouting()}).
  */
 package io.dmm.core.channel;

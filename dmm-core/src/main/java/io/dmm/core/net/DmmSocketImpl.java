@@ -236,7 +236,7 @@ public final class DmmSocketImpl extends SocketImpl {
                 }
             }
         }
-        SocketAddress bound = channel.socket().getLocalSocketAddress();
+        SocketAddress bound = channel.handOverBind(); // the port DMM held for a bind(null): the SOCKS socket's now
         if (bound != null) {
             s.bind(bound);
         }

@@ -1,23 +1,26 @@
 package io.dmm.core.runtime;
 
+import io.dmm.api.DmmControl;
 import io.dmm.api.DmmStats;
+import io.dmm.api.PolicyStatus;
+import io.dmm.api.Protocol;
+import io.dmm.api.Role;
 import io.dmm.api.RouteExplanation;
 import io.dmm.api.RouteHints;
 import io.dmm.api.RouteQuery;
 import io.dmm.api.StackStats;
 import io.dmm.api.spi.DmmRuntimeBinding;
 import io.dmm.api.spi.StackProvider;
-import io.dmm.core.DmmSelectorProvider;
-import io.dmm.core.channel.ChannelFamilies;
-import io.dmm.core.channel.RoutedAsynchronousServerSocketChannel;
-import io.dmm.core.channel.RoutedAsynchronousSocketChannel;
-import io.dmm.core.channel.RoutedChannelProvider;
-import io.dmm.core.channel.RoutedDatagramChannel;
-import io.dmm.core.channel.RoutedServerSocketChannel;
-import io.dmm.core.channel.RoutedSocketChannel;
 import io.dmm.core.config.PolicyLoader;
 import io.dmm.core.policy.Policy;
+import io.dmm.core.routing.ChannelOpener;
+import io.dmm.core.routing.Decision;
+import io.dmm.core.routing.RoutingContext;
+import io.dmm.core.routing.SocketTable;
+import io.dmm.core.routing.StackHandle;
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.ProtocolFamily;
 import java.net.StandardProtocolFamily;
 import java.nio.channels.AsynchronousChannelGroup;
@@ -29,17 +32,16 @@ import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.channels.spi.AsynchronousChannelProvider;
 import java.nio.channels.spi.SelectorProvider;
-import io.dmm.api.DmmControl;
-import io.dmm.api.PolicyStatus;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.ServiceLoader;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
-import java.util.List;
-import java.util.Objects;
 
 /**
  * A policy, running: its stack instances, the router of its current version, counters, the socket
@@ -52,14 +54,15 @@ import java.util.Objects;
  * stack they run on. How changes are asked for (file watch, runtime API, JMX, HTTP) is the
  * management plane's business ({@link ManagementPlane}, which {@link ManagementPlugin}s extend).
  */
-public final class DmmRuntime implements DmmRuntimeBinding, AutoCloseable {
+public final class DmmRuntime implements DmmRuntimeBinding, RoutingContext, AutoCloseable {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(DmmRuntime.class);
     private static final Object GLOBAL_LOCK = new Object();
     private static volatile DmmRuntime global;
 
     private final StackRegistry registry;
     private volatile Router router;
-    private final RoutedChannelProvider provider;
+    /** Opens this runtime's routed channels (their provider): the runtime never names the channel classes. */
+    private final ChannelOpener channels;
     private final SocketTable sockets = new SocketTable();
     private final Path policyFile;
     /** Serializes policy changes; never held by routing. */
@@ -93,11 +96,11 @@ public final class DmmRuntime implements DmmRuntimeBinding, AutoCloseable {
     }
 
     /**
-     * {@code shared}: the provider its channels report, or null for one of its own;
+     * {@code shared}: the opener (and provider) of its channels, or null for one of its own;
      * {@code registerMBeans}: whether this is the JVM's runtime, whose MBeans go in the platform
      * MBean server.
      */
-    private DmmRuntime(Policy policy, StackRegistry registry, RoutedChannelProvider shared, Path policyFile,
+    private DmmRuntime(Policy policy, StackRegistry registry, ChannelOpener shared, Path policyFile,
                        boolean jvmWide) {
         this.registry = registry;
         this.policyFile = policyFile;
@@ -107,7 +110,7 @@ public final class DmmRuntime implements DmmRuntimeBinding, AutoCloseable {
             registry.close();
             throw e;
         }
-        this.provider = shared != null ? shared : new RoutedChannelProvider(this);
+        this.channels = shared != null ? shared : ChannelFactory.INSTANCE.create(this);
         this.management = new ManagementPlane(this, jvmWide);
         try {
             management.start(policy.management());
@@ -127,7 +130,7 @@ public final class DmmRuntime implements DmmRuntimeBinding, AutoCloseable {
             synchronized (GLOBAL_LOCK) {
                 r = global;
                 if (r == null) {
-                    RoutedChannelProvider shared = systemProvider(); // first: nothing to undo if it throws
+                    ChannelOpener shared = systemProvider(); // first: nothing to undo if it throws
                     Path file = PolicyLoader.configuredFile();
                     Policy policy = PolicyLoader.fromSystem();
                     r = global = new DmmRuntime(policy, StackRegistry.build(policy.stacks()), shared, file, true);
@@ -138,13 +141,20 @@ public final class DmmRuntime implements DmmRuntimeBinding, AutoCloseable {
     }
 
     /**
-     * DMM's system-wide provider when it is installed, so that the JVM-wide runtime's channels
+     * DMM's system-wide provider (a channel opener) when it is installed, so that the JVM-wide runtime's channels
      * report the very object {@code SelectorProvider.provider()} returns; else null. Asking is
      * safe here: DmmSelectorProvider's constructor never reaches this method, and a thread that
      * gets here while creating the system provider gets null from {@code provider()}.
      */
-    private static RoutedChannelProvider systemProvider() {
-        return SelectorProvider.provider() instanceof DmmSelectorProvider dmm ? dmm : null;
+    private static ChannelOpener systemProvider() {
+        return SelectorProvider.provider() instanceof ChannelOpener dmm ? dmm : null;
+    }
+
+    /** How runtimes make the opener of their channels: dmm-core's routed channel provider, found once. */
+    private static final class ChannelFactory {
+        static final ChannelOpener.Factory INSTANCE = ServiceLoader.load(ChannelOpener.Factory.class,
+                DmmRuntime.class.getClassLoader()).findFirst().orElseThrow(() -> new IllegalStateException(
+                "no " + ChannelOpener.Factory.class.getName() + " service: dmm-core's channel package is missing"));
     }
 
     /** The router of the running policy version. Read it once per decision. */
@@ -157,6 +167,7 @@ public final class DmmRuntime implements DmmRuntimeBinding, AutoCloseable {
     }
 
     /** The open routed sockets. */
+    @Override
     public SocketTable sockets() {
         return sockets;
     }
@@ -247,11 +258,12 @@ public final class DmmRuntime implements DmmRuntimeBinding, AutoCloseable {
     }
 
     /** The provider every channel of this runtime reports. */
-    public RoutedChannelProvider provider() {
-        return provider;
+    public SelectorProvider provider() {
+        return channels.selectorProvider();
     }
 
-    private void checkOpen(ProtocolFamily family, RouteHints hints) {
+    @Override
+    public void checkOpen(ProtocolFamily family, RouteHints hints) {
         if (closed) {
             throw new IllegalStateException("DMM runtime is closed");
         }
@@ -261,28 +273,52 @@ public final class DmmRuntime implements DmmRuntimeBinding, AutoCloseable {
         router.checkHints(hints);
     }
 
-    /** As {@link #checkOpen}, then the family the new channel gets ({@link ChannelFamilies}). */
-    private ProtocolFamily checkOpenFamily(ProtocolFamily family, RouteHints hints) {
-        checkOpen(family, hints);
-        return ChannelFamilies.ofNewChannel(family);
+    @Override
+    public String callerIfNeeded() {
+        return router.callerIfNeeded();
+    }
+
+    @Override
+    public Decision decide(Protocol protocol, Role role, InetSocketAddress service, InetAddress source,
+                           RouteHints hints, String caller) {
+        return router.decide(protocol, role, service, source, hints, caller);
+    }
+
+    @Override
+    public long policyVersion() {
+        return router.version();
+    }
+
+    @Override
+    public List<StackHandle> defaultRouteStacks() {
+        List<StackHandle> stacks = new ArrayList<>();
+        for (String name : router.policy().defaultRoute().stacks()) {
+            StackHandle h = registry.get(name);
+            if (h != null) {
+                stacks.add(h);
+            }
+        }
+        return stacks;
+    }
+
+    @Override
+    public List<StackHandle> stacks() {
+        return registry.all();
     }
 
     @Override
     public SocketChannel openSocketChannel(ProtocolFamily family, RouteHints hints) throws IOException {
-        RouteHints h = hints == null ? RouteHints.none() : hints;
-        return new RoutedSocketChannel(provider, this, checkOpenFamily(family, h), h, router.callerIfNeeded());
+        return channels.openSocketChannel(family, hints);
     }
 
     @Override
     public ServerSocketChannel openServerSocketChannel(ProtocolFamily family, RouteHints hints) throws IOException {
-        RouteHints h = hints == null ? RouteHints.none() : hints;
-        return new RoutedServerSocketChannel(provider, this, checkOpenFamily(family, h), h, router.callerIfNeeded());
+        return channels.openServerSocketChannel(family, hints);
     }
 
     @Override
     public DatagramChannel openDatagramChannel(ProtocolFamily family, RouteHints hints) throws IOException {
-        RouteHints h = hints == null ? RouteHints.none() : hints;
-        return new RoutedDatagramChannel(provider, this, checkOpenFamily(family, h), h, router.callerIfNeeded());
+        return channels.openDatagramChannel(family, hints);
     }
 
     /**
@@ -291,17 +327,13 @@ public final class DmmRuntime implements DmmRuntimeBinding, AutoCloseable {
      */
     public AsynchronousSocketChannel openAsynchronousSocketChannel(AsynchronousChannelProvider asyncProvider,
             AsynchronousChannelGroup group, RouteHints hints) {
-        RouteHints h = hints == null ? RouteHints.none() : hints;
-        checkOpen(null, h);
-        return new RoutedAsynchronousSocketChannel(asyncProvider, this, group, h, router.callerIfNeeded());
+        return channels.openAsynchronousSocketChannel(asyncProvider, group, hints);
     }
 
     /** An unbound asynchronous server channel, as {@link #openAsynchronousSocketChannel}. */
     public AsynchronousServerSocketChannel openAsynchronousServerSocketChannel(
             AsynchronousChannelProvider asyncProvider, AsynchronousChannelGroup group, RouteHints hints) {
-        RouteHints h = hints == null ? RouteHints.none() : hints;
-        checkOpen(null, h);
-        return new RoutedAsynchronousServerSocketChannel(asyncProvider, this, group, h, router.callerIfNeeded());
+        return channels.openAsynchronousServerSocketChannel(asyncProvider, group, hints);
     }
 
     @Override

@@ -2,6 +2,7 @@ package io.dmm.core.runtime;
 
 import io.dmm.api.spi.StackHealth;
 import io.dmm.core.policy.ManagementSettings;
+import io.dmm.core.routing.StackHandle;
 import java.util.IdentityHashMap;
 import java.util.Map;
 import java.util.concurrent.ScheduledFuture;

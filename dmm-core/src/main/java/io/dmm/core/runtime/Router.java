@@ -1,6 +1,7 @@
 package io.dmm.core.runtime;
 
 import io.dmm.api.Protocol;
+import io.dmm.api.Role;
 import io.dmm.api.RouteExplanation;
 import io.dmm.api.RouteHints;
 import io.dmm.api.RouteQuery;
@@ -9,16 +10,17 @@ import io.dmm.core.policy.Policy;
 import io.dmm.core.policy.Route;
 import io.dmm.core.policy.RouteKey;
 import io.dmm.core.policy.RouteKeys;
-import io.dmm.core.channel.RoutedChannel;
-import java.nio.channels.Channel;
-import java.util.Optional;
-import io.dmm.api.Role;
+import io.dmm.core.routing.Decision;
+import io.dmm.core.routing.RoutedChannel;
+import io.dmm.core.routing.StackHandle;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.nio.channels.Channel;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.atomic.LongAdder;
 
 /**

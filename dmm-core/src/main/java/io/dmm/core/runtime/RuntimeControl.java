@@ -10,6 +10,7 @@ import io.dmm.core.config.PolicyEdits;
 import io.dmm.core.config.PolicyLoader;
 import io.dmm.core.policy.CompiledPolicy;
 import io.dmm.core.policy.Policy;
+import io.dmm.core.routing.StackHandle;
 import java.util.List;
 import java.util.Objects;
 import org.slf4j.Logger;

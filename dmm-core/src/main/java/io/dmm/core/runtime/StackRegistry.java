@@ -3,6 +3,7 @@ package io.dmm.core.runtime;
 import io.dmm.api.spi.StackInstance;
 import io.dmm.api.spi.StackProvider;
 import io.dmm.core.policy.StackDefinition;
+import io.dmm.core.routing.StackHandle;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;

@@ -21,4 +21,14 @@ public interface DelegatingChannel {
      * after {@link #selectableDelegates()} changed (routed, or a connect fell back to another stack).
      */
     ChannelKeys channelKeys();
+
+    /**
+     * The operations this channel is ready for while nothing carries it yet (before routing), from
+     * {@link java.nio.channels.SelectionKey}: an unrouted datagram channel can send at once, as
+     * the JDK's unbound one is writable at once. 0 (the default) once routed, or when nothing is.
+     * Read on every select while it is not 0: a volatile read, no allocation.
+     */
+    default int readyOpsBeforeRouting() {
+        return 0;
+    }
 }

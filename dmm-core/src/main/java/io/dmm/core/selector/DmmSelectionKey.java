@@ -166,7 +166,7 @@ public final class DmmSelectionKey extends AbstractSelectionKey {
                 // and the next syncDelegates() drops this inner key
             }
         }
-        if (sources.length > 0) {
+        if (sources.length > 0 || delegating.readyOpsBeforeRouting() != 0) {
             selector.signal(this, false);
         }
     }
@@ -189,10 +189,13 @@ public final class DmmSelectionKey extends AbstractSelectionKey {
         return interestOps;
     }
 
-    /** The fd-less delegates' readiness now, within the interest set (0 if there are none). */
+    /**
+     * The fd-less delegates' readiness now, and the channel's own before it is routed, within the
+     * interest set (0 if there are none).
+     */
     int fdlessReadyOps() {
         ReadinessSource[] s = sources;
-        int r = 0;
+        int r = s.length == 0 ? delegating.readyOpsBeforeRouting() : 0; // a channel with sources is routed
         for (ReadinessSource src : s) {
             r |= src.readyOps();
         }
@@ -248,7 +251,7 @@ public final class DmmSelectionKey extends AbstractSelectionKey {
             }
         }
         sources = kept.isEmpty() ? NO_SOURCES : kept.toArray(NO_SOURCES);
-        if (added) {
+        if (added || delegating.readyOpsBeforeRouting() != 0) {
             selector.signal(this, true); // it may be ready already
         }
     }

@@ -15,6 +15,7 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketAddress;
+import java.net.SocketOption;
 import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.nio.channels.AlreadyBoundException;
@@ -83,6 +84,13 @@ abstract class ChannelBehaviourSuite {
         return track(newDatagram());
     }
 
+    /** A datagram channel bound to loopback, any port. */
+    DatagramChannel boundDatagram() throws IOException {
+        DatagramChannel d = datagram();
+        d.bind(new InetSocketAddress(LOOPBACK, 0));
+        return d;
+    }
+
     static InetSocketAddress connectable(ServerSocketChannel s) throws IOException {
         return new InetSocketAddress(LOOPBACK, ((InetSocketAddress) s.getLocalAddress()).getPort());
     }
@@ -121,6 +129,119 @@ abstract class ChannelBehaviourSuite {
     /** Calls finishConnect until it completes or throws; fails after 10 s rather than loop forever. */
     static void finishConnecting(SocketChannel c) throws IOException, InterruptedException {
         Waits.until("finishConnect to complete", Duration.ofSeconds(10), c::finishConnect);
+    }
+
+    // ------------------------------------------------------------------ what close keeps, as the JDK's channels
+
+    @Test
+    void aClosedServerKeepsItsLocalAddressAndPort() throws IOException {
+        ServerSocketChannel s = server();
+        InetSocketAddress bound = (InetSocketAddress) s.getLocalAddress();
+        ServerSocket ss = s.socket();
+        s.close();
+        assertTrue(ss.isClosed());
+        assertTrue(ss.isBound());
+        assertEquals(bound.getPort(), ss.getLocalPort());
+        assertEquals(bound.getAddress(), ss.getInetAddress());
+        assertEquals(bound, ss.getLocalSocketAddress());
+    }
+
+    @Test
+    void closedConnectedSocketsKeepTheirAddresses() throws IOException {
+        for (SocketChannel ch : pair()) {
+            InetSocketAddress local = (InetSocketAddress) ch.getLocalAddress();
+            InetSocketAddress remote = (InetSocketAddress) ch.getRemoteAddress();
+            Socket s = ch.socket();
+            ch.close();
+            assertEquals(remote.getAddress(), s.getInetAddress(), "getInetAddress() after close");
+            assertEquals(remote.getPort(), s.getPort());
+            assertEquals(remote, s.getRemoteSocketAddress());
+            assertEquals(local.getPort(), s.getLocalPort());
+            assertEquals(local, s.getLocalSocketAddress());
+            assertTrue(s.isBound());
+            assertFalse(s.isConnected());
+        }
+    }
+
+    @Test
+    void aClosedDatagramChannelThatWasBoundStaysBound() throws IOException {
+        InetSocketAddress peerAddress = (InetSocketAddress) boundDatagram().getLocalAddress();
+        DatagramChannel d = boundDatagram();
+        d.connect(peerAddress);
+        DatagramSocket ds = d.socket();
+        d.close();
+        assertTrue(ds.isClosed());
+        assertTrue(ds.isBound(), "bound before close: still bound");
+        assertEquals(peerAddress.getAddress(), ds.getInetAddress());
+        assertEquals(peerAddress.getPort(), ds.getPort());
+        assertEquals(-1, ds.getLocalPort(), "closed");
+        assertNull(ds.getLocalSocketAddress(), "closed");
+
+        DatagramChannel never = datagram();
+        DatagramSocket unbound = never.socket();
+        never.close();
+        assertFalse(unbound.isBound(), "never bound: not bound after close either");
+        assertNull(unbound.getInetAddress());
+    }
+
+    // ------------------------------------------------------------------ nothing shows that routing waits for connect
+
+    @Test
+    void bindNullBeforeConnectHasARealPortAtOnceAndConnectsFromIt() throws IOException {
+        ServerSocketChannel s = server();
+        SocketChannel c = client();
+        c.bind(null);
+        InetSocketAddress bound = (InetSocketAddress) c.getLocalAddress();
+        assertTrue(bound.getAddress().isAnyLocalAddress(), bound.toString());
+        assertNotEquals(0, bound.getPort(), "a real port, as the JDK's bind(null) gives");
+        assertEquals(bound.getPort(), c.socket().getLocalPort());
+        assertTrue(c.socket().isBound());
+        assertTrue(c.connect(connectable(s)));
+        SocketChannel a = track(s.accept());
+        assertEquals(bound.getPort(), ((InetSocketAddress) c.getLocalAddress()).getPort(), "connects from that port");
+        assertEquals(bound.getPort(), ((InetSocketAddress) a.getRemoteAddress()).getPort());
+    }
+
+    @Test
+    void aClientBoundToAnEphemeralPortAndClosedGivesThePortBack() throws IOException {
+        SocketChannel c = client();
+        c.bind(null);
+        int port = ((InetSocketAddress) c.getLocalAddress()).getPort();
+        c.close();
+        assertEquals(port, c.socket().getLocalPort(), "kept after close, as the JDK keeps it");
+        try (ServerSocketChannel again = ServerSocketChannel.open()) {
+            again.bind(new InetSocketAddress(port)); // the OS has the port back
+        }
+    }
+
+    @Test
+    void oobInlineSetBeforeConnectIsKept() throws IOException {
+        ServerSocketChannel s = server();
+        SocketChannel c = client();
+        Socket sock = c.socket();
+        assertFalse(sock.getOOBInline());
+        sock.setOOBInline(true);
+        assertTrue(sock.getOOBInline());
+        assertTrue(c.connect(connectable(s)));
+        track(s.accept());
+        assertTrue(sock.getOOBInline(), "set before connect: in force after it");
+        sock.setOOBInline(false);
+        assertFalse(sock.getOOBInline());
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void theChannelsOobInlineOptionSetBeforeConnectIsKept() throws IOException {
+        ServerSocketChannel s = server();
+        SocketChannel c = client();
+        SocketOption<Boolean> oob = (SocketOption<Boolean>) c.supportedOptions().stream()
+                .filter(o -> o.name().equals("SO_OOBINLINE")).findFirst().orElseThrow();
+        assertFalse(c.getOption(oob));
+        c.setOption(oob, true);
+        assertTrue(c.getOption(oob));
+        assertTrue(c.connect(connectable(s)));
+        track(s.accept());
+        assertTrue(c.socket().getOOBInline(), "set before connect: in force after it");
     }
 
     // ------------------------------------------------------------------ connect, read, write
@@ -639,8 +760,7 @@ abstract class ChannelBehaviourSuite {
 
     @Test
     void datagramSendReceiveConnect() throws IOException {
-        DatagramChannel receiver = datagram();
-        receiver.bind(new InetSocketAddress(LOOPBACK, 0));
+        DatagramChannel receiver = boundDatagram();
         InetSocketAddress to = (InetSocketAddress) receiver.getLocalAddress();
         assertTrue(to.getPort() > 0);
         DatagramChannel sender = datagram();

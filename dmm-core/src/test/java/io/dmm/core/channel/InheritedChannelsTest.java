@@ -36,7 +36,7 @@ class InheritedChannelsTest {
     @Test
     void anInheritedServerBecomesARoutedServerOnTheDefaultsKernelStackAndAcceptsRoutedChannels() throws Exception {
         try (DmmRuntime rt = runtime(); ServerSocketChannel jdk = ServerSocketChannel.open().bind(LOOPBACK_ANY_PORT)) {
-            Channel adopted = InheritedChannels.adopt(rt, jdk);
+            Channel adopted = InheritedChannels.adopt((RoutedChannelProvider) rt.provider(), jdk);
             RoutedServerSocketChannel server = assertInstanceOf(RoutedServerSocketChannel.class, adopted);
             assertSame(rt.provider(), server.provider());
             assertEquals(jdk.getLocalAddress(), server.getLocalAddress());
@@ -65,7 +65,7 @@ class InheritedChannelsTest {
     void anInheritedConnectionBecomesARoutedConnectedChannel() throws Exception {
         try (DmmRuntime rt = runtime(); ServerSocketChannel peer = ServerSocketChannel.open().bind(LOOPBACK_ANY_PORT);
              SocketChannel jdk = SocketChannel.open(peer.getLocalAddress()); SocketChannel far = peer.accept()) {
-            RoutedSocketChannel ch = assertInstanceOf(RoutedSocketChannel.class, InheritedChannels.adopt(rt, jdk));
+            RoutedSocketChannel ch = assertInstanceOf(RoutedSocketChannel.class, InheritedChannels.adopt((RoutedChannelProvider) rt.provider(), jdk));
             assertTrue(ch.isConnected());
             assertEquals("k2", ch.stackName());
             ch.write(ByteBuffer.wrap(new byte[] {1, 2, 3}));
@@ -82,7 +82,7 @@ class InheritedChannelsTest {
     void anInheritedDatagramChannelBecomesRouted() throws Exception {
         try (DmmRuntime rt = runtime(); DatagramChannel jdk = DatagramChannel.open().bind(LOOPBACK_ANY_PORT);
              DatagramChannel sender = DatagramChannel.open()) {
-            RoutedDatagramChannel ch = assertInstanceOf(RoutedDatagramChannel.class, InheritedChannels.adopt(rt, jdk));
+            RoutedDatagramChannel ch = assertInstanceOf(RoutedDatagramChannel.class, InheritedChannels.adopt((RoutedChannelProvider) rt.provider(), jdk));
             assertEquals("k2", ch.stackName());
             sender.send(ByteBuffer.wrap(new byte[] {9}), ch.getLocalAddress());
             ByteBuffer in = ByteBuffer.allocate(4);
@@ -98,7 +98,7 @@ class InheritedChannelsTest {
         try (DmmRuntime rt = runtime();
              ServerSocketChannel unix = ServerSocketChannel.open(StandardProtocolFamily.UNIX)
                      .bind(UnixDomainSocketAddress.of(sock))) {
-            assertSame(unix, InheritedChannels.adopt(rt, unix));
+            assertSame(unix, InheritedChannels.adopt((RoutedChannelProvider) rt.provider(), unix));
         } finally {
             Files.deleteIfExists(sock);
             Files.delete(dir);
@@ -106,10 +106,10 @@ class InheritedChannelsTest {
         try (DmmRuntime noKernel = new DmmRuntime(new TestPolicy().stack("r", "refusing", java.util.Map.of())
                 .defaults("r"), TestStacks.providers());
              ServerSocketChannel jdk = ServerSocketChannel.open().bind(LOOPBACK_ANY_PORT)) {
-            assertSame(jdk, InheritedChannels.adopt(noKernel, jdk));
+            assertSame(jdk, InheritedChannels.adopt((RoutedChannelProvider) noKernel.provider(), jdk));
         }
         try (DmmRuntime rt = runtime()) {
-            assertNull(InheritedChannels.adopt(rt, null));
+            assertNull(InheritedChannels.adopt((RoutedChannelProvider) rt.provider(), null));
         }
     }
 }

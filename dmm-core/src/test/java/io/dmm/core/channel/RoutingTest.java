@@ -192,6 +192,31 @@ class RoutingTest {
     }
 
     @Test
+    void noUsableStackIsOneErrorTextForEveryKindOfChannel() throws Exception {
+        start(new TestPolicy().stack("gone", "down", Map.of()).kernel("k1").defaults("gone"));
+        InetSocketAddress to = serverAddress();
+        SocketChannel c = runtime.openSocketChannel(null, RouteHints.none());
+        NoRouteToHostException client = assertThrows(NoRouteToHostException.class, () -> c.connect(to));
+        assertTrue(client.getMessage().startsWith("DMM: no usable stack for tcp client to " + to + " (route "),
+                client.getMessage());
+        try (ServerSocketChannel s = runtime.openServerSocketChannel(null, RouteHints.none())) {
+            InetSocketAddress at = new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
+            java.net.SocketException server = assertThrows(java.net.SocketException.class, () -> s.bind(at));
+            assertFalse(server instanceof NoRouteToHostException, "a server has nothing to reach");
+            assertTrue(server.getMessage().startsWith("DMM: no usable stack for tcp server on " + at + " (route "),
+                    server.getMessage());
+            assertTrue(server.getMessage().contains("gone is DOWN"), server.getMessage());
+        }
+        try (DatagramChannel d = runtime.openDatagramChannel(null, RouteHints.none())) {
+            NoRouteToHostException udp = assertThrows(NoRouteToHostException.class,
+                    () -> d.send(ByteBuffer.allocate(1), to));
+            assertTrue(udp.getMessage().startsWith("DMM: no usable stack for udp sender to " + to + " (route "),
+                    udp.getMessage());
+            assertTrue(udp.getMessage().contains("gone is DOWN"), udp.getMessage());
+        }
+    }
+
+    @Test
     void explicitStackHintBypassesTheRules() throws Exception {
         TestPolicy policy = new TestPolicy().kernel("k1").kernel("k2").defaults("k1");
         start(policy);

@@ -1,5 +1,6 @@
 package io.dmm.core.channel;
 
+import io.dmm.core.routing.RoutedChannel;
 import static org.junit.jupiter.api.Assertions.*;
 
 import io.dmm.api.RouteHints;

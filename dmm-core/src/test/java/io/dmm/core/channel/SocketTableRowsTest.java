@@ -1,5 +1,6 @@
 package io.dmm.core.channel;
 
+import io.dmm.core.routing.RoutedChannel;
 import static org.junit.jupiter.api.Assertions.*;
 
 import io.dmm.api.Protocol;
@@ -387,7 +388,7 @@ class SocketTableRowsTest {
     @Test
     void anInheritedServerIsAServerRowOfTheKernelStack() throws Exception {
         ServerSocketChannel jdk = ServerSocketChannel.open().bind(new InetSocketAddress(LOOPBACK, 0));
-        try (ServerSocketChannel adopted = (ServerSocketChannel) InheritedChannels.adopt(runtime, jdk)) {
+        try (ServerSocketChannel adopted = (ServerSocketChannel) InheritedChannels.adopt((RoutedChannelProvider) runtime.provider(), jdk)) {
             SocketInfo r = row((RoutedChannel) adopted);
             assertEquals(SocketRows.SERVER, r.kind());
             assertEquals(SocketRows.LISTENING, r.state());

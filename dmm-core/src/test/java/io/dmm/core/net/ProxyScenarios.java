@@ -93,6 +93,14 @@ final class ProxyScenarios {
             try (Socket s = new Socket(lo, echo.getLocalPort())) {
                 t("direct by selector " + roundTrip(s, "direct") + " relayed " + socks.relayed.get());
             }
+            // bound before connect (DMM holds the port for it), then proxied: the SOCKS socket binds it
+            selectorReturning(List.of(live), failed);
+            try (Socket bound = new Socket()) {
+                bound.bind(null);
+                bound.connect(new InetSocketAddress(lo, echo.getLocalPort()));
+                t("bound before connect, via the selector: echo " + roundTrip(bound, "bound") + " relayed "
+                        + socks.relayed.get());
+            }
             server.interrupt();
         }
     }

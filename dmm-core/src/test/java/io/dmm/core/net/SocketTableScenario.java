@@ -2,7 +2,7 @@ package io.dmm.core.net;
 
 import io.dmm.api.SocketInfo;
 import io.dmm.core.runtime.DmmRuntime;
-import io.dmm.core.runtime.SocketTable;
+import io.dmm.core.routing.SocketTable;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetAddress;

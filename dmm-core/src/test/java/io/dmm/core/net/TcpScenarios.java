@@ -46,6 +46,8 @@ final class TcpScenarios {
             attempt("server tos bad", () -> alt.setOption(java.net.StandardSocketOptions.IP_TOS, 300));
             attempt("server nodelay", () -> alt.setOption(java.net.StandardSocketOptions.TCP_NODELAY, true));
             optionsBeforeConnect(alt);
+            ephemeralBindBeforeConnect(alt);
+            closedKeepTheirAddresses(alt);
             echoOnce(alt, "hello alt");
             echoOnce(dflt, "hello default");
         }
@@ -73,6 +75,36 @@ final class TcpScenarios {
                 attempt("bind after connect", () -> { c.bind(null); return null; });
             }
         }
+    }
+
+    /** bind(null) before connect has a real port at once, and the socket connects from it. */
+    private static void ephemeralBindBeforeConnect(ServerSocket ss) throws Exception {
+        try (Socket c = new Socket()) {
+            c.bind(null);
+            int port = c.getLocalPort();
+            t("bind(null): bound " + c.isBound() + " port > 0 " + (port > 0));
+            c.connect(ss.getLocalSocketAddress());
+            try (Socket s = ss.accept()) {
+                t("connects from that port " + (c.getLocalPort() == port) + " " + (s.getPort() == port));
+            }
+        }
+    }
+
+    /** What a closed Socket and ServerSocket still report: what they had (the JDK keeps it). */
+    private static void closedKeepTheirAddresses(ServerSocket ss) throws Exception {
+        Socket c = new Socket();
+        c.connect(ss.getLocalSocketAddress());
+        ss.accept().close();
+        int local = c.getLocalPort();
+        c.close();
+        t("closed socket: peer " + c.getInetAddress() + " port ok " + (c.getPort() == ss.getLocalPort())
+                + " local port kept " + (c.getLocalPort() == local) + " connected " + c.isConnected());
+        ServerSocket server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        int port = server.getLocalPort();
+        server.close();
+        t("closed server: bound " + server.isBound() + " port kept " + (server.getLocalPort() == port)
+                + " addr " + server.getInetAddress() + " local address kept "
+                + new InetSocketAddress(InetAddress.getLoopbackAddress(), port).equals(server.getLocalSocketAddress()));
     }
 
     private static boolean inAlt(int port) {

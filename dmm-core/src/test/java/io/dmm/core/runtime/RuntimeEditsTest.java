@@ -16,6 +16,7 @@ import io.dmm.api.RouteHints;
 import io.dmm.api.RouteQuery;
 import io.dmm.api.RuleStats;
 import io.dmm.core.config.PolicyLoader;
+import io.dmm.core.routing.StackHandle;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.channels.ServerSocketChannel;

@@ -1,5 +1,6 @@
 package io.dmm.core.runtime;
 
+import io.dmm.core.routing.SocketTable;
 import static org.junit.jupiter.api.Assertions.*;
 
 import io.dmm.api.Protocol;

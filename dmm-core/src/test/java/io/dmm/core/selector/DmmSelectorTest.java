@@ -284,7 +284,7 @@ class DmmSelectorTest {
         ServerSocketChannel s = track(runtime.openServerSocketChannel(java.net.StandardProtocolFamily.INET,
                 RouteHints.none()));
         s.bind(new InetSocketAddress(0));
-        assertEquals(List.of("k1", "mem"), ((io.dmm.core.channel.RoutedChannel) s).stacksInUse());
+        assertEquals(List.of("k1", "mem"), ((io.dmm.core.routing.RoutedChannel) s).stacksInUse());
         // blocking accept: woken by a connection on the fd-less member
         BackgroundCall<SocketChannel> accepting = BackgroundCall.start("accept", s::accept);
         accepting.awaitBlockedIn("accept");

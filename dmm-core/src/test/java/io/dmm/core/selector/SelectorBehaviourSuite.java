@@ -25,6 +25,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.CancelledKeyException;
 import java.nio.channels.ClosedSelectorException;
 import java.nio.channels.IllegalBlockingModeException;
+import java.nio.channels.DatagramChannel;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.ServerSocketChannel;
@@ -148,6 +149,21 @@ abstract class SelectorBehaviourSuite {
     }
 
     // ---------------------------------------------------------------- an echo server driven by select
+
+    @Test
+    void anUnboundDatagramChannelIsWritableAtOnce() throws IOException {
+        Selector sel = selector();
+        DatagramChannel d = track(sel.provider().openDatagramChannel());
+        d.configureBlocking(false);
+        SelectionKey k = d.register(sel, SelectionKey.OP_READ);
+        assertEquals(0, sel.selectNow(), "nothing to read");
+        k.interestOps(SelectionKey.OP_READ | SelectionKey.OP_WRITE);
+        assertEquals(1, sel.select(AT_ONCE_MS));
+        assertSame(k, sel.selectedKeys().iterator().next());
+        assertEquals(SelectionKey.OP_WRITE, k.readyOps());
+        sel.selectedKeys().clear();
+        assertEquals(1, sel.selectNow(), "still writable: level-triggered");
+    }
 
     @Test
     void echoDrivenBySelect() throws Exception {

@@ -1,6 +1,7 @@
 package io.dmm.core.testsupport;
 
 import io.dmm.api.Protocol;
+import io.dmm.api.spi.StackCapability;
 import io.dmm.api.spi.StackHealth;
 import io.dmm.api.spi.StackInstance;
 import io.dmm.api.spi.StackProvider;
@@ -65,6 +66,8 @@ public final class MemoryStackProvider implements StackProvider {
             return protocol == Protocol.TCP && family == StandardProtocolFamily.INET;
         }
         @Override public StackHealth health() { return StackHealth.UP; }
+        /** None: its own in-memory port space, no SO_REUSEPORT, no asynchronous channels, no urgent data. */
+        @Override public Set<StackCapability> capabilities() { return Set.of(); }
         @Override public SocketChannel openSocketChannel(ProtocolFamily family) { return new MemorySocketChannel(this); }
         @Override public ServerSocketChannel openServerSocketChannel(ProtocolFamily family) {
             return new MemoryServerSocketChannel(this);

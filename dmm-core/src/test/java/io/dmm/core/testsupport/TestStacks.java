@@ -1,6 +1,7 @@
 package io.dmm.core.testsupport;
 
 import io.dmm.api.Protocol;
+import io.dmm.api.spi.StackCapability;
 import io.dmm.api.spi.StackHealth;
 import io.dmm.api.spi.StackInstance;
 import io.dmm.api.spi.StackProvider;
@@ -143,6 +144,12 @@ public final class TestStacks {
         @Override public String type() { return type; }
         @Override public boolean supports(Protocol protocol, ProtocolFamily family) { return kernel.supports(protocol, family); }
         @Override public StackHealth health() { return health; }
+        /**
+         * None, as before capabilities were asked: it stands for a stack of another type, and some of
+         * its channels are not the kernel's (a refusing or hanging client), so it cannot adopt an OS
+         * socket; its servers, the kernel's, get no SO_REUSEPORT from DMM.
+         */
+        @Override public Set<StackCapability> capabilities() { return Set.of(); }
         @Override public SocketChannel openSocketChannel(ProtocolFamily family) throws IOException { return kernel.openSocketChannel(family); }
         @Override public ServerSocketChannel openServerSocketChannel(ProtocolFamily family) throws IOException { return kernel.openServerSocketChannel(family); }
         @Override public DatagramChannel openDatagramChannel(ProtocolFamily family) throws IOException { return kernel.openDatagramChannel(family); }

@@ -3,7 +3,7 @@ package io.dmm.management.jmx;
 import io.dmm.api.DmmControl;
 import io.dmm.core.runtime.DmmRuntime;
 import io.dmm.core.runtime.Router;
-import io.dmm.core.runtime.StackHandle;
+import io.dmm.core.routing.StackHandle;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.IdentityHashMap;

@@ -2,7 +2,7 @@ package io.dmm.management.jmx;
 
 import io.dmm.api.DmmControl;
 import io.dmm.api.StackStats;
-import io.dmm.core.runtime.StackHandle;
+import io.dmm.core.routing.StackHandle;
 import io.dmm.core.runtime.StackRegistry;
 import java.util.Map;
 

@@ -8,7 +8,7 @@ import io.dmm.api.RouteHints;
 import io.dmm.api.RouteQuery;
 import io.dmm.api.SocketInfo;
 import io.dmm.core.runtime.DmmRuntime;
-import io.dmm.core.runtime.SocketTable;
+import io.dmm.core.routing.SocketTable;
 import io.dmm.core.testsupport.TestStacks;
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,6 +1,7 @@
 package io.dmm.stack.userspace;
 
 import io.dmm.api.Protocol;
+import io.dmm.api.spi.StackCapability;
 import io.dmm.api.spi.StackHealth;
 import io.dmm.api.spi.StackInstance;
 import io.dmm.stack.userspace.channel.StackAccess;
@@ -36,6 +37,7 @@ import java.nio.channels.SocketChannel;
 import java.nio.channels.spi.SelectorProvider;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -325,6 +327,15 @@ public final class UserspaceStack implements StackInstance, StackAccess {
     public StackHealth health() {
         if (phase != RUNNING) return StackHealth.DOWN;  // FAILING too: new sockets must go elsewhere at once
         return linkDown != null ? StackHealth.DEGRADED : StackHealth.UP;
+    }
+
+    /**
+     * None: its own port space (not the OS's), no SO_REUSEPORT, no asynchronous channels, and no
+     * urgent data (it cannot send any and delivers urgent bytes inline whatever SO_OOBINLINE says).
+     */
+    @Override
+    public Set<StackCapability> capabilities() {
+        return Set.of();
     }
 
     @Override

@@ -1,6 +1,7 @@
 package io.dmm.stack.kernel;
 
 import io.dmm.api.Protocol;
+import io.dmm.api.spi.StackCapability;
 import io.dmm.api.spi.StackHealth;
 import io.dmm.api.spi.StackInstance;
 import io.dmm.jdk.platform.PlatformChannels;
@@ -18,12 +19,16 @@ import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * One kernel stack instance: JDK channels with this instance's default socket options. Instances of
  * the kernel type differ only in those options and in their source address; they share one kernel.
  */
 public final class KernelStackInstance implements StackInstance {
+    private static final Set<StackCapability> CAPABILITIES = Set.of(StackCapability.SHARES_OS_PORT_SPACE,
+            StackCapability.REUSE_PORT, StackCapability.ASYNCHRONOUS_CHANNELS, StackCapability.URGENT_DATA);
+
     private final String name;
     private final Map<SocketOption<?>, Object> options;
     private final InetAddress source;
@@ -52,6 +57,12 @@ public final class KernelStackInstance implements StackInstance {
     @Override
     public StackHealth health() {
         return StackHealth.UP;
+    }
+
+    /** The platform's sockets: the kernel's port space, SO_REUSEPORT, asynchronous channels, urgent data. */
+    @Override
+    public Set<StackCapability> capabilities() {
+        return CAPABILITIES;
     }
 
     @Override

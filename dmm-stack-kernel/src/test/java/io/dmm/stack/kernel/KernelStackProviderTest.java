@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.*;
 
 import io.dmm.api.DmmConfigException;
 import io.dmm.api.Protocol;
+import io.dmm.api.spi.StackCapability;
 import io.dmm.api.spi.StackHealth;
 import io.dmm.api.spi.StackInstance;
 import io.dmm.api.spi.StackProvider;
@@ -183,6 +184,19 @@ class KernelStackProviderTest {
     }
 
     @Test
+    void kernelInstancesDeclareWhatThePlatformsSocketsDo() throws Exception {
+        // each claim holds: SO_REUSEPORT is taken, asynchronous channels open
+        try (StackInstance k = create(Map.of());
+             ServerSocketChannel s = k.openServerSocketChannel(null);
+             var a = k.openAsynchronousServerSocketChannel(null)) {
+            assertEquals(java.util.EnumSet.allOf(StackCapability.class), java.util.EnumSet.copyOf(k.capabilities()));
+            s.setOption(StandardSocketOptions.SO_REUSEPORT, true);
+            assertTrue(s.getOption(StandardSocketOptions.SO_REUSEPORT));
+            assertTrue(a.isOpen());
+        }
+    }
+
+    @Test
     void theSpiDefaultForStacksWithoutAsynchronousChannelsNamesTheStack() {
         StackInstance bare = new StackInstance() {
             @Override public String name() { return "bare"; }
@@ -196,6 +210,7 @@ class KernelStackProviderTest {
             @Override public Map<String, Long> counters() { return Map.of(); }
             @Override public void close() { }
         };
+        assertEquals(java.util.Set.of(), bare.capabilities(), "a stack that declares nothing can do nothing more");
         UnsupportedOperationException e = assertThrows(UnsupportedOperationException.class,
                 () -> bare.openAsynchronousSocketChannel(null));
         assertEquals("stack bare has no asynchronous channels", e.getMessage());

@@ -1,4 +1,4 @@
-package io.dmm.core.runtime;
+package io.dmm.core.routing;
 
 import io.dmm.api.Protocol;
 import io.dmm.api.StackStats;
@@ -29,8 +29,8 @@ public final class StackHandle {
         }
     }
 
-    /** Called once a retiring instance has no socket left (the registry then stops it). */
-    interface RetireListener {
+    /** Called once a retiring instance has no socket left (the runtime's registry then stops it). */
+    public interface RetireListener {
         void lastSocketClosed(StackHandle handle);
     }
 
@@ -125,7 +125,7 @@ public final class StackHandle {
      * Marks the instance retiring, removed by policy version {@code byVersion}; {@code listener} is told when its last socket closes (at once,
      * from this call, if it has none).
      */
-    void retire(long byVersion, RetireListener listener) {
+    public void retire(long byVersion, RetireListener listener) {
         synchronized (this) {
             retiredBy = byVersion;
             admin = Admin.RETIRING;
@@ -136,18 +136,19 @@ public final class StackHandle {
         }
     }
 
-    /** Stops the instance once (later calls do nothing). */
-    void stop() {
+    /** Stops the instance once (later calls do nothing). For the runtime's registry. */
+    public void stop() {
         if (stopped.compareAndSet(false, true)) {
             instance.close();
         }
     }
 
-    boolean isStopped() {
+    public boolean isStopped() {
         return stopped.get();
     }
 
-    void decided() {
+    /** Counts a decision that chose this instance (the router's). */
+    public void decided() {
         decisions.increment();
     }
 

@@ -1,9 +1,7 @@
-package io.dmm.core.channel;
+package io.dmm.core.routing;
 
 import io.dmm.api.SocketInfo;
 import io.dmm.core.policy.Route;
-import io.dmm.core.runtime.Decision;
-import io.dmm.core.runtime.SocketTable;
 import java.util.List;
 
 /**
@@ -29,6 +27,6 @@ public interface RoutedChannel extends SocketTable.Tracked {
      */
     List<String> stacksInUse();
 
-    /** This channel's row of the socket table now (see {@link SocketRows} for kinds and states); also once closed. */
+    /** This channel's row of the socket table now (see {@code io.dmm.core.channel.SocketRows} for kinds and states); also once closed. */
     SocketInfo socketInfo();
 }

@@ -1,4 +1,4 @@
-package io.dmm.core.runtime;
+package io.dmm.core.routing;
 
 import io.dmm.api.SocketInfo;
 import java.lang.invoke.MethodHandles;
