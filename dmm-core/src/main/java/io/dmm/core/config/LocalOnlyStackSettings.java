@@ -15,9 +15,9 @@ import java.util.TreeSet;
  * sockets, not run code or act on the host.
  *
  * <p>An entry may leave such a setting out (the type's default) or state exactly the value the
- * running stack of the same name has, so that pushing a copy of the policy file works; anything
- * else is refused at the setting, before any instance is built. The local file's reload is not
- * checked: it is the trusted source.
+ * running stack of the same name and type has, so that pushing a copy of the policy file works;
+ * anything else is refused at the setting, before any instance is built. The local file's reload
+ * is not checked: it is the trusted source.
  */
 final class LocalOnlyStackSettings {
     private LocalOnlyStackSettings() {
