@@ -31,12 +31,15 @@ public interface DmmControl {
      * Replaces the whole policy by {@code policyJson} (the policy file format), except its
      * {@code management} section: a pushed policy keeps the running management settings (stack
      * module directory, endpoints, file watch), which come only from the local policy file and the
-     * command line. A section that says anything else is refused (see docs/security.md).
+     * command line. A section that says anything else is refused (see docs/security.md), and so is
+     * a stack that sets one of its type's local-only settings
+     * ({@link io.dmm.api.spi.StackProvider#localOnlySettings()}) to a value the running stack of
+     * that name does not have.
      *
      * @param origin names the text in error messages and in {@link PolicyStatus#origin()}, e.g.
      *               {@code "http push from 127.0.0.1"}
-     * @throws DmmConfigException when the text is invalid or would change the management settings;
-     *         the running policy stays
+     * @throws DmmConfigException when the text is invalid or would change the management settings
+     *         or a local-only stack setting; the running policy stays
      */
     PolicyStatus apply(String policyJson, String origin);
 
@@ -52,7 +55,11 @@ public interface DmmControl {
     /** Removes the rule at {@code index}; later rules move up by one. */
     PolicyStatus removeRule(int index);
 
-    /** Adds and starts a stack instance (a stack object of the policy file format). */
+    /**
+     * Adds and starts a stack instance (a stack object of the policy file format). It may not set
+     * its type's local-only settings ({@link io.dmm.api.spi.StackProvider#localOnlySettings()}):
+     * those come only from the policy file.
+     */
     PolicyStatus addStack(String stackJson);
 
     /**

@@ -49,14 +49,21 @@ public final class PolicyEdits {
         return rebuild(policy, policy.stacks(), rules, origin);
     }
 
-    /** {@code policy} with one more stack instance (appended to its stacks). */
-    public static CompiledPolicy addStack(CompiledPolicy policy, String stackJson, String origin) {
+    /**
+     * {@code policy} with one more stack instance (appended to its stacks). The runtime API may not
+     * set a local-only setting of its type ({@link LocalOnlyStackSettings}).
+     *
+     * @param localOnly the local-only settings of the stack types the runtime knows
+     */
+    public static CompiledPolicy addStack(CompiledPolicy policy, String stackJson, String origin,
+                                          LocalOnlySettings localOnly) {
         LocatedValue entry = LocatedJsonParser.parse(stackJson, origin);
         StackDefinition def = StackReader.readOne(entry);
         if (policy.stack(def.name()) != null) {
             throw ConfigProblems.at(entry.member("name"), "duplicate stack name \"" + def.name()
                     + "\": the running policy already has it (declared at " + policy.stack(def.name()).source() + ")");
         }
+        LocalOnlyStackSettings.refuseChanges(List.of(def), policy, localOnly);
         List<StackDefinition> stacks = new ArrayList<>(policy.stacks());
         stacks.add(def);
         return rebuild(policy, stacks, policy.ruleModel(), origin);

@@ -2,7 +2,6 @@ package io.dmm.core.config;
 
 import io.dmm.api.DmmConfigException;
 import io.dmm.core.policy.CompiledPolicy;
-import io.dmm.core.policy.ManagementSettings;
 import io.dmm.core.policy.Policy;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
@@ -106,15 +105,21 @@ public final class PolicyLoader {
 
     /**
      * Parses a policy pushed to the running JVM through the runtime API's {@code apply} (the HTTP
-     * endpoint, a JMX client): a policy like any other, except that its management settings are the
-     * running ones ({@code running}), as {@link PushedPolicies} explains. All or nothing, as {@link #parse}.
+     * endpoint, a JMX client): a policy like any other, except that it changes routing only. Its
+     * management settings are the running ones ({@link PushedPolicies}), and its stacks may not set
+     * a stack type's local-only settings to anything the running stack of that name does not have
+     * ({@link LocalOnlyStackSettings}). All or nothing, as {@link #parse}.
      *
+     * @param running   the policy in force
+     * @param localOnly the local-only settings of the stack types the runtime knows
      * @throws io.dmm.api.DmmConfigException at its {@code management} section if that says anything
-     *         else than the running settings
+     *         else than the running settings, or at a local-only stack setting it sets or changes
      */
-    public static Policy parsePushed(String json, String origin, ManagementSettings running) {
+    public static Policy parsePushed(String json, String origin, Policy running, LocalOnlySettings localOnly) {
         LocatedValue root = LocatedJsonParser.parse(json, origin);
-        return PushedPolicies.keepManagement(root, READER.read(root, baseDirOf(origin)), running);
+        Policy pushed = PushedPolicies.keepManagement(root, READER.read(root, baseDirOf(origin)), running.management());
+        LocalOnlyStackSettings.refuseChanges(pushed.stacks(), running, localOnly);
+        return pushed;
     }
 
     /** Files referred to by text parsed in memory are looked up beside {@code fileName}, if it is a path. */

@@ -6,6 +6,7 @@ import io.dmm.api.PolicyStatus;
 import io.dmm.api.RouteExplanation;
 import io.dmm.api.RouteQuery;
 import io.dmm.api.SocketInfo;
+import io.dmm.core.config.LocalOnlySettings;
 import io.dmm.core.config.PolicyEdits;
 import io.dmm.core.config.PolicyLoader;
 import io.dmm.core.policy.CompiledPolicy;
@@ -47,7 +48,7 @@ public final class RuntimeControl implements DmmControl {
         Objects.requireNonNull(policyJson, "policyJson");
         String name = origin == null || origin.isBlank() ? "<pushed policy>" : origin;
         return runtime.change("apply " + name,
-                current -> PolicyLoader.parsePushed(policyJson, name, current.management()));
+                current -> PolicyLoader.parsePushed(policyJson, name, current, localOnlySettings(current)));
     }
 
     @Override
@@ -68,12 +69,18 @@ public final class RuntimeControl implements DmmControl {
 
     @Override
     public PolicyStatus addStack(String stackJson) {
-        return edit("addStack", p -> PolicyEdits.addStack(p, stackJson, "<runtime API: addStack>"));
+        return edit("addStack", p -> PolicyEdits.addStack(p, stackJson, "<runtime API: addStack>",
+                localOnlySettings(p)));
     }
 
     @Override
     public PolicyStatus removeStack(String name) {
         return edit("removeStack " + name, p -> PolicyEdits.removeStack(p, name, "<runtime API: removeStack>"));
+    }
+
+    /** What the stack types {@code running} can name (its stack modules' too) let only the local policy file set. */
+    private LocalOnlySettings localOnlySettings(Policy running) {
+        return type -> runtime.registry().localOnlySettings(type, running.management().stackModules());
     }
 
     private PolicyStatus edit(String trigger, java.util.function.UnaryOperator<CompiledPolicy> edit) {

@@ -10,6 +10,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
@@ -125,12 +126,28 @@ public final class StackRegistry implements AutoCloseable {
         return new Plan(next, started, removed);
     }
 
-    private StackInstance create(StackDefinition def, Path moduleDir) {
-        StackProvider provider = types.get(def.type());
+    /**
+     * The settings of {@code type} only the local policy file may set
+     * ({@link StackProvider#localOnlySettings()}), its provider found as {@link #plan} finds it;
+     * none for a type not known, which a plan then refuses.
+     */
+    public Set<String> localOnlySettings(String type, Path moduleDir) {
+        StackProvider provider = provider(type, moduleDir);
+        return provider == null ? Set.of() : provider.localOnlySettings();
+    }
+
+    /** The provider of {@code type}, looked for in {@code moduleDir} (null: none) when not known yet; or null. */
+    private StackProvider provider(String type, Path moduleDir) {
+        StackProvider provider = types.get(type);
         if (provider == null && moduleDir != null) {
             types.scan(moduleDir);
-            provider = types.get(def.type());
+            provider = types.get(type);
         }
+        return provider;
+    }
+
+    private StackInstance create(StackDefinition def, Path moduleDir) {
+        StackProvider provider = provider(def.type(), moduleDir);
         if (provider == null) {
             List<String> known = new ArrayList<>(types.types());
             known.sort(null);

@@ -7,6 +7,7 @@ import io.dmm.stack.userspace.config.UserspaceConfig;
 import io.dmm.stack.userspace.config.UserspaceSettingsReader;
 import io.dmm.stack.userspace.dpdk.DpdkUnavailableException;
 import io.dmm.stack.userspace.time.Clock;
+import java.util.Set;
 
 /**
  * Stack type {@code "userspace"}: DMM's own TCP/IP stack in Java, on an in-memory device (no DPDK,
@@ -20,6 +21,12 @@ public final class UserspaceStackProvider implements StackProvider {
     @Override
     public String type() {
         return TYPE;
+    }
+
+    /** {@link UserspaceSettingsReader#LOCAL_ONLY}: the EAL arguments, the DPDK port's devargs and the capture file. */
+    @Override
+    public Set<String> localOnlySettings() {
+        return UserspaceSettingsReader.LOCAL_ONLY;
     }
 
     /**

@@ -24,6 +24,17 @@ public final class UserspaceSettingsReader {
     /** Keys only a DPDK device has. */
     static final List<String> DPDK_ONLY = List.of("port", "queues", "rxDescriptors", "txDescriptors", "mbufs",
             "offloads", "eal");
+    /**
+     * The settings only the local policy file may set ({@link io.dmm.api.spi.StackProvider#localOnlySettings()}),
+     * each because it reaches beyond the stack's own memory: {@code device.eal} is handed to DPDK's
+     * EAL, whose {@code -d} loads a shared object (and {@code -a}/{@code --vdev} take over devices);
+     * {@code device.port} is DPDK devargs, which take over a NIC by PCI address or make a PMD open
+     * host files and programs ({@code net_pcap}'s {@code rx_pcap}/{@code tx_pcap}, {@code net_af_xdp}'s
+     * {@code xdp_prog}); {@code device.pcap} names a file the instance creates or overwrites. Left
+     * out, each is harmless: the EAL's defaults take no device and load nothing named by the policy,
+     * a device without a port is a link inside the JVM, and nothing is captured.
+     */
+    public static final Set<String> LOCAL_ONLY = Set.of("device.eal", "device.port", "device.pcap");
     static final Set<String> FAULTS = Set.of("seed", "loss", "duplicate", "reorder", "corrupt", "delay", "jitter",
             "rateBytesPerSecond", "ingress");
     static final Set<String> TCP = Set.of("mss", "initialRto", "minRto", "maxRto", "timeWait", "delayedAck", "sack",

@@ -4,12 +4,14 @@ import static org.junit.jupiter.api.Assertions.*;
 
 import io.dmm.api.DmmConfigException;
 import io.dmm.api.spi.testing.MapStackSettings;
+import io.dmm.stack.userspace.UserspaceStackProvider;
 import io.dmm.stack.userspace.iface.Ipv4Cidr;
 import io.dmm.stack.userspace.tcp.TcpConfig;
 import io.dmm.stack.userspace.wire.Ipv4Address;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class UserspaceSettingsReaderTest {
@@ -165,5 +167,21 @@ class UserspaceSettingsReaderTest {
         assertEquals("40ms", DurationText.format(40_000_000L));
         assertEquals("1500ns", DurationText.format(1_500L));
         assertEquals("2us", DurationText.format(2_000L));
+    }
+
+    /**
+     * What reaches beyond the stack's own memory is local-only (docs/security.md): the EAL arguments
+     * (-d loads a shared object), the port's devargs (PCI devices, PMDs opening host files) and the
+     * capture file. Each path names a key the reader reads, so renaming one cannot leave it unguarded.
+     */
+    @Test
+    void settingsReachingBeyondTheStackAreLocalOnly() {
+        assertEquals(Set.of("device.eal", "device.port", "device.pcap"), new UserspaceStackProvider().localOnlySettings());
+        for (String path : UserspaceSettingsReader.LOCAL_ONLY) {
+            String[] keys = path.split("\\.");
+            assertEquals(2, keys.length, path);
+            assertEquals("device", keys[0], path);
+            assertTrue(UserspaceSettingsReader.DEVICE.contains(keys[1]), path);
+        }
     }
 }
