@@ -784,6 +784,9 @@ abstract class SelectorBehaviourSuite {
                 pipe.sink().close();
                 sel.wakeup();
                 selecting.result(ENDS_WITHIN);
+                // the close may itself have ended that select, leaving the wakeup pending: clear it,
+                // or the next round's select returns at once instead of blocking
+                sel.selectNow();
             } else {
                 pipe.source().close();
                 pipe.sink().close();
