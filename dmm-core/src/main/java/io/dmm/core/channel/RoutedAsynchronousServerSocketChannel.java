@@ -29,6 +29,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.Future;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * An asynchronous TCP server channel that DMM routes at bind: the policy (role server) picks the
@@ -48,9 +49,10 @@ public final class RoutedAsynchronousServerSocketChannel extends AsynchronousSer
     private final RoutingContext context;
     private final AsynchronousChannelGroup group;
     private final StackRoute routing;
-    private final PendingOptions options = new PendingOptions(PlatformDefaults.Kind.ASYNC_SERVER);
-
-    // guarded by this; volatile ones are also read without it
+    /** Guards the fields below (the volatile ones are also read without it); never held while blocking. */
+    private final ReentrantLock stateLock = new ReentrantLock();
+    private final RoutedOptions options = new RoutedOptions(PlatformDefaults.Kind.ASYNC_SERVER, this, stateLock,
+            this::routedLegs);
     private volatile AsyncAcceptor acceptor;
     private volatile Decision decision;
     private volatile boolean closed;
@@ -85,6 +87,12 @@ public final class RoutedAsynchronousServerSocketChannel extends AsynchronousSer
         return a == null ? null : a.members().getFirst().stack.name();
     }
 
+    /** The listening members, in route order, or null before bind. */
+    private List<Leg<AsynchronousServerSocketChannel>> routedLegs() {
+        AsyncAcceptor a = acceptor;
+        return a == null ? null : a.members();
+    }
+
     /** The first member's channel, or null before bind. */
     private AsynchronousServerSocketChannel first() {
         AsyncAcceptor a = acceptor;
@@ -97,66 +105,44 @@ public final class RoutedAsynchronousServerSocketChannel extends AsynchronousSer
     }
 
     @Override
-    public synchronized AsynchronousServerSocketChannel bind(SocketAddress local, int backlog) throws IOException {
-        if (closed) {
-            throw new ClosedChannelException();
+    public AsynchronousServerSocketChannel bind(SocketAddress local, int backlog) throws IOException {
+        stateLock.lock();
+        try {
+            if (closed) {
+                throw new ClosedChannelException();
+            }
+            if (acceptor != null) {
+                throw new AlreadyBoundException();
+            }
+            InetSocketAddress isa = Addresses.checkLocal(local, null);
+            Candidates c = routing.decide(Role.SERVER, isa, null);
+            decision = c.decision();
+            c.requireAny();
+            List<Leg<AsynchronousServerSocketChannel>> members = SharedPortListen.listen(c, isa, backlog, options,
+                    s -> s.instance().openAsynchronousServerSocketChannel(group), AsynchronousServerSocketChannel::bind,
+                    "asynchronous channels");
+            acceptor = new AsyncAcceptor(members, group,
+                    (m, ch) -> new RoutedAsynchronousSocketChannel(provider(), context, decision, m.stack, group, ch));
+            return this;
+        } finally {
+            stateLock.unlock();
         }
-        if (acceptor != null) {
-            throw new AlreadyBoundException();
-        }
-        InetSocketAddress isa = Addresses.checkLocal(local, null);
-        Candidates c = routing.decide(Role.SERVER, isa, null);
-        decision = c.decision();
-        c.requireAny();
-        List<Leg<AsynchronousServerSocketChannel>> members = SharedPortListen.listen(c, isa, backlog, options,
-                s -> s.instance().openAsynchronousServerSocketChannel(group), AsynchronousServerSocketChannel::bind,
-                "asynchronous channels");
-        acceptor = new AsyncAcceptor(members, group,
-                (m, ch) -> new RoutedAsynchronousSocketChannel(provider(), context, decision, m.stack, group, ch));
-        return this;
     }
 
     @Override
     public <T> AsynchronousServerSocketChannel setOption(SocketOption<T> name, T value) throws IOException {
-        PendingOptions.checkSupported(name, value, supportedOptions());
-        AsyncAcceptor a;
-        synchronized (this) {
-            if (closed) {
-                throw new ClosedChannelException();
-            }
-            a = acceptor;
-            if (a == null) {
-                options.remember(name, value);
-                return this;
-            }
-        }
-        for (Leg<AsynchronousServerSocketChannel> m : a.members()) {
-            m.ch.setOption(name, value);
-        }
+        options.set(name, value);
         return this;
     }
 
     @Override
-    @SuppressWarnings("unchecked")
     public <T> T getOption(SocketOption<T> name) throws IOException {
-        PendingOptions.checkSupported(name, supportedOptions());
-        AsynchronousServerSocketChannel d;
-        synchronized (this) {
-            if (closed) {
-                throw new ClosedChannelException();
-            }
-            d = first();
-            if (d == null) {
-                return (T) options.valueOf(name);
-            }
-        }
-        return d.getOption(name);
+        return options.get(name);
     }
 
     @Override
     public Set<SocketOption<?>> supportedOptions() {
-        AsynchronousServerSocketChannel d = first();
-        return d != null ? d.supportedOptions() : options.supported();
+        return options.supported();
     }
 
     @Override
@@ -196,12 +182,15 @@ public final class RoutedAsynchronousServerSocketChannel extends AsynchronousSer
     @Override
     public void close() throws IOException {
         AsyncAcceptor a;
-        synchronized (this) {
+        stateLock.lock();
+        try {
             if (closed) {
                 return;
             }
             closed = true;
             a = acceptor;
+        } finally {
+            stateLock.unlock();
         }
         context.sockets().unregister(entry); // once: only the call that closed it gets here
         if (a != null) {

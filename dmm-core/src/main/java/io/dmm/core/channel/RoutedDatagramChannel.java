@@ -55,7 +55,8 @@ public final class RoutedDatagramChannel extends DatagramChannel
     private final RoutingContext context;
     private final StackRoute routing;
     private final ReentrantLock stateLock = new ReentrantLock();
-    private final PendingOptions options = new PendingOptions(PlatformDefaults.Kind.DATAGRAM);
+    private final RoutedOptions options =
+            new RoutedOptions(PlatformDefaults.Kind.DATAGRAM, this, stateLock, this::routedLegs);
     /** The channel of the stack it was routed to, published once set up; never replaced. */
     private volatile Leg<DatagramChannel> leg;
     private volatile boolean blocking = true;
@@ -87,6 +88,12 @@ public final class RoutedDatagramChannel extends DatagramChannel
         this.decision = decision;
         this.leg = new Leg<>(open, stack);
         this.entry = context.sockets().register(this);
+    }
+
+    /** The leg, once set up, for the options; null before routing. */
+    private List<Leg<DatagramChannel>> routedLegs() {
+        Leg<DatagramChannel> l = leg;
+        return l == null ? null : List.of(l);
     }
 
     /** The stack this channel runs on, or null before routing. */
@@ -200,47 +207,18 @@ public final class RoutedDatagramChannel extends DatagramChannel
 
     @Override
     public <T> DatagramChannel setOption(SocketOption<T> name, T value) throws IOException {
-        PendingOptions.checkSupported(name, value, supportedOptions());
-        DatagramChannel d;
-        stateLock.lock();
-        try {
-            ensureOpen();
-            Leg<DatagramChannel> l = leg;
-            d = l == null ? null : l.ch;
-            if (d == null) {
-                options.remember(name, value);
-                return this;
-            }
-        } finally {
-            stateLock.unlock();
-        }
-        d.setOption(name, value);
+        options.set(name, value);
         return this;
     }
 
     @Override
-    @SuppressWarnings("unchecked")
     public <T> T getOption(SocketOption<T> name) throws IOException {
-        PendingOptions.checkSupported(name, supportedOptions());
-        DatagramChannel d;
-        stateLock.lock();
-        try {
-            ensureOpen();
-            Leg<DatagramChannel> l = leg;
-            d = l == null ? null : l.ch;
-            if (d == null) {
-                return (T) options.valueOf(name);
-            }
-        } finally {
-            stateLock.unlock();
-        }
-        return d.getOption(name);
+        return options.get(name);
     }
 
     @Override
     public Set<SocketOption<?>> supportedOptions() {
-        Leg<DatagramChannel> l = leg;
-        return l != null ? l.ch.supportedOptions() : options.supported();
+        return options.supported();
     }
 
     @Override

@@ -66,7 +66,8 @@ public final class RoutedServerSocketChannel extends ServerSocketChannel
     private final StackRoute routing;
     private final ReentrantLock acceptLock = new ReentrantLock();
     private final ReentrantLock stateLock = new ReentrantLock();
-    private final PendingOptions options = new PendingOptions(PlatformDefaults.Kind.SERVER);
+    private final RoutedOptions options =
+            new RoutedOptions(PlatformDefaults.Kind.SERVER, this, stateLock, () -> this.members);
     private volatile List<Leg<ServerSocketChannel>> members;
     private volatile Selector selector;
     private volatile boolean blocking = true;
@@ -318,47 +319,18 @@ public final class RoutedServerSocketChannel extends ServerSocketChannel
 
     @Override
     public <T> ServerSocketChannel setOption(SocketOption<T> name, T value) throws IOException {
-        PendingOptions.checkSupported(name, value, supportedOptions());
-        List<Leg<ServerSocketChannel>> ms;
-        stateLock.lock();
-        try {
-            ensureOpen();
-            ms = members;
-            if (ms == null) {
-                options.remember(name, value);
-                return this;
-            }
-        } finally {
-            stateLock.unlock();
-        }
-        for (Leg<ServerSocketChannel> m : ms) {
-            m.ch.setOption(name, value);
-        }
+        options.set(name, value);
         return this;
     }
 
     @Override
-    @SuppressWarnings("unchecked")
     public <T> T getOption(SocketOption<T> name) throws IOException {
-        PendingOptions.checkSupported(name, supportedOptions());
-        List<Leg<ServerSocketChannel>> ms;
-        stateLock.lock();
-        try {
-            ensureOpen();
-            ms = members;
-            if (ms == null) {
-                return (T) options.valueOf(name);
-            }
-        } finally {
-            stateLock.unlock();
-        }
-        return ms.getFirst().ch.getOption(name);
+        return options.get(name);
     }
 
     @Override
     public Set<SocketOption<?>> supportedOptions() {
-        List<Leg<ServerSocketChannel>> ms = members;
-        return ms != null ? ms.getFirst().ch.supportedOptions() : options.supported();
+        return options.supported();
     }
 
     @Override

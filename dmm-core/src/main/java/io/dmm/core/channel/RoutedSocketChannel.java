@@ -83,7 +83,8 @@ public final class RoutedSocketChannel extends SocketChannel
     private final ReentrantLock connectLock = new ReentrantLock();
     /** Guards the fields below; never held while blocking. */
     private final ReentrantLock stateLock = new ReentrantLock();
-    private final PendingOptions options = new PendingOptions(PlatformDefaults.Kind.SOCKET);
+    private final RoutedOptions options =
+            new RoutedOptions(PlatformDefaults.Kind.SOCKET, this, stateLock, this::routedLegs);
     private volatile ClientLeg leg;
     private volatile boolean blocking = true;
     private boolean bindRequested;
@@ -149,6 +150,12 @@ public final class RoutedSocketChannel extends SocketChannel
         return name == null ? List.of() : List.of(name);
     }
 
+    /** The leg (being set up, tried or connected) for the options, or null before routing. */
+    private List<ClientLeg> routedLegs() {
+        ClientLeg l = leg;
+        return l == null ? null : List.of(l);
+    }
+
     /** The stack this channel runs on, or null before routing. */
     public String stackName() {
         ClientLeg l = leg;
@@ -200,45 +207,18 @@ public final class RoutedSocketChannel extends SocketChannel
 
     @Override
     public <T> SocketChannel setOption(SocketOption<T> name, T value) throws IOException {
-        PendingOptions.checkSupported(name, value, supportedOptions());
-        ClientLeg l;
-        stateLock.lock();
-        try {
-            ensureOpen();
-            l = leg;
-            if (l == null) {
-                options.remember(name, value);
-                return this;
-            }
-        } finally {
-            stateLock.unlock();
-        }
-        l.ch.setOption(name, value);
+        options.set(name, value);
         return this;
     }
 
     @Override
-    @SuppressWarnings("unchecked")
     public <T> T getOption(SocketOption<T> name) throws IOException {
-        PendingOptions.checkSupported(name, supportedOptions());
-        ClientLeg l;
-        stateLock.lock();
-        try {
-            ensureOpen();
-            l = leg;
-            if (l == null) {
-                return (T) options.valueOf(name);
-            }
-        } finally {
-            stateLock.unlock();
-        }
-        return l.ch.getOption(name);
+        return options.get(name);
     }
 
     @Override
     public Set<SocketOption<?>> supportedOptions() {
-        ClientLeg l = leg;
-        return l != null ? l.ch.supportedOptions() : options.supported();
+        return options.supported();
     }
 
     // ---------------------------------------------------------------- connect
@@ -687,36 +667,16 @@ public final class RoutedSocketChannel extends SocketChannel
      */
     @Override
     public void setOOBInline(boolean on) throws IOException {
-        stateLock.lock();
-        try {
-            if (leg == null) {
-                if (!isOpen()) {
-                    throw new SocketException("Socket is closed");
-                }
-                options.remember(options.oobInline(), on);
-                return;
-            }
-        } finally {
-            stateLock.unlock();
+        if (!options.rememberOobInline(on)) {
+            routedSocket("setOOBInline").setOOBInline(on);
         }
-        routedSocket("setOOBInline").setOOBInline(on);
     }
 
     /** SO_OOBINLINE for the Socket adaptor: the remembered value (default off) before routing. */
     @Override
     public boolean getOOBInline() throws IOException {
-        stateLock.lock();
-        try {
-            if (leg == null) {
-                if (!isOpen()) {
-                    throw new SocketException("Socket is closed");
-                }
-                return (Boolean) options.valueOf(options.oobInline());
-            }
-        } finally {
-            stateLock.unlock();
-        }
-        return routedSocket("getOOBInline").getOOBInline();
+        Boolean pending = options.pendingOobInline();
+        return pending != null ? pending : routedSocket("getOOBInline").getOOBInline();
     }
 
     /**
