@@ -77,8 +77,8 @@ public final class RoutedAsynchronousServerSocketChannel extends AsynchronousSer
 
     @Override
     public List<String> stacksInUse() {
-        AsyncAcceptor a = acceptor;
-        return a == null ? List.of() : a.members().stream().map(m -> m.stack.name()).toList();
+        List<Leg<AsynchronousServerSocketChannel>> ms = routedLegs();
+        return ms == null ? List.of() : Leg.stackNames(ms);
     }
 
     /** The (first) stack this server listens on, or null before bind. */
@@ -204,29 +204,11 @@ public final class RoutedAsynchronousServerSocketChannel extends AsynchronousSer
         return describe(entry);
     }
 
-    /**
-     * This server's row, as {@link RoutedServerSocketChannel#describe}'s: unrouted before bind,
-     * then listening on every member's stack (comma-separated) at the first member's address.
-     */
+    /** This server's row (see {@link SocketRows#server}). */
     @Override
     public SocketInfo describe(SocketTable.Entry e) {
-        AsyncAcceptor a = acceptor;
-        Decision d = decision;
-        if (a == null) {
-            return SocketRows.row(e, "", Protocol.TCP, SocketRows.SERVER, null, null,
-                    closed ? SocketRows.CLOSED : SocketRows.UNROUTED, null);
-        }
-        StringBuilder stacks = new StringBuilder();
-        for (Leg<AsynchronousServerSocketChannel> m : a.members()) {
-            stacks.append(stacks.isEmpty() ? "" : ",").append(m.stack.name());
-        }
-        AsynchronousServerSocketChannel first = a.members().getFirst().ch;
-        String state = first.isOpen() ? SocketRows.LISTENING : SocketRows.FAILED;
-        if (closed) { // read last: closing marks this channel closed before it closes the members
-            state = SocketRows.CLOSED;
-        }
-        return SocketRows.row(e, stacks.toString(), Protocol.TCP, SocketRows.SERVER, SocketRows.local(first), null,
-                state, d);
+        List<Leg<AsynchronousServerSocketChannel>> ms = routedLegs();
+        return SocketRows.server(e, this, ms, decision); // decision read after the members: set before them at bind
     }
 
     @Override

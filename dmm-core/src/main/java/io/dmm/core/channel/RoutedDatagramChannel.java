@@ -263,8 +263,7 @@ public final class RoutedDatagramChannel extends DatagramChannel
             return this;
         } catch (IOException e) {
             completed = e instanceof ClosedByInterruptException;
-            closeIfDelegateClosed(d); // unlike the other calls, in either mode
-            throw e;
+            throw DelegateClosed.closeFace(e, d, this); // unlike the other calls, in either mode
         } finally {
             endBlocking(blocked, completed);
         }
@@ -293,15 +292,9 @@ public final class RoutedDatagramChannel extends DatagramChannel
         return l == null ? null : l.ch.getLocalAddress();
     }
 
-    /** After the delegate threw: if it is closed now (by an interrupt, or under us), close this channel too. */
-    private void closeIfDelegateClosed(DatagramChannel d) throws IOException {
-        if (!d.isOpen()) {
-            close();
-        }
-    }
-
-    // begin()/end() are protected final in AbstractInterruptibleChannel: these thin helpers are
-    // this class's own, the socket channel has the same three.
+    // begin()/end() are protected final in AbstractInterruptibleChannel: only this class can call
+    // them, so these two thin helpers are its own (the socket channel has the same two); what
+    // follows a failure is DelegateClosed's, shared.
 
     /**
      * Enters a blocking section when {@code block}: an interrupt or a close then ends the call as on
@@ -319,14 +312,6 @@ public final class RoutedDatagramChannel extends DatagramChannel
         if (blocked) {
             end(completed);
         }
-    }
-
-    /** A call on {@code d} threw {@code e}: if it was blocking and the delegate is closed now, so is this channel. */
-    private IOException failed(boolean blocked, IOException e, DatagramChannel d) throws IOException {
-        if (blocked) {
-            closeIfDelegateClosed(d);
-        }
-        return e;
     }
 
     @Override
@@ -350,7 +335,7 @@ public final class RoutedDatagramChannel extends DatagramChannel
             completed = true;
         } catch (IOException e) {
             completed = e instanceof ClosedByInterruptException;
-            throw failed(blocked, e, d);
+            throw DelegateClosed.afterBlocking(blocked, e, d, this);
         } finally {
             endBlocking(blocked, completed);
         }
@@ -380,7 +365,7 @@ public final class RoutedDatagramChannel extends DatagramChannel
             completed = true;
         } catch (IOException e) {
             completed = e instanceof ClosedByInterruptException;
-            throw failed(blocked, e, d);
+            throw DelegateClosed.afterBlocking(blocked, e, d, this);
         } finally {
             endBlocking(blocked, completed);
         }
@@ -440,7 +425,7 @@ public final class RoutedDatagramChannel extends DatagramChannel
             completed = true;
         } catch (IOException e) {
             completed = e instanceof ClosedByInterruptException; // keep its type: end() must not replace it
-            throw failed(blocked, e, d);
+            throw DelegateClosed.afterBlocking(blocked, e, d, this);
         } finally {
             endBlocking(blocked, completed);
         }
@@ -487,8 +472,7 @@ public final class RoutedDatagramChannel extends DatagramChannel
         try {
             TimedCalls.connectSocket(d, isa);
         } catch (IOException e) {
-            closeIfDelegateClosed(d);
-            throw e;
+            throw DelegateClosed.closeFace(e, d, this);
         }
     }
 
@@ -501,8 +485,7 @@ public final class RoutedDatagramChannel extends DatagramChannel
         try {
             sender = TimedCalls.receive(l.ch, dst, timeoutNanos);
         } catch (IOException e) {
-            closeIfDelegateClosed(l.ch); // closed by an interrupt: so is this channel
-            throw e;
+            throw DelegateClosed.closeFace(e, l.ch, this); // closed by an interrupt: so is this channel
         }
         int n = dst.position() - before;
         l.stack.bytesIn(n);
@@ -518,8 +501,7 @@ public final class RoutedDatagramChannel extends DatagramChannel
         try {
             TimedCalls.send(l.ch, src, target);
         } catch (IOException e) {
-            closeIfDelegateClosed(l.ch);
-            throw e;
+            throw DelegateClosed.closeFace(e, l.ch, this);
         }
         l.stack.bytesOut(n);
         entry.addOut(n);

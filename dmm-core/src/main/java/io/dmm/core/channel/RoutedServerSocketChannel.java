@@ -121,13 +121,7 @@ public final class RoutedServerSocketChannel extends ServerSocketChannel
     @Override
     public List<String> stacksInUse() {
         List<Leg<ServerSocketChannel>> ms = members;
-        List<String> names = new ArrayList<>();
-        if (ms != null) {
-            for (Leg<ServerSocketChannel> m : ms) {
-                names.add(m.stack.name());
-            }
-        }
-        return names;
+        return ms == null ? List.of() : Leg.stackNames(ms);
     }
 
     /** Every listening member (empty before bind). */
@@ -392,29 +386,11 @@ public final class RoutedServerSocketChannel extends ServerSocketChannel
         return describe(entry);
     }
 
-    /**
-     * This server's row: kind server, unrouted before bind, then listening on every member's stack
-     * (comma-separated) at the first member's address (the members share its port); failed when
-     * that member's channel was closed under it. No byte counts: a listener moves none.
-     */
+    /** This server's row (see {@link SocketRows#server}). */
     @Override
     public SocketInfo describe(SocketTable.Entry e) {
         List<Leg<ServerSocketChannel>> ms = members;
-        Decision d = decision; // read after members: set before them at bind
-        if (ms == null) { // a bind that found no stack leaves it unrouted, as it was
-            return SocketRows.row(e, "", Protocol.TCP, SocketRows.SERVER, null, null,
-                    isOpen() ? SocketRows.UNROUTED : SocketRows.CLOSED, null);
-        }
-        StringBuilder stacks = new StringBuilder();
-        for (Leg<ServerSocketChannel> m : ms) {
-            stacks.append(stacks.isEmpty() ? "" : ",").append(m.stack.name());
-        }
-        String state = ms.getFirst().ch.isOpen() ? SocketRows.LISTENING : SocketRows.FAILED;
-        if (!isOpen()) { // read last: closing marks this channel closed before it closes the members
-            state = SocketRows.CLOSED;
-        }
-        return SocketRows.row(e, stacks.toString(), Protocol.TCP, SocketRows.SERVER, SocketRows.local(ms.getFirst().ch), null,
-                state, d);
+        return SocketRows.server(e, this, ms, decision); // decision read after members: set before them at bind
     }
 
     @Override

@@ -483,19 +483,9 @@ public final class RoutedSocketChannel extends SocketChannel
         return l;
     }
 
-    /**
-     * After a delegate threw: if it is closed now (by an interrupt, or under us), close this channel
-     * too. (An AsynchronousCloseException alone does not mean closed: the JDK also throws it for a
-     * write after shutdownOutput.)
-     */
-    private void closeIfDelegateClosed(ClientLeg l) throws IOException {
-        if (!l.ch.isOpen()) {
-            close();
-        }
-    }
-
-    // begin()/end() are protected final in AbstractInterruptibleChannel: these thin helpers are
-    // this class's own, the datagram channel has the same three.
+    // begin()/end() are protected final in AbstractInterruptibleChannel: only this class can call
+    // them, so these two thin helpers are its own (the datagram channel has the same two); what
+    // follows a failure is DelegateClosed's, shared.
 
     /**
      * Enters a blocking section when {@code block}: an interrupt or a close then ends the call as on
@@ -513,14 +503,6 @@ public final class RoutedSocketChannel extends SocketChannel
         if (blocked) {
             end(completed);
         }
-    }
-
-    /** A call on {@code l} threw {@code e}: if it was blocking and the delegate is closed now, so is this channel. */
-    private IOException failed(boolean blocked, IOException e, ClientLeg l) throws IOException {
-        if (blocked) {
-            closeIfDelegateClosed(l);
-        }
-        return e;
     }
 
     @Override
@@ -562,7 +544,7 @@ public final class RoutedSocketChannel extends SocketChannel
             completed = true;
         } catch (IOException e) {
             completed = e instanceof ClosedByInterruptException; // keep its type: end() must not replace it
-            throw failed(blocked, e, l);
+            throw DelegateClosed.afterBlocking(blocked, e, l.ch, this);
         } finally {
             endBlocking(blocked, completed);
         }
@@ -601,13 +583,7 @@ public final class RoutedSocketChannel extends SocketChannel
     /** The Socket adaptor's blocking read with SO_TIMEOUT, forwarded to the leg's own timed read. */
     @Override
     public int read(byte[] b, int off, int len, long timeoutNanos) throws IOException {
-        ClientLeg l = leg;
-        if (!isOpen()) {
-            throw new SocketException("Socket is closed");
-        }
-        if (l == null || !l.ch.isConnected()) {
-            throw new SocketException("Socket is not connected");
-        }
+        ClientLeg l = streamLeg();
         try {
             int n = l.streams.read(b, off, len, timeoutNanos);
             if (n > 0) {
@@ -616,43 +592,43 @@ public final class RoutedSocketChannel extends SocketChannel
             }
             return n;
         } catch (IOException e) {
-            if (!l.ch.isOpen()) {
-                close(); // the delegate socket was closed by an interrupt (or by us): so is this one
-            }
-            throw e;
+            throw DelegateClosed.closeFace(e, l.ch, this);
         }
     }
 
     @Override
     public int available() throws IOException {
-        ClientLeg l = leg;
+        ClientLeg l = openLegOrNull();
+        return l == null || !l.ch.isConnected() ? 0 : l.streams.available();
+    }
+
+    /** The leg for the Socket adaptor's streams, with java.net's errors when closed or not connected. */
+    private ClientLeg streamLeg() throws SocketException {
+        ClientLeg l = openLegOrNull();
+        if (l == null || !l.ch.isConnected()) {
+            throw new SocketException("Socket is not connected");
+        }
+        return l;
+    }
+
+    /** For the Socket adaptor: the leg, or null before routing; java.net's error when closed. */
+    private ClientLeg openLegOrNull() throws SocketException {
+        ClientLeg l = leg; // read before the open check: a leg seen here was this open channel's
         if (!isOpen()) {
             throw new SocketException("Socket is closed");
         }
-        if (l == null || !l.ch.isConnected()) {
-            return 0;
-        }
-        return l.streams.available();
+        return l;
     }
 
     @Override
     public void writeFully(byte[] b, int off, int len) throws IOException {
-        ClientLeg l = leg;
-        if (!isOpen()) {
-            throw new SocketException("Socket is closed");
-        }
-        if (l == null || !l.ch.isConnected()) {
-            throw new SocketException("Socket is not connected");
-        }
+        ClientLeg l = streamLeg();
         try {
             l.streams.writeFully(b, off, len);
             l.stack.bytesOut(len);
             entry.addOut(len);
         } catch (IOException e) {
-            if (!l.ch.isOpen()) {
-                close();
-            }
-            throw e;
+            throw DelegateClosed.closeFace(e, l.ch, this);
         }
     }
 
@@ -684,10 +660,7 @@ public final class RoutedSocketChannel extends SocketChannel
      * OOBINLINE): available once routed.
      */
     private Socket routedSocket(String what) throws SocketException {
-        ClientLeg l = leg;
-        if (!isOpen()) {
-            throw new SocketException("Socket is closed");
-        }
+        ClientLeg l = openLegOrNull();
         if (l == null) {
             throw new SocketException(what + ": not available before the socket is connected (DMM routes at connect)");
         }

@@ -8,9 +8,11 @@ import io.dmm.core.routing.SocketTable;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.nio.channels.AsynchronousSocketChannel;
+import java.nio.channels.Channel;
 import java.nio.channels.DatagramChannel;
 import java.nio.channels.NetworkChannel;
 import java.nio.channels.SocketChannel;
+import java.util.List;
 
 /**
  * The socket table's rows for routed channels ({@link SocketInfo}): the kinds and states they
@@ -69,6 +71,26 @@ public final class SocketRows {
                           InetSocketAddress local, InetSocketAddress remote, String state, Decision decision) {
         return new SocketInfo(entry.id(), stack, protocol, kind, local, remote, state, entry.bytesIn(),
                 entry.bytesOut(), entry.opened(), decision == null ? 0L : decision.policyVersion(), rule(decision));
+    }
+
+    /**
+     * A server's row, blocking or asynchronous: unrouted before bind ({@code members} null), then
+     * listening on every member's stack (comma-separated) at the first member's address (the members
+     * share its port); failed when that member's channel was closed under it. No byte counts: a
+     * listener moves none.
+     */
+    static SocketInfo server(SocketTable.Entry entry, Channel server,
+                             List<? extends Leg<? extends NetworkChannel>> members, Decision decision) {
+        if (members == null) { // a bind that found no stack leaves it unrouted, as it was
+            return row(entry, "", Protocol.TCP, SERVER, null, null, server.isOpen() ? UNROUTED : CLOSED, null);
+        }
+        NetworkChannel first = members.getFirst().ch;
+        String state = first.isOpen() ? LISTENING : FAILED;
+        if (!server.isOpen()) { // read last: closing marks the server closed before it closes the members
+            state = CLOSED;
+        }
+        return row(entry, String.join(",", Leg.stackNames(members)), Protocol.TCP, SERVER, local(first), null,
+                state, decision);
     }
 
     /**
