@@ -541,10 +541,8 @@ public final class RoutedAsynchronousSocketChannel extends AsynchronousSocketCha
         Leg<AsynchronousSocketChannel> l = leg;
         Decision dec = decision;
         boolean isConnected = connected;
-        String kind = accepted ? SocketRows.ACCEPTED : SocketRows.CLIENT;
         if (l == null) {
-            String state = closed ? SocketRows.CLOSED : dec == null ? SocketRows.UNROUTED : SocketRows.CONNECTING;
-            return SocketRows.row(e, "", Protocol.TCP, kind, bindAddress, dec == null ? null : target, state, dec);
+            return SocketRows.clientWithoutLeg(e, accepted, !closed, bindAddress, target, dec);
         }
         AsynchronousSocketChannel d = l.ch;
         String state = !isConnected ? SocketRows.CONNECTING
@@ -552,12 +550,8 @@ public final class RoutedAsynchronousSocketChannel extends AsynchronousSocketCha
         if (closed) { // read last: closing marks this channel closed before it closes the stack's channel
             state = SocketRows.CLOSED;
         }
-        InetSocketAddress local = SocketRows.local(d);
-        InetSocketAddress peer = SocketRows.remote(d);
-        if (peer == null && !accepted) {
-            peer = target;
-        }
-        return SocketRows.row(e, l.stack.name(), Protocol.TCP, kind, local, peer, state, dec);
+        return SocketRows.client(e, l.stack.name(), accepted, SocketRows.local(d), SocketRows.remote(d), target, state,
+                dec);
     }
 
     @Override

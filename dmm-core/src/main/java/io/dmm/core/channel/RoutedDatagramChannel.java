@@ -57,7 +57,7 @@ public final class RoutedDatagramChannel extends DatagramChannel
     /** The channel of the stack it was routed to, published once set up; never replaced. */
     private volatile Leg<DatagramChannel> leg;
     private volatile boolean blocking = true;
-    private volatile ChannelDatagramSocket adaptor;
+    private final LazyAdaptor<RoutedDatagramChannel, ChannelDatagramSocket> adaptor = new LazyAdaptor<>(this, ChannelDatagramSocket::of);
     private volatile Decision decision;
     /** Set before routing for a java.net.DatagramSocket: legs an interrupt does not close (see below). */
     private volatile boolean forDatagramSocket;
@@ -230,16 +230,7 @@ public final class RoutedDatagramChannel extends DatagramChannel
 
     @Override
     public DatagramSocket socket() {
-        ChannelDatagramSocket a = adaptor;
-        if (a == null) {
-            synchronized (this) {
-                a = adaptor;
-                if (a == null) {
-                    a = adaptor = ChannelDatagramSocket.of(this);
-                }
-            }
-        }
-        return a;
+        return adaptor.get();
     }
 
     @Override

@@ -71,7 +71,7 @@ public final class RoutedServerSocketChannel extends ServerSocketChannel
     private int nextMember; // round robin start, guarded by acceptLock
     /** Where it listens (the first member's address), kept after close as the JDK's channel keeps it. */
     private volatile InetSocketAddress boundAddress;
-    private volatile ChannelServerSocket adaptor;
+    private final LazyAdaptor<RoutedServerSocketChannel, ChannelServerSocket> adaptor = new LazyAdaptor<>(this, ChannelServerSocket::of);
     private volatile Decision decision;
     private final ChannelKeys channelKeys = new ChannelKeys();
     /** This server's row in the runtime's socket table. */
@@ -339,16 +339,7 @@ public final class RoutedServerSocketChannel extends ServerSocketChannel
 
     @Override
     public ServerSocket socket() {
-        ChannelServerSocket a = adaptor;
-        if (a == null) {
-            synchronized (this) {
-                a = adaptor;
-                if (a == null) {
-                    a = adaptor = ChannelServerSocket.of(this);
-                }
-            }
-        }
-        return a;
+        return adaptor.get();
     }
 
     @Override

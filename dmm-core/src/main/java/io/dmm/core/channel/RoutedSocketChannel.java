@@ -92,7 +92,7 @@ public final class RoutedSocketChannel extends SocketChannel
     private Fallback fallback; // the stacks of the connect in progress, guarded by stateLock
     /** The OS port held for a wildcard bind before routing (see PortReservation); guarded by stateLock. */
     private PortReservation reservation;
-    private volatile ChannelSocket adaptor;
+    private final LazyAdaptor<RoutedSocketChannel, ChannelSocket> adaptor = new LazyAdaptor<>(this, ChannelSocket::of);
     private volatile Decision decision;
     private final ChannelKeys channelKeys = new ChannelKeys();
     private final boolean accepted;
@@ -665,16 +665,7 @@ public final class RoutedSocketChannel extends SocketChannel
 
     @Override
     public Socket socket() {
-        ChannelSocket a = adaptor;
-        if (a == null) {
-            synchronized (this) {
-                a = adaptor;
-                if (a == null) {
-                    a = adaptor = ChannelSocket.of(this);
-                }
-            }
-        }
-        return a;
+        return adaptor.get();
     }
 
     // ---------------------------------------------------------------- addresses, close, blocking
@@ -746,10 +737,8 @@ public final class RoutedSocketChannel extends SocketChannel
     public SocketInfo describe(SocketTable.Entry e) {
         ClientLeg l = leg;
         Decision d = decision;
-        String kind = accepted ? SocketRows.ACCEPTED : SocketRows.CLIENT;
         if (l == null) {
-            String state = !isOpen() ? SocketRows.CLOSED : d == null ? SocketRows.UNROUTED : SocketRows.CONNECTING;
-            return SocketRows.row(e, "", Protocol.TCP, kind, bindAddress, d == null ? null : remote, state, d);
+            return SocketRows.clientWithoutLeg(e, accepted, isOpen(), bindAddress, remote, d);
         }
         InetSocketAddress local = SocketRows.local(l.ch);
         InetSocketAddress peer = SocketRows.remote(l.ch);
@@ -766,10 +755,7 @@ public final class RoutedSocketChannel extends SocketChannel
             // so a stack channel seen closed above is told apart from a failure here
             state = SocketRows.CLOSED;
         }
-        if (peer == null && !accepted) {
-            peer = remote;
-        }
-        return SocketRows.row(e, l.stack.name(), Protocol.TCP, kind, local, peer, state, d);
+        return SocketRows.client(e, l.stack.name(), accepted, local, peer, remote, state, d);
     }
 
     @Override

@@ -74,6 +74,28 @@ public final class SocketRows {
     }
 
     /**
+     * A TCP client's row, blocking or asynchronous, before it has a leg: unrouted, or routed and
+     * connecting to {@code target} (its first stack being opened); at the address it asked to bind,
+     * if any.
+     */
+    static SocketInfo clientWithoutLeg(SocketTable.Entry entry, boolean accepted, boolean open,
+                                       InetSocketAddress bound, InetSocketAddress target, Decision decision) {
+        String state = !open ? CLOSED : decision == null ? UNROUTED : CONNECTING;
+        return row(entry, "", Protocol.TCP, accepted ? ACCEPTED : CLIENT, bound, decision == null ? null : target,
+                state, decision);
+    }
+
+    /**
+     * A TCP client's row on {@code stack} (kind accepted for a connection a server accepted): while
+     * the stack's channel has no peer yet, the destination the program asked for stands in.
+     */
+    static SocketInfo client(SocketTable.Entry entry, String stack, boolean accepted, InetSocketAddress local,
+                             InetSocketAddress peer, InetSocketAddress target, String state, Decision decision) {
+        return row(entry, stack, Protocol.TCP, accepted ? ACCEPTED : CLIENT, local,
+                peer == null && !accepted ? target : peer, state, decision);
+    }
+
+    /**
      * A server's row, blocking or asynchronous: unrouted before bind ({@code members} null), then
      * listening on every member's stack (comma-separated) at the first member's address (the members
      * share its port); failed when that member's channel was closed under it. No byte counts: a
