@@ -50,7 +50,7 @@ public final class RoutedAsynchronousSocketChannel extends AsynchronousSocketCha
     private final RoutingContext context;
     private final AsynchronousChannelGroup group;
     private final StackRoute routing;
-    /** Guards the fields below (the volatile ones are also read without it on the I/O path); never held while blocking. */
+    /** Guards the fields below (the volatile ones are also read without it on the I/O path); never held blocking. */
     private final ReentrantLock stateLock = new ReentrantLock();
     private final RoutedOptions options =
             new RoutedOptions(PlatformDefaults.Kind.ASYNC_SOCKET, this, stateLock, this::routedLegs);
@@ -550,8 +550,8 @@ public final class RoutedAsynchronousSocketChannel extends AsynchronousSocketCha
         if (closed) { // read last: closing marks this channel closed before it closes the stack's channel
             state = SocketRows.CLOSED;
         }
-        return SocketRows.client(e, l.stack.name(), accepted, SocketRows.local(d), SocketRows.remote(d), target, state,
-                dec);
+        return SocketRows.client(e, l.stack.name(), accepted, SocketRows.local(d), SocketRows.remote(d), target,
+                state, dec);
     }
 
     @Override

@@ -57,7 +57,8 @@ public final class RoutedDatagramChannel extends DatagramChannel
     /** The channel of the stack it was routed to, published once set up; never replaced. */
     private volatile Leg<DatagramChannel> leg;
     private volatile boolean blocking = true;
-    private final LazyAdaptor<RoutedDatagramChannel, ChannelDatagramSocket> adaptor = new LazyAdaptor<>(this, ChannelDatagramSocket::of);
+    private final LazyAdaptor<RoutedDatagramChannel, ChannelDatagramSocket> adaptor =
+            new LazyAdaptor<>(this, ChannelDatagramSocket::of);
     private volatile Decision decision;
     /** Set before routing for a java.net.DatagramSocket: legs an interrupt does not close (see below). */
     private volatile boolean forDatagramSocket;

@@ -71,7 +71,8 @@ public final class RoutedServerSocketChannel extends ServerSocketChannel
     private int nextMember; // round robin start, guarded by acceptLock
     /** Where it listens (the first member's address), kept after close as the JDK's channel keeps it. */
     private volatile InetSocketAddress boundAddress;
-    private final LazyAdaptor<RoutedServerSocketChannel, ChannelServerSocket> adaptor = new LazyAdaptor<>(this, ChannelServerSocket::of);
+    private final LazyAdaptor<RoutedServerSocketChannel, ChannelServerSocket> adaptor =
+            new LazyAdaptor<>(this, ChannelServerSocket::of);
     private volatile Decision decision;
     private final ChannelKeys channelKeys = new ChannelKeys();
     /** This server's row in the runtime's socket table. */

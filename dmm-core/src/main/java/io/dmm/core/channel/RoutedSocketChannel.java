@@ -92,7 +92,8 @@ public final class RoutedSocketChannel extends SocketChannel
     private Fallback fallback; // the stacks of the connect in progress, guarded by stateLock
     /** The OS port held for a wildcard bind before routing (see PortReservation); guarded by stateLock. */
     private PortReservation reservation;
-    private final LazyAdaptor<RoutedSocketChannel, ChannelSocket> adaptor = new LazyAdaptor<>(this, ChannelSocket::of);
+    private final LazyAdaptor<RoutedSocketChannel, ChannelSocket> adaptor =
+            new LazyAdaptor<>(this, ChannelSocket::of);
     private volatile Decision decision;
     private final ChannelKeys channelKeys = new ChannelKeys();
     private final boolean accepted;
