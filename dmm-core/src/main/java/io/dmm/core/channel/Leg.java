@@ -3,6 +3,8 @@ package io.dmm.core.channel;
 import io.dmm.core.routing.StackHandle;
 import java.io.IOException;
 import java.nio.channels.Channel;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * A routed channel's channel on one stack, with the handle of that stack: what a routed channel
@@ -35,5 +37,14 @@ class Leg<C extends Channel> {
         } catch (IOException ignored) {
             // a channel that failed, or one being closed with its routed channel: nothing to report
         }
+    }
+
+    /** The stacks of {@code legs}, in their order (a server's, for its row and its stacks in use). */
+    static List<String> stackNames(List<? extends Leg<?>> legs) {
+        List<String> names = new ArrayList<>(legs.size());
+        for (Leg<?> l : legs) {
+            names.add(l.stack.name());
+        }
+        return names;
     }
 }

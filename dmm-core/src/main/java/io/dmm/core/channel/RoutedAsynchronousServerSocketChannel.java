@@ -4,18 +4,14 @@ import io.dmm.api.Protocol;
 import io.dmm.api.Role;
 import io.dmm.api.RouteHints;
 import io.dmm.api.SocketInfo;
-import io.dmm.core.policy.Route;
 import io.dmm.core.routing.Decision;
 import io.dmm.core.routing.RoutedChannel;
 import io.dmm.core.routing.RoutingContext;
 import io.dmm.core.routing.SocketTable;
-import io.dmm.core.routing.StackHandle;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
-import java.net.SocketException;
 import java.net.SocketOption;
-import java.net.StandardSocketOptions;
 import java.nio.channels.AlreadyBoundException;
 import java.nio.channels.AsynchronousChannelGroup;
 import java.nio.channels.AsynchronousServerSocketChannel;
@@ -24,11 +20,11 @@ import java.nio.channels.ClosedChannelException;
 import java.nio.channels.CompletionHandler;
 import java.nio.channels.NotYetBoundException;
 import java.nio.channels.spi.AsynchronousChannelProvider;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.Future;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * An asynchronous TCP server channel that DMM routes at bind: the policy (role server) picks the
@@ -48,9 +44,10 @@ public final class RoutedAsynchronousServerSocketChannel extends AsynchronousSer
     private final RoutingContext context;
     private final AsynchronousChannelGroup group;
     private final StackRoute routing;
-    private final PendingOptions options = new PendingOptions(PlatformDefaults.Kind.ASYNC_SERVER);
-
-    // guarded by this; volatile ones are also read without it
+    /** Guards the fields below (the volatile ones are also read without it); never held while blocking. */
+    private final ReentrantLock stateLock = new ReentrantLock();
+    private final RoutedOptions options = new RoutedOptions(PlatformDefaults.Kind.ASYNC_SERVER, this, stateLock,
+            this::routedLegs);
     private volatile AsyncAcceptor acceptor;
     private volatile Decision decision;
     private volatile boolean closed;
@@ -75,14 +72,20 @@ public final class RoutedAsynchronousServerSocketChannel extends AsynchronousSer
 
     @Override
     public List<String> stacksInUse() {
-        AsyncAcceptor a = acceptor;
-        return a == null ? List.of() : a.members().stream().map(m -> m.stack.name()).toList();
+        List<Leg<AsynchronousServerSocketChannel>> ms = routedLegs();
+        return ms == null ? List.of() : Leg.stackNames(ms);
     }
 
     /** The (first) stack this server listens on, or null before bind. */
     public String stackName() {
         AsyncAcceptor a = acceptor;
         return a == null ? null : a.members().getFirst().stack.name();
+    }
+
+    /** The listening members, in route order, or null before bind. */
+    private List<Leg<AsynchronousServerSocketChannel>> routedLegs() {
+        AsyncAcceptor a = acceptor;
+        return a == null ? null : a.members();
     }
 
     /** The first member's channel, or null before bind. */
@@ -97,66 +100,44 @@ public final class RoutedAsynchronousServerSocketChannel extends AsynchronousSer
     }
 
     @Override
-    public synchronized AsynchronousServerSocketChannel bind(SocketAddress local, int backlog) throws IOException {
-        if (closed) {
-            throw new ClosedChannelException();
+    public AsynchronousServerSocketChannel bind(SocketAddress local, int backlog) throws IOException {
+        stateLock.lock();
+        try {
+            if (closed) {
+                throw new ClosedChannelException();
+            }
+            if (acceptor != null) {
+                throw new AlreadyBoundException();
+            }
+            InetSocketAddress isa = Addresses.checkLocal(local, null);
+            Candidates c = routing.decide(Role.SERVER, isa, null);
+            decision = c.decision();
+            c.requireAny();
+            List<Leg<AsynchronousServerSocketChannel>> members = SharedPortListen.listen(c, isa, backlog, options,
+                    s -> s.instance().openAsynchronousServerSocketChannel(group), AsynchronousServerSocketChannel::bind,
+                    "asynchronous channels");
+            acceptor = new AsyncAcceptor(members, group,
+                    (m, ch) -> new RoutedAsynchronousSocketChannel(provider(), context, decision, m.stack, group, ch));
+            return this;
+        } finally {
+            stateLock.unlock();
         }
-        if (acceptor != null) {
-            throw new AlreadyBoundException();
-        }
-        InetSocketAddress isa = Addresses.checkLocal(local, null);
-        Candidates c = routing.decide(Role.SERVER, isa, null);
-        decision = c.decision();
-        c.requireAny();
-        List<Leg<AsynchronousServerSocketChannel>> members = SharedPortListen.listen(c, isa, backlog, options,
-                s -> s.instance().openAsynchronousServerSocketChannel(group), AsynchronousServerSocketChannel::bind,
-                "asynchronous channels");
-        acceptor = new AsyncAcceptor(members, group,
-                (m, ch) -> new RoutedAsynchronousSocketChannel(provider(), context, decision, m.stack, group, ch));
-        return this;
     }
 
     @Override
     public <T> AsynchronousServerSocketChannel setOption(SocketOption<T> name, T value) throws IOException {
-        PendingOptions.checkSupported(name, value, supportedOptions());
-        AsyncAcceptor a;
-        synchronized (this) {
-            if (closed) {
-                throw new ClosedChannelException();
-            }
-            a = acceptor;
-            if (a == null) {
-                options.remember(name, value);
-                return this;
-            }
-        }
-        for (Leg<AsynchronousServerSocketChannel> m : a.members()) {
-            m.ch.setOption(name, value);
-        }
+        options.set(name, value);
         return this;
     }
 
     @Override
-    @SuppressWarnings("unchecked")
     public <T> T getOption(SocketOption<T> name) throws IOException {
-        PendingOptions.checkSupported(name, supportedOptions());
-        AsynchronousServerSocketChannel d;
-        synchronized (this) {
-            if (closed) {
-                throw new ClosedChannelException();
-            }
-            d = first();
-            if (d == null) {
-                return (T) options.valueOf(name);
-            }
-        }
-        return d.getOption(name);
+        return options.get(name);
     }
 
     @Override
     public Set<SocketOption<?>> supportedOptions() {
-        AsynchronousServerSocketChannel d = first();
-        return d != null ? d.supportedOptions() : options.supported();
+        return options.supported();
     }
 
     @Override
@@ -196,12 +177,15 @@ public final class RoutedAsynchronousServerSocketChannel extends AsynchronousSer
     @Override
     public void close() throws IOException {
         AsyncAcceptor a;
-        synchronized (this) {
+        stateLock.lock();
+        try {
             if (closed) {
                 return;
             }
             closed = true;
             a = acceptor;
+        } finally {
+            stateLock.unlock();
         }
         context.sockets().unregister(entry); // once: only the call that closed it gets here
         if (a != null) {
@@ -215,29 +199,11 @@ public final class RoutedAsynchronousServerSocketChannel extends AsynchronousSer
         return describe(entry);
     }
 
-    /**
-     * This server's row, as {@link RoutedServerSocketChannel#describe}'s: unrouted before bind,
-     * then listening on every member's stack (comma-separated) at the first member's address.
-     */
+    /** This server's row (see {@link SocketRows#server}). */
     @Override
     public SocketInfo describe(SocketTable.Entry e) {
-        AsyncAcceptor a = acceptor;
-        Decision d = decision;
-        if (a == null) {
-            return SocketRows.row(e, "", Protocol.TCP, SocketRows.SERVER, null, null,
-                    closed ? SocketRows.CLOSED : SocketRows.UNROUTED, null);
-        }
-        StringBuilder stacks = new StringBuilder();
-        for (Leg<AsynchronousServerSocketChannel> m : a.members()) {
-            stacks.append(stacks.isEmpty() ? "" : ",").append(m.stack.name());
-        }
-        AsynchronousServerSocketChannel first = a.members().getFirst().ch;
-        String state = first.isOpen() ? SocketRows.LISTENING : SocketRows.FAILED;
-        if (closed) { // read last: closing marks this channel closed before it closes the members
-            state = SocketRows.CLOSED;
-        }
-        return SocketRows.row(e, stacks.toString(), Protocol.TCP, SocketRows.SERVER, SocketRows.local(first), null,
-                state, d);
+        List<Leg<AsynchronousServerSocketChannel>> ms = routedLegs();
+        return SocketRows.server(e, this, ms, decision); // decision read after the members: set before them at bind
     }
 
     @Override

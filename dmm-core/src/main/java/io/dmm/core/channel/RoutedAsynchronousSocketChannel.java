@@ -4,16 +4,13 @@ import io.dmm.api.Protocol;
 import io.dmm.api.Role;
 import io.dmm.api.RouteHints;
 import io.dmm.api.SocketInfo;
-import io.dmm.core.policy.Route;
 import io.dmm.core.routing.Decision;
 import io.dmm.core.routing.RoutedChannel;
 import io.dmm.core.routing.RoutingContext;
 import io.dmm.core.routing.SocketTable;
 import io.dmm.core.routing.StackHandle;
 import java.io.IOException;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.NoRouteToHostException;
 import java.net.SocketAddress;
 import java.net.SocketOption;
 import java.nio.ByteBuffer;
@@ -27,12 +24,12 @@ import java.nio.channels.CompletionHandler;
 import java.nio.channels.ConnectionPendingException;
 import java.nio.channels.NotYetConnectedException;
 import java.nio.channels.spi.AsynchronousChannelProvider;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * An asynchronous TCP client channel that DMM routes at connect, the asynchronous sibling of
@@ -53,9 +50,10 @@ public final class RoutedAsynchronousSocketChannel extends AsynchronousSocketCha
     private final RoutingContext context;
     private final AsynchronousChannelGroup group;
     private final StackRoute routing;
-    private final PendingOptions options = new PendingOptions(PlatformDefaults.Kind.ASYNC_SOCKET);
-
-    // written under this; the volatile ones are also read without the lock on the I/O path
+    /** Guards the fields below (the volatile ones are also read without it on the I/O path); never held blocking. */
+    private final ReentrantLock stateLock = new ReentrantLock();
+    private final RoutedOptions options =
+            new RoutedOptions(PlatformDefaults.Kind.ASYNC_SOCKET, this, stateLock, this::routedLegs);
     private volatile Leg<AsynchronousSocketChannel> leg; // the stack channel: the one being tried, then the connected one
     private volatile boolean closed;
     private volatile Decision decision;
@@ -132,7 +130,8 @@ public final class RoutedAsynchronousSocketChannel extends AsynchronousSocketCha
     @Override
     public AsynchronousSocketChannel bind(SocketAddress local) throws IOException {
         AsynchronousSocketChannel d;
-        synchronized (this) {
+        stateLock.lock();
+        try {
             if (closed) {
                 throw new ClosedChannelException();
             }
@@ -149,9 +148,17 @@ public final class RoutedAsynchronousSocketChannel extends AsynchronousSocketCha
                 bindAddress = Addresses.checkLocal(local, null);
                 return this;
             }
+        } finally {
+            stateLock.unlock();
         }
         d.bind(local);
         return this;
+    }
+
+    /** The leg (being tried, or connected) for the options, or null before routing. */
+    private List<Leg<AsynchronousSocketChannel>> routedLegs() {
+        Leg<AsynchronousSocketChannel> l = leg;
+        return l == null ? null : List.of(l);
     }
 
     /** The stack channel (being tried, or connected), or null before routing. */
@@ -162,43 +169,18 @@ public final class RoutedAsynchronousSocketChannel extends AsynchronousSocketCha
 
     @Override
     public <T> AsynchronousSocketChannel setOption(SocketOption<T> name, T value) throws IOException {
-        PendingOptions.checkSupported(name, value, supportedOptions());
-        AsynchronousSocketChannel d;
-        synchronized (this) {
-            if (closed) {
-                throw new ClosedChannelException();
-            }
-            d = delegateOrNull();
-            if (d == null) {
-                options.remember(name, value);
-                return this;
-            }
-        }
-        d.setOption(name, value);
+        options.set(name, value);
         return this;
     }
 
     @Override
-    @SuppressWarnings("unchecked")
     public <T> T getOption(SocketOption<T> name) throws IOException {
-        PendingOptions.checkSupported(name, supportedOptions());
-        AsynchronousSocketChannel d;
-        synchronized (this) {
-            if (closed) {
-                throw new ClosedChannelException();
-            }
-            d = delegateOrNull();
-            if (d == null) {
-                return (T) options.valueOf(name);
-            }
-        }
-        return d.getOption(name);
+        return options.get(name);
     }
 
     @Override
     public Set<SocketOption<?>> supportedOptions() {
-        AsynchronousSocketChannel d = delegateOrNull();
-        return d != null ? d.supportedOptions() : options.supported();
+        return options.supported();
     }
 
     // ---------------------------------------------------------------- connect
@@ -224,7 +206,8 @@ public final class RoutedAsynchronousSocketChannel extends AsynchronousSocketCha
         }
         InetSocketAddress isa = Addresses.checkRemote(remote, null);
         Candidates candidates;
-        synchronized (this) {
+        stateLock.lock();
+        try {
             if (closed) {
                 GroupDispatch.failed(group, handler, attachment, new ClosedChannelException());
                 return;
@@ -247,6 +230,8 @@ public final class RoutedAsynchronousSocketChannel extends AsynchronousSocketCha
                 GroupDispatch.failed(group, handler, attachment, e);
                 return;
             }
+        } finally {
+            stateLock.unlock();
         }
         new Attempt<>(isa, candidates, attachment, handler).next();
     }
@@ -294,9 +279,12 @@ public final class RoutedAsynchronousSocketChannel extends AsynchronousSocketCha
         public void completed(Void result, StackHandle s) {
             onGroupThread = true;
             s.connectOk();
-            synchronized (RoutedAsynchronousSocketChannel.this) {
+            stateLock.lock();
+            try {
                 connecting = false;
                 connected = true;
+            } finally {
+                stateLock.unlock();
             }
             handler.completed(null, attachment);
         }
@@ -317,8 +305,11 @@ public final class RoutedAsynchronousSocketChannel extends AsynchronousSocketCha
         /** Fails the program's connect with {@code exc}, or with the tries' failures when null. */
         private void give(Throwable exc) {
             Throwable t = exc != null ? exc : fallback.exhaustedAsIs();
-            synchronized (RoutedAsynchronousSocketChannel.this) {
+            stateLock.lock();
+            try {
                 connecting = false;
+            } finally {
+                stateLock.unlock();
             }
             closeQuietly();
             if (onGroupThread) {
@@ -335,7 +326,8 @@ public final class RoutedAsynchronousSocketChannel extends AsynchronousSocketCha
      */
     private AsynchronousSocketChannel openOn(StackHandle s, InetSocketAddress remote) throws IOException {
         AsynchronousSocketChannel ch = s.instance().openAsynchronousSocketChannel(group);
-        synchronized (this) {
+        stateLock.lock();
+        try {
             if (closed) {
                 ch.close();
                 throw new AsynchronousCloseException();
@@ -349,6 +341,8 @@ public final class RoutedAsynchronousSocketChannel extends AsynchronousSocketCha
                 l.release();
                 throw e;
             }
+        } finally {
+            stateLock.unlock();
         }
         return ch;
     }
@@ -490,12 +484,15 @@ public final class RoutedAsynchronousSocketChannel extends AsynchronousSocketCha
 
     @Override
     public SocketAddress getLocalAddress() throws IOException {
-        synchronized (this) {
+        stateLock.lock();
+        try {
             if (closed) {
                 throw new ClosedChannelException();
             }
             AsynchronousSocketChannel d = delegateOrNull();
             return d != null ? d.getLocalAddress() : bindAddress;
+        } finally {
+            stateLock.unlock();
         }
     }
 
@@ -514,11 +511,14 @@ public final class RoutedAsynchronousSocketChannel extends AsynchronousSocketCha
      */
     @Override
     public void close() throws IOException {
-        synchronized (this) {
+        stateLock.lock();
+        try {
             if (closed) {
                 return;
             }
             closed = true;
+        } finally {
+            stateLock.unlock();
         }
         context.sockets().unregister(entry); // once: only the call that closed it gets here
         releaseLeg();
@@ -541,10 +541,8 @@ public final class RoutedAsynchronousSocketChannel extends AsynchronousSocketCha
         Leg<AsynchronousSocketChannel> l = leg;
         Decision dec = decision;
         boolean isConnected = connected;
-        String kind = accepted ? SocketRows.ACCEPTED : SocketRows.CLIENT;
         if (l == null) {
-            String state = closed ? SocketRows.CLOSED : dec == null ? SocketRows.UNROUTED : SocketRows.CONNECTING;
-            return SocketRows.row(e, "", Protocol.TCP, kind, bindAddress, dec == null ? null : target, state, dec);
+            return SocketRows.clientWithoutLeg(e, accepted, !closed, bindAddress, target, dec);
         }
         AsynchronousSocketChannel d = l.ch;
         String state = !isConnected ? SocketRows.CONNECTING
@@ -552,12 +550,8 @@ public final class RoutedAsynchronousSocketChannel extends AsynchronousSocketCha
         if (closed) { // read last: closing marks this channel closed before it closes the stack's channel
             state = SocketRows.CLOSED;
         }
-        InetSocketAddress local = SocketRows.local(d);
-        InetSocketAddress peer = SocketRows.remote(d);
-        if (peer == null && !accepted) {
-            peer = target;
-        }
-        return SocketRows.row(e, l.stack.name(), Protocol.TCP, kind, local, peer, state, dec);
+        return SocketRows.client(e, l.stack.name(), accepted, SocketRows.local(d), SocketRows.remote(d), target,
+                state, dec);
     }
 
     @Override

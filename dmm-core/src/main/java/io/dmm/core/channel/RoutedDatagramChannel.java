@@ -4,7 +4,6 @@ import io.dmm.api.Protocol;
 import io.dmm.api.Role;
 import io.dmm.api.RouteHints;
 import io.dmm.api.SocketInfo;
-import io.dmm.core.policy.Route;
 import io.dmm.core.routing.Decision;
 import io.dmm.core.routing.RoutedChannel;
 import io.dmm.core.routing.RoutingContext;
@@ -20,7 +19,6 @@ import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.NetworkInterface;
-import java.net.NoRouteToHostException;
 import java.net.ProtocolFamily;
 import java.net.SocketAddress;
 import java.net.SocketOption;
@@ -35,7 +33,6 @@ import java.nio.channels.MembershipKey;
 import java.nio.channels.NotYetConnectedException;
 import java.nio.channels.SelectableChannel;
 import java.nio.channels.SelectionKey;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
@@ -55,11 +52,13 @@ public final class RoutedDatagramChannel extends DatagramChannel
     private final RoutingContext context;
     private final StackRoute routing;
     private final ReentrantLock stateLock = new ReentrantLock();
-    private final PendingOptions options = new PendingOptions(PlatformDefaults.Kind.DATAGRAM);
+    private final RoutedOptions options =
+            new RoutedOptions(PlatformDefaults.Kind.DATAGRAM, this, stateLock, this::routedLegs);
     /** The channel of the stack it was routed to, published once set up; never replaced. */
     private volatile Leg<DatagramChannel> leg;
     private volatile boolean blocking = true;
-    private volatile ChannelDatagramSocket adaptor;
+    private final LazyAdaptor<RoutedDatagramChannel, ChannelDatagramSocket> adaptor =
+            new LazyAdaptor<>(this, ChannelDatagramSocket::of);
     private volatile Decision decision;
     /** Set before routing for a java.net.DatagramSocket: legs an interrupt does not close (see below). */
     private volatile boolean forDatagramSocket;
@@ -87,6 +86,12 @@ public final class RoutedDatagramChannel extends DatagramChannel
         this.decision = decision;
         this.leg = new Leg<>(open, stack);
         this.entry = context.sockets().register(this);
+    }
+
+    /** The leg, once set up, for the options; null before routing. */
+    private List<Leg<DatagramChannel>> routedLegs() {
+        Leg<DatagramChannel> l = leg;
+        return l == null ? null : List.of(l);
     }
 
     /** The stack this channel runs on, or null before routing. */
@@ -200,47 +205,18 @@ public final class RoutedDatagramChannel extends DatagramChannel
 
     @Override
     public <T> DatagramChannel setOption(SocketOption<T> name, T value) throws IOException {
-        PendingOptions.checkSupported(name, value, supportedOptions());
-        DatagramChannel d;
-        stateLock.lock();
-        try {
-            ensureOpen();
-            Leg<DatagramChannel> l = leg;
-            d = l == null ? null : l.ch;
-            if (d == null) {
-                options.remember(name, value);
-                return this;
-            }
-        } finally {
-            stateLock.unlock();
-        }
-        d.setOption(name, value);
+        options.set(name, value);
         return this;
     }
 
     @Override
-    @SuppressWarnings("unchecked")
     public <T> T getOption(SocketOption<T> name) throws IOException {
-        PendingOptions.checkSupported(name, supportedOptions());
-        DatagramChannel d;
-        stateLock.lock();
-        try {
-            ensureOpen();
-            Leg<DatagramChannel> l = leg;
-            d = l == null ? null : l.ch;
-            if (d == null) {
-                return (T) options.valueOf(name);
-            }
-        } finally {
-            stateLock.unlock();
-        }
-        return d.getOption(name);
+        return options.get(name);
     }
 
     @Override
     public Set<SocketOption<?>> supportedOptions() {
-        Leg<DatagramChannel> l = leg;
-        return l != null ? l.ch.supportedOptions() : options.supported();
+        return options.supported();
     }
 
     @Override
@@ -255,16 +231,7 @@ public final class RoutedDatagramChannel extends DatagramChannel
 
     @Override
     public DatagramSocket socket() {
-        ChannelDatagramSocket a = adaptor;
-        if (a == null) {
-            synchronized (this) {
-                a = adaptor;
-                if (a == null) {
-                    a = adaptor = ChannelDatagramSocket.of(this);
-                }
-            }
-        }
-        return a;
+        return adaptor.get();
     }
 
     @Override
@@ -285,8 +252,7 @@ public final class RoutedDatagramChannel extends DatagramChannel
             return this;
         } catch (IOException e) {
             completed = e instanceof ClosedByInterruptException;
-            closeIfDelegateClosed(d); // unlike the other calls, in either mode
-            throw e;
+            throw DelegateClosed.closeFace(e, d, this); // unlike the other calls, in either mode
         } finally {
             endBlocking(blocked, completed);
         }
@@ -315,15 +281,9 @@ public final class RoutedDatagramChannel extends DatagramChannel
         return l == null ? null : l.ch.getLocalAddress();
     }
 
-    /** After the delegate threw: if it is closed now (by an interrupt, or under us), close this channel too. */
-    private void closeIfDelegateClosed(DatagramChannel d) throws IOException {
-        if (!d.isOpen()) {
-            close();
-        }
-    }
-
-    // begin()/end() are protected final in AbstractInterruptibleChannel: these thin helpers are
-    // this class's own, the socket channel has the same three.
+    // begin()/end() are protected final in AbstractInterruptibleChannel: only this class can call
+    // them, so these two thin helpers are its own (the socket channel has the same two); what
+    // follows a failure is DelegateClosed's, shared.
 
     /**
      * Enters a blocking section when {@code block}: an interrupt or a close then ends the call as on
@@ -341,14 +301,6 @@ public final class RoutedDatagramChannel extends DatagramChannel
         if (blocked) {
             end(completed);
         }
-    }
-
-    /** A call on {@code d} threw {@code e}: if it was blocking and the delegate is closed now, so is this channel. */
-    private IOException failed(boolean blocked, IOException e, DatagramChannel d) throws IOException {
-        if (blocked) {
-            closeIfDelegateClosed(d);
-        }
-        return e;
     }
 
     @Override
@@ -372,7 +324,7 @@ public final class RoutedDatagramChannel extends DatagramChannel
             completed = true;
         } catch (IOException e) {
             completed = e instanceof ClosedByInterruptException;
-            throw failed(blocked, e, d);
+            throw DelegateClosed.afterBlocking(blocked, e, d, this);
         } finally {
             endBlocking(blocked, completed);
         }
@@ -402,7 +354,7 @@ public final class RoutedDatagramChannel extends DatagramChannel
             completed = true;
         } catch (IOException e) {
             completed = e instanceof ClosedByInterruptException;
-            throw failed(blocked, e, d);
+            throw DelegateClosed.afterBlocking(blocked, e, d, this);
         } finally {
             endBlocking(blocked, completed);
         }
@@ -462,7 +414,7 @@ public final class RoutedDatagramChannel extends DatagramChannel
             completed = true;
         } catch (IOException e) {
             completed = e instanceof ClosedByInterruptException; // keep its type: end() must not replace it
-            throw failed(blocked, e, d);
+            throw DelegateClosed.afterBlocking(blocked, e, d, this);
         } finally {
             endBlocking(blocked, completed);
         }
@@ -509,8 +461,7 @@ public final class RoutedDatagramChannel extends DatagramChannel
         try {
             TimedCalls.connectSocket(d, isa);
         } catch (IOException e) {
-            closeIfDelegateClosed(d);
-            throw e;
+            throw DelegateClosed.closeFace(e, d, this);
         }
     }
 
@@ -523,8 +474,7 @@ public final class RoutedDatagramChannel extends DatagramChannel
         try {
             sender = TimedCalls.receive(l.ch, dst, timeoutNanos);
         } catch (IOException e) {
-            closeIfDelegateClosed(l.ch); // closed by an interrupt: so is this channel
-            throw e;
+            throw DelegateClosed.closeFace(e, l.ch, this); // closed by an interrupt: so is this channel
         }
         int n = dst.position() - before;
         l.stack.bytesIn(n);
@@ -540,8 +490,7 @@ public final class RoutedDatagramChannel extends DatagramChannel
         try {
             TimedCalls.send(l.ch, src, target);
         } catch (IOException e) {
-            closeIfDelegateClosed(l.ch);
-            throw e;
+            throw DelegateClosed.closeFace(e, l.ch, this);
         }
         l.stack.bytesOut(n);
         entry.addOut(n);

@@ -5,7 +5,6 @@ import io.dmm.api.Role;
 import io.dmm.api.RouteHints;
 import io.dmm.api.SocketInfo;
 import io.dmm.api.spi.ReadinessSource;
-import io.dmm.core.policy.Route;
 import io.dmm.core.routing.Decision;
 import io.dmm.core.routing.RoutedChannel;
 import io.dmm.core.routing.RoutingContext;
@@ -22,10 +21,8 @@ import java.net.InetSocketAddress;
 import java.net.ProtocolFamily;
 import java.net.ServerSocket;
 import java.net.SocketAddress;
-import java.net.SocketException;
 import java.net.SocketOption;
 import java.net.SocketTimeoutException;
-import java.net.StandardSocketOptions;
 import java.nio.channels.AlreadyBoundException;
 import java.nio.channels.AsynchronousCloseException;
 import java.nio.channels.ClosedByInterruptException;
@@ -66,14 +63,16 @@ public final class RoutedServerSocketChannel extends ServerSocketChannel
     private final StackRoute routing;
     private final ReentrantLock acceptLock = new ReentrantLock();
     private final ReentrantLock stateLock = new ReentrantLock();
-    private final PendingOptions options = new PendingOptions(PlatformDefaults.Kind.SERVER);
+    private final RoutedOptions options =
+            new RoutedOptions(PlatformDefaults.Kind.SERVER, this, stateLock, () -> this.members);
     private volatile List<Leg<ServerSocketChannel>> members;
     private volatile Selector selector;
     private volatile boolean blocking = true;
     private int nextMember; // round robin start, guarded by acceptLock
     /** Where it listens (the first member's address), kept after close as the JDK's channel keeps it. */
     private volatile InetSocketAddress boundAddress;
-    private volatile ChannelServerSocket adaptor;
+    private final LazyAdaptor<RoutedServerSocketChannel, ChannelServerSocket> adaptor =
+            new LazyAdaptor<>(this, ChannelServerSocket::of);
     private volatile Decision decision;
     private final ChannelKeys channelKeys = new ChannelKeys();
     /** This server's row in the runtime's socket table. */
@@ -120,13 +119,7 @@ public final class RoutedServerSocketChannel extends ServerSocketChannel
     @Override
     public List<String> stacksInUse() {
         List<Leg<ServerSocketChannel>> ms = members;
-        List<String> names = new ArrayList<>();
-        if (ms != null) {
-            for (Leg<ServerSocketChannel> m : ms) {
-                names.add(m.stack.name());
-            }
-        }
-        return names;
+        return ms == null ? List.of() : Leg.stackNames(ms);
     }
 
     /** Every listening member (empty before bind). */
@@ -318,47 +311,18 @@ public final class RoutedServerSocketChannel extends ServerSocketChannel
 
     @Override
     public <T> ServerSocketChannel setOption(SocketOption<T> name, T value) throws IOException {
-        PendingOptions.checkSupported(name, value, supportedOptions());
-        List<Leg<ServerSocketChannel>> ms;
-        stateLock.lock();
-        try {
-            ensureOpen();
-            ms = members;
-            if (ms == null) {
-                options.remember(name, value);
-                return this;
-            }
-        } finally {
-            stateLock.unlock();
-        }
-        for (Leg<ServerSocketChannel> m : ms) {
-            m.ch.setOption(name, value);
-        }
+        options.set(name, value);
         return this;
     }
 
     @Override
-    @SuppressWarnings("unchecked")
     public <T> T getOption(SocketOption<T> name) throws IOException {
-        PendingOptions.checkSupported(name, supportedOptions());
-        List<Leg<ServerSocketChannel>> ms;
-        stateLock.lock();
-        try {
-            ensureOpen();
-            ms = members;
-            if (ms == null) {
-                return (T) options.valueOf(name);
-            }
-        } finally {
-            stateLock.unlock();
-        }
-        return ms.getFirst().ch.getOption(name);
+        return options.get(name);
     }
 
     @Override
     public Set<SocketOption<?>> supportedOptions() {
-        List<Leg<ServerSocketChannel>> ms = members;
-        return ms != null ? ms.getFirst().ch.supportedOptions() : options.supported();
+        return options.supported();
     }
 
     @Override
@@ -376,16 +340,7 @@ public final class RoutedServerSocketChannel extends ServerSocketChannel
 
     @Override
     public ServerSocket socket() {
-        ChannelServerSocket a = adaptor;
-        if (a == null) {
-            synchronized (this) {
-                a = adaptor;
-                if (a == null) {
-                    a = adaptor = ChannelServerSocket.of(this);
-                }
-            }
-        }
-        return a;
+        return adaptor.get();
     }
 
     @Override
@@ -420,29 +375,11 @@ public final class RoutedServerSocketChannel extends ServerSocketChannel
         return describe(entry);
     }
 
-    /**
-     * This server's row: kind server, unrouted before bind, then listening on every member's stack
-     * (comma-separated) at the first member's address (the members share its port); failed when
-     * that member's channel was closed under it. No byte counts: a listener moves none.
-     */
+    /** This server's row (see {@link SocketRows#server}). */
     @Override
     public SocketInfo describe(SocketTable.Entry e) {
         List<Leg<ServerSocketChannel>> ms = members;
-        Decision d = decision; // read after members: set before them at bind
-        if (ms == null) { // a bind that found no stack leaves it unrouted, as it was
-            return SocketRows.row(e, "", Protocol.TCP, SocketRows.SERVER, null, null,
-                    isOpen() ? SocketRows.UNROUTED : SocketRows.CLOSED, null);
-        }
-        StringBuilder stacks = new StringBuilder();
-        for (Leg<ServerSocketChannel> m : ms) {
-            stacks.append(stacks.isEmpty() ? "" : ",").append(m.stack.name());
-        }
-        String state = ms.getFirst().ch.isOpen() ? SocketRows.LISTENING : SocketRows.FAILED;
-        if (!isOpen()) { // read last: closing marks this channel closed before it closes the members
-            state = SocketRows.CLOSED;
-        }
-        return SocketRows.row(e, stacks.toString(), Protocol.TCP, SocketRows.SERVER, SocketRows.local(ms.getFirst().ch), null,
-                state, d);
+        return SocketRows.server(e, this, ms, decision); // decision read after members: set before them at bind
     }
 
     @Override

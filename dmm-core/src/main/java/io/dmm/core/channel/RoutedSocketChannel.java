@@ -4,7 +4,6 @@ import io.dmm.api.Protocol;
 import io.dmm.api.Role;
 import io.dmm.api.RouteHints;
 import io.dmm.api.SocketInfo;
-import io.dmm.core.policy.Route;
 import io.dmm.core.routing.Decision;
 import io.dmm.core.routing.RoutedChannel;
 import io.dmm.core.routing.RoutingContext;
@@ -17,9 +16,7 @@ import io.dmm.jdk.net.TimedCalls;
 import io.dmm.jdk.net.TimedSocketChannel;
 import io.dmm.jdk.net.TimedStreams;
 import java.io.IOException;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.NoRouteToHostException;
 import java.net.ProtocolFamily;
 import java.net.Socket;
 import java.net.SocketAddress;
@@ -37,7 +34,6 @@ import java.nio.channels.NoConnectionPendingException;
 import java.nio.channels.NotYetConnectedException;
 import java.nio.channels.SelectableChannel;
 import java.nio.channels.SocketChannel;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
@@ -83,7 +79,8 @@ public final class RoutedSocketChannel extends SocketChannel
     private final ReentrantLock connectLock = new ReentrantLock();
     /** Guards the fields below; never held while blocking. */
     private final ReentrantLock stateLock = new ReentrantLock();
-    private final PendingOptions options = new PendingOptions(PlatformDefaults.Kind.SOCKET);
+    private final RoutedOptions options =
+            new RoutedOptions(PlatformDefaults.Kind.SOCKET, this, stateLock, this::routedLegs);
     private volatile ClientLeg leg;
     private volatile boolean blocking = true;
     private boolean bindRequested;
@@ -95,7 +92,8 @@ public final class RoutedSocketChannel extends SocketChannel
     private Fallback fallback; // the stacks of the connect in progress, guarded by stateLock
     /** The OS port held for a wildcard bind before routing (see PortReservation); guarded by stateLock. */
     private PortReservation reservation;
-    private volatile ChannelSocket adaptor;
+    private final LazyAdaptor<RoutedSocketChannel, ChannelSocket> adaptor =
+            new LazyAdaptor<>(this, ChannelSocket::of);
     private volatile Decision decision;
     private final ChannelKeys channelKeys = new ChannelKeys();
     private final boolean accepted;
@@ -149,6 +147,12 @@ public final class RoutedSocketChannel extends SocketChannel
         return name == null ? List.of() : List.of(name);
     }
 
+    /** The leg (being set up, tried or connected) for the options, or null before routing. */
+    private List<ClientLeg> routedLegs() {
+        ClientLeg l = leg;
+        return l == null ? null : List.of(l);
+    }
+
     /** The stack this channel runs on, or null before routing. */
     public String stackName() {
         ClientLeg l = leg;
@@ -200,45 +204,18 @@ public final class RoutedSocketChannel extends SocketChannel
 
     @Override
     public <T> SocketChannel setOption(SocketOption<T> name, T value) throws IOException {
-        PendingOptions.checkSupported(name, value, supportedOptions());
-        ClientLeg l;
-        stateLock.lock();
-        try {
-            ensureOpen();
-            l = leg;
-            if (l == null) {
-                options.remember(name, value);
-                return this;
-            }
-        } finally {
-            stateLock.unlock();
-        }
-        l.ch.setOption(name, value);
+        options.set(name, value);
         return this;
     }
 
     @Override
-    @SuppressWarnings("unchecked")
     public <T> T getOption(SocketOption<T> name) throws IOException {
-        PendingOptions.checkSupported(name, supportedOptions());
-        ClientLeg l;
-        stateLock.lock();
-        try {
-            ensureOpen();
-            l = leg;
-            if (l == null) {
-                return (T) options.valueOf(name);
-            }
-        } finally {
-            stateLock.unlock();
-        }
-        return l.ch.getOption(name);
+        return options.get(name);
     }
 
     @Override
     public Set<SocketOption<?>> supportedOptions() {
-        ClientLeg l = leg;
-        return l != null ? l.ch.supportedOptions() : options.supported();
+        return options.supported();
     }
 
     // ---------------------------------------------------------------- connect
@@ -503,19 +480,9 @@ public final class RoutedSocketChannel extends SocketChannel
         return l;
     }
 
-    /**
-     * After a delegate threw: if it is closed now (by an interrupt, or under us), close this channel
-     * too. (An AsynchronousCloseException alone does not mean closed: the JDK also throws it for a
-     * write after shutdownOutput.)
-     */
-    private void closeIfDelegateClosed(ClientLeg l) throws IOException {
-        if (!l.ch.isOpen()) {
-            close();
-        }
-    }
-
-    // begin()/end() are protected final in AbstractInterruptibleChannel: these thin helpers are
-    // this class's own, the datagram channel has the same three.
+    // begin()/end() are protected final in AbstractInterruptibleChannel: only this class can call
+    // them, so these two thin helpers are its own (the datagram channel has the same two); what
+    // follows a failure is DelegateClosed's, shared.
 
     /**
      * Enters a blocking section when {@code block}: an interrupt or a close then ends the call as on
@@ -533,14 +500,6 @@ public final class RoutedSocketChannel extends SocketChannel
         if (blocked) {
             end(completed);
         }
-    }
-
-    /** A call on {@code l} threw {@code e}: if it was blocking and the delegate is closed now, so is this channel. */
-    private IOException failed(boolean blocked, IOException e, ClientLeg l) throws IOException {
-        if (blocked) {
-            closeIfDelegateClosed(l);
-        }
-        return e;
     }
 
     @Override
@@ -582,7 +541,7 @@ public final class RoutedSocketChannel extends SocketChannel
             completed = true;
         } catch (IOException e) {
             completed = e instanceof ClosedByInterruptException; // keep its type: end() must not replace it
-            throw failed(blocked, e, l);
+            throw DelegateClosed.afterBlocking(blocked, e, l.ch, this);
         } finally {
             endBlocking(blocked, completed);
         }
@@ -621,13 +580,7 @@ public final class RoutedSocketChannel extends SocketChannel
     /** The Socket adaptor's blocking read with SO_TIMEOUT, forwarded to the leg's own timed read. */
     @Override
     public int read(byte[] b, int off, int len, long timeoutNanos) throws IOException {
-        ClientLeg l = leg;
-        if (!isOpen()) {
-            throw new SocketException("Socket is closed");
-        }
-        if (l == null || !l.ch.isConnected()) {
-            throw new SocketException("Socket is not connected");
-        }
+        ClientLeg l = streamLeg();
         try {
             int n = l.streams.read(b, off, len, timeoutNanos);
             if (n > 0) {
@@ -636,43 +589,43 @@ public final class RoutedSocketChannel extends SocketChannel
             }
             return n;
         } catch (IOException e) {
-            if (!l.ch.isOpen()) {
-                close(); // the delegate socket was closed by an interrupt (or by us): so is this one
-            }
-            throw e;
+            throw DelegateClosed.closeFace(e, l.ch, this);
         }
     }
 
     @Override
     public int available() throws IOException {
-        ClientLeg l = leg;
+        ClientLeg l = openLegOrNull();
+        return l == null || !l.ch.isConnected() ? 0 : l.streams.available();
+    }
+
+    /** The leg for the Socket adaptor's streams, with java.net's errors when closed or not connected. */
+    private ClientLeg streamLeg() throws SocketException {
+        ClientLeg l = openLegOrNull();
+        if (l == null || !l.ch.isConnected()) {
+            throw new SocketException("Socket is not connected");
+        }
+        return l;
+    }
+
+    /** For the Socket adaptor: the leg, or null before routing; java.net's error when closed. */
+    private ClientLeg openLegOrNull() throws SocketException {
+        ClientLeg l = leg; // read before the open check: a leg seen here was this open channel's
         if (!isOpen()) {
             throw new SocketException("Socket is closed");
         }
-        if (l == null || !l.ch.isConnected()) {
-            return 0;
-        }
-        return l.streams.available();
+        return l;
     }
 
     @Override
     public void writeFully(byte[] b, int off, int len) throws IOException {
-        ClientLeg l = leg;
-        if (!isOpen()) {
-            throw new SocketException("Socket is closed");
-        }
-        if (l == null || !l.ch.isConnected()) {
-            throw new SocketException("Socket is not connected");
-        }
+        ClientLeg l = streamLeg();
         try {
             l.streams.writeFully(b, off, len);
             l.stack.bytesOut(len);
             entry.addOut(len);
         } catch (IOException e) {
-            if (!l.ch.isOpen()) {
-                close();
-            }
-            throw e;
+            throw DelegateClosed.closeFace(e, l.ch, this);
         }
     }
 
@@ -687,36 +640,16 @@ public final class RoutedSocketChannel extends SocketChannel
      */
     @Override
     public void setOOBInline(boolean on) throws IOException {
-        stateLock.lock();
-        try {
-            if (leg == null) {
-                if (!isOpen()) {
-                    throw new SocketException("Socket is closed");
-                }
-                options.remember(options.oobInline(), on);
-                return;
-            }
-        } finally {
-            stateLock.unlock();
+        if (!options.rememberOobInline(on)) {
+            routedSocket("setOOBInline").setOOBInline(on);
         }
-        routedSocket("setOOBInline").setOOBInline(on);
     }
 
     /** SO_OOBINLINE for the Socket adaptor: the remembered value (default off) before routing. */
     @Override
     public boolean getOOBInline() throws IOException {
-        stateLock.lock();
-        try {
-            if (leg == null) {
-                if (!isOpen()) {
-                    throw new SocketException("Socket is closed");
-                }
-                return (Boolean) options.valueOf(options.oobInline());
-            }
-        } finally {
-            stateLock.unlock();
-        }
-        return routedSocket("getOOBInline").getOOBInline();
+        Boolean pending = options.pendingOobInline();
+        return pending != null ? pending : routedSocket("getOOBInline").getOOBInline();
     }
 
     /**
@@ -724,10 +657,7 @@ public final class RoutedSocketChannel extends SocketChannel
      * OOBINLINE): available once routed.
      */
     private Socket routedSocket(String what) throws SocketException {
-        ClientLeg l = leg;
-        if (!isOpen()) {
-            throw new SocketException("Socket is closed");
-        }
+        ClientLeg l = openLegOrNull();
         if (l == null) {
             throw new SocketException(what + ": not available before the socket is connected (DMM routes at connect)");
         }
@@ -736,16 +666,7 @@ public final class RoutedSocketChannel extends SocketChannel
 
     @Override
     public Socket socket() {
-        ChannelSocket a = adaptor;
-        if (a == null) {
-            synchronized (this) {
-                a = adaptor;
-                if (a == null) {
-                    a = adaptor = ChannelSocket.of(this);
-                }
-            }
-        }
-        return a;
+        return adaptor.get();
     }
 
     // ---------------------------------------------------------------- addresses, close, blocking
@@ -817,10 +738,8 @@ public final class RoutedSocketChannel extends SocketChannel
     public SocketInfo describe(SocketTable.Entry e) {
         ClientLeg l = leg;
         Decision d = decision;
-        String kind = accepted ? SocketRows.ACCEPTED : SocketRows.CLIENT;
         if (l == null) {
-            String state = !isOpen() ? SocketRows.CLOSED : d == null ? SocketRows.UNROUTED : SocketRows.CONNECTING;
-            return SocketRows.row(e, "", Protocol.TCP, kind, bindAddress, d == null ? null : remote, state, d);
+            return SocketRows.clientWithoutLeg(e, accepted, isOpen(), bindAddress, remote, d);
         }
         InetSocketAddress local = SocketRows.local(l.ch);
         InetSocketAddress peer = SocketRows.remote(l.ch);
@@ -837,10 +756,7 @@ public final class RoutedSocketChannel extends SocketChannel
             // so a stack channel seen closed above is told apart from a failure here
             state = SocketRows.CLOSED;
         }
-        if (peer == null && !accepted) {
-            peer = remote;
-        }
-        return SocketRows.row(e, l.stack.name(), Protocol.TCP, kind, local, peer, state, d);
+        return SocketRows.client(e, l.stack.name(), accepted, local, peer, remote, state, d);
     }
 
     @Override

@@ -36,7 +36,7 @@ final class SharedPortListen {
      * {@code kind} names the channels for the error when no candidate opens one.
      */
     static <C extends NetworkChannel> List<Leg<C>> listen(Candidates candidates, InetSocketAddress local, int backlog,
-                                                          PendingOptions options, Opener<C> opener, Binder<C> binder,
+                                                          RoutedOptions options, Opener<C> opener, Binder<C> binder,
                                                           String kind) throws IOException {
         boolean wildcard = local.getAddress().isAnyLocalAddress();
         boolean portShared = wildcard && sharingOsPorts(candidates.stacks()) > 1;

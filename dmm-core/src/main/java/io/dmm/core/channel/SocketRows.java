@@ -8,9 +8,11 @@ import io.dmm.core.routing.SocketTable;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.nio.channels.AsynchronousSocketChannel;
+import java.nio.channels.Channel;
 import java.nio.channels.DatagramChannel;
 import java.nio.channels.NetworkChannel;
 import java.nio.channels.SocketChannel;
+import java.util.List;
 
 /**
  * The socket table's rows for routed channels ({@link SocketInfo}): the kinds and states they
@@ -69,6 +71,48 @@ public final class SocketRows {
                           InetSocketAddress local, InetSocketAddress remote, String state, Decision decision) {
         return new SocketInfo(entry.id(), stack, protocol, kind, local, remote, state, entry.bytesIn(),
                 entry.bytesOut(), entry.opened(), decision == null ? 0L : decision.policyVersion(), rule(decision));
+    }
+
+    /**
+     * A TCP client's row, blocking or asynchronous, before it has a leg: unrouted, or routed and
+     * connecting to {@code target} (its first stack being opened); at the address it asked to bind,
+     * if any.
+     */
+    static SocketInfo clientWithoutLeg(SocketTable.Entry entry, boolean accepted, boolean open,
+                                       InetSocketAddress bound, InetSocketAddress target, Decision decision) {
+        String state = !open ? CLOSED : decision == null ? UNROUTED : CONNECTING;
+        return row(entry, "", Protocol.TCP, accepted ? ACCEPTED : CLIENT, bound, decision == null ? null : target,
+                state, decision);
+    }
+
+    /**
+     * A TCP client's row on {@code stack} (kind accepted for a connection a server accepted): while
+     * the stack's channel has no peer yet, the destination the program asked for stands in.
+     */
+    static SocketInfo client(SocketTable.Entry entry, String stack, boolean accepted, InetSocketAddress local,
+                             InetSocketAddress peer, InetSocketAddress target, String state, Decision decision) {
+        return row(entry, stack, Protocol.TCP, accepted ? ACCEPTED : CLIENT, local,
+                peer == null && !accepted ? target : peer, state, decision);
+    }
+
+    /**
+     * A server's row, blocking or asynchronous: unrouted before bind ({@code members} null), then
+     * listening on every member's stack (comma-separated) at the first member's address (the members
+     * share its port); failed when that member's channel was closed under it. No byte counts: a
+     * listener moves none.
+     */
+    static SocketInfo server(SocketTable.Entry entry, Channel server,
+                             List<? extends Leg<? extends NetworkChannel>> members, Decision decision) {
+        if (members == null) { // a bind that found no stack leaves it unrouted, as it was
+            return row(entry, "", Protocol.TCP, SERVER, null, null, server.isOpen() ? UNROUTED : CLOSED, null);
+        }
+        NetworkChannel first = members.getFirst().ch;
+        String state = first.isOpen() ? LISTENING : FAILED;
+        if (!server.isOpen()) { // read last: closing marks the server closed before it closes the members
+            state = CLOSED;
+        }
+        return row(entry, String.join(",", Leg.stackNames(members)), Protocol.TCP, SERVER, local(first), null,
+                state, decision);
     }
 
     /**

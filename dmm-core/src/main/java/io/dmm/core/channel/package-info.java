@@ -4,6 +4,15 @@
  * {@link io.dmm.core.channel.RoutedDatagramChannel}, their {@code socket()} adaptors, and
  * {@link io.dmm.core.channel.RoutedChannelProvider}, the SelectorProvider they report.
  *
+ * <h2>Faces over one core</h2>
+ * Each routed channel is a face: it keeps what is its own (the JDK class it extends, the moment it
+ * routes, its begin()/end(), which only a subclass can call, and its hot path) and composes shared
+ * pieces for the rest: {@code StackRoute} decides and {@code Candidates} lists the usable stacks,
+ * {@code Fallback} walks them and combines failures, a {@code Leg} holds a stack's channel and is
+ * released once, {@code RoutedOptions} answers for the options before routing and forwards them
+ * after, {@code DelegateClosed} closes a face whose stack channel an interrupt closed, and
+ * {@link io.dmm.core.channel.SocketRows} builds the socket table's rows.
+ *
  * <h2>Lazy routing</h2>
  * A routed channel has no stack until the first operation that needs one:
  * <ul>
