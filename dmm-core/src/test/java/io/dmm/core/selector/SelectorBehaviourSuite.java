@@ -409,6 +409,39 @@ abstract class SelectorBehaviourSuite {
         assertInstanceOf(IllegalStateException.class, thrown.get());
     }
 
+    /**
+     * Selector's documentation: a select synchronizes on the selector, then on its selected-key set
+     * (not on its key set), so a select(Consumer) action runs holding those two monitors.
+     */
+    @Test
+    void anActionRunsHoldingTheSelectorAndItsSelectedKeySet() throws Exception {
+        Selector sel = selector();
+        SocketChannel[] p = pair();
+        p[0].register(sel, OP_WRITE);
+        List<Boolean> held = new ArrayList<>();
+        int n = sel.select(key -> {
+            held.add(Thread.holdsLock(sel));
+            held.add(Thread.holdsLock(sel.selectedKeys()));
+            held.add(Thread.holdsLock(sel.keys()));
+        }, AT_ONCE_MS);
+        assertEquals(1, n);
+        assertEquals(List.of(true, true, false), held, "selector, selected-key set, key set");
+    }
+
+    /** As documented: a thread holding the selector's monitor keeps every select out until it lets go. */
+    @Test
+    void holdingTheSelectorsMonitorKeepsASelectOut() throws Exception {
+        Selector sel = selector();
+        SocketChannel[] p = pair();
+        p[0].register(sel, OP_WRITE);
+        BackgroundCall<Integer> selecting;
+        synchronized (sel) {
+            selecting = BackgroundCall.start("selectNow", sel::selectNow);
+            selecting.awaitBlockedIn("selectNow");
+        }
+        assertEquals(1, selecting.result(ENDS_WITHIN));
+    }
+
     // ---------------------------------------------------------------- registration and cancel
 
     @Test
