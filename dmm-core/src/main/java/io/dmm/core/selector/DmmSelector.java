@@ -1,6 +1,7 @@
 package io.dmm.core.selector;
 
 import java.io.IOException;
+import java.nio.channels.CancelledKeyException;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.ClosedSelectorException;
 import java.nio.channels.SelectableChannel;
@@ -247,13 +248,22 @@ public final class DmmSelector extends AbstractSelector {
     /** Inner selection callback: adds an inner key's ready operations to its outer key's. */
     private void gather(SelectionKey innerKey) {
         DmmSelectionKey outer = (DmmSelectionKey) innerKey.attachment();
+        int ready;
+        try {
+            ready = innerKey.readyOps();
+        } catch (CancelledKeyException e) {
+            // the delegate was closed by another thread during this select (the inner selector
+            // hands over keys it found ready even if cancelled since): its outer key is cancelled
+            // too, or the channel runs on another delegate now
+            return;
+        }
         if (!outer.isValid()) {
             return; // cancelled meanwhile; deregistered at the end of this select
         }
         if (outer.roundOps == 0) {
             round.add(outer);
         }
-        outer.roundOps |= innerKey.readyOps();
+        outer.roundOps |= ready;
     }
 
     /**

@@ -559,6 +559,45 @@ abstract class SelectorBehaviourSuite {
         assertTrue(sel.keys().isEmpty());
     }
 
+    /**
+     * Closing a channel cancels its keys, from any thread and at any time (SelectableChannel's
+     * documentation): a select running meanwhile over the ready channels must not throw, and the
+     * next select deregisters them all (OpenJDK's RegAfterPreClose closes channels so). A race:
+     * many rounds, so that some close lands inside a select.
+     */
+    @Test
+    void channelsClosedByAnotherThreadWhileTheirKeysAreSelected() throws Exception {
+        Selector sel = selector();
+        ServerSocketChannel s = listening();
+        for (int round = 0; round < 60; round++) {
+            List<SocketChannel> clients = new ArrayList<>();
+            List<SocketChannel> accepted = new ArrayList<>();
+            for (int i = 0; i < 48; i++) {
+                SocketChannel c = track(newClient());
+                c.connect(target(s));
+                accepted.add(track(s.accept()));
+                c.configureBlocking(false);
+                c.register(sel, OP_WRITE); // writable at once: every select finds them all ready
+                clients.add(c);
+            }
+            BackgroundCall<Void> closing = BackgroundCall.run("close", () -> {
+                for (SocketChannel c : clients) {
+                    c.close();
+                }
+            });
+            while (!closing.isDone()) {
+                sel.selectNow();
+                sel.selectedKeys().clear();
+            }
+            closing.result(ENDS_WITHIN);
+            sel.selectNow();
+            assertEquals(Set.of(), sel.keys(), "every closed channel deregistered");
+            for (SocketChannel a : accepted) {
+                a.close();
+            }
+        }
+    }
+
     @Test
     void cancelAKeyThatIsSelected() throws Exception {
         Selector sel = selector();
