@@ -165,6 +165,21 @@ abstract class SelectorBehaviourSuite {
         assertEquals(1, sel.selectNow(), "still writable: level-triggered");
     }
 
+    /** OpenJDK's KeySets: unbound datagram channels registered for OP_WRITE end an untimed select at once. */
+    @Test
+    void unboundDatagramChannelsRegisteredForWriteEndAnUntimedSelect() throws Exception {
+        Selector sel = selector();
+        List<SelectionKey> keys = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            DatagramChannel d = track(sel.provider().openDatagramChannel());
+            d.configureBlocking(false);
+            keys.add(d.register(sel, OP_WRITE));
+        }
+        int n = BackgroundCall.start("select", sel::select).result(ENDS_WITHIN); // untimed, as KeySets's
+        assertEquals(3, n);
+        assertEquals(Set.copyOf(keys), sel.selectedKeys());
+    }
+
     @Test
     void echoDrivenBySelect() throws Exception {
         Selector sel = selector();
