@@ -1,6 +1,7 @@
 package io.dmm.core.selector;
 
 import java.io.IOException;
+import java.nio.channels.CancelledKeyException;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.ClosedSelectorException;
 import java.nio.channels.SelectableChannel;
@@ -18,7 +19,6 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 
 /**
@@ -38,14 +38,12 @@ public final class DmmSelector extends AbstractSelector {
     private final Set<SelectionKey> publicKeys = Collections.unmodifiableSet(keys);
     private final Set<SelectionKey> selectedKeys = new HashSet<>();
     private final Set<SelectionKey> publicSelectedKeys = new UngrowableSet<>(selectedKeys);
-    /** Held for a whole select, and by close (the JDK's {@code synchronized (this)}). */
-    private final ReentrantLock selectLock = new ReentrantLock();
     private final ReadinessSignals signals = new ReadinessSignals();
     /** Set by {@link #wakeup()} until a select consumes it; tells a wakeup from a readiness signal. */
     private final AtomicBoolean wakeupPending = new AtomicBoolean();
     /** Whether a select may be blocked in the inner selector: readiness signals wake it only then. */
     private volatile boolean blocking;
-    private boolean inSelect; // under selectLock: a select from a select(Consumer) action
+    private boolean inSelect; // under this: a select from a select(Consumer) action
     /** Keys found ready in this select; selecting thread only. */
     private final List<DmmSelectionKey> round = new ArrayList<>();
     /** {@link #gather} as the inner select's action, made once: a select allocates nothing for it. */
@@ -167,10 +165,14 @@ public final class DmmSelector extends AbstractSelector {
         return lockAndSelect(Objects.requireNonNull(action), -1L);
     }
 
-    /** {@code timeout}: -1 do not block, 0 block until something happens, else at most that many ms. */
+    /**
+     * {@code timeout}: -1 do not block, 0 block until something happens, else at most that many ms.
+     * Holds the selector's monitor, then its selected-key set's, for the whole select, as the JDK's
+     * ({@code SelectorImpl.lockAndDoSelect}): programs synchronize on them to keep a select out, and
+     * a select(Consumer) action runs holding both.
+     */
     private int lockAndSelect(Consumer<SelectionKey> action, long timeout) throws IOException {
-        selectLock.lock();
-        try {
+        synchronized (this) {
             ensureOpen();
             if (inSelect) {
                 throw new IllegalStateException("select in progress");
@@ -183,8 +185,6 @@ public final class DmmSelector extends AbstractSelector {
             } finally {
                 inSelect = false;
             }
-        } finally {
-            selectLock.unlock();
         }
     }
 
@@ -248,13 +248,22 @@ public final class DmmSelector extends AbstractSelector {
     /** Inner selection callback: adds an inner key's ready operations to its outer key's. */
     private void gather(SelectionKey innerKey) {
         DmmSelectionKey outer = (DmmSelectionKey) innerKey.attachment();
+        int ready;
+        try {
+            ready = innerKey.readyOps();
+        } catch (CancelledKeyException e) {
+            // the delegate was closed by another thread during this select (the inner selector
+            // hands over keys it found ready even if cancelled since): its outer key is cancelled
+            // too, or the channel runs on another delegate now
+            return;
+        }
         if (!outer.isValid()) {
             return; // cancelled meanwhile; deregistered at the end of this select
         }
         if (outer.roundOps == 0) {
             round.add(outer);
         }
-        outer.roundOps |= innerKey.readyOps();
+        outer.roundOps |= ready;
     }
 
     /**
@@ -364,8 +373,7 @@ public final class DmmSelector extends AbstractSelector {
     @Override
     protected void implCloseSelector() throws IOException {
         wakeup();
-        selectLock.lock();
-        try {
+        synchronized (this) {
             synchronized (publicSelectedKeys) {
                 List<DmmSelectionKey> dying = new ArrayList<>(retireCancelledKeys());
                 for (SelectionKey k : keys) {
@@ -376,8 +384,6 @@ public final class DmmSelector extends AbstractSelector {
                 inner.close(); // deregisters every inner key, freeing closed delegates
                 deregister(dying);
             }
-        } finally {
-            selectLock.unlock();
         }
     }
 

@@ -165,6 +165,21 @@ abstract class SelectorBehaviourSuite {
         assertEquals(1, sel.selectNow(), "still writable: level-triggered");
     }
 
+    /** OpenJDK's KeySets: unbound datagram channels registered for OP_WRITE end an untimed select at once. */
+    @Test
+    void unboundDatagramChannelsRegisteredForWriteEndAnUntimedSelect() throws Exception {
+        Selector sel = selector();
+        List<SelectionKey> keys = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            DatagramChannel d = track(sel.provider().openDatagramChannel());
+            d.configureBlocking(false);
+            keys.add(d.register(sel, OP_WRITE));
+        }
+        int n = BackgroundCall.start("select", sel::select).result(ENDS_WITHIN); // untimed, as KeySets's
+        assertEquals(3, n);
+        assertEquals(Set.copyOf(keys), sel.selectedKeys());
+    }
+
     @Test
     void echoDrivenBySelect() throws Exception {
         Selector sel = selector();
@@ -409,6 +424,39 @@ abstract class SelectorBehaviourSuite {
         assertInstanceOf(IllegalStateException.class, thrown.get());
     }
 
+    /**
+     * Selector's documentation: a select synchronizes on the selector, then on its selected-key set
+     * (not on its key set), so a select(Consumer) action runs holding those two monitors.
+     */
+    @Test
+    void anActionRunsHoldingTheSelectorAndItsSelectedKeySet() throws Exception {
+        Selector sel = selector();
+        SocketChannel[] p = pair();
+        p[0].register(sel, OP_WRITE);
+        List<Boolean> held = new ArrayList<>();
+        int n = sel.select(key -> {
+            held.add(Thread.holdsLock(sel));
+            held.add(Thread.holdsLock(sel.selectedKeys()));
+            held.add(Thread.holdsLock(sel.keys()));
+        }, AT_ONCE_MS);
+        assertEquals(1, n);
+        assertEquals(List.of(true, true, false), held, "selector, selected-key set, key set");
+    }
+
+    /** As documented: a thread holding the selector's monitor keeps every select out until it lets go. */
+    @Test
+    void holdingTheSelectorsMonitorKeepsASelectOut() throws Exception {
+        Selector sel = selector();
+        SocketChannel[] p = pair();
+        p[0].register(sel, OP_WRITE);
+        BackgroundCall<Integer> selecting;
+        synchronized (sel) {
+            selecting = BackgroundCall.start("selectNow", sel::selectNow);
+            selecting.awaitBlockedIn("selectNow");
+        }
+        assertEquals(1, selecting.result(ENDS_WITHIN));
+    }
+
     // ---------------------------------------------------------------- registration and cancel
 
     @Test
@@ -524,6 +572,45 @@ abstract class SelectorBehaviourSuite {
         assertNull(failure.get());
         sel.selectNow();
         assertTrue(sel.keys().isEmpty());
+    }
+
+    /**
+     * Closing a channel cancels its keys, from any thread and at any time (SelectableChannel's
+     * documentation): a select running meanwhile over the ready channels must not throw, and the
+     * next select deregisters them all (OpenJDK's RegAfterPreClose closes channels so). A race:
+     * many rounds, so that some close lands inside a select.
+     */
+    @Test
+    void channelsClosedByAnotherThreadWhileTheirKeysAreSelected() throws Exception {
+        Selector sel = selector();
+        ServerSocketChannel s = listening();
+        for (int round = 0; round < 60; round++) {
+            List<SocketChannel> clients = new ArrayList<>();
+            List<SocketChannel> accepted = new ArrayList<>();
+            for (int i = 0; i < 48; i++) {
+                SocketChannel c = track(newClient());
+                c.connect(target(s));
+                accepted.add(track(s.accept()));
+                c.configureBlocking(false);
+                c.register(sel, OP_WRITE); // writable at once: every select finds them all ready
+                clients.add(c);
+            }
+            BackgroundCall<Void> closing = BackgroundCall.run("close", () -> {
+                for (SocketChannel c : clients) {
+                    c.close();
+                }
+            });
+            while (!closing.isDone()) {
+                sel.selectNow();
+                sel.selectedKeys().clear();
+            }
+            closing.result(ENDS_WITHIN);
+            sel.selectNow();
+            assertEquals(Set.of(), sel.keys(), "every closed channel deregistered");
+            for (SocketChannel a : accepted) {
+                a.close();
+            }
+        }
     }
 
     @Test
