@@ -141,6 +141,12 @@ public final class RoutedServerSocketChannel extends ServerSocketChannel
         return channelKeys;
     }
 
+    /** Before bind, ready to accept, as the JDK's unbound server socket (it polls as hung up). */
+    @Override
+    public int readyOpsBeforeRouting() {
+        return members == null && isOpen() ? SelectionKey.OP_ACCEPT : 0;
+    }
+
     @Override
     public ServerSocketChannel bind(SocketAddress local, int backlog) throws IOException {
         stateLock.lock();

@@ -33,6 +33,7 @@ import java.nio.channels.ConnectionPendingException;
 import java.nio.channels.NoConnectionPendingException;
 import java.nio.channels.NotYetConnectedException;
 import java.nio.channels.SelectableChannel;
+import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
 import java.util.List;
 import java.util.Objects;
@@ -134,6 +135,16 @@ public final class RoutedSocketChannel extends SocketChannel
     @Override
     public ChannelKeys channelKeys() {
         return channelKeys;
+    }
+
+    /**
+     * Before routing, ready for everything: the JDK's socket that is not connected (nor
+     * connecting) polls as hung up (the kernel's TCP CLOSE state), which its selector reports as
+     * ready for every operation of interest; so must this one, which has no socket yet.
+     */
+    @Override
+    public int readyOpsBeforeRouting() {
+        return leg == null && isOpen() ? SelectionKey.OP_READ | SelectionKey.OP_WRITE | SelectionKey.OP_CONNECT : 0;
     }
 
     @Override

@@ -165,6 +165,29 @@ abstract class SelectorBehaviourSuite {
         assertEquals(1, sel.selectNow(), "still writable: level-triggered");
     }
 
+    /**
+     * The JDK's unconnected TCP socket and unbound server socket poll as hung up (the kernel's TCP
+     * CLOSE state), which its selector reports as ready for every operation of interest; a DMM
+     * channel not routed yet must not show that it has no socket.
+     */
+    @Test
+    void anUnconnectedSocketAndAnUnboundServerAreReadyAtOnceForTheirInterest() throws IOException {
+        Selector sel = selector();
+        SocketChannel c = track(newClient());
+        c.configureBlocking(false);
+        SelectionKey ck = c.register(sel, OP_READ | OP_WRITE);
+        ServerSocketChannel s = track(newServer());
+        s.configureBlocking(false);
+        SelectionKey sk = s.register(sel, OP_ACCEPT);
+        assertEquals(2, sel.select(AT_ONCE_MS));
+        assertEquals(OP_READ | OP_WRITE, ck.readyOps());
+        assertEquals(OP_ACCEPT, sk.readyOps());
+        sel.selectedKeys().clear();
+        ck.interestOps(OP_CONNECT);
+        assertEquals(2, sel.selectNow(), "still ready: level-triggered");
+        assertEquals(OP_CONNECT, ck.readyOps());
+    }
+
     /** OpenJDK's KeySets: unbound datagram channels registered for OP_WRITE end an untimed select at once. */
     @Test
     void unboundDatagramChannelsRegisteredForWriteEndAnUntimedSelect() throws Exception {
