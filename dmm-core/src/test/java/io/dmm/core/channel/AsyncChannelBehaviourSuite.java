@@ -4,17 +4,20 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.net.BindException;
 import java.net.ConnectException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
+import java.nio.channels.AlreadyBoundException;
 import java.nio.channels.AsynchronousChannelGroup;
 import java.nio.channels.AsynchronousCloseException;
 import java.nio.channels.AsynchronousServerSocketChannel;
@@ -363,6 +366,34 @@ abstract class AsyncChannelBehaviourSuite {
             assertNull(c.getRemoteAddress());
             assertThrows(NotYetBoundException.class, s::accept);
             assertNull(s.getLocalAddress());
+        }
+    }
+
+    @Test
+    void aClientBindHasARealPortAtOnceAndConnectsFromIt() throws Exception {
+        try (AsynchronousServerSocketChannel server = newServer().bind(serverBindAddress());
+             AsynchronousSocketChannel c = newClient()) {
+            c.bind(new InetSocketAddress(0));
+            InetSocketAddress bound = (InetSocketAddress) c.getLocalAddress();
+            assertTrue(bound.getAddress().isAnyLocalAddress(), bound.toString());
+            assertNotEquals(0, bound.getPort(), "a real port, as the JDK's bind gives");
+            assertThrows(AlreadyBoundException.class, () -> c.bind(new InetSocketAddress(0)));
+            Future<AsynchronousSocketChannel> accept = server.accept();
+            c.connect(reach(server)).get(10, TimeUnit.SECONDS);
+            try (AsynchronousSocketChannel a = accept.get(10, TimeUnit.SECONDS)) {
+                assertEquals(bound.getPort(), ((InetSocketAddress) a.getRemoteAddress()).getPort(),
+                        "connects from that port");
+            }
+        }
+    }
+
+    @Test
+    void aClientBindToAPortAnotherClientHoldsFailsAtBind() throws Exception {
+        try (AsynchronousSocketChannel first = newClient(); AsynchronousSocketChannel second = newClient()) {
+            first.bind(new InetSocketAddress(0));
+            int port = ((InetSocketAddress) first.getLocalAddress()).getPort();
+            assertThrows(BindException.class, () -> second.bind(new InetSocketAddress(port)));
+            assertNull(second.getLocalAddress(), "a failed bind leaves the channel unbound");
         }
     }
 
