@@ -78,7 +78,7 @@ public final class RoutedAsynchronousSocketChannel extends AsynchronousSocketCha
         this.group = group;
         this.routing = new StackRoute(context, Protocol.TCP, null, hints, caller);
         this.accepted = false;
-        AsyncGroupChannels.joined(group, this, true);
+        AsyncGroupChannels.joined(group, this);
         this.entry = context.sockets().register(this); // last: the table may describe it at once
     }
 
@@ -91,10 +91,10 @@ public final class RoutedAsynchronousSocketChannel extends AsynchronousSocketCha
         this.group = group; // the server's: accepted channels live in the listener's group
         this.routing = null; // connected already: never routed
         this.decision = decision;
+        AsyncGroupChannels.joined(group, this); // first: a group shut down refuses it before it is counted
         this.leg = new Leg<>(accepted, stack);
         this.connected = true;
         this.accepted = true;
-        AsyncGroupChannels.joined(group, this, false);
         this.entry = context.sockets().register(this);
     }
 

@@ -499,6 +499,28 @@ abstract class AsyncChannelBehaviourSuite {
         }
     }
 
+    /**
+     * A listener's pending accept in a group shut down fails when a connection arrives, as no new
+     * channel may be made in the group: an IOException whose cause is ShutdownChannelGroupException.
+     */
+    @Test
+    void anAcceptCompletingInAGroupShutDownFails() throws Exception {
+        AsynchronousChannelGroup group = newGroup();
+        try (AsynchronousServerSocketChannel listener = AsynchronousServerSocketChannel.open(group);
+             AsynchronousSocketChannel client = newClient()) {
+            listener.bind(serverBindAddress());
+            Future<AsynchronousSocketChannel> accept = listener.accept();
+            group.shutdown();
+            client.connect(reach(listener)).get(10, TimeUnit.SECONDS);
+            Throwable failure = failureOf(accept);
+            assertInstanceOf(IOException.class, failure);
+            assertInstanceOf(ShutdownChannelGroupException.class, failure.getCause());
+            assertEquals(-1, client.read(ByteBuffer.allocate(8)).get(10, TimeUnit.SECONDS),
+                    "the connection is closed");
+        }
+        assertTrue(group.awaitTermination(10, TimeUnit.SECONDS), "its last channel closed");
+    }
+
     @Test
     void shutdownOfAGroupWithNoChannelTerminates() throws Exception {
         AsynchronousChannelGroup group = newGroup();
