@@ -31,6 +31,8 @@ import java.util.concurrent.ThreadFactory;
  * does nothing: the platform provider and the policy are looked up at first use.
  */
 public final class DmmAsynchronousChannelProvider extends AsynchronousChannelProvider {
+    /** Whether an open here made the platform's default group (see makeDefaultGroup). */
+    private static volatile boolean defaultGroupMade;
     private final DmmRuntime runtime;
 
     /** Called by the JDK; channels use the JVM-wide runtime ({@link DmmRuntime#global()}). */
@@ -74,12 +76,26 @@ public final class DmmAsynchronousChannelProvider extends AsynchronousChannelPro
     }
 
     /**
-     * The platform group underneath {@code group} (null stays null: the default group). As the
-     * platform: a group of another provider is an IllegalChannelGroupException, a shut-down group a
-     * ShutdownChannelGroupException, at open rather than later at connect.
+     * The platform group underneath {@code group} (null stays null: the default group, made now if
+     * it is not yet). As the platform: a group of another provider is an IllegalChannelGroupException,
+     * a shut-down group a ShutdownChannelGroupException, at open rather than later at connect.
      */
-    private static AsynchronousChannelGroup platformGroup(AsynchronousChannelGroup group) {
+    /**
+     * Makes the platform's default group, as the JDK makes it at the first open of a channel in it,
+     * if no open has made it yet: a bad {@code java.nio.channels.DefaultThreadPool.*} property then
+     * fails this open with the JDK's error (and every later one, as on the JDK), not a later connect
+     * or bind. A platform channel opened in the default group makes it; once made, nothing is done.
+     */
+    private static void makeDefaultGroup() throws IOException {
+        if (!defaultGroupMade) {
+            PlatformChannels.openAsynchronousSocketChannel(null).close();
+            defaultGroupMade = true;
+        }
+    }
+
+    private static AsynchronousChannelGroup platformGroup(AsynchronousChannelGroup group) throws IOException {
         if (group == null) {
+            makeDefaultGroup();
             return null;
         }
         AsynchronousChannelGroup platform;

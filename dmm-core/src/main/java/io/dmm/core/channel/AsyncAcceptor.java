@@ -8,6 +8,7 @@ import java.nio.channels.AsynchronousCloseException;
 import java.nio.channels.AsynchronousServerSocketChannel;
 import java.nio.channels.AsynchronousSocketChannel;
 import java.nio.channels.CompletionHandler;
+import java.nio.channels.ShutdownChannelGroupException;
 import java.util.ArrayDeque;
 import java.util.List;
 import java.util.function.BiFunction;
@@ -70,10 +71,11 @@ final class AsyncAcceptor {
             // known before any I/O, on the program's thread: delivered on the group's terms
             Outcome o = now;
             CompletionHandler<AsynchronousSocketChannel, Object> h = (CompletionHandler<AsynchronousSocketChannel, Object>) handler;
-            if (o.failure() != null) {
-                GroupDispatch.failed(group, h, attachment, o.failure());
+            Object result = routed(o);
+            if (result instanceof Throwable t) {
+                GroupDispatch.failed(group, h, attachment, t);
             } else {
-                GroupDispatch.completed(group, h, attachment, wrap.apply(o.member(), o.ch()));
+                GroupDispatch.completed(group, h, attachment, (AsynchronousSocketChannel) result);
             }
             return;
         }
@@ -133,10 +135,29 @@ final class AsyncAcceptor {
     }
 
     private void deliver(Outcome o, Object attachment, CompletionHandler<AsynchronousSocketChannel, Object> handler) {
-        if (o.failure() != null) {
-            handler.failed(o.failure(), attachment);
+        Object result = routed(o);
+        if (result instanceof Throwable t) {
+            handler.failed(t, attachment);
         } else {
-            handler.completed(wrap.apply(o.member(), o.ch()), attachment);
+            handler.completed((AsynchronousSocketChannel) result, attachment);
+        }
+    }
+
+    /**
+     * What the program gets for {@code o}: the routed channel, or the failure. The group refuses a new
+     * channel once shut down, as the JDK's does when it registers the channel an accept made: the
+     * connection is closed and the accept fails with an IOException whose cause is the
+     * ShutdownChannelGroupException (the JDK wraps what is not an IOException).
+     */
+    private Object routed(Outcome o) {
+        if (o.failure() != null) {
+            return o.failure();
+        }
+        try {
+            return wrap.apply(o.member(), o.ch());
+        } catch (ShutdownChannelGroupException e) {
+            closeQuietly(o.ch());
+            return new IOException(e);
         }
     }
 

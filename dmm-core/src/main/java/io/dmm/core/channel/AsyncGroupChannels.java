@@ -44,16 +44,16 @@ public final class AsyncGroupChannels {
     }
 
     /**
-     * A routed channel opened in {@code platformGroup} (null: the default group).
+     * A routed channel made in {@code platformGroup} (null: the default group): one the program opens,
+     * or one a server of the group accepted. A group shut down refuses both, as the JDK's group
+     * refuses to register any new channel then (an accept that completes after shutdown fails).
      *
-     * @param opened true for a channel the program opens, refused in a group shut down (as the JDK
-     *        refuses it), false for one accepted by a server of the group, which belongs to it anyway
-     * @throws ShutdownChannelGroupException if {@code opened} and the group is shut down
+     * @throws ShutdownChannelGroupException if the group is shut down
      */
-    static void joined(AsynchronousChannelGroup platformGroup, Closeable channel, boolean opened) {
+    static void joined(AsynchronousChannelGroup platformGroup, Closeable channel) {
         AsyncGroupChannels g = platformGroup == null ? null : BY_PLATFORM.get(platformGroup);
         if (g != null) {
-            g.join(channel, opened);
+            g.join(channel);
         }
     }
 
@@ -65,8 +65,8 @@ public final class AsyncGroupChannels {
         }
     }
 
-    private synchronized void join(Closeable channel, boolean opened) {
-        if (shutdown && opened) {
+    private synchronized void join(Closeable channel) {
+        if (shutdown) {
             throw new ShutdownChannelGroupException();
         }
         open.add(channel);

@@ -7,10 +7,9 @@ import java.net.ProtocolFamily;
 import java.nio.channels.SocketChannel;
 
 /**
- * An ephemeral port the OS holds for a TCP client that bound a wildcard address with port 0 before
- * DMM routed it (routing waits for connect, which names the destination). The JDK's channel has a
- * real port at once; so does a routed one: this takes it from the OS at bind, and gives it back just
- * before the routed stack's channel binds the same port at connect.
+ * An address and port the OS holds for a TCP client that bound before DMM routed it (see
+ * {@link PendingBind}): taken from the OS at bind, as the JDK's channel binds, and given back just
+ * before the routed stack's channel binds the same address and port at connect.
  */
 final class PortReservation {
     private final SocketChannel held;
@@ -21,11 +20,17 @@ final class PortReservation {
         this.address = address;
     }
 
-    /** Binds an OS socket of {@code family} (null: the platform's default) to {@code wildcard} (port 0). */
-    static PortReservation take(InetSocketAddress wildcard, ProtocolFamily family) throws IOException {
+    /**
+     * Binds an OS socket of {@code family} (null: the platform's default), with the program's pending
+     * {@code options} (SO_REUSEADDR and SO_REUSEPORT decide whether the bind may share a port), to
+     * {@code local}; its errors are the JDK's bind errors.
+     */
+    static PortReservation take(InetSocketAddress local, ProtocolFamily family, RoutedOptions options)
+            throws IOException {
         SocketChannel ch = PlatformChannels.openSocketChannel(family);
         try {
-            ch.bind(wildcard);
+            options.applyTo(ch);
+            ch.bind(local);
             return new PortReservation(ch, (InetSocketAddress) ch.getLocalAddress());
         } catch (IOException | RuntimeException e) {
             ch.close();
@@ -33,7 +38,7 @@ final class PortReservation {
         }
     }
 
-    /** The address the OS gave, as the JDK's channel reports it (wildcard address, real port). */
+    /** The address the OS bound, as the JDK's channel reports it (a real port for port 0). */
     InetSocketAddress address() {
         return address;
     }

@@ -61,7 +61,7 @@ public final class RoutedAsynchronousServerSocketChannel extends AsynchronousSer
         this.context = context;
         this.group = group;
         this.routing = new StackRoute(context, Protocol.TCP, null, hints, caller);
-        AsyncGroupChannels.joined(group, this, true);
+        AsyncGroupChannels.joined(group, this);
         this.entry = context.sockets().register(this); // last: the table may describe it at once
     }
 

@@ -14,7 +14,6 @@ import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.net.SocketOption;
 import java.nio.ByteBuffer;
-import java.nio.channels.AlreadyBoundException;
 import java.nio.channels.AlreadyConnectedException;
 import java.nio.channels.AsynchronousChannelGroup;
 import java.nio.channels.AsynchronousCloseException;
@@ -38,7 +37,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * usable stack; when that connect fails the next stack is tried, still inside the one connect the
  * program asked for (handler and Future forms alike, since the Future form is the handler form).
  *
- * <p>Before routing, options and a bind are remembered and applied to the stack's channel. Once
+ * <p>Before routing, options are remembered and applied to the stack's channel, and a bind is the
+ * blocking client's ({@link PendingBind}). Once
  * routed, reads and writes go straight to the stack's channel with a handler that counts the bytes
  * at completion: pending-read/write checks, timeouts and AsynchronousCloseException on close are
  * then the stack channel's own, i.e. the JDK's for the kernel stack.
@@ -62,7 +62,7 @@ public final class RoutedAsynchronousSocketChannel extends AsynchronousSocketCha
     // set when a Future of that kind is cancelled: the JDK then refuses further reads/writes
     private volatile boolean readKilled;
     private volatile boolean writeKilled;
-    private volatile InetSocketAddress bindAddress; // volatile for the socket table, which reads it without the lock
+    private final PendingBind bind = new PendingBind(); // the program's bind before routing
     private volatile InetSocketAddress target;      // what connect was asked for, for the socket table
     private volatile boolean inputShut;
     private volatile boolean outputShut;
@@ -78,7 +78,7 @@ public final class RoutedAsynchronousSocketChannel extends AsynchronousSocketCha
         this.group = group;
         this.routing = new StackRoute(context, Protocol.TCP, null, hints, caller);
         this.accepted = false;
-        AsyncGroupChannels.joined(group, this, true);
+        AsyncGroupChannels.joined(group, this);
         this.entry = context.sockets().register(this); // last: the table may describe it at once
     }
 
@@ -91,10 +91,10 @@ public final class RoutedAsynchronousSocketChannel extends AsynchronousSocketCha
         this.group = group; // the server's: accepted channels live in the listener's group
         this.routing = null; // connected already: never routed
         this.decision = decision;
+        AsyncGroupChannels.joined(group, this); // first: a group shut down refuses it before it is counted
         this.leg = new Leg<>(accepted, stack);
         this.connected = true;
         this.accepted = true;
-        AsyncGroupChannels.joined(group, this, false);
         this.entry = context.sockets().register(this);
     }
 
@@ -140,12 +140,7 @@ public final class RoutedAsynchronousSocketChannel extends AsynchronousSocketCha
                 if (connecting) {
                     throw new ConnectionPendingException();
                 }
-                if (bindAddress != null) {
-                    throw new AlreadyBoundException();
-                }
-                // deferred to connect so that the policy sees the destination; the JDK binds an
-                // unresolved or wildcard address the same way there
-                bindAddress = Addresses.checkLocal(local, null);
+                bind.bind(local, null, options, context);
                 return this;
             }
         } finally {
@@ -221,7 +216,7 @@ public final class RoutedAsynchronousSocketChannel extends AsynchronousSocketCha
             connecting = true;
             target = isa;
             try {
-                candidates = routing.decide(Role.CLIENT, isa, StackRoute.sourceOf(bindAddress));
+                candidates = routing.decide(Role.CLIENT, isa, StackRoute.sourceOf(bind.address()));
                 decision = candidates.decision();
                 candidates.requireAny();
             } catch (IOException | RuntimeException e) {
@@ -336,7 +331,8 @@ public final class RoutedAsynchronousSocketChannel extends AsynchronousSocketCha
             leg = l;
             try {
                 options.applyTo(ch);
-                StackRoute.bindSource(ch, bindAddress, s, remote);
+                bind.release(); // the stack's channel takes the held address now
+                StackRoute.bindSource(ch, bind.address(), s, remote);
             } catch (IOException | RuntimeException e) {
                 l.release();
                 throw e;
@@ -490,7 +486,7 @@ public final class RoutedAsynchronousSocketChannel extends AsynchronousSocketCha
                 throw new ClosedChannelException();
             }
             AsynchronousSocketChannel d = delegateOrNull();
-            return d != null ? d.getLocalAddress() : bindAddress;
+            return d != null ? d.getLocalAddress() : bind.address();
         } finally {
             stateLock.unlock();
         }
@@ -517,6 +513,7 @@ public final class RoutedAsynchronousSocketChannel extends AsynchronousSocketCha
                 return;
             }
             closed = true;
+            bind.release();
         } finally {
             stateLock.unlock();
         }
@@ -542,7 +539,7 @@ public final class RoutedAsynchronousSocketChannel extends AsynchronousSocketCha
         Decision dec = decision;
         boolean isConnected = connected;
         if (l == null) {
-            return SocketRows.clientWithoutLeg(e, accepted, !closed, bindAddress, target, dec);
+            return SocketRows.clientWithoutLeg(e, accepted, !closed, bind.address(), target, dec);
         }
         AsynchronousSocketChannel d = l.ch;
         String state = !isConnected ? SocketRows.CONNECTING

@@ -24,7 +24,6 @@ import java.net.SocketException;
 import java.net.SocketOption;
 import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
-import java.nio.channels.AlreadyBoundException;
 import java.nio.channels.AlreadyConnectedException;
 import java.nio.channels.AsynchronousCloseException;
 import java.nio.channels.ClosedByInterruptException;
@@ -46,9 +45,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * on the route's first usable stack, falling back to the next stack when a connect fails.
  *
  * <p>Before routing, options and the blocking mode are remembered and replayed on the stack's
- * channel. A {@link #bind} before connect is deferred to connect time so the policy sees the
- * destination: until then {@link #getLocalAddress()} returns the requested address, and bind errors
- * surface at connect.
+ * channel. A {@link #bind} before connect binds with the OS at once where it can, else is deferred
+ * to connect time so the policy sees the destination (see {@link PendingBind}).
  *
  * <p>Blocking operations run inside this channel's own begin()/end() so that interrupts and
  * asynchronous closes behave as on a JDK channel; closing this channel closes the delegate, and a
@@ -84,15 +82,13 @@ public final class RoutedSocketChannel extends SocketChannel
             new RoutedOptions(PlatformDefaults.Kind.SOCKET, this, stateLock, this::routedLegs);
     private volatile ClientLeg leg;
     private volatile boolean blocking = true;
-    private boolean bindRequested;
+    /** The program's bind before routing; guarded by stateLock. */
+    private final PendingBind bind = new PendingBind();
     // written under stateLock; volatile for the socket table, which reads them without it
-    private volatile InetSocketAddress bindAddress;
     private volatile InetSocketAddress remote;
     private volatile boolean inputShut;
     private volatile boolean outputShut;
     private Fallback fallback; // the stacks of the connect in progress, guarded by stateLock
-    /** The OS port held for a wildcard bind before routing (see PortReservation); guarded by stateLock. */
-    private PortReservation reservation;
     private final LazyAdaptor<RoutedSocketChannel, ChannelSocket> adaptor =
             new LazyAdaptor<>(this, ChannelSocket::of);
     private volatile Decision decision;
@@ -196,17 +192,7 @@ public final class RoutedSocketChannel extends SocketChannel
                 l.ch.bind(local);
                 return this;
             }
-            if (bindRequested) {
-                throw new AlreadyBoundException();
-            }
-            InetSocketAddress isa = Addresses.checkLocal(local, familyAsked());
-            if (isa.getAddress().isAnyLocalAddress() && isa.getPort() == 0) {
-                // the JDK's channel has its port now: hold one in the OS until a stack binds it
-                reservation = PortReservation.take(isa, familyAsked());
-                isa = reservation.address();
-            }
-            bindAddress = isa;
-            bindRequested = true;
+            bind.bind(local, familyAsked(), options, context);
             return this;
         } finally {
             stateLock.unlock();
@@ -282,7 +268,7 @@ public final class RoutedSocketChannel extends SocketChannel
                     throw new ConnectionPendingException();
                 }
             }
-            Candidates c = routing.decide(Role.CLIENT, isa, StackRoute.sourceOf(bindAddress));
+            Candidates c = routing.decide(Role.CLIENT, isa, StackRoute.sourceOf(bind.address()));
             decision = c.decision();
             fallback = new Fallback(c.requireAny());
             remote = isa;
@@ -353,8 +339,8 @@ public final class RoutedSocketChannel extends SocketChannel
                     leg = l; // published first, so a concurrent close() closes it
                     options.applyTo(l.ch);
                     l.ch.configureBlocking(blocking);
-                    releaseReservation(); // the stack's channel takes the reserved port now
-                    StackRoute.bindSource(l.ch, bindAddress, s, remote);
+                    bind.release(); // the stack's channel takes the held address now
+                    StackRoute.bindSource(l.ch, bind.address(), s, remote);
                     l.ready = true;
                     // selectors holding this channel register the new delegate; a stack whose channels
                     // cannot be selected fails here like any setup failure, and the next stack is tried
@@ -381,18 +367,10 @@ public final class RoutedSocketChannel extends SocketChannel
     public InetSocketAddress handOverBind() {
         stateLock.lock();
         try {
-            releaseReservation();
-            return bindRequested ? bindAddress : null;
+            bind.release();
+            return bind.address();
         } finally {
             stateLock.unlock();
-        }
-    }
-
-    /** Gives the reserved port (if any) back to the OS. Under stateLock. */
-    private void releaseReservation() {
-        if (reservation != null) {
-            reservation.release();
-            reservation = null;
         }
     }
 
@@ -691,7 +669,7 @@ public final class RoutedSocketChannel extends SocketChannel
             if (l != null) {
                 return l.ch.getLocalAddress();
             }
-            return bindAddress; // requested (deferred) bind, or null
+            return bind.address(); // the bind before routing, or null
         } finally {
             stateLock.unlock();
         }
@@ -708,7 +686,7 @@ public final class RoutedSocketChannel extends SocketChannel
     @Override
     public InetSocketAddress localAddress() {
         ClientLeg l = leg;
-        return l != null ? TimedCalls.localAddress(l.ch) : bindAddress;
+        return l != null ? TimedCalls.localAddress(l.ch) : bind.address();
     }
 
     /** The leg's peer, kept after close as the JDK keeps it; null before routing. */
@@ -724,7 +702,7 @@ public final class RoutedSocketChannel extends SocketChannel
         context.sockets().unregister(entry);
         stateLock.lock();
         try {
-            releaseReservation();
+            bind.release();
             ClientLeg l = leg;
             if (l != null) {
                 l.release();
@@ -750,7 +728,7 @@ public final class RoutedSocketChannel extends SocketChannel
         ClientLeg l = leg;
         Decision d = decision;
         if (l == null) {
-            return SocketRows.clientWithoutLeg(e, accepted, isOpen(), bindAddress, remote, d);
+            return SocketRows.clientWithoutLeg(e, accepted, isOpen(), bind.address(), remote, d);
         }
         InetSocketAddress local = SocketRows.local(l.ch);
         InetSocketAddress peer = SocketRows.remote(l.ch);

@@ -17,10 +17,13 @@
  * A routed channel has no stack until the first operation that needs one:
  * <ul>
  *   <li>TCP client: {@code connect} (key: remote address/port; source: the address the program
- *       bound, if any). A {@code bind} before connect is deferred to connect so the policy sees the
- *       destination: until then {@code getLocalAddress()} returns the requested address (port 0
- *       stays 0), and bind errors (e.g. an address not on this host) surface at connect, which then
- *       fails and closes the channel as any failed connect does.</li>
+ *       bound, if any). A {@code bind} before connect does not route: the OS holds the bound
+ *       address until the stack's channel binds it at connect ({@code PendingBind}),
+ *       for a wildcard port 0 always, for any other address when every stack of the policy shares
+ *       the OS's port space, so bind errors come at bind as the JDK's. Otherwise it is deferred:
+ *       {@code getLocalAddress()} returns the requested address (port 0 stays 0), and bind errors
+ *       (e.g. an address not on this host) surface at connect, which then fails and closes the
+ *       channel as any failed connect does.</li>
  *   <li>TCP server: {@code bind} (key: bound address/port, role server).</li>
  *   <li>UDP: {@code bind} → receiver (key: bound address); {@code connect} or {@code send} →
  *       sender (key: remote); {@code receive} or {@code join} before any of those → receiver with

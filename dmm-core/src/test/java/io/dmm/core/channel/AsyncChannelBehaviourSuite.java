@@ -4,17 +4,20 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.net.BindException;
 import java.net.ConnectException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
+import java.nio.channels.AlreadyBoundException;
 import java.nio.channels.AsynchronousChannelGroup;
 import java.nio.channels.AsynchronousCloseException;
 import java.nio.channels.AsynchronousServerSocketChannel;
@@ -367,6 +370,34 @@ abstract class AsyncChannelBehaviourSuite {
     }
 
     @Test
+    void aClientBindHasARealPortAtOnceAndConnectsFromIt() throws Exception {
+        try (AsynchronousServerSocketChannel server = newServer().bind(serverBindAddress());
+             AsynchronousSocketChannel c = newClient()) {
+            c.bind(new InetSocketAddress(0));
+            InetSocketAddress bound = (InetSocketAddress) c.getLocalAddress();
+            assertTrue(bound.getAddress().isAnyLocalAddress(), bound.toString());
+            assertNotEquals(0, bound.getPort(), "a real port, as the JDK's bind gives");
+            assertThrows(AlreadyBoundException.class, () -> c.bind(new InetSocketAddress(0)));
+            Future<AsynchronousSocketChannel> accept = server.accept();
+            c.connect(reach(server)).get(10, TimeUnit.SECONDS);
+            try (AsynchronousSocketChannel a = accept.get(10, TimeUnit.SECONDS)) {
+                assertEquals(bound.getPort(), ((InetSocketAddress) a.getRemoteAddress()).getPort(),
+                        "connects from that port");
+            }
+        }
+    }
+
+    @Test
+    void aClientBindToAPortAnotherClientHoldsFailsAtBind() throws Exception {
+        try (AsynchronousSocketChannel first = newClient(); AsynchronousSocketChannel second = newClient()) {
+            first.bind(new InetSocketAddress(0));
+            int port = ((InetSocketAddress) first.getLocalAddress()).getPort();
+            assertThrows(BindException.class, () -> second.bind(new InetSocketAddress(port)));
+            assertNull(second.getLocalAddress(), "a failed bind leaves the channel unbound");
+        }
+    }
+
+    @Test
     void optionsAndBindBeforeConnectAreApplied() throws Exception {
         AsynchronousServerSocketChannel server = newServer();
         server.setOption(StandardSocketOptions.SO_RCVBUF, 32 * 1024);
@@ -466,6 +497,28 @@ abstract class AsyncChannelBehaviourSuite {
             assertTrue(group.awaitTermination(10, TimeUnit.SECONDS));
             assertTrue(group.isTerminated());
         }
+    }
+
+    /**
+     * A listener's pending accept in a group shut down fails when a connection arrives, as no new
+     * channel may be made in the group: an IOException whose cause is ShutdownChannelGroupException.
+     */
+    @Test
+    void anAcceptCompletingInAGroupShutDownFails() throws Exception {
+        AsynchronousChannelGroup group = newGroup();
+        try (AsynchronousServerSocketChannel listener = AsynchronousServerSocketChannel.open(group);
+             AsynchronousSocketChannel client = newClient()) {
+            listener.bind(serverBindAddress());
+            Future<AsynchronousSocketChannel> accept = listener.accept();
+            group.shutdown();
+            client.connect(reach(listener)).get(10, TimeUnit.SECONDS);
+            Throwable failure = failureOf(accept);
+            assertInstanceOf(IOException.class, failure);
+            assertInstanceOf(ShutdownChannelGroupException.class, failure.getCause());
+            assertEquals(-1, client.read(ByteBuffer.allocate(8)).get(10, TimeUnit.SECONDS),
+                    "the connection is closed");
+        }
+        assertTrue(group.awaitTermination(10, TimeUnit.SECONDS), "its last channel closed");
     }
 
     @Test

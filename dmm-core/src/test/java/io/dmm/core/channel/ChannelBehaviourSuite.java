@@ -7,6 +7,7 @@ import io.dmm.api.testing.Waits;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.BindException;
 import java.net.ConnectException;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
@@ -17,6 +18,7 @@ import java.net.Socket;
 import java.net.SocketAddress;
 import java.net.SocketOption;
 import java.net.SocketTimeoutException;
+import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
 import java.nio.channels.AlreadyBoundException;
 import java.nio.channels.AlreadyConnectedException;
@@ -200,6 +202,79 @@ abstract class ChannelBehaviourSuite {
         SocketChannel a = track(s.accept());
         assertEquals(bound.getPort(), ((InetSocketAddress) c.getLocalAddress()).getPort(), "connects from that port");
         assertEquals(bound.getPort(), ((InetSocketAddress) a.getRemoteAddress()).getPort());
+    }
+
+    /**
+     * Whether a client's bind to a given address or port before connect is made with the OS at once,
+     * as the JDK's is: DMM does so when every stack of the policy shares the OS's port space. A
+     * runner whose policy has a stack with ports of its own overrides this (false): there the bind
+     * waits for connect, the documented difference of docs/drop-in.md.
+     */
+    protected boolean clientBindsAtOnce() {
+        return true;
+    }
+
+    @Test
+    void aClientBindToAPortAnotherClientHoldsFailsAtBind() throws IOException {
+        SocketChannel first = client();
+        first.bind(new InetSocketAddress(0));
+        InetSocketAddress taken = new InetSocketAddress(((InetSocketAddress) first.getLocalAddress()).getPort());
+        SocketChannel second = client();
+        if (clientBindsAtOnce()) {
+            assertThrows(BindException.class, () -> second.bind(taken));
+            assertNull(second.getLocalAddress(), "a failed bind leaves the channel unbound");
+            second.bind(new InetSocketAddress(0)); // and it can still bind
+        } else {
+            second.bind(taken);
+            assertEquals(taken, second.getLocalAddress(), "deferred: the requested address until connect");
+        }
+    }
+
+    @Test
+    void aClientBindToAnAddressNotOnThisHostFailsAtBind() throws IOException {
+        SocketChannel c = client();
+        InetSocketAddress elsewhere = new InetSocketAddress(InetAddress.getByName("192.0.2.1"), 0); // TEST-NET-1
+        if (clientBindsAtOnce()) {
+            BindException e = assertThrows(BindException.class, () -> c.bind(elsewhere));
+            assertEquals("Cannot assign requested address", e.getMessage());
+            assertNull(c.getLocalAddress());
+        } else {
+            c.bind(elsewhere);
+            assertEquals(elsewhere, c.getLocalAddress());
+        }
+    }
+
+    @Test
+    void aClientBindToAGivenPortHasThatPortAtOnce() throws IOException {
+        int port;
+        try (SocketChannel probe = SocketChannel.open()) { // a port the OS had free just now
+            port = ((InetSocketAddress) probe.bind(new InetSocketAddress(LOOPBACK, 0)).getLocalAddress()).getPort();
+        }
+        SocketChannel c = client();
+        c.bind(new InetSocketAddress(LOOPBACK, port));
+        assertEquals(new InetSocketAddress(LOOPBACK, port), c.getLocalAddress());
+        if (clientBindsAtOnce()) {
+            try (SocketChannel other = SocketChannel.open()) {
+                assertThrows(BindException.class, () -> other.bind(new InetSocketAddress(LOOPBACK, port)),
+                        "the OS holds the port for the bound client");
+            }
+        }
+        ServerSocketChannel s = server();
+        assertTrue(c.connect(connectable(s)));
+        SocketChannel a = track(s.accept());
+        assertEquals(new InetSocketAddress(LOOPBACK, port), a.getRemoteAddress(), "connects from that port");
+    }
+
+    @Test
+    void clientsWithSoReuseAddrMayBindOnePortBeforeEitherConnects() throws IOException {
+        SocketChannel first = client();
+        first.setOption(StandardSocketOptions.SO_REUSEADDR, true);
+        first.bind(new InetSocketAddress(0));
+        InetSocketAddress taken = new InetSocketAddress(((InetSocketAddress) first.getLocalAddress()).getPort());
+        SocketChannel second = client();
+        second.setOption(StandardSocketOptions.SO_REUSEADDR, true);
+        second.bind(taken); // Linux lets two such sockets share a port while neither listens
+        assertEquals(taken.getPort(), ((InetSocketAddress) second.getLocalAddress()).getPort());
     }
 
     @Test

@@ -8,8 +8,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
-import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -25,30 +23,9 @@ class PreferIpv4StackTest {
     Path dir;
 
     private String run(List<String> jvmArgs, String mode) throws Exception {
-        List<String> cmd = new ArrayList<>();
-        cmd.add(ProcessHandle.current().info().command().orElseThrow());
-        cmd.add("-Djava.net.preferIPv4Stack=true");
-        cmd.addAll(jvmArgs);
-        cmd.add("-cp");
-        cmd.add(System.getProperty("java.class.path"));
-        cmd.add(Ipv4StackScenario.class.getName());
-        cmd.add(mode);
-        // output to a file, not a pipe read to its end: a hung child must fail the test, not hang it
-        Path log = Files.createTempFile(dir, "scenario", ".out");
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        boolean finished = p.waitFor(60, TimeUnit.SECONDS);
-        if (!finished) {
-            p.destroyForcibly().waitFor();
-        }
-        String out = Files.readString(log);
-        assertTrue(finished, "scenario did not finish in 60 s: " + out);
-        assertEquals(0, p.exitValue(), out);
-        assertTrue(out.contains("DONE"), out);
-        return out;
-    }
-
-    private static String transcript(String out) {
-        return out.lines().filter(l -> l.startsWith("T ")).collect(Collectors.joining("\n"));
+        List<String> args = new ArrayList<>(List.of("-Djava.net.preferIPv4Stack=true"));
+        args.addAll(jvmArgs);
+        return ChildJvm.run(dir, args, Ipv4StackScenario.class, mode);
     }
 
     private void sameAsJdk(String policy) throws Exception {
@@ -59,7 +36,7 @@ class PreferIpv4StackTest {
                 "-Ddmm.config=" + file), "dmm");
         assertTrue(dmm.contains("R provider " + DmmSelectorProvider.class.getName()), dmm);
         assertTrue(jdk.contains("IPv6 not available"), "the reference run is IPv4-only: " + jdk);
-        assertEquals(transcript(jdk), transcript(dmm), "DMM run:\n" + dmm);
+        assertEquals(ChildJvm.transcript(jdk), ChildJvm.transcript(dmm), "DMM run:\n" + dmm);
     }
 
     @Test

@@ -88,13 +88,14 @@ class RoutingTest {
     }
 
     @Test
-    void deferredBindIsSeenByThePolicyAndApplied() throws Exception {
+    void aBindBeforeConnectIsSeenByThePolicyAndApplied() throws Exception {
         TestPolicy policy = new TestPolicy().kernel("k1").defaults("k1");
         start(policy);
         try (SocketChannel c = runtime.openSocketChannel(null, RouteHints.none())) {
-            InetSocketAddress requested = new InetSocketAddress(LOOPBACK, 0);
-            c.bind(requested);
-            assertEquals(requested, c.getLocalAddress(), "the requested address until connect");
+            c.bind(new InetSocketAddress(LOOPBACK, 0));
+            InetSocketAddress bound = (InetSocketAddress) c.getLocalAddress();
+            assertEquals(LOOPBACK, bound.getAddress());
+            assertTrue(bound.getPort() > 0, "kernel stacks only: bound with the OS at once, as the JDK binds");
             assertTrue(policy.keys.isEmpty(), "bind does not route a client");
             c.connect(serverAddress());
             RouteKey key = policy.lastKey();
@@ -103,7 +104,7 @@ class RoutingTest {
             assertEquals(LOOPBACK, key.service());
             assertEquals(serverAddress().getPort(), key.port());
             assertEquals(LOOPBACK, key.source());
-            assertTrue(((InetSocketAddress) c.getLocalAddress()).getPort() > 0);
+            assertEquals(bound, c.getLocalAddress(), "the stack's socket took the address held for it");
             server.accept().close();
         }
     }
@@ -385,8 +386,9 @@ class RoutingTest {
     }
 
     @Test
-    void deferredBindErrorsSurfaceAtConnect() throws Exception {
-        start(new TestPolicy().kernel("k1").defaults("k1"));
+    void withAUserspaceStackInThePolicyBindErrorsSurfaceAtConnect() throws Exception {
+        // a stack with ports of its own could be routed to: the bind waits for connect (docs/drop-in.md)
+        start(new TestPolicy().stack("u1", "userspace", TestStacks.userspaceLoopback()).kernel("k1").defaults("k1"));
         SocketChannel c = runtime.openSocketChannel(null, RouteHints.none());
         InetSocketAddress notLocal = new InetSocketAddress(InetAddress.ofLiteral("192.0.2.1"), 0); // TEST-NET-1
         c.bind(notLocal); // accepted: the bind happens at connect, once routed

@@ -26,6 +26,7 @@ public final class NetScenario {
         }
         switch (args[0]) {
             case "echo" -> TcpScenarios.echo();
+            case "client-bind" -> TcpScenarios.clientBind();
             case "timeouts" -> TcpScenarios.timeouts();
             case "linger" -> TcpScenarios.linger();
             case "halfclose" -> TcpScenarios.halfClose();

@@ -134,6 +134,13 @@ class SocketFactoriesTest {
     }
 
     @Test
+    void aSocketsBindErrorsComeAtBindAsTheJdks() throws Exception {
+        Run dmm = sameAsJdk("client-bind");
+        assertTrue(dmm.transcript().contains("T bind to a port another socket holds ! java.net.BindException"),
+                dmm.out());
+    }
+
+    @Test
     void readAcceptAndConnectTimeoutsAsTheJdk() throws Exception {
         Run dmm = sameAsJdk("timeouts");
         assertTrue(dmm.transcript().contains("read ! java.net.SocketTimeoutException: Read timed out"), dmm.out());

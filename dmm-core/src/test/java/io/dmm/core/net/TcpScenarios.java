@@ -77,6 +77,21 @@ final class TcpScenarios {
         }
     }
 
+    /**
+     * A Socket's bind before connect takes its address at once, as the JDK's does: a port another
+     * socket holds, or an address not on this host, fails the bind itself.
+     */
+    static void clientBind() throws Exception {
+        try (Socket first = new Socket(); Socket second = new Socket(); Socket third = new Socket()) {
+            first.bind(new InetSocketAddress(0));
+            attempt("bind to a port another socket holds",
+                    () -> { second.bind(new InetSocketAddress(first.getLocalPort())); return null; });
+            t("after the failed bind: bound " + second.isBound() + " port " + second.getLocalPort());
+            attempt("bind to an address not on this host",
+                    () -> { third.bind(new InetSocketAddress(InetAddress.getByName("192.0.2.1"), 0)); return null; });
+        }
+    }
+
     /** bind(null) before connect has a real port at once, and the socket connects from it. */
     private static void ephemeralBindBeforeConnect(ServerSocket ss) throws Exception {
         try (Socket c = new Socket()) {

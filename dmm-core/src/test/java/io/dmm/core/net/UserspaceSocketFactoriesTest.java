@@ -198,6 +198,18 @@ class UserspaceSocketFactoriesTest extends SocketFactoriesTest {
         assertEquals(0, dmm.opened("kernel"), dmm.out());
     }
 
+    /**
+     * The documented difference (docs/drop-in.md): a policy with a stack whose ports are its own
+     * keeps a Socket's bind to a given address until connect, so the bind itself succeeds.
+     */
+    @Override
+    @Test
+    void aSocketsBindErrorsComeAtBindAsTheJdks() throws Exception {
+        Run dmm = run(List.of(), "client-bind", "dmm");
+        assertTrue(dmm.transcript().contains("T bind to a port another socket holds = null"), dmm.out());
+        assertTrue(dmm.transcript().contains("T bind to an address not on this host = null"), dmm.out());
+    }
+
     // socksProxySocketsKeepWorkingUnrouted and aServerSocketCreatedBeforeInstallCannotAcceptIntoADmmSocket
     // run as inherited: their peers are where the JDK's own sockets look for them whatever the policy.
 }
