@@ -2,8 +2,10 @@ package io.dmm.demo;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.sun.tools.attach.VirtualMachine;
 import io.dmm.api.DmmSockets;
 import io.dmm.api.DmmStats;
 import io.dmm.api.StackStats;
@@ -103,6 +105,14 @@ class DmmDemoTest {
             assertTrue(seen.toString().contains("9 connections, 0 failed"), seen.toString());
             assertTrue(echo != null, seen.toString());
             assertFalse(p.waitFor(1, TimeUnit.SECONDS), "the demo exited instead of staying up");
+            // ./dmm ps finds it: its management plane published the property the command looks for
+            VirtualMachine vm = VirtualMachine.attach(String.valueOf(p.pid()));
+            try {
+                assertNotNull(vm.getSystemProperties().getProperty("io.dmm.runtime"),
+                        "the demo JVM does not publish io.dmm.runtime: ./dmm ps would not list it");
+            } finally {
+                vm.detach();
+            }
             // its echo server still answers
             try (Socket s = new Socket(echo.getAddress(), echo.getPort())) {
                 s.getOutputStream().write("still there\n".getBytes(StandardCharsets.UTF_8));
