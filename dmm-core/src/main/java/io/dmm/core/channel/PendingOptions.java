@@ -25,20 +25,6 @@ final class PendingOptions {
         this.kind = kind;
     }
 
-    /**
-     * The JDK's first checks of getOption, made before the channel's state is looked at: a null
-     * name is an NPE, an option the channel does not support is unsupported.
-     */
-    static void checkSupported(SocketOption<?> name, Set<SocketOption<?>> supported) {
-        SocketOptionValues.checkSupported(name, supported);
-    }
-
-    /** The JDK's first checks of setOption: those of getOption, then the value's type. */
-    static void checkSupported(SocketOption<?> name, Object value, Set<SocketOption<?>> supported) {
-        SocketOptionValues.checkSupported(name, supported);
-        SocketOptionValues.checkType(name, value);
-    }
-
     /** What an unrouted channel of this kind supports: the platform's options. */
     Set<SocketOption<?>> supported() {
         return PlatformDefaults.of(kind).supported();

@@ -1,5 +1,6 @@
 package io.dmm.core.channel;
 
+import io.dmm.jdk.options.SocketOptionValues;
 import java.io.IOException;
 import java.net.SocketException;
 import java.net.SocketOption;
@@ -43,7 +44,9 @@ final class RoutedOptions {
 
     /** The face's setOption. */
     <T> void set(SocketOption<T> name, T value) throws IOException {
-        PendingOptions.checkSupported(name, value, supported());
+        // the JDK's first checks, before the channel's state: null name, unsupported option, value type
+        SocketOptionValues.checkSupported(name, supported());
+        SocketOptionValues.checkType(name, value);
         List<? extends Leg<? extends NetworkChannel>> routed;
         stateLock.lock();
         try {
@@ -63,7 +66,7 @@ final class RoutedOptions {
     /** The face's getOption. */
     @SuppressWarnings("unchecked")
     <T> T get(SocketOption<T> name) throws IOException {
-        PendingOptions.checkSupported(name, supported());
+        SocketOptionValues.checkSupported(name, supported()); // null name, unsupported option: first
         List<? extends Leg<? extends NetworkChannel>> routed;
         stateLock.lock();
         try {

@@ -143,10 +143,6 @@ public final class StackHandle {
         }
     }
 
-    public boolean isStopped() {
-        return stopped.get();
-    }
-
     /** Counts a decision that chose this instance (the router's). */
     public void decided() {
         decisions.increment();
