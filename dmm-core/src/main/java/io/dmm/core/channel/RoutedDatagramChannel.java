@@ -329,9 +329,7 @@ public final class RoutedDatagramChannel extends DatagramChannel
             endBlocking(blocked, completed);
         }
         if (from != null) {
-            int n = dst.position() - before;
-            l.stack.bytesIn(n);
-            entry.addIn(n);
+            Transfer.READ.count(l.stack, entry, dst.position() - before);
         }
         return from;
     }
@@ -358,10 +356,7 @@ public final class RoutedDatagramChannel extends DatagramChannel
         } finally {
             endBlocking(blocked, completed);
         }
-        if (n > 0) {
-            l.stack.bytesOut(n);
-            entry.addOut(n);
-        }
+        Transfer.WRITE.count(l.stack, entry, n);
         return n;
     }
 
@@ -476,9 +471,7 @@ public final class RoutedDatagramChannel extends DatagramChannel
         } catch (IOException e) {
             throw DelegateClosed.closeFace(e, l.ch, this); // closed by an interrupt: so is this channel
         }
-        int n = dst.position() - before;
-        l.stack.bytesIn(n);
-        entry.addIn(n);
+        Transfer.READ.count(l.stack, entry, dst.position() - before);
         return sender;
     }
 
@@ -492,8 +485,7 @@ public final class RoutedDatagramChannel extends DatagramChannel
         } catch (IOException e) {
             throw DelegateClosed.closeFace(e, l.ch, this);
         }
-        l.stack.bytesOut(n);
-        entry.addOut(n);
+        Transfer.WRITE.count(l.stack, entry, n);
     }
 
     @Override

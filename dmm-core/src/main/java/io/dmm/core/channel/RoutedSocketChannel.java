@@ -572,10 +572,7 @@ public final class RoutedSocketChannel extends SocketChannel
         ClientLeg l = streamLeg();
         try {
             int n = l.streams.read(b, off, len, timeoutNanos);
-            if (n > 0) {
-                l.stack.bytesIn(n);
-                entry.addIn(n);
-            }
+            Transfer.READ.count(l.stack, entry, n);
             return n;
         } catch (IOException e) {
             throw DelegateClosed.closeFace(e, l.ch, this);
@@ -611,8 +608,7 @@ public final class RoutedSocketChannel extends SocketChannel
         ClientLeg l = streamLeg();
         try {
             l.streams.writeFully(b, off, len);
-            l.stack.bytesOut(len);
-            entry.addOut(len);
+            Transfer.WRITE.count(l.stack, entry, len);
         } catch (IOException e) {
             throw DelegateClosed.closeFace(e, l.ch, this);
         }
