@@ -395,6 +395,99 @@ abstract class ChannelBehaviourSuite {
         assertTrue(p[0].isOpen());
     }
 
+    // ------------------------------------------------------------------ a reset after data
+
+    /** The accepted end writes {@code n} bytes and resets the connection (SO_LINGER 0). */
+    static void writeThenReset(SocketChannel peer, int n) throws IOException {
+        ByteBuffer b = ByteBuffer.allocate(n);
+        while (b.hasRemaining()) {
+            peer.write(b);
+        }
+        peer.setOption(StandardSocketOptions.SO_LINGER, 0);
+        peer.close();
+    }
+
+    /** Reads until an exception; returns the bytes read before it and the exception. */
+    static long readUntilFailure(SocketChannel ch, List<IOException> failure) throws IOException {
+        long total = 0;
+        ByteBuffer b = ByteBuffer.allocate(300);
+        try {
+            int n;
+            while ((n = ch.read(b.clear())) >= 0) {
+                total += n;
+            }
+            fail("end of stream after " + total + " bytes, not the reset");
+        } catch (IOException e) {
+            failure.add(e);
+        }
+        return total;
+    }
+
+    /** Linux (and so the JDK) delivers the bytes that arrived before a RST, then the reset, to every later read. */
+    @Test
+    void bytesSentBeforeAResetAreReadBeforeTheReset() throws IOException {
+        SocketChannel[] p = pair();
+        writeThenReset(p[1], 1000);
+        List<IOException> failure = new ArrayList<>();
+        assertEquals(1000, readUntilFailure(p[0], failure));
+        assertEquals(java.net.SocketException.class, failure.getFirst().getClass());
+        assertEquals("Connection reset", failure.getFirst().getMessage());
+        IOException again = assertThrows(IOException.class, () -> p[0].read(ByteBuffer.allocate(8)));
+        assertEquals("Connection reset", again.getMessage(), "a read after the reset reports it again");
+        IOException write = assertThrows(IOException.class, () -> p[0].write(bytes("x")));
+        assertEquals(IOException.class, write.getClass());
+        assertEquals("Broken pipe", write.getMessage());
+    }
+
+    /** A write that meets the reset reports it (ECONNRESET) and spends it: reads then end at the bytes before it. */
+    @Test
+    void aWriteThatMeetsAResetSpendsItAndReadsThenEndAfterTheBytesBeforeIt() throws IOException {
+        SocketChannel[] p = pair();
+        writeThenReset(p[1], 1000);
+        IOException first = assertThrows(IOException.class, () -> {
+            while (true) {
+                p[0].write(ByteBuffer.allocate(100));
+            }
+        });
+        assertEquals(IOException.class, first.getClass());
+        assertEquals("Connection reset by peer", first.getMessage());
+        IOException second = assertThrows(IOException.class, () -> p[0].write(ByteBuffer.allocate(100)));
+        assertEquals("Broken pipe", second.getMessage());
+        ByteBuffer b = ByteBuffer.allocate(2000);
+        while (p[0].read(b) > 0) {
+            // the bytes that came before the reset
+        }
+        assertEquals(1000, b.position());
+        assertEquals(-1, p[0].read(b.clear()));
+    }
+
+    /** Through a Selector: OP_READ for the bytes before the reset and for the reset itself. */
+    @Test
+    void aSelectorReportsTheBytesBeforeAResetThenTheReset() throws Exception {
+        SocketChannel[] p = pair();
+        p[0].configureBlocking(false);
+        try (java.nio.channels.Selector sel = p[0].provider().openSelector()) {
+            p[0].register(sel, java.nio.channels.SelectionKey.OP_READ);
+            writeThenReset(p[1], 1000);
+            long total = 0;
+            ByteBuffer b = ByteBuffer.allocate(300);
+            IOException failure = null;
+            while (failure == null) {
+                assertEquals(1, sel.select(5000), "readable after " + total + " bytes");
+                sel.selectedKeys().clear();
+                try {
+                    int n = p[0].read(b.clear());
+                    assertTrue(n > 0, "a selected read returns bytes or throws: " + n);
+                    total += n;
+                } catch (IOException e) {
+                    failure = e;
+                }
+            }
+            assertEquals(1000, total);
+            assertEquals("Connection reset", failure.getMessage());
+        }
+    }
+
     @Test
     void addresses() throws IOException {
         ServerSocketChannel s = server();

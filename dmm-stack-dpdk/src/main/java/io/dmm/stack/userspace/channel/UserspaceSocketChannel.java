@@ -71,6 +71,11 @@ public class UserspaceSocketChannel extends SocketChannel implements ReadinessSo
     private volatile boolean inputClosed;
     private volatile boolean outputClosed;
     private volatile boolean connectionReset;
+    /**
+     * A write reported the reset ("Connection reset by peer"), which spends it as a socket error is
+     * spent on Linux: reads then return the bytes that came before it and end of stream.
+     */
+    private volatile boolean resetSpentByWrite;
     private volatile ChannelSocket socket;
     private final Object adaptorLock = new Object();
     /** SO_OOBINLINE as the Socket set it (stored only). */
@@ -524,14 +529,24 @@ public class UserspaceSocketChannel extends SocketChannel implements ReadinessSo
         try {
             return conn.read(dst);
         } catch (IOException e) {
-            noteReadFailure(e);
-            throw e;
+            return readFailure(e);
         }
     }
 
-    /** A reset is remembered, as the JDK's: later reads report it before anything else (even after shutdownInput). */
-    private void noteReadFailure(IOException e) {
-        if ("Connection reset".equals(e.getMessage())) connectionReset = true;
+    /**
+     * A reset is remembered, as the JDK's: later reads report it before anything else (even after
+     * shutdownInput). One a write already reported is end of stream, as the JDK's read then returns.
+     */
+    private int readFailure(IOException e) throws IOException {
+        if (isReset(e)) {
+            if (resetSpentByWrite) return -1;
+            connectionReset = true;
+        }
+        throw e;
+    }
+
+    private static boolean isReset(IOException e) {
+        return "Connection reset".equals(e.getMessage());
     }
 
     /** Scattering: the engine's single-buffer reads in order, under one lock hold. */
@@ -545,8 +560,7 @@ public class UserspaceSocketChannel extends SocketChannel implements ReadinessSo
                 r = conn.read(b);
             } catch (IOException e) {
                 if (total > 0) return total; // report the bytes first; the failure shows on the next read
-                noteReadFailure(e);
-                throw e;
+                return readFailure(e);
             }
             if (r < 0) return total > 0 ? total : -1;
             total += r;
@@ -625,7 +639,7 @@ public class UserspaceSocketChannel extends SocketChannel implements ReadinessSo
                 }
                 // a reset a read has already reported is spent, as a socket error is on Linux: the
                 // connection is gone and writes now see a broken pipe (what the JDK's sockets report)
-                if (connectionReset) throw new SocketException("Broken pipe");
+                if (connectionReset || resetSpentByWrite) throw new IOException("Broken pipe");
                 long total = remaining(single, srcs, offset, length);
                 long spin = access.spinNanos();
                 // a blocking write returns once all bytes are taken, as on a blocking socket
@@ -635,7 +649,7 @@ public class UserspaceSocketChannel extends SocketChannel implements ReadinessSo
                     stackLock.lock();
                     try {
                         if (!isOpen() || released) break;
-                        w = single != null ? conn.write(single) : engineWrite(srcs, offset, length);
+                        w = single != null ? engineWrite(single) : engineWrite(srcs, offset, length);
                         n += w;
                         signal.refresh();
                         observed = signal.version();
@@ -666,7 +680,7 @@ public class UserspaceSocketChannel extends SocketChannel implements ReadinessSo
             if (!b.hasRemaining()) continue;
             int w;
             try {
-                w = conn.write(b);
+                w = engineWrite(b);
             } catch (IOException e) {
                 if (total > 0) return total;
                 throw e;
@@ -675,6 +689,22 @@ public class UserspaceSocketChannel extends SocketChannel implements ReadinessSo
             if (b.hasRemaining()) break; // the send buffer is full
         }
         return total;
+    }
+
+    /**
+     * The engine's write; a reset no read has reported yet is the JDK's write error on Linux,
+     * ECONNRESET: IOException("Connection reset by peer"), and it is spent (see resetSpentByWrite).
+     */
+    private int engineWrite(ByteBuffer src) throws IOException {
+        try {
+            return conn.write(src);
+        } catch (IOException e) {
+            if (isReset(e) && !connectionReset) {
+                resetSpentByWrite = true;
+                throw new IOException("Connection reset by peer");
+            }
+            throw e;
+        }
     }
 
     private static long remaining(ByteBuffer single, ByteBuffer[] bufs, int offset, int length) {

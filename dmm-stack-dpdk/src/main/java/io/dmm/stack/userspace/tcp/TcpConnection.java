@@ -90,6 +90,8 @@ public final class TcpConnection {
     private boolean inputShutdown;
     private boolean outputShutdown;
     private boolean appClosed;
+    /** The connection failed with its device: unread bytes go with it (a reset keeps them to be read first). */
+    private boolean discardUnread;
 
     // Negotiated options.
     boolean tsOk;
@@ -992,7 +994,9 @@ public final class TcpConnection {
         state = TcpState.CLOSED;
         rtoAt = persistAt = delackAt = keepAliveAt = closeAt = retryAt = NONE;
         ackNow = false;
-        releaseBuffers(error == null && !appClosed);
+        // bytes that arrived before a reset or a timeout are still read first, as on Linux; a
+        // device failure (discardUnread) takes them with it
+        releaseBuffers(!appClosed && !discardUnread);
         stack.removed(this, old);
         if (listener != null) {
             listener.removed(this);
@@ -1063,9 +1067,12 @@ public final class TcpConnection {
         return connectFailure;
     }
 
-    /** Copies received bytes: count, 0 if none yet, -1 at end of stream. SocketException("Connection reset") after a RST. */
+    /**
+     * Copies received bytes: count, 0 if none yet, -1 at end of stream. After a RST (or a timeout)
+     * the bytes that arrived before it are read first, then SocketException("Connection reset"), as
+     * Linux's tcp_recvmsg copies queued data before it reports the socket's error.
+     */
     public int read(ByteBuffer dst) throws IOException {
-        if (error != null) throw new SocketException(error.getMessage());
         if (recvBuf != null && recvBuf.readable() > 0 && !inputShutdown) {
             int n = recvBuf.read(dst);
             if (recvBuf.readable() == 0 && (state == TcpState.TIME_WAIT || state == TcpState.CLOSED)) {
@@ -1076,6 +1083,7 @@ public final class TcpConnection {
             }
             return n;
         }
+        if (error != null) throw new SocketException(error.getMessage());
         if (finReceived || inputShutdown || state == TcpState.CLOSED) return -1;
         return 0;
     }
@@ -1140,7 +1148,8 @@ public final class TcpConnection {
         if (appClosed) return;
         appClosed = true;
         switch (state) {
-            case CLOSED, TIME_WAIT, LAST_ACK, CLOSING -> { }
+            case CLOSED -> releaseBuffers(false); // unread bytes kept after a reset or the peer's close
+            case TIME_WAIT, LAST_ACK, CLOSING -> { }
             case SYN_SENT -> closeNow();
             default -> {
                 boolean unread = recvBuf != null && recvBuf.readable() > 0 && !inputShutdown;
@@ -1167,6 +1176,7 @@ public final class TcpConnection {
      */
     void fail(SocketException cause) {
         if (state == TcpState.CLOSED) return;
+        discardUnread = true;
         if (activeOpen && !established) connectFailure = new ConnectException(cause.getMessage());
         else error = cause;
         closeNow();

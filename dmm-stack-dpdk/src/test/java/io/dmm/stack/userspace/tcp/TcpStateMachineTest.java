@@ -287,6 +287,46 @@ class TcpStateMachineTest {
         assertEquals(0, t.locked(t.stack::activeConnections));
     }
 
+    /** Linux reads the bytes queued before a RST first, then reports the reset (the JDK: "Connection reset"). */
+    @Test
+    void bytesThatArrivedBeforeAResetAreReadFirst() {
+        TcpConnection c = established();
+        byte[] data = new byte[1000];
+        java.util.Arrays.fill(data, (byte) 'x');
+        t.send(seg().psh().seq(PEER_ISS + 1).ack(iss + 1).payload(data));
+        t.send(seg().rst().seq(PEER_ISS + 1 + 1000));
+        assertEquals(TcpState.CLOSED, c.state());
+        assertEquals(SelectionKey.OP_READ, t.locked(c::readyOps) & SelectionKey.OP_READ);
+        assertEquals(1000, t.locked(c::available));
+        assertEquals("x".repeat(600), t.read(c, 600));
+        assertEquals("x".repeat(400), t.read(c, 1000));
+        assertEquals(SelectionKey.OP_READ, t.locked(c::readyOps) & SelectionKey.OP_READ, "the reset is still to be read");
+        assertEquals("Connection reset", t.readError(c).getMessage());
+        assertEquals("Connection reset", t.readError(c).getMessage());
+    }
+
+    /** A device failure is no reset: the connection's unread bytes go with it (DeviceFailureTest has the channels' side). */
+    @Test
+    void aDeviceFailureDiscardsUnreadBytes() {
+        TcpConnection c = established();
+        t.send(seg().psh().seq(PEER_ISS + 1).ack(iss + 1).payload("lost"));
+        t.run(() -> c.fail(new SocketException("device gone")));
+        assertEquals(0, t.locked(c::available));
+        assertEquals("device gone", t.readError(c).getMessage());
+    }
+
+    /** A reset connection's unread bytes are freed when the application closes it without reading them. */
+    @Test
+    void closingAResetConnectionFreesItsUnreadBytes() {
+        TcpConnection c = established();
+        t.send(seg().psh().seq(PEER_ISS + 1).ack(iss + 1).payload("unread"));
+        t.send(seg().rst().seq(PEER_ISS + 1 + 6));
+        assertEquals(6, t.locked(c::available));
+        t.run(c::close);
+        assertEquals(0, t.locked(c::available));
+        t.expectNothing();
+    }
+
     @Test
     void rstInEachClosingState() {
         // FIN_WAIT_1
