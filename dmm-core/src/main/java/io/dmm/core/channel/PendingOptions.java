@@ -2,6 +2,7 @@ package io.dmm.core.channel;
 
 import io.dmm.jdk.options.SocketOptionValues;
 import java.io.IOException;
+import java.net.SocketException;
 import java.net.SocketOption;
 import java.nio.channels.NetworkChannel;
 import java.nio.channels.SocketChannel;
@@ -31,11 +32,13 @@ final class PendingOptions {
     }
 
     /**
-     * Checks a value as the JDK would once it knows the channel is open (the socket comes later) and
-     * remembers it as the JDK would hold it (SO_LINGER lowered into its range).
+     * Checks a value as the JDK would once it knows the channel is open (the socket comes later), and
+     * as Linux would (a keepalive value out of its range is refused at once, not when it is replayed),
+     * and remembers it as the JDK would hold it (SO_LINGER lowered into its range).
      */
-    void remember(SocketOption<?> name, Object value) {
+    void remember(SocketOption<?> name, Object value) throws SocketException {
         Object held = SocketOptionValues.check(name, value);
+        SocketOptionValues.checkPlatformLimits(name, held);
         values.remove(name);
         values.put(name, held);
     }

@@ -27,6 +27,7 @@ import java.nio.channels.ClosedByInterruptException;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.ConnectionPendingException;
 import java.nio.channels.DatagramChannel;
+import java.nio.channels.NetworkChannel;
 import java.nio.channels.NoConnectionPendingException;
 import java.nio.channels.NotYetBoundException;
 import java.nio.channels.NotYetConnectedException;
@@ -486,6 +487,148 @@ abstract class ChannelBehaviourSuite {
             assertEquals(1000, total);
             assertEquals("Connection reset", failure.getMessage());
         }
+    }
+
+    // ------------------------------------------------------------------ urgent data
+
+    /** SO_OOBINLINE off (the default): the urgent byte is not in the stream, as on Linux. */
+    @Test
+    void urgentDataOutOfBandIsNotInTheStream() throws IOException {
+        SocketChannel[] p = pair();
+        assertFalse(p[1].socket().getOOBInline());
+        p[0].write(bytes("Hello"));
+        p[0].socket().sendUrgentData('!');
+        p[0].write(bytes("world"));
+        assertEquals("Helloworld", readExactly(p[1], 10));
+        p[0].close();
+        assertEquals(-1, p[1].read(ByteBuffer.allocate(8)), "nothing after it: the urgent byte was not left behind");
+    }
+
+    /** SO_OOBINLINE on: the urgent byte is read in its place in the stream. */
+    @Test
+    void urgentDataInlineIsReadInItsPlace() throws IOException {
+        SocketChannel[] p = pair();
+        p[1].socket().setOOBInline(true);
+        p[0].write(bytes("Hello"));
+        p[0].socket().sendUrgentData('!');
+        p[0].write(bytes("world"));
+        assertEquals("Hello!world", readExactly(p[1], 11));
+        for (int i = 0; i < 20; i++) {
+            p[0].socket().sendUrgentData(i); // one urgent byte after another (the mark moves on)
+        }
+        ByteBuffer b = ByteBuffer.allocate(20);
+        while (b.hasRemaining()) {
+            assertTrue(p[1].read(b) > 0);
+        }
+        for (int i = 0; i < 20; i++) {
+            assertEquals(i, b.get(i));
+        }
+    }
+
+    /** A non-blocking channel's adaptor refuses an urgent byte its full send buffer cannot take. */
+    @Test
+    void urgentDataOnAFullNonBlockingChannelIsSocketBufferFull() throws IOException {
+        SocketChannel[] p = pair();
+        p[0].configureBlocking(false);
+        ByteBuffer chunk = ByteBuffer.allocate(64 * 1024);
+        int zeros = 0;
+        while (zeros < 3) { // the peer never reads: the windows and the send buffer fill
+            if (p[0].write(chunk.clear()) == 0) {
+                zeros++;
+            }
+        }
+        IOException e = assertThrows(IOException.class, () -> p[0].socket().sendUrgentData(1));
+        assertEquals(IOException.class, e.getClass());
+        assertEquals("Socket buffer full", e.getMessage());
+    }
+
+    // ------------------------------------------------------------------ Linux's TCP options
+
+    @SuppressWarnings("unchecked")
+    static <T> SocketOption<T> named(NetworkChannel ch, String name) {
+        return (SocketOption<T>) ch.supportedOptions().stream().filter(o -> o.name().equals(name)).findFirst()
+                .orElseThrow(() -> new AssertionError(name + " not in " + ch.supportedOptions()));
+    }
+
+    /** A connected (routed) socket offers the JDK's options on Linux, SO_REUSEPORT aside, with its defaults and checks. */
+    @Test
+    void aConnectedSocketHasLinuxsTcpOptions() throws IOException {
+        SocketChannel[] p = pair();
+        SocketChannel c = p[0];
+        try (SocketChannel platform = io.dmm.jdk.platform.PlatformChannels.openSocketChannel(null)) {
+            java.util.Set<SocketOption<?>> expected = new java.util.HashSet<>(platform.supportedOptions());
+            assertTrue(expected.containsAll(c.supportedOptions()), c.supportedOptions() + " within " + expected);
+            expected.remove(StandardSocketOptions.SO_REUSEPORT);
+            assertTrue(c.supportedOptions().containsAll(expected), c.supportedOptions() + " has " + expected);
+        }
+        c.setOption(StandardSocketOptions.IP_TOS, 0xFF);
+        assertEquals(0xFC, c.getOption(StandardSocketOptions.IP_TOS), "TCP's ECN bits are the kernel's");
+        c.setOption(StandardSocketOptions.IP_TOS, 0x2E);
+        assertEquals(0x2C, c.getOption(StandardSocketOptions.IP_TOS));
+        assertEquals(0, p[1].getOption(StandardSocketOptions.IP_TOS), "not inherited: servers have no IP_TOS");
+        assertEquals(7200, c.<Integer>getOption(named(c, "TCP_KEEPIDLE")));
+        assertEquals(75, c.<Integer>getOption(named(c, "TCP_KEEPINTERVAL")));
+        assertEquals(9, c.<Integer>getOption(named(c, "TCP_KEEPCOUNT")));
+        c.setOption(named(c, "TCP_KEEPIDLE"), 100);
+        assertEquals(100, c.<Integer>getOption(named(c, "TCP_KEEPIDLE")));
+        c.setOption(named(c, "TCP_KEEPCOUNT"), 127);
+        assertEquals(127, c.<Integer>getOption(named(c, "TCP_KEEPCOUNT")));
+        assertEquals("Invalid argument", assertThrows(java.net.SocketException.class,
+                () -> c.setOption(named(c, "TCP_KEEPINTERVAL"), 0)).getMessage());
+        assertEquals("Invalid argument", assertThrows(java.net.SocketException.class,
+                () -> c.setOption(named(c, "TCP_KEEPCOUNT"), 128)).getMessage());
+        assertTrue(c.<Boolean>getOption(named(c, "TCP_QUICKACK")));
+        c.setOption(named(c, "TCP_QUICKACK"), false);
+        assertFalse(c.<Boolean>getOption(named(c, "TCP_QUICKACK")));
+        assertEquals(0, c.<Integer>getOption(named(c, "SO_INCOMING_NAPI_ID")));
+        assertThrows(java.net.SocketException.class, () -> c.setOption(named(c, "SO_INCOMING_NAPI_ID"), 1));
+        assertFalse(c.<Boolean>getOption(named(c, "SO_OOBINLINE")));
+        c.setOption(named(c, "SO_OOBINLINE"), true);
+        assertTrue(c.socket().getOOBInline());
+    }
+
+    /**
+     * An accepted socket has the keepalive settings its server had when it was accepted, and its
+     * TCP_QUICKACK as set after listen (Linux's listen starts the listener's ACK state afresh).
+     */
+    @Test
+    void anAcceptedSocketInheritsTheServersKeepAliveSettings() throws IOException {
+        ServerSocketChannel unbound = track(newServer());
+        unbound.setOption(named(unbound, "TCP_QUICKACK"), false);
+        unbound.bind(serverBindAddress());
+        assertTrue(unbound.<Boolean>getOption(named(unbound, "TCP_QUICKACK")), "listen turned it on again");
+        ServerSocketChannel s = server();
+        s.setOption(named(s, "TCP_KEEPIDLE"), 100);
+        s.setOption(named(s, "TCP_KEEPCOUNT"), 3);
+        s.setOption(named(s, "TCP_QUICKACK"), false);
+        assertEquals(100, s.<Integer>getOption(named(s, "TCP_KEEPIDLE")));
+        assertFalse(s.<Boolean>getOption(named(s, "TCP_QUICKACK")));
+        assertEquals(75, s.<Integer>getOption(named(s, "TCP_KEEPINTERVAL")));
+        assertEquals("Invalid argument", assertThrows(java.net.SocketException.class,
+                () -> s.setOption(named(s, "TCP_KEEPIDLE"), 32_768)).getMessage());
+        SocketChannel c = client();
+        assertTrue(c.connect(connectable(s)));
+        SocketChannel a = track(s.accept());
+        assertEquals(100, a.<Integer>getOption(named(a, "TCP_KEEPIDLE")));
+        assertEquals(3, a.<Integer>getOption(named(a, "TCP_KEEPCOUNT")));
+        assertEquals(75, a.<Integer>getOption(named(a, "TCP_KEEPINTERVAL")));
+        assertFalse(a.<Boolean>getOption(named(a, "TCP_QUICKACK")), "off on the listener: off on its connections");
+        assertFalse(a.getOption(StandardSocketOptions.SO_KEEPALIVE));
+    }
+
+    /** Linux refuses a keepalive value out of its range at once, also before the socket is connected. */
+    @Test
+    void aKeepAliveValueOutOfLinuxsRangeIsRefusedBeforeConnect() throws IOException {
+        SocketChannel c = client();
+        assertEquals("Invalid argument", assertThrows(java.net.SocketException.class,
+                () -> c.setOption(named(c, "TCP_KEEPIDLE"), 0)).getMessage());
+        c.setOption(named(c, "TCP_KEEPIDLE"), 60);
+        c.setOption(StandardSocketOptions.IP_TOS, 0x2E);
+        ServerSocketChannel s = server();
+        assertTrue(c.connect(connectable(s)));
+        track(s.accept());
+        assertEquals(60, c.<Integer>getOption(named(c, "TCP_KEEPIDLE")), "set before connect: in force after it");
+        assertEquals(0x2C, c.getOption(StandardSocketOptions.IP_TOS));
     }
 
     @Test

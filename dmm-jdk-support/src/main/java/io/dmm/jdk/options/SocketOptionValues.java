@@ -1,5 +1,6 @@
 package io.dmm.jdk.options;
 
+import java.net.SocketException;
 import java.net.SocketOption;
 import java.net.StandardSocketOptions;
 import java.util.Objects;
@@ -17,6 +18,10 @@ import java.util.Set;
 public final class SocketOptionValues {
     /** The largest SO_LINGER the JDK passes on; larger values are lowered to it. */
     static final int MAX_LINGER = 65535;
+    /** Linux's MAX_TCP_KEEPIDLE and MAX_TCP_KEEPINTVL, in seconds. */
+    static final int MAX_KEEPALIVE_SECONDS = 32767;
+    /** Linux's MAX_TCP_KEEPCNT. */
+    static final int MAX_KEEPALIVE_PROBES = 127;
 
     private SocketOptionValues() {
     }
@@ -59,6 +64,27 @@ public final class SocketOptionValues {
             checkByte((Integer) value, "Invalid TTL/hop value");
         }
         return value;
+    }
+
+    /**
+     * What Linux itself refuses of a value that passed {@link #checkRange}, as the JDK reports it:
+     * SocketException("Invalid argument") (EINVAL) for TCP_KEEPIDLE and TCP_KEEPINTERVAL outside
+     * 1..32767 and TCP_KEEPCOUNT outside 1..127 (include/net/tcp.h), and the JDK's own refusal to set
+     * the read-only SO_INCOMING_NAPI_ID. Options are told by name: module jdk.net may be absent.
+     */
+    public static void checkPlatformLimits(SocketOption<?> name, Object value) throws SocketException {
+        switch (name.name()) {
+            case "TCP_KEEPIDLE", "TCP_KEEPINTERVAL" -> checkKernelRange((Integer) value, MAX_KEEPALIVE_SECONDS);
+            case "TCP_KEEPCOUNT" -> checkKernelRange((Integer) value, MAX_KEEPALIVE_PROBES);
+            case "SO_INCOMING_NAPI_ID" -> throw new SocketException("Attempt to set read only option " + name.name());
+            default -> { }
+        }
+    }
+
+    private static void checkKernelRange(int value, int max) throws SocketException {
+        if (value < 1 || value > max) {
+            throw new SocketException("Invalid argument");
+        }
     }
 
     /** {@link #checkType} then {@link #checkRange}, for a caller that has already checked its state. */

@@ -10,11 +10,13 @@ import static java.net.StandardSocketOptions.SO_SNDBUF;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import java.net.SocketException;
 import java.net.SocketOption;
 import java.nio.channels.DatagramChannel;
 import java.nio.channels.NetworkChannel;
 import java.nio.channels.SocketChannel;
 import java.util.List;
+import jdk.net.ExtendedSocketOptions;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -64,6 +66,35 @@ class SocketOptionValuesTest {
             assertEquals(expected.getMessage(), actual.getMessage());
             assertThrows(NullPointerException.class,
                     () -> SocketOptionValues.checkSupported(null, jdk.supportedOptions()));
+        }
+    }
+
+    /** What Linux refuses (EINVAL) and the JDK's read-only option, against a JDK channel on this Linux. */
+    @Test
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    void platformLimitsAreTheJdksOnLinux() throws Exception {
+        List<Case> cases = List.of(new Case(ExtendedSocketOptions.TCP_KEEPIDLE, 0), new Case(ExtendedSocketOptions.TCP_KEEPIDLE, 1),
+                new Case(ExtendedSocketOptions.TCP_KEEPIDLE, 32_767), new Case(ExtendedSocketOptions.TCP_KEEPIDLE, 32_768),
+                new Case(ExtendedSocketOptions.TCP_KEEPINTERVAL, -1), new Case(ExtendedSocketOptions.TCP_KEEPINTERVAL, 32_767),
+                new Case(ExtendedSocketOptions.TCP_KEEPINTERVAL, 32_768), new Case(ExtendedSocketOptions.TCP_KEEPCOUNT, 0),
+                new Case(ExtendedSocketOptions.TCP_KEEPCOUNT, 127), new Case(ExtendedSocketOptions.TCP_KEEPCOUNT, 128),
+                new Case(ExtendedSocketOptions.SO_INCOMING_NAPI_ID, 0), new Case(ExtendedSocketOptions.TCP_QUICKACK, false));
+        for (Case c : cases) {
+            try (SocketChannel jdk = SocketChannel.open()) {
+                String expected = null;
+                try {
+                    jdk.setOption((SocketOption) c.name(), c.value());
+                } catch (SocketException e) {
+                    expected = e.toString();
+                }
+                String actual = null;
+                try {
+                    SocketOptionValues.checkPlatformLimits(c.name(), c.value());
+                } catch (SocketException e) {
+                    actual = e.toString();
+                }
+                assertEquals(expected, actual, c.toString());
+            }
         }
     }
 

@@ -330,12 +330,12 @@ public final class UserspaceStack implements StackInstance, StackAccess {
     }
 
     /**
-     * None: its own port space (not the OS's), no SO_REUSEPORT, no asynchronous channels, and no
-     * urgent data (it cannot send any and delivers urgent bytes inline whatever SO_OOBINLINE says).
+     * Urgent data, sent and received as Linux does (the TCP channels' sendUrgentData and
+     * SO_OOBINLINE). Not: the OS's port space (it has its own), SO_REUSEPORT, asynchronous channels.
      */
     @Override
     public Set<StackCapability> capabilities() {
-        return Set.of();
+        return Set.of(StackCapability.URGENT_DATA);
     }
 
     @Override

@@ -37,7 +37,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * {@link UserspaceSocketChannel}s, blocking, already connected.
  */
 public class UserspaceServerSocketChannel extends ServerSocketChannel implements ReadinessSource, TimedServerSocketChannel {
-    static final Set<SocketOption<?>> OPTIONS = Set.of(StandardSocketOptions.SO_RCVBUF, StandardSocketOptions.SO_REUSEADDR);
+    static final Set<SocketOption<?>> OPTIONS = TcpChannelOptions.SERVER;
 
     /** The backlog when none (or less than 1) is given, as the JDK's. */
     private static final int DEFAULT_BACKLOG = 50;
@@ -54,6 +54,8 @@ public class UserspaceServerSocketChannel extends ServerSocketChannel implements
     private TcpListener listener;
     private boolean released;
     private final TcpSocketOptions options = new TcpSocketOptions();
+    /** TCP_QUICKACK: reset by listen, as Linux's; turned off after it, the accepted sockets start with it off. */
+    private boolean quickAck = true;
 
     public UserspaceServerSocketChannel(SelectorProvider provider, StackAccess access) {
         super(provider);
@@ -137,6 +139,7 @@ public class UserspaceServerSocketChannel extends ServerSocketChannel implements
             TcpListener l = access.tcp().listen(ip, isa.getPort(), backlog < 1 ? DEFAULT_BACKLOG : backlog, options);
             l.setNotification(signal);
             listener = l;
+            quickAck = true; // Linux's listen() starts the listener's ACK state afresh
             localAddress = SocketAddresses.of(Ipv4Address.of(isa.getAddress()), l.localPort()); // no host name kept, as the JDK
             signal.refresh();
         } finally {
@@ -181,6 +184,7 @@ public class UserspaceServerSocketChannel extends ServerSocketChannel implements
                         if (!isOpen() || released) break;
                         TcpConnection c = listener.accept();
                         if (c != null) {
+                            if (!quickAck) c.setQuickAck(false); // a listener's delayed-ACK mode is its clones', as on Linux
                             accepted = new UserspaceSocketChannel(provider(), access, c);
                         } else if (listener.error() != null) {
                             throw new SocketException(listener.error().getMessage());  // the stack went down
@@ -225,9 +229,14 @@ public class UserspaceServerSocketChannel extends ServerSocketChannel implements
         try {
             ensureOpen();
             Object v = SocketOptionValues.checkRange(name, value);
-            // applied to the listener's future connections only if set before bind, as buffer sizes fix the window scale
+            SocketOptionValues.checkPlatformLimits(name, v);
+            // SO_RCVBUF reaches the listener's connections only if set before bind, as buffer sizes fix the window scale
             if (name == StandardSocketOptions.SO_RCVBUF) options.receiveBufferSize = (Integer) v;
-            else options.reuseAddress = (Boolean) v;
+            else if (name == StandardSocketOptions.SO_REUSEADDR) options.reuseAddress = (Boolean) v;
+            else if (name.name().equals(TcpChannelOptions.QUICKACK)) quickAck = (Boolean) v;
+            else if (TcpChannelOptions.setKeepAlive(options, null, name, v) && listener != null && !released) {
+                listener.setKeepAliveOptions(options); // keepalive settings reach connections accepted from now on, as on Linux
+            }
         } finally {
             stackLock.unlock();
         }
@@ -242,7 +251,9 @@ public class UserspaceServerSocketChannel extends ServerSocketChannel implements
         try {
             ensureOpen();
             if (name == StandardSocketOptions.SO_RCVBUF) return (T) (Integer) OptionValues.tcpReceiveBufferSize(options.receiveBufferSize);
-            return (T) (Boolean) options.reuseAddress;
+            if (name == StandardSocketOptions.SO_REUSEADDR) return (T) (Boolean) options.reuseAddress;
+            if (name.name().equals(TcpChannelOptions.QUICKACK)) return (T) (Boolean) quickAck;
+            return (T) TcpChannelOptions.keepAliveOrNapi(options, access, name);
         } finally {
             stackLock.unlock();
         }

@@ -47,10 +47,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * again. Readiness for DMM's selector is the signal's lock-free snapshot.
  */
 public class UserspaceSocketChannel extends SocketChannel implements ReadinessSource, TimedSocketChannel {
-    static final Set<SocketOption<?>> OPTIONS = Set.of(
-            StandardSocketOptions.SO_SNDBUF, StandardSocketOptions.SO_RCVBUF, StandardSocketOptions.SO_KEEPALIVE,
-            StandardSocketOptions.SO_REUSEADDR, StandardSocketOptions.SO_LINGER, StandardSocketOptions.TCP_NODELAY,
-            StandardSocketOptions.IP_TOS);
+    static final Set<SocketOption<?>> OPTIONS = TcpChannelOptions.socket();
 
     private static final int ST_UNCONNECTED = 0;
     private static final int ST_PENDING = 1;
@@ -78,8 +75,6 @@ public class UserspaceSocketChannel extends SocketChannel implements ReadinessSo
     private volatile boolean resetSpentByWrite;
     private volatile ChannelSocket socket;
     private final Object adaptorLock = new Object();
-    /** SO_OOBINLINE as the Socket set it (stored only). */
-    private volatile boolean oobInline;
 
     // guarded by the stack lock
     private TcpConnection conn;
@@ -90,7 +85,8 @@ public class UserspaceSocketChannel extends SocketChannel implements ReadinessSo
     /** The engine socket was closed (or the reservation released) by close(). */
     private boolean released;
     private final TcpSocketOptions options;
-    private int trafficClass;
+    /** TCP_QUICKACK, a connection's state rather than an option it inherits (an accepted socket starts with it on, as on Linux). */
+    private boolean quickAck = true;
 
     // views over the adaptor streams' arrays, reused while the same array comes back (under readLock/writeLock)
     private byte[] readArray;
@@ -331,6 +327,7 @@ public class UserspaceSocketChannel extends SocketChannel implements ReadinessSo
             }
             TcpConnection c = access.tcp().connect(reservedIp, reservedPort, remoteIp, isa.getPort(), options);
             reserved = false; // the connection owns the port now
+            if (!quickAck) c.setQuickAck(false);
             c.setNotification(signal);
             conn = c;
             signal.refresh();
@@ -594,13 +591,13 @@ public class UserspaceSocketChannel extends SocketChannel implements ReadinessSo
     @Override
     public int write(ByteBuffer src) throws IOException {
         Objects.requireNonNull(src);
-        return (int) implWrite(src, null, 0, 0, false);
+        return (int) implWrite(src, null, 0, 0, false, false);
     }
 
     @Override
     public long write(ByteBuffer[] srcs, int offset, int length) throws IOException {
         Objects.checkFromIndexSize(offset, length, srcs.length);
-        return implWrite(null, srcs, offset, length, false);
+        return implWrite(null, srcs, offset, length, false, false);
     }
 
     /** The adaptor stream's write: blocking, all bytes, as {@code SocketChannelImpl.blockingWriteFully}. */
@@ -616,14 +613,15 @@ public class UserspaceSocketChannel extends SocketChannel implements ReadinessSo
             }
             ByteBuffer view = writeView;
             view.limit(off + len).position(off);
-            implWrite(view, null, 0, 0, true);
+            implWrite(view, null, 0, 0, true, false);
         } finally {
             writeLock.unlock();
         }
     }
 
-    private long implWrite(ByteBuffer single, ByteBuffer[] srcs, int offset, int length, boolean mustBlock)
-            throws IOException {
+    /** {@code urgent}: {@code single} is urgent data (sendUrgentData), queued all at once or not at all. */
+    private long implWrite(ByteBuffer single, ByteBuffer[] srcs, int offset, int length, boolean mustBlock,
+                           boolean urgent) throws IOException {
         writeLock.lock();
         try {
             ensureOpenAndConnected();
@@ -649,7 +647,7 @@ public class UserspaceSocketChannel extends SocketChannel implements ReadinessSo
                     stackLock.lock();
                     try {
                         if (!isOpen() || released) break;
-                        w = single != null ? engineWrite(single) : engineWrite(srcs, offset, length);
+                        w = single != null ? engineWrite(single, urgent) : engineWrite(srcs, offset, length);
                         n += w;
                         signal.refresh();
                         observed = signal.version();
@@ -680,7 +678,7 @@ public class UserspaceSocketChannel extends SocketChannel implements ReadinessSo
             if (!b.hasRemaining()) continue;
             int w;
             try {
-                w = engineWrite(b);
+                w = engineWrite(b, false);
             } catch (IOException e) {
                 if (total > 0) return total;
                 throw e;
@@ -695,9 +693,9 @@ public class UserspaceSocketChannel extends SocketChannel implements ReadinessSo
      * The engine's write; a reset no read has reported yet is the JDK's write error on Linux,
      * ECONNRESET: IOException("Connection reset by peer"), and it is spent (see resetSpentByWrite).
      */
-    private int engineWrite(ByteBuffer src) throws IOException {
+    private int engineWrite(ByteBuffer src, boolean urgent) throws IOException {
         try {
-            return conn.write(src);
+            return urgent ? conn.writeUrgent(src) : conn.write(src);
         } catch (IOException e) {
             if (isReset(e) && !connectionReset) {
                 resetSpentByWrite = true;
@@ -767,6 +765,7 @@ public class UserspaceSocketChannel extends SocketChannel implements ReadinessSo
         try {
             ensureOpen();
             Object v = SocketOptionValues.checkRange(name, value);
+            SocketOptionValues.checkPlatformLimits(name, v);
             TcpConnection c = released ? null : conn;
             if (name == StandardSocketOptions.SO_SNDBUF) {
                 options.sendBufferSize = (Integer) v; // fixed once connected, as the window scale is
@@ -784,7 +783,15 @@ public class UserspaceSocketChannel extends SocketChannel implements ReadinessSo
                 options.noDelay = (Boolean) v;
                 if (c != null) c.setNoDelay(options.noDelay);
             } else if (name == StandardSocketOptions.IP_TOS) {
-                trafficClass = (Integer) v; // stored only: the engine sends TOS 0
+                options.typeOfService = TcpChannelOptions.tcpTypeOfService((Integer) v);
+                if (c != null) c.setTypeOfService(options.typeOfService);
+            } else if (name.name().equals(TcpChannelOptions.OOBINLINE)) {
+                setOobInlineLocked((Boolean) v);
+            } else if (name.name().equals(TcpChannelOptions.QUICKACK)) {
+                quickAck = (Boolean) v;
+                if (c != null) c.setQuickAck(quickAck);
+            } else {
+                TcpChannelOptions.setKeepAlive(options, c, name, v);
             }
         } finally {
             stackLock.unlock();
@@ -806,33 +813,53 @@ public class UserspaceSocketChannel extends SocketChannel implements ReadinessSo
             else if (name == StandardSocketOptions.SO_REUSEADDR) v = options.reuseAddress;
             else if (name == StandardSocketOptions.SO_LINGER) v = options.lingerSeconds;
             else if (name == StandardSocketOptions.TCP_NODELAY) v = options.noDelay;
-            else v = trafficClass;
+            else if (name == StandardSocketOptions.IP_TOS) v = options.typeOfService;
+            else if (name.name().equals(TcpChannelOptions.OOBINLINE)) v = options.oobInline;
+            else if (name.name().equals(TcpChannelOptions.QUICKACK)) v = conn != null && !released ? conn.quickAck() : quickAck;
+            else v = TcpChannelOptions.keepAliveOrNapi(options, access, name);
             return (T) v;
         } finally {
             stackLock.unlock();
         }
     }
 
-    @Override
-    public void sendUrgentData(int data) throws IOException {
-        throw new SocketException("Urgent data is not supported by the userspace stack");
-    }
-
     /**
-     * Stored only: the userspace TCP ignores the urgent pointer and delivers urgent bytes inline with
-     * the rest of the stream whatever this says (RFC 6093 asks applications to use it inline; no
-     * out-of-band delivery exists here).
+     * One urgent byte (RFC 9293 §3.8.5; the urgent pointer after it, as Linux sends MSG_OOB), after the
+     * bytes written before it. As the JDK's adaptor: blocking, it waits for room in the send buffer;
+     * non-blocking, IOException("Socket buffer full") when there is none.
      */
     @Override
+    public void sendUrgentData(int data) throws IOException {
+        ByteBuffer one = ByteBuffer.wrap(new byte[] {(byte) data});
+        if (implWrite(one, null, 0, 0, false, true) == 0) throw new IOException("Socket buffer full");
+    }
+
+    /** SO_OOBINLINE: on, an urgent byte is read inline; off (the default), reads skip it, as on Linux. */
+    @Override
     public void setOOBInline(boolean on) throws IOException {
-        ensureOpen();
-        oobInline = on;
+        stackLock.lock();
+        try {
+            ensureOpen();
+            setOobInlineLocked(on);
+        } finally {
+            stackLock.unlock();
+        }
+    }
+
+    private void setOobInlineLocked(boolean on) {
+        options.oobInline = on;
+        if (conn != null && !released) conn.setOobInline(on);
     }
 
     @Override
     public boolean getOOBInline() throws IOException {
-        ensureOpen();
-        return oobInline;
+        stackLock.lock();
+        try {
+            ensureOpen();
+            return options.oobInline;
+        } finally {
+            stackLock.unlock();
+        }
     }
 
     /** This stack speaks IPv4 only: its wildcard is 0.0.0.0. */

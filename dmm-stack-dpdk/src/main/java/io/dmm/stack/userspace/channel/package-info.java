@@ -18,9 +18,9 @@
  * <p>Timed operations for the adaptors and DMM: {@code read(ByteBuffer, long)},
  * {@code connect(SocketAddress, long)}, {@code accept(long)}, {@code receive(ByteBuffer, long)}.
  *
- * <p>Not supported by the userspace stack: IPv6, multicast ({@code join} and the IP_MULTICAST_*
- * options throw UnsupportedOperationException), sending urgent data, SO_REUSEPORT. SO_OOBINLINE is
- * stored only: urgent bytes that arrive are always delivered inline (RFC 6093).
- * IP_TOS is accepted and reported but not put on the wire.
+ * <p>The TCP channels offer the JDK's TCP options on Linux ({@link io.dmm.stack.userspace.channel.TcpChannelOptions}),
+ * urgent data and SO_OOBINLINE as Linux handles them. Not supported by the userspace stack: IPv6,
+ * multicast ({@code join} and the IP_MULTICAST_* options throw UnsupportedOperationException),
+ * SO_REUSEPORT.
  */
 package io.dmm.stack.userspace.channel;

@@ -15,6 +15,9 @@ public interface Egress {
      */
     boolean begin(int srcIp, int dstIp, int protocol);
 
+    /** Sets the open packet's IPv4 TOS byte (DSCP and ECN; 0 unless set): a socket's IP_TOS. */
+    void typeOfService(int tos);
+
     /** The memory of the open packet. */
     MemorySegment memory();
 

@@ -86,6 +86,7 @@ public final class Ipv4Interface implements RxHandler, Egress {
     private int openSrc;
     private int openDst;
     private int openProtocol;
+    private int openTos;
     private int openNextHop;
 
     private int ipId;
@@ -451,7 +452,14 @@ public final class Ipv4Interface implements RxHandler, Egress {
         openSrc = srcIp == 0 ? sourceAddressFor(dstIp) : srcIp;
         openDst = dstIp;
         openProtocol = protocol;
+        openTos = 0;
         return true;
+    }
+
+    @Override
+    public void typeOfService(int tos) {
+        if (openKind == OPEN_NONE) throw new IllegalStateException("no packet is open");
+        openTos = tos & 0xFF;
     }
 
     @Override
@@ -484,7 +492,7 @@ public final class Ipv4Interface implements RxHandler, Egress {
         int total = Ipv4Header.MIN_LENGTH + l4Length;
         int frameLength = EthernetFrame.HEADER_LENGTH + total;
         txIp.wrap(openMemory, openFrame + IP_OFFSET, total)
-                .emit(openSrc, openDst, openProtocol, total, ipId++ & 0xFFFF, config.defaultTtl(), true);
+                .emit(openSrc, openDst, openProtocol, total, ipId++ & 0xFFFF, config.defaultTtl(), true, openTos);
         EthernetFrame eth = txEth.wrap(openMemory, openFrame, frameLength).source(mac).etherType(EthernetFrame.TYPE_IPV4);
         counters.increment(Counter.IPV4_TX);
         if (kind == OPEN_LOCAL) {

@@ -5,6 +5,7 @@ import static io.dmm.stack.userspace.wire.TcpHeader.FIN;
 import static io.dmm.stack.userspace.wire.TcpHeader.PSH;
 import static io.dmm.stack.userspace.wire.TcpHeader.RST;
 import static io.dmm.stack.userspace.wire.TcpHeader.SYN;
+import static io.dmm.stack.userspace.wire.TcpHeader.URG;
 
 import io.dmm.stack.userspace.Counter;
 import io.dmm.stack.userspace.Notification;
@@ -28,6 +29,8 @@ import java.nio.channels.SelectionKey;
  */
 public final class TcpConnection {
     static final long NONE = Long.MAX_VALUE;
+    /** How many segments TCP_QUICKACK ACKs at once (Linux's TCP_MAX_QUICKACKS). */
+    static final int QUICK_ACKS = 16;
     private static final int MIN_BUFFER = 1024;
     /** PAWS: TS.Recent older than this is no longer trusted (RFC 7323 §5.5, 24 days). */
     private static final long PAWS_IDLE_NANOS = 24L * 24 * 3600 * 1_000_000_000L;
@@ -71,6 +74,10 @@ public final class TcpConnection {
     private int sendBufSize;
     private boolean finQueued;
     private int finSeq;
+    /** Urgent data sent and not yet acknowledged: segments before SND.UP carry URG (RFC 9293 §3.8.5). */
+    private boolean urgentMode;
+    /** The urgent pointer: the sequence number after the urgent byte, as Linux (BSD) sends it. */
+    private int sndUp;
     /** Largest payload per segment: the peer's MSS less our per-segment option bytes. */
     int sendMss;
     int peerMss = 536;
@@ -90,6 +97,7 @@ public final class TcpConnection {
     private boolean inputShutdown;
     private boolean outputShutdown;
     private boolean appClosed;
+    private final UrgentMark urgentMark = new UrgentMark();
     /** The connection failed with its device: unread bytes go with it (a reset keeps them to be read first). */
     private boolean discardUnread;
 
@@ -121,6 +129,10 @@ public final class TcpConnection {
     private int retries;
     private int persistBackoff;
     private int keepAliveProbesSent;
+    /** TCP_QUICKACK as read back; true until the application turns it off (Linux starts out of pingpong mode). */
+    private boolean quickAck = true;
+    /** Segments still to be ACKed at once after TCP_QUICKACK was set. */
+    private int quickAcksLeft;
     private long lastReceived;
     private int bytesToAck;
     /** The largest segment seen from the peer: "full-sized" for the ACK-every-second-segment rule. */
@@ -222,7 +234,7 @@ public final class TcpConnection {
         retries = 0;
         cc = CongestionControl.create(stack.config.congestion, sendMss, stack.config.initialCwndSegments);
         lastReceived = now;
-        if (opts.keepAlive) keepAliveAt = now + stack.config.keepAliveIdleNanos;
+        if (opts.keepAlive) keepAliveAt = now + keepAliveIdleNanos();
         if (outputShutdown) queueFin(now);
         if (listener != null) listener.established(this);
         notifyApp();
@@ -384,6 +396,9 @@ public final class TcpConnection {
         }
         if (state == TcpState.CLOSED || state == TcpState.TIME_WAIT && (flags & FIN) == 0) return;
 
+        if ((flags & URG) != 0 && (state == TcpState.ESTABLISHED || state == TcpState.FIN_WAIT_1 || state == TcpState.FIN_WAIT_2)) {
+            onUrgentPointer(seq, seg.urgent());
+        }
         if (payLen > 0) processData(seq, mem, payOff, payLen, now);
         if (state == TcpState.CLOSED) return;
         if ((flags & FIN) != 0) {
@@ -444,6 +459,7 @@ public final class TcpConnection {
         if (finAcked) dataAcked--;
         if (sendBuf != null && dataAcked > 0) sendBuf.consume(Math.min(dataAcked, sendBuf.size()));
         sndUna = ack;
+        if (urgentMode && SeqNum.ge(sndUna, sndUp)) urgentMode = false;
         if (SeqNum.lt(sndNxt, sndUna)) sndNxt = sndUna;
         if (SeqNum.lt(highRxt, sndUna)) highRxt = sndUna;
         retries = 0;
@@ -526,12 +542,31 @@ public final class TcpConnection {
             if (inputShutdown) rb.skip(rb.readable());
             bytesToAck += advanced;
             if (payLen > rcvMss) rcvMss = Math.min(payLen, ourMss);
-            if (bytesToAck >= 2 * rcvMss) ackNow = true;
-            else if (delackAt == NONE) delackAt = now + stack.config.delayedAckNanos;
+            if (bytesToAck >= 2 * rcvMss) {
+                ackNow = true;
+            } else if (quickAcksLeft > 0) {
+                quickAcksLeft--;
+                ackNow = true;
+            } else if (delackAt == NONE) {
+                delackAt = now + stack.config.delayedAckNanos;
+            }
             notifyApp();
         } else if (off <= 0) {
             ackNow = true; // nothing new fitted (zero-window probe): tell the sender our window
         }
+    }
+
+    private void onUrgentPointer(int seq, int pointer) {
+        boolean readable = recvBuf != null && recvBuf.readable() > 0 && !inputShutdown;
+        if (urgentMark.onPointer(seq, pointer, readSeq(), rcvNxt, opts.oobInline, readable)) {
+            recvBuf.skip(1); // the older urgent byte the reader stands on, out of band: gone, as on Linux
+        }
+        notifyApp();
+    }
+
+    /** The sequence number of the next byte the application reads (Linux's copied_seq). */
+    private int readSeq() {
+        return rcvNxt - (finReceived ? 1 : 0) - (recvBuf == null ? 0 : recvBuf.readable());
     }
 
     private void checkPeerFin(long now) {
@@ -605,7 +640,7 @@ public final class TcpConnection {
                 int len = (int) Math.max(0, Math.min(Math.min(unsent, sendMss), usable));
                 if (unsent > 0 && len == 0) break;
                 if (len < unsent && len < sendMss && len < maxSndWnd / 2 && !swsOverride) break; // sender SWS avoidance
-                if (len > 0 && len < sendMss && len == unsent && !opts.noDelay && !finQueued && flight > 0) break; // Nagle
+                if (len > 0 && len < sendMss && len == unsent && !opts.noDelay && !finQueued && !urgentMode && flight > 0) break; // Nagle
                 boolean fin = finToSend && len == unsent && (long) sndWnd - flight - len >= 1;
                 if (len == 0 && !fin) break;
                 int flags = ACK | (fin ? FIN : 0) | (len > 0 && len == unsent ? PSH : 0);
@@ -721,6 +756,7 @@ public final class TcpConnection {
             if ((flags & ~ACK) == 0 || len == 0) ackNow = true; // still owed
             return false;
         }
+        if (opts.typeOfService != 0) stack.egress.typeOfService(opts.typeOfService);
         MemorySegment m = stack.egress.memory();
         long o = stack.egress.l4Offset();
         TcpHeader h = stack.txHeader.wrap(m, o);
@@ -758,8 +794,15 @@ public final class TcpConnection {
         }
         lastLen = len;
         lastFin = (flags & FIN) != 0;
+        int urgentPointer = 0;
+        if (urgentMode && (flags & (SYN | RST)) == 0 && SeqNum.lt(seq, sndUp)) {
+            // as Linux: the pointer if it fits in 16 bits, else 0xFFFF while it lies beyond what is sent
+            if (sndUp - seq <= 0xFFFF) urgentPointer = sndUp - seq;
+            else if (SeqNum.gt(seq + 0xFFFF, sndNxt)) urgentPointer = 0xFFFF;
+            if (urgentPointer != 0) flags |= URG;
+        }
         h.srcPort(localPort).dstPort(remotePort).seq(seq).ack((flags & ACK) != 0 ? rcvNxt : 0)
-                .headerLength(hl).flags(flags).window(window).checksum(0).urgent(0);
+                .headerLength(hl).flags(flags).window(window).checksum(0).urgent(urgentPointer);
         if (len > 0) sendBuf.copyOut(bufOffset, m, o + hl, len);
         stack.finish(m, o, hl + len, localIp, remoteIp);
         if ((flags & ACK) != 0) {
@@ -936,27 +979,43 @@ public final class TcpConnection {
     }
 
     private void onKeepAlive(long now) {
-        TcpConfig cfg = stack.config;
         if (!opts.keepAlive || !(state == TcpState.ESTABLISHED || state == TcpState.CLOSE_WAIT)) return;
+        long idle = keepAliveIdleNanos();
         // Any acceptable segment clears keepAliveProbesSent; the deadline is moved lazily here so
         // that receiving costs no heap update.
-        if (keepAliveProbesSent == 0 && now - lastReceived < cfg.keepAliveIdleNanos) {
-            keepAliveAt = lastReceived + cfg.keepAliveIdleNanos;
+        if (keepAliveProbesSent == 0 && now - lastReceived < idle) {
+            keepAliveAt = lastReceived + idle;
             return;
         }
         if (sndUna != sndMax) { // data in flight: the retransmission timer watches the peer
             keepAliveProbesSent = 0;
-            keepAliveAt = now + cfg.keepAliveIdleNanos;
+            keepAliveAt = now + idle;
             return;
         }
-        if (keepAliveProbesSent >= cfg.keepAliveProbes) {
+        if (keepAliveProbesSent >= keepAliveProbes()) {
             stack.counters.increment(Counter.TCP_CONNECTION_TIMEOUTS);
             dropWithTimeout();
             return;
         }
         if (transmit(sndUna - 1, ACK, 0, 0, now)) stack.counters.increment(Counter.TCP_KEEPALIVES_SENT);
         keepAliveProbesSent++;
-        keepAliveAt = now + cfg.keepAliveIntervalNanos;
+        keepAliveAt = now + keepAliveIntervalNanos();
+    }
+
+    /** TCP_KEEPIDLE, else the stack's keepAliveIdle. */
+    private long keepAliveIdleNanos() {
+        return opts.keepAliveIdleSeconds > 0 ? opts.keepAliveIdleSeconds * 1_000_000_000L : stack.config.keepAliveIdleNanos;
+    }
+
+    /** TCP_KEEPINTERVAL, else the stack's keepAliveInterval. */
+    private long keepAliveIntervalNanos() {
+        return opts.keepAliveIntervalSeconds > 0 ? opts.keepAliveIntervalSeconds * 1_000_000_000L
+                : stack.config.keepAliveIntervalNanos;
+    }
+
+    /** TCP_KEEPCOUNT, else the stack's keepAliveProbes. */
+    private int keepAliveProbes() {
+        return opts.keepAliveProbes > 0 ? opts.keepAliveProbes : stack.config.keepAliveProbes;
     }
 
     private void dropWithTimeout() {
@@ -1042,7 +1101,7 @@ public final class TcpConnection {
         int ops = 0;
         if (activeOpen && state != TcpState.SYN_SENT && state != TcpState.SYN_RECEIVED) ops |= SelectionKey.OP_CONNECT;
         boolean failed = error != null || connectFailure != null;
-        if (failed || finReceived || inputShutdown || (recvBuf != null && recvBuf.readable() > 0)
+        if (failed || finReceived || inputShutdown || readableBytes() > 0
                 || (state == TcpState.CLOSED && established)) {
             ops |= SelectionKey.OP_READ;
         }
@@ -1067,25 +1126,47 @@ public final class TcpConnection {
         return connectFailure;
     }
 
+    /** Bytes a read would return now: the urgent byte it would skip (not inline) not counted, as Linux's poll counts. */
+    private int readableBytes() {
+        if (recvBuf == null) return 0;
+        int n = recvBuf.readable();
+        return n > 0 && !opts.oobInline && urgentMark.at(readSeq()) ? n - 1 : n;
+    }
+
     /**
      * Copies received bytes: count, 0 if none yet, -1 at end of stream. After a RST (or a timeout)
      * the bytes that arrived before it are read first, then SocketException("Connection reset"), as
-     * Linux's tcp_recvmsg copies queued data before it reports the socket's error.
+     * Linux's tcp_recvmsg copies queued data before it reports the socket's error. A read stops in
+     * front of the urgent byte; the next one skips it, or returns it with SO_OOBINLINE (Linux).
      */
     public int read(ByteBuffer dst) throws IOException {
         if (recvBuf != null && recvBuf.readable() > 0 && !inputShutdown) {
-            int n = recvBuf.read(dst);
+            boolean skipped = !opts.oobInline && urgentMark.at(readSeq());
+            if (skipped) recvBuf.skip(1);
+            int n = recvBuf.readable() > 0 ? readToUrgentMark(dst) : 0;
+            urgentMark.readTo(readSeq());
             if (recvBuf.readable() == 0 && (state == TcpState.TIME_WAIT || state == TcpState.CLOSED)) {
                 recvBuf.close(); // the last bytes of a finished connection: keep TIME_WAIT compact
                 recvBuf = null;
-            } else if (n > 0) {
+            } else if (n > 0 || skipped) {
                 maybeWindowUpdate();
             }
-            return n;
+            if (n > 0 || !skipped) return n;
         }
         if (error != null) throw new SocketException(error.getMessage());
         if (finReceived || inputShutdown || state == TcpState.CLOSED) return -1;
         return 0;
+    }
+
+    private int readToUrgentMark(ByteBuffer dst) {
+        int limit = dst.limit();
+        int before = urgentMark.before(readSeq());
+        if (before < dst.remaining()) dst.limit(dst.position() + before);
+        try {
+            return recvBuf.read(dst);
+        } finally {
+            dst.limit(limit);
+        }
     }
 
     /** After a read: ACK now if the window's right edge moved by enough (RFC 9293 §3.8.6.2.2). */
@@ -1121,6 +1202,23 @@ public final class TcpConnection {
             stack.reschedule(this);
         }
         return n;
+    }
+
+    /**
+     * Queues {@code src} (one byte, from Socket.sendUrgentData) as urgent data: its last byte is the
+     * urgent one, the urgent pointer the byte after it (as Linux sends MSG_OOB). All or nothing: 0
+     * when the send buffer has no room. Throws as {@link #write}.
+     */
+    public int writeUrgent(ByteBuffer src) throws IOException {
+        int n = src.remaining();
+        int buffered = sendBuf == null ? 0 : sendBuf.size();
+        int free = sendBuf == null ? sendBufSize : sendBuf.free();
+        if (error == null && !outputShutdown && !appClosed && state != TcpState.CLOSED && !finQueued) {
+            if (n == 0 || free < n) return 0;
+            sndUp = sndUna + buffered + n;
+            urgentMode = true;
+        }
+        return write(src);
     }
 
     /** FIN after the queued data (half-close). */
@@ -1206,12 +1304,65 @@ public final class TcpConnection {
     public void setKeepAlive(boolean on) {
         opts.keepAlive = on;
         if (on && established && keepAliveAt == NONE) {
-            keepAliveAt = lastReceived + stack.config.keepAliveIdleNanos;
+            keepAliveAt = lastReceived + keepAliveIdleNanos();
             keepAliveProbesSent = 0;
         } else if (!on) {
             keepAliveAt = NONE;
         }
         stack.reschedule(this);
+    }
+
+    /**
+     * TCP_KEEPIDLE (seconds, 0: the stack's). As Linux, a new idle time takes effect at once: an
+     * idle timer not yet probing is re-armed from the last segment received.
+     */
+    public void setKeepAliveIdle(int seconds) {
+        opts.keepAliveIdleSeconds = seconds;
+        if (opts.keepAlive && established && keepAliveAt != NONE && keepAliveProbesSent == 0) {
+            keepAliveAt = lastReceived + keepAliveIdleNanos();
+            stack.reschedule(this);
+        }
+    }
+
+    /** TCP_KEEPINTERVAL (seconds, 0: the stack's): from the next probe on. */
+    public void setKeepAliveInterval(int seconds) {
+        opts.keepAliveIntervalSeconds = seconds;
+    }
+
+    /** TCP_KEEPCOUNT (0: the stack's): checked when the next probe is due. */
+    public void setKeepAliveProbes(int probes) {
+        opts.keepAliveProbes = probes;
+    }
+
+    /** IP_TOS for the segments sent from now on. */
+    public void setTypeOfService(int tos) {
+        opts.typeOfService = tos;
+    }
+
+    /**
+     * TCP_QUICKACK as Linux: on, what is owed is ACKed at once and the next {@link #QUICK_ACKS}
+     * segments are ACKed as they arrive; then delayed ACKs resume (the option is not sticky). Off
+     * (Linux's "pingpong" mode): ACKs are delayed.
+     */
+    public void setQuickAck(boolean on) {
+        quickAck = on;
+        quickAcksLeft = on ? QUICK_ACKS : 0;
+        if (on && delackAt != NONE && state != TcpState.CLOSED) {
+            ackNow = true;
+            output(stack.clock.nanos());
+            stack.reschedule(this);
+        }
+    }
+
+    /** SO_OOBINLINE: whether an urgent byte is read inline or skipped (see {@link #read}). */
+    public void setOobInline(boolean on) {
+        opts.oobInline = on;
+        notifyApp(); // whether the urgent byte alone makes the socket readable changes
+    }
+
+    /** What TCP_QUICKACK reads: not in delayed-ACK ("pingpong") mode, as Linux reports it. */
+    public boolean quickAck() {
+        return quickAck;
     }
 
     public void setLingerSeconds(int seconds) {

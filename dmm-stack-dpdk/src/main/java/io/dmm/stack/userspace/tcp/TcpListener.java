@@ -36,6 +36,13 @@ public final class TcpListener {
         this.options = options.copy();
     }
 
+    /** TCP_KEEPIDLE, TCP_KEEPINTERVAL and TCP_KEEPCOUNT of {@code from} for connections accepted from now on. */
+    public void setKeepAliveOptions(TcpSocketOptions from) {
+        options.keepAliveIdleSeconds = from.keepAliveIdleSeconds;
+        options.keepAliveIntervalSeconds = from.keepAliveIntervalSeconds;
+        options.keepAliveProbes = from.keepAliveProbes;
+    }
+
     public void setNotification(Notification n) {
         this.notification = n;
     }

@@ -131,6 +131,11 @@ public final class TcpStack implements TransportHandler {
         if (port < 0 || port > 65535) throw new IllegalArgumentException("port out of range: " + port);
     }
 
+    /** The instance's TCP settings (the defaults of the per-socket options). */
+    public TcpConfig config() {
+        return config;
+    }
+
     /** Runs due timers; returns the next deadline in clock nanos, or Long.MAX_VALUE if none. */
     public long poll(long nowNanos) {
         TcpConnection c;

@@ -205,8 +205,14 @@ public final class Ipv4Header {
      */
     public Ipv4Header emit(int source, int destination, int protocol, int totalLength, int identification,
                            int ttl, boolean dontFragment) {
+        return emit(source, destination, protocol, totalLength, identification, ttl, dontFragment, 0);
+    }
+
+    /** As {@link #emit(int, int, int, int, int, int, boolean)} with the TOS byte (DSCP and ECN) {@code tos}. */
+    public Ipv4Header emit(int source, int destination, int protocol, int totalLength, int identification,
+                           int ttl, boolean dontFragment, int tos) {
         NetworkOrder.putU8(memory, offset, 0x45);
-        NetworkOrder.putU8(memory, offset + 1, 0);
+        NetworkOrder.putU8(memory, offset + 1, tos);
         totalLength(totalLength);
         identification(identification);
         fragment(dontFragment, false, 0);

@@ -34,6 +34,7 @@ final class FakeStackAccess implements StackAccess {
 
     private static final Egress EGRESS = new Egress() {
         @Override public boolean begin(int srcIp, int dstIp, int protocol) { return false; }
+        @Override public void typeOfService(int tos) { throw new IllegalStateException("no open packet"); }
         @Override public MemorySegment memory() { throw new IllegalStateException("no open packet"); }
         @Override public long l4Offset() { throw new IllegalStateException("no open packet"); }
         @Override public int l4Capacity() { throw new IllegalStateException("no open packet"); }

@@ -245,6 +245,8 @@ final class TestStacks {
             return true;
         }
 
+        @Override public void typeOfService(int tos) { } // carries transport bytes only: no IPv4 header to put it in
+
         @Override public MemorySegment memory() { return tx; }
         @Override public long l4Offset() { return IP_HEADER; }
         @Override public int l4Capacity() { return MTU - IP_HEADER; }

@@ -39,6 +39,22 @@ class EgressTest extends InterfaceFixture {
         assertEquals(2, count(Counter.IPV4_TX));
     }
 
+    /** A socket's IP_TOS goes into the header of its packet only: the next packet starts at 0 again. */
+    @Test
+    void theTypeOfServiceOfAPacketIsInItsHeader() {
+        learnPeer();
+        assertTrue(iface.begin(0, PEER_IP, 6));
+        iface.typeOfService(0xB9);
+        iface.send(20);
+        send(PEER_IP, 6, new byte[20]);
+        List<byte[]> out = device.takeSent();
+        Ipv4Header first = new Ipv4Header().wrap(MemorySegment.ofArray(out.get(0)), 14, 40);
+        assertTrue(first.checksumValid(), "the checksum covers the TOS byte");
+        assertEquals(0xB9, out.get(0)[15] & 0xFF);
+        assertEquals(0, out.get(1)[15] & 0xFF);
+        assertThrows(IllegalStateException.class, () -> iface.typeOfService(4), "no packet open");
+    }
+
     @Test
     void noRouteWithoutAGateway() {
         InterfaceFixture f = new InterfaceFixture(InterfaceConfig.builder().address("10.0.0.1/24").build());

@@ -8,7 +8,7 @@ import java.util.ArrayDeque;
 
 /** An Egress that captures every packet a transport sends (as bytes with its addresses). */
 final class FakeEgress implements Egress {
-    record Packet(int srcIp, int dstIp, byte[] l4) {}
+    record Packet(int srcIp, int dstIp, int tos, byte[] l4) {}
 
     static final long L4_OFFSET = 34; // where Ethernet + IPv4 would end
     final MemorySegment memory = Arena.ofAuto().allocate(16 * 1024);
@@ -19,7 +19,7 @@ final class FakeEgress implements Egress {
     /** How many of the next begin() calls fail (no transmit buffer). */
     int failBegins;
     private boolean open;
-    private int src, dst;
+    private int src, dst, tos;
 
     FakeEgress(int... localIps) {
         this.localIps = localIps;
@@ -35,9 +35,16 @@ final class FakeEgress implements Egress {
         }
         memory.asSlice(L4_OFFSET, mtu - 20).fill((byte) 0x5A); // garbage: the transport must write every byte
         open = true;
+        tos = 0;
         src = srcIp;
         dst = dstIp;
         return true;
+    }
+
+    @Override
+    public void typeOfService(int tos) {
+        if (!open) throw new IllegalStateException("no packet open");
+        this.tos = tos;
     }
 
     @Override public MemorySegment memory() { return memory; }
@@ -49,7 +56,7 @@ final class FakeEgress implements Egress {
         if (!open) throw new IllegalStateException("no packet open");
         if (l4Length > l4Capacity()) throw new IllegalStateException("too long: " + l4Length);
         open = false;
-        sent.addLast(new Packet(src, dst, memory.asSlice(L4_OFFSET, l4Length).toArray(ValueLayout.JAVA_BYTE)));
+        sent.addLast(new Packet(src, dst, tos, memory.asSlice(L4_OFFSET, l4Length).toArray(ValueLayout.JAVA_BYTE)));
     }
 
     @Override

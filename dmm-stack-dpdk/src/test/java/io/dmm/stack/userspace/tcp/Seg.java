@@ -19,6 +19,10 @@ final class Seg {
     int[] sack; // left,right pairs
     byte[] payload;
     Integer payloadLen;
+    /** The IPv4 TOS byte the segment went out with (set on segments the stack sent). */
+    Integer tos;
+    /** The urgent pointer (with URG) of a segment to send, and as decoded. */
+    Integer urgent;
 
     static Seg seg() {
         return new Seg();
@@ -46,6 +50,13 @@ final class Seg {
     Seg payload(String s) { return payload(s.getBytes()); }
     Seg len(int n) { payloadLen = n; return this; }
     Seg ports(int src, int dst) { srcPort = src; dstPort = dst; return this; }
+    Seg tos(int v) { tos = v; return this; }
+    /** The urgent pointer; a pointer other than 0 sets URG too. */
+    Seg urgent(int pointer) {
+        urgent = pointer;
+        if (pointer != 0) flags = (flags == null ? TcpHeader.ACK : flags) | TcpHeader.URG;
+        return this;
+    }
 
     boolean has(int flag) { return flags != null && (flags & flag) != 0; }
     int len() { return payload == null ? 0 : payload.length; }
@@ -70,7 +81,7 @@ final class Seg {
         }
         h.srcPort(srcPort == null ? defaultSrcPort : srcPort).dstPort(dstPort == null ? defaultDstPort : dstPort)
                 .seq(seq == null ? 0 : seq).ack(ack == null ? 0 : ack).headerLength(hl).flags(f)
-                .window(window == null ? 65535 : window).checksum(0).urgent(0);
+                .window(window == null ? 65535 : window).checksum(0).urgent(urgent == null ? 0 : urgent);
         if (payload != null) MemorySegment.copy(MemorySegment.ofArray(payload), 0, m, hl, payload.length);
         int total = hl + len();
         h.checksum(Checksum.transport(m, 0, total, srcIp, dstIp, 6));
@@ -89,6 +100,7 @@ final class Seg {
         s.ack = h.ack();
         s.flags = h.flags();
         s.window = h.window();
+        s.urgent = h.urgent();
         s.mss = h.mss;
         s.wscale = h.windowScale;
         s.sackPerm = h.sackPermitted;
@@ -124,6 +136,8 @@ final class Seg {
         if (sack != null) assertEquals(Arrays.toString(sack), Arrays.toString(actual.sack), "sack: " + ctx);
         if (payload != null) assertEquals(new String(payload), new String(actual.payload), "payload: " + ctx);
         if (payloadLen != null) assertEquals(payloadLen, actual.payloadLen, "len: " + ctx);
+        if (tos != null) assertEquals(tos, actual.tos, "tos: " + ctx);
+        if (urgent != null) assertEquals(urgent, actual.urgent, "urgent pointer: " + ctx);
     }
 
     static String flagString(int f) {
@@ -132,6 +146,7 @@ final class Seg {
         if ((f & TcpHeader.FIN) != 0) b.append("FIN,");
         if ((f & TcpHeader.RST) != 0) b.append("RST,");
         if ((f & TcpHeader.PSH) != 0) b.append("PSH,");
+        if ((f & TcpHeader.URG) != 0) b.append("URG,");
         if ((f & TcpHeader.ACK) != 0) b.append("ACK,");
         return b.toString();
     }

@@ -98,7 +98,9 @@ final class TcpHarness {
             assertTrue(Checksum.transportVerifies(MemorySegment.ofArray(p.l4()), 0, p.l4().length, p.srcIp(), p.dstIp(), 6),
                     "bad checksum on emitted segment");
         }
-        return Seg.decode(p.l4());
+        Seg s = Seg.decode(p.l4());
+        s.tos = p.tos();
+        return s;
     }
 
     Seg expect(Seg pattern) {

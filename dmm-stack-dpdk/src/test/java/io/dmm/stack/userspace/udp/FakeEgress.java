@@ -42,6 +42,8 @@ final class FakeEgress implements Egress {
         return true;
     }
 
+    @Override public void typeOfService(int tos) { } // carries transport bytes only: no IPv4 header to put it in
+
     @Override public MemorySegment memory() { return memory; }
     @Override public long l4Offset() { return L4_OFFSET; }
     @Override public int l4Capacity() { return mtu - 20; }
