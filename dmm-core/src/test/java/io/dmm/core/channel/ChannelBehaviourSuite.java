@@ -594,10 +594,18 @@ abstract class ChannelBehaviourSuite {
     @Test
     void anAcceptedSocketInheritsTheServersKeepAliveSettings() throws IOException {
         ServerSocketChannel unbound = track(newServer());
+        java.util.Set<SocketOption<?>> beforeRouting = java.util.Set.copyOf(unbound.supportedOptions());
         unbound.setOption(named(unbound, "TCP_QUICKACK"), false);
         unbound.bind(serverBindAddress());
         assertTrue(unbound.<Boolean>getOption(named(unbound, "TCP_QUICKACK")), "listen turned it on again");
         ServerSocketChannel s = server();
+        try (ServerSocketChannel platform = io.dmm.jdk.platform.PlatformChannels.openServerSocketChannel(null)) {
+            java.util.Set<SocketOption<?>> expected = new java.util.HashSet<>(platform.supportedOptions());
+            assertEquals(expected, beforeRouting, "not routed yet: the platform's");
+            assertTrue(expected.containsAll(s.supportedOptions()), s.supportedOptions() + " within " + expected);
+            expected.remove(StandardSocketOptions.SO_REUSEPORT);
+            assertTrue(s.supportedOptions().containsAll(expected), s.supportedOptions() + " has " + expected);
+        }
         s.setOption(named(s, "TCP_KEEPIDLE"), 100);
         s.setOption(named(s, "TCP_KEEPCOUNT"), 3);
         s.setOption(named(s, "TCP_QUICKACK"), false);
@@ -856,6 +864,25 @@ abstract class ChannelBehaviourSuite {
         assertTrue(flag.get(), "interrupt flag stays set");
         assertTrue(sock.isClosed());
         assertFalse(p[0].isOpen());
+    }
+
+    /** The ServerSocket adaptor's accept, interrupted: the channel's exception, as for a read (platform and virtual threads, with and without SO_TIMEOUT). */
+    @Test
+    void serverSocketAdaptorInterruptDuringAccept() throws Exception {
+        for (int i = 0; i < 4; i++) {
+            Thread.Builder builder = i % 2 == 0 ? Thread.ofPlatform().daemon(true) : Thread.ofVirtual();
+            ServerSocketChannel s = server();
+            ServerSocket ss = s.socket();
+            if (i >= 2) {
+                ss.setSoTimeout(60_000); // a timed accept
+            }
+            AtomicBoolean flag = new AtomicBoolean();
+            Throwable t = blockThenDisturb(builder, "accept", ss::accept, Thread::interrupt, flag);
+            assertInstanceOf(ClosedByInterruptException.class, t, "case " + i);
+            assertTrue(flag.get(), "interrupt status kept");
+            assertTrue(ss.isClosed());
+            assertFalse(s.isOpen());
+        }
     }
 
     @Test
