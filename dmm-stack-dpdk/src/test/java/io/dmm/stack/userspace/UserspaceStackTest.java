@@ -50,6 +50,7 @@ class UserspaceStackTest {
             assertEquals(StackHealth.UP, s.health());
             assertTrue(s.supports(Protocol.TCP, StandardProtocolFamily.INET));
             assertFalse(s.supports(Protocol.TCP, StandardProtocolFamily.INET6));
+            assertEquals(java.util.Set.of(io.dmm.api.spi.StackCapability.URGENT_DATA), s.capabilities());
             assertEquals(InetAddress.getByName("198.51.100.1"), s.sourceAddress());
             try (ServerSocketChannel ss = s.openServerSocketChannel(null);
                  SocketChannel c = s.openSocketChannel(null)) {
