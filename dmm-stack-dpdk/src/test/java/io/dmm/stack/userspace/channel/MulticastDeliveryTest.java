@@ -150,6 +150,19 @@ class MulticastDeliveryTest {
     }
 
     @Test
+    void optionsSetBeforeTheImplicitBindApply() throws IOException {
+        try (DatagramChannel r = receiver(null, 0); DatagramChannel quiet = open()) {
+            int port = r.socket().getLocalPort();
+            r.join(group, nif);
+            quiet.setOption(StandardSocketOptions.IP_MULTICAST_LOOP, false);
+            assertEquals(1, quiet.send(ByteBuffer.wrap(new byte[] {'q'}), new InetSocketAddress(group, port)));
+            send("loud", group, port);
+            assertEquals("loud", poll(r));
+            assertNull(poll(r));
+        }
+    }
+
+    @Test
     void closingAMemberLeavesTheGroupOnTheInterface() throws IOException {
         int g = Ipv4Address.of(group);
         DatagramChannel a = receiver(null, 0);
