@@ -18,9 +18,12 @@
  * <p>Timed operations for the adaptors and DMM: {@code read(ByteBuffer, long)},
  * {@code connect(SocketAddress, long)}, {@code accept(long)}, {@code receive(ByteBuffer, long)}.
  *
- * <p>Not supported by the userspace stack: IPv6, multicast ({@code join} and the IP_MULTICAST_*
- * options throw UnsupportedOperationException), sending urgent data, SO_REUSEPORT. SO_OOBINLINE is
+ * <p>IPv4 multicast: a datagram channel's {@code join} returns
+ * {@link java.nio.channels.MembershipKey}s with the JDK's rules ({@code MembershipKeys}), and
+ * IP_MULTICAST_IF/TTL/LOOP, IP_TOS and SO_BROADCAST act on what it sends.
+ *
+ * <p>Not supported by the userspace stack: IPv6, sending urgent data, SO_REUSEPORT. SO_OOBINLINE is
  * stored only: urgent bytes that arrive are always delivered inline (RFC 6093).
- * IP_TOS is accepted and reported but not put on the wire.
+ * IP_TOS is put on the wire for datagrams; on TCP it is accepted and reported only.
  */
 package io.dmm.stack.userspace.channel;

@@ -1,5 +1,6 @@
 package io.dmm.stack.userspace.iface;
 
+import io.dmm.stack.userspace.wire.Ipv4Address;
 import java.lang.foreign.MemorySegment;
 
 /**
@@ -52,7 +53,7 @@ public interface Egress {
      * datagram socket may send to only with SO_BROADCAST.
      */
     default boolean isBroadcastAddress(int ip) {
-        return ip == io.dmm.stack.userspace.wire.Ipv4Address.BROADCAST;
+        return ip == Ipv4Address.BROADCAST;
     }
 
     /** The source address for traffic to {@code dstIp}: the address on its subnet, else the primary one. */

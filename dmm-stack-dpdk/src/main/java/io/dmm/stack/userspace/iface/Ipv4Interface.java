@@ -12,6 +12,7 @@ import io.dmm.stack.userspace.wire.Ipv4Header;
 import io.dmm.stack.userspace.wire.MacAddress;
 import io.dmm.stack.userspace.wire.NetworkOrder;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.util.List;
 
 /**
@@ -585,7 +586,7 @@ public final class Ipv4Interface implements RxHandler, Egress {
             Ipv4Header ip = txIp.wrap(m, buf + IP_OFFSET, total)
                     .emit(addresses[0], dstIp, PROTOCOL_IGMP, total, ipId++ & 0xFFFF, 1, false);
             NetworkOrder.putU8(m, buf + IP_OFFSET, 0x40 | headerLength / 4);
-            MemorySegment.copy(ROUTER_ALERT, 0, m, java.lang.foreign.ValueLayout.JAVA_BYTE,
+            MemorySegment.copy(ROUTER_ALERT, 0, m, ValueLayout.JAVA_BYTE,
                     buf + IP_OFFSET + Ipv4Header.MIN_LENGTH, ROUTER_ALERT.length);
             ip.dscpEcn(IGMP_TOS >>> 2, 0).fillChecksum();
             MemorySegment.copy(message, 0, m, buf + IP_OFFSET + headerLength, length);

@@ -8,6 +8,7 @@ import io.dmm.stack.userspace.wire.Ipv4Address;
 import io.dmm.stack.userspace.wire.MacAddress;
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 
@@ -265,7 +266,7 @@ public final class MulticastGroups {
         int n = 0;
         int[] r = new int[a.sourceCount()];
         for (int i = 0; i < a.sourceCount(); i++) if (!b.contains(a.source(i))) r[n++] = a.source(i);
-        return java.util.Arrays.copyOf(r, n);
+        return Arrays.copyOf(r, n);
     }
 
     private void membersChanged() {
@@ -353,7 +354,7 @@ public final class MulticastGroups {
         int n = 0;
         int[] r = new int[a.sourceCount()];
         for (int i = 0; i < a.sourceCount(); i++) if (b.contains(a.source(i))) r[n++] = a.source(i);
-        return java.util.Arrays.copyOf(r, n);
+        return Arrays.copyOf(r, n);
     }
 
     private static Change currentState(SourceFilter state) {

@@ -1,5 +1,7 @@
 package io.dmm.stack.userspace.iface;
 
+import java.util.Arrays;
+
 /**
  * One socket's reception state for one multicast group (RFC 3376 3.1): EXCLUDE mode with the
  * sources it blocked (an any-source join) or INCLUDE mode with the sources it joined
@@ -48,7 +50,7 @@ public final class SourceFilter {
     /** Lists {@code source}; false if it already was. */
     public boolean add(int source) {
         if (contains(source)) return false;
-        if (count == sources.length) sources = java.util.Arrays.copyOf(sources, count * 2);
+        if (count == sources.length) sources = Arrays.copyOf(sources, count * 2);
         sources[count++] = source;
         return true;
     }
