@@ -39,7 +39,7 @@
 #include <rte_ring.h>
 #include <rte_version.h>
 
-#define DMM_SHIM_ABI 2
+#define DMM_SHIM_ABI 3
 
 /* Descriptor flag bits (high 32 bits of a descriptor's second word). */
 #define DMM_RX_CKSUM_GOOD (1u << 0)  /* the PMD vouches for the IPv4 and the TCP/UDP checksum */
@@ -347,6 +347,39 @@ int dmm_port_set_mac(uint16_t port, int64_t mac) {
 
 /* Receive every frame (a port that cannot take our MAC must not filter on its own). 0 or -errno. */
 int dmm_port_promiscuous(uint16_t port) { return rte_eth_promiscuous_enable(port); }
+
+/* The most multicast addresses handed to the port's filter; more and it receives all multicast. */
+#define DMM_MC_FILTER_MAX 128
+
+/*
+ * Receive the frames sent to these n multicast MACs (each in the low 48 bits, first octet most
+ * significant), replacing the earlier list. A port without a multicast filter (or with more groups
+ * than it, or DMM_MC_FILTER_MAX, takes) receives all multicast instead; a port that has neither
+ * (net_ring) passes every frame anyway. 0: filtered; 1: all multicast; 2: the port passes everything;
+ * -errno on failure.
+ */
+int dmm_port_set_multicast(uint16_t port, const int64_t *macs, unsigned n) {
+    int ret = -ENOSPC;
+    if (n <= DMM_MC_FILTER_MAX) {
+        struct rte_ether_addr list[DMM_MC_FILTER_MAX];
+        for (unsigned k = 0; k < n; k++) {
+            int64_t mac = macs[k];
+            for (int i = RTE_ETHER_ADDR_LEN - 1; i >= 0; i--) {
+                list[k].addr_bytes[i] = (uint8_t) mac;
+                mac >>= 8;
+            }
+        }
+        ret = rte_eth_dev_set_mc_addr_list(port, list, n);
+        if (ret == 0) {
+            rte_eth_allmulticast_disable(port);  /* a filter now does the job an earlier fallback did */
+            return 0;
+        }
+    }
+    if (ret != -ENOTSUP && ret != -ENOSPC && ret != -EINVAL) return ret;
+    ret = rte_eth_allmulticast_enable(port);
+    if (ret == -ENOTSUP) return 2;
+    return ret == 0 ? 1 : ret;
+}
 
 /* Link state without waiting: speed in Mbit/s in the low 32 bits, bit 32 set when the link is up. */
 int64_t dmm_port_link(uint16_t port) {

@@ -14,6 +14,7 @@ import io.dmm.stack.userspace.iface.Egress;
 import io.dmm.stack.userspace.iface.InterfaceConfig;
 import io.dmm.stack.userspace.iface.Ipv4Cidr;
 import io.dmm.stack.userspace.iface.Ipv4Interface;
+import io.dmm.stack.userspace.iface.MulticastGroups;
 import io.dmm.stack.userspace.phy.Device;
 import io.dmm.stack.userspace.phy.DeviceListener;
 import io.dmm.stack.userspace.phy.FaultInjector;
@@ -229,7 +230,8 @@ public final class UserspaceStack implements StackInstance, StackAccess {
         }
         // the bounded drains left packets behind (two endpoints answering each other): the loop goes on
         if (iface.localPending() > 0 || inlineRx && device.rxPending()) loop.wakeup();
-        long tcpDeadline = tcp.nextDeadline();
+        // a call may arm a timer earlier than the loop's: TCP's, or IGMP's after a join or leave
+        long tcpDeadline = Math.min(tcp.nextDeadline(), iface.multicast().nextDeadline());
         if (tcpDeadline < loopDeadline) {
             loopDeadline = tcpDeadline;
             loop.wakeup();
@@ -243,6 +245,7 @@ public final class UserspaceStack implements StackInstance, StackAccess {
     @Override public TcpStack tcp() { return tcp; }
     @Override public UdpStack udp() { return udp; }
     @Override public Egress ip() { return iface; }
+    @Override public MulticastGroups multicast() { return iface.multicast(); }
     @Override public long spinNanos() { return config.spinNanos(); }
 
     @Override

@@ -47,6 +47,15 @@ final class SocketAddresses {
     }
 
     /**
+     * As {@link #bindableIp}, but a multicast group's address may be bound too, as Linux lets a
+     * datagram socket do: it then receives only what is sent to that group.
+     */
+    static int bindableDatagramIp(InetSocketAddress isa, Egress ip) throws BindException {
+        int a = Ipv4Address.of(isa.getAddress());
+        return Ipv4Address.isMulticast(a) ? a : bindableIp(isa, ip);
+    }
+
+    /**
      * The destination of a connect or send: the wildcard address means this host, as the JDK maps it
      * to loopback; on the userspace stack "this host" is the interface's primary address. Under the lock.
      */

@@ -2,6 +2,7 @@ package io.dmm.stack.userspace.channel;
 
 import io.dmm.stack.userspace.StackLock;
 import io.dmm.stack.userspace.iface.Egress;
+import io.dmm.stack.userspace.iface.MulticastGroups;
 import io.dmm.stack.userspace.tcp.TcpStack;
 import io.dmm.stack.userspace.udp.UdpStack;
 import java.io.IOException;
@@ -22,6 +23,9 @@ public interface StackAccess {
 
     /** The IPv4 interface: local addresses and source-address selection. */
     Egress ip();
+
+    /** The interface's multicast groups, which datagram channels join and leave. */
+    MulticastGroups multicast();
 
     /**
      * Throws an IOException once the instance cannot take new work: a SocketException

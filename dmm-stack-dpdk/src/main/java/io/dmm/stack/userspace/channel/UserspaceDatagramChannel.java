@@ -10,7 +10,9 @@ import io.dmm.stack.userspace.udp.UdpSocket;
 import io.dmm.stack.userspace.wire.Ipv4Address;
 import java.io.InterruptedIOException;
 import java.io.IOException;
+import java.net.BindException;
 import java.net.DatagramSocket;
+import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.NetworkInterface;
@@ -40,13 +42,19 @@ import java.util.concurrent.locks.ReentrantLock;
  * connected channels read/write and receive only from their peer (and see ICMP port unreachable as
  * {@link java.net.PortUnreachableException}, thrown by the engine), blocking and non-blocking modes.
  *
- * <p>Multicast is not supported by the userspace stack: {@code join} and the IP_MULTICAST_* options
- * throw UnsupportedOperationException.
+ * <p>IPv4 multicast: {@link #join} returns {@link MembershipKey}s with the JDK's rules (see
+ * {@link MembershipKeys}); the channel hears a group's datagrams only through its own memberships,
+ * as the JDK's channels on Linux (IP_MULTICAST_ALL off). IP_MULTICAST_IF, IP_MULTICAST_TTL (1 by
+ * default), IP_MULTICAST_LOOP (on by default), IP_TOS and SO_BROADCAST act on what is sent. The
+ * instance has one interface: a join through any NetworkInterface with an IPv4 address joins on it,
+ * and IP_MULTICAST_IF picks the source address of datagrams to groups only when its interface has
+ * one of the instance's addresses.
  */
 public class UserspaceDatagramChannel extends DatagramChannel implements ReadinessSource, TimedDatagramChannel {
     static final Set<SocketOption<?>> OPTIONS = Set.of(
             StandardSocketOptions.SO_SNDBUF, StandardSocketOptions.SO_RCVBUF, StandardSocketOptions.SO_REUSEADDR,
-            StandardSocketOptions.SO_BROADCAST, StandardSocketOptions.IP_TOS);
+            StandardSocketOptions.SO_BROADCAST, StandardSocketOptions.IP_TOS, StandardSocketOptions.IP_MULTICAST_IF,
+            StandardSocketOptions.IP_MULTICAST_TTL, StandardSocketOptions.IP_MULTICAST_LOOP);
 
     /** The largest UDP payload over IPv4: bounds the scratch buffer of scattering reads and gathering writes. */
     private static final int MAX_DATAGRAM = 65507;
@@ -87,6 +95,11 @@ public class UserspaceDatagramChannel extends DatagramChannel implements Readine
     private boolean reuseAddress;
     private boolean broadcast;
     private int trafficClass;
+    private NetworkInterface multicastInterface;
+    private int multicastTtl = 1;
+    private boolean multicastLoop = true;
+    /** The channel's multicast memberships; null until the first join. */
+    private MembershipKeys memberships;
 
     // scratch for scattering reads (under readLock) and gathering writes (under writeLock); grown on demand
     private ByteBuffer readScratch;
@@ -227,10 +240,12 @@ public class UserspaceDatagramChannel extends DatagramChannel implements Readine
     private void bindLocked(SocketAddress local) throws IOException {
         InetSocketAddress isa = SocketAddresses.checkLocal(local);
         access.ensureOpen();
-        int ip = SocketAddresses.bindableIp(isa, access.ip());
+        int ip = SocketAddresses.bindableDatagramIp(isa, access.ip());
         UdpSocket s = access.udp().open(ip, isa.getPort(), reuseAddress, receiveBufferSize);
         s.setNotification(signal);
         sock = s;
+        applySendingOptions();
+        if (memberships != null) s.setMemberships(memberships.memberships());
         // as the JDK (which reads the address back from the socket): no host name kept
         boundAddress = localAddress = SocketAddresses.of(Ipv4Address.of(isa.getAddress()), s.localPort());
         signal.refresh();
@@ -257,16 +272,65 @@ public class UserspaceDatagramChannel extends DatagramChannel implements Readine
         return SocketAddresses.anyAddress();
     }
 
-    /** Multicast is not supported by the userspace stack. */
+    /**
+     * java.net's joinGroup, as the JDK's DatagramSocket adaptor: the group must be a multicast
+     * address, the interface defaults to IP_MULTICAST_IF's (else "any"), and joining twice is
+     * SocketException("Already a member of group").
+     */
     @Override
-    public void joinGroup(SocketAddress group, NetworkInterface netIf) {
-        throw new UnsupportedOperationException("multicast is not supported by the userspace stack");
+    public void joinGroup(SocketAddress group, NetworkInterface netIf) throws IOException {
+        InetAddress g = checkGroup(group);
+        NetworkInterface ni = netIf != null ? netIf : adaptorInterface();
+        if (!isOpen()) throw new SocketException("Socket is closed");
+        synchronized (adaptorLock) {
+            stackLock.lock();
+            try {
+                if (memberships != null && memberships.find(g, ni, null) != null) {
+                    throw new SocketException("Already a member of group");
+                }
+            } finally {
+                stackLock.unlock();
+            }
+            innerJoin(g, ni, null);
+        }
     }
 
-    /** Multicast is not supported by the userspace stack. */
+    /** java.net's leaveGroup, as the JDK's adaptor: SocketException("Not a member of group") when not joined. */
     @Override
-    public void leaveGroup(SocketAddress group, NetworkInterface netIf) {
-        throw new UnsupportedOperationException("multicast is not supported by the userspace stack");
+    public void leaveGroup(SocketAddress group, NetworkInterface netIf) throws IOException {
+        InetAddress g = checkGroup(group);
+        NetworkInterface ni = netIf != null ? netIf : adaptorInterface();
+        if (!isOpen()) throw new SocketException("Socket is closed");
+        synchronized (adaptorLock) {
+            UserspaceMembershipKey key;
+            stackLock.lock();
+            try {
+                key = memberships == null ? null : memberships.find(g, ni, null);
+            } finally {
+                stackLock.unlock();
+            }
+            if (key == null) throw new SocketException("Not a member of group");
+            key.drop();
+        }
+    }
+
+    private static InetAddress checkGroup(SocketAddress group) throws SocketException {
+        if (!(group instanceof InetSocketAddress isa)) throw new IllegalArgumentException("Unsupported address type");
+        InetAddress g = isa.getAddress();
+        if (g == null) throw new IllegalArgumentException("Unresolved address");
+        if (!g.isMulticastAddress()) throw new SocketException("Not a multicast address");
+        return g;
+    }
+
+    /** The adaptor's interface when none is given: IP_MULTICAST_IF's, else null for "any" (the JDK's placeholder). */
+    private NetworkInterface adaptorInterface() throws SocketException {
+        stackLock.lock();
+        try {
+            if (!isOpen()) throw new SocketException("Socket is closed");
+            return multicastInterface;
+        } finally {
+            stackLock.unlock();
+        }
     }
 
     /**
@@ -286,6 +350,7 @@ public class UserspaceDatagramChannel extends DatagramChannel implements Readine
                     if (isa.getPort() == 0) throw new SocketException("Can't connect to port 0");
                     if (sock == null) bindLocked(null);
                     int ip = SocketAddresses.destinationIp(isa, access.ip());
+                    checkBroadcast(ip);
                     sock.connect(ip, isa.getPort());
                     remoteIp = ip;
                     remoteAddress = isa;
@@ -547,9 +612,7 @@ public class UserspaceDatagramChannel extends DatagramChannel implements Readine
                         if (target.getPort() == 0) throw new SocketException("Can't send to port 0");
                         dstIp = SocketAddresses.destinationIp(target, access.ip());
                         dstPort = target.getPort();
-                        if (dstIp == Ipv4Address.BROADCAST && !broadcast) {
-                            throw new SocketException("Permission denied"); // EACCES without SO_BROADCAST, as Linux
-                        }
+                        checkBroadcast(dstIp);
                     }
                 } finally {
                     stackLock.unlock();
@@ -591,6 +654,15 @@ public class UserspaceDatagramChannel extends DatagramChannel implements Readine
         }
     }
 
+    /**
+     * Linux refuses a send or connect to a broadcast address (the limited one or a subnet's) with
+     * EACCES unless SO_BROADCAST is set, which the JDK throws as BindException("Permission denied").
+     * Under the stack lock.
+     */
+    private void checkBroadcast(int dstIp) throws BindException {
+        if (!broadcast && access.ip().isBroadcastAddress(dstIp)) throw new BindException("Permission denied");
+    }
+
     private static String target(int ip, int port) {
         return Ipv4Address.toString(ip) + ":" + port;
     }
@@ -625,7 +697,11 @@ public class UserspaceDatagramChannel extends DatagramChannel implements Readine
             else if (name == StandardSocketOptions.SO_RCVBUF) receiveBufferSize = (Integer) v; // takes effect at bind
             else if (name == StandardSocketOptions.SO_REUSEADDR) reuseAddress = (Boolean) v;
             else if (name == StandardSocketOptions.SO_BROADCAST) broadcast = (Boolean) v;
-            else trafficClass = (Integer) v; // stored only: the engine sends TOS 0
+            else if (name == StandardSocketOptions.IP_MULTICAST_IF) multicastInterface = checkInterface((NetworkInterface) v);
+            else if (name == StandardSocketOptions.IP_MULTICAST_TTL) multicastTtl = (Integer) v;
+            else if (name == StandardSocketOptions.IP_MULTICAST_LOOP) multicastLoop = (Boolean) v;
+            else trafficClass = (Integer) v;
+            applySendingOptions();
         } finally {
             stackLock.unlock();
         }
@@ -644,6 +720,9 @@ public class UserspaceDatagramChannel extends DatagramChannel implements Readine
             else if (name == StandardSocketOptions.SO_RCVBUF) v = OptionValues.bufferSize(receiveBufferSize);
             else if (name == StandardSocketOptions.SO_REUSEADDR) v = reuseAddress;
             else if (name == StandardSocketOptions.SO_BROADCAST) v = broadcast;
+            else if (name == StandardSocketOptions.IP_MULTICAST_IF) v = multicastInterface;
+            else if (name == StandardSocketOptions.IP_MULTICAST_TTL) v = multicastTtl;
+            else if (name == StandardSocketOptions.IP_MULTICAST_LOOP) v = multicastLoop;
             else v = trafficClass;
             return (T) v;
         } finally {
@@ -651,18 +730,118 @@ public class UserspaceDatagramChannel extends DatagramChannel implements Readine
         }
     }
 
-    // ------------------------------------------------------------------ multicast
-
-    /** Multicast is not supported by the userspace stack. */
-    @Override
-    public MembershipKey join(InetAddress group, NetworkInterface interf) {
-        throw new UnsupportedOperationException("multicast is not supported by the userspace stack");
+    /** Under the stack lock: the socket sends with the channel's TOS and multicast options. */
+    private void applySendingOptions() {
+        UdpSocket s = sock;
+        if (s == null) return;
+        s.setTrafficClass(trafficClass);
+        s.setMulticastSending(multicastTtl, multicastLoop, interfaceSource(multicastInterface));
     }
 
-    /** Multicast is not supported by the userspace stack. */
+    /** As the JDK for an IPv4 socket: the interface must have an IPv4 address. */
+    private static NetworkInterface checkInterface(NetworkInterface ni) throws IOException {
+        if (firstIpv4(ni) == null) throw new IOException("Network interface not configured for IPv4");
+        return ni;
+    }
+
+    private static Inet4Address firstIpv4(NetworkInterface ni) {
+        for (var e = ni.getInetAddresses(); e.hasMoreElements(); ) {
+            if (e.nextElement() instanceof Inet4Address a) return a;
+        }
+        return null;
+    }
+
+    /** The address of {@code ni} that is one of the instance's, to send from; 0 (the interface decides) if none. */
+    private int interfaceSource(NetworkInterface ni) {
+        if (ni == null) return 0;
+        for (var e = ni.getInetAddresses(); e.hasMoreElements(); ) {
+            if (e.nextElement() instanceof Inet4Address a && access.ip().isLocalAddress(Ipv4Address.of(a))) {
+                return Ipv4Address.of(a);
+            }
+        }
+        return 0;
+    }
+
+    // ------------------------------------------------------------------ multicast
+
     @Override
-    public MembershipKey join(InetAddress group, NetworkInterface interf, InetAddress source) {
-        throw new UnsupportedOperationException("multicast is not supported by the userspace stack");
+    public MembershipKey join(InetAddress group, NetworkInterface interf) throws IOException {
+        return innerJoin(group, interf, null);
+    }
+
+    @Override
+    public MembershipKey join(InetAddress group, NetworkInterface interf, InetAddress source) throws IOException {
+        Objects.requireNonNull(source);
+        return innerJoin(group, interf, source);
+    }
+
+    /** The JDK's checks in its order, then the existing key or a new one; {@code interf} null only from the adaptor. */
+    private MembershipKey innerJoin(InetAddress group, NetworkInterface interf, InetAddress source) throws IOException {
+        if (!group.isMulticastAddress()) throw new IllegalArgumentException("Group not a multicast address");
+        if (!(group instanceof Inet4Address)) {
+            throw new IllegalArgumentException("Only IPv6 sockets can join IPv6 multicast group");
+        }
+        if (source != null) {
+            if (source.isAnyLocalAddress()) throw new IllegalArgumentException("Source address is a wildcard address");
+            if (source.isMulticastAddress()) throw new IllegalArgumentException("Source address is multicast address");
+            if (source.getClass() != group.getClass()) {
+                throw new IllegalArgumentException("Source address is different type to group");
+            }
+        }
+        stackLock.lock();
+        try {
+            ensureOpen();
+            if (memberships == null) {
+                memberships = new MembershipKeys(access.multicast());
+                if (sock != null) sock.setMemberships(memberships.memberships());
+            } else {
+                UserspaceMembershipKey existing = memberships.find(group, interf, source);
+                if (existing != null) return existing;
+            }
+            if (interf != null && firstIpv4(interf) == null) throw new IOException("Network interface not configured for IPv4");
+            UserspaceMembershipKey key = new UserspaceMembershipKey(this, group, interf, source);
+            memberships.add(key);
+            return key;
+        } finally {
+            stackLock.unlock();
+        }
+    }
+
+    void drop(UserspaceMembershipKey key) {
+        stackLock.lock();
+        try {
+            if (!key.isValid()) return;
+            key.invalidate();
+            memberships.remove(key);
+        } finally {
+            stackLock.unlock();
+        }
+    }
+
+    /** The JDK's checks of a source to block (the key's own checks come first, in the key). */
+    void block(UserspaceMembershipKey key, InetAddress source) {
+        stackLock.lock();
+        try {
+            if (!key.isValid()) throw new IllegalStateException("key is no longer valid");
+            if (source.isAnyLocalAddress()) throw new IllegalArgumentException("Source address is a wildcard address");
+            if (source.isMulticastAddress()) throw new IllegalArgumentException("Source address is multicast address");
+            if (source.getClass() != key.group().getClass()) {
+                throw new IllegalArgumentException("Source address is different type to group");
+            }
+            memberships.block(key, source);
+        } finally {
+            stackLock.unlock();
+        }
+    }
+
+    void unblock(UserspaceMembershipKey key, InetAddress source) {
+        stackLock.lock();
+        try {
+            if (!key.isValid()) throw new IllegalStateException("key is no longer valid");
+            memberships.unblock(key, source);
+        } finally {
+            stackLock.unlock();
+        }
     }
 
     // ------------------------------------------------------------------ close
@@ -673,6 +852,7 @@ public class UserspaceDatagramChannel extends DatagramChannel implements Readine
         try {
             if (!released) {
                 released = true;
+                if (memberships != null) memberships.closeAll();
                 if (sock != null) sock.close();
             }
             signal.refresh();

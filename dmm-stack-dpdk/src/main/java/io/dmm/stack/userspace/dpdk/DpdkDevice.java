@@ -8,6 +8,8 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The fast path of a DPDK port as a {@link Device}: frames are read and written in place in mbufs.
@@ -28,6 +30,7 @@ import java.util.Map;
  * <p>Not thread-safe, as every device: the owning stack instance calls it under its lock.
  */
 final class DpdkDevice implements Device {
+    private static final Logger LOG = LoggerFactory.getLogger(DpdkDevice.class);
     static final MemorySegment ADDRESS_SPACE = MemorySegment.ofAddress(0).reinterpret(Long.MAX_VALUE);
     static final int RX_BURST = 32;
     static final int TX_BURST = 32;
@@ -146,6 +149,20 @@ final class DpdkDevice implements Device {
     /** Whether a probe found that the port went away. */
     boolean failed() {
         return stopped && !closed;
+    }
+
+    /**
+     * The joined groups' MACs go to the port's filter (all-multicast where it has none). A port
+     * that refuses both keeps what it had: logged, as the stack cannot fail an IGMP join for it.
+     */
+    @Override
+    public void multicastFilter(long[] groupMacs) {
+        if (closed) return;
+        int r = port.setMulticast(groupMacs);
+        if (r < 0) {
+            LOG.warn("DPDK port {} refused the multicast filter of {} group(s) and all-multicast: errno {}; "
+                    + "datagrams to joined groups may not arrive", name, groupMacs.length, -r);
+        }
     }
 
     /** The port (tests: its link is taken down, it is closed behind the device's back). */

@@ -40,6 +40,8 @@ final class DpdkPort {
     private int queues;
     /** The address set by configuration on a port that cannot take one, else 0. */
     private long softwareMac;
+    /** How the port takes multicast (see {@link #setMulticast}); -1 until the stack first asked. */
+    private volatile int multicastMode = -1;
     private int dataRoom;
     private boolean closed;
 
@@ -136,6 +138,20 @@ final class DpdkPort {
         return m;
     }
 
+    /**
+     * Programs the port's multicast filter with {@code groupMacs} (or all-multicast where it has
+     * no filter): 0 filtered, 1 all multicast, 2 the port passes every frame anyway, or -errno.
+     */
+    int setMulticast(long[] groupMacs) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment list = arena.allocate(ValueLayout.JAVA_LONG, Math.max(1, groupMacs.length));
+            for (int i = 0; i < groupMacs.length; i++) list.setAtIndex(ValueLayout.JAVA_LONG, i, groupMacs[i]);
+            int mode = DpdkShim.portSetMulticast(id, list, groupMacs.length);
+            if (mode >= 0) multicastMode = mode;
+            return mode;
+        }
+    }
+
     /** Port statistics, link state and pool occupancy, for the stack's counters. */
     Map<String, Long> counters() {
         Map<String, Long> m = new LinkedHashMap<>();
@@ -156,6 +172,7 @@ final class DpdkPort {
             m.put("link_speed_mbps", link & 0xFFFF_FFFFL);
         }
         m.put("mbufs_free", (long) DpdkShim.poolAvailable(pool));
+        if (multicastMode >= 0) m.put("multicast_mode", (long) multicastMode);
         m.put("tx_checksum_offload", txChecksumOffload() ? 1L : 0L);
         m.put("rx_checksum_offload", rxChecksumOffload() ? 1L : 0L);
         return m;

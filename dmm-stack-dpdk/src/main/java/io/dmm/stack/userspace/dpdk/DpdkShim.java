@@ -21,7 +21,7 @@ import java.lang.invoke.MethodHandle;
  */
 final class DpdkShim {
     /** The shim ABI this binding speaks ({@code DMM_SHIM_ABI}). */
-    static final int ABI = 2;
+    static final int ABI = 3;
 
     private static final Linker LINKER = Linker.nativeLinker();
     private static final SymbolLookup LIB = ShimLibrary.require();
@@ -49,6 +49,8 @@ final class DpdkShim {
     private static final MethodHandle PORT_MAC = fn("dmm_port_mac", FunctionDescriptor.of(JAVA_LONG, JAVA_SHORT));
     private static final MethodHandle PORT_SET_MAC = fn("dmm_port_set_mac", FunctionDescriptor.of(JAVA_INT, JAVA_SHORT, JAVA_LONG));
     private static final MethodHandle PORT_PROMISCUOUS = fn("dmm_port_promiscuous", FunctionDescriptor.of(JAVA_INT, JAVA_SHORT));
+    private static final MethodHandle PORT_SET_MULTICAST = fn("dmm_port_set_multicast",
+            FunctionDescriptor.of(JAVA_INT, JAVA_SHORT, ADDRESS, JAVA_INT));
     private static final MethodHandle PORT_LINK = fn("dmm_port_link", FunctionDescriptor.of(JAVA_LONG, JAVA_SHORT));
     private static final MethodHandle PORT_STATS = fn("dmm_port_stats", FunctionDescriptor.of(JAVA_INT, JAVA_SHORT, ADDRESS));
     private static final MethodHandle PORT_PROBE = fn("dmm_port_probe", FunctionDescriptor.of(JAVA_INT, JAVA_SHORT, ADDRESS));
@@ -241,6 +243,15 @@ final class DpdkShim {
     static int portPromiscuous(short port) {
         try {
             return (int) PORT_PROMISCUOUS.invokeExact(port);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** 0 filtered, 1 all multicast, 2 the port passes everything, or -errno (see the shim). */
+    static int portSetMulticast(short port, MemorySegment macs, int n) {
+        try {
+            return (int) PORT_SET_MULTICAST.invokeExact(port, macs, n);
         } catch (Throwable t) {
             throw rethrow(t);
         }

@@ -1,5 +1,6 @@
 package io.dmm.stack.userspace.iface;
 
+import io.dmm.stack.userspace.wire.Ipv4Address;
 import java.lang.foreign.MemorySegment;
 
 /**
@@ -15,8 +16,13 @@ public interface Egress {
      */
     boolean begin(int srcIp, int dstIp, int protocol);
 
-    /** Sets the open packet's IPv4 TOS byte (DSCP and ECN; 0 unless set): a socket's IP_TOS. */
-    void typeOfService(int tos);
+    /**
+     * Sets the open packet's IPv4 TTL ({@code ttl}; -1 for the interface's default), its TOS byte
+     * (DSCP and ECN as given) and, for a packet to a multicast group, whether members of the group
+     * on this host get a copy too (IP_MULTICAST_LOOP). {@link #begin} resets them to -1, 0 and true.
+     * The IPv4 interface implements it; plumbing without IPv4 headers (tests' loops) has none to set.
+     */
+    default void ipFields(int ttl, int tos, boolean multicastLoop) {}
 
     /** The memory of the open packet. */
     MemorySegment memory();
@@ -41,6 +47,14 @@ public interface Egress {
 
     /** Whether {@code ip} is one of this interface's addresses. */
     boolean isLocalAddress(int ip);
+
+    /**
+     * Whether {@code ip} is a broadcast address here (255.255.255.255 or a subnet's), which a
+     * datagram socket may send to only with SO_BROADCAST.
+     */
+    default boolean isBroadcastAddress(int ip) {
+        return ip == Ipv4Address.BROADCAST;
+    }
 
     /** The source address for traffic to {@code dstIp}: the address on its subnet, else the primary one. */
     int sourceAddressFor(int dstIp);

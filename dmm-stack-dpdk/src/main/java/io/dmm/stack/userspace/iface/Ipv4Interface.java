@@ -12,6 +12,7 @@ import io.dmm.stack.userspace.wire.Ipv4Header;
 import io.dmm.stack.userspace.wire.MacAddress;
 import io.dmm.stack.userspace.wire.NetworkOrder;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.util.List;
 
 /**
@@ -22,8 +23,11 @@ import java.util.List;
  * so TTL is only ever set, never decremented; nothing is fragmented on the way out either (DF is
  * set, the transports size segments to {@link #l4Capacity()}).
  *
- * <p>Not handled: 802.1Q tags and IPv6 (dropped as unknown ethertypes), receiving multicast (group MACs are
- * not for us; sending to a group works), ICMP redirects and the MTU of "fragmentation needed" (the transport hears the code
+ * <p>Multicast: frames to the MACs of joined groups are taken, datagrams to joined groups (and
+ * 224.0.0.1) go up, IGMP is answered by {@link MulticastGroups}; a datagram sent to a group is
+ * also delivered to this host's members when the sender's IP_MULTICAST_LOOP is on.
+ *
+ * <p>Not handled: 802.1Q tags and IPv6 (dropped as unknown ethertypes), ICMP redirects and the MTU of "fragmentation needed" (the transport hears the code
  * only, as {@link TransportHandler#destinationUnreachable} carries no MTU).
  *
  * <p>Everything runs under the stack's lock, on the poll loop or an application thread doing I/O;
@@ -51,6 +55,11 @@ public final class Ipv4Interface implements RxHandler, Egress {
     private static final int OPEN_LOCAL = 2;
     private static final int IP_OFFSET = EthernetFrame.HEADER_LENGTH;
     private static final int L4_OFFSET = EthernetFrame.HEADER_LENGTH + Ipv4Header.MIN_LENGTH;
+    /** The IPv4 Router Alert option (RFC 2113) every IGMP message carries (RFC 2236 2, RFC 3376 4). */
+    private static final byte[] ROUTER_ALERT = {(byte) 0x94, 0x04, 0, 0};
+    /** IGMP goes out as Internetwork Control (precedence 6), as Linux sends it. */
+    private static final int IGMP_TOS = 0xC0;
+    private static final int PROTOCOL_IGMP = 2;
 
     private final Device device;
     private final InterfaceConfig config;
@@ -69,6 +78,7 @@ public final class Ipv4Interface implements RxHandler, Egress {
     private final FragmentReassembler reassembler;
     private final LocalDeliveryQueue local;
     private final IcmpErrorLimiter icmpErrors;
+    private final MulticastGroups multicast;
     private Runnable localNotifier;
 
     // Reused views: rx for what arrived, tx for what we write, quote for ICMP errors' payloads.
@@ -86,8 +96,10 @@ public final class Ipv4Interface implements RxHandler, Egress {
     private int openSrc;
     private int openDst;
     private int openProtocol;
-    private int openTos;
     private int openNextHop;
+    private int openTtl;
+    private int openTos;
+    private boolean openLoop;
 
     private int ipId;
     private int batchDepth;
@@ -124,6 +136,8 @@ public final class Ipv4Interface implements RxHandler, Egress {
         reassembler = new FragmentReassembler(config.reassemblySlots(), config.reassemblyTimeoutNanos(), counters);
         local = new LocalDeliveryQueue(config.localQueueSize(), frameMax);
         icmpErrors = new IcmpErrorLimiter(config.icmpErrorsPerSecond(), config.icmpErrorBurst(), clock.nanos());
+        multicast = new MulticastGroups(new IgmpOutput(), clock, counters, clock.nanos() ^ mac,
+                mtu - Ipv4Header.MIN_LENGTH - ROUTER_ALERT.length);
         ipId = (int) (clock.nanos() ^ mac) & 0xFFFF;  // not 0 every start: stale fragments of an earlier run must not match
     }
 
@@ -170,6 +184,11 @@ public final class Ipv4Interface implements RxHandler, Egress {
         return device;
     }
 
+    /** The multicast groups joined on this interface and its IGMP host side. */
+    public MulticastGroups multicast() {
+        return multicast;
+    }
+
     /** The MAC known for {@code ip} now, or -1 (for tests and diagnostics). */
     public long arpLookup(int ip) {
         return arp.lookup(ip, clock.nanos());
@@ -204,6 +223,7 @@ public final class Ipv4Interface implements RxHandler, Egress {
                 reassembler.release(s);
             }
             next = Math.min(next, reassembler.nextDeadline());
+            next = Math.min(next, multicast.poll(nowNanos));
             drainLocalInBatch();
             if (!local.isEmpty()) next = nowNanos;
             return next;
@@ -276,7 +296,7 @@ public final class Ipv4Interface implements RxHandler, Egress {
             return;
         }
         long dstMac = eth.destination();
-        if (dstMac != mac && dstMac != MacAddress.BROADCAST) {
+        if (dstMac != mac && dstMac != MacAddress.BROADCAST && !multicast.acceptsMac(dstMac)) {
             counters.increment(Counter.DROP_NOT_FOR_US);
             return;
         }
@@ -300,8 +320,9 @@ public final class Ipv4Interface implements RxHandler, Egress {
         counters.increment(Counter.IPV4_RX);
         int src = ip.source();
         int dst = ip.destination();
-        boolean broadcast = isBroadcastAddress(dst);
-        if (!broadcast && !isLocalAddress(dst)) {
+        // "broadcast" below means any address many hosts receive: no ICMP errors or echo replies for it
+        boolean broadcast = isBroadcastAddress(dst) || isMulticast(dst);
+        if (broadcast ? isMulticast(dst) && !multicast.isMember(dst) : !isLocalAddress(dst)) {
             counters.increment(Counter.DROP_IPV4_NOT_FOR_US);
             return;
         }
@@ -335,6 +356,10 @@ public final class Ipv4Interface implements RxHandler, Egress {
         int l4Length = ip.payloadLength();
         if (protocol == Ipv4Header.PROTOCOL_ICMP) {
             icmpIngress(memory, l4, l4Length, src, dst, broadcast);
+            return;
+        }
+        if (protocol == PROTOCOL_IGMP) {
+            multicast.ingress(memory, l4, l4Length, isOwnAddress(src), clock.nanos());
             return;
         }
         TransportHandler h = transports[protocol];
@@ -452,14 +477,18 @@ public final class Ipv4Interface implements RxHandler, Egress {
         openSrc = srcIp == 0 ? sourceAddressFor(dstIp) : srcIp;
         openDst = dstIp;
         openProtocol = protocol;
+        openTtl = -1;
         openTos = 0;
+        openLoop = true;
         return true;
     }
 
     @Override
-    public void typeOfService(int tos) {
+    public void ipFields(int ttl, int tos, boolean multicastLoop) {
         if (openKind == OPEN_NONE) throw new IllegalStateException("no packet is open");
-        openTos = tos & 0xFF;
+        openTtl = ttl;
+        openTos = tos;
+        openLoop = multicastLoop;
     }
 
     @Override
@@ -491,8 +520,8 @@ public final class Ipv4Interface implements RxHandler, Egress {
         openKind = OPEN_NONE;
         int total = Ipv4Header.MIN_LENGTH + l4Length;
         int frameLength = EthernetFrame.HEADER_LENGTH + total;
-        txIp.wrap(openMemory, openFrame + IP_OFFSET, total)
-                .emit(openSrc, openDst, openProtocol, total, ipId++ & 0xFFFF, config.defaultTtl(), true, openTos);
+        txIp.wrap(openMemory, openFrame + IP_OFFSET, total).emit(openSrc, openDst, openProtocol, total,
+                ipId++ & 0xFFFF, openTtl < 0 ? config.defaultTtl() : openTtl, true, openTos);
         EthernetFrame eth = txEth.wrap(openMemory, openFrame, frameLength).source(mac).etherType(EthernetFrame.TYPE_IPV4);
         counters.increment(Counter.IPV4_TX);
         if (kind == OPEN_LOCAL) {
@@ -509,7 +538,10 @@ public final class Ipv4Interface implements RxHandler, Egress {
         }
         if (isMulticast(openNextHop)) {
             eth.destination(MacAddress.ipv4Multicast(openNextHop));
-            transmit(openFrame, frameLength);
+            if (openLoop && multicast.isMember(openNextHop)) loopBack(openFrame, frameLength);
+            // a loopback device reaches nobody else: the looped copy above is all there is
+            if (device.reflectsTransmit()) device.txRelease(openFrame);
+            else transmit(openFrame, frameLength);
             return;
         }
         long now = clock.nanos();
@@ -519,6 +551,51 @@ public final class Ipv4Interface implements RxHandler, Egress {
             transmit(openFrame, frameLength);
         } else {
             arp.hold(openNextHop, openFrame, frameLength, now);  // copied; the device buffer is given back
+        }
+    }
+
+    /** A copy of a frame we send to a group this host is a member of, for our own members (IP_MULTICAST_LOOP). */
+    private void loopBack(long frame, int frameLength) {
+        long slot = local.reserve();
+        if (slot < 0) {
+            counters.increment(Counter.DROP_TX_NO_BUFFER);
+            return;
+        }
+        MemorySegment.copy(openMemory, frame, local.memory(), slot, frameLength);
+        boolean wasEmpty = local.isEmpty();
+        local.commit(frameLength);
+        if (wasEmpty && localNotifier != null) localNotifier.run();
+    }
+
+    /** How {@link MulticastGroups} sends IGMP and makes the device's multicast filter follow the joined groups. */
+    private final class IgmpOutput implements MulticastGroups.Output {
+        @Override
+        public void sendIgmp(int dstIp, MemorySegment message, int length) {
+            if (device.reflectsTransmit()) return;  // nobody but us on a loopback device: no router to tell
+            long buf = acquireTxBuffer();
+            if (buf < 0) {
+                counters.increment(Counter.DROP_TX_NO_BUFFER);
+                return;
+            }
+            MemorySegment m = device.memory();
+            int headerLength = Ipv4Header.MIN_LENGTH + ROUTER_ALERT.length;
+            int total = headerLength + length;
+            txEth.wrap(m, buf, EthernetFrame.HEADER_LENGTH + total)
+                    .destination(MacAddress.ipv4Multicast(dstIp)).source(mac).etherType(EthernetFrame.TYPE_IPV4);
+            Ipv4Header ip = txIp.wrap(m, buf + IP_OFFSET, total)
+                    .emit(addresses[0], dstIp, PROTOCOL_IGMP, total, ipId++ & 0xFFFF, 1, false);
+            NetworkOrder.putU8(m, buf + IP_OFFSET, 0x40 | headerLength / 4);
+            MemorySegment.copy(ROUTER_ALERT, 0, m, ValueLayout.JAVA_BYTE,
+                    buf + IP_OFFSET + Ipv4Header.MIN_LENGTH, ROUTER_ALERT.length);
+            ip.dscpEcn(IGMP_TOS >>> 2, 0).fillChecksum();
+            MemorySegment.copy(message, 0, m, buf + IP_OFFSET + headerLength, length);
+            counters.increment(Counter.IPV4_TX);
+            transmit(buf, EthernetFrame.HEADER_LENGTH + total);
+        }
+
+        @Override
+        public void membershipChanged() {
+            device.multicastFilter(multicast.memberMacs());
         }
     }
 
@@ -562,10 +639,11 @@ public final class Ipv4Interface implements RxHandler, Egress {
     }
 
     private static boolean isMulticast(int ip) {
-        return (ip >>> 28) == 0xE;
+        return Ipv4Address.isMulticast(ip);
     }
 
-    boolean isBroadcastAddress(int ip) {
+    @Override
+    public boolean isBroadcastAddress(int ip) {
         return ip == Ipv4Address.BROADCAST || isSubnetBroadcast(ip);
     }
 

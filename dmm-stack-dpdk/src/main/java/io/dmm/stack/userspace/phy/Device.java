@@ -79,6 +79,23 @@ public interface Device extends AutoCloseable {
      */
     default void probe() {}
 
+    /**
+     * Whether every frame transmitted comes back as a received frame and reaches nobody else (a
+     * loopback device). Multicast sent on such a device reaches only this host, so the stack
+     * delivers it locally by IP_MULTICAST_LOOP alone and sends no IGMP there.
+     */
+    default boolean reflectsTransmit() {
+        return false;
+    }
+
+    /**
+     * The multicast MACs the stack wants to receive (the IPv4 groups it joined, 01:00:5e plus the
+     * group's low 23 bits; 224.0.0.1's always among them); replaces the earlier list. A NIC filters
+     * with them (or receives all multicast where it cannot filter); in-memory devices deliver every
+     * frame, the stack filters, and they need no list.
+     */
+    default void multicastFilter(long[] groupMacs) {}
+
     /** Device counters (names of its choosing, e.g. rx_frames, tx_frames, tx_full), never null. */
     java.util.Map<String, Long> counters();
 

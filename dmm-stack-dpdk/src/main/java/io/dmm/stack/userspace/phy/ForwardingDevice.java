@@ -29,6 +29,8 @@ public abstract class ForwardingDevice implements Device {
     @Override public void setRxNotifier(Runnable notifier) { inner.setRxNotifier(notifier); }
     @Override public void setListener(DeviceListener listener) { inner.setListener(listener); }
     @Override public void probe() { inner.probe(); }
+    @Override public boolean reflectsTransmit() { return inner.reflectsTransmit(); }
+    @Override public void multicastFilter(long[] groupMacs) { inner.multicastFilter(groupMacs); }
     @Override public Map<String, Long> counters() { return inner.counters(); }
     @Override public void close() { inner.close(); }
 }

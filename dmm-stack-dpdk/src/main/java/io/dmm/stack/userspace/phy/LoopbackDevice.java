@@ -57,6 +57,7 @@ public final class LoopbackDevice implements Device {
     @Override public boolean txChecksumOffload() { return true; }
     @Override public MemorySegment memory() { return arena.memory(); }
     @Override public int txCapacity() { return mtu + 14; }
+    @Override public boolean reflectsTransmit() { return true; }
 
     @Override
     public int receive(RxHandler handler, int budget) {

@@ -756,7 +756,7 @@ public final class TcpConnection {
             if ((flags & ~ACK) == 0 || len == 0) ackNow = true; // still owed
             return false;
         }
-        if (opts.typeOfService != 0) stack.egress.typeOfService(opts.typeOfService);
+        if (opts.typeOfService != 0) stack.egress.ipFields(-1, opts.typeOfService, true);
         MemorySegment m = stack.egress.memory();
         long o = stack.egress.l4Offset();
         TcpHeader h = stack.txHeader.wrap(m, o);

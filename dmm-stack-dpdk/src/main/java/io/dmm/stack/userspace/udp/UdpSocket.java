@@ -48,6 +48,14 @@ public final class UdpSocket {
     /** The direct (or read-only) buffer last sent from and a segment over it: apps reuse their buffers. */
     private ByteBuffer cachedSource;
     private MemorySegment cachedSourceMemory;
+    /** IP_TOS: the TOS byte of every datagram sent (DSCP and ECN as given). */
+    private int tos;
+    /** IP_MULTICAST_TTL, IP_MULTICAST_LOOP and IP_MULTICAST_IF's address (0: the interface chooses). */
+    private int multicastTtl = 1;
+    private boolean multicastLoop = true;
+    private int multicastSource;
+    /** The groups the socket's channel joined, or null. */
+    private Memberships memberships;
 
     UdpSocket(UdpStack stack, int localIp, int localPort, boolean reuseAddress, int receiveBufferBytes) {
         this.stack = stack;
@@ -59,6 +67,26 @@ public final class UdpSocket {
 
     public void setNotification(Notification n) {
         this.notification = n;
+    }
+
+    /** IP_TOS of what the socket sends. */
+    public void setTrafficClass(int tos) {
+        this.tos = tos & 0xFF;
+    }
+
+    /**
+     * How datagrams to groups go out: their TTL, whether this host's members get a copy, and their
+     * source address when the socket is not bound to one (0: the interface's choice).
+     */
+    public void setMulticastSending(int ttl, boolean loop, int sourceIp) {
+        this.multicastTtl = ttl;
+        this.multicastLoop = loop;
+        this.multicastSource = sourceIp;
+    }
+
+    /** The groups this socket hears (its channel's memberships); null for none. */
+    public void setMemberships(Memberships m) {
+        this.memberships = m;
     }
 
     /** OP_READ when a datagram (or an error to report) is queued, or the socket failed; OP_WRITE always while open. */
@@ -122,8 +150,10 @@ public final class UdpSocket {
         Egress egress = stack.egress();
         int length = src.remaining();
         if (length > egress.mtu() - 20 - HEADER) throw new IOException("Message too long");
-        int srcIp = localIp != 0 ? localIp : egress.sourceAddressFor(dstIp);
+        boolean toGroup = Ipv4Address.isMulticast(dstIp);
+        int srcIp = sourceFor(dstIp, toGroup, egress);
         if (!egress.begin(srcIp, dstIp, PROTOCOL)) return 0;
+        egress.ipFields(toGroup ? multicastTtl : -1, tos, multicastLoop);
         if (length > egress.l4Capacity() - HEADER) {
             egress.abort();
             throw new IOException("Message too long");
@@ -145,6 +175,16 @@ public final class UdpSocket {
         src.position(src.position() + length);
         stack.counters().increment(Counter.UDP_DATAGRAMS_TX);
         return length;
+    }
+
+    /**
+     * The bound address, unless it is a group (a socket bound to a group only receives with it, as
+     * Linux sends from a multicast-bound socket as from a wildcard one); then IP_MULTICAST_IF's for a group.
+     */
+    private int sourceFor(int dstIp, boolean toGroup, Egress egress) {
+        if (localIp != 0 && !Ipv4Address.isMulticast(localIp)) return localIp;
+        if (toGroup && multicastSource != 0) return multicastSource;
+        return egress.sourceAddressFor(dstIp);
     }
 
     private void copyPayload(ByteBuffer src, MemorySegment m, long at, int length) {
@@ -225,6 +265,12 @@ public final class UdpSocket {
     boolean accepts(int dstIp, int srcIp, int srcPort) {
         if (localIp != 0 && localIp != dstIp) return false;
         return !connected || (remoteIp == srcIp && remotePort == srcPort);
+    }
+
+    /** Whether a datagram from {@code srcIp} to multicast {@code group} is for this socket: its memberships decide. */
+    boolean acceptsGroup(int group, int srcIp) {
+        Memberships m = memberships;
+        return m != null && m.allows(group, srcIp);
     }
 
     /** How specific this socket's binding is, Linux-style: a connected peer counts most, then an exact local address. */

@@ -23,7 +23,8 @@ import java.util.SplittableRandom;
  * specific and different) or both set reuseAddress. A unicast datagram goes to the one most specific
  * socket that accepts it (see {@link UdpSocket#specificity()}: connected to the sender, then bound to
  * the exact address, then the wildcard), the most recently bound among equals. A broadcast goes to
- * every socket that accepts it.
+ * every socket that accepts it, a datagram to a multicast group to every socket bound to the port
+ * (on the wildcard or the group's address) whose memberships take it from that source.
  */
 public final class UdpStack implements TransportHandler {
     private static final ValueLayout.OfShort SHORT_BE = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
@@ -63,7 +64,8 @@ public final class UdpStack implements TransportHandler {
     public UdpSocket open(int localIp, int localPort, boolean reuseAddress, int receiveBufferBytes) throws IOException {
         if (shutdown) throw new IOException("UDP stack is shut down");
         if (localPort < 0 || localPort > 65535) throw new IllegalArgumentException("port must be in [0, 65535]: " + localPort);
-        if (localIp != 0 && !egress.isLocalAddress(localIp)) {
+        // a group address may be bound: the socket then receives only what is sent to that group
+        if (localIp != 0 && !egress.isLocalAddress(localIp) && !Ipv4Address.isMulticast(localIp)) {
             throw new BindException("Cannot assign requested address: " + Ipv4Address.toString(localIp));
         }
         int port = localPort != 0 ? localPort : ephemeralPort();
@@ -202,12 +204,13 @@ public final class UdpStack implements TransportHandler {
         return true;
     }
 
-    /** Every accepting socket gets a copy; never an ICMP error for a broadcast (RFC 1122 3.2.2). */
+    /** Every accepting socket gets a copy; never an ICMP error for a broadcast or multicast (RFC 1122 3.2.2). */
     private boolean broadcast(MemorySegment memory, long payload, int payloadLength, int srcIp, int srcPort,
                               int dstIp, int dstPort) {
         boolean any = false;
+        boolean toGroup = Ipv4Address.isMulticast(dstIp);
         for (UdpSocket s = ports[dstPort]; s != null; s = s.nextInPort) {
-            if (!s.accepts(dstIp, srcIp, srcPort)) continue;
+            if (!s.accepts(dstIp, srcIp, srcPort) || toGroup && !s.acceptsGroup(dstIp, srcIp)) continue;
             any = true;
             if (s.deliver(memory, payload, payloadLength, srcIp, srcPort)) {
                 counters.increment(Counter.UDP_DATAGRAMS_RX);

@@ -49,6 +49,11 @@ public final class Ipv4Address {
         return (ip >>> 24) + "." + (ip >>> 16 & 0xFF) + "." + (ip >>> 8 & 0xFF) + "." + (ip & 0xFF);
     }
 
+    /** Whether {@code ip} is a multicast group, 224.0.0.0/4 (RFC 5771). */
+    public static boolean isMulticast(int ip) {
+        return (ip >>> 28) == 0xE;
+    }
+
     /** The netmask of a prefix length, e.g. 24 gives 255.255.255.0. */
     public static int mask(int prefixLength) {
         return prefixLength == 0 ? 0 : -1 << (32 - prefixLength);

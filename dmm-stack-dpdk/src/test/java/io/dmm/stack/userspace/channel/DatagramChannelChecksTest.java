@@ -17,13 +17,15 @@ import java.net.NetworkInterface;
 import java.net.SocketException;
 import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
+import java.net.StandardProtocolFamily;
 import java.nio.channels.ClosedChannelException;
+import java.nio.channels.DatagramChannel;
 import java.nio.channels.IllegalBlockingModeException;
 import java.nio.channels.NotYetConnectedException;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.UnsupportedAddressTypeException;
 import java.nio.channels.spi.SelectorProvider;
-import java.util.Set;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** What a datagram channel decides before it needs the UDP engine. */
@@ -35,33 +37,99 @@ class DatagramChannelChecksTest {
     }
 
     @Test
-    void optionsAreTheJdksUnicastSet() throws IOException {
-        try (UserspaceDatagramChannel ch = open()) {
-            assertEquals(Set.of(StandardSocketOptions.SO_SNDBUF, StandardSocketOptions.SO_RCVBUF,
-                    StandardSocketOptions.SO_REUSEADDR, StandardSocketOptions.SO_BROADCAST, StandardSocketOptions.IP_TOS),
-                    ch.supportedOptions());
+    void optionsAreTheJdksIpv4Set() throws IOException {
+        try (UserspaceDatagramChannel ch = open(); DatagramChannel jdk = DatagramChannel.open(StandardProtocolFamily.INET)) {
+            // the JDK's standard options for IPv4 (SO_REUSEPORT aside: not yet on this stack), none of jdk.net's
+            assertEquals(java.util.Set.of(StandardSocketOptions.SO_SNDBUF, StandardSocketOptions.SO_RCVBUF,
+                    StandardSocketOptions.SO_REUSEADDR, StandardSocketOptions.SO_BROADCAST, StandardSocketOptions.IP_TOS,
+                    StandardSocketOptions.IP_MULTICAST_IF, StandardSocketOptions.IP_MULTICAST_TTL,
+                    StandardSocketOptions.IP_MULTICAST_LOOP), ch.supportedOptions());
+            assertTrue(jdk.supportedOptions().containsAll(ch.supportedOptions()));
             assertFalse(ch.getOption(StandardSocketOptions.SO_BROADCAST));
             ch.setOption(StandardSocketOptions.SO_BROADCAST, true);
             assertTrue(ch.getOption(StandardSocketOptions.SO_BROADCAST));
             ch.setOption(StandardSocketOptions.SO_RCVBUF, 1 << 18);
             assertEquals(1 << 18, ch.getOption(StandardSocketOptions.SO_RCVBUF));
             assertThrows(IllegalArgumentException.class, () -> ch.setOption(StandardSocketOptions.IP_TOS, -1));
-            assertThrows(UnsupportedOperationException.class, () -> ch.setOption(StandardSocketOptions.IP_MULTICAST_TTL, 2));
             assertThrows(UnsupportedOperationException.class, () -> ch.setOption(StandardSocketOptions.TCP_NODELAY, true));
         }
     }
 
+    /** The multicast options' defaults, values and refusals, each beside the JDK's channel. */
     @Test
-    void multicastIsNotSupported() throws IOException {
-        try (UserspaceDatagramChannel ch = open()) {
-            InetAddress group = InetAddress.getByName("239.1.2.3");
-            NetworkInterface nif = NetworkInterface.networkInterfaces().findFirst().orElseThrow();
-            UnsupportedOperationException e = assertThrows(UnsupportedOperationException.class, () -> ch.join(group, nif));
-            assertEquals("multicast is not supported by the userspace stack", e.getMessage());
-            assertThrows(UnsupportedOperationException.class, () -> ch.join(group, nif, InetAddress.getByName("10.0.0.2")));
-            DatagramSocket ds = ch.socket();
-            assertThrows(UnsupportedOperationException.class, () -> ds.joinGroup(new InetSocketAddress(group, 0), nif));
+    void multicastOptionsAsTheJdk() throws IOException {
+        NetworkInterface withIpv4 = ipv4Interface();
+        try (UserspaceDatagramChannel ch = open(); DatagramChannel jdk = DatagramChannel.open(StandardProtocolFamily.INET)) {
+            for (DatagramChannel c : List.of(jdk, ch)) {
+                String who = c == jdk ? "jdk" : "userspace";
+                assertNull(c.getOption(StandardSocketOptions.IP_MULTICAST_IF), who);
+                assertEquals(1, c.getOption(StandardSocketOptions.IP_MULTICAST_TTL), who);
+                assertTrue(c.getOption(StandardSocketOptions.IP_MULTICAST_LOOP), who);
+                c.setOption(StandardSocketOptions.IP_MULTICAST_TTL, 255);
+                assertEquals(255, c.getOption(StandardSocketOptions.IP_MULTICAST_TTL), who);
+                c.setOption(StandardSocketOptions.IP_MULTICAST_TTL, 0);
+                assertEquals(0, c.getOption(StandardSocketOptions.IP_MULTICAST_TTL), who);
+                IllegalArgumentException ttl = assertThrows(IllegalArgumentException.class,
+                        () -> c.setOption(StandardSocketOptions.IP_MULTICAST_TTL, 256), who);
+                assertEquals("Invalid TTL/hop value", ttl.getMessage(), who);
+                assertThrows(IllegalArgumentException.class, () -> c.setOption(StandardSocketOptions.IP_MULTICAST_TTL, -1), who);
+                assertThrows(IllegalArgumentException.class, () -> c.setOption(StandardSocketOptions.IP_MULTICAST_IF, null), who);
+                c.setOption(StandardSocketOptions.IP_MULTICAST_LOOP, false);
+                assertFalse(c.getOption(StandardSocketOptions.IP_MULTICAST_LOOP), who);
+                c.setOption(StandardSocketOptions.IP_MULTICAST_IF, withIpv4);
+                assertEquals(withIpv4, c.getOption(StandardSocketOptions.IP_MULTICAST_IF), who);
+                c.setOption(StandardSocketOptions.IP_TOS, 0xB9);  // DSCP 46 and ECN 1, kept as given
+                assertEquals(0xB9, c.getOption(StandardSocketOptions.IP_TOS), who);
+            }
+            ch.close();
+            assertThrows(ClosedChannelException.class, () -> ch.setOption(StandardSocketOptions.IP_MULTICAST_TTL, 300));
+            assertThrows(ClosedChannelException.class, () -> ch.getOption(StandardSocketOptions.IP_MULTICAST_IF));
         }
+    }
+
+    /** What join checks before it needs the stack, in the JDK's order, beside the JDK's channel. */
+    @Test
+    void joinChecksAsTheJdk() throws IOException {
+        NetworkInterface nif = ipv4Interface();
+        InetAddress group = InetAddress.getByName("239.1.2.3");
+        InetAddress unicast = InetAddress.getByName("10.0.0.2");
+        try (UserspaceDatagramChannel ch = open(); DatagramChannel jdk = DatagramChannel.open(StandardProtocolFamily.INET)) {
+            for (DatagramChannel c : List.of(jdk, ch)) {
+                String who = c == jdk ? "jdk" : "userspace";
+                assertMessage(IllegalArgumentException.class, "Group not a multicast address", () -> c.join(unicast, nif), who);
+                assertMessage(IllegalArgumentException.class, "Only IPv6 sockets can join IPv6 multicast group",
+                        () -> c.join(InetAddress.getByName("ff02::1"), nif), who);
+                assertMessage(IllegalArgumentException.class, "Source address is a wildcard address",
+                        () -> c.join(group, nif, InetAddress.getByName("0.0.0.0")), who);
+                assertMessage(IllegalArgumentException.class, "Source address is multicast address",
+                        () -> c.join(group, nif, InetAddress.getByName("239.9.9.9")), who);
+                assertMessage(IllegalArgumentException.class, "Source address is different type to group",
+                        () -> c.join(group, nif, InetAddress.getByName("::2")), who);
+                assertThrows(NullPointerException.class, () -> c.join(group, nif, null), who);
+                assertThrows(NullPointerException.class, () -> c.join(null, nif), who);
+            }
+            ch.close();
+            jdk.close();
+            for (DatagramChannel c : List.of(jdk, ch)) {
+                assertThrows(ClosedChannelException.class, () -> c.join(group, nif));
+                // the address checks come first, even on a closed channel
+                assertThrows(IllegalArgumentException.class, () -> c.join(unicast, nif));
+            }
+        }
+    }
+
+    private static <T extends Throwable> void assertMessage(Class<T> type, String message,
+                                                            org.junit.jupiter.api.function.Executable call, String who) {
+        assertEquals(message, assertThrows(type, call, who).getMessage(), who);
+    }
+
+    /** An interface of this host with an IPv4 address (the JDK's channel must be able to join on it). */
+    static NetworkInterface ipv4Interface() throws IOException {
+        NetworkInterface lo = NetworkInterface.getByInetAddress(InetAddress.getLoopbackAddress());
+        if (lo != null && lo.inetAddresses().anyMatch(a -> a instanceof java.net.Inet4Address)) return lo;
+        return NetworkInterface.networkInterfaces()
+                .filter(n -> n.inetAddresses().anyMatch(a -> a instanceof java.net.Inet4Address))
+                .findFirst().orElseThrow(() -> new AssertionError("this host has no interface with an IPv4 address"));
     }
 
     @Test

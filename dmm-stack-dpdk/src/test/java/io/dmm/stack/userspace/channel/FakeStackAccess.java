@@ -2,6 +2,7 @@ package io.dmm.stack.userspace.channel;
 
 import io.dmm.stack.userspace.StackLock;
 import io.dmm.stack.userspace.iface.Egress;
+import io.dmm.stack.userspace.iface.MulticastGroups;
 import io.dmm.stack.userspace.tcp.TcpStack;
 import io.dmm.stack.userspace.udp.UdpStack;
 import io.dmm.stack.userspace.wire.Ipv4Address;
@@ -27,6 +28,7 @@ final class FakeStackAccess implements StackAccess {
     @Override public TcpStack tcp() { throw new AssertionError("the engine was reached"); }
     @Override public UdpStack udp() { throw new AssertionError("the engine was reached"); }
     @Override public Egress ip() { return EGRESS; }
+    @Override public MulticastGroups multicast() { throw new AssertionError("the engine was reached"); }
     @Override public void ensureOpen() throws IOException {
         if (closed) throw new IOException("stack fake0 is closed");
     }
@@ -34,7 +36,6 @@ final class FakeStackAccess implements StackAccess {
 
     private static final Egress EGRESS = new Egress() {
         @Override public boolean begin(int srcIp, int dstIp, int protocol) { return false; }
-        @Override public void typeOfService(int tos) { throw new IllegalStateException("no open packet"); }
         @Override public MemorySegment memory() { throw new IllegalStateException("no open packet"); }
         @Override public long l4Offset() { throw new IllegalStateException("no open packet"); }
         @Override public int l4Capacity() { throw new IllegalStateException("no open packet"); }

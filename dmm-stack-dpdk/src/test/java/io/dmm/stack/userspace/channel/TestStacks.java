@@ -5,6 +5,7 @@ import io.dmm.stack.userspace.StackLock;
 import io.dmm.stack.userspace.iface.Egress;
 import io.dmm.stack.userspace.iface.InterfaceConfig;
 import io.dmm.stack.userspace.iface.Ipv4Interface;
+import io.dmm.stack.userspace.iface.MulticastGroups;
 import io.dmm.stack.userspace.phy.LoopbackDevice;
 import io.dmm.stack.userspace.tcp.TcpConfig;
 import io.dmm.stack.userspace.tcp.TcpStack;
@@ -179,6 +180,11 @@ final class TestStacks {
         public Egress ip() {
             return iface;
         }
+
+        @Override
+        public MulticastGroups multicast() {
+            return iface.multicast();
+        }
     }
 
     private static final ValueLayout.OfShort BE_SHORT = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
@@ -186,6 +192,10 @@ final class TestStacks {
     /** Transports over {@link LoopIp}. */
     private static final class DirectLoopStack extends TestStack {
         private final LoopIp ip = new LoopIp();
+        private final MulticastGroups groups = new MulticastGroups(new MulticastGroups.Output() {
+            @Override public void sendIgmp(int dstIp, MemorySegment message, int length) {}
+            @Override public void membershipChanged() {}
+        }, Clock.SYSTEM, counters, 1L, 1476);
 
         DirectLoopStack(long spinNanos) {
             super(spinNanos);
@@ -219,6 +229,12 @@ final class TestStacks {
         public Egress ip() {
             return ip;
         }
+
+        /** Groups joined over the direct loop: kept, and IGMP goes nowhere (the loop carries only TCP and UDP). */
+        @Override
+        public MulticastGroups multicast() {
+            return groups;
+        }
     }
 
     /** The IPv4 layer of the direct loop: builds one packet at a time in a fixed buffer, queues local ones. */
@@ -245,7 +261,6 @@ final class TestStacks {
             return true;
         }
 
-        @Override public void typeOfService(int tos) { } // carries transport bytes only: no IPv4 header to put it in
 
         @Override public MemorySegment memory() { return tx; }
         @Override public long l4Offset() { return IP_HEADER; }

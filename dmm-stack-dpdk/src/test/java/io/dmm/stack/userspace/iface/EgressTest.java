@@ -44,7 +44,7 @@ class EgressTest extends InterfaceFixture {
     void theTypeOfServiceOfAPacketIsInItsHeader() {
         learnPeer();
         assertTrue(iface.begin(0, PEER_IP, 6));
-        iface.typeOfService(0xB9);
+        iface.ipFields(-1, 0xB9, true);
         iface.send(20);
         send(PEER_IP, 6, new byte[20]);
         List<byte[]> out = device.takeSent();
@@ -52,7 +52,7 @@ class EgressTest extends InterfaceFixture {
         assertTrue(first.checksumValid(), "the checksum covers the TOS byte");
         assertEquals(0xB9, out.get(0)[15] & 0xFF);
         assertEquals(0, out.get(1)[15] & 0xFF);
-        assertThrows(IllegalStateException.class, () -> iface.typeOfService(4), "no packet open");
+        assertThrows(IllegalStateException.class, () -> iface.ipFields(-1, 4, true), "no packet open");
     }
 
     @Test

@@ -117,6 +117,10 @@ final class FakeDevice implements Device {
         }
     }
 
+    /** The last multicast filter the stack asked for, or null before any. */
+    long[] multicastFilter;
+
+    @Override public void multicastFilter(long[] groupMacs) { multicastFilter = groupMacs.clone(); }
     @Override public void setRxNotifier(Runnable notifier) { }
     @Override public Map<String, Long> counters() { return Map.of(); }
     @Override public void close() { }

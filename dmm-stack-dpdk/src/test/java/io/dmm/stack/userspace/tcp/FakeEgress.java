@@ -42,7 +42,7 @@ final class FakeEgress implements Egress {
     }
 
     @Override
-    public void typeOfService(int tos) {
+    public void ipFields(int ttl, int tos, boolean multicastLoop) {
         if (!open) throw new IllegalStateException("no packet open");
         this.tos = tos;
     }

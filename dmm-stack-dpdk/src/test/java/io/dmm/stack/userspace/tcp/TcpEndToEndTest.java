@@ -74,7 +74,6 @@ class TcpEndToEndTest {
         }
 
         @Override public boolean begin(int srcIp, int dstIp, int protocol) { src = srcIp; dst = dstIp; return true; }
-        @Override public void typeOfService(int tos) { } // carries transport bytes only: no IPv4 header to put it in
         @Override public MemorySegment memory() { return mem; }
         @Override public long l4Offset() { return 34; }
         @Override public int l4Capacity() { return 1480; }

@@ -52,7 +52,6 @@ class TcpScaleAndAllocationTest {
         }
 
         @Override public boolean begin(int srcIp, int dstIp, int protocol) { src = srcIp; dst = dstIp; return true; }
-        @Override public void typeOfService(int tos) { } // carries transport bytes only: no IPv4 header to put it in
         @Override public MemorySegment memory() { return tx; }
         @Override public long l4Offset() { return 0; }
         @Override public int l4Capacity() { return 1480; }

@@ -11,7 +11,7 @@ import java.util.List;
 final class FakeEgress implements Egress {
     static final long L4_OFFSET = 14 + 20;
 
-    record Sent(int srcIp, int dstIp, int protocol, byte[] l4) {}
+    record Sent(int srcIp, int dstIp, int protocol, byte[] l4, int ttl, int tos, boolean loop) {}
 
     final List<Sent> sent = new ArrayList<>();
     final int[] localAddresses;
@@ -25,6 +25,8 @@ final class FakeEgress implements Egress {
     long sendCount;
     private boolean open;
     private int srcIp, dstIp, protocol;
+    private int ttl, tos;
+    private boolean loop;
 
     FakeEgress(int... localAddresses) {
         this.localAddresses = localAddresses;
@@ -38,11 +40,20 @@ final class FakeEgress implements Egress {
         this.srcIp = srcIp;
         this.dstIp = dstIp;
         this.protocol = protocol;
+        this.ttl = -1;
+        this.tos = 0;
+        this.loop = true;
         if (capture) memory.fill((byte) 0x5A);  // garbage, so a field left unwritten shows
         return true;
     }
 
-    @Override public void typeOfService(int tos) { } // carries transport bytes only: no IPv4 header to put it in
+    @Override
+    public void ipFields(int ttl, int tos, boolean multicastLoop) {
+        if (!open) throw new IllegalStateException("no open packet");
+        this.ttl = ttl;
+        this.tos = tos;
+        this.loop = multicastLoop;
+    }
 
     @Override public MemorySegment memory() { return memory; }
     @Override public long l4Offset() { return L4_OFFSET; }
@@ -53,7 +64,8 @@ final class FakeEgress implements Egress {
         if (!open) throw new IllegalStateException("no open packet");
         open = false;
         sendCount++;
-        if (capture) sent.add(new Sent(srcIp, dstIp, protocol, memory.asSlice(L4_OFFSET, l4Length).toArray(ValueLayout.JAVA_BYTE)));
+        if (capture) sent.add(new Sent(srcIp, dstIp, protocol, memory.asSlice(L4_OFFSET, l4Length).toArray(ValueLayout.JAVA_BYTE),
+                ttl, tos, loop));
     }
 
     @Override

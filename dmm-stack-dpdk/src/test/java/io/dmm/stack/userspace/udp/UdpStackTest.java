@@ -100,6 +100,34 @@ class UdpStackTest {
     }
 
     @Test
+    void datagramsCarryTheSocketsTosAndGroupsGetTheMulticastTtlLoopAndSource() throws IOException {
+        int group = Ipv4Address.of(239, 1, 2, 3);
+        UdpSocket s = udp.open(0, 5000, false, 0);
+        s.setTrafficClass(0xB9);
+        s.setMulticastSending(7, false, LOCAL2);
+        s.send(ByteBuffer.wrap(new byte[] {1}), PEER, 6000);
+        s.send(ByteBuffer.wrap(new byte[] {2}), group, 6000);
+        FakeEgress.Sent unicast = egress.sent.get(0);
+        FakeEgress.Sent multicast = egress.sent.get(1);
+        assertEquals(-1, unicast.ttl(), "unicast: the interface's default TTL");
+        assertEquals(0xB9, unicast.tos());
+        assertEquals(LOCAL, unicast.srcIp());
+        assertEquals(7, multicast.ttl());
+        assertEquals(0xB9, multicast.tos());
+        assertFalse(multicast.loop());
+        assertEquals(LOCAL2, multicast.srcIp(), "IP_MULTICAST_IF's address");
+    }
+
+    @Test
+    void aGroupsAddressMayBeBoundAndItsSocketSendsFromAnAddressOfOurs() throws IOException {
+        int group = Ipv4Address.of(239, 1, 2, 3);
+        UdpSocket s = udp.open(group, 5000, false, 0);
+        assertEquals(group, s.localIp());
+        s.send(ByteBuffer.wrap(new byte[] {1}), PEER, 6000);
+        assertEquals(LOCAL, egress.sent.getFirst().srcIp(), "never a group as the source");
+    }
+
+    @Test
     void bindingToAnAddressThatIsNotOursFails() {
         BindException e = assertThrows(BindException.class, () -> udp.open(OTHER, 5000, false, 0));
         assertTrue(e.getMessage().startsWith("Cannot assign requested address"), e.getMessage());
