@@ -330,12 +330,13 @@ public final class UserspaceStack implements StackInstance, StackAccess {
     }
 
     /**
-     * None: its own port space (not the OS's), no SO_REUSEPORT, no asynchronous channels, and no
-     * urgent data (it cannot send any and delivers urgent bytes inline whatever SO_OOBINLINE says).
+     * SO_REUSEPORT within the instance (it has its own port space, not the OS's, so DMM never needs it
+     * to share a port with another instance); no asynchronous channels, and no urgent data (it cannot
+     * send any and delivers urgent bytes inline whatever SO_OOBINLINE says).
      */
     @Override
     public Set<StackCapability> capabilities() {
-        return Set.of();
+        return Set.of(StackCapability.REUSE_PORT);
     }
 
     @Override

@@ -46,7 +46,7 @@ import java.util.concurrent.locks.ReentrantLock;
 public class UserspaceDatagramChannel extends DatagramChannel implements ReadinessSource, TimedDatagramChannel {
     static final Set<SocketOption<?>> OPTIONS = Set.of(
             StandardSocketOptions.SO_SNDBUF, StandardSocketOptions.SO_RCVBUF, StandardSocketOptions.SO_REUSEADDR,
-            StandardSocketOptions.SO_BROADCAST, StandardSocketOptions.IP_TOS);
+            StandardSocketOptions.SO_REUSEPORT, StandardSocketOptions.SO_BROADCAST, StandardSocketOptions.IP_TOS);
 
     /** The largest UDP payload over IPv4: bounds the scratch buffer of scattering reads and gathering writes. */
     private static final int MAX_DATAGRAM = 65507;
@@ -85,6 +85,7 @@ public class UserspaceDatagramChannel extends DatagramChannel implements Readine
     private int sendBufferSize;
     private int receiveBufferSize;
     private boolean reuseAddress;
+    private boolean reusePort;
     private boolean broadcast;
     private int trafficClass;
 
@@ -228,7 +229,7 @@ public class UserspaceDatagramChannel extends DatagramChannel implements Readine
         InetSocketAddress isa = SocketAddresses.checkLocal(local);
         access.ensureOpen();
         int ip = SocketAddresses.bindableIp(isa, access.ip());
-        UdpSocket s = access.udp().open(ip, isa.getPort(), reuseAddress, receiveBufferSize);
+        UdpSocket s = access.udp().open(ip, isa.getPort(), reuseAddress, reusePort, receiveBufferSize);
         s.setNotification(signal);
         sock = s;
         // as the JDK (which reads the address back from the socket): no host name kept
@@ -624,6 +625,7 @@ public class UserspaceDatagramChannel extends DatagramChannel implements Readine
             if (name == StandardSocketOptions.SO_SNDBUF) sendBufferSize = (Integer) v;
             else if (name == StandardSocketOptions.SO_RCVBUF) receiveBufferSize = (Integer) v; // takes effect at bind
             else if (name == StandardSocketOptions.SO_REUSEADDR) reuseAddress = (Boolean) v;
+            else if (name == StandardSocketOptions.SO_REUSEPORT) reusePort = (Boolean) v; // takes effect at bind
             else if (name == StandardSocketOptions.SO_BROADCAST) broadcast = (Boolean) v;
             else trafficClass = (Integer) v; // stored only: the engine sends TOS 0
         } finally {
@@ -643,6 +645,7 @@ public class UserspaceDatagramChannel extends DatagramChannel implements Readine
             if (name == StandardSocketOptions.SO_SNDBUF) v = OptionValues.bufferSize(sendBufferSize);
             else if (name == StandardSocketOptions.SO_RCVBUF) v = OptionValues.bufferSize(receiveBufferSize);
             else if (name == StandardSocketOptions.SO_REUSEADDR) v = reuseAddress;
+            else if (name == StandardSocketOptions.SO_REUSEPORT) v = reusePort;
             else if (name == StandardSocketOptions.SO_BROADCAST) v = broadcast;
             else v = trafficClass;
             return (T) v;

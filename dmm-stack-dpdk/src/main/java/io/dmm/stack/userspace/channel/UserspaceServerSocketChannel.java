@@ -37,7 +37,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * {@link UserspaceSocketChannel}s, blocking, already connected.
  */
 public class UserspaceServerSocketChannel extends ServerSocketChannel implements ReadinessSource, TimedServerSocketChannel {
-    static final Set<SocketOption<?>> OPTIONS = Set.of(StandardSocketOptions.SO_RCVBUF, StandardSocketOptions.SO_REUSEADDR);
+    static final Set<SocketOption<?>> OPTIONS = Set.of(StandardSocketOptions.SO_RCVBUF, StandardSocketOptions.SO_REUSEADDR,
+            StandardSocketOptions.SO_REUSEPORT);
 
     /** The backlog when none (or less than 1) is given, as the JDK's. */
     private static final int DEFAULT_BACKLOG = 50;
@@ -225,8 +226,10 @@ public class UserspaceServerSocketChannel extends ServerSocketChannel implements
         try {
             ensureOpen();
             Object v = SocketOptionValues.checkRange(name, value);
-            // applied to the listener's future connections only if set before bind, as buffer sizes fix the window scale
+            // applied to the listener's future connections only if set before bind, as buffer sizes fix the window scale;
+            // SO_REUSEPORT too counts at bind only, as on Linux
             if (name == StandardSocketOptions.SO_RCVBUF) options.receiveBufferSize = (Integer) v;
+            else if (name == StandardSocketOptions.SO_REUSEPORT) options.reusePort = (Boolean) v;
             else options.reuseAddress = (Boolean) v;
         } finally {
             stackLock.unlock();
@@ -242,6 +245,7 @@ public class UserspaceServerSocketChannel extends ServerSocketChannel implements
         try {
             ensureOpen();
             if (name == StandardSocketOptions.SO_RCVBUF) return (T) (Integer) OptionValues.tcpReceiveBufferSize(options.receiveBufferSize);
+            if (name == StandardSocketOptions.SO_REUSEPORT) return (T) (Boolean) options.reusePort;
             return (T) (Boolean) options.reuseAddress;
         } finally {
             stackLock.unlock();

@@ -17,6 +17,8 @@ public final class TcpSocketOptions {
     public int lingerSeconds = -1;
     /** SO_REUSEADDR. */
     public boolean reuseAddress;
+    /** SO_REUSEPORT (listeners): several may listen on one address and port, new connections spread by flow hash. */
+    public boolean reusePort;
 
     public TcpSocketOptions copy() {
         TcpSocketOptions o = new TcpSocketOptions();
@@ -26,6 +28,7 @@ public final class TcpSocketOptions {
         o.receiveBufferSize = receiveBufferSize;
         o.lingerSeconds = lingerSeconds;
         o.reuseAddress = reuseAddress;
+        o.reusePort = reusePort;
         return o;
     }
 }

@@ -38,8 +38,11 @@ class DatagramChannelChecksTest {
     void optionsAreTheJdksUnicastSet() throws IOException {
         try (UserspaceDatagramChannel ch = open()) {
             assertEquals(Set.of(StandardSocketOptions.SO_SNDBUF, StandardSocketOptions.SO_RCVBUF,
-                    StandardSocketOptions.SO_REUSEADDR, StandardSocketOptions.SO_BROADCAST, StandardSocketOptions.IP_TOS),
-                    ch.supportedOptions());
+                    StandardSocketOptions.SO_REUSEADDR, StandardSocketOptions.SO_REUSEPORT, StandardSocketOptions.SO_BROADCAST,
+                    StandardSocketOptions.IP_TOS), ch.supportedOptions());
+            assertFalse(ch.getOption(StandardSocketOptions.SO_REUSEPORT));
+            ch.setOption(StandardSocketOptions.SO_REUSEPORT, true);
+            assertTrue(ch.getOption(StandardSocketOptions.SO_REUSEPORT));
             assertFalse(ch.getOption(StandardSocketOptions.SO_BROADCAST));
             ch.setOption(StandardSocketOptions.SO_BROADCAST, true);
             assertTrue(ch.getOption(StandardSocketOptions.SO_BROADCAST));

@@ -46,8 +46,13 @@ class ServerSocketChannelChecksTest {
     @Test
     void optionsAreTheJdksServerSet() throws IOException {
         try (UserspaceServerSocketChannel ch = open()) {
-            assertEquals(Set.of(StandardSocketOptions.SO_RCVBUF, StandardSocketOptions.SO_REUSEADDR), ch.supportedOptions());
+            assertEquals(Set.of(StandardSocketOptions.SO_RCVBUF, StandardSocketOptions.SO_REUSEADDR,
+                    StandardSocketOptions.SO_REUSEPORT), ch.supportedOptions());
             assertTrue(ch.getOption(StandardSocketOptions.SO_REUSEADDR), "servers reuse addresses by default, as the JDK's");
+            assertFalse(ch.getOption(StandardSocketOptions.SO_REUSEPORT), "off by default, as the JDK's");
+            ch.setOption(StandardSocketOptions.SO_REUSEPORT, true);
+            assertTrue(ch.getOption(StandardSocketOptions.SO_REUSEPORT));
+            assertThrows(IllegalArgumentException.class, () -> ch.setOption(StandardSocketOptions.SO_REUSEPORT, null));
             ch.setOption(StandardSocketOptions.SO_REUSEADDR, false);
             assertFalse(ch.getOption(StandardSocketOptions.SO_REUSEADDR));
             ch.setOption(StandardSocketOptions.SO_RCVBUF, 8192);
