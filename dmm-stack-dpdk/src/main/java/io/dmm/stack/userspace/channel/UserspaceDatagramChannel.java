@@ -14,10 +14,12 @@ import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.NetworkInterface;
+import java.net.ProtocolFamily;
 import java.net.SocketAddress;
 import java.net.SocketException;
 import java.net.SocketOption;
 import java.net.SocketTimeoutException;
+import java.net.StandardProtocolFamily;
 import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
 import java.nio.channels.AsynchronousCloseException;
@@ -35,7 +37,7 @@ import java.util.Set;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * A UDP channel of the userspace stack (IPv4 only), with the JDK's
+ * A UDP channel of the userspace stack (IPv4; dual-stack when of family INET6), with the JDK's
  * {@code sun.nio.ch.DatagramChannelImpl} semantics: implicit bind on first send/receive/connect,
  * connected channels read/write and receive only from their peer (and see ICMP port unreachable as
  * {@link java.net.PortUnreachableException}, thrown by the engine), blocking and non-blocking modes.
@@ -67,6 +69,8 @@ public class UserspaceDatagramChannel extends DatagramChannel implements Readine
     };
 
     private final StackAccess access;
+    /** The address rules of the channel's family (IPv4, or dual-stack). */
+    private final SocketAddresses addresses;
     private final StackLock stackLock;
     private final ReentrantLock readLock = new ReentrantLock();
     private final ReentrantLock writeLock = new ReentrantLock();
@@ -95,13 +99,16 @@ public class UserspaceDatagramChannel extends DatagramChannel implements Readine
     /** False for a java.net.DatagramSocket's channel: an interrupt does not close it (see openForDatagramSocket). */
     private final boolean interruptible;
 
+    /** An IPv4 (INET) channel. */
     public UserspaceDatagramChannel(SelectorProvider provider, StackAccess access) {
-        this(provider, access, true);
+        this(provider, access, StandardProtocolFamily.INET, true);
     }
 
-    private UserspaceDatagramChannel(SelectorProvider provider, StackAccess access, boolean interruptible) {
+    private UserspaceDatagramChannel(SelectorProvider provider, StackAccess access, ProtocolFamily family,
+                                     boolean interruptible) {
         super(provider);
         this.interruptible = interruptible;
+        this.addresses = SocketAddresses.of(family);
         this.access = Objects.requireNonNull(access);
         this.stackLock = access.lock();
         this.signal = new Signal();
@@ -113,10 +120,16 @@ public class UserspaceDatagramChannel extends DatagramChannel implements Readine
         }
     }
 
-    /** The factory a stack instance calls. */
+    /** An IPv4 channel. */
     public static UserspaceDatagramChannel open(SelectorProvider provider, StackAccess access) throws IOException {
+        return open(provider, access, StandardProtocolFamily.INET);
+    }
+
+    /** The factory a stack instance calls: INET, or INET6 and null for a dual-stack channel (see SocketAddresses). */
+    public static UserspaceDatagramChannel open(SelectorProvider provider, StackAccess access, ProtocolFamily family)
+            throws IOException {
         access.ensureOpen();
-        return new UserspaceDatagramChannel(provider, access);
+        return new UserspaceDatagramChannel(provider, access, family, true);
     }
 
     /**
@@ -127,8 +140,14 @@ public class UserspaceDatagramChannel extends DatagramChannel implements Readine
      */
     public static UserspaceDatagramChannel openForDatagramSocket(SelectorProvider provider, StackAccess access)
             throws IOException {
+        return openForDatagramSocket(provider, access, StandardProtocolFamily.INET);
+    }
+
+    /** As {@link #openForDatagramSocket(SelectorProvider, StackAccess)}, of {@code family} as {@link #open}. */
+    public static UserspaceDatagramChannel openForDatagramSocket(SelectorProvider provider, StackAccess access,
+                                                                 ProtocolFamily family) throws IOException {
         access.ensureOpen();
-        return new UserspaceDatagramChannel(provider, access, false);
+        return new UserspaceDatagramChannel(provider, access, family, false);
     }
 
     private final class Signal extends ChannelSignal {
@@ -226,14 +245,14 @@ public class UserspaceDatagramChannel extends DatagramChannel implements Readine
     }
 
     private void bindLocked(SocketAddress local) throws IOException {
-        InetSocketAddress isa = SocketAddresses.checkLocal(local);
+        InetSocketAddress isa = addresses.checkLocal(local);
         access.ensureOpen();
-        int ip = SocketAddresses.bindableIp(isa, access.ip());
+        int ip = addresses.bindableIp(isa, access.ip());
         UdpSocket s = access.udp().open(ip, isa.getPort(), reuseAddress, reusePort, receiveBufferSize);
         s.setNotification(signal);
         sock = s;
         // as the JDK (which reads the address back from the socket): no host name kept
-        boundAddress = localAddress = SocketAddresses.of(Ipv4Address.of(isa.getAddress()), s.localPort());
+        boundAddress = localAddress = addresses.bound(isa, s.localPort());
         signal.refresh();
     }
 
@@ -252,10 +271,10 @@ public class UserspaceDatagramChannel extends DatagramChannel implements Readine
         return localAddress != null;
     }
 
-    /** This stack speaks IPv4 only: its wildcard is 0.0.0.0. */
+    /** What the java.net adaptor binds for bind(null): 0.0.0.0, or the JDK's choice for a dual-stack channel. */
     @Override
     public InetAddress anyLocalAddress() {
-        return SocketAddresses.anyAddress();
+        return addresses.adaptorWildcard();
     }
 
     /** Multicast is not supported by the userspace stack. */
@@ -275,7 +294,7 @@ public class UserspaceDatagramChannel extends DatagramChannel implements Readine
      * java.net.DatagramSocket allows (its adaptor's use).
      */
     DatagramChannel connect(SocketAddress remote, boolean check) throws IOException {
-        InetSocketAddress isa = SocketAddresses.check(remote);
+        InetSocketAddress isa = addresses.check(remote);
         readLock.lock();
         try {
             writeLock.lock();
@@ -286,7 +305,7 @@ public class UserspaceDatagramChannel extends DatagramChannel implements Readine
                     if (check && remoteAddress != null) throw new AlreadyConnectedException();
                     if (isa.getPort() == 0) throw new SocketException("Can't connect to port 0");
                     if (sock == null) bindLocked(null);
-                    int ip = SocketAddresses.destinationIp(isa, access.ip());
+                    int ip = addresses.destinationIp(isa, access.ip());
                     sock.connect(ip, isa.getPort());
                     remoteIp = ip;
                     remoteAddress = isa;
@@ -469,7 +488,7 @@ public class UserspaceDatagramChannel extends DatagramChannel implements Readine
     @Override
     public int send(ByteBuffer src, SocketAddress target) throws IOException {
         Objects.requireNonNull(src);
-        InetSocketAddress isa = SocketAddresses.check(target);
+        InetSocketAddress isa = addresses.check(target);
         return implSend(src, isa, false);
     }
 
@@ -546,7 +565,7 @@ public class UserspaceDatagramChannel extends DatagramChannel implements Readine
                         dstPort = remote.getPort();
                     } else {
                         if (target.getPort() == 0) throw new SocketException("Can't send to port 0");
-                        dstIp = SocketAddresses.destinationIp(target, access.ip());
+                        dstIp = addresses.destinationIp(target, access.ip());
                         dstPort = target.getPort();
                         if (dstIp == Ipv4Address.BROADCAST && !broadcast) {
                             throw new SocketException("Permission denied"); // EACCES without SO_BROADCAST, as Linux

@@ -13,11 +13,13 @@ import io.dmm.stack.userspace.tcp.TcpSocketOptions;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.ProtocolFamily;
 import java.net.ServerSocket;
 import java.net.SocketAddress;
 import java.net.SocketException;
 import java.net.SocketOption;
 import java.net.SocketTimeoutException;
+import java.net.StandardProtocolFamily;
 import java.net.StandardSocketOptions;
 import java.nio.channels.AlreadyBoundException;
 import java.nio.channels.ClosedChannelException;
@@ -32,7 +34,7 @@ import java.util.Set;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * A listening TCP channel of the userspace stack (IPv4 only), with the JDK's
+ * A listening TCP channel of the userspace stack (IPv4; dual-stack when of family INET6), with the JDK's
  * {@code sun.nio.ch.ServerSocketChannelImpl} semantics. Accepted channels are
  * {@link UserspaceSocketChannel}s, blocking, already connected.
  */
@@ -44,6 +46,8 @@ public class UserspaceServerSocketChannel extends ServerSocketChannel implements
     private static final int DEFAULT_BACKLOG = 50;
 
     private final StackAccess access;
+    /** The address rules of the channel's family (IPv4, or dual-stack); accepted channels share them. */
+    private final SocketAddresses addresses;
     private final StackLock stackLock;
     private final ReentrantLock acceptLock = new ReentrantLock();
     private final Signal signal;
@@ -56,8 +60,15 @@ public class UserspaceServerSocketChannel extends ServerSocketChannel implements
     private boolean released;
     private final TcpSocketOptions options = new TcpSocketOptions();
 
+    /** An IPv4 (INET) channel. */
     public UserspaceServerSocketChannel(SelectorProvider provider, StackAccess access) {
+        this(provider, access, StandardProtocolFamily.INET);
+    }
+
+    /** Of {@code family}: INET, or INET6 and null for a dual-stack channel (see SocketAddresses). */
+    public UserspaceServerSocketChannel(SelectorProvider provider, StackAccess access, ProtocolFamily family) {
         super(provider);
+        this.addresses = SocketAddresses.of(family);
         this.access = Objects.requireNonNull(access);
         this.stackLock = access.lock();
         this.signal = new Signal();
@@ -65,10 +76,16 @@ public class UserspaceServerSocketChannel extends ServerSocketChannel implements
         this.options.reuseAddress = true;
     }
 
-    /** The factory a stack instance calls. */
+    /** An IPv4 channel. */
     public static UserspaceServerSocketChannel open(SelectorProvider provider, StackAccess access) throws IOException {
+        return open(provider, access, StandardProtocolFamily.INET);
+    }
+
+    /** The factory a stack instance calls. */
+    public static UserspaceServerSocketChannel open(SelectorProvider provider, StackAccess access, ProtocolFamily family)
+            throws IOException {
         access.ensureOpen();
-        return new UserspaceServerSocketChannel(provider, access);
+        return new UserspaceServerSocketChannel(provider, access, family);
     }
 
     private final class Signal extends ChannelSignal {
@@ -132,13 +149,13 @@ public class UserspaceServerSocketChannel extends ServerSocketChannel implements
         try {
             ensureOpen();
             if (localAddress != null) throw new AlreadyBoundException();
-            InetSocketAddress isa = SocketAddresses.checkLocal(local);
+            InetSocketAddress isa = addresses.checkLocal(local);
             access.ensureOpen();
-            int ip = SocketAddresses.bindableIp(isa, access.ip());
+            int ip = addresses.bindableIp(isa, access.ip());
             TcpListener l = access.tcp().listen(ip, isa.getPort(), backlog < 1 ? DEFAULT_BACKLOG : backlog, options);
             l.setNotification(signal);
             listener = l;
-            localAddress = SocketAddresses.of(Ipv4Address.of(isa.getAddress()), l.localPort()); // no host name kept, as the JDK
+            localAddress = addresses.bound(isa, l.localPort()); // no host name kept, as the JDK
             signal.refresh();
         } finally {
             stackLock.unlock();
@@ -182,7 +199,7 @@ public class UserspaceServerSocketChannel extends ServerSocketChannel implements
                         if (!isOpen() || released) break;
                         TcpConnection c = listener.accept();
                         if (c != null) {
-                            accepted = new UserspaceSocketChannel(provider(), access, c);
+                            accepted = new UserspaceSocketChannel(provider(), access, addresses, c);
                         } else if (listener.error() != null) {
                             throw new SocketException(listener.error().getMessage());  // the stack went down
                         }
@@ -207,10 +224,10 @@ public class UserspaceServerSocketChannel extends ServerSocketChannel implements
         }
     }
 
-    /** This stack speaks IPv4 only: its wildcard is 0.0.0.0. */
+    /** What the java.net adaptor binds for bind(null): 0.0.0.0, or the JDK's choice for a dual-stack channel. */
     @Override
     public InetAddress anyLocalAddress() {
-        return SocketAddresses.anyAddress();
+        return addresses.adaptorWildcard();
     }
 
     @Override

@@ -2,8 +2,9 @@
  * The NIO channels of a userspace stack instance, which DMM's routed channels delegate to:
  * {@link io.dmm.stack.userspace.channel.UserspaceSocketChannel},
  * {@link io.dmm.stack.userspace.channel.UserspaceServerSocketChannel} and
- * {@link io.dmm.stack.userspace.channel.UserspaceDatagramChannel} (IPv4 only), with the JDK's
- * semantics and exceptions, and their java.net adaptors ({@code socket()}).
+ * {@link io.dmm.stack.userspace.channel.UserspaceDatagramChannel} (IPv4; of family INET6 they are
+ * dual-stack, talking IPv4 as a Linux INET6 socket does), with the JDK's semantics and exceptions,
+ * and their java.net adaptors ({@code socket()}).
  *
  * <p>How they block without file descriptors: every engine call is made holding the instance's
  * {@link io.dmm.stack.userspace.StackLock} and never blocks. A thread that must wait records itself
@@ -18,7 +19,7 @@
  * <p>Timed operations for the adaptors and DMM: {@code read(ByteBuffer, long)},
  * {@code connect(SocketAddress, long)}, {@code accept(long)}, {@code receive(ByteBuffer, long)}.
  *
- * <p>Not supported by the userspace stack: IPv6, multicast ({@code join} and the IP_MULTICAST_*
+ * <p>Not supported by the userspace stack: IPv6 addresses proper, multicast ({@code join} and the IP_MULTICAST_*
  * options throw UnsupportedOperationException), sending urgent data, SO_REUSEPORT on client
  * SocketChannels (server and datagram channels take it, with Linux's semantics). SO_OOBINLINE is
  * stored only: urgent bytes that arrive are always delivered inline (RFC 6093).
