@@ -30,7 +30,12 @@ public interface StackInstance extends AutoCloseable {
 
     /**
      * Whether this instance can carry {@code protocol} over {@code family}
-     * ({@link java.net.StandardProtocolFamily#INET} or {@code INET6}).
+     * ({@link java.net.StandardProtocolFamily#INET} or {@code INET6}). DMM asks for the family the
+     * socket's traffic travels over: a dual-stack socket (a channel of family INET6, or of none
+     * where the JDK has IPv6) to or on an IPv4 address travels over INET, as Linux carries an INET6
+     * socket's IPv4-mapped traffic; one on the IPv6 wildcard over either. So a stack that supports
+     * INET is also given such sockets: its {@code open...Channel(INET6)} (and {@code (null)}) must
+     * then give a dual-stack channel that takes IPv4 addresses and reports them as the JDK's does.
      */
     boolean supports(Protocol protocol, ProtocolFamily family);
 

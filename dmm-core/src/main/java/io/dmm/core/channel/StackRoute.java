@@ -7,6 +7,7 @@ import io.dmm.core.routing.Decision;
 import io.dmm.core.routing.RoutingContext;
 import io.dmm.core.routing.StackHandle;
 import java.io.IOException;
+import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ProtocolFamily;
@@ -44,14 +45,27 @@ final class StackRoute {
      * the address the policy keys on (the remote one for clients and senders, the bound one for
      * servers and receivers; null for a receiver that bound nothing), {@code source} the address
      * the program bound a client to (null: none, or a wildcard). The stacks that can take it are
-     * those of the route that are usable for its family: the channel's, else the key's.
+     * those of the route that are usable for the family its traffic has (see {@link #carriedOver}).
      */
     Candidates decide(Role role, InetSocketAddress key, InetAddress source) {
         Decision d = context.decide(protocol, role, key, source, hints, caller);
-        ProtocolFamily needed = family != null ? family
-                : Addresses.familyOf(key != null ? key.getAddress() : PlatformDefaults.wildcard(null));
-        Decision.Usable usable = d.usableFor(protocol, needed);
+        InetAddress address = key != null ? key.getAddress() : PlatformDefaults.wildcard(family);
+        ProtocolFamily needed = carriedOver(address);
+        Decision.Usable usable = address instanceof Inet6Address && address.isAnyLocalAddress()
+                ? d.usableFor(protocol, needed, StandardProtocolFamily.INET) // dual-stack wildcard: either
+                : d.usableFor(protocol, needed);
         return new Candidates(d, usable.stacks(), protocol, role, key, usable.whyOthersNot());
+    }
+
+    /**
+     * The family a socket of this channel to or on {@code address} carries its traffic over: an
+     * INET channel's is INET; an INET6 (dual-stack) channel's is that of the address, as Linux
+     * sends a dual-stack socket's traffic to an IPv4(-mapped) address as IPv4, so a stack that
+     * carries IPv4 only can take it with a dual-stack channel of its own. (The IPv6 wildcard is
+     * either family's: {@link #decide} then takes a stack of either.)
+     */
+    private ProtocolFamily carriedOver(InetAddress address) {
+        return family == StandardProtocolFamily.INET ? family : Addresses.familyOf(address);
     }
 
     /**

@@ -28,10 +28,20 @@ public record Decision(Route route, List<StackHandle> stacks, long policyVersion
 
     /** This decision's stacks filtered by {@link StackHandle#usableFor(Protocol, ProtocolFamily, long)}, keeping route order. */
     public Usable usableFor(Protocol protocol, ProtocolFamily family) {
+        return usableFor(protocol, family, family);
+    }
+
+    /**
+     * As {@link #usableFor(Protocol, ProtocolFamily)} for a socket that either family can carry (a
+     * dual-stack socket on the wildcard address): the stacks usable for {@code family} or for
+     * {@code orElse}, in route order; the others are said to be unusable for {@code family}.
+     */
+    public Usable usableFor(Protocol protocol, ProtocolFamily family, ProtocolFamily orElse) {
         List<StackHandle> usable = new ArrayList<>(stacks.size());
         StringBuilder why = new StringBuilder();
         for (StackHandle h : stacks) {
-            if (h.usableFor(protocol, family, policyVersion)) {
+            if (h.usableFor(protocol, family, policyVersion)
+                    || orElse != family && h.usableFor(protocol, orElse, policyVersion)) {
                 usable.add(h);
             } else {
                 why.append(why.isEmpty() ? "" : "; ").append(h.whyUnusable(protocol, family));

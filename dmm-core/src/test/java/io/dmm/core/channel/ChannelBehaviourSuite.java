@@ -1094,6 +1094,129 @@ abstract class ChannelBehaviourSuite {
         assertFalse(s.isOpen());
     }
 
+    // ------------------------------------------------------------------ SO_REUSEPORT
+
+    /** Flows sent to an SO_REUSEPORT group: enough that each of two members gets some (Linux hashes them). */
+    private static final int REUSE_PORT_FLOWS = 32;
+
+    /**
+     * Whether a server without SO_REUSEPORT is refused a port that SO_REUSEPORT servers share, as on
+     * Linux. Not so where DMM itself sets SO_REUSEPORT on a server's listeners (several kernel
+     * members of one wildcard server, which share the OS's port space).
+     */
+    protected boolean aServerWithoutReusePortIsRefusedASharedPort() {
+        return true;
+    }
+
+    private ServerSocketChannel reusePortServer(boolean reusePort, int port) throws IOException {
+        ServerSocketChannel s = track(newServer());
+        assertFalse(s.getOption(StandardSocketOptions.SO_REUSEPORT), "off by default");
+        s.setOption(StandardSocketOptions.SO_REUSEPORT, reusePort);
+        assertEquals(reusePort, s.getOption(StandardSocketOptions.SO_REUSEPORT));
+        s.bind(new InetSocketAddress(serverBindAddress().getAddress(), port));
+        s.configureBlocking(false);
+        return s;
+    }
+
+    /** Connects a new client to {@code port} and returns which of {@code servers} accepted it. */
+    private int acceptedBy(List<ServerSocketChannel> servers, int port) throws Exception {
+        SocketChannel c = client();
+        assertTrue(c.connect(new InetSocketAddress(LOOPBACK, port)));
+        int[] by = {-1};
+        Waits.until("the connection from " + c.getLocalAddress() + " to be accepted", Duration.ofSeconds(10), () -> {
+            for (int i = 0; i < servers.size(); i++) {
+                SocketChannel a = servers.get(i).accept();
+                if (a != null) {
+                    track(a);
+                    assertEquals(c.getLocalAddress(), a.getRemoteAddress());
+                    by[0] = i;
+                    return true;
+                }
+            }
+            return false;
+        });
+        return by[0];
+    }
+
+    @Test
+    void serversThatSetReusePortShareAPortAndTheConnectionsAreSpreadOverThem() throws Exception {
+        ServerSocketChannel first = reusePortServer(true, 0);
+        int port = ((InetSocketAddress) first.getLocalAddress()).getPort();
+        ServerSocketChannel second = reusePortServer(true, port);
+        assertEquals(port, ((InetSocketAddress) second.getLocalAddress()).getPort());
+        if (aServerWithoutReusePortIsRefusedASharedPort()) {
+            assertThrows(BindException.class, () -> reusePortServer(false, port));
+        } else {
+            reusePortServer(false, port).close(); // it binds: its listeners got SO_REUSEPORT from DMM
+        }
+        List<ServerSocketChannel> both = List.of(first, second);
+        int[] accepted = new int[2];
+        for (int i = 0; i < REUSE_PORT_FLOWS; i++) {
+            accepted[acceptedBy(both, port)]++;
+        }
+        assertTrue(accepted[0] > 0 && accepted[1] > 0, "spread " + accepted[0] + "/" + accepted[1]);
+
+        first.close(); // the other goes on serving the port alone
+        for (int i = 0; i < 8; i++) {
+            assertEquals(0, acceptedBy(List.of(second), port));
+        }
+    }
+
+    @Test
+    void datagramChannelsThatSetReusePortShareAPortAndTheFlowsAreSpreadOverThem() throws Exception {
+        List<DatagramChannel> group = new ArrayList<>();
+        int port = 0;
+        for (int i = 0; i < 2; i++) {
+            DatagramChannel d = datagram();
+            assertFalse(d.getOption(StandardSocketOptions.SO_REUSEPORT), "off by default");
+            d.setOption(StandardSocketOptions.SO_REUSEPORT, true);
+            d.bind(new InetSocketAddress(LOOPBACK, port));
+            d.configureBlocking(false);
+            port = ((InetSocketAddress) d.getLocalAddress()).getPort();
+            group.add(d);
+        }
+        InetSocketAddress shared = new InetSocketAddress(LOOPBACK, port);
+        DatagramChannel without = datagram();
+        assertThrows(BindException.class, () -> without.bind(shared));
+
+        int[] received = new int[2];
+        for (int i = 0; i < REUSE_PORT_FLOWS; i++) {
+            received[receivedBy(group, shared)]++;
+        }
+        assertTrue(received[0] > 0 && received[1] > 0, "spread " + received[0] + "/" + received[1]);
+
+        group.getFirst().close(); // the other receives every flow now
+        for (int i = 0; i < 8; i++) {
+            assertEquals(1, receivedBy(group, shared));
+        }
+    }
+
+    /** Sends a datagram from a new sender (a new flow) to {@code to}; returns which open member of {@code group} got it. */
+    private int receivedBy(List<DatagramChannel> group, InetSocketAddress to) throws Exception {
+        DatagramChannel sender = datagram();
+        String text = "from a new sender";
+        sender.send(bytes(text), to);
+        int[] by = {-1};
+        Waits.until("the datagram to be received", Duration.ofSeconds(10), () -> {
+            for (int i = 0; i < group.size(); i++) {
+                if (!group.get(i).isOpen()) {
+                    continue;
+                }
+                ByteBuffer buf = ByteBuffer.allocate(64);
+                SocketAddress from = group.get(i).receive(buf);
+                if (from != null) {
+                    assertEquals(((InetSocketAddress) sender.getLocalAddress()).getPort(), ((InetSocketAddress) from).getPort());
+                    assertEquals(text, new String(buf.array(), 0, buf.position(), StandardCharsets.UTF_8));
+                    by[0] = i;
+                    return true;
+                }
+            }
+            return false;
+        });
+        sender.close();
+        return by[0];
+    }
+
     // ------------------------------------------------------------------ datagrams
 
     @Test

@@ -321,6 +321,11 @@ public final class UserspaceStack implements StackInstance, StackAccess {
         return UserspaceStackProvider.TYPE;
     }
 
+    /**
+     * IPv4 only. Its channels of family INET6 (and of no stated family) are dual-stack, and reach
+     * IPv4 addresses as a Linux INET6 socket does through IPv4-mapped addresses: DMM routes them here
+     * for IPv4 destinations (see SocketAddresses in the channel package).
+     */
     @Override
     public boolean supports(Protocol protocol, ProtocolFamily family) {
         return family == StandardProtocolFamily.INET;
@@ -334,11 +339,12 @@ public final class UserspaceStack implements StackInstance, StackAccess {
 
     /**
      * Urgent data, sent and received as Linux does (the TCP channels' sendUrgentData and
-     * SO_OOBINLINE). Not: the OS's port space (it has its own), SO_REUSEPORT, asynchronous channels.
+     * SO_OOBINLINE), and SO_REUSEPORT within the instance (it has its own port space, not the OS's,
+     * so DMM never needs it to share a port with another instance).
      */
     @Override
     public Set<StackCapability> capabilities() {
-        return Set.of(StackCapability.URGENT_DATA);
+        return Set.of(StackCapability.URGENT_DATA, StackCapability.REUSE_PORT);
     }
 
     @Override
@@ -357,21 +363,21 @@ public final class UserspaceStack implements StackInstance, StackAccess {
     public SocketChannel openSocketChannel(ProtocolFamily family) throws IOException {
         checkFamily(family);
         ensureOpen();
-        return UserspaceSocketChannel.open(SelectorProvider.provider(), this);
+        return UserspaceSocketChannel.open(SelectorProvider.provider(), this, family);
     }
 
     @Override
     public ServerSocketChannel openServerSocketChannel(ProtocolFamily family) throws IOException {
         checkFamily(family);
         ensureOpen();
-        return UserspaceServerSocketChannel.open(SelectorProvider.provider(), this);
+        return UserspaceServerSocketChannel.open(SelectorProvider.provider(), this, family);
     }
 
     @Override
     public DatagramChannel openDatagramChannel(ProtocolFamily family) throws IOException {
         checkFamily(family);
         ensureOpen();
-        return UserspaceDatagramChannel.open(SelectorProvider.provider(), this);
+        return UserspaceDatagramChannel.open(SelectorProvider.provider(), this, family);
     }
 
     /** A java.net.DatagramSocket's channel: one an interrupt does not close, as the JDK's. */
@@ -379,12 +385,13 @@ public final class UserspaceStack implements StackInstance, StackAccess {
     public DatagramChannel openDatagramSocketChannel(ProtocolFamily family) throws IOException {
         checkFamily(family);
         ensureOpen();
-        return UserspaceDatagramChannel.openForDatagramSocket(SelectorProvider.provider(), this);
+        return UserspaceDatagramChannel.openForDatagramSocket(SelectorProvider.provider(), this, family);
     }
 
+    /** INET, or INET6 and null: a dual-stack channel that talks IPv4 (see {@link #supports}). */
     private void checkFamily(ProtocolFamily family) {
-        if (family != null && family != StandardProtocolFamily.INET) {
-            throw new UnsupportedOperationException("userspace stack " + config.name() + " is IPv4 only, not " + family);
+        if (family != null && family != StandardProtocolFamily.INET && family != StandardProtocolFamily.INET6) {
+            throw new UnsupportedOperationException("userspace stack " + config.name() + " has no " + family + " sockets");
         }
     }
 

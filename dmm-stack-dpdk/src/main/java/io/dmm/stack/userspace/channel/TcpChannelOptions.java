@@ -31,7 +31,8 @@ final class TcpChannelOptions {
     private static final boolean JDK_NET = ModuleLayer.boot().findModule("jdk.net").isPresent();
 
     /** A listener's: its own and those its connections inherit. */
-    static final Set<SocketOption<?>> SERVER = withJdkNet(StandardSocketOptions.SO_RCVBUF, StandardSocketOptions.SO_REUSEADDR);
+    static final Set<SocketOption<?>> SERVER = withJdkNet(StandardSocketOptions.SO_RCVBUF, StandardSocketOptions.SO_REUSEADDR,
+            StandardSocketOptions.SO_REUSEPORT);
 
     private TcpChannelOptions() {
     }

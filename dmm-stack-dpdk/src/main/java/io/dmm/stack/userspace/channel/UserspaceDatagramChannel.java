@@ -16,10 +16,12 @@ import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.NetworkInterface;
+import java.net.ProtocolFamily;
 import java.net.SocketAddress;
 import java.net.SocketException;
 import java.net.SocketOption;
 import java.net.SocketTimeoutException;
+import java.net.StandardProtocolFamily;
 import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
 import java.nio.channels.AsynchronousCloseException;
@@ -37,7 +39,7 @@ import java.util.Set;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * A UDP channel of the userspace stack (IPv4 only), with the JDK's
+ * A UDP channel of the userspace stack (IPv4; dual-stack when of family INET6), with the JDK's
  * {@code sun.nio.ch.DatagramChannelImpl} semantics: implicit bind on first send/receive/connect,
  * connected channels read/write and receive only from their peer (and see ICMP port unreachable as
  * {@link java.net.PortUnreachableException}, thrown by the engine), blocking and non-blocking modes.
@@ -53,8 +55,8 @@ import java.util.concurrent.locks.ReentrantLock;
 public class UserspaceDatagramChannel extends DatagramChannel implements ReadinessSource, TimedDatagramChannel {
     static final Set<SocketOption<?>> OPTIONS = Set.of(
             StandardSocketOptions.SO_SNDBUF, StandardSocketOptions.SO_RCVBUF, StandardSocketOptions.SO_REUSEADDR,
-            StandardSocketOptions.SO_BROADCAST, StandardSocketOptions.IP_TOS, StandardSocketOptions.IP_MULTICAST_IF,
-            StandardSocketOptions.IP_MULTICAST_TTL, StandardSocketOptions.IP_MULTICAST_LOOP);
+            StandardSocketOptions.SO_REUSEPORT, StandardSocketOptions.SO_BROADCAST, StandardSocketOptions.IP_TOS,
+            StandardSocketOptions.IP_MULTICAST_IF, StandardSocketOptions.IP_MULTICAST_TTL, StandardSocketOptions.IP_MULTICAST_LOOP);
 
     /** The largest UDP payload over IPv4: bounds the scratch buffer of scattering reads and gathering writes. */
     private static final int MAX_DATAGRAM = 65507;
@@ -75,6 +77,8 @@ public class UserspaceDatagramChannel extends DatagramChannel implements Readine
     };
 
     private final StackAccess access;
+    /** The address rules of the channel's family (IPv4, or dual-stack). */
+    private final SocketAddresses addresses;
     private final StackLock stackLock;
     private final ReentrantLock readLock = new ReentrantLock();
     private final ReentrantLock writeLock = new ReentrantLock();
@@ -93,6 +97,7 @@ public class UserspaceDatagramChannel extends DatagramChannel implements Readine
     private int sendBufferSize;
     private int receiveBufferSize;
     private boolean reuseAddress;
+    private boolean reusePort;
     private boolean broadcast;
     private int trafficClass;
     private NetworkInterface multicastInterface;
@@ -107,13 +112,16 @@ public class UserspaceDatagramChannel extends DatagramChannel implements Readine
     /** False for a java.net.DatagramSocket's channel: an interrupt does not close it (see openForDatagramSocket). */
     private final boolean interruptible;
 
+    /** An IPv4 (INET) channel. */
     public UserspaceDatagramChannel(SelectorProvider provider, StackAccess access) {
-        this(provider, access, true);
+        this(provider, access, StandardProtocolFamily.INET, true);
     }
 
-    private UserspaceDatagramChannel(SelectorProvider provider, StackAccess access, boolean interruptible) {
+    private UserspaceDatagramChannel(SelectorProvider provider, StackAccess access, ProtocolFamily family,
+                                     boolean interruptible) {
         super(provider);
         this.interruptible = interruptible;
+        this.addresses = SocketAddresses.of(family);
         this.access = Objects.requireNonNull(access);
         this.stackLock = access.lock();
         this.signal = new Signal();
@@ -125,10 +133,16 @@ public class UserspaceDatagramChannel extends DatagramChannel implements Readine
         }
     }
 
-    /** The factory a stack instance calls. */
+    /** An IPv4 channel. */
     public static UserspaceDatagramChannel open(SelectorProvider provider, StackAccess access) throws IOException {
+        return open(provider, access, StandardProtocolFamily.INET);
+    }
+
+    /** The factory a stack instance calls: INET, or INET6 and null for a dual-stack channel (see SocketAddresses). */
+    public static UserspaceDatagramChannel open(SelectorProvider provider, StackAccess access, ProtocolFamily family)
+            throws IOException {
         access.ensureOpen();
-        return new UserspaceDatagramChannel(provider, access);
+        return new UserspaceDatagramChannel(provider, access, family, true);
     }
 
     /**
@@ -139,8 +153,14 @@ public class UserspaceDatagramChannel extends DatagramChannel implements Readine
      */
     public static UserspaceDatagramChannel openForDatagramSocket(SelectorProvider provider, StackAccess access)
             throws IOException {
+        return openForDatagramSocket(provider, access, StandardProtocolFamily.INET);
+    }
+
+    /** As {@link #openForDatagramSocket(SelectorProvider, StackAccess)}, of {@code family} as {@link #open}. */
+    public static UserspaceDatagramChannel openForDatagramSocket(SelectorProvider provider, StackAccess access,
+                                                                 ProtocolFamily family) throws IOException {
         access.ensureOpen();
-        return new UserspaceDatagramChannel(provider, access, false);
+        return new UserspaceDatagramChannel(provider, access, family, false);
     }
 
     private final class Signal extends ChannelSignal {
@@ -238,16 +258,16 @@ public class UserspaceDatagramChannel extends DatagramChannel implements Readine
     }
 
     private void bindLocked(SocketAddress local) throws IOException {
-        InetSocketAddress isa = SocketAddresses.checkLocal(local);
+        InetSocketAddress isa = addresses.checkLocal(local);
         access.ensureOpen();
-        int ip = SocketAddresses.bindableDatagramIp(isa, access.ip());
-        UdpSocket s = access.udp().open(ip, isa.getPort(), reuseAddress, receiveBufferSize);
+        int ip = addresses.bindableDatagramIp(isa, access.ip());
+        UdpSocket s = access.udp().open(ip, isa.getPort(), reuseAddress, reusePort, receiveBufferSize);
         s.setNotification(signal);
         sock = s;
         applySendingOptions();
         if (memberships != null) s.setMemberships(memberships.memberships());
         // as the JDK (which reads the address back from the socket): no host name kept
-        boundAddress = localAddress = SocketAddresses.of(Ipv4Address.of(isa.getAddress()), s.localPort());
+        boundAddress = localAddress = addresses.bound(isa, s.localPort());
         signal.refresh();
     }
 
@@ -266,10 +286,10 @@ public class UserspaceDatagramChannel extends DatagramChannel implements Readine
         return localAddress != null;
     }
 
-    /** This stack speaks IPv4 only: its wildcard is 0.0.0.0. */
+    /** What the java.net adaptor binds for bind(null): 0.0.0.0, or the JDK's choice for a dual-stack channel. */
     @Override
     public InetAddress anyLocalAddress() {
-        return SocketAddresses.anyAddress();
+        return addresses.adaptorWildcard();
     }
 
     /**
@@ -338,7 +358,7 @@ public class UserspaceDatagramChannel extends DatagramChannel implements Readine
      * java.net.DatagramSocket allows (its adaptor's use).
      */
     DatagramChannel connect(SocketAddress remote, boolean check) throws IOException {
-        InetSocketAddress isa = SocketAddresses.check(remote);
+        InetSocketAddress isa = addresses.check(remote);
         readLock.lock();
         try {
             writeLock.lock();
@@ -349,7 +369,7 @@ public class UserspaceDatagramChannel extends DatagramChannel implements Readine
                     if (check && remoteAddress != null) throw new AlreadyConnectedException();
                     if (isa.getPort() == 0) throw new SocketException("Can't connect to port 0");
                     if (sock == null) bindLocked(null);
-                    int ip = SocketAddresses.destinationIp(isa, access.ip());
+                    int ip = addresses.destinationIp(isa, access.ip());
                     checkBroadcast(ip);
                     sock.connect(ip, isa.getPort());
                     remoteIp = ip;
@@ -533,7 +553,7 @@ public class UserspaceDatagramChannel extends DatagramChannel implements Readine
     @Override
     public int send(ByteBuffer src, SocketAddress target) throws IOException {
         Objects.requireNonNull(src);
-        InetSocketAddress isa = SocketAddresses.check(target);
+        InetSocketAddress isa = addresses.check(target);
         return implSend(src, isa, false);
     }
 
@@ -610,7 +630,7 @@ public class UserspaceDatagramChannel extends DatagramChannel implements Readine
                         dstPort = remote.getPort();
                     } else {
                         if (target.getPort() == 0) throw new SocketException("Can't send to port 0");
-                        dstIp = SocketAddresses.destinationIp(target, access.ip());
+                        dstIp = addresses.destinationIp(target, access.ip());
                         dstPort = target.getPort();
                         checkBroadcast(dstIp);
                     }
@@ -696,6 +716,7 @@ public class UserspaceDatagramChannel extends DatagramChannel implements Readine
             if (name == StandardSocketOptions.SO_SNDBUF) sendBufferSize = (Integer) v;
             else if (name == StandardSocketOptions.SO_RCVBUF) receiveBufferSize = (Integer) v; // takes effect at bind
             else if (name == StandardSocketOptions.SO_REUSEADDR) reuseAddress = (Boolean) v;
+            else if (name == StandardSocketOptions.SO_REUSEPORT) reusePort = (Boolean) v; // takes effect at bind
             else if (name == StandardSocketOptions.SO_BROADCAST) broadcast = (Boolean) v;
             else if (name == StandardSocketOptions.IP_MULTICAST_IF) multicastInterface = checkInterface((NetworkInterface) v);
             else if (name == StandardSocketOptions.IP_MULTICAST_TTL) multicastTtl = (Integer) v;
@@ -719,6 +740,7 @@ public class UserspaceDatagramChannel extends DatagramChannel implements Readine
             if (name == StandardSocketOptions.SO_SNDBUF) v = OptionValues.bufferSize(sendBufferSize);
             else if (name == StandardSocketOptions.SO_RCVBUF) v = OptionValues.bufferSize(receiveBufferSize);
             else if (name == StandardSocketOptions.SO_REUSEADDR) v = reuseAddress;
+            else if (name == StandardSocketOptions.SO_REUSEPORT) v = reusePort;
             else if (name == StandardSocketOptions.SO_BROADCAST) v = broadcast;
             else if (name == StandardSocketOptions.IP_MULTICAST_IF) v = multicastInterface;
             else if (name == StandardSocketOptions.IP_MULTICAST_TTL) v = multicastTtl;

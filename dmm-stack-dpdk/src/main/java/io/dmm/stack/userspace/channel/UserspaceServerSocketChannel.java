@@ -13,11 +13,13 @@ import io.dmm.stack.userspace.tcp.TcpSocketOptions;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.ProtocolFamily;
 import java.net.ServerSocket;
 import java.net.SocketAddress;
 import java.net.SocketException;
 import java.net.SocketOption;
 import java.net.SocketTimeoutException;
+import java.net.StandardProtocolFamily;
 import java.net.StandardSocketOptions;
 import java.nio.channels.AlreadyBoundException;
 import java.nio.channels.ClosedChannelException;
@@ -32,7 +34,7 @@ import java.util.Set;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * A listening TCP channel of the userspace stack (IPv4 only), with the JDK's
+ * A listening TCP channel of the userspace stack (IPv4; dual-stack when of family INET6), with the JDK's
  * {@code sun.nio.ch.ServerSocketChannelImpl} semantics. Accepted channels are
  * {@link UserspaceSocketChannel}s, blocking, already connected.
  */
@@ -43,6 +45,8 @@ public class UserspaceServerSocketChannel extends ServerSocketChannel implements
     private static final int DEFAULT_BACKLOG = 50;
 
     private final StackAccess access;
+    /** The address rules of the channel's family (IPv4, or dual-stack); accepted channels share them. */
+    private final SocketAddresses addresses;
     private final StackLock stackLock;
     private final ReentrantLock acceptLock = new ReentrantLock();
     private final Signal signal;
@@ -57,8 +61,15 @@ public class UserspaceServerSocketChannel extends ServerSocketChannel implements
     /** TCP_QUICKACK: reset by listen, as Linux's; turned off after it, the accepted sockets start with it off. */
     private boolean quickAck = true;
 
+    /** An IPv4 (INET) channel. */
     public UserspaceServerSocketChannel(SelectorProvider provider, StackAccess access) {
+        this(provider, access, StandardProtocolFamily.INET);
+    }
+
+    /** Of {@code family}: INET, or INET6 and null for a dual-stack channel (see SocketAddresses). */
+    public UserspaceServerSocketChannel(SelectorProvider provider, StackAccess access, ProtocolFamily family) {
         super(provider);
+        this.addresses = SocketAddresses.of(family);
         this.access = Objects.requireNonNull(access);
         this.stackLock = access.lock();
         this.signal = new Signal();
@@ -66,10 +77,16 @@ public class UserspaceServerSocketChannel extends ServerSocketChannel implements
         this.options.reuseAddress = true;
     }
 
-    /** The factory a stack instance calls. */
+    /** An IPv4 channel. */
     public static UserspaceServerSocketChannel open(SelectorProvider provider, StackAccess access) throws IOException {
+        return open(provider, access, StandardProtocolFamily.INET);
+    }
+
+    /** The factory a stack instance calls. */
+    public static UserspaceServerSocketChannel open(SelectorProvider provider, StackAccess access, ProtocolFamily family)
+            throws IOException {
         access.ensureOpen();
-        return new UserspaceServerSocketChannel(provider, access);
+        return new UserspaceServerSocketChannel(provider, access, family);
     }
 
     private final class Signal extends ChannelSignal {
@@ -133,14 +150,14 @@ public class UserspaceServerSocketChannel extends ServerSocketChannel implements
         try {
             ensureOpen();
             if (localAddress != null) throw new AlreadyBoundException();
-            InetSocketAddress isa = SocketAddresses.checkLocal(local);
+            InetSocketAddress isa = addresses.checkLocal(local);
             access.ensureOpen();
-            int ip = SocketAddresses.bindableIp(isa, access.ip());
+            int ip = addresses.bindableIp(isa, access.ip());
             TcpListener l = access.tcp().listen(ip, isa.getPort(), backlog < 1 ? DEFAULT_BACKLOG : backlog, options);
             l.setNotification(signal);
             listener = l;
             quickAck = true; // Linux's listen() starts the listener's ACK state afresh
-            localAddress = SocketAddresses.of(Ipv4Address.of(isa.getAddress()), l.localPort()); // no host name kept, as the JDK
+            localAddress = addresses.bound(isa, l.localPort()); // no host name kept, as the JDK
             signal.refresh();
         } finally {
             stackLock.unlock();
@@ -185,7 +202,7 @@ public class UserspaceServerSocketChannel extends ServerSocketChannel implements
                         TcpConnection c = listener.accept();
                         if (c != null) {
                             if (!quickAck) c.setQuickAck(false); // a listener's delayed-ACK mode is its clones', as on Linux
-                            accepted = new UserspaceSocketChannel(provider(), access, c);
+                            accepted = new UserspaceSocketChannel(provider(), access, addresses, c);
                         } else if (listener.error() != null) {
                             throw new SocketException(listener.error().getMessage());  // the stack went down
                         }
@@ -210,10 +227,10 @@ public class UserspaceServerSocketChannel extends ServerSocketChannel implements
         }
     }
 
-    /** This stack speaks IPv4 only: its wildcard is 0.0.0.0. */
+    /** What the java.net adaptor binds for bind(null): 0.0.0.0, or the JDK's choice for a dual-stack channel. */
     @Override
     public InetAddress anyLocalAddress() {
-        return SocketAddresses.anyAddress();
+        return addresses.adaptorWildcard();
     }
 
     @Override
@@ -230,9 +247,11 @@ public class UserspaceServerSocketChannel extends ServerSocketChannel implements
             ensureOpen();
             Object v = SocketOptionValues.checkRange(name, value);
             SocketOptionValues.checkPlatformLimits(name, v);
-            // SO_RCVBUF reaches the listener's connections only if set before bind, as buffer sizes fix the window scale
+            // SO_RCVBUF reaches the listener's connections only if set before bind, as buffer sizes
+            // fix the window scale; SO_REUSEPORT too counts at bind only, as on Linux
             if (name == StandardSocketOptions.SO_RCVBUF) options.receiveBufferSize = (Integer) v;
             else if (name == StandardSocketOptions.SO_REUSEADDR) options.reuseAddress = (Boolean) v;
+            else if (name == StandardSocketOptions.SO_REUSEPORT) options.reusePort = (Boolean) v;
             else if (name.name().equals(TcpChannelOptions.QUICKACK)) quickAck = (Boolean) v;
             else if (TcpChannelOptions.setKeepAlive(options, null, name, v) && listener != null && !released) {
                 listener.setKeepAliveOptions(options); // keepalive settings reach connections accepted from now on, as on Linux
@@ -252,6 +271,7 @@ public class UserspaceServerSocketChannel extends ServerSocketChannel implements
             ensureOpen();
             if (name == StandardSocketOptions.SO_RCVBUF) return (T) (Integer) OptionValues.tcpReceiveBufferSize(options.receiveBufferSize);
             if (name == StandardSocketOptions.SO_REUSEADDR) return (T) (Boolean) options.reuseAddress;
+            if (name == StandardSocketOptions.SO_REUSEPORT) return (T) (Boolean) options.reusePort;
             if (name.name().equals(TcpChannelOptions.QUICKACK)) return (T) (Boolean) quickAck;
             return (T) TcpChannelOptions.keepAliveOrNapi(options, access, name);
         } finally {

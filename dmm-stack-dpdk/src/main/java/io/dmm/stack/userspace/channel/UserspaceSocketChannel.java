@@ -14,11 +14,13 @@ import java.net.ConnectException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.NoRouteToHostException;
+import java.net.ProtocolFamily;
 import java.net.Socket;
 import java.net.SocketAddress;
 import java.net.SocketException;
 import java.net.SocketOption;
 import java.net.SocketTimeoutException;
+import java.net.StandardProtocolFamily;
 import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
 import java.nio.channels.AlreadyBoundException;
@@ -37,7 +39,7 @@ import java.util.Set;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * A TCP socket channel of the userspace stack (IPv4 only), with the JDK's
+ * A TCP socket channel of the userspace stack (IPv4; dual-stack when of family INET6), with the JDK's
  * {@code sun.nio.ch.SocketChannelImpl} semantics: blocking and non-blocking modes, the same
  * exceptions in the same order, interrupts closing the channel.
  *
@@ -56,6 +58,8 @@ public class UserspaceSocketChannel extends SocketChannel implements ReadinessSo
     private static final int ST_CLOSED = 3;
 
     private final StackAccess access;
+    /** The address rules of the channel's family (IPv4, or dual-stack). */
+    private final SocketAddresses addresses;
     private final StackLock stackLock;
     /** Serialize same-direction callers, as the JDK's; connect and bind take both. */
     private final ReentrantLock readLock = new ReentrantLock();
@@ -94,8 +98,15 @@ public class UserspaceSocketChannel extends SocketChannel implements ReadinessSo
     private byte[] writeArray;
     private ByteBuffer writeView;
 
+    /** An IPv4 (INET) channel. */
     public UserspaceSocketChannel(SelectorProvider provider, StackAccess access) {
+        this(provider, access, StandardProtocolFamily.INET);
+    }
+
+    /** Of {@code family}: INET, or INET6 and null for a dual-stack channel (see SocketAddresses). */
+    public UserspaceSocketChannel(SelectorProvider provider, StackAccess access, ProtocolFamily family) {
         super(provider);
+        this.addresses = SocketAddresses.of(family);
         this.access = Objects.requireNonNull(access);
         this.stackLock = access.lock();
         this.signal = new Signal();
@@ -103,8 +114,9 @@ public class UserspaceSocketChannel extends SocketChannel implements ReadinessSo
     }
 
     /** An accepted connection, already established. Under the stack lock. */
-    UserspaceSocketChannel(SelectorProvider provider, StackAccess access, TcpConnection accepted) {
+    UserspaceSocketChannel(SelectorProvider provider, StackAccess access, SocketAddresses addresses, TcpConnection accepted) {
         super(provider);
+        this.addresses = addresses;
         this.access = access;
         this.stackLock = access.lock();
         this.signal = new Signal();
@@ -117,10 +129,16 @@ public class UserspaceSocketChannel extends SocketChannel implements ReadinessSo
         signal.refresh();
     }
 
-    /** The factory a stack instance calls. */
+    /** An IPv4 channel. */
     public static UserspaceSocketChannel open(SelectorProvider provider, StackAccess access) throws IOException {
+        return open(provider, access, StandardProtocolFamily.INET);
+    }
+
+    /** The factory a stack instance calls. */
+    public static UserspaceSocketChannel open(SelectorProvider provider, StackAccess access, ProtocolFamily family)
+            throws IOException {
         access.ensureOpen();
-        return new UserspaceSocketChannel(provider, access);
+        return new UserspaceSocketChannel(provider, access, family);
     }
 
     private final class Signal extends ChannelSignal {
@@ -232,14 +250,14 @@ public class UserspaceSocketChannel extends SocketChannel implements ReadinessSo
                     ensureOpen();
                     if (state == ST_PENDING) throw new ConnectionPendingException();
                     if (localAddress != null || state == ST_CONNECTED) throw new AlreadyBoundException();
-                    InetSocketAddress isa = SocketAddresses.checkLocal(local);
+                    InetSocketAddress isa = addresses.checkLocal(local);
                     access.ensureOpen();
-                    int ip = SocketAddresses.bindableIp(isa, access.ip());
+                    int ip = addresses.bindableIp(isa, access.ip());
                     int port = access.tcp().bind(ip, isa.getPort(), options.reuseAddress);
                     reserved = true;
                     reservedIp = ip;
                     reservedPort = port;
-                    localAddress = SocketAddresses.of(Ipv4Address.of(isa.getAddress()), port); // no host name kept, as the JDK
+                    localAddress = addresses.bound(isa, port); // no host name kept, as the JDK
                 } finally {
                     stackLock.unlock();
                 }
@@ -256,7 +274,7 @@ public class UserspaceSocketChannel extends SocketChannel implements ReadinessSo
 
     @Override
     public boolean connect(SocketAddress remote) throws IOException {
-        InetSocketAddress isa = SocketAddresses.check(remote);
+        InetSocketAddress isa = addresses.check(remote);
         return connect(isa, false, false, 0L);
     }
 
@@ -266,7 +284,7 @@ public class UserspaceSocketChannel extends SocketChannel implements ReadinessSo
      * closed, as the JDK's. IllegalBlockingModeException in non-blocking mode.
      */
     public void connect(SocketAddress remote, long timeoutNanos) throws IOException {
-        InetSocketAddress isa = SocketAddresses.check(remote);
+        InetSocketAddress isa = addresses.check(remote);
         connect(isa, true, timeoutNanos > 0, timeoutNanos > 0 ? System.nanoTime() + timeoutNanos : 0L);
     }
 
@@ -314,7 +332,7 @@ public class UserspaceSocketChannel extends SocketChannel implements ReadinessSo
             if (state == ST_CONNECTED) throw new AlreadyConnectedException();
             if (state == ST_PENDING) throw new ConnectionPendingException();
             access.ensureOpen();
-            int remoteIp = SocketAddresses.destinationIp(isa, access.ip());
+            int remoteIp = addresses.destinationIp(isa, access.ip());
             state = ST_PENDING;
             // the wildcard address means this host: the peer is recorded as the address connected to, as the JDK's
             remoteAddress = isa.getAddress().isAnyLocalAddress() ? SocketAddresses.of(remoteIp, isa.getPort()) : isa;
@@ -862,10 +880,10 @@ public class UserspaceSocketChannel extends SocketChannel implements ReadinessSo
         }
     }
 
-    /** This stack speaks IPv4 only: its wildcard is 0.0.0.0. */
+    /** What the java.net adaptor binds for bind(null): 0.0.0.0, or the JDK's choice for a dual-stack channel. */
     @Override
     public InetAddress anyLocalAddress() {
-        return SocketAddresses.anyAddress();
+        return addresses.adaptorWildcard();
     }
 
     // ------------------------------------------------------------------ close

@@ -2,8 +2,9 @@
  * The NIO channels of a userspace stack instance, which DMM's routed channels delegate to:
  * {@link io.dmm.stack.userspace.channel.UserspaceSocketChannel},
  * {@link io.dmm.stack.userspace.channel.UserspaceServerSocketChannel} and
- * {@link io.dmm.stack.userspace.channel.UserspaceDatagramChannel} (IPv4 only), with the JDK's
- * semantics and exceptions, and their java.net adaptors ({@code socket()}).
+ * {@link io.dmm.stack.userspace.channel.UserspaceDatagramChannel} (IPv4; of family INET6 they are
+ * dual-stack, talking IPv4 as a Linux INET6 socket does), with the JDK's semantics and exceptions,
+ * and their java.net adaptors ({@code socket()}).
  *
  * <p>How they block without file descriptors: every engine call is made holding the instance's
  * {@link io.dmm.stack.userspace.StackLock} and never blocks. A thread that must wait records itself
@@ -19,12 +20,14 @@
  * {@code connect(SocketAddress, long)}, {@code accept(long)}, {@code receive(ByteBuffer, long)}.
  *
  * <p>The TCP channels offer the JDK's TCP options on Linux ({@link io.dmm.stack.userspace.channel.TcpChannelOptions}),
- * urgent data and SO_OOBINLINE as Linux handles them.
+ * urgent data and SO_OOBINLINE as Linux handles them. Server and datagram channels take SO_REUSEPORT
+ * with Linux's semantics.
  *
  * <p>IPv4 multicast: a datagram channel's {@code join} returns
  * {@link java.nio.channels.MembershipKey}s with the JDK's rules ({@code MembershipKeys}), and
  * IP_MULTICAST_IF/TTL/LOOP, IP_TOS and SO_BROADCAST act on what it sends.
  *
- * <p>Not supported by the userspace stack: IPv6, SO_REUSEPORT.
+ * <p>Not supported by the userspace stack: IPv6 addresses proper, SO_REUSEPORT on client
+ * SocketChannels.
  */
 package io.dmm.stack.userspace.channel;

@@ -8,8 +8,10 @@ import java.util.SplittableRandom;
 /**
  * Who uses each local port: explicit binds, listeners and connections count as active users of
  * (address, port); connections in TIME_WAIT as lingering users, which only SO_REUSEADDR may bind
- * over. Ephemeral ports are drawn from the configured range starting at a random point and skip
- * any port with a user (so a new client never lands on a 4-tuple still in TIME_WAIT).
+ * over. Active users that set SO_REUSEPORT are also counted as sharing: another SO_REUSEPORT user
+ * may join them on the same address and port as long as every active user there shares. Ephemeral
+ * ports are drawn from the configured range starting at a random point and skip any port with a user
+ * (so a new client never lands on a 4-tuple still in TIME_WAIT).
  */
 final class PortTable {
     /** Users of one port, by local address (0 = wildcard). Small arrays: few addresses share a port. */
@@ -17,6 +19,8 @@ final class PortTable {
         int[] ips = new int[2];
         int[] active = new int[2];
         int[] lingering = new int[2];
+        /** Of the active users, those that let others with SO_REUSEPORT share the port. */
+        int[] sharing = new int[2];
         int n;
 
         int slot(int ip, boolean create) {
@@ -26,10 +30,12 @@ final class PortTable {
                 ips = Arrays.copyOf(ips, n * 2);
                 active = Arrays.copyOf(active, n * 2);
                 lingering = Arrays.copyOf(lingering, n * 2);
+                sharing = Arrays.copyOf(sharing, n * 2);
             }
             ips[n] = ip;
             active[n] = 0;
             lingering[n] = 0;
+            sharing[n] = 0;
             return n++;
         }
 
@@ -51,14 +57,17 @@ final class PortTable {
         this.random = new SplittableRandom(seed);
     }
 
-    /** Whether (ip, port) may be taken: no active user overlaps, and no lingering one unless reuse. */
-    boolean available(int ip, int port, boolean reuse) {
+    /**
+     * Whether (ip, port) may be taken: no active user overlaps (unless {@code share} and every
+     * overlapping active user shares too), and no lingering one unless reuse.
+     */
+    boolean available(int ip, int port, boolean reuse, boolean share) {
         Users u = ports[port];
         if (u == null) return true;
         for (int i = 0; i < u.n; i++) {
             boolean overlap = u.ips[i] == ip || u.ips[i] == Ipv4Address.ANY || ip == Ipv4Address.ANY;
             if (!overlap) continue;
-            if (u.active[i] > 0) return false;
+            if (u.active[i] > 0 && !(share && u.sharing[i] == u.active[i])) return false;
             if (u.lingering[i] > 0 && !reuse) return false;
         }
         return true;
@@ -66,9 +75,15 @@ final class PortTable {
 
     /** Reserves (ip, port), port 0 picking an ephemeral one; returns the port. */
     int reserve(int ip, int port, boolean reuse) throws BindException {
+        return reserve(ip, port, reuse, false);
+    }
+
+    /** As {@link #reserve(int, int, boolean)} for a user that shares the port ({@code share}: SO_REUSEPORT) or not. */
+    int reserve(int ip, int port, boolean reuse, boolean share) throws BindException {
         if (port == 0) port = ephemeral();
-        else if (!available(ip, port, reuse)) throw new BindException("Address already in use");
+        else if (!available(ip, port, reuse, share)) throw new BindException("Address already in use");
         addActive(ip, port);
+        if (share) ports[port].sharing[ports[port].slot(ip, false)]++;
         return port;
     }
 
@@ -90,10 +105,17 @@ final class PortTable {
     }
 
     void removeActive(int ip, int port) {
+        removeActive(ip, port, false);
+    }
+
+    /** Releases an active user reserved with {@code share} as given to {@link #reserve(int, int, boolean, boolean)}. */
+    void removeActive(int ip, int port, boolean share) {
         Users u = ports[port];
         if (u == null) return;
         int s = u.slot(ip, false);
-        if (s >= 0 && u.active[s] > 0) u.active[s]--;
+        if (s < 0 || u.active[s] == 0) return;
+        u.active[s]--;
+        if (share && u.sharing[s] > 0) u.sharing[s]--;
     }
 
     /** An active user entered TIME_WAIT. */

@@ -72,6 +72,11 @@ public final class TcpListener {
         return localPort;
     }
 
+    /** Whether it set SO_REUSEPORT: it shares its address and port with other listeners that did. */
+    boolean reusePort() {
+        return options.reusePort;
+    }
+
     int backlog() {
         return backlog;
     }

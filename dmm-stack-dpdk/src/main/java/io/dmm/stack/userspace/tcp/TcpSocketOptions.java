@@ -29,6 +29,8 @@ public final class TcpSocketOptions {
     public int typeOfService;
     /** SO_OOBINLINE: an urgent byte stays in the stream; off, reads skip it (as Linux). */
     public boolean oobInline;
+    /** SO_REUSEPORT (listeners): several may listen on one address and port, new connections spread by flow hash. */
+    public boolean reusePort;
 
     public TcpSocketOptions copy() {
         TcpSocketOptions o = new TcpSocketOptions();
@@ -43,6 +45,7 @@ public final class TcpSocketOptions {
         o.reuseAddress = reuseAddress;
         o.typeOfService = typeOfService;
         o.oobInline = oobInline;
+        o.reusePort = reusePort;
         return o;
     }
 }

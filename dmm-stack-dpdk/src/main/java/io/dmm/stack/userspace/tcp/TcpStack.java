@@ -1,6 +1,7 @@
 package io.dmm.stack.userspace.tcp;
 
 import io.dmm.stack.userspace.Counter;
+import io.dmm.stack.userspace.FlowHash;
 import io.dmm.stack.userspace.StackCounters;
 import io.dmm.stack.userspace.StackLock;
 import io.dmm.stack.userspace.iface.Egress;
@@ -20,7 +21,8 @@ import java.security.SecureRandom;
  * space and the timers. Every method runs under the stack's {@link StackLock}.
  *
  * <p>Connections live in a {@link ConnectionTable} by exact 4-tuple, listeners in a per-port
- * chain (exact address before wildcard); timers in a {@link TimerHeap} of connections keyed by
+ * chain (exact address before wildcard; listeners that share an address with SO_REUSEPORT take the
+ * new connections by a hash of their 4-tuple, as Linux's reuseport groups); timers in a {@link TimerHeap} of connections keyed by
  * their earliest deadline, so {@link #poll} touches only connections whose timers are due.
  */
 public final class TcpStack implements TransportHandler {
@@ -39,6 +41,8 @@ public final class TcpStack implements TransportHandler {
     private final PortTable ports;
     private final TcpListener[] listeners = new TcpListener[65536];
     private final long tsSecret;
+    /** The key of the flow hash that spreads new connections over SO_REUSEPORT listeners. */
+    private final long reusePortKey;
     private int active;
 
     // Scratch reused for every segment.
@@ -68,6 +72,7 @@ public final class TcpStack implements TransportHandler {
         this.isnGenerator = isnGenerator;
         this.ports = new PortTable(config.ephemeralPortLow, config.ephemeralPortHigh, seed);
         this.tsSecret = seed * 0x9E3779B97F4A7C15L;
+        this.reusePortKey = seed * 0xC2B2AE3D27D4EB4FL;
     }
 
     // =====================================================================================
@@ -112,15 +117,19 @@ public final class TcpStack implements TransportHandler {
         return c;
     }
 
-    /** A listener on {@code localIp:localPort} (0 = any; port 0 = ephemeral). BindException when taken. */
+    /**
+     * A listener on {@code localIp:localPort} (0 = any; port 0 = ephemeral). BindException when taken,
+     * unless this listener and every one it overlaps set SO_REUSEPORT ({@code options.reusePort}).
+     */
     public TcpListener listen(int localIp, int localPort, int backlog, TcpSocketOptions options) throws IOException {
         checkPort(localPort);
         for (TcpListener l = localPort == 0 ? null : listeners[localPort]; l != null; l = l.nextOnPort) {
-            if (l.localIp() == localIp || l.localIp() == Ipv4Address.ANY || localIp == Ipv4Address.ANY) {
+            boolean overlap = l.localIp() == localIp || l.localIp() == Ipv4Address.ANY || localIp == Ipv4Address.ANY;
+            if (overlap && !(options.reusePort && l.reusePort())) {
                 throw new BindException("Address already in use");
             }
         }
-        int port = ports.reserve(localIp, localPort, options.reuseAddress);
+        int port = ports.reserve(localIp, localPort, options.reuseAddress, options.reusePort);
         TcpListener l = new TcpListener(this, localIp, port, backlog > 0 ? backlog : config.defaultBacklog, options);
         l.nextOnPort = listeners[port];
         listeners[port] = l;
@@ -237,7 +246,7 @@ public final class TcpStack implements TransportHandler {
             c.onSegment(h, memory, offset + hl, payLen, now);
             return true;
         }
-        TcpListener l = findListener(dstIp, dstPort);
+        TcpListener l = findListener(dstIp, dstPort, srcIp, srcPort);
         if (l != null) {
             l.onSegment(h, srcIp, dstIp, payLen, now);
             return true;
@@ -264,13 +273,25 @@ public final class TcpStack implements TransportHandler {
         return ip != Ipv4Address.ANY && ip != Ipv4Address.BROADCAST && (ip >>> 28) != 0xE;
     }
 
-    private TcpListener findListener(int dstIp, int dstPort) {
-        TcpListener wildcard = null;
+    /**
+     * The listener for a segment of no connection: one bound to the exact address before one bound to
+     * the wildcard. Several on that address (all set SO_REUSEPORT, or they could not have bound)
+     * form a group, and the flow's hash picks one, so a flow's segments all reach the same listener.
+     */
+    private TcpListener findListener(int dstIp, int dstPort, int srcIp, int srcPort) {
+        int exact = 0;
+        int wildcard = 0;
         for (TcpListener l = listeners[dstPort]; l != null; l = l.nextOnPort) {
-            if (l.localIp() == dstIp) return l;
-            if (l.localIp() == Ipv4Address.ANY) wildcard = l;
+            if (l.localIp() == dstIp) exact++;
+            else if (l.localIp() == Ipv4Address.ANY) wildcard++;
         }
-        return wildcard;
+        int ip = exact > 0 ? dstIp : Ipv4Address.ANY;
+        int n = exact > 0 ? exact : wildcard;
+        if (n == 0) return null;
+        int skip = n == 1 ? 0 : FlowHash.pick(FlowHash.of(reusePortKey, dstIp, dstPort, srcIp, srcPort), n);
+        for (TcpListener l = listeners[dstPort]; ; l = l.nextOnPort) {
+            if (l.localIp() == ip && skip-- == 0) return l;
+        }
     }
 
     @Override
@@ -323,10 +344,7 @@ public final class TcpStack implements TransportHandler {
 
     /** A per-connection timestamp offset (RFC 7323 §7.1): the clock is not revealed across connections. */
     int tsOffset(int localIp, int localPort, int remoteIp, int remotePort) {
-        long h = (tsSecret ^ ((long) localIp << 32 | (remoteIp & 0xFFFF_FFFFL))) * 0xBF58476D1CE4E5B9L;
-        h ^= (long) localPort << 16 | remotePort;
-        h *= 0x94D049BB133111EBL;
-        return (int) (h ^ (h >>> 31));
+        return FlowHash.of(tsSecret, localIp, localPort, remoteIp, remotePort);
     }
 
     void reschedule(TcpConnection c) {
@@ -376,6 +394,6 @@ public final class TcpStack implements TransportHandler {
                 break;
             }
         }
-        ports.removeActive(l.localIp(), port);
+        ports.removeActive(l.localIp(), port, l.reusePort());
     }
 }

@@ -32,6 +32,8 @@ public final class UdpSocket {
     private final int localIp;
     private final int localPort;
     final boolean reuseAddress;
+    /** SO_REUSEPORT: shares its address and port with other such sockets, which take turns by flow hash. */
+    final boolean reusePort;
     private final DatagramQueue queue;
     /** The next socket bound to the same port (the stack's port table chains them). */
     UdpSocket nextInPort;
@@ -57,11 +59,13 @@ public final class UdpSocket {
     /** The groups the socket's channel joined, or null. */
     private Memberships memberships;
 
-    UdpSocket(UdpStack stack, int localIp, int localPort, boolean reuseAddress, int receiveBufferBytes) {
+    UdpSocket(UdpStack stack, int localIp, int localPort, boolean reuseAddress, boolean reusePort,
+              int receiveBufferBytes) {
         this.stack = stack;
         this.localIp = localIp;
         this.localPort = localPort;
         this.reuseAddress = reuseAddress;
+        this.reusePort = reusePort;
         this.queue = new DatagramQueue(receiveBufferBytes);
     }
 
@@ -276,6 +280,11 @@ public final class UdpSocket {
     /** How specific this socket's binding is, Linux-style: a connected peer counts most, then an exact local address. */
     int specificity() {
         return (connected ? 8 : 0) + (localIp != 0 ? 4 : 0);
+    }
+
+    /** Whether it is in a reuseport group with {@code other}'s address: both set SO_REUSEPORT, neither is connected. */
+    boolean sharesPortWith(UdpSocket other) {
+        return reusePort && other.reusePort && !connected && !other.connected && localIp == other.localIp;
     }
 
     boolean connectedTo(int ip, int port) {

@@ -1,6 +1,7 @@
 package io.dmm.stack.userspace.udp;
 
 import io.dmm.stack.userspace.Counter;
+import io.dmm.stack.userspace.FlowHash;
 import io.dmm.stack.userspace.StackCounters;
 import io.dmm.stack.userspace.StackLock;
 import io.dmm.stack.userspace.iface.Egress;
@@ -20,11 +21,14 @@ import java.util.SplittableRandom;
  *
  * <p>The port table is an array indexed by port whose entries chain the sockets bound to that port,
  * newest first. Two sockets share a port only if their local addresses cannot overlap (both
- * specific and different) or both set reuseAddress. A unicast datagram goes to the one most specific
- * socket that accepts it (see {@link UdpSocket#specificity()}: connected to the sender, then bound to
- * the exact address, then the wildcard), the most recently bound among equals. A broadcast goes to
- * every socket that accepts it, a datagram to a multicast group to every socket bound to the port
- * (on the wildcard or the group's address) whose memberships take it from that source.
+ * specific and different), or both set reuseAddress, or both set reusePort. A unicast datagram goes to
+ * the one most specific socket that accepts it (see {@link UdpSocket#specificity()}: connected to the
+ * sender, then bound to the exact address, then the wildcard), the most recently bound among equals;
+ * when that one is in a reuseport group (unconnected SO_REUSEPORT sockets on one address), the
+ * flow's hash picks the member, as Linux does, so a flow's datagrams all reach the same socket. A
+ * broadcast goes to every socket that accepts it, a datagram to a multicast group to every socket
+ * bound to the port (on the wildcard or the group's address) whose memberships take it from that
+ * source.
  */
 public final class UdpStack implements TransportHandler {
     private static final ValueLayout.OfShort SHORT_BE = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
@@ -38,6 +42,8 @@ public final class UdpStack implements TransportHandler {
     private final int ephemeralHigh;
     private final UdpSocket[] ports = new UdpSocket[65536];
     private final SplittableRandom random = new SplittableRandom();
+    /** The key of the flow hash that spreads datagrams over a reuseport group. */
+    private final long reusePortKey = random.nextLong();
     private boolean shutdown;
 
     public UdpStack(Egress egress, StackLock lock, StackCounters counters, int defaultReceiveBuffer,
@@ -62,6 +68,15 @@ public final class UdpStack implements TransportHandler {
      * {@code localIp} is not an address of this stack.
      */
     public UdpSocket open(int localIp, int localPort, boolean reuseAddress, int receiveBufferBytes) throws IOException {
+        return open(localIp, localPort, reuseAddress, false, receiveBufferBytes);
+    }
+
+    /**
+     * As {@link #open(int, int, boolean, int)}, with SO_REUSEPORT ({@code reusePort}): the port may also
+     * be shared with sockets that all set it, which then take turns by flow hash.
+     */
+    public UdpSocket open(int localIp, int localPort, boolean reuseAddress, boolean reusePort, int receiveBufferBytes)
+            throws IOException {
         if (shutdown) throw new IOException("UDP stack is shut down");
         if (localPort < 0 || localPort > 65535) throw new IllegalArgumentException("port must be in [0, 65535]: " + localPort);
         // a group address may be bound: the socket then receives only what is sent to that group
@@ -69,20 +84,39 @@ public final class UdpStack implements TransportHandler {
             throw new BindException("Cannot assign requested address: " + Ipv4Address.toString(localIp));
         }
         int port = localPort != 0 ? localPort : ephemeralPort();
-        if (localPort != 0 && conflicts(localIp, port, reuseAddress)) throw new BindException("Address already in use");
-        UdpSocket s = new UdpSocket(this, localIp, port, reuseAddress,
+        if (localPort != 0 && conflicts(localIp, port, reuseAddress, reusePort)) {
+            throw new BindException("Address already in use");
+        }
+        UdpSocket s = new UdpSocket(this, localIp, port, reuseAddress, reusePort,
                 receiveBufferBytes > 0 ? receiveBufferBytes : defaultReceiveBuffer);
         s.nextInPort = ports[port];
         ports[port] = s;
         return s;
     }
 
-    private boolean conflicts(int ip, int port, boolean reuseAddress) {
+    private boolean conflicts(int ip, int port, boolean reuseAddress, boolean reusePort) {
         for (UdpSocket s = ports[port]; s != null; s = s.nextInPort) {
             boolean overlaps = s.localIp() == 0 || ip == 0 || s.localIp() == ip;
-            if (overlaps && !(reuseAddress && s.reuseAddress)) return true;
+            if (overlaps && !(reuseAddress && s.reuseAddress) && !(reusePort && s.reusePort)) return true;
         }
         return false;
+    }
+
+    /**
+     * The member of {@code best}'s reuseport group that takes the flow from {@code srcIp:srcPort} to
+     * {@code dstIp:dstPort}: {@code best} itself unless it is in a group of several.
+     */
+    private UdpSocket reusePortMember(UdpSocket best, int dstIp, int dstPort, int srcIp, int srcPort) {
+        if (!best.reusePort) return best;
+        int n = 0;
+        for (UdpSocket s = ports[dstPort]; s != null; s = s.nextInPort) {
+            if (s.sharesPortWith(best)) n++;
+        }
+        if (n < 2) return best;
+        int skip = FlowHash.pick(FlowHash.of(reusePortKey, dstIp, dstPort, srcIp, srcPort), n);
+        for (UdpSocket s = ports[dstPort]; ; s = s.nextInPort) {
+            if (s.sharesPortWith(best) && skip-- == 0) return s;
+        }
     }
 
     /** A port of the ephemeral range no socket uses, starting at a random point and wrapping. */
@@ -196,6 +230,7 @@ public final class UdpStack implements TransportHandler {
             counters.increment(Counter.DROP_UDP_NO_PORT);
             return false;
         }
+        best = reusePortMember(best, dstIp, dstPort, srcIp, srcPort);
         if (best.deliver(memory, payload, payloadLength, srcIp, srcPort)) {
             counters.increment(Counter.UDP_DATAGRAMS_RX);
         } else {

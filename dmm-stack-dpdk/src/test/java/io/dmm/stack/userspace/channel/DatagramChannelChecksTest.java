@@ -39,12 +39,15 @@ class DatagramChannelChecksTest {
     @Test
     void optionsAreTheJdksIpv4Set() throws IOException {
         try (UserspaceDatagramChannel ch = open(); DatagramChannel jdk = DatagramChannel.open(StandardProtocolFamily.INET)) {
-            // the JDK's standard options for IPv4 (SO_REUSEPORT aside: not yet on this stack), none of jdk.net's
+            // the JDK's standard options for IPv4, none of jdk.net's
             assertEquals(java.util.Set.of(StandardSocketOptions.SO_SNDBUF, StandardSocketOptions.SO_RCVBUF,
-                    StandardSocketOptions.SO_REUSEADDR, StandardSocketOptions.SO_BROADCAST, StandardSocketOptions.IP_TOS,
-                    StandardSocketOptions.IP_MULTICAST_IF, StandardSocketOptions.IP_MULTICAST_TTL,
+                    StandardSocketOptions.SO_REUSEADDR, StandardSocketOptions.SO_REUSEPORT, StandardSocketOptions.SO_BROADCAST,
+                    StandardSocketOptions.IP_TOS, StandardSocketOptions.IP_MULTICAST_IF, StandardSocketOptions.IP_MULTICAST_TTL,
                     StandardSocketOptions.IP_MULTICAST_LOOP), ch.supportedOptions());
             assertTrue(jdk.supportedOptions().containsAll(ch.supportedOptions()));
+            assertFalse(ch.getOption(StandardSocketOptions.SO_REUSEPORT));
+            ch.setOption(StandardSocketOptions.SO_REUSEPORT, true);
+            assertTrue(ch.getOption(StandardSocketOptions.SO_REUSEPORT));
             assertFalse(ch.getOption(StandardSocketOptions.SO_BROADCAST));
             ch.setOption(StandardSocketOptions.SO_BROADCAST, true);
             assertTrue(ch.getOption(StandardSocketOptions.SO_BROADCAST));

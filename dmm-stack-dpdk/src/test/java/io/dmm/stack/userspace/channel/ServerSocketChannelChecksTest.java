@@ -50,9 +50,12 @@ class ServerSocketChannelChecksTest {
             try (java.nio.channels.ServerSocketChannel k = java.nio.channels.ServerSocketChannel.open()) {
                 jdk = new java.util.HashSet<>(k.supportedOptions());
             }
-            jdk.remove(StandardSocketOptions.SO_REUSEPORT); // not the userspace stack's yet
             assertEquals(jdk, ch.supportedOptions(), "the JDK's ServerSocketChannel options on this Linux");
             assertTrue(ch.getOption(StandardSocketOptions.SO_REUSEADDR), "servers reuse addresses by default, as the JDK's");
+            assertFalse(ch.getOption(StandardSocketOptions.SO_REUSEPORT), "off by default, as the JDK's");
+            ch.setOption(StandardSocketOptions.SO_REUSEPORT, true);
+            assertTrue(ch.getOption(StandardSocketOptions.SO_REUSEPORT));
+            assertThrows(IllegalArgumentException.class, () -> ch.setOption(StandardSocketOptions.SO_REUSEPORT, null));
             ch.setOption(StandardSocketOptions.SO_REUSEADDR, false);
             assertFalse(ch.getOption(StandardSocketOptions.SO_REUSEADDR));
             ch.setOption(StandardSocketOptions.SO_RCVBUF, 8192);

@@ -211,7 +211,7 @@ abstract class UserspaceChannelsBehaviourTest {
     void connectingToTheWildcardAddressReachesThisHost() throws Exception {
         try (UserspaceServerSocketChannel server = listen(); UserspaceSocketChannel c = client()) {
             int port = ((InetSocketAddress) server.getLocalAddress()).getPort();
-            assertTrue(c.connect(new InetSocketAddress(SocketAddresses.anyAddress(), port)));
+            assertTrue(c.connect(new InetSocketAddress(SocketAddresses.IPV4.anyAddress(), port)));
             assertEquals(new InetSocketAddress(Ipv4Address.toInet(TestStacks.LOCAL), port), c.getRemoteAddress());
             assertNotNull(server.accept());
         }
