@@ -25,7 +25,7 @@ public final class TestGroups {
             }
 
             @Override
-            public void invoke(Runnable handlerCall) {
+            public boolean mayInvokeDirectly() {
                 throw new AssertionError("a platform channel's handlers run on the platform's threads");
             }
 

@@ -67,8 +67,8 @@ public final class StackGroup implements AsynchronousGroup {
     }
 
     @Override
-    public void invoke(Runnable handlerCall) {
-        threads.invoke(handlerCall);
+    public boolean mayInvokeDirectly() {
+        return threads.mayInvokeDirectly();
     }
 
     @Override

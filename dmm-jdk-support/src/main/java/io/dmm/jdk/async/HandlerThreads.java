@@ -1,6 +1,7 @@
 package io.dmm.jdk.async;
 
 import java.nio.channels.ShutdownChannelGroupException;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
@@ -73,7 +74,7 @@ public final class HandlerThreads {
     }
 
     private ExecutorService boundPool(int core, int max, long keepAliveSeconds,
-                                      java.util.concurrent.BlockingQueue<Runnable> queue, ThreadFactory factory) {
+                                      BlockingQueue<Runnable> queue, ThreadFactory factory) {
         ThreadFactory binding = r -> factory.newThread(() -> {
             MEMBER.set(new Member(this));
             r.run();
@@ -90,23 +91,20 @@ public final class HandlerThreads {
     }
 
     /**
-     * Runs {@code handlerCall} directly if this thread is one of this group's with direct
-     * invocations left, else hands it to the pool ({@link #execute}).
-     *
-     * @throws ShutdownChannelGroupException if the group has terminated and this is not its thread
+     * Whether this thread is one of this group's with direct invocations left; if so, counts one
+     * (the caller runs its handler now).
      */
-    public void invoke(Runnable handlerCall) {
+    public boolean mayInvokeDirectly() {
         Member m = MEMBER.get();
         if (m != null && m.threads == this && m.direct < MAX_DIRECT) {
             m.direct++;
-            handlerCall.run();
-            return;
+            return true;
         }
-        execute(handlerCall);
+        return false;
     }
 
     /**
-     * Runs {@code task} on one of the pool's threads.
+     * Runs {@code task} on one of the pool's threads; there, handlers may run directly ({@link #mayInvokeDirectly}).
      *
      * @throws ShutdownChannelGroupException if the group has terminated (and so has its pool); on one
      *         of its own threads, which are finishing the last tasks, the task runs there instead, as
@@ -124,12 +122,6 @@ public final class HandlerThreads {
             }
             throw new ShutdownChannelGroupException();
         }
-    }
-
-    /** Whether the current thread is one of this group's. */
-    public boolean isGroupThread() {
-        Member m = MEMBER.get();
-        return m != null && m.threads == this;
     }
 
     private Runnable bound(Runnable task) {

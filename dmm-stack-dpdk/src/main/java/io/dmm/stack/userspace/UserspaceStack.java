@@ -1,10 +1,13 @@
 package io.dmm.stack.userspace;
 
 import io.dmm.api.Protocol;
+import io.dmm.api.spi.AsynchronousGroup;
 import io.dmm.api.spi.StackCapability;
 import io.dmm.api.spi.StackHealth;
 import io.dmm.api.spi.StackInstance;
 import io.dmm.stack.userspace.channel.StackAccess;
+import io.dmm.stack.userspace.channel.UserspaceAsynchronousServerSocketChannel;
+import io.dmm.stack.userspace.channel.UserspaceAsynchronousSocketChannel;
 import io.dmm.stack.userspace.channel.UserspaceDatagramChannel;
 import io.dmm.stack.userspace.channel.UserspaceServerSocketChannel;
 import io.dmm.stack.userspace.channel.UserspaceSocketChannel;
@@ -31,9 +34,12 @@ import java.net.InetAddress;
 import java.net.ProtocolFamily;
 import java.net.SocketException;
 import java.net.StandardProtocolFamily;
+import java.nio.channels.AsynchronousServerSocketChannel;
+import java.nio.channels.AsynchronousSocketChannel;
 import java.nio.channels.DatagramChannel;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
+import java.nio.channels.spi.AsynchronousChannelProvider;
 import java.nio.channels.spi.SelectorProvider;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -330,12 +336,12 @@ public final class UserspaceStack implements StackInstance, StackAccess {
     }
 
     /**
-     * None: its own port space (not the OS's), no SO_REUSEPORT, no asynchronous channels, and no
-     * urgent data (it cannot send any and delivers urgent bytes inline whatever SO_OOBINLINE says).
+     * Asynchronous channels. Not: the OS's port space (its own), SO_REUSEPORT, urgent data (it cannot
+     * send any and delivers urgent bytes inline whatever SO_OOBINLINE says).
      */
     @Override
     public Set<StackCapability> capabilities() {
-        return Set.of();
+        return Set.of(StackCapability.ASYNCHRONOUS_CHANNELS);
     }
 
     @Override
@@ -377,6 +383,20 @@ public final class UserspaceStack implements StackInstance, StackAccess {
         checkFamily(family);
         ensureOpen();
         return UserspaceDatagramChannel.openForDatagramSocket(SelectorProvider.provider(), this);
+    }
+
+    /** Its handlers run on {@code group}'s threads; readiness comes from this stack's notifications. */
+    @Override
+    public AsynchronousSocketChannel openAsynchronousSocketChannel(AsynchronousGroup group) throws IOException {
+        ensureOpen();
+        return UserspaceAsynchronousSocketChannel.open(AsynchronousChannelProvider.provider(), this, group);
+    }
+
+    @Override
+    public AsynchronousServerSocketChannel openAsynchronousServerSocketChannel(AsynchronousGroup group)
+            throws IOException {
+        ensureOpen();
+        return UserspaceAsynchronousServerSocketChannel.open(AsynchronousChannelProvider.provider(), this, group);
     }
 
     private void checkFamily(ProtocolFamily family) {
