@@ -13,7 +13,7 @@ import java.util.concurrent.CompletableFuture;
  * result is dropped, so what it transferred is unknown), and {@code cancel(true)} also closes the
  * channel.
  */
-public final class AsyncResult<V> extends CompletableFuture<V> implements CompletionHandler<V, Object> {
+public final class AsyncResult<V> extends CompletableFuture<V> implements CompletionHandler<V, Object>, FutureCompletion {
     private final AsynchronousChannel channel;
     private final Runnable onCancel;
 
@@ -31,6 +31,11 @@ public final class AsyncResult<V> extends CompletableFuture<V> implements Comple
     @Override
     public void failed(Throwable exc, Object attachment) {
         completeExceptionally(exc);
+    }
+
+    @Override
+    public boolean completesFutureOnly() {
+        return true;
     }
 
     @Override

@@ -1,7 +1,7 @@
 package io.dmm.stack.userspace.channel;
 
 import io.dmm.api.spi.AsynchronousGroup;
-import io.dmm.jdk.async.AsyncResult;
+import io.dmm.jdk.async.FutureCompletion;
 import java.io.IOException;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -113,7 +113,7 @@ abstract class AsyncOperation implements Runnable {
     /** Completes an operation whose result is known without I/O (0 bytes, end of stream): on the group's terms. */
     static <V, A> void completeNow(AsynchronousGroup group, CompletionHandler<V, ? super A> handler, A attachment,
                                    V result, Throwable exc) {
-        if (handler instanceof AsyncResult || group.mayInvokeDirectly()) {
+        if (FutureCompletion.isFutureOnly(handler) || group.mayInvokeDirectly()) {
             call(handler, attachment, result, exc);
         } else {
             handOff(group, () -> call(handler, attachment, result, exc));

@@ -149,6 +149,19 @@ class UserspaceAsynchronousChannelsTest {
     }
 
     @Test
+    void aFutureWhoseOutcomeIsKnownAtOnceIsDoneWhenTheCallReturns() throws Exception {
+        AsynchronousSocketChannel[] p = pair();
+        // as the JDK's: no handler runs for a Future, so no hand-off to the group either
+        for (int i = 0; i < 200; i++) {
+            Future<Integer> wrote = p[0].write(ByteBuffer.wrap(new byte[3]));
+            assertTrue(wrote.isDone(), "the send buffer took it at once");
+            Future<Integer> read = p[1].read(ByteBuffer.allocate(8)); // the loopback delivered in the write
+            assertTrue(read.isDone(), "round " + i);
+            assertEquals(3, read.get());
+        }
+    }
+
+    @Test
     void aGroupThreadRunsAtMostSixteenHandlersDirectlyThenHandsTheNextToThePool() throws Exception {
         AsynchronousSocketChannel[] p = pair();
         p[0].write(ByteBuffer.wrap(new byte[64])).get(10, TimeUnit.SECONDS);
