@@ -151,6 +151,7 @@ class UserspaceAsynchronousChannelsTest {
     @Test
     void aFutureWhoseOutcomeIsKnownAtOnceIsDoneWhenTheCallReturns() throws Exception {
         AsynchronousSocketChannel[] p = pair();
+        p[0].setOption(StandardSocketOptions.TCP_NODELAY, true); // each write sent at once, Nagle or not
         // as the JDK's: no handler runs for a Future, so no hand-off to the group either
         for (int i = 0; i < 200; i++) {
             Future<Integer> wrote = p[0].write(ByteBuffer.wrap(new byte[3]));
