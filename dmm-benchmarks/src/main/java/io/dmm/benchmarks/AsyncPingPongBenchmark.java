@@ -31,9 +31,10 @@ import org.openjdk.jmh.annotations.Warmup;
  * Round-trip time of a 64-byte message over loopback TCP with asynchronous channels in the default
  * group: the client writes and reads with Futures, the server end echoes with completion handlers
  * (a read's handler writes, the write's handler reads again), as an NIO.2 server does. {@code JDK}
- * is the platform's channels (epoll, its default group's threads); {@code DMM_USERSPACE} is DMM's
- * routed channels on a userspace instance's loopback device ({@link UserspaceRuntime}), whose
- * handlers run on DMM's default group threads, woken by the stack's notifications. With
+ * is the platform's channels (epoll, its default group's threads); {@code DMM_KERNEL} DMM's routed
+ * channels over those (what routing adds); {@code DMM_USERSPACE} DMM's routed channels on a
+ * userspace instance's loopback device ({@link UserspaceRuntime}), whose handlers run on DMM's
+ * default group threads, woken by the stack's notifications. With
  * {@code -prof gc}, {@code gc.alloc.rate.norm} compares what each allocates per round trip (both
  * Futures and the boxed byte counts are the API's, on either side).
  */
@@ -44,7 +45,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @Measurement(iterations = 5, time = 2)
 @Fork(1)
 public class AsyncPingPongBenchmark {
-    @Param({"JDK", "DMM_USERSPACE"})
+    @Param({"JDK", "DMM_KERNEL", "DMM_USERSPACE"})
     public String transport;
 
     private AsynchronousSocketChannel client;
@@ -56,9 +57,11 @@ public class AsyncPingPongBenchmark {
     @Setup(Level.Trial)
     public void setUp() throws Exception {
         boolean jdk = transport.equals("JDK");
+        boolean userspace = transport.equals("DMM_USERSPACE");
+        // the userspace runtime's policy sends everything but its instance's subnet to the kernel
         AsynchronousChannelProvider provider = jdk ? AsynchronousChannelProvider.provider()
                 : new DmmAsynchronousChannelProvider(UserspaceRuntime.defaults());
-        InetAddress address = jdk ? InetAddress.getLoopbackAddress() : UserspaceRuntime.address();
+        InetAddress address = userspace ? UserspaceRuntime.address() : InetAddress.getLoopbackAddress();
         listener = provider.openAsynchronousServerSocketChannel(null).bind(new InetSocketAddress(address, 0));
         var accepted = listener.accept();
         client = provider.openAsynchronousSocketChannel(null);
