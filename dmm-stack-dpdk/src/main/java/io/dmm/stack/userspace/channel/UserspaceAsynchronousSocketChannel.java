@@ -156,7 +156,9 @@ public final class UserspaceAsynchronousSocketChannel extends AsynchronousSocket
                                             TimeUnit unit, A attachment, CompletionHandler<V, ? super A> handler) {
         if (!checkTransfer(reads, attachment, handler)) return;
         boolean scattering = dsts != null;
-        boolean space = scattering || dst.hasRemaining(); // as the JDK: a scattering read always goes to the socket
+        // a scattering read into full buffers reads 0 on the JDK too (readv of nothing), but only
+        // after the end-of-stream check: a 0 from the core would otherwise mean "not ready"
+        boolean space = scattering ? remaining(dsts, offset, length) > 0 : dst.hasRemaining();
         if (readShutdown || !space) {
             if (reads.isPendingNow()) throw new ReadPendingException();
             Number n = readShutdown ? (scattering ? (Number) (-1L) : (Number) (-1)) : (scattering ? (Number) 0L : (Number) 0);
