@@ -364,6 +364,7 @@ public final class UserspaceAsynchronousSocketChannel extends AsynchronousSocket
     public AsynchronousSocketChannel shutdownOutput() throws IOException {
         core.shutdownOutput();
         writeShutdown = true;
+        writes.retry(); // a pending write fails (broken pipe) instead of waiting for room that never matters
         return this;
     }
 

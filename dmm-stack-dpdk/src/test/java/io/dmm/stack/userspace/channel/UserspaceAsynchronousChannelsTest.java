@@ -295,6 +295,9 @@ class UserspaceAsynchronousChannelsTest {
             }
         } while (true);
         assertThrows(WritePendingException.class, () -> p[0].write(ByteBuffer.allocate(1), null, new Outcome<>()));
+        p[0].shutdownOutput();
+        assertInstanceOf(IOException.class, w.failure(), "the pending write cannot complete any more");
+        assertGroupThread(w.thread);
     }
 
     @Test
