@@ -1,29 +1,32 @@
 package io.dmm.core;
 
-import io.dmm.core.channel.AsyncGroupChannels;
+import io.dmm.core.channel.StackGroup;
+import io.dmm.jdk.async.HandlerThreads;
 import java.nio.channels.AsynchronousChannelGroup;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A group made through DMM's provider: the platform's group (its threads run the handlers, the
- * platform's channels live in it), reporting DMM's provider. The JDK opens channels of a group
+ * A group made through DMM's provider: the platform's group (its threads run the handlers of the
+ * platform's channels, which live in it) and threads of the group's own making for the handlers of
+ * other stacks' channels ({@link StackGroup}), reporting DMM's provider. The JDK opens channels of a group
  * with {@code group.provider()} ({@code AsynchronousSocketChannel.open(group)}), so a group that
  * reported the platform's provider would give the program unrouted channels.
  */
 final class DmmAsynchronousChannelGroup extends AsynchronousChannelGroup {
     private final AsynchronousChannelGroup platform;
-    /** The routed channels in this group, which the platform group does not know (see there). */
-    private final AsyncGroupChannels channels;
+    /** What routed channels of this group hold and hand to stacks; keeps the lifecycle of all of them. */
+    private final StackGroup channels;
 
-    DmmAsynchronousChannelGroup(DmmAsynchronousChannelProvider provider, AsynchronousChannelGroup platform) {
+    DmmAsynchronousChannelGroup(DmmAsynchronousChannelProvider provider, AsynchronousChannelGroup platform,
+                                HandlerThreads threads) {
         super(provider);
         this.platform = platform;
-        this.channels = AsyncGroupChannels.over(platform);
+        this.channels = StackGroup.of(platform, threads);
     }
 
-    /** The platform group that stacks open their channels in. */
-    AsynchronousChannelGroup platform() {
-        return platform;
+    /** The group that routed channels hold and stacks open their channels in. */
+    StackGroup stackGroup() {
+        return channels;
     }
 
     @Override
@@ -33,7 +36,7 @@ final class DmmAsynchronousChannelGroup extends AsynchronousChannelGroup {
 
     @Override
     public boolean isTerminated() {
-        return platform.isTerminated();
+        return channels.isTerminated();
     }
 
     /** As the JDK's: terminates once the last channel closed (the platform group is shut down then). */
@@ -49,7 +52,7 @@ final class DmmAsynchronousChannelGroup extends AsynchronousChannelGroup {
 
     @Override
     public boolean awaitTermination(long timeout, TimeUnit unit) throws InterruptedException {
-        return platform.awaitTermination(timeout, unit);
+        return channels.awaitTermination(timeout, unit);
     }
 
     @Override

@@ -1,7 +1,9 @@
 package io.dmm.core;
 
 import io.dmm.api.DmmSockets;
+import io.dmm.core.channel.StackGroup;
 import io.dmm.core.runtime.DmmRuntime;
+import io.dmm.jdk.async.HandlerThreads;
 import io.dmm.jdk.platform.PlatformChannels;
 import java.io.IOException;
 import java.nio.channels.AsynchronousChannelGroup;
@@ -24,7 +26,8 @@ import java.util.concurrent.ThreadFactory;
  * nothing to do with routing, and the platform's channels (the kernel stack's) can only live in the
  * platform's groups. A group made here wraps one ({@link DmmAsynchronousChannelGroup}, so that
  * {@code AsynchronousSocketChannel.open(group)}, which asks the group's provider, comes back here),
- * and the platform group, or the default group (null), is handed to the stack that opens the
+ * and the group ({@link StackGroup}: the platform group, or the default group, and the threads that
+ * run the handlers of stacks that are not the platform's) is handed to the stack that opens the
  * routed channel's real channel.
  *
  * <p>The JDK creates this inside {@code AsynchronousChannelProvider.provider()}, so the constructor
@@ -53,33 +56,30 @@ public final class DmmAsynchronousChannelProvider extends AsynchronousChannelPro
     public AsynchronousChannelGroup openAsynchronousChannelGroup(int nThreads, ThreadFactory threadFactory)
             throws IOException {
         return new DmmAsynchronousChannelGroup(this,
-                PlatformChannels.asyncProvider().openAsynchronousChannelGroup(nThreads, threadFactory));
+                PlatformChannels.asyncProvider().openAsynchronousChannelGroup(nThreads, threadFactory),
+                HandlerThreads.fixed(nThreads, threadFactory));
     }
 
     @Override
     public AsynchronousChannelGroup openAsynchronousChannelGroup(ExecutorService executor, int initialSize)
             throws IOException {
         return new DmmAsynchronousChannelGroup(this,
-                PlatformChannels.asyncProvider().openAsynchronousChannelGroup(executor, initialSize));
+                PlatformChannels.asyncProvider().openAsynchronousChannelGroup(executor, initialSize),
+                HandlerThreads.over(executor));
     }
 
     @Override
     public AsynchronousServerSocketChannel openAsynchronousServerSocketChannel(AsynchronousChannelGroup group)
             throws IOException {
-        return runtime().openAsynchronousServerSocketChannel(this, platformGroup(group), DmmSockets.currentHints());
+        return runtime().openAsynchronousServerSocketChannel(this, stackGroup(group), DmmSockets.currentHints());
     }
 
     @Override
     public AsynchronousSocketChannel openAsynchronousSocketChannel(AsynchronousChannelGroup group)
             throws IOException {
-        return runtime().openAsynchronousSocketChannel(this, platformGroup(group), DmmSockets.currentHints());
+        return runtime().openAsynchronousSocketChannel(this, stackGroup(group), DmmSockets.currentHints());
     }
 
-    /**
-     * The platform group underneath {@code group} (null stays null: the default group, made now if
-     * it is not yet). As the platform: a group of another provider is an IllegalChannelGroupException,
-     * a shut-down group a ShutdownChannelGroupException, at open rather than later at connect.
-     */
     /**
      * Makes the platform's default group, as the JDK makes it at the first open of a channel in it,
      * if no open has made it yet: a bad {@code java.nio.channels.DefaultThreadPool.*} property then
@@ -93,27 +93,33 @@ public final class DmmAsynchronousChannelProvider extends AsynchronousChannelPro
         }
     }
 
-    private static AsynchronousChannelGroup platformGroup(AsynchronousChannelGroup group) throws IOException {
+    /**
+     * The group routed channels of {@code group} hold (null: the default group, whose platform group
+     * is made now if it is not yet). As the platform: a group of another provider is an
+     * IllegalChannelGroupException, a shut-down group a ShutdownChannelGroupException, at open rather
+     * than later at connect.
+     */
+    private static StackGroup stackGroup(AsynchronousChannelGroup group) throws IOException {
         if (group == null) {
             makeDefaultGroup();
-            return null;
+            return StackGroup.defaultGroup();
         }
-        AsynchronousChannelGroup platform;
+        StackGroup g;
         if (group instanceof DmmAsynchronousChannelGroup dmm) {
             if (dmm.isShutdown()) { // before its platform group is: that waits for the last channel
                 throw new ShutdownChannelGroupException();
             }
-            platform = dmm.platform();
+            g = dmm.stackGroup();
         } else if (group.provider().getClass() == PlatformChannels.asyncProvider().getClass()) {
             // a platform group handed to this provider directly; by class, since the platform's
             // create() makes a new provider object each time and any of them takes the others' groups
-            platform = group;
+            g = StackGroup.foreign(group);
         } else {
             throw new IllegalChannelGroupException();
         }
-        if (platform.isShutdown()) {
+        if (g.platform().isShutdown()) {
             throw new ShutdownChannelGroupException();
         }
-        return platform;
+        return g;
     }
 }

@@ -4,7 +4,6 @@ import io.dmm.api.Protocol;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ProtocolFamily;
-import java.nio.channels.AsynchronousChannelGroup;
 import java.nio.channels.AsynchronousServerSocketChannel;
 import java.nio.channels.AsynchronousSocketChannel;
 import java.nio.channels.DatagramChannel;
@@ -84,21 +83,21 @@ public interface StackInstance extends AutoCloseable {
     }
 
     /**
-     * A new, unbound, unconnected asynchronous TCP client channel in {@code group} (null: the
-     * default group), with the instance's default options applied. {@code group} is always one of
-     * the platform's groups (DMM's AsynchronousChannelProvider hands out the platform's), so a
-     * stack of file descriptors can open the platform's channel in it.
+     * A new, unbound, unconnected asynchronous TCP client channel in {@code group} (never null: DMM
+     * hands the default group too), with the instance's default options applied. A stack of file
+     * descriptors opens the platform's channel in {@link AsynchronousGroup#platform()}; any other
+     * runs its completion handlers on the group's threads ({@link AsynchronousGroup}).
      *
      * <p>Optional: the default throws UnsupportedOperationException, and DMM then treats the stack
      * like one that failed to open a channel (a route's next stack is tried).
      */
-    default AsynchronousSocketChannel openAsynchronousSocketChannel(AsynchronousChannelGroup group)
+    default AsynchronousSocketChannel openAsynchronousSocketChannel(AsynchronousGroup group)
             throws IOException {
         throw new UnsupportedOperationException("stack " + name() + " has no asynchronous channels");
     }
 
     /** A new, unbound asynchronous TCP server channel in {@code group}; optional as above. */
-    default AsynchronousServerSocketChannel openAsynchronousServerSocketChannel(AsynchronousChannelGroup group)
+    default AsynchronousServerSocketChannel openAsynchronousServerSocketChannel(AsynchronousGroup group)
             throws IOException {
         throw new UnsupportedOperationException("stack " + name() + " has no asynchronous channels");
     }

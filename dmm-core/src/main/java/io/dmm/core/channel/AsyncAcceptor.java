@@ -3,7 +3,6 @@ package io.dmm.core.channel;
 import io.dmm.core.routing.StackHandle;
 import java.io.IOException;
 import java.nio.channels.AcceptPendingException;
-import java.nio.channels.AsynchronousChannelGroup;
 import java.nio.channels.AsynchronousCloseException;
 import java.nio.channels.AsynchronousServerSocketChannel;
 import java.nio.channels.AsynchronousSocketChannel;
@@ -31,7 +30,7 @@ final class AsyncAcceptor {
     }
 
     private final List<Leg<AsynchronousServerSocketChannel>> members;
-    private final AsynchronousChannelGroup group;
+    private final StackGroup group;
     private final BiFunction<Leg<AsynchronousServerSocketChannel>, AsynchronousSocketChannel, AsynchronousSocketChannel> wrap;
     private final boolean[] armed;             // guarded by this
     private final ArrayDeque<Outcome> ready = new ArrayDeque<>(); // guarded by this
@@ -39,7 +38,7 @@ final class AsyncAcceptor {
     private boolean closed;                    // guarded by this
 
     /** {@code wrap} turns a member's accepted channel into the routed channel the program gets. */
-    AsyncAcceptor(List<Leg<AsynchronousServerSocketChannel>> members, AsynchronousChannelGroup group,
+    AsyncAcceptor(List<Leg<AsynchronousServerSocketChannel>> members, StackGroup group,
                   BiFunction<Leg<AsynchronousServerSocketChannel>, AsynchronousSocketChannel, AsynchronousSocketChannel> wrap) {
         this.members = List.copyOf(members);
         this.group = group;

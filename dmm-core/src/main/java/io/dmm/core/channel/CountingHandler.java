@@ -2,6 +2,7 @@ package io.dmm.core.channel;
 
 import io.dmm.core.routing.SocketTable;
 import io.dmm.core.routing.StackHandle;
+import io.dmm.jdk.async.FutureCompletion;
 import java.nio.channels.CompletionHandler;
 
 /**
@@ -10,7 +11,7 @@ import java.nio.channels.CompletionHandler;
  * passes the result on unchanged. Runs on the thread the stack's channel completes on, as the
  * program's handler would.
  */
-final class CountingHandler<V extends Number, A> implements CompletionHandler<V, A> {
+final class CountingHandler<V extends Number, A> implements CompletionHandler<V, A>, FutureCompletion {
     private final CompletionHandler<V, ? super A> handler;
     private final StackHandle stack;
     private final SocketTable.Entry socket;
@@ -36,6 +37,12 @@ final class CountingHandler<V extends Number, A> implements CompletionHandler<V,
             }
         }
         handler.completed(result, attachment);
+    }
+
+    /** When it counts for a Future: counting is quick and thread-agnostic too. */
+    @Override
+    public boolean completesFutureOnly() {
+        return FutureCompletion.isFutureOnly(handler);
     }
 
     @Override

@@ -3,7 +3,6 @@ package io.dmm.core.channel;
 import io.dmm.jdk.platform.PlatformChannels;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.AsynchronousChannelGroup;
 import java.nio.channels.AsynchronousSocketChannel;
 import java.nio.channels.CompletionHandler;
 
@@ -23,21 +22,21 @@ final class GroupDispatch {
     }
 
     /** Fails {@code handler} with {@code exc} on the group's terms. */
-    static <V, A> void failed(AsynchronousChannelGroup platformGroup, CompletionHandler<V, ? super A> handler,
+    static <V, A> void failed(StackGroup group, CompletionHandler<V, ? super A> handler,
                               A attachment, Throwable exc) {
-        dispatch(platformGroup, () -> handler.failed(exc, attachment));
+        dispatch(group, () -> handler.failed(exc, attachment));
     }
 
     /** Completes {@code handler} with {@code value} on the group's terms. */
-    static <V, A> void completed(AsynchronousChannelGroup platformGroup, CompletionHandler<V, ? super A> handler,
+    static <V, A> void completed(StackGroup group, CompletionHandler<V, ? super A> handler,
                                  A attachment, V value) {
-        dispatch(platformGroup, () -> handler.completed(value, attachment));
+        dispatch(group, () -> handler.completed(value, attachment));
     }
 
-    private static void dispatch(AsynchronousChannelGroup platformGroup, Runnable outcome) {
+    private static void dispatch(StackGroup group, Runnable outcome) {
         AsynchronousSocketChannel carrier;
         try {
-            carrier = PlatformChannels.openAsynchronousSocketChannel(platformGroup);
+            carrier = PlatformChannels.openAsynchronousSocketChannel(group.platform());
             carrier.close();
         } catch (IOException | RuntimeException e) {
             // group shut down, or out of file descriptors: the caller's thread is all there is

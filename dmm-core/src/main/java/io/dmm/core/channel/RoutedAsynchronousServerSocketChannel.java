@@ -8,12 +8,12 @@ import io.dmm.core.routing.Decision;
 import io.dmm.core.routing.RoutedChannel;
 import io.dmm.core.routing.RoutingContext;
 import io.dmm.core.routing.SocketTable;
+import io.dmm.jdk.async.AsyncResult;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.net.SocketOption;
 import java.nio.channels.AlreadyBoundException;
-import java.nio.channels.AsynchronousChannelGroup;
 import java.nio.channels.AsynchronousServerSocketChannel;
 import java.nio.channels.AsynchronousSocketChannel;
 import java.nio.channels.ClosedChannelException;
@@ -42,7 +42,7 @@ import java.util.concurrent.locks.ReentrantLock;
 public final class RoutedAsynchronousServerSocketChannel extends AsynchronousServerSocketChannel
         implements RoutedChannel {
     private final RoutingContext context;
-    private final AsynchronousChannelGroup group;
+    private final StackGroup group;
     private final StackRoute routing;
     /** Guards the fields below (the volatile ones are also read without it); never held while blocking. */
     private final ReentrantLock stateLock = new ReentrantLock();
@@ -56,12 +56,12 @@ public final class RoutedAsynchronousServerSocketChannel extends AsynchronousSer
     private final SocketTable.Entry entry;
 
     public RoutedAsynchronousServerSocketChannel(AsynchronousChannelProvider provider, RoutingContext context,
-                                                 AsynchronousChannelGroup group, RouteHints hints, String caller) {
+                                                 StackGroup group, RouteHints hints, String caller) {
         super(provider);
         this.context = context;
         this.group = group;
         this.routing = new StackRoute(context, Protocol.TCP, null, hints, caller);
-        AsyncGroupChannels.joined(group, this);
+        group.joined(this);
         this.entry = context.sockets().register(this); // last: the table may describe it at once
     }
 
@@ -191,7 +191,7 @@ public final class RoutedAsynchronousServerSocketChannel extends AsynchronousSer
         if (a != null) {
             a.close();
         }
-        AsyncGroupChannels.left(group, this);
+        group.left(this);
     }
 
     @Override

@@ -9,13 +9,13 @@ import io.dmm.core.routing.RoutedChannel;
 import io.dmm.core.routing.RoutingContext;
 import io.dmm.core.routing.SocketTable;
 import io.dmm.core.routing.StackHandle;
+import io.dmm.jdk.async.AsyncResult;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.net.SocketOption;
 import java.nio.ByteBuffer;
 import java.nio.channels.AlreadyConnectedException;
-import java.nio.channels.AsynchronousChannelGroup;
 import java.nio.channels.AsynchronousCloseException;
 import java.nio.channels.AsynchronousSocketChannel;
 import java.nio.channels.ClosedChannelException;
@@ -48,7 +48,7 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 public final class RoutedAsynchronousSocketChannel extends AsynchronousSocketChannel implements RoutedChannel {
     private final RoutingContext context;
-    private final AsynchronousChannelGroup group;
+    private final StackGroup group;
     private final StackRoute routing;
     /** Guards the fields below (the volatile ones are also read without it on the I/O path); never held blocking. */
     private final ReentrantLock stateLock = new ReentrantLock();
@@ -72,26 +72,26 @@ public final class RoutedAsynchronousSocketChannel extends AsynchronousSocketCha
 
     /** An unrouted client channel in {@code group} (null: the default group). */
     public RoutedAsynchronousSocketChannel(AsynchronousChannelProvider provider, RoutingContext context,
-                                           AsynchronousChannelGroup group, RouteHints hints, String caller) {
+                                           StackGroup group, RouteHints hints, String caller) {
         super(provider);
         this.context = context;
         this.group = group;
         this.routing = new StackRoute(context, Protocol.TCP, null, hints, caller);
         this.accepted = false;
-        AsyncGroupChannels.joined(group, this);
+        group.joined(this);
         this.entry = context.sockets().register(this); // last: the table may describe it at once
     }
 
     /** A channel accepted by a routed server: routed already, to the stack that accepted it. */
     RoutedAsynchronousSocketChannel(AsynchronousChannelProvider provider, RoutingContext context, Decision decision,
-                                    StackHandle stack, AsynchronousChannelGroup group,
+                                    StackHandle stack, StackGroup group,
                                     AsynchronousSocketChannel accepted) {
         super(provider);
         this.context = context;
         this.group = group; // the server's: accepted channels live in the listener's group
         this.routing = null; // connected already: never routed
         this.decision = decision;
-        AsyncGroupChannels.joined(group, this); // first: a group shut down refuses it before it is counted
+        group.joined(this); // first: a group shut down refuses it before it is counted
         this.leg = new Leg<>(accepted, stack);
         this.connected = true;
         this.accepted = true;
@@ -116,7 +116,7 @@ public final class RoutedAsynchronousSocketChannel extends AsynchronousSocketCha
     }
 
     /** The group the program opened this channel in (null: the default group). */
-    AsynchronousChannelGroup group() {
+    StackGroup group() {
         return group;
     }
 
@@ -519,7 +519,7 @@ public final class RoutedAsynchronousSocketChannel extends AsynchronousSocketCha
         }
         context.sockets().unregister(entry); // once: only the call that closed it gets here
         releaseLeg();
-        AsyncGroupChannels.left(group, this);
+        group.left(this);
     }
 
     @Override

@@ -2,6 +2,7 @@ package io.dmm.core.channel;
 
 import io.dmm.api.DmmSockets;
 import io.dmm.api.RouteHints;
+import io.dmm.api.spi.AsynchronousGroup;
 import io.dmm.core.routing.ChannelOpener;
 import io.dmm.core.routing.RoutingContext;
 import io.dmm.core.selector.DmmSelector;
@@ -9,7 +10,6 @@ import io.dmm.jdk.platform.PlatformChannels;
 import java.io.IOException;
 import java.net.ProtocolFamily;
 import java.net.StandardProtocolFamily;
-import java.nio.channels.AsynchronousChannelGroup;
 import java.nio.channels.AsynchronousServerSocketChannel;
 import java.nio.channels.AsynchronousSocketChannel;
 import java.nio.channels.DatagramChannel;
@@ -94,15 +94,17 @@ public class RoutedChannelProvider extends SelectorProvider implements ChannelOp
 
     @Override
     public AsynchronousSocketChannel openAsynchronousSocketChannel(AsynchronousChannelProvider asyncProvider,
-                                                                   AsynchronousChannelGroup group, RouteHints hints) {
-        return open(null, hints, (c, f, h, caller) -> new RoutedAsynchronousSocketChannel(asyncProvider, c, group, h, caller));
+                                                                   AsynchronousGroup group, RouteHints hints) {
+        StackGroup g = StackGroup.of(group);
+        return open(null, hints, (c, f, h, caller) -> new RoutedAsynchronousSocketChannel(asyncProvider, c, g, h, caller));
     }
 
     @Override
     public AsynchronousServerSocketChannel openAsynchronousServerSocketChannel(
-            AsynchronousChannelProvider asyncProvider, AsynchronousChannelGroup group, RouteHints hints) {
+            AsynchronousChannelProvider asyncProvider, AsynchronousGroup group, RouteHints hints) {
+        StackGroup g = StackGroup.of(group);
         return open(null, hints,
-                (c, f, h, caller) -> new RoutedAsynchronousServerSocketChannel(asyncProvider, c, group, h, caller));
+                (c, f, h, caller) -> new RoutedAsynchronousServerSocketChannel(asyncProvider, c, g, h, caller));
     }
 
     @Override

@@ -1,9 +1,9 @@
 package io.dmm.core.routing;
 
 import io.dmm.api.RouteHints;
+import io.dmm.api.spi.AsynchronousGroup;
 import java.io.IOException;
 import java.net.ProtocolFamily;
-import java.nio.channels.AsynchronousChannelGroup;
 import java.nio.channels.AsynchronousServerSocketChannel;
 import java.nio.channels.AsynchronousSocketChannel;
 import java.nio.channels.DatagramChannel;
@@ -33,11 +33,11 @@ public interface ChannelOpener {
      * {@code asyncProvider} (DMM's AsynchronousChannelProvider that opened it) as its provider.
      */
     AsynchronousSocketChannel openAsynchronousSocketChannel(AsynchronousChannelProvider asyncProvider,
-                                                            AsynchronousChannelGroup group, RouteHints hints);
+                                                            AsynchronousGroup group, RouteHints hints);
 
     /** An unbound asynchronous server channel, as {@link #openAsynchronousSocketChannel}. */
     AsynchronousServerSocketChannel openAsynchronousServerSocketChannel(AsynchronousChannelProvider asyncProvider,
-                                                                        AsynchronousChannelGroup group,
+                                                                        AsynchronousGroup group,
                                                                         RouteHints hints);
 
     /** Makes the opener of a context's channels; found with ServiceLoader. */

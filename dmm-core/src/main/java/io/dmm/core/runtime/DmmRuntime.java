@@ -9,6 +9,7 @@ import io.dmm.api.RouteExplanation;
 import io.dmm.api.RouteHints;
 import io.dmm.api.RouteQuery;
 import io.dmm.api.StackStats;
+import io.dmm.api.spi.AsynchronousGroup;
 import io.dmm.api.spi.DmmRuntimeBinding;
 import io.dmm.api.spi.StackProvider;
 import io.dmm.core.config.PolicyLoader;
@@ -23,7 +24,6 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ProtocolFamily;
 import java.net.StandardProtocolFamily;
-import java.nio.channels.AsynchronousChannelGroup;
 import java.nio.channels.AsynchronousServerSocketChannel;
 import java.nio.channels.AsynchronousSocketChannel;
 import java.nio.channels.Channel;
@@ -326,13 +326,13 @@ public final class DmmRuntime implements DmmRuntimeBinding, RoutingContext, Auto
      * {@code asyncProvider} as its provider (DMM's AsynchronousChannelProvider that opened it).
      */
     public AsynchronousSocketChannel openAsynchronousSocketChannel(AsynchronousChannelProvider asyncProvider,
-            AsynchronousChannelGroup group, RouteHints hints) {
+            AsynchronousGroup group, RouteHints hints) {
         return channels.openAsynchronousSocketChannel(asyncProvider, group, hints);
     }
 
     /** An unbound asynchronous server channel, as {@link #openAsynchronousSocketChannel}. */
     public AsynchronousServerSocketChannel openAsynchronousServerSocketChannel(
-            AsynchronousChannelProvider asyncProvider, AsynchronousChannelGroup group, RouteHints hints) {
+            AsynchronousChannelProvider asyncProvider, AsynchronousGroup group, RouteHints hints) {
         return channels.openAsynchronousServerSocketChannel(asyncProvider, group, hints);
     }
 

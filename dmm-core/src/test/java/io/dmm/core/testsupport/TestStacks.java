@@ -11,7 +11,7 @@ import io.dmm.stack.userspace.UserspaceStackProvider;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ProtocolFamily;
-import java.nio.channels.AsynchronousChannelGroup;
+import io.dmm.api.spi.AsynchronousGroup;
 import java.nio.channels.AsynchronousServerSocketChannel;
 import java.nio.channels.AsynchronousSocketChannel;
 import java.nio.channels.DatagramChannel;
@@ -73,7 +73,7 @@ public final class TestStacks {
                 }
 
                 @Override
-                public AsynchronousSocketChannel openAsynchronousSocketChannel(AsynchronousChannelGroup group) {
+                public AsynchronousSocketChannel openAsynchronousSocketChannel(AsynchronousGroup group) {
                     return new RefusingAsynchronousSocketChannel();
                 }
             };
@@ -153,8 +153,8 @@ public final class TestStacks {
         @Override public SocketChannel openSocketChannel(ProtocolFamily family) throws IOException { return kernel.openSocketChannel(family); }
         @Override public ServerSocketChannel openServerSocketChannel(ProtocolFamily family) throws IOException { return kernel.openServerSocketChannel(family); }
         @Override public DatagramChannel openDatagramChannel(ProtocolFamily family) throws IOException { return kernel.openDatagramChannel(family); }
-        @Override public AsynchronousSocketChannel openAsynchronousSocketChannel(AsynchronousChannelGroup g) throws IOException { return kernel.openAsynchronousSocketChannel(g); }
-        @Override public AsynchronousServerSocketChannel openAsynchronousServerSocketChannel(AsynchronousChannelGroup g) throws IOException { return kernel.openAsynchronousServerSocketChannel(g); }
+        @Override public AsynchronousSocketChannel openAsynchronousSocketChannel(AsynchronousGroup g) throws IOException { return kernel.openAsynchronousSocketChannel(g); }
+        @Override public AsynchronousServerSocketChannel openAsynchronousServerSocketChannel(AsynchronousGroup g) throws IOException { return kernel.openAsynchronousServerSocketChannel(g); }
         @Override public InetAddress sourceAddress() { return kernel.sourceAddress(); }
         @Override public Map<String, Long> counters() { return Map.of("wrapped", 1L); }
         @Override public void close() { kernel.close(); }

@@ -1,10 +1,13 @@
 package io.dmm.stack.userspace;
 
 import io.dmm.api.Protocol;
+import io.dmm.api.spi.AsynchronousGroup;
 import io.dmm.api.spi.StackCapability;
 import io.dmm.api.spi.StackHealth;
 import io.dmm.api.spi.StackInstance;
 import io.dmm.stack.userspace.channel.StackAccess;
+import io.dmm.stack.userspace.channel.UserspaceAsynchronousServerSocketChannel;
+import io.dmm.stack.userspace.channel.UserspaceAsynchronousSocketChannel;
 import io.dmm.stack.userspace.channel.UserspaceDatagramChannel;
 import io.dmm.stack.userspace.channel.UserspaceServerSocketChannel;
 import io.dmm.stack.userspace.channel.UserspaceSocketChannel;
@@ -32,9 +35,12 @@ import java.net.InetAddress;
 import java.net.ProtocolFamily;
 import java.net.SocketException;
 import java.net.StandardProtocolFamily;
+import java.nio.channels.AsynchronousServerSocketChannel;
+import java.nio.channels.AsynchronousSocketChannel;
 import java.nio.channels.DatagramChannel;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
+import java.nio.channels.spi.AsynchronousChannelProvider;
 import java.nio.channels.spi.SelectorProvider;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -338,13 +344,13 @@ public final class UserspaceStack implements StackInstance, StackAccess {
     }
 
     /**
-     * Urgent data, sent and received as Linux does (the TCP channels' sendUrgentData and
-     * SO_OOBINLINE), and SO_REUSEPORT within the instance (it has its own port space, not the OS's,
-     * so DMM never needs it to share a port with another instance).
+     * Asynchronous channels, urgent data sent and received as Linux does (the TCP channels'
+     * sendUrgentData and SO_OOBINLINE), and SO_REUSEPORT within the instance (it has its own port
+     * space, not the OS's, so DMM never needs it to share a port with another instance).
      */
     @Override
     public Set<StackCapability> capabilities() {
-        return Set.of(StackCapability.URGENT_DATA, StackCapability.REUSE_PORT);
+        return Set.of(StackCapability.ASYNCHRONOUS_CHANNELS, StackCapability.URGENT_DATA, StackCapability.REUSE_PORT);
     }
 
     @Override
@@ -386,6 +392,20 @@ public final class UserspaceStack implements StackInstance, StackAccess {
         checkFamily(family);
         ensureOpen();
         return UserspaceDatagramChannel.openForDatagramSocket(SelectorProvider.provider(), this, family);
+    }
+
+    /** Its handlers run on {@code group}'s threads; readiness comes from this stack's notifications. */
+    @Override
+    public AsynchronousSocketChannel openAsynchronousSocketChannel(AsynchronousGroup group) throws IOException {
+        ensureOpen();
+        return UserspaceAsynchronousSocketChannel.open(AsynchronousChannelProvider.provider(), this, group);
+    }
+
+    @Override
+    public AsynchronousServerSocketChannel openAsynchronousServerSocketChannel(AsynchronousGroup group)
+            throws IOException {
+        ensureOpen();
+        return UserspaceAsynchronousServerSocketChannel.open(AsynchronousChannelProvider.provider(), this, group);
     }
 
     /** INET, or INET6 and null: a dual-stack channel that talks IPv4 (see {@link #supports}). */

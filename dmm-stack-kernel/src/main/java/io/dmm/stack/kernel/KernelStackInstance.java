@@ -1,6 +1,7 @@
 package io.dmm.stack.kernel;
 
 import io.dmm.api.Protocol;
+import io.dmm.api.spi.AsynchronousGroup;
 import io.dmm.api.spi.StackCapability;
 import io.dmm.api.spi.StackHealth;
 import io.dmm.api.spi.StackInstance;
@@ -10,7 +11,6 @@ import java.net.InetAddress;
 import java.net.ProtocolFamily;
 import java.net.SocketOption;
 import java.net.StandardProtocolFamily;
-import java.nio.channels.AsynchronousChannelGroup;
 import java.nio.channels.AsynchronousServerSocketChannel;
 import java.nio.channels.AsynchronousSocketChannel;
 import java.nio.channels.DatagramChannel;
@@ -92,16 +92,16 @@ public final class KernelStackInstance implements StackInstance {
         return configure(PlatformChannels.openUninterruptibleDatagramChannel());
     }
 
-    /** The platform's asynchronous channel in {@code group}, with this instance's options. */
+    /** The platform's asynchronous channel in {@code group}'s platform group, with this instance's options. */
     @Override
-    public AsynchronousSocketChannel openAsynchronousSocketChannel(AsynchronousChannelGroup group) throws IOException {
-        return configure(PlatformChannels.openAsynchronousSocketChannel(group));
+    public AsynchronousSocketChannel openAsynchronousSocketChannel(AsynchronousGroup group) throws IOException {
+        return configure(PlatformChannels.openAsynchronousSocketChannel(group.platform()));
     }
 
     @Override
-    public AsynchronousServerSocketChannel openAsynchronousServerSocketChannel(AsynchronousChannelGroup group)
+    public AsynchronousServerSocketChannel openAsynchronousServerSocketChannel(AsynchronousGroup group)
             throws IOException {
-        return configure(PlatformChannels.openAsynchronousServerSocketChannel(group));
+        return configure(PlatformChannels.openAsynchronousServerSocketChannel(group.platform()));
     }
 
     /** Applies the instance's options that this kind of channel supports; closes it if one fails. */

@@ -1,6 +1,7 @@
 package io.dmm.stack.kernel;
 
 import io.dmm.api.spi.testing.MapStackSettings;
+import io.dmm.api.testing.TestGroups;
 import static org.junit.jupiter.api.Assertions.*;
 
 import io.dmm.api.DmmConfigException;
@@ -173,8 +174,8 @@ class KernelStackProviderTest {
         options.put("SO_LINGER", 3L); // not an option of asynchronous channels: skipped there
         options.put("SO_RCVBUF", 65536L);
         try (StackInstance k = create(Map.of("options", options));
-             java.nio.channels.AsynchronousSocketChannel c = k.openAsynchronousSocketChannel(null);
-             java.nio.channels.AsynchronousServerSocketChannel s = k.openAsynchronousServerSocketChannel(null)) {
+             java.nio.channels.AsynchronousSocketChannel c = k.openAsynchronousSocketChannel(TestGroups.platformDefault());
+             java.nio.channels.AsynchronousServerSocketChannel s = k.openAsynchronousServerSocketChannel(TestGroups.platformDefault())) {
             assertTrue(c.getClass().getName().startsWith("sun.nio.ch."), c.getClass().getName());
             assertTrue(c.getOption(StandardSocketOptions.TCP_NODELAY));
             assertFalse(c.supportedOptions().contains(StandardSocketOptions.SO_LINGER));
@@ -188,7 +189,7 @@ class KernelStackProviderTest {
         // each claim holds: SO_REUSEPORT is taken, asynchronous channels open
         try (StackInstance k = create(Map.of());
              ServerSocketChannel s = k.openServerSocketChannel(null);
-             var a = k.openAsynchronousServerSocketChannel(null)) {
+             var a = k.openAsynchronousServerSocketChannel(TestGroups.platformDefault())) {
             assertEquals(java.util.EnumSet.allOf(StackCapability.class), java.util.EnumSet.copyOf(k.capabilities()));
             s.setOption(StandardSocketOptions.SO_REUSEPORT, true);
             assertTrue(s.getOption(StandardSocketOptions.SO_REUSEPORT));

@@ -16,6 +16,12 @@
  * takes the stack lock. Interrupts close the channel (ClosedByInterruptException), a close from
  * another thread wakes blocked threads (AsynchronousCloseException), as the JDK's channels do.
  *
+ * <p>The asynchronous channels ({@link io.dmm.stack.userspace.channel.UserspaceAsynchronousSocketChannel},
+ * {@link io.dmm.stack.userspace.channel.UserspaceAsynchronousServerSocketChannel}) are faces over
+ * the same channels in non-blocking mode: their pending operations ({@code AsyncOperation}) listen
+ * to the same signal, which hands them to the group's threads
+ * ({@link io.dmm.api.spi.AsynchronousGroup}); no thread waits for a socket.
+ *
  * <p>Timed operations for the adaptors and DMM: {@code read(ByteBuffer, long)},
  * {@code connect(SocketAddress, long)}, {@code accept(long)}, {@code receive(ByteBuffer, long)}.
  *

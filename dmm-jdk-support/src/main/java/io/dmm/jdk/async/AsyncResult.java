@@ -1,4 +1,4 @@
-package io.dmm.core.channel;
+package io.dmm.jdk.async;
 
 import java.io.IOException;
 import java.nio.channels.AsynchronousChannel;
@@ -6,19 +6,19 @@ import java.nio.channels.CompletionHandler;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * The Future of a routed asynchronous operation's Future form. The routed channels implement every
- * operation once, with a completion handler (fallback and counting need one); the Future forms
- * complete one of these from that handler. As the JDK's futures: a cancel tells the channel, which
+ * The Future of an asynchronous operation's Future form, for channels that implement every
+ * operation once, with a completion handler (DMM's routed channels: fallback and counting need one;
+ * the userspace stack's): the Future forms complete one of these from that handler. As the JDK's futures: a cancel tells the channel, which
  * then refuses further operations of that kind (the stack's operation is still pending and its
  * result is dropped, so what it transferred is unknown), and {@code cancel(true)} also closes the
  * channel.
  */
-final class AsyncResult<V> extends CompletableFuture<V> implements CompletionHandler<V, Object> {
+public final class AsyncResult<V> extends CompletableFuture<V> implements CompletionHandler<V, Object>, FutureCompletion {
     private final AsynchronousChannel channel;
     private final Runnable onCancel;
 
     /** {@code onCancel}: what the channel does when this is cancelled (the JDK's "kill" of the operation). */
-    AsyncResult(AsynchronousChannel channel, Runnable onCancel) {
+    public AsyncResult(AsynchronousChannel channel, Runnable onCancel) {
         this.channel = channel;
         this.onCancel = onCancel;
     }
@@ -31,6 +31,11 @@ final class AsyncResult<V> extends CompletableFuture<V> implements CompletionHan
     @Override
     public void failed(Throwable exc, Object attachment) {
         completeExceptionally(exc);
+    }
+
+    @Override
+    public boolean completesFutureOnly() {
+        return true;
     }
 
     @Override
