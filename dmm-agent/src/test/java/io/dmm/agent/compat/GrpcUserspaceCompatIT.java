@@ -1,0 +1,19 @@
+package io.dmm.agent.compat;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** gRPC-java on its shaded Netty, server and client, on DMM's userspace stack. */
+class GrpcUserspaceCompatIT {
+    @Test
+    void grpcUnaryCallsGoOverTheUserspaceStack() throws Exception {
+        // the shaded Netty's own name for io.netty.transport.noNative: its native epoll transport bypasses the JDK
+        CompatRun r = UserspaceRun.app(List.of("-Dio.grpc.netty.shaded.io.netty.transport.noNative=true"), GrpcApp.class);
+        assertEquals(GrpcApp.CALLS, r.num("grpc.ok"), r.describe());
+        // all calls multiplexed over the one HTTP/2 connection
+        assertEquals(1, r.num("stats.user.connectsOk"), r.describe());
+        UserspaceRun.assertAllOnUserspace(r, 1, 100_000);
+    }
+}
