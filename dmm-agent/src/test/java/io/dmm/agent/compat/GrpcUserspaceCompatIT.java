@@ -14,6 +14,7 @@ class GrpcUserspaceCompatIT {
         assertEquals(GrpcApp.CALLS, r.num("grpc.ok"), r.describe());
         // all calls multiplexed over the one HTTP/2 connection
         assertEquals(1, r.num("stats.user.connectsOk"), r.describe());
-        UserspaceRun.assertAllOnUserspace(r, 1, 100_000);
+        // the shutdownNow of both ends: a few HTTP/2 frames (GOAWAY) sent as the peer closes may go unread
+        UserspaceRun.assertAllOnUserspace(r, 1, 100_000, 256);
     }
 }
