@@ -26,13 +26,13 @@ record CompatRun(ChildJvm.Result result, long millis) {
 
     /** As {@link #run(List, Class, List)} under the policy file {@code policy}. */
     static CompatRun run(String policy, List<String> jvmOptions, Class<?> app, List<String> args) throws Exception {
-        String netty = Files.readString(ChildJvm.MODULE.resolve("target/netty-classpath.txt")).strip();
+        String frameworks = Files.readString(ChildJvm.MODULE.resolve("target/compat-classpath.txt")).strip();
         List<String> cmd = new ArrayList<>();
         cmd.add("-javaagent:" + ChildJvm.AGENT_JAR + "=config=" + policy);
         cmd.add("-Dio.netty.transport.noNative=true");
         cmd.addAll(jvmOptions);
         cmd.add("-cp");
-        cmd.add(ChildJvm.TEST_CLASSES + File.pathSeparator + netty);
+        cmd.add(ChildJvm.TEST_CLASSES + File.pathSeparator + frameworks);
         cmd.add(app.getName());
         cmd.addAll(args);
         long start = System.nanoTime();

@@ -10,8 +10,8 @@ class HttpClientCompatIT {
     void httpClientAgainstHttpServerIsRoutedAsThePolicySays() throws Exception {
         CompatRun r = CompatRun.app(HttpClientApp.class);
         String why = r.describe();
-        assertEquals(HttpClientApp.GETS, r.num("http.gets.ok"), why);
-        assertEquals(HttpClientApp.POSTS, r.num("http.posts.ok"), why);
+        assertEquals(EchoRequests.GETS, r.num("http.gets.ok"), why);
+        assertEquals(EchoRequests.POSTS, r.num("http.posts.ok"), why);
         // the server socket was routed to "servers", and so were the connections it accepted
         assertEquals(1, r.num("stats.servers.decisions"), why);
         long accepted = r.num("stats.servers.opened") - 1;

@@ -88,9 +88,7 @@ public final class NettyEchoApp {
             fact("netty.echo.failed", failed);
             server.close().sync();
         } finally {
-            clients.shutdownGracefully(0, 1, TimeUnit.SECONDS).sync();
-            workers.shutdownGracefully(0, 1, TimeUnit.SECONDS).sync();
-            boss.shutdownGracefully(0, 1, TimeUnit.SECONDS).sync();
+            NettyLoops.shutdown(clients, workers, boss);
         }
         Compat.stats();
     }

@@ -1011,6 +1011,30 @@ abstract class ChannelBehaviourSuite {
         assertFalse(s.isOpen());
     }
 
+    /**
+     * A connection reset after its handshake but before the program accepted it is still accepted, as
+     * Linux keeps it queued: its first read reports the reset. (Tomcat's stop relies on it: it wakes its
+     * acceptor with a connection it closes at once with SO_LINGER 0.) The second connection, made after
+     * the reset, is the marker that the reset reached the server's end first.
+     */
+    @Test
+    void aConnectionResetBeforeItIsAcceptedIsStillAccepted() throws IOException {
+        ServerSocketChannel s = server();
+        SocketChannel reset = client();
+        reset.setOption(StandardSocketOptions.SO_LINGER, 0);
+        assertTrue(reset.connect(connectable(s)));
+        SocketAddress resetAddress = reset.getLocalAddress();
+        reset.close();
+        SocketChannel after = client();
+        assertTrue(after.connect(connectable(s)));
+        SocketChannel first = track(s.accept());
+        assertEquals(resetAddress, first.getRemoteAddress());
+        IOException e = assertThrows(IOException.class, () -> first.read(ByteBuffer.allocate(1)));
+        assertEquals("Connection reset", e.getMessage());
+        SocketChannel second = track(s.accept());
+        assertEquals(after.getLocalAddress(), second.getRemoteAddress());
+    }
+
     @Test
     void nonBlockingAcceptReturnsNullWhenNothingWaits() throws IOException {
         ServerSocketChannel s = server();

@@ -134,9 +134,13 @@ public final class TcpListener {
         notifyApp();
     }
 
-    /** A connection of ours closed before it was accepted. */
+    /**
+     * A connection of ours closed before it was accepted. A half-open one leaves the backlog; an
+     * established one (reset, or timed out) stays queued, as Linux keeps it: accept returns it and its
+     * reads report how it ended. Tomcat's stop wakes its acceptor with such a connection.
+     */
     void removed(TcpConnection c) {
-        if (!acceptQueue.remove(c)) halfOpen--;
+        if (!acceptQueue.contains(c)) halfOpen--;
     }
 
     private void notifyApp() {
