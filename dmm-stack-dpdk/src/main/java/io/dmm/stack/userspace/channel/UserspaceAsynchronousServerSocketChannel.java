@@ -45,11 +45,11 @@ public final class UserspaceAsynchronousServerSocketChannel extends Asynchronous
         core.setReadinessListener(new Listener());
     }
 
-    /** The factory a stack instance calls. */
+    /** The factory a stack instance calls: dual-stack, as the JDK's asynchronous channels are where there is IPv6. */
     public static UserspaceAsynchronousServerSocketChannel open(AsynchronousChannelProvider provider,
                                                                 StackAccess access, AsynchronousGroup group)
             throws IOException {
-        UserspaceServerSocketChannel core = UserspaceServerSocketChannel.open(SelectorProvider.provider(), access);
+        UserspaceServerSocketChannel core = UserspaceServerSocketChannel.open(SelectorProvider.provider(), access, null);
         return new UserspaceAsynchronousServerSocketChannel(provider, core, Objects.requireNonNull(group, "group"));
     }
 

@@ -63,10 +63,10 @@ public final class UserspaceAsynchronousSocketChannel extends AsynchronousSocket
         core.setReadinessListener(new Listener());
     }
 
-    /** The factory a stack instance calls. */
+    /** The factory a stack instance calls: dual-stack, as the JDK's asynchronous channels are where there is IPv6. */
     public static UserspaceAsynchronousSocketChannel open(AsynchronousChannelProvider provider, StackAccess access,
                                                           AsynchronousGroup group) throws IOException {
-        UserspaceSocketChannel core = UserspaceSocketChannel.open(SelectorProvider.provider(), access);
+        UserspaceSocketChannel core = UserspaceSocketChannel.open(SelectorProvider.provider(), access, null);
         return new UserspaceAsynchronousSocketChannel(provider, core, Objects.requireNonNull(group, "group"));
     }
 
@@ -306,7 +306,7 @@ public final class UserspaceAsynchronousSocketChannel extends AsynchronousSocket
             AsyncOperation.completeNow(group, handler, attachment, null, new ClosedChannelException());
             return;
         }
-        InetSocketAddress isa = SocketAddresses.check(remote);
+        InetSocketAddress isa = SocketAddresses.DUAL_STACK.check(remote);
         if (core.isConnected()) throw new AlreadyConnectedException();
         if (core.isConnectionPending()) throw new ConnectionPendingException();
         connect.start(isa, attachment, handler);
