@@ -138,14 +138,6 @@ abstract class AsyncOperation implements Runnable {
         }
     }
 
-    /** Tries an armed operation again whatever the readiness says (the socket's state changed, e.g. shut down). */
-    final void retry() {
-        long s = state;
-        if ((s & PHASE) == ARMED && STATE.compareAndSet(this, s, (s & ~PHASE) | RUNNING)) {
-            handOff(group, this);
-        }
-    }
-
     /** Owning the operation (RUNNING): tries it until it completes or is armed. */
     private void drive(boolean initiating) {
         while (true) {

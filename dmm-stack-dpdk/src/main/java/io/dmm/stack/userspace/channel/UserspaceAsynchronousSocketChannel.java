@@ -355,16 +355,14 @@ public final class UserspaceAsynchronousSocketChannel extends AsynchronousSocket
     @Override
     public AsynchronousSocketChannel shutdownInput() throws IOException {
         core.shutdownInput();
-        readShutdown = true;
-        reads.retry(); // a pending read completes with -1, as on Linux after shutdown(SHUT_RD)
+        readShutdown = true; // a pending read completes with -1: the core's shutdown signals it readable
         return this;
     }
 
     @Override
     public AsynchronousSocketChannel shutdownOutput() throws IOException {
         core.shutdownOutput();
-        writeShutdown = true;
-        writes.retry(); // a pending write fails (broken pipe) instead of waiting for room that never matters
+        writeShutdown = true; // a pending write fails (broken pipe): the core's shutdown signals it writable
         return this;
     }
 
