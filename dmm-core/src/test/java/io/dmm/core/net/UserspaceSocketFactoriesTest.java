@@ -50,12 +50,6 @@ class UserspaceSocketFactoriesTest extends SocketFactoriesTest {
             "IP_MULTICAST_IF", "IP_MULTICAST_LOOP", "IP_MULTICAST_TTL");
 
     /**
-     * Of the connected sockets' lists only: the userspace stack's servers and datagram sockets take
-     * SO_REUSEPORT, its TCP clients do not yet.
-     */
-    private static final String NOT_ON_USERSPACE_CLIENTS = "SO_REUSEPORT";
-
-    /**
      * The scenarios' lines that list a routed socket's options: a bound server socket, a connected
      * socket and the one it was accepted as, a bound datagram socket. (An unbound socket lists the
      * platform's options, as no stack is chosen yet: those lines are compared as they are.)
@@ -80,17 +74,16 @@ class UserspaceSocketFactoriesTest extends SocketFactoriesTest {
     @Override
     protected String expectedOfDmm(String jdkTranscript) {
         return jdkTranscript.lines()
-                .map(l -> ROUTED_OPTION_LINES.stream().anyMatch(l::startsWith)
-                        ? withoutOptionsNotOnUserspace(l, l.startsWith("T connected options ")) : l)
+                .map(l -> ROUTED_OPTION_LINES.stream().anyMatch(l::startsWith) ? withoutOptionsNotOnUserspace(l) : l)
                 .collect(Collectors.joining("\n"));
     }
 
-    private static String withoutOptionsNotOnUserspace(String line, boolean clients) {
+    private static String withoutOptionsNotOnUserspace(String line) {
         Matcher list = OPTION_LIST.matcher(line);
         StringBuilder out = new StringBuilder();
         while (list.find()) {
             String kept = Arrays.stream(list.group(1).split(", "))
-                    .filter(o -> !NOT_ON_USERSPACE.contains(o) && !(clients && o.equals(NOT_ON_USERSPACE_CLIENTS)))
+                    .filter(o -> !NOT_ON_USERSPACE.contains(o))
                     .collect(Collectors.joining(", ", "[", "]"));
             list.appendReplacement(out, Matcher.quoteReplacement(kept));
         }

@@ -51,8 +51,8 @@ import java.util.concurrent.locks.ReentrantLock;
 public class UserspaceSocketChannel extends SocketChannel implements ReadinessSource, TimedSocketChannel {
     static final Set<SocketOption<?>> OPTIONS = Set.of(
             StandardSocketOptions.SO_SNDBUF, StandardSocketOptions.SO_RCVBUF, StandardSocketOptions.SO_KEEPALIVE,
-            StandardSocketOptions.SO_REUSEADDR, StandardSocketOptions.SO_LINGER, StandardSocketOptions.TCP_NODELAY,
-            StandardSocketOptions.IP_TOS);
+            StandardSocketOptions.SO_REUSEADDR, StandardSocketOptions.SO_REUSEPORT, StandardSocketOptions.SO_LINGER,
+            StandardSocketOptions.TCP_NODELAY, StandardSocketOptions.IP_TOS);
 
     private static final int ST_UNCONNECTED = 0;
     private static final int ST_PENDING = 1;
@@ -86,6 +86,8 @@ public class UserspaceSocketChannel extends SocketChannel implements ReadinessSo
     private boolean reserved;
     private int reservedIp;
     private int reservedPort;
+    /** Whether the reservation shares its port (SO_REUSEPORT when it was made). */
+    private boolean reservedShared;
     /** The engine socket was closed (or the reservation released) by close(). */
     private boolean released;
     private final TcpSocketOptions options;
@@ -252,8 +254,9 @@ public class UserspaceSocketChannel extends SocketChannel implements ReadinessSo
                     InetSocketAddress isa = addresses.checkLocal(local);
                     access.ensureOpen();
                     int ip = addresses.bindableIp(isa, access.ip());
-                    int port = access.tcp().bind(ip, isa.getPort(), options.reuseAddress);
+                    int port = access.tcp().bind(ip, isa.getPort(), options.reuseAddress, options.reusePort);
                     reserved = true;
+                    reservedShared = options.reusePort;
                     reservedIp = ip;
                     reservedPort = port;
                     localAddress = addresses.bound(isa, port); // no host name kept, as the JDK
@@ -341,8 +344,9 @@ public class UserspaceSocketChannel extends SocketChannel implements ReadinessSo
                 reservedPort = access.tcp().bind(0, 0, options.reuseAddress);
                 reservedIp = 0;
                 reserved = true;
+                reservedShared = false;
             }
-            TcpConnection c = access.tcp().connect(reservedIp, reservedPort, remoteIp, isa.getPort(), options);
+            TcpConnection c = access.tcp().connect(reservedIp, reservedPort, remoteIp, isa.getPort(), options, reservedShared);
             reserved = false; // the connection owns the port now
             c.setNotification(signal);
             conn = c;
@@ -765,6 +769,8 @@ public class UserspaceSocketChannel extends SocketChannel implements ReadinessSo
                 if (c != null) c.setKeepAlive(options.keepAlive);
             } else if (name == StandardSocketOptions.SO_REUSEADDR) {
                 options.reuseAddress = (Boolean) v;
+            } else if (name == StandardSocketOptions.SO_REUSEPORT) {
+                options.reusePort = (Boolean) v; // counts at bind, as on Linux
             } else if (name == StandardSocketOptions.SO_LINGER) {
                 options.lingerSeconds = (Integer) v;
                 if (c != null) c.setLingerSeconds(options.lingerSeconds);
@@ -792,6 +798,7 @@ public class UserspaceSocketChannel extends SocketChannel implements ReadinessSo
             else if (name == StandardSocketOptions.SO_RCVBUF) v = OptionValues.tcpReceiveBufferSize(options.receiveBufferSize);
             else if (name == StandardSocketOptions.SO_KEEPALIVE) v = options.keepAlive;
             else if (name == StandardSocketOptions.SO_REUSEADDR) v = options.reuseAddress;
+            else if (name == StandardSocketOptions.SO_REUSEPORT) v = options.reusePort;
             else if (name == StandardSocketOptions.SO_LINGER) v = options.lingerSeconds;
             else if (name == StandardSocketOptions.TCP_NODELAY) v = options.noDelay;
             else v = trafficClass;
@@ -841,7 +848,7 @@ public class UserspaceSocketChannel extends SocketChannel implements ReadinessSo
                 if (conn != null) {
                     conn.close(); // FIN, or RST per SO_LINGER 0 / unread data
                 } else if (reserved) {
-                    access.tcp().unbind(reservedIp, reservedPort);
+                    access.tcp().unbind(reservedIp, reservedPort, reservedShared);
                     reserved = false;
                 }
             }

@@ -20,8 +20,7 @@
  * {@code connect(SocketAddress, long)}, {@code accept(long)}, {@code receive(ByteBuffer, long)}.
  *
  * <p>Not supported by the userspace stack: IPv6 addresses proper, multicast ({@code join} and the IP_MULTICAST_*
- * options throw UnsupportedOperationException), sending urgent data, SO_REUSEPORT on client
- * SocketChannels (server and datagram channels take it, with Linux's semantics). SO_OOBINLINE is
+ * options throw UnsupportedOperationException), sending urgent data. SO_OOBINLINE is
  * stored only: urgent bytes that arrive are always delivered inline (RFC 6093).
  * IP_TOS is accepted and reported but not put on the wire.
  */

@@ -17,7 +17,7 @@ public final class TcpSocketOptions {
     public int lingerSeconds = -1;
     /** SO_REUSEADDR. */
     public boolean reuseAddress;
-    /** SO_REUSEPORT (listeners): several may listen on one address and port, new connections spread by flow hash. */
+    /** SO_REUSEPORT: several sockets may bind one address and port; listeners take new connections by flow hash. */
     public boolean reusePort;
 
     public TcpSocketOptions copy() {

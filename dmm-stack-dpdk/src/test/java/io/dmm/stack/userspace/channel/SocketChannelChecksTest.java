@@ -42,9 +42,12 @@ class SocketChannelChecksTest {
     void optionsAreTheJdksTcpSetWithItsValidation() throws IOException {
         try (UserspaceSocketChannel ch = open()) {
             assertEquals(Set.of(StandardSocketOptions.SO_SNDBUF, StandardSocketOptions.SO_RCVBUF,
-                    StandardSocketOptions.SO_KEEPALIVE, StandardSocketOptions.SO_REUSEADDR,
+                    StandardSocketOptions.SO_KEEPALIVE, StandardSocketOptions.SO_REUSEADDR, StandardSocketOptions.SO_REUSEPORT,
                     StandardSocketOptions.SO_LINGER, StandardSocketOptions.TCP_NODELAY, StandardSocketOptions.IP_TOS),
                     ch.supportedOptions());
+            assertFalse(ch.getOption(StandardSocketOptions.SO_REUSEPORT));
+            ch.setOption(StandardSocketOptions.SO_REUSEPORT, true);
+            assertTrue(ch.getOption(StandardSocketOptions.SO_REUSEPORT));
             assertFalse(ch.getOption(StandardSocketOptions.TCP_NODELAY));
             ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
             assertTrue(ch.getOption(StandardSocketOptions.TCP_NODELAY));
