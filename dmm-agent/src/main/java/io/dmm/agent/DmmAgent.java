@@ -11,7 +11,8 @@ import java.nio.file.Files;
  * application's main runs, in this order:
  * <ol>
  *   <li>exports {@code java.base/sun.nio.ch} to DMM ({@link PlatformExports}), so the kernel stack
- *       reaches the JDK's own provider;</li>
+ *       reaches the JDK's own provider, and opens {@code java.net} to it, so its DatagramSocket
+ *       adaptor sets a received packet's length as the JDK's does;</li>
  *   <li>sets {@code -Ddmm.config} and {@code -Ddmm.app} from the options;</li>
  *   <li>makes {@link io.dmm.core.DmmSelectorProvider} the system SelectorProvider
  *       and {@link io.dmm.core.DmmAsynchronousChannelProvider} the system

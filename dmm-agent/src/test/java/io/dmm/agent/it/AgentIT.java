@@ -22,6 +22,7 @@ class AgentIT {
         ChildJvm.Result r = ChildJvm.java("-javaagent:" + ChildJvm.AGENT_JAR + "=config=" + ChildJvm.POLICY,
                 "-cp", ChildJvm.TEST_CLASSES.toString(), ProbeApp.class.getName()).assertOk();
         assertRoutedAsProbePolicySays(r, true);
+        assertEquals("true", r.facts().get("javaNetOpen"), r.describe());
     }
 
     @Test

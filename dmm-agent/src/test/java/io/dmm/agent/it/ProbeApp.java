@@ -38,6 +38,8 @@ public final class ProbeApp {
         fact("main", "ran");
         SelectorProvider system = SelectorProvider.provider();
         fact("provider", system.getClass().getName());
+        // the agent opens java.net to DMM (the unnamed module, this class's too) for DatagramPacket's lengths
+        fact("javaNetOpen", Object.class.getModule().isOpen("java.net", ProbeApp.class.getModule()));
         openFacts();
         tcpEcho(system);
         selectorEcho();

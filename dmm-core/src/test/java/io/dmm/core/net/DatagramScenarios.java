@@ -182,4 +182,40 @@ final class DatagramScenarios {
         attempt("leave legacy", () -> { m.leaveGroup(group); return null; });
         attempt("leave again", () -> { m.leaveGroup(group); return null; });
     }
+
+    /**
+     * The lengths of a DatagramPacket reused across receives (the JDK keeps the buffer length a
+     * receive may fill apart from the length received): with the same socket, another socket,
+     * another packet in between, and after the program's own setLength.
+     */
+    static void packetLengths() throws Exception {
+        InetAddress lo = InetAddress.getLoopbackAddress();
+        try (DatagramSocket a = new DatagramSocket(new InetSocketAddress(lo, 0));
+             DatagramSocket b = new DatagramSocket(new InetSocketAddress(lo, 0));
+             DatagramSocket sender = new DatagramSocket()) {
+            a.setSoTimeout(5000);
+            b.setSoTimeout(5000);
+            DatagramPacket p = new DatagramPacket(new byte[100], 100);
+            t("same socket " + lengths(sender, a, p, 10) + " then " + lengths(sender, a, p, 50));
+            t("other socket " + lengths(sender, a, p, 10) + " then " + lengths(sender, b, p, 50));
+            DatagramPacket q = new DatagramPacket(new byte[100], 100);
+            DatagramPacket other = new DatagramPacket(new byte[100], 100);
+            t("another packet between " + lengths(sender, a, q, 10) + " " + lengths(sender, a, other, 20)
+                    + " then " + lengths(sender, a, q, 50));
+            DatagramPacket shrunk = new DatagramPacket(new byte[100], 100);
+            lengths(sender, a, shrunk, 10);
+            shrunk.setLength(10);
+            t("after setLength(10) " + lengths(sender, a, shrunk, 50));
+            DatagramPacket offset = new DatagramPacket(new byte[100], 10, 80);
+            t("offset " + lengths(sender, a, offset, 5) + " then " + lengths(sender, a, offset, 90)
+                    + " offset " + offset.getOffset());
+        }
+    }
+
+    /** Sends {@code n} bytes to {@code to} and receives them into {@code p}: the packet's length then. */
+    private static int lengths(DatagramSocket from, DatagramSocket to, DatagramPacket p, int n) throws Exception {
+        from.send(new DatagramPacket(new byte[n], n, to.getLocalSocketAddress()));
+        to.receive(p);
+        return p.getLength();
+    }
 }

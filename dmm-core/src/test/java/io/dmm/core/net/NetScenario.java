@@ -38,6 +38,7 @@ public final class NetScenario {
             case "async-close" -> InterruptScenarios.asyncClose();
             case "datagram" -> DatagramScenarios.unicast();
             case "udp-client" -> DatagramScenarios.client();
+            case "datagram-lengths" -> DatagramScenarios.packetLengths();
             case "multicast" -> DatagramScenarios.multicast();
             case "tls" -> TlsScenarios.both(args[2]);
             case "socks" -> ProxyScenarios.socks();

@@ -228,6 +228,14 @@ class SocketFactoriesTest {
     }
 
     @Test
+    void aReceiveLeavesThePacketsBufferLengthAsTheJdkWhereJavaNetIsOpenToDmm() throws Exception {
+        // as the agent opens it (docs/drop-in.md); the JDK run gets the flag too, which changes nothing there
+        Run dmm = sameAsJdk(List.of("--add-opens", "java.base/java.net=ALL-UNNAMED"), "datagram-lengths");
+        assertTrue(dmm.transcript().contains("T other socket 10 then 50"), dmm.out());
+        assertTrue(dmm.transcript().contains("T after setLength(10) 10"), dmm.out());
+    }
+
+    @Test
     void udpClientsAreRoutedByTheirDestination() throws Exception {
         Run dmm = sameAsJdk("udp-client");
         assertTrue(dmm.transcript().contains("T client got answer"), dmm.out());

@@ -39,9 +39,12 @@ public final class ChannelDatagramSocket extends DatagramSocket {
 
     /*
      * DatagramPacket keeps the buffer length a receive may fill apart from the length received, but
-     * only java.net can set the latter alone: setLength() shrinks both. So that a packet reused in a
-     * receive loop keeps its capacity, as with the JDK's socket, the adaptor remembers the capacity of
-     * the last packet it shrank and restores it when that packet comes back unchanged. Under this.
+     * only java.net can set the latter alone: setLength() shrinks both. Where java.net is open to DMM
+     * (PacketLengths) the adaptor sets the length received alone, as the JDK's socket does. Where it
+     * is not, so that a packet reused in a receive loop keeps its capacity, the adaptor remembers the
+     * capacity of the last packet it shrank and restores it when that packet comes back unchanged
+     * (which cannot tell a program's own setLength to that length, nor follow a packet to another
+     * socket). Under this.
      */
     private DatagramPacket lastPacket;
     private byte[] lastData;
@@ -213,6 +216,13 @@ public final class ChannelDatagramSocket extends DatagramSocket {
     private void receiveInto(DatagramPacket p) throws IOException {
         byte[] data = p.getData();
         int off = p.getOffset();
+        if (PacketLengths.available()) {
+            ByteBuffer dst = ByteBuffer.wrap(data, off, PacketLengths.bufferLength(p));
+            SocketAddress sender = timed.receive(dst, options.soTimeoutNanos());
+            PacketLengths.setReceived(p, dst.position() - off);
+            p.setSocketAddress(sender);
+            return;
+        }
         int capacity = p.getLength();
         synchronized (this) {
             if (p == lastPacket && data == lastData && off == lastOffset && capacity == lastReceived) {

@@ -13,6 +13,13 @@ final class OptionValues {
      */
     static final int DEFAULT_BUFFER_SIZE = 65536;
 
+    /**
+     * The largest SO_RCVBUF a datagram channel takes: its receive queue is that much memory, taken
+     * at bind, so a program asking for Integer.MAX_VALUE (as some probe for "as large as allowed")
+     * gets this, as Linux caps the value at {@code net.core.rmem_max}; getOption reports it.
+     */
+    static final int MAX_DATAGRAM_RECEIVE_BUFFER = 16 << 20;
+
     /** The TCP engine's default configuration: what a TCP channel's buffer sizes report while left at the default. */
     private static final TcpConfig TCP_DEFAULTS = TcpConfig.defaults();
 
@@ -20,6 +27,11 @@ final class OptionValues {
 
     static int bufferSize(int configured) {
         return configured == 0 ? DEFAULT_BUFFER_SIZE : configured;
+    }
+
+    /** The receive queue a datagram channel gets for SO_RCVBUF {@code requested}: at most {@link #MAX_DATAGRAM_RECEIVE_BUFFER}. */
+    static int datagramReceiveBuffer(int requested) {
+        return Math.min(requested, MAX_DATAGRAM_RECEIVE_BUFFER);
     }
 
     static int tcpSendBufferSize(int configured) {

@@ -48,7 +48,7 @@ final class TcpChannelOptions {
         private static Set<SocketOption<?>> socketOptions() {
             List<SocketOption<?>> all = new ArrayList<>(withJdkNet(StandardSocketOptions.SO_SNDBUF,
                     StandardSocketOptions.SO_RCVBUF, StandardSocketOptions.SO_KEEPALIVE, StandardSocketOptions.SO_REUSEADDR,
-                    StandardSocketOptions.SO_LINGER, StandardSocketOptions.TCP_NODELAY, StandardSocketOptions.IP_TOS));
+                    StandardSocketOptions.SO_REUSEPORT, StandardSocketOptions.SO_LINGER, StandardSocketOptions.TCP_NODELAY, StandardSocketOptions.IP_TOS));
             all.add(platformOobInline());
             return Set.copyOf(all);
         }

@@ -714,7 +714,9 @@ public class UserspaceDatagramChannel extends DatagramChannel implements Readine
             ensureOpen();
             Object v = SocketOptionValues.checkRange(name, value);
             if (name == StandardSocketOptions.SO_SNDBUF) sendBufferSize = (Integer) v;
-            else if (name == StandardSocketOptions.SO_RCVBUF) receiveBufferSize = (Integer) v; // takes effect at bind
+            else if (name == StandardSocketOptions.SO_RCVBUF) {
+                receiveBufferSize = OptionValues.datagramReceiveBuffer((Integer) v); // takes effect at bind
+            }
             else if (name == StandardSocketOptions.SO_REUSEADDR) reuseAddress = (Boolean) v;
             else if (name == StandardSocketOptions.SO_REUSEPORT) reusePort = (Boolean) v; // takes effect at bind
             else if (name == StandardSocketOptions.SO_BROADCAST) broadcast = (Boolean) v;

@@ -86,6 +86,8 @@ public class UserspaceSocketChannel extends SocketChannel implements ReadinessSo
     private boolean reserved;
     private int reservedIp;
     private int reservedPort;
+    /** Whether the reservation shares its port (SO_REUSEPORT when it was made). */
+    private boolean reservedShared;
     /** The engine socket was closed (or the reservation released) by close(). */
     private boolean released;
     private final TcpSocketOptions options;
@@ -253,8 +255,9 @@ public class UserspaceSocketChannel extends SocketChannel implements ReadinessSo
                     InetSocketAddress isa = addresses.checkLocal(local);
                     access.ensureOpen();
                     int ip = addresses.bindableIp(isa, access.ip());
-                    int port = access.tcp().bind(ip, isa.getPort(), options.reuseAddress);
+                    int port = access.tcp().bind(ip, isa.getPort(), options.reuseAddress, options.reusePort);
                     reserved = true;
+                    reservedShared = options.reusePort;
                     reservedIp = ip;
                     reservedPort = port;
                     localAddress = addresses.bound(isa, port); // no host name kept, as the JDK
@@ -342,8 +345,9 @@ public class UserspaceSocketChannel extends SocketChannel implements ReadinessSo
                 reservedPort = access.tcp().bind(0, 0, options.reuseAddress);
                 reservedIp = 0;
                 reserved = true;
+                reservedShared = false;
             }
-            TcpConnection c = access.tcp().connect(reservedIp, reservedPort, remoteIp, isa.getPort(), options);
+            TcpConnection c = access.tcp().connect(reservedIp, reservedPort, remoteIp, isa.getPort(), options, reservedShared);
             reserved = false; // the connection owns the port now
             if (!quickAck) c.setQuickAck(false);
             c.setNotification(signal);
@@ -794,6 +798,8 @@ public class UserspaceSocketChannel extends SocketChannel implements ReadinessSo
                 if (c != null) c.setKeepAlive(options.keepAlive);
             } else if (name == StandardSocketOptions.SO_REUSEADDR) {
                 options.reuseAddress = (Boolean) v;
+            } else if (name == StandardSocketOptions.SO_REUSEPORT) {
+                options.reusePort = (Boolean) v; // counts at bind, as on Linux
             } else if (name == StandardSocketOptions.SO_LINGER) {
                 options.lingerSeconds = (Integer) v;
                 if (c != null) c.setLingerSeconds(options.lingerSeconds);
@@ -829,6 +835,7 @@ public class UserspaceSocketChannel extends SocketChannel implements ReadinessSo
             else if (name == StandardSocketOptions.SO_RCVBUF) v = OptionValues.tcpReceiveBufferSize(options.receiveBufferSize);
             else if (name == StandardSocketOptions.SO_KEEPALIVE) v = options.keepAlive;
             else if (name == StandardSocketOptions.SO_REUSEADDR) v = options.reuseAddress;
+            else if (name == StandardSocketOptions.SO_REUSEPORT) v = options.reusePort;
             else if (name == StandardSocketOptions.SO_LINGER) v = options.lingerSeconds;
             else if (name == StandardSocketOptions.TCP_NODELAY) v = options.noDelay;
             else if (name == StandardSocketOptions.IP_TOS) v = options.typeOfService;
@@ -898,7 +905,7 @@ public class UserspaceSocketChannel extends SocketChannel implements ReadinessSo
                 if (conn != null) {
                     conn.close(); // FIN, or RST per SO_LINGER 0 / unread data
                 } else if (reserved) {
-                    access.tcp().unbind(reservedIp, reservedPort);
+                    access.tcp().unbind(reservedIp, reservedPort, reservedShared);
                     reserved = false;
                 }
             }

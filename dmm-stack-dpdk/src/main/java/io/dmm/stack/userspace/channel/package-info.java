@@ -26,14 +26,13 @@
  * {@code connect(SocketAddress, long)}, {@code accept(long)}, {@code receive(ByteBuffer, long)}.
  *
  * <p>The TCP channels offer the JDK's TCP options on Linux ({@link io.dmm.stack.userspace.channel.TcpChannelOptions}),
- * urgent data and SO_OOBINLINE as Linux handles them. Server and datagram channels take SO_REUSEPORT
+ * urgent data and SO_OOBINLINE as Linux handles them. TCP and datagram channels take SO_REUSEPORT
  * with Linux's semantics.
  *
  * <p>IPv4 multicast: a datagram channel's {@code join} returns
  * {@link java.nio.channels.MembershipKey}s with the JDK's rules ({@code MembershipKeys}), and
  * IP_MULTICAST_IF/TTL/LOOP, IP_TOS and SO_BROADCAST act on what it sends.
  *
- * <p>Not supported by the userspace stack: IPv6 addresses proper, SO_REUSEPORT on client
- * SocketChannels.
+ * <p>Not supported by the userspace stack: IPv6 addresses proper.
  */
 package io.dmm.stack.userspace.channel;

@@ -118,9 +118,9 @@ final class PortTable {
         if (share && u.sharing[s] > 0) u.sharing[s]--;
     }
 
-    /** An active user entered TIME_WAIT. */
-    void toLingering(int ip, int port) {
-        removeActive(ip, port);
+    /** An active user ({@code share} as it was reserved) entered TIME_WAIT. */
+    void toLingering(int ip, int port, boolean share) {
+        removeActive(ip, port, share);
         Users u = ports[port];
         if (u == null) ports[port] = u = new Users();
         u.lingering[u.slot(ip, true)]++;

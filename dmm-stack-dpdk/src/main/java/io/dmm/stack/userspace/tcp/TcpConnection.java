@@ -51,6 +51,8 @@ public final class TcpConnection {
     /** (ip, port) this connection holds in the PortTable as an active user, or portHeld false. */
     boolean portHeld;
     int portIp;
+    /** Whether that hold shares the port (SO_REUSEPORT at bind), as the PortTable counts it. */
+    boolean portShared;
 
     TcpState state = TcpState.CLOSED;
     private boolean activeOpen;

@@ -29,7 +29,7 @@ public final class TcpSocketOptions {
     public int typeOfService;
     /** SO_OOBINLINE: an urgent byte stays in the stream; off, reads skip it (as Linux). */
     public boolean oobInline;
-    /** SO_REUSEPORT (listeners): several may listen on one address and port, new connections spread by flow hash. */
+    /** SO_REUSEPORT: several sockets may bind one address and port; listeners take new connections by flow hash. */
     public boolean reusePort;
 
     public TcpSocketOptions copy() {

@@ -83,13 +83,26 @@ public final class TcpStack implements TransportHandler {
      * ephemeral port) and returns the port. BindException("Address already in use") when taken.
      */
     public int bind(int localIp, int localPort, boolean reuseAddress) throws IOException {
+        return bind(localIp, localPort, reuseAddress, false);
+    }
+
+    /**
+     * As {@link #bind(int, int, boolean)} for a socket that set SO_REUSEPORT ({@code reusePort}) or
+     * not: the port may then be shared with other such sockets and listeners, as on Linux.
+     */
+    public int bind(int localIp, int localPort, boolean reuseAddress, boolean reusePort) throws IOException {
         checkPort(localPort);
-        return ports.reserve(localIp, localPort, reuseAddress);
+        return ports.reserve(localIp, localPort, reuseAddress, reusePort);
     }
 
     /** Releases a reservation from {@link #bind} that was not handed to {@link #connect}. */
     public void unbind(int localIp, int localPort) {
-        ports.removeActive(localIp, localPort);
+        unbind(localIp, localPort, false);
+    }
+
+    /** As {@link #unbind(int, int)}, for a reservation made with {@code reusePort} as given. */
+    public void unbind(int localIp, int localPort, boolean reusePort) {
+        ports.removeActive(localIp, localPort, reusePort);
     }
 
     /**
@@ -100,6 +113,12 @@ public final class TcpStack implements TransportHandler {
      */
     public TcpConnection connect(int localIp, int localPort, int remoteIp, int remotePort, TcpSocketOptions options)
             throws IOException {
+        return connect(localIp, localPort, remoteIp, remotePort, options, false);
+    }
+
+    /** As {@link #connect(int, int, int, int, TcpSocketOptions)} from a port reserved with {@code reusePort} as given. */
+    public TcpConnection connect(int localIp, int localPort, int remoteIp, int remotePort, TcpSocketOptions options,
+                                 boolean reusePort) throws IOException {
         checkPort(localPort);
         if (remotePort <= 0 || remotePort > 65535) throw new IllegalArgumentException("bad remote port " + remotePort);
         int lip = localIp == Ipv4Address.ANY ? egress.sourceAddressFor(remoteIp) : localIp;
@@ -111,6 +130,7 @@ public final class TcpStack implements TransportHandler {
         TcpConnection c = new TcpConnection(this, lip, localPort, remoteIp, remotePort, options);
         c.portHeld = true;
         c.portIp = localIp;
+        c.portShared = reusePort;
         added(c);
         counters.increment(Counter.TCP_ACTIVE_OPENS);
         c.openActive(clock.nanos());
@@ -363,10 +383,10 @@ public final class TcpStack implements TransportHandler {
     void enteredTimeWait(TcpConnection c) {
         active--;
         if (c.portHeld) {
-            ports.toLingering(c.portIp, c.localPort);
+            ports.toLingering(c.portIp, c.localPort, c.portShared);
         } else {
             ports.addActive(c.localIp, c.localPort);
-            ports.toLingering(c.localIp, c.localPort);
+            ports.toLingering(c.localIp, c.localPort, false);
             c.portIp = c.localIp;
             c.portHeld = true;
         }
@@ -379,7 +399,7 @@ public final class TcpStack implements TransportHandler {
             ports.removeLingering(c.portIp, c.localPort);
         } else {
             active--;
-            if (c.portHeld) ports.removeActive(c.portIp, c.localPort);
+            if (c.portHeld) ports.removeActive(c.portIp, c.localPort, c.portShared);
         }
         c.portHeld = false;
     }

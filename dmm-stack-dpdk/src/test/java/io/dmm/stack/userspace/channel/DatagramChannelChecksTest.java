@@ -53,6 +53,8 @@ class DatagramChannelChecksTest {
             assertTrue(ch.getOption(StandardSocketOptions.SO_BROADCAST));
             ch.setOption(StandardSocketOptions.SO_RCVBUF, 1 << 18);
             assertEquals(1 << 18, ch.getOption(StandardSocketOptions.SO_RCVBUF));
+            ch.setOption(StandardSocketOptions.SO_RCVBUF, Integer.MAX_VALUE); // capped, as Linux caps at rmem_max
+            assertEquals(OptionValues.MAX_DATAGRAM_RECEIVE_BUFFER, ch.getOption(StandardSocketOptions.SO_RCVBUF));
             assertThrows(IllegalArgumentException.class, () -> ch.setOption(StandardSocketOptions.IP_TOS, -1));
             assertThrows(UnsupportedOperationException.class, () -> ch.setOption(StandardSocketOptions.TCP_NODELAY, true));
         }

@@ -135,4 +135,24 @@ class TcpReusePortTest {
         t.run(ls.get(1)::close);
         listen(t, TcpHarness.LOCAL, false);
     }
+
+    @Test
+    void clientsThatSetItShareAPortAndReleaseItAsTheyGo() {
+        TcpHarness t = new TcpHarness();
+        assertEquals(5000, (int) t.locked(() -> t.stack.bind(TcpHarness.LOCAL, 5000, false, true)));
+        assertEquals(5000, (int) t.locked(() -> t.stack.bind(TcpHarness.LOCAL, 5000, false, true)));
+        assertInstanceOf(BindException.class, assertThrows(RuntimeException.class,
+                () -> t.locked(() -> t.stack.bind(TcpHarness.LOCAL, 5000, false, false))).getCause());
+        // one connects from the shared port and is reset: its share of the port goes with it
+        TcpConnection c = t.locked(() -> t.stack.connect(TcpHarness.LOCAL, 5000, TcpHarness.REMOTE, 443,
+                new TcpSocketOptions(), true));
+        t.run(c::abort);
+        // the other still holds it, shared: another that sets it joins, a plain bind is refused until both unbind
+        assertEquals(5000, (int) t.locked(() -> t.stack.bind(TcpHarness.LOCAL, 5000, false, true)));
+        assertInstanceOf(BindException.class, assertThrows(RuntimeException.class,
+                () -> t.locked(() -> t.stack.bind(TcpHarness.LOCAL, 5000, false, false))).getCause());
+        t.run(() -> t.stack.unbind(TcpHarness.LOCAL, 5000, true));
+        t.run(() -> t.stack.unbind(TcpHarness.LOCAL, 5000, true));
+        assertEquals(5000, (int) t.locked(() -> t.stack.bind(TcpHarness.LOCAL, 5000, false, false)));
+    }
 }
