@@ -19,6 +19,7 @@ import io.dmm.stack.userspace.tcp.TcpListener;
 import io.dmm.stack.userspace.tcp.TcpSocketOptions;
 import io.dmm.stack.userspace.tcp.TcpStack;
 import io.dmm.stack.userspace.time.ManualClock;
+import io.dmm.stack.userspace.udp.Memberships;
 import io.dmm.stack.userspace.udp.UdpSocket;
 import io.dmm.stack.userspace.udp.UdpStack;
 import io.dmm.stack.userspace.wire.Ipv4Address;
@@ -87,6 +88,10 @@ class FrameIngressFuzzTest {
             try {
                 listener = tcp.listen(0, SERVER_PORT, 8, new TcpSocketOptions());
                 udpSocket = udp.open(0, UDP_PORT, false, 0);
+                // a member of a group, so datagrams to it and IGMP queries about it reach real state
+                Memberships groups = new Memberships(iface.multicast());
+                groups.join(Ipv4Address.parse("239.1.2.3"), 0);
+                udpSocket.setMemberships(groups);
                 client = connect();
                 server = listener.accept();
                 assertNotNull(server, "handshake did not complete");
