@@ -36,10 +36,22 @@ import java.util.stream.Collectors;
  * handlers run on the group's threads.
  */
 public final class UserspaceAsynchronousSocketChannel extends AsynchronousSocketChannel {
-    /** The JDK's asynchronous socket options: the blocking channel's but SO_LINGER and IP_TOS. */
+    /**
+     * The standard options the JDK's asynchronous socket channel has (not SO_LINGER, IP_TOS or
+     * SO_OOBINLINE, which its blocking channel has); it also has every extended client option.
+     */
+    private static final Set<SocketOption<?>> JDK_ASYNC_STANDARD = Set.of(StandardSocketOptions.SO_SNDBUF,
+            StandardSocketOptions.SO_RCVBUF, StandardSocketOptions.SO_KEEPALIVE, StandardSocketOptions.SO_REUSEADDR,
+            StandardSocketOptions.SO_REUSEPORT, StandardSocketOptions.TCP_NODELAY);
+
+    /** The blocking channel's options that the JDK's asynchronous channel has too. */
     static final Set<SocketOption<?>> OPTIONS = UserspaceSocketChannel.OPTIONS.stream()
-            .filter(o -> o != StandardSocketOptions.SO_LINGER && o != StandardSocketOptions.IP_TOS)
+            .filter(o -> JDK_ASYNC_STANDARD.contains(o) || !isStandard(o))
             .collect(Collectors.toUnmodifiableSet());
+
+    private static boolean isStandard(SocketOption<?> o) {
+        return o.getClass() == StandardSocketOptions.TCP_NODELAY.getClass();
+    }
 
     private final UserspaceSocketChannel core;
     private final AsynchronousGroup group;

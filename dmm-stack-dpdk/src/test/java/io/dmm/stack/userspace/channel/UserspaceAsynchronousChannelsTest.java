@@ -313,6 +313,11 @@ class UserspaceAsynchronousChannelsTest {
     @Test
     void optionsAreTheJdksAsynchronousOnesAndReachTheSocket() throws Exception {
         AsynchronousSocketChannel[] p = pair();
+        try (AsynchronousSocketChannel jdk = AsynchronousSocketChannel.open()) { // the platform's
+            java.util.Set<java.net.SocketOption<?>> expected = new java.util.HashSet<>(jdk.supportedOptions());
+            expected.retainAll(UserspaceSocketChannel.OPTIONS);
+            assertEquals(expected, p[0].supportedOptions(), "the JDK's asynchronous options the socket core has");
+        }
         assertFalse(p[0].supportedOptions().contains(StandardSocketOptions.SO_LINGER), "not an asynchronous option");
         assertTrue(p[0].supportedOptions().contains(StandardSocketOptions.TCP_NODELAY));
         p[0].setOption(StandardSocketOptions.TCP_NODELAY, true);
