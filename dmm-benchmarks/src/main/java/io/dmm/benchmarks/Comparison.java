@@ -23,6 +23,8 @@ enum Comparison {
             Transport.JDK, Transport.DMM_USERSPACE, Target.atMost(0.5)),
     USERSPACE_THROUGHPUT("throughput, 1 MiB writes: DMM userspace stack (defaults)", TcpThroughputBenchmark.class,
             "write1MiB", Transport.JDK, Transport.DMM_USERSPACE, Target.atLeast(1.0)),
+    USERSPACE_ASYNC_ROUND_TRIP("round trip, 64 B, asynchronous channels: DMM userspace stack", AsyncPingPongBenchmark.class,
+            "roundTrip", Transport.JDK, Transport.DMM_USERSPACE, Target.atMost(0.5)),
     DPDK_RING_ROUND_TRIP("round trip, 64 B: DMM userspace over a DPDK net_ring", TcpPingPongBenchmark.class, "roundTrip",
             Transport.JDK, Transport.DMM_DPDK_RING, Target.atMost(0.5)),
     DPDK_RING_PARK_ROUND_TRIP("round trip, 64 B: DMM userspace over a DPDK net_ring, idle park", TcpPingPongBenchmark.class,

@@ -936,6 +936,33 @@ abstract class ChannelBehaviourSuite {
         assertFalse(p[0].isOpen());
     }
 
+    /**
+     * Another thread's shutdownOutput ends a write blocked on a full send buffer (the peer reads
+     * nothing): what was written is returned, then writes throw AsynchronousCloseException; the
+     * channel stays open (jtreg AsyncCloseAndInterrupt's write/shutdown-output).
+     */
+    @Test
+    void shutdownOutputEndsABlockedWrite() throws Exception {
+        SocketChannel[] p = pair();
+        // a size no buffer is a multiple of, so that the blocked write has written part of its chunk
+        ByteBuffer chunk = ByteBuffer.allocate(100_001);
+        Throwable t = blockThenDisturb("write", () -> {
+            while (true) {
+                chunk.clear();
+                p[0].write(chunk);
+            }
+        }, th -> {
+            try {
+                p[0].shutdownOutput();
+            } catch (IOException e) {
+                throw new RuntimeException(e);
+            }
+        }, new AtomicBoolean());
+        assertInstanceOf(AsynchronousCloseException.class, t);
+        assertTrue(p[0].isOpen());
+        assertThrows(AsynchronousCloseException.class, () -> p[0].write(bytes("x")));
+    }
+
     @Test
     void interruptDuringBlockingRead() throws Exception {
         SocketChannel[] p = pair();

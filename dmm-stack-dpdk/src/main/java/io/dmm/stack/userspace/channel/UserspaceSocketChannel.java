@@ -668,7 +668,9 @@ public class UserspaceSocketChannel extends SocketChannel implements ReadinessSo
                     long w;
                     stackLock.lock();
                     try {
-                        if (!isOpen() || released) break;
+                        // shut down by another thread meanwhile: what was written counts, as a blocking
+                        // send's partial count on Linux; nothing written is the JDK's AsynchronousCloseException
+                        if (!isOpen() || released || outputClosed) break;
                         w = single != null ? engineWrite(single, urgent) : engineWrite(srcs, offset, length);
                         n += w;
                         signal.refresh();
