@@ -3,6 +3,7 @@ package io.dmm.stack.userspace.channel;
 import io.dmm.api.spi.ReadinessListener;
 import io.dmm.api.spi.ReadinessSource;
 import io.dmm.jdk.net.ChannelSocket;
+import io.dmm.jdk.net.SocketExceptions;
 import io.dmm.jdk.net.TimedSocketChannel;
 import io.dmm.jdk.options.SocketOptionValues;
 import io.dmm.stack.userspace.StackLock;
@@ -323,7 +324,9 @@ public class UserspaceSocketChannel extends SocketChannel implements ReadinessSo
         } catch (IOException e) {
             // a failed connect closes the channel, as the JDK's
             close();
-            throw e;
+            // with jdk.includeInExceptions=hostInfo the address is in the text, as the JDK's (not in the
+            // adaptor's connect timeout, which the JDK's socket reports as it is)
+            throw e instanceof SocketTimeoutException ? e : SocketExceptions.withHostInfo(e, isa);
         }
     }
 
@@ -449,7 +452,7 @@ public class UserspaceSocketChannel extends SocketChannel implements ReadinessSo
             }
         } catch (IOException e) {
             close();
-            throw e;
+            throw SocketExceptions.withHostInfo(e, remoteAddress);
         }
     }
 
