@@ -507,10 +507,14 @@ public class UserspaceSocketChannel extends SocketChannel implements ReadinessSo
             boolean blocking = isBlocking();
             if (mustBlock && !blocking) throw new IllegalBlockingModeException();
             long n = 0;
+            boolean interruptible = false;
             try {
                 if (blocking) {
-                    begin();
-                    ensureOpen();
+                    if (Thread.currentThread().isInterrupted()) { // see beginInterruptible
+                        interruptible = true;
+                        begin(); // closes the channel at once
+                        ensureOpen();
+                    }
                     signal.reader = Thread.currentThread();
                 }
                 if (connectionReset) throw new SocketException("Connection reset");
@@ -523,7 +527,10 @@ public class UserspaceSocketChannel extends SocketChannel implements ReadinessSo
                     int observed;
                     stackLock.lock();
                     try {
-                        if (!isOpen() || released) break;
+                        if (!isOpen() || released) {
+                            if (blocking && !interruptible) interruptible = beginInterruptible(); // for end(): AsynchronousCloseException
+                            break;
+                        }
                         n = single != null ? engineRead(single) : engineRead(dsts, offset, length);
                         signal.refresh();
                         observed = signal.version();
@@ -531,13 +538,17 @@ public class UserspaceSocketChannel extends SocketChannel implements ReadinessSo
                         stackLock.unlock();
                     }
                     if (n != 0 || !blocking) break;
+                    if (!interruptible) {
+                        interruptible = beginInterruptible();
+                        continue;
+                    }
                     if (timed && deadline - System.nanoTime() <= 0) throw new SocketTimeoutException("Read timed out");
                     signal.await(observed, spin, timed, deadline);
                 }
             } finally {
                 if (blocking) {
                     signal.reader = null;
-                    end(n > 0);
+                    if (interruptible) end(n > 0);
                 }
                 if (n <= 0 && inputClosed) return -1;
             }
@@ -545,6 +556,22 @@ public class UserspaceSocketChannel extends SocketChannel implements ReadinessSo
         } finally {
             readLock.unlock();
         }
+    }
+
+    /**
+     * A blocking read or write becomes interruptible (begin(): an interrupt closes the channel)
+     * only once it has to wait, not for a first attempt that completes at once: the JDK's channel
+     * is interruptible for the whole call, but its call is one system call, while here a write to a
+     * loopback peer delivers the bytes and wakes the peer before it returns, and a peer that reacts by
+     * interrupting the writer (jtreg's AdaptServerSocket does) would otherwise close a channel whose
+     * write had completed. An interrupt that lands during such an attempt stays pending, as if it had
+     * come just after the call. A thread interrupted already when it calls is the JDK's case: the
+     * channel closes at once (ClosedByInterruptException). The caller retries once before it waits
+     * (a close or interrupt in between is then seen) and calls end() as the call ends.
+     */
+    private boolean beginInterruptible() {
+        begin();
+        return true;
     }
 
     private int engineRead(ByteBuffer dst) throws IOException {
@@ -653,10 +680,14 @@ public class UserspaceSocketChannel extends SocketChannel implements ReadinessSo
             boolean blocking = isBlocking();
             if (mustBlock && !blocking) throw new IllegalBlockingModeException();
             long n = 0;
+            boolean interruptible = false;
             try {
                 if (blocking) {
-                    begin();
-                    ensureOpen();
+                    if (Thread.currentThread().isInterrupted()) { // see beginInterruptible
+                        interruptible = true;
+                        begin(); // closes the channel at once
+                        ensureOpen();
+                    }
                     if (outputClosed) throw new ClosedChannelException();
                     signal.writer = Thread.currentThread();
                 }
@@ -673,7 +704,10 @@ public class UserspaceSocketChannel extends SocketChannel implements ReadinessSo
                     try {
                         // shut down by another thread meanwhile: what was written counts, as a blocking
                         // send's partial count on Linux; nothing written is the JDK's AsynchronousCloseException
-                        if (!isOpen() || released || outputClosed) break;
+                        if (!isOpen() || released || outputClosed) {
+                            if (blocking && !interruptible) interruptible = beginInterruptible(); // for end(): AsynchronousCloseException
+                            break;
+                        }
                         w = single != null ? engineWrite(single, urgent) : engineWrite(srcs, offset, length);
                         n += w;
                         signal.refresh();
@@ -682,12 +716,16 @@ public class UserspaceSocketChannel extends SocketChannel implements ReadinessSo
                         stackLock.unlock();
                     }
                     if (!blocking) break;
-                    if (w == 0) signal.await(observed, spin, false, 0L);
+                    if (w == 0 && !interruptible) {
+                        interruptible = beginInterruptible();
+                    } else if (w == 0) {
+                        signal.await(observed, spin, false, 0L);
+                    }
                 }
             } finally {
                 if (blocking) {
                     signal.writer = null;
-                    end(n > 0);
+                    if (interruptible) end(n > 0);
                 }
                 if (n <= 0 && outputClosed) throw new AsynchronousCloseException();
             }

@@ -447,6 +447,41 @@ abstract class UserspaceChannelsBehaviourTest {
         }
     }
 
+    /**
+     * A write that completes at once is not closed by an interrupt that comes while it returns: here
+     * the peer's readiness listener, which the writer's own call runs as it delivers the bytes (run
+     * to completion), interrupts it, as a peer thread woken by the bytes could (jtreg's
+     * AdaptServerSocket). The JDK's write is one system call, done before the peer can react; the
+     * interrupt stays pending, the channel open.
+     */
+    @Test
+    void anInterruptWhileAWriteThatDidNotWaitReturnsLeavesTheChannelOpen() throws Exception {
+        try (UserspaceServerSocketChannel server = listen()) {
+            UserspaceSocketChannel[] p = pair(server);
+            try (UserspaceSocketChannel c = p[0]; UserspaceSocketChannel a = p[1]) {
+                Thread writer = Thread.currentThread();
+                AtomicInteger interrupts = new AtomicInteger();
+                a.setReadinessListener(src -> {
+                    if ((a.readyOps() & SelectionKey.OP_READ) != 0 && interrupts.getAndIncrement() == 0) {
+                        // another thread's interrupt (a thread's own does not close its channel), waited for
+                        // without join, which would consume the interrupt
+                        Thread peer = Thread.ofPlatform().start(writer::interrupt);
+                        while (peer.isAlive()) Thread.onSpinWait();
+                    }
+                });
+                try {
+                    assertEquals(1, c.write(ByteBuffer.wrap(new byte[] {42})));
+                    assertEquals(1, interrupts.get(), "the peer interrupted the writer during its write");
+                    assertTrue(Thread.interrupted(), "the interrupt is pending");
+                    assertTrue(c.isOpen());
+                    assertEquals(42, a.socket().getInputStream().read());
+                } finally {
+                    Thread.interrupted();
+                }
+            }
+        }
+    }
+
     @Test
     void interruptingABlockedReaderClosesTheChannel() throws Exception {
         try (UserspaceServerSocketChannel server = listen()) {
