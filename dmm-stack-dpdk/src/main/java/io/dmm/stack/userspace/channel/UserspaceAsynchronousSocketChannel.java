@@ -44,9 +44,12 @@ public final class UserspaceAsynchronousSocketChannel extends AsynchronousSocket
             StandardSocketOptions.SO_RCVBUF, StandardSocketOptions.SO_KEEPALIVE, StandardSocketOptions.SO_REUSEADDR,
             StandardSocketOptions.SO_REUSEPORT, StandardSocketOptions.TCP_NODELAY);
 
-    /** The blocking channel's options that the JDK's asynchronous channel has too. */
+    /**
+     * The blocking channel's options that the JDK's asynchronous channel has too: not the JDK's own
+     * SO_OOBINLINE object either, which is no StandardSocketOptions constant.
+     */
     static final Set<SocketOption<?>> OPTIONS = UserspaceSocketChannel.OPTIONS.stream()
-            .filter(o -> JDK_ASYNC_STANDARD.contains(o) || !isStandard(o))
+            .filter(o -> JDK_ASYNC_STANDARD.contains(o) || !isStandard(o) && !o.name().equals(TcpChannelOptions.OOBINLINE))
             .collect(Collectors.toUnmodifiableSet());
 
     private static boolean isStandard(SocketOption<?> o) {
