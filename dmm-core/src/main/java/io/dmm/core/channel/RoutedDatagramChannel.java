@@ -63,6 +63,7 @@ public final class RoutedDatagramChannel extends DatagramChannel
     /** Set before routing for a java.net.DatagramSocket: legs an interrupt does not close (see below). */
     private volatile boolean forDatagramSocket;
     private final ChannelKeys channelKeys = new ChannelKeys();
+    private final RoutedMembershipKeys memberships = new RoutedMembershipKeys(this);
     /** This channel's row in the runtime's socket table, and its byte counters. */
     private final SocketTable.Entry entry;
 
@@ -221,12 +222,12 @@ public final class RoutedDatagramChannel extends DatagramChannel
 
     @Override
     public MembershipKey join(InetAddress group, NetworkInterface interf) throws IOException {
-        return routed(Role.RECEIVER, null).ch.join(group, interf);
+        return memberships.wrap(routed(Role.RECEIVER, null).ch.join(group, interf));
     }
 
     @Override
     public MembershipKey join(InetAddress group, NetworkInterface interf, InetAddress source) throws IOException {
-        return routed(Role.RECEIVER, null).ch.join(group, interf, source);
+        return memberships.wrap(routed(Role.RECEIVER, null).ch.join(group, interf, source));
     }
 
     @Override

@@ -931,6 +931,33 @@ abstract class ChannelBehaviourSuite {
     }
 
     /**
+     * A membership key belongs to the channel that joined (not a stack's channel underneath), and
+     * joining the same group again returns the same key while it is valid, as the JDK's.
+     */
+    @Test
+    void aMembershipKeyIsTheJoiningChannelsAndJoiningTwiceReturnsIt() throws Exception {
+        DatagramChannel d = datagram();
+        d.bind(new InetSocketAddress(LOOPBACK, 0));
+        java.net.NetworkInterface lo = java.net.NetworkInterface.getByInetAddress(LOOPBACK);
+        InetAddress group = InetAddress.getByName("239.1.2.3");
+        java.nio.channels.MembershipKey key = d.join(group, lo);
+        assertSame(d, key.channel());
+        assertSame(key, d.join(group, lo));
+        assertSame(key, key.block(InetAddress.getByName("192.0.2.9")));
+        assertSame(key, key.unblock(InetAddress.getByName("192.0.2.9")));
+        assertEquals(group, key.group());
+        assertEquals(lo, key.networkInterface());
+        assertNull(key.sourceAddress());
+        key.drop();
+        assertFalse(key.isValid());
+        java.nio.channels.MembershipKey again = d.join(group, lo);
+        assertNotSame(key, again);
+        assertSame(d, again.channel());
+        d.close();
+        assertFalse(again.isValid(), "closing the channel drops its memberships");
+    }
+
+    /**
      * Another thread's shutdownOutput ends a write blocked on a full send buffer (the peer reads
      * nothing): what was written is returned, then writes throw AsynchronousCloseException; the
      * channel stays open (jtreg AsyncCloseAndInterrupt's write/shutdown-output).
