@@ -26,7 +26,12 @@ final class CountingHandler<V extends Number, A> implements CompletionHandler<V,
 
     @Override
     public void completed(V result, A attachment) {
-        long n = result.longValue();
+        count(result.longValue(), stack, socket, in);
+        handler.completed(result, attachment);
+    }
+
+    /** Counts {@code n} bytes transferred in or out on the stack and on the socket. */
+    static void count(long n, StackHandle stack, SocketTable.Entry socket, boolean in) {
         if (n > 0) {
             if (in) {
                 stack.bytesIn(n);
@@ -36,7 +41,6 @@ final class CountingHandler<V extends Number, A> implements CompletionHandler<V,
                 socket.addOut(n);
             }
         }
-        handler.completed(result, attachment);
     }
 
     /** When it counts for a Future: counting is quick and thread-agnostic too. */

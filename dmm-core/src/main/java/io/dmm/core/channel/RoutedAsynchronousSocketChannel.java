@@ -62,6 +62,9 @@ public final class RoutedAsynchronousSocketChannel extends AsynchronousSocketCha
     // set when a Future of that kind is cancelled: the JDK then refuses further reads/writes
     private volatile boolean readKilled;
     private volatile boolean writeKilled;
+    // made once, not per Future: what a cancelled read or write Future does to the channel
+    private final Runnable killReads = () -> readKilled = true;
+    private final Runnable killWrites = () -> writeKilled = true;
     private final PendingBind bind = new PendingBind(); // the program's bind before routing
     private volatile InetSocketAddress target;      // what connect was asked for, for the socket table
     private volatile boolean inputShut;
@@ -69,6 +72,9 @@ public final class RoutedAsynchronousSocketChannel extends AsynchronousSocketCha
     private final boolean accepted;
     /** This channel's row in the runtime's socket table, and its byte counters. */
     private final SocketTable.Entry entry;
+    /** The reused counting handlers of reads and of writes. */
+    private final CountingSlot reads;
+    private final CountingSlot writes;
 
     /** An unrouted client channel in {@code group} (null: the default group). */
     public RoutedAsynchronousSocketChannel(AsynchronousChannelProvider provider, RoutingContext context,
@@ -79,7 +85,9 @@ public final class RoutedAsynchronousSocketChannel extends AsynchronousSocketCha
         this.routing = new StackRoute(context, Protocol.TCP, null, hints, caller);
         this.accepted = false;
         group.joined(this);
-        this.entry = context.sockets().register(this); // last: the table may describe it at once
+        this.entry = context.sockets().register(this); // the table may describe it at once
+        this.reads = new CountingSlot(entry, true);
+        this.writes = new CountingSlot(entry, false);
     }
 
     /** A channel accepted by a routed server: routed already, to the stack that accepted it. */
@@ -96,6 +104,8 @@ public final class RoutedAsynchronousSocketChannel extends AsynchronousSocketCha
         this.connected = true;
         this.accepted = true;
         this.entry = context.sockets().register(this);
+        this.reads = new CountingSlot(entry, true);
+        this.writes = new CountingSlot(entry, false);
     }
 
     @Override
@@ -409,13 +419,19 @@ public final class RoutedAsynchronousSocketChannel extends AsynchronousSocketCha
                          CompletionHandler<Integer, ? super A> handler) {
         Leg<AsynchronousSocketChannel> l = legForIo(handler, attachment, readKilled, "Reading");
         if (l != null) {
-            l.ch.read(dst, timeout, unit, attachment, new CountingHandler<>(handler, l.stack, entry, true));
+            CompletionHandler<Integer, ? super A> h = reads.take(handler, l.stack);
+            try {
+                l.ch.read(dst, timeout, unit, attachment, h);
+            } catch (RuntimeException e) {
+                reads.giveBack(h);
+                throw e;
+            }
         }
     }
 
     @Override
     public Future<Integer> read(ByteBuffer dst) {
-        AsyncResult<Integer> f = new AsyncResult<>(this, () -> readKilled = true);
+        AsyncResult<Integer> f = new AsyncResult<>(this, killReads);
         read(dst, 0L, TimeUnit.MILLISECONDS, null, f);
         return f;
     }
@@ -425,7 +441,13 @@ public final class RoutedAsynchronousSocketChannel extends AsynchronousSocketCha
                          CompletionHandler<Long, ? super A> handler) {
         Leg<AsynchronousSocketChannel> l = legForIo(handler, attachment, readKilled, "Reading");
         if (l != null) {
-            l.ch.read(dsts, offset, length, timeout, unit, attachment, new CountingHandler<>(handler, l.stack, entry, true));
+            CompletionHandler<Long, ? super A> h = reads.take(handler, l.stack);
+            try {
+                l.ch.read(dsts, offset, length, timeout, unit, attachment, h);
+            } catch (RuntimeException e) {
+                reads.giveBack(h);
+                throw e;
+            }
         }
     }
 
@@ -434,13 +456,19 @@ public final class RoutedAsynchronousSocketChannel extends AsynchronousSocketCha
                           CompletionHandler<Integer, ? super A> handler) {
         Leg<AsynchronousSocketChannel> l = legForIo(handler, attachment, writeKilled, "Writing");
         if (l != null) {
-            l.ch.write(src, timeout, unit, attachment, new CountingHandler<>(handler, l.stack, entry, false));
+            CompletionHandler<Integer, ? super A> h = writes.take(handler, l.stack);
+            try {
+                l.ch.write(src, timeout, unit, attachment, h);
+            } catch (RuntimeException e) {
+                writes.giveBack(h);
+                throw e;
+            }
         }
     }
 
     @Override
     public Future<Integer> write(ByteBuffer src) {
-        AsyncResult<Integer> f = new AsyncResult<>(this, () -> writeKilled = true);
+        AsyncResult<Integer> f = new AsyncResult<>(this, killWrites);
         write(src, 0L, TimeUnit.MILLISECONDS, null, f);
         return f;
     }
@@ -450,7 +478,13 @@ public final class RoutedAsynchronousSocketChannel extends AsynchronousSocketCha
                           CompletionHandler<Long, ? super A> handler) {
         Leg<AsynchronousSocketChannel> l = legForIo(handler, attachment, writeKilled, "Writing");
         if (l != null) {
-            l.ch.write(srcs, offset, length, timeout, unit, attachment, new CountingHandler<>(handler, l.stack, entry, false));
+            CompletionHandler<Long, ? super A> h = writes.take(handler, l.stack);
+            try {
+                l.ch.write(srcs, offset, length, timeout, unit, attachment, h);
+            } catch (RuntimeException e) {
+                writes.giveBack(h);
+                throw e;
+            }
         }
     }
 

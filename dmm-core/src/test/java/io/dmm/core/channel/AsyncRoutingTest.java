@@ -104,6 +104,43 @@ class AsyncRoutingTest {
         assertEquals(0, stats("k1").socketsOpened());
     }
 
+    /**
+     * Reads and writes are counted by a handler the channel reuses: a read refused because another
+     * is pending leaves it to the pending one, which is still counted, and so are the reads and
+     * writes after it (handlers that start the next operation included).
+     */
+    @Test
+    void everyReadAndWriteIsCountedAroundARefusedOne() throws Exception {
+        start(new TestPolicy().kernel("k1").defaults("k1"));
+        try (RoutedAsynchronousSocketChannel c = client()) {
+            Future<AsynchronousSocketChannel> accept = server.accept();
+            c.connect(server.getLocalAddress()).get(10, TimeUnit.SECONDS);
+            try (AsynchronousSocketChannel a = accept.get(10, TimeUnit.SECONDS)) {
+                Future<Integer> pending = c.read(ByteBuffer.allocate(2));
+                assertThrows(java.nio.channels.ReadPendingException.class, () -> c.read(ByteBuffer.allocate(1)));
+                a.write(ByteBuffer.wrap(new byte[2])).get(10, TimeUnit.SECONDS);
+                assertEquals(2, pending.get(10, TimeUnit.SECONDS));
+                // a chain: each handler starts the next read until 6 more bytes came
+                CompletableFuture<Long> chain = new CompletableFuture<>();
+                ByteBuffer in = ByteBuffer.allocate(6);
+                c.read(in, null, new CompletionHandler<Integer, Void>() {
+                    @Override public void completed(Integer n, Void v) {
+                        if (in.hasRemaining()) c.read(in, null, this);
+                        else chain.complete((long) in.position());
+                    }
+                    @Override public void failed(Throwable e, Void v) { chain.completeExceptionally(e); }
+                });
+                for (int i = 0; i < 3; i++) {
+                    a.write(ByteBuffer.wrap(new byte[2])).get(10, TimeUnit.SECONDS);
+                    c.write(ByteBuffer.wrap(new byte[1])).get(10, TimeUnit.SECONDS);
+                }
+                assertEquals(6, chain.get(10, TimeUnit.SECONDS));
+            }
+            assertEquals(8, stats("k1").bytesIn());
+            assertEquals(3, stats("k1").bytesOut());
+        }
+    }
+
     @Test
     void theStacksSourceAddressIsBoundBeforeConnect() throws Exception {
         start(new TestPolicy().stack("k1", "kernel", Map.of("source", "127.0.0.2")).defaults("k1"));
