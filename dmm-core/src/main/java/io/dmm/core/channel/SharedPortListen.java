@@ -41,8 +41,8 @@ final class SharedPortListen {
         boolean wildcard = local.getAddress().isAnyLocalAddress();
         boolean portShared = wildcard && sharingOsPorts(candidates.stacks()) > 1;
         List<Leg<C>> legs = new ArrayList<>();
-        SocketException none = new SocketException("DMM: no stack of route " + candidates.decision().route().source()
-                + " has " + kind);
+        SocketException none = new SocketException("DMM: route " + candidates.decision().route().source()
+                + " has no stack with " + kind);
         int port = local.getPort();
         try {
             for (StackHandle s : candidates.stacks()) {

@@ -365,4 +365,17 @@ class AsyncRoutingTest {
             server.accept().get(10, TimeUnit.SECONDS).close();
         }
     }
+
+    /** A server whose route has no stack with asynchronous channels fails its bind and says so. */
+    @Test
+    void aServerWhoseRouteHasNoAsynchronousStackSaysSo() throws Exception {
+        start(new TestPolicy().stack("mem", "memory", Map.of()).defaults("mem"));
+        try (AsynchronousServerSocketChannel s = provider.openAsynchronousServerSocketChannel(null)) {
+            java.net.SocketException e = assertThrows(java.net.SocketException.class,
+                    () -> s.bind(new InetSocketAddress(LOOPBACK, 0)));
+            assertTrue(e.getMessage().startsWith("DMM: route ") && e.getMessage().endsWith(" has no stack with asynchronous channels"),
+                    e.getMessage());
+            assertEquals("stack mem has no asynchronous channels", e.getSuppressed()[0].getMessage());
+        }
+    }
 }
