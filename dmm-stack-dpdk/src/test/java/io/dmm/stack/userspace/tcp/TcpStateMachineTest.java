@@ -5,6 +5,7 @@ import static io.dmm.stack.userspace.tcp.TcpHarness.PEER_ISS;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -518,16 +519,20 @@ class TcpStateMachineTest {
     }
 
     @Test
-    void backlogFullDropsSyns() {
+    void fullAcceptQueueDropsSyns() {
         TcpListener l = t.locked(() -> t.stack.listen(TcpHarness.LOCAL, 80, 2, new TcpSocketOptions()));
-        for (int i = 0; i < 3; i++) {
+        for (int i = 0; i < 2; i++) {
             t.remotePort = 40000 + i;
             t.send(seg().syn().seq(PEER_ISS).mss(1460));
+            Seg sa = t.expect(seg().synAck());
+            t.send(seg().ackOnly().seq(PEER_ISS + 1).ack(sa.seq + 1));
         }
-        t.expect(seg().synAck());
-        t.expect(seg().synAck());
+        t.remotePort = 40002;
+        t.send(seg().syn().seq(PEER_ISS).mss(1460));
         t.expectNothing();
         assertEquals(1, t.count(Counter.DROP_TCP_BACKLOG_FULL));
+        assertNotNull(t.locked(l::accept));
+        assertNotNull(t.locked(l::accept));
         assertNull(t.locked(l::accept));
     }
 
