@@ -419,6 +419,11 @@ public final class TcpConnection {
         if (state == TcpState.SYN_RECEIVED) {
             int ack = seg.ack();
             if (SeqNum.gt(ack, sndUna) && SeqNum.le(ack, sndMax)) {
+                if (listener != null && listener.acceptQueueFull()) {
+                    // Linux's listen overflow: the ACK is dropped, our SYN-ACK is sent again, its ACK retried
+                    stack.counters.increment(Counter.DROP_TCP_BACKLOG_FULL);
+                    return;
+                }
                 sndUna = ack;
                 rtoAt = NONE;
                 if (retries == 0) rtt.sample(now - rttStart);

@@ -119,7 +119,7 @@ public final class TcpListener {
             return;
         }
         if ((flags & TcpHeader.SYN) == 0) return;
-        if (acceptQueue.size() >= backlog) {
+        if (acceptQueueFull()) {
             stack.counters.increment(Counter.DROP_TCP_BACKLOG_FULL);
             return;
         }
@@ -134,6 +134,11 @@ public final class TcpListener {
         stack.counters.increment(Counter.TCP_PASSIVE_OPENS);
         stack.added(c);
         c.openPassive(seg, now);
+    }
+
+    /** Whether the accept queue holds a backlog of connections: no more may complete their handshake. */
+    boolean acceptQueueFull() {
+        return acceptQueue.size() >= backlog;
     }
 
     /** Whether a cookie went out in the periods an ACK's cookie may come from (Linux's tcp_synq_no_recent_overflow). */
@@ -155,7 +160,7 @@ public final class TcpListener {
             return false;
         }
         stack.counters.increment(Counter.TCP_SYNCOOKIES_VALIDATED);
-        if (closed || acceptQueue.size() >= backlog) {
+        if (closed || acceptQueueFull()) {
             stack.counters.increment(Counter.DROP_TCP_BACKLOG_FULL); // dropped: the peer retransmits, as with Linux
             return true;
         }

@@ -74,7 +74,7 @@ public final class TcpStack implements TransportHandler {
         this.ports = new PortTable(config.ephemeralPortLow, config.ephemeralPortHigh, seed);
         this.tsSecret = seed * 0x9E3779B97F4A7C15L;
         this.reusePortKey = seed * 0xC2B2AE3D27D4EB4FL;
-        this.synCookies = new SynCookies(seed * 0x9FB21C651E98DF25L, seed * 0xD6E8FEB86659FD93L);
+        this.synCookies = isnGenerator.synCookies();
     }
 
     // =====================================================================================
