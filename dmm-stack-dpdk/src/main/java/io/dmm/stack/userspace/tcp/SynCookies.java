@@ -26,8 +26,8 @@ final class SynCookies {
     /** Window scale field of the TSval options; all ones: the peer sent no window scale. */
     private static final int TS_WSCALE_MASK = 0xF;
     private static final int TS_SACK = 0x10;
-    /** Returned by {@link #windowScale} when the TSecr's option bits are not ones we could have sent. */
-    static final int INVALID = -2;
+    /** Linux's ECN bit: never set by us, as the stack does no ECN. */
+    private static final int TS_ECN = 0x20;
 
     private final long key0;
     private final long key1;
@@ -87,11 +87,15 @@ final class SynCookies {
         return ts;
     }
 
-    /** The peer's window scale from the ACK's TSecr: -1 for none, {@link #INVALID} if not one we encode. */
+    /** Whether the ACK's TSecr has option bits we could have sent (Linux rejects ECN it did not offer). */
+    static boolean optionsValid(int tsEcr) {
+        return (tsEcr & TS_ECN) == 0;
+    }
+
+    /** The peer's window scale from the ACK's TSecr, or -1 for none. */
     static int windowScale(int tsEcr) {
         int ws = tsEcr & TS_WSCALE_MASK;
-        if (ws == TS_WSCALE_MASK) return -1;
-        return ws > 14 ? INVALID : ws;
+        return ws == TS_WSCALE_MASK ? -1 : ws;
     }
 
     /** Whether the peer offered SACK, from the ACK's TSecr. */

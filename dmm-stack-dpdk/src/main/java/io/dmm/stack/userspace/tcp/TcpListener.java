@@ -155,7 +155,7 @@ public final class TcpListener {
         int mss = stack.synCookies.check(dstIp, localPort, srcIp, seg.srcPort(), seg.seq() - 1, seg.ack() - 1, now);
         boolean ts = stack.config.timestamps && seg.hasTimestamps;
         int windowScale = ts ? SynCookies.windowScale(seg.tsEcr) : -1;
-        if (mss < 0 || windowScale == SynCookies.INVALID) {
+        if (mss < 0 || ts && !SynCookies.optionsValid(seg.tsEcr)) {
             stack.counters.increment(Counter.TCP_SYNCOOKIES_FAILED);
             return false;
         }

@@ -115,6 +115,17 @@ class TcpSynCookiesTest {
     }
 
     @Test
+    void ecnBitWeNeverSetFailsTheCookie() {
+        TcpListener l = fullSynQueue();
+        t.send(seg().syn().seq(PEER_ISS).mss(1460).ts(5000, 0));
+        Seg sa = t.recv();
+        t.send(seg().ackOnly().seq(PEER_ISS + 1).ack(sa.seq + 1).ts(5001, sa.tsVal | 0x20));
+        t.expect(seg().rst().seq(sa.seq + 1));
+        assertEquals(1, t.count(Counter.TCP_SYNCOOKIES_FAILED));
+        assertNull(t.locked(l::accept));
+    }
+
+    @Test
     void cookieTwoPeriodsOldIsResetAndCounted() {
         TcpListener l = fullSynQueue();
         t.send(seg().syn().seq(PEER_ISS).mss(1460));
