@@ -33,6 +33,14 @@ public final class IsnGenerator {
     }
 
     /**
+     * SYN cookies under their own 128-bit secret, derived from this one by SipHash (a PRF), so a
+     * cookie reveals nothing about the ISNs of ordinary connections.
+     */
+    SynCookies synCookies() {
+        return new SynCookies(tupleHash(key0, key1, 1, 0, 0, 0), tupleHash(key0, key1, 2, 0, 0, 0));
+    }
+
+    /**
      * SipHash-2-4 of the 12-byte message localIp ‖ remoteIp ‖ localPort ‖ remotePort (each in
      * network byte order), computed straight from the ints to stay allocation-free. Equal to
      * {@link #sipHash24(long, long, byte[], int, int)} of those 12 bytes.

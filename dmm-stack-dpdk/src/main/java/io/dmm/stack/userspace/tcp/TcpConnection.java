@@ -159,13 +159,23 @@ public final class TcpConnection {
         this.opts = options.copy();
         TcpConfig cfg = stack.config;
         this.ourMss = stack.ourMss();
-        this.recvBufSize = clampBuffer(opts.receiveBufferSize > 0 ? opts.receiveBufferSize : cfg.defaultReceiveBuffer, cfg);
+        this.recvBufSize = receiveBufferSize(opts, cfg);
         this.sendBufSize = clampBuffer(opts.sendBufferSize > 0 ? opts.sendBufferSize : cfg.defaultSendBuffer, cfg);
-        int shift = 0;
-        while (shift < 14 && (recvBufSize >>> shift) > 65535) shift++;
-        this.rcvShift = cfg.windowScaling ? shift : 0;
+        this.rcvShift = cfg.windowScaling ? windowShift(recvBufSize) : 0;
         this.tsOffset = stack.tsOffset(localIp, localPort, remoteIp, remotePort);
         this.rtt = new RttEstimator(cfg.initialRtoNanos, cfg.minRtoNanos, cfg.maxRtoNanos, 1_000_000L);
+    }
+
+    /** The receive buffer a connection with these options gets. */
+    static int receiveBufferSize(TcpSocketOptions opts, TcpConfig cfg) {
+        return clampBuffer(opts.receiveBufferSize > 0 ? opts.receiveBufferSize : cfg.defaultReceiveBuffer, cfg);
+    }
+
+    /** The window scale we announce for a receive buffer: the least that lets the window field cover it. */
+    static int windowShift(int recvBufSize) {
+        int shift = 0;
+        while (shift < 14 && (recvBufSize >>> shift) > 65535) shift++;
+        return shift;
     }
 
     private static int clampBuffer(int size, TcpConfig cfg) {
@@ -209,16 +219,44 @@ public final class TcpConnection {
         stack.reschedule(this);
     }
 
+    /**
+     * The handshake's final ACK carried a valid SYN cookie ({@link SynCookies}): SYN_RECEIVED as if
+     * our SYN-ACK (ISS ack - 1) had been sent, with the peer's MSS, window scale and SACK as the
+     * cookie and the ACK's TSecr encode them; {@link #onSegment} of that ACK then completes the handshake.
+     */
+    void openFromCookie(TcpHeader ack, int mss, int peerWindowScale, boolean sack, long now) {
+        irs = ack.seq() - 1;
+        rcvNxt = ack.seq();
+        applyOptions(mss, peerWindowScale, sack, ack.hasTimestamps, ack.tsVal, now);
+        iss = ack.ack() - 1;
+        sndUna = iss;
+        sndNxt = iss + 1;
+        sndMax = sndNxt;
+        recover = iss;
+        sndWl1 = irs;
+        sndWl2 = iss;
+        rcvAdv = rcvNxt + Math.min(recvBufSize, 65535); // the window our SYN-ACK advertised
+        lastAckSent = rcvNxt;
+        retries = 1; // when the SYN-ACK left is not known: no RTT sample from the handshake (Karn)
+        state = TcpState.SYN_RECEIVED;
+        lastReceived = now;
+    }
+
     private void applySynOptions(TcpHeader seg, long now) {
+        applyOptions(seg.mss > 0 ? seg.mss : 536, seg.windowScale, seg.sackPermitted, seg.hasTimestamps, seg.tsVal, now);
+    }
+
+    /** The peer's options (window scale -1: none), as far as our configuration takes them up. */
+    private void applyOptions(int mss, int peerWindowScale, boolean sack, boolean timestamps, int tsVal, long now) {
         TcpConfig cfg = stack.config;
-        peerMss = seg.mss > 0 ? seg.mss : 536;
-        wsOk = cfg.windowScaling && seg.windowScale >= 0;
-        sndShift = wsOk ? Math.min(seg.windowScale, 14) : 0;
+        peerMss = mss;
+        wsOk = cfg.windowScaling && peerWindowScale >= 0;
+        sndShift = wsOk ? Math.min(peerWindowScale, 14) : 0;
         if (!wsOk) rcvShift = 0;
-        sackOk = cfg.sack && seg.sackPermitted;
-        tsOk = cfg.timestamps && seg.hasTimestamps;
+        sackOk = cfg.sack && sack;
+        tsOk = cfg.timestamps && timestamps;
         if (tsOk) {
-            tsRecent = seg.tsVal;
+            tsRecent = tsVal;
             tsRecentAge = now;
             tsRecentValid = true;
         }
@@ -381,6 +419,11 @@ public final class TcpConnection {
         if (state == TcpState.SYN_RECEIVED) {
             int ack = seg.ack();
             if (SeqNum.gt(ack, sndUna) && SeqNum.le(ack, sndMax)) {
+                if (listener != null && listener.acceptQueueFull()) {
+                    // Linux's listen overflow: the ACK is dropped, our SYN-ACK is sent again, its ACK retried
+                    stack.counters.increment(Counter.DROP_TCP_BACKLOG_FULL);
+                    return;
+                }
                 sndUna = ack;
                 rtoAt = NONE;
                 if (retries == 0) rtt.sample(now - rttStart);

@@ -43,6 +43,7 @@ public final class TcpStack implements TransportHandler {
     private final long tsSecret;
     /** The key of the flow hash that spreads new connections over SO_REUSEPORT listeners. */
     private final long reusePortKey;
+    final SynCookies synCookies;
     private int active;
 
     // Scratch reused for every segment.
@@ -73,6 +74,7 @@ public final class TcpStack implements TransportHandler {
         this.ports = new PortTable(config.ephemeralPortLow, config.ephemeralPortHigh, seed);
         this.tsSecret = seed * 0x9E3779B97F4A7C15L;
         this.reusePortKey = seed * 0xC2B2AE3D27D4EB4FL;
+        this.synCookies = isnGenerator.synCookies();
     }
 
     // =====================================================================================
@@ -268,7 +270,7 @@ public final class TcpStack implements TransportHandler {
         }
         TcpListener l = findListener(dstIp, dstPort, srcIp, srcPort);
         if (l != null) {
-            l.onSegment(h, srcIp, dstIp, payLen, now);
+            l.onSegment(h, srcIp, dstIp, memory, offset + hl, payLen, now);
             return true;
         }
         counters.increment(Counter.DROP_TCP_NO_LISTENER);
@@ -333,6 +335,32 @@ public final class TcpStack implements TransportHandler {
                 .window(0).checksum(0).urgent(0);
         finish(m, o, TcpHeader.MIN_LENGTH, srcIp, dstIp);
         counters.increment(Counter.TCP_RST_SENT);
+    }
+
+    /**
+     * Answers {@code syn} with a SYN-ACK whose ISN is a SYN cookie, keeping nothing (the listener's
+     * SYN queue is full). Without timestamps the options have nowhere to be kept, so the SYN-ACK
+     * offers no window scale and no SACK, as Linux's; with them, our TSval carries the peer's.
+     */
+    void sendCookieSynAck(TcpHeader syn, int localIp, int localPort, int remoteIp, TcpSocketOptions options, long now) {
+        int remotePort = syn.srcPort();
+        int iss = synCookies.cookie(localIp, localPort, remoteIp, remotePort, syn.seq(), syn.mss > 0 ? syn.mss : 536, now);
+        boolean ts = config.timestamps && syn.hasTimestamps;
+        boolean sack = ts && config.sack && syn.sackPermitted;
+        boolean ws = ts && config.windowScaling && syn.windowScale >= 0;
+        int recvBuf = TcpConnection.receiveBufferSize(options, config);
+        int tsVal = ts ? SynCookies.encodeTsOptions((int) (now / 1_000_000L) + tsOffset(localIp, localPort, remoteIp, remotePort),
+                ws ? syn.windowScale : -1, sack) : 0;
+        if (!egress.begin(localIp, remoteIp, PROTOCOL)) return;
+        if (options.typeOfService != 0) egress.ipFields(-1, options.typeOfService, true);
+        MemorySegment m = egress.memory();
+        long o = egress.l4Offset();
+        TcpHeader h = txHeader.wrap(m, o);
+        int hl = h.putSynOptions(ourMss(), sack, ts, tsVal, syn.tsVal, ws ? TcpConnection.windowShift(recvBuf) : -1);
+        h.srcPort(localPort).dstPort(remotePort).seq(iss).ack(syn.seq() + 1).headerLength(hl)
+                .flags(TcpHeader.SYN | TcpHeader.ACK).window(Math.min(recvBuf, 65535)).checksum(0).urgent(0);
+        finish(m, o, hl, localIp, remoteIp);
+        counters.increment(Counter.TCP_SYNCOOKIES_SENT);
     }
 
     /** Checksums (unless offloaded) and sends the open packet. */

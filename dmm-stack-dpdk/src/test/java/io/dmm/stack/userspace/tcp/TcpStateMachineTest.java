@@ -5,6 +5,7 @@ import static io.dmm.stack.userspace.tcp.TcpHarness.PEER_ISS;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -518,17 +519,54 @@ class TcpStateMachineTest {
     }
 
     @Test
-    void backlogFullDropsSyns() {
+    void fullAcceptQueueDropsSyns() {
         TcpListener l = t.locked(() -> t.stack.listen(TcpHarness.LOCAL, 80, 2, new TcpSocketOptions()));
-        for (int i = 0; i < 3; i++) {
+        for (int i = 0; i < 2; i++) {
             t.remotePort = 40000 + i;
             t.send(seg().syn().seq(PEER_ISS).mss(1460));
+            Seg sa = t.expect(seg().synAck());
+            t.send(seg().ackOnly().seq(PEER_ISS + 1).ack(sa.seq + 1));
         }
-        t.expect(seg().synAck());
-        t.expect(seg().synAck());
+        t.remotePort = 40002;
+        t.send(seg().syn().seq(PEER_ISS).mss(1460));
         t.expectNothing();
         assertEquals(1, t.count(Counter.DROP_TCP_BACKLOG_FULL));
+        assertNotNull(t.locked(l::accept));
+        assertNotNull(t.locked(l::accept));
         assertNull(t.locked(l::accept));
+    }
+
+    @Test
+    void handshakeAckIntoFullAcceptQueueIsDroppedUntilThereIsRoom() {
+        TcpListener l = t.locked(() -> t.stack.listen(TcpHarness.LOCAL, 80, 2, new TcpSocketOptions()));
+        for (int port : new int[] {40000, 40001}) {
+            t.remotePort = port;
+            t.send(seg().syn().seq(PEER_ISS).mss(1460));
+            Seg sa = t.expect(seg().synAck());
+            t.send(seg().ackOnly().seq(PEER_ISS + 1).ack(sa.seq + 1));
+        }
+        t.run(l::accept); // room for one
+        t.remotePort = 40002;
+        t.send(seg().syn().seq(PEER_ISS).mss(1460));
+        Seg second = t.expect(seg().synAck());
+        t.remotePort = 40003;
+        t.send(seg().syn().seq(PEER_ISS).mss(1460));
+        Seg third = t.expect(seg().synAck());
+        t.remotePort = 40002;
+        t.send(seg().ackOnly().seq(PEER_ISS + 1).ack(second.seq + 1)); // fills the accept queue
+        t.remotePort = 40003;
+        t.send(seg().ackOnly().seq(PEER_ISS + 1).ack(third.seq + 1));
+        t.expectNothing();
+        assertEquals(1, t.count(Counter.DROP_TCP_BACKLOG_FULL), "the handshake's ACK into a full accept queue is dropped");
+        assertEquals(40001, t.locked(l::accept).remotePort);
+        assertEquals(40002, t.locked(l::accept).remotePort);
+        assertNull(t.locked(l::accept));
+        t.advance(1500); // our SYN-ACK again, the peer's ACK again: now there is room
+        t.expect(seg().synAck().seq(third.seq));
+        t.send(seg().ackOnly().seq(PEER_ISS + 1).ack(third.seq + 1));
+        TcpConnection c = t.locked(l::accept);
+        assertNotNull(c);
+        assertEquals(40003, c.remotePort);
     }
 
     @Test
