@@ -61,6 +61,9 @@ public final class UserspaceAsynchronousSocketChannel extends AsynchronousSocket
     private final Transfer reads;
     private final Transfer writes;
     private final Connect connect;
+    // made once, not per Future: what a cancelled read or write Future does to the channel
+    private final Runnable killReads;
+    private final Runnable killWrites;
     // the JDK's: set by shutdownInput/shutdownOutput, read by later reads and writes
     private volatile boolean readShutdown;
     private volatile boolean writeShutdown;
@@ -74,6 +77,8 @@ public final class UserspaceAsynchronousSocketChannel extends AsynchronousSocket
         this.reads = new Transfer(true); // after group: operations hand their handlers to it
         this.writes = new Transfer(false);
         this.connect = new Connect();
+        this.killReads = reads::kill;
+        this.killWrites = writes::kill;
         core.configureBlocking(false);
         core.setReadinessListener(new Listener());
     }
@@ -173,7 +178,7 @@ public final class UserspaceAsynchronousSocketChannel extends AsynchronousSocket
         boolean scattering = dsts != null;
         // a scattering read into full buffers reads 0 on the JDK too (readv of nothing), but only
         // after the end-of-stream check: a 0 from the core would otherwise mean "not ready"
-        boolean space = scattering ? remaining(dsts, offset, length) > 0 : dst.hasRemaining();
+        boolean space = UserspaceSocketChannel.remaining(dst, dsts, offset, length) > 0;
         if (readShutdown || !space) {
             if (reads.isPendingNow()) throw new ReadPendingException();
             Number n = readShutdown ? (scattering ? (Number) (-1L) : (Number) (-1)) : (scattering ? (Number) 0L : (Number) 0);
@@ -188,7 +193,7 @@ public final class UserspaceAsynchronousSocketChannel extends AsynchronousSocket
                                              TimeUnit unit, A attachment, CompletionHandler<V, ? super A> handler) {
         if (!checkTransfer(writes, attachment, handler)) return;
         boolean gathering = srcs != null;
-        boolean data = gathering ? remaining(srcs, offset, length) > 0 : src.hasRemaining();
+        boolean data = UserspaceSocketChannel.remaining(src, srcs, offset, length) > 0;
         if (writeShutdown || !data) {
             if (writes.isPendingNow()) throw new WritePendingException();
             @SuppressWarnings("unchecked") V zero = (V) (gathering ? (Number) 0L : (Number) 0);
@@ -197,12 +202,6 @@ public final class UserspaceAsynchronousSocketChannel extends AsynchronousSocket
             return;
         }
         writes.start(src, srcs, offset, length, timeout, unit, attachment, handler);
-    }
-
-    private static long remaining(ByteBuffer[] bufs, int offset, int length) {
-        long r = 0;
-        for (int i = offset; i < offset + length; i++) r += bufs[i].remaining();
-        return r;
     }
 
     @Override
@@ -216,7 +215,7 @@ public final class UserspaceAsynchronousSocketChannel extends AsynchronousSocket
     @Override
     public Future<Integer> read(ByteBuffer dst) {
         if (dst.isReadOnly()) throw new IllegalArgumentException("Read-only buffer");
-        AsyncResult<Integer> f = new AsyncResult<>(this, reads::kill);
+        AsyncResult<Integer> f = new AsyncResult<>(this, killReads);
         read(dst, null, 0, 0, 0L, TimeUnit.MILLISECONDS, null, f);
         return f;
     }
@@ -241,7 +240,7 @@ public final class UserspaceAsynchronousSocketChannel extends AsynchronousSocket
 
     @Override
     public Future<Integer> write(ByteBuffer src) {
-        AsyncResult<Integer> f = new AsyncResult<>(this, writes::kill);
+        AsyncResult<Integer> f = new AsyncResult<>(this, killWrites);
         write(Objects.requireNonNull(src), null, 0, 0, 0L, TimeUnit.MILLISECONDS, null, f);
         return f;
     }

@@ -770,7 +770,8 @@ public class UserspaceSocketChannel extends SocketChannel implements ReadinessSo
         }
     }
 
-    private static long remaining(ByteBuffer single, ByteBuffer[] bufs, int offset, int length) {
+    /** Bytes left in {@code single}, or else in {@code bufs[offset .. offset+length)}. */
+    static long remaining(ByteBuffer single, ByteBuffer[] bufs, int offset, int length) {
         if (single != null) return single.remaining();
         long r = 0;
         for (int i = offset; i < offset + length; i++) r += bufs[i].remaining();
