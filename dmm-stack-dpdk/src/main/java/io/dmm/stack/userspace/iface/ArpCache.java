@@ -49,29 +49,39 @@ final class ArpCache {
     }
 
     /**
-     * A fresh entry for {@code address}: a free one, else the reachable entry closest to expiry is
-     * recycled (incomplete entries are never evicted: they hold frames). -1 when every entry is
-     * incomplete. The entry comes back {@link #INCOMPLETE} with nothing pending.
+     * The entry a new next hop takes: a free one, else the unanswered one asked for longest (the most
+     * requests out, then the earliest due), else the reachable one closest to expiry. Resolved
+     * neighbours go last, so a flood of next hops that never answer (a SYN flood's forged sources on
+     * the link) churns only among its own entries and cannot push out, or keep out, the ones that
+     * answer. The caller drops an incomplete victim's frames before {@link #take}.
      */
-    int insert(int address) {
-        int victim = -1;
+    int victim() {
+        int incomplete = -1;
+        int reachable = -1;
         for (int i = 0; i < ip.length; i++) {
-            if (state[i] == FREE) {
-                victim = i;
-                break;
+            if (state[i] == FREE) return i;
+            if (state[i] == INCOMPLETE) {
+                if (incomplete < 0 || requestsSent[i] > requestsSent[incomplete]
+                        || requestsSent[i] == requestsSent[incomplete] && nextRequestAt[i] - nextRequestAt[incomplete] < 0) {
+                    incomplete = i;
+                }
+            } else if (reachable < 0 || expiresAt[i] < expiresAt[reachable]) {
+                reachable = i;
             }
-            if (state[i] == REACHABLE && (victim < 0 || expiresAt[i] < expiresAt[victim])) victim = i;
         }
-        if (victim < 0) return -1;
-        ip[victim] = address;
-        mac[victim] = 0;
-        state[victim] = INCOMPLETE;
-        requestsSent[victim] = 0;
-        nextRequestAt[victim] = Long.MIN_VALUE;
-        pendingHead[victim] = PendingFrames.NONE;
-        pendingTail[victim] = PendingFrames.NONE;
-        pendingCount[victim] = 0;
-        return victim;
+        return incomplete >= 0 ? incomplete : reachable;
+    }
+
+    /** Entry {@code i} (from {@link #victim}) now stands for {@code address}: INCOMPLETE, nothing pending. */
+    void take(int i, int address) {
+        ip[i] = address;
+        mac[i] = 0;
+        state[i] = INCOMPLETE;
+        requestsSent[i] = 0;
+        nextRequestAt[i] = Long.MIN_VALUE;
+        pendingHead[i] = PendingFrames.NONE;
+        pendingTail[i] = PendingFrames.NONE;
+        pendingCount[i] = 0;
     }
 
     /** Marks a reachable entry as needing resolution again, keeping its slot. */

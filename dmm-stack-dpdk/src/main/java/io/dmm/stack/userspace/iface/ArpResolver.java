@@ -94,10 +94,7 @@ final class ArpResolver {
             }
         }
         if (!owner.isOwnAddress(tpa)) return;  // includes gratuitous ARP, which only refreshes (merged above)
-        if (learnable && !merged) {
-            int i = arp.insert(spa);
-            if (i >= 0) resolved(i, sha, now);
-        }
+        if (learnable && !merged) resolved(newEntry(spa), sha, now);
         // A gratuitous request naming our own address is someone else's announcement, not a question.
         if (p.operation() == ArpPacket.OP_REQUEST && spa != tpa) {
             sendArp(ArpPacket.OP_REPLY, sha, tpa, sha, spa);
@@ -138,11 +135,11 @@ final class ArpResolver {
     void hold(int hop, long frame, int frameLength, long now) {
         int i = arp.find(hop);
         if (i < 0) {
-            i = arp.insert(hop);
+            i = newEntry(hop);
         } else if (arp.state[i] == ArpCache.REACHABLE) {
             arp.restart(i);  // expired: ask again, queue meanwhile
         }
-        if (i < 0 || arp.pendingCount[i] >= config.pendingPerAddress()) {
+        if (arp.pendingCount[i] >= config.pendingPerAddress()) {
             counters.increment(Counter.DROP_ARP_QUEUE_FULL);
             device.txRelease(frame);
             return;
@@ -160,6 +157,24 @@ final class ArpResolver {
         if (arp.requestsSent[i] == 0) requestFor(i, now);
     }
 
+    /** A table entry for {@code address}, recycling one when none is free (see {@link ArpCache#victim}). */
+    private int newEntry(int address) {
+        int i = arp.victim();
+        if (arp.state[i] == ArpCache.INCOMPLETE) dropPending(i);
+        arp.take(i, address);
+        return i;
+    }
+
+    /** Drops and counts the frames waiting for entry {@code i}: its next hop is given up. */
+    private void dropPending(int i) {
+        for (int s = arp.pendingHead[i]; s != PendingFrames.NONE; ) {
+            int next = pending.next(s);
+            pending.release(s);
+            counters.increment(Counter.DROP_ARP_UNRESOLVED);
+            s = next;
+        }
+    }
+
     private void requestFor(int i, long now) {
         sendArp(ArpPacket.OP_REQUEST, MacAddress.BROADCAST, owner.sourceAddressFor(arp.ip[i]), MacAddress.ZERO, arp.ip[i]);
         counters.increment(Counter.ARP_REQUESTS_SENT);
@@ -172,12 +187,7 @@ final class ArpResolver {
             requestFor(i, now);
             return;
         }
-        for (int s = arp.pendingHead[i]; s != PendingFrames.NONE; ) {
-            int next = pending.next(s);
-            pending.release(s);
-            counters.increment(Counter.DROP_ARP_UNRESOLVED);
-            s = next;
-        }
+        dropPending(i);
         arp.free(i);
     }
 

@@ -195,15 +195,23 @@ class ArpTest extends InterfaceFixture {
     }
 
     @Test
-    void aTableFullOfUnresolvedEntriesRefusesNewNextHops() {
-        InterfaceFixture f = new InterfaceFixture(InterfaceConfig.builder().address("10.0.0.1/24").arpCacheSize(1).build());
+    void aFullTableGivesUpItsLongestUnansweredEntryBeforeAResolvedOne() {
+        InterfaceFixture f = new InterfaceFixture(InterfaceConfig.builder().address("10.0.0.1/24").arpCacheSize(2).build());
         f.send(PEER_IP, 17, new byte[8]);
-        f.send(PEER_IP + 1, 17, new byte[8]);
-        assertEquals(1, f.count(Counter.DROP_ARP_QUEUE_FULL));
         f.inject(Frames.arp(2, OUR_MAC, PEER_MAC, PEER_IP, OUR_MAC, OUR_IP));
-        f.send(PEER_IP + 1, 17, new byte[8]);  // a resolved entry may be recycled
-        assertEquals(1, f.count(Counter.DROP_ARP_QUEUE_FULL));
+        f.send(PEER_IP + 1, 17, new byte[8]);  // never answers
+        f.send(PEER_IP + 2, 17, new byte[8]);  // takes PEER_IP + 1's entry, whose frame is dropped
+        assertEquals(1, f.count(Counter.DROP_ARP_UNRESOLVED));
+        f.send(PEER_IP + 3, 17, new byte[8]);  // and then PEER_IP + 2's: the resolved neighbour stays
+        assertEquals(2, f.count(Counter.DROP_ARP_UNRESOLVED));
+        assertEquals(PEER_MAC, f.iface.arpLookup(PEER_IP));
+        assertEquals(0, f.count(Counter.DROP_ARP_QUEUE_FULL));
+        assertEquals(1, f.iface.framesAwaitingArp());
+
+        f.inject(Frames.arp(2, OUR_MAC, PEER_MAC + 3, PEER_IP + 3, OUR_MAC, OUR_IP));
+        f.send(PEER_IP + 4, 17, new byte[8]);  // no entry unanswered: the resolved one closest to expiry goes
         assertEquals(-1, f.iface.arpLookup(PEER_IP));
+        assertEquals(PEER_MAC + 3, f.iface.arpLookup(PEER_IP + 3));
     }
 
     @Test
