@@ -88,6 +88,42 @@ public final class HostRequirements {
         }
     }
 
+    /**
+     * Fails unless {@code tool} is on the PATH, with the package that has it: for the tools only some
+     * tests run (e.g. wrk), so a machine without them fails those tests, loudly, and no others.
+     */
+    public static void requireTool(String tool, String debianPackage) {
+        check();
+        if (!onPath(tool)) throw new AssertionError("needs `" + tool + "`: apt-get install " + debianPackage);
+    }
+
+    /**
+     * A python3 that can import {@code module}: the one on the PATH, else Debian's /usr/bin/python3
+     * (its packages, e.g. python3-scapy, install for that interpreter only, and a PATH may put a
+     * pyenv or venv python3 first). Fails, saying what to install, when neither can.
+     */
+    public static String python3With(String module, String debianPackage) {
+        check();
+        for (String python : List.of("python3", "/usr/bin/python3")) {
+            if (canImport(python, module)) return python;
+        }
+        throw new AssertionError("needs the python3 module " + module + " (for python3 on the PATH or /usr/bin/python3): "
+                + "apt-get install " + debianPackage);
+    }
+
+    private static boolean canImport(String python, String module) {
+        try {
+            Process p = new ProcessBuilder(python, "-c", "import " + module).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            return p.waitFor() == 0;
+        } catch (IOException e) {
+            return false; // no such interpreter
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
     private static boolean onPath(String tool) {
         String path = System.getenv("PATH");
         if (path == null) return false;
