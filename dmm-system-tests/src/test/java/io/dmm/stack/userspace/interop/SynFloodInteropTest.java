@@ -66,8 +66,9 @@ class SynFloodInteropTest {
             BackgroundProcess flood = link.ns.spawn(python, script.toString(), STACK_IP, Integer.toString(PORT),
                     Integer.toString(SYNS), Integer.toString(SYNS_PER_SECOND), "10.231.0", "1", "2");
             // A backlog of half-open connections: the SYN queue is full, and stays so for the burst.
+            // (scapy builds the 20,000 packets first: several seconds of CPU, more on a busy machine.)
             Waits.until(() -> "the SYN queue full\n" + flood.snapshot().describe() + "\n" + link.counters(),
-                    Duration.ofSeconds(60), () -> link.counter("tcp_passive_opens") >= BACKLOG || !flood.isAlive());
+                    Duration.ofSeconds(120), () -> link.counter("tcp_passive_opens") >= BACKLOG || !flood.isAlive());
             assertTrue(flood.isAlive(), () -> "the flood ended before the SYN queue was full\n"
                     + flood.snapshot().describe() + "\n" + link.counters());
             assertEquals(BACKLOG, link.counter("tcp_passive_opens"), link::counters);
