@@ -49,6 +49,9 @@ public enum Counter {
     TCP_ZERO_WINDOW_PROBES, TCP_KEEPALIVES_SENT,
     TCP_CONNECTION_TIMEOUTS,
     TCP_SYNCOOKIES_SENT, TCP_SYNCOOKIES_VALIDATED, TCP_SYNCOOKIES_FAILED,
+    /** Segments between two connections of one stack whose payload went from ring to ring, never into a packet. */
+    TCP_LOCAL_DIRECT_SEGMENTS,
+    DROP_TCP_LOCAL_PAYLOAD_GONE,
     DROP_TCP_CHECKSUM,
     DROP_TCP_MALFORMED,
     DROP_TCP_OUT_OF_WINDOW,

@@ -36,6 +36,30 @@ public interface Egress {
     /** Sends the open packet with {@code l4Length} transport bytes. */
     void send(int l4Length);
 
+    /**
+     * Whether the open packet is for one of our own addresses: it reaches our own ingress through
+     * memory, never a device, so its payload may be left where it is (see {@link #sendLocal}).
+     */
+    default boolean openIsLocal() {
+        return false;
+    }
+
+    /**
+     * Sends the open local packet ({@link #openIsLocal()}) with {@code l4Length} transport bytes of
+     * which only the transport header was written: the payload stays with {@code payloadSource}.
+     * While the packet is delivered, the receiving transport finds that source in
+     * {@link #localPayloadSource()} and copies the payload from it itself, so a byte sent between
+     * two sockets of one stack is copied once less (no sender → packet copy).
+     */
+    default void sendLocal(int l4Length, Object payloadSource) {
+        throw new UnsupportedOperationException("no local delivery here");
+    }
+
+    /** While a packet sent with {@link #sendLocal} is being delivered, its payload source; else null. */
+    default Object localPayloadSource() {
+        return null;
+    }
+
     /** Drops the open packet. */
     void abort();
 

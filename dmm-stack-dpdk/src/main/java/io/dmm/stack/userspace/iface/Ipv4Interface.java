@@ -14,6 +14,7 @@ import io.dmm.stack.userspace.wire.NetworkOrder;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * The stack's one IPv4 interface over an Ethernet {@link Device}: ARP (answering, resolving,
@@ -105,6 +106,8 @@ public final class Ipv4Interface implements RxHandler, Egress {
     private int batchDepth;
     private boolean txDirty;
     private boolean draining;
+    /** The payload source of the local packet being delivered now (see {@link #sendLocal}), else null. */
+    private Object deliveringSource;
 
     public Ipv4Interface(Device device, InterfaceConfig config, Clock clock, StackCounters counters) {
         this.device = device;
@@ -260,8 +263,10 @@ public final class Ipv4Interface implements RxHandler, Egress {
             // Bounded, so two local endpoints answering each other cannot keep us here forever.
             for (int n = config.localQueueSize(); n > 0 && !local.isEmpty(); n--) {
                 try {
+                    deliveringSource = local.headPayloadSource();
                     ingress(local.memory(), local.headOffset(), local.headLength(), true);
                 } finally {
+                    deliveringSource = null;
                     local.pop();  // even if a transport failed on it: a frame that throws must not come back forever
                 }
             }
@@ -512,6 +517,26 @@ public final class Ipv4Interface implements RxHandler, Egress {
 
     @Override
     public void send(int l4Length) {
+        send(l4Length, null);
+    }
+
+    @Override
+    public boolean openIsLocal() {
+        return openKind == OPEN_LOCAL;
+    }
+
+    @Override
+    public void sendLocal(int l4Length, Object payloadSource) {
+        if (openKind != OPEN_LOCAL) throw new IllegalStateException("no local packet is open");
+        send(l4Length, Objects.requireNonNull(payloadSource, "payloadSource"));
+    }
+
+    @Override
+    public Object localPayloadSource() {
+        return deliveringSource;
+    }
+
+    private void send(int l4Length, Object payloadSource) {
         if (openKind == OPEN_NONE) throw new IllegalStateException("no packet is open");
         if (l4Length < 0 || l4Length > l4CapacityFor()) {
             throw new IllegalArgumentException("l4Length must be 0.." + l4CapacityFor() + ": " + l4Length);
@@ -527,7 +552,7 @@ public final class Ipv4Interface implements RxHandler, Egress {
         if (kind == OPEN_LOCAL) {
             eth.destination(mac);
             boolean wasEmpty = local.isEmpty();
-            local.commit(frameLength);
+            local.commit(frameLength, payloadSource);
             if (wasEmpty && localNotifier != null) localNotifier.run();
             return;
         }
@@ -563,7 +588,7 @@ public final class Ipv4Interface implements RxHandler, Egress {
         }
         MemorySegment.copy(openMemory, frame, local.memory(), slot, frameLength);
         boolean wasEmpty = local.isEmpty();
-        local.commit(frameLength);
+        local.commit(frameLength, null);
         if (wasEmpty && localNotifier != null) localNotifier.run();
     }
 

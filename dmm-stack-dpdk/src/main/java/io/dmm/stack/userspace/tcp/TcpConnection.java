@@ -580,7 +580,9 @@ public final class TcpConnection {
             stack.counters.increment(Counter.TCP_OUT_OF_ORDER);
             ackNow = true;
         }
-        int advanced = rb.insert(off, mem, payOff, payLen);
+        TcpConnection sender = stack.payloadSender;
+        int advanced = sender != null ? sender.sendBuf.transferTo(seq - sender.sndUna, rb, off, payLen)
+                : rb.insert(off, mem, payOff, payLen);
         if (advanced > 0) {
             rcvNxt += advanced;
             if (hadHoles) ackNow = true; // filling a hole: ACK at once (RFC 5681 §4.2)
@@ -848,8 +850,10 @@ public final class TcpConnection {
         }
         h.srcPort(localPort).dstPort(remotePort).seq(seq).ack((flags & ACK) != 0 ? rcvNxt : 0)
                 .headerLength(hl).flags(flags).window(window).checksum(0).urgent(urgentPointer);
-        if (len > 0) sendBuf.copyOut(bufOffset, m, o + hl, len);
-        stack.finish(m, o, hl + len, localIp, remoteIp);
+        // To one of our own connections the payload stays in our ring: the receiver copies it from there.
+        boolean byReference = len > 0 && stack.egress.openIsLocal();
+        if (len > 0 && !byReference) sendBuf.copyOut(bufOffset, m, o + hl, len);
+        stack.finish(m, o, hl + len, localIp, remoteIp, byReference ? this : null);
         if ((flags & ACK) != 0) {
             lastAckSent = rcvNxt;
             ackNow = false;
@@ -1107,6 +1111,12 @@ public final class TcpConnection {
             listener = null;
         }
         notifyApp();
+    }
+
+    /** Whether our send ring still holds the {@code length} bytes from sequence number {@code seq} (a local segment's payload). */
+    boolean holdsPayload(int seq, int length) {
+        int offset = seq - sndUna;
+        return sendBuf != null && offset >= 0 && (long) offset + length <= sendBuf.size();
     }
 
     /** Frees the rings; {@code keepUnread} keeps received data the application has yet to read. */

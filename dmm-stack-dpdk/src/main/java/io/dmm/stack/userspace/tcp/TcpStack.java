@@ -31,6 +31,8 @@ public final class TcpStack implements TransportHandler {
     static final long RETRY_NANOS = 100_000L;
 
     final Egress egress;
+    /** While a local segment whose payload stayed in its sender's ring is processed, that sender; else null. */
+    TcpConnection payloadSender;
     final StackLock lock;
     final Clock clock;
     final StackCounters counters;
@@ -256,6 +258,29 @@ public final class TcpStack implements TransportHandler {
             return true;
         }
         int payLen = length - hl;
+        TcpConnection sender = null;
+        Object source = egress.localPayloadSource();
+        if (source != null && payLen > 0) {
+            // a segment between two of our connections whose payload stayed in the sender's ring
+            sender = (TcpConnection) source;
+            if (!sender.holdsPayload(h.seq(), payLen)) {
+                // acknowledged or aborted meanwhile (a retransmission overtaken by its ACK): lost, as on a wire
+                counters.increment(Counter.DROP_TCP_LOCAL_PAYLOAD_GONE);
+                return true;
+            }
+            counters.increment(Counter.TCP_LOCAL_DIRECT_SEGMENTS);
+        }
+        payloadSender = sender;
+        try {
+            dispatch(h, memory, offset, length, hl, payLen, srcIp, dstIp, srcPort, dstPort);
+        } finally {
+            payloadSender = null;
+        }
+        return true;
+    }
+
+    private void dispatch(TcpHeader h, MemorySegment memory, long offset, int length, int hl, int payLen,
+                          int srcIp, int dstIp, int srcPort, int dstPort) {
         long now = clock.nanos();
         int flags = h.flags();
         TcpConnection c = table.find(dstIp, dstPort, srcIp, srcPort);
@@ -266,12 +291,12 @@ public final class TcpStack implements TransportHandler {
         }
         if (c != null) {
             c.onSegment(h, memory, offset + hl, payLen, now);
-            return true;
+            return;
         }
         TcpListener l = findListener(dstIp, dstPort, srcIp, srcPort);
         if (l != null) {
             l.onSegment(h, srcIp, dstIp, memory, offset + hl, payLen, now);
-            return true;
+            return;
         }
         counters.increment(Counter.DROP_TCP_NO_LISTENER);
         if ((flags & TcpHeader.RST) == 0) {
@@ -282,7 +307,6 @@ public final class TcpStack implements TransportHandler {
                 sendReset(dstIp, srcIp, dstPort, srcPort, 0, h.seq() + segLen, true);
             }
         }
-        return true;
     }
 
     /** RFC 6191 (and RFC 9293 Appendix B): a SYN above RCV.NXT, or with a newer timestamp. */
@@ -365,6 +389,20 @@ public final class TcpStack implements TransportHandler {
 
     /** Checksums (unless offloaded) and sends the open packet. */
     void finish(MemorySegment m, long o, int l4Length, int srcIp, int dstIp) {
+        finish(m, o, l4Length, srcIp, dstIp, null);
+    }
+
+    /**
+     * Sends the open segment; with a {@code payloadSender} (a local segment, {@link Egress#openIsLocal()})
+     * only its header was written and the receiver copies the payload from that connection's ring.
+     */
+    void finish(MemorySegment m, long o, int l4Length, int srcIp, int dstIp, TcpConnection payloadSender) {
+        if (payloadSender != null) {
+            // no checksum: local packets are never verified, and this one's payload is not here
+            egress.sendLocal(l4Length, payloadSender);
+            counters.increment(Counter.TCP_SEGMENTS_TX);
+            return;
+        }
         if (!egress.txChecksumOffload()) {
             txHeader.wrap(m, o).checksum(Checksum.transport(m, o, l4Length, srcIp, dstIp, PROTOCOL));
         }
