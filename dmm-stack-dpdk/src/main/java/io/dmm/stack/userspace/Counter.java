@@ -52,6 +52,8 @@ public enum Counter {
     /** Segments between two connections of one stack whose payload went from ring to ring, never into a packet. */
     TCP_LOCAL_DIRECT_SEGMENTS,
     DROP_TCP_LOCAL_PAYLOAD_GONE,
+    /** Sends handed to the device for TCP segmentation offload (each counted in tcp_segments_tx as the segments it becomes). */
+    TCP_TSO_SENDS,
     DROP_TCP_CHECKSUM,
     DROP_TCP_MALFORMED,
     DROP_TCP_OUT_OF_WINDOW,

@@ -54,6 +54,8 @@ public final class Ipv4Interface implements RxHandler, Egress {
     private static final int OPEN_NONE = 0;
     private static final int OPEN_DEVICE = 1;
     private static final int OPEN_LOCAL = 2;
+    /** A TCP packet for the device to segment (TSO), to a next hop already resolved. */
+    private static final int OPEN_SEGMENTED = 3;
     private static final int IP_OFFSET = EthernetFrame.HEADER_LENGTH;
     private static final int L4_OFFSET = EthernetFrame.HEADER_LENGTH + Ipv4Header.MIN_LENGTH;
     /** The IPv4 Router Alert option (RFC 2113) every IGMP message carries (RFC 2236 2, RFC 3376 4). */
@@ -98,6 +100,8 @@ public final class Ipv4Interface implements RxHandler, Egress {
     private int openDst;
     private int openProtocol;
     private int openNextHop;
+    /** The next hop's MAC of an OPEN_SEGMENTED packet (resolved at begin: such packets never wait for ARP). */
+    private long openNextHopMac;
     private int openTtl;
     private int openTos;
     private boolean openLoop;
@@ -479,13 +483,61 @@ public final class Ipv4Interface implements RxHandler, Egress {
             openFrame = buf;
             openNextHop = hop;
         }
+        openAddresses(srcIp, dstIp, protocol);
+        return true;
+    }
+
+    private void openAddresses(int srcIp, int dstIp, int protocol) {
         openSrc = srcIp == 0 ? sourceAddressFor(dstIp) : srcIp;
         openDst = dstIp;
         openProtocol = protocol;
         openTtl = -1;
         openTos = 0;
         openLoop = true;
+    }
+
+    @Override
+    public int segmentationMaxBytes() {
+        return device.tsoMaxBytes();
+    }
+
+    @Override
+    public boolean beginSegmented(int srcIp, int dstIp) {
+        if (openKind != OPEN_NONE) throw new IllegalStateException("a packet is already open; send or abort it first");
+        if (device.tsoMaxBytes() == 0 || isLocalAddress(dstIp)) return false;
+        int hop = nextHop(dstIp);
+        if (hop == 0 || hop == Ipv4Address.BROADCAST || isMulticast(hop)) return false;
+        long hw = arp.lookup(hop, clock.nanos());
+        if (hw < 0) return false;  // the ARP queue holds MTU-sized frames: an ordinary packet waits there instead
+        long buf = device.txAcquireSegmented();
+        if (buf < 0) return false;
+        openKind = OPEN_SEGMENTED;
+        openMemory = device.memory();
+        openFrame = buf;
+        openNextHop = hop;
+        openNextHopMac = hw;
+        openAddresses(srcIp, dstIp, Ipv4Header.PROTOCOL_TCP);
         return true;
+    }
+
+    @Override
+    public void sendSegmented(int l4Length, int segmentSize) {
+        if (openKind != OPEN_SEGMENTED) throw new IllegalStateException("no segmented packet is open");
+        int max = device.tsoMaxBytes() - Ipv4Header.MIN_LENGTH;
+        if (l4Length < 0 || l4Length > max || segmentSize <= 0) {
+            throw new IllegalArgumentException("l4Length must be 0.." + max + " and segments positive: " + l4Length + ", " + segmentSize);
+        }
+        openKind = OPEN_NONE;
+        int total = Ipv4Header.MIN_LENGTH + l4Length;
+        int frameLength = EthernetFrame.HEADER_LENGTH + total;
+        txIp.wrap(openMemory, openFrame + IP_OFFSET, total).emit(openSrc, openDst, openProtocol, total,
+                ipId & 0xFFFF, openTtl < 0 ? config.defaultTtl() : openTtl, true, openTos);
+        // the device numbers the segments' IPv4 ids upwards from this one
+        ipId += Math.max(1, (l4Length + segmentSize - 1) / segmentSize);
+        txEth.wrap(openMemory, openFrame, frameLength).destination(openNextHopMac).source(mac).etherType(EthernetFrame.TYPE_IPV4);
+        counters.increment(Counter.IPV4_TX);
+        device.txSubmitSegmented(openFrame, frameLength, segmentSize);
+        counted(frameLength);
     }
 
     @Override
@@ -508,7 +560,7 @@ public final class Ipv4Interface implements RxHandler, Egress {
 
     @Override
     public int l4Capacity() {
-        return l4CapacityFor();
+        return openKind == OPEN_SEGMENTED ? device.tsoMaxBytes() - Ipv4Header.MIN_LENGTH : l4CapacityFor();
     }
 
     private int l4CapacityFor() {
@@ -537,7 +589,7 @@ public final class Ipv4Interface implements RxHandler, Egress {
     }
 
     private void send(int l4Length, Object payloadSource) {
-        if (openKind == OPEN_NONE) throw new IllegalStateException("no packet is open");
+        if (openKind == OPEN_NONE || openKind == OPEN_SEGMENTED) throw new IllegalStateException("no packet is open to send whole");
         if (l4Length < 0 || l4Length > l4CapacityFor()) {
             throw new IllegalArgumentException("l4Length must be 0.." + l4CapacityFor() + ": " + l4Length);
         }
@@ -626,7 +678,7 @@ public final class Ipv4Interface implements RxHandler, Egress {
 
     @Override
     public void abort() {
-        if (openKind == OPEN_DEVICE) device.txRelease(openFrame);
+        if (openKind == OPEN_DEVICE || openKind == OPEN_SEGMENTED) device.txRelease(openFrame);
         openKind = OPEN_NONE;  // a reserved local slot is simply not committed
     }
 
@@ -702,6 +754,11 @@ public final class Ipv4Interface implements RxHandler, Egress {
     /** Submits a frame; flushed now, or at the end of the processing in progress. */
     void transmit(long frame, int frameLength) {
         device.txSubmit(frame, frameLength);
+        counted(frameLength);
+    }
+
+    /** Counts a frame submitted to the device; flushed now, or at the end of the processing in progress. */
+    private void counted(int frameLength) {
         counters.increment(Counter.TX_FRAMES);
         counters.add(Counter.TX_BYTES, frameLength);
         if (batchDepth == 0) flush();

@@ -9,6 +9,7 @@ import static io.dmm.stack.userspace.wire.TcpHeader.URG;
 
 import io.dmm.stack.userspace.Counter;
 import io.dmm.stack.userspace.Notification;
+import io.dmm.stack.userspace.wire.Ipv4Header;
 import io.dmm.stack.userspace.wire.TcpHeader;
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
@@ -684,7 +685,11 @@ public final class TcpConnection {
                     long pipe = sackRecovery ? pipe() : flight;
                     usable = Math.min(usable, cwnd - pipe);
                 }
-                int len = (int) Math.max(0, Math.min(Math.min(unsent, sendMss), usable));
+                int len = (int) Math.max(0, Math.min(Math.min(unsent, maxSegmentLength()), usable));
+                if (len > sendMss && len % sendMss != 0 && (len < unsent || !opts.noDelay && !finQueued && !urgentMode)) {
+                    // a TSO send is whole segments; a short tail waits its turn (window, Nagle) as one would alone
+                    len -= len % sendMss;
+                }
                 if (unsent > 0 && len == 0) break;
                 if (len < unsent && len < sendMss && len < maxSndWnd / 2 && !swsOverride) break; // sender SWS avoidance
                 if (len > 0 && len < sendMss && len == unsent && !opts.noDelay && !finQueued && !urgentMode && flight > 0) break; // Nagle
@@ -797,8 +802,18 @@ public final class TcpConnection {
     private boolean lastFin;
     private int lastRetransmitEnd;
 
+    /**
+     * The most payload one send may carry: an MSS, or with TCP segmentation offload as much as
+     * the device's largest packet holds beside the headers (it cuts that into MSS-sized segments).
+     */
+    private int maxSegmentLength() {
+        int tso = stack.egress.segmentationMaxBytes();
+        return tso == 0 ? sendMss : Math.max(sendMss, tso - Ipv4Header.MIN_LENGTH - TcpHeader.MAX_LENGTH);
+    }
+
     private boolean transmit(int seq, int flags, int bufOffset, int len, long now) {
-        if (!stack.egress.begin(localIp, remoteIp, 6)) {
+        boolean segmented = len > sendMss && stack.egress.beginSegmented(localIp, remoteIp);
+        if (!segmented && !stack.egress.begin(localIp, remoteIp, 6)) {
             if (retryAt == NONE) retryAt = now + TcpStack.RETRY_NANOS;
             if ((flags & ~ACK) == 0 || len == 0) ackNow = true; // still owed
             return false;
@@ -853,7 +868,12 @@ public final class TcpConnection {
         // To one of our own connections the payload stays in our ring: the receiver copies it from there.
         boolean byReference = len > 0 && stack.egress.openIsLocal();
         if (len > 0 && !byReference) sendBuf.copyOut(bufOffset, m, o + hl, len);
-        stack.finish(m, o, hl + len, localIp, remoteIp, byReference ? this : null);
+        if (segmented) {
+            // every segment the device cuts repeats this header, options included, within the MTU
+            stack.finishSegmented(hl + len, Math.min(sendMss, stack.egress.mtu() - Ipv4Header.MIN_LENGTH - hl), len);
+        } else {
+            stack.finish(m, o, hl + len, localIp, remoteIp, byReference ? this : null);
+        }
         if ((flags & ACK) != 0) {
             lastAckSent = rcvNxt;
             ackNow = false;

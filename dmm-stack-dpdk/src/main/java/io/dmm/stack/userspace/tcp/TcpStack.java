@@ -410,6 +410,17 @@ public final class TcpStack implements TransportHandler {
         counters.increment(Counter.TCP_SEGMENTS_TX);
     }
 
+    /**
+     * Sends the packet opened with {@link Egress#beginSegmented}: {@code l4Length} TCP bytes, of
+     * which {@code payload} are cut by the device into segments of {@code segmentSize}. Checksums
+     * are the device's. Counted as the segments that reach the wire.
+     */
+    void finishSegmented(int l4Length, int segmentSize, int payload) {
+        egress.sendSegmented(l4Length, segmentSize);
+        counters.increment(Counter.TCP_TSO_SENDS);
+        counters.add(Counter.TCP_SEGMENTS_TX, (payload + segmentSize - 1) / segmentSize);
+    }
+
     boolean allowChallengeAck(long now) {
         if (now - challengeWindowStart >= 1_000_000_000L || challengeWindowStart == Long.MIN_VALUE) {
             challengeWindowStart = now;
