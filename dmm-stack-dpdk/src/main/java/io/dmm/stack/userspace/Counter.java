@@ -54,6 +54,8 @@ public enum Counter {
     DROP_TCP_LOCAL_PAYLOAD_GONE,
     /** Sends handed to the device for TCP segmentation offload (each counted in tcp_segments_tx as the segments it becomes). */
     TCP_TSO_SENDS,
+    /** Received segments GRO merged into the one before them (each is one segment TCP did not process on its own). */
+    TCP_GRO_MERGED,
     DROP_TCP_CHECKSUM,
     DROP_TCP_MALFORMED,
     DROP_TCP_OUT_OF_WINDOW,

@@ -133,6 +133,8 @@ final class DpdkDevice implements Device {
     @Override public MemorySegment memory() { return ADDRESS_SPACE; }
     @Override public int txCapacity() { return txCapacity; }
     @Override public int tsoMaxBytes() { return tsoMaxBytes; }
+    /** A burst's mbufs are freed together after it: GRO may hold them until then. */
+    @Override public boolean holdsFramesForBurst() { return true; }
     @Override public void setRxNotifier(Runnable notifier) { this.rxNotifier = notifier; }
     @Override public void setListener(DeviceListener listener) { this.listener = listener; }
 
@@ -208,7 +210,11 @@ final class DpdkDevice implements Device {
                     handler.frame(ADDRESS_SPACE, address, length, rxOffload && (flags & RX_CKSUM_GOOD) != 0);
                 }
             } finally {
-                DpdkShim.freeBulk(rxMbufs, got);
+                try {
+                    handler.endOfBurst();  // the mbufs are freed just below: what was held of them goes up now
+                } finally {
+                    DpdkShim.freeBulk(rxMbufs, got);
+                }
             }
             total += got;
         }

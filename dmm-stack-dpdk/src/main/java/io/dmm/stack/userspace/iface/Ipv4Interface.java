@@ -83,6 +83,10 @@ public final class Ipv4Interface implements RxHandler, Egress {
     private final IcmpErrorLimiter icmpErrors;
     private final MulticastGroups multicast;
     private Runnable localNotifier;
+    /** Software GRO over the bursts of a device that holds them (else null). */
+    private final TcpCoalescer gro;
+    /** Set while a frame from the device is processed: only its TCP segments may be held for GRO. */
+    private boolean inDeviceFrame;
 
     // Reused views: rx for what arrived, tx for what we write, quote for ICMP errors' payloads.
     private final EthernetFrame rxEth = new EthernetFrame();
@@ -145,6 +149,7 @@ public final class Ipv4Interface implements RxHandler, Egress {
         icmpErrors = new IcmpErrorLimiter(config.icmpErrorsPerSecond(), config.icmpErrorBurst(), clock.nanos());
         multicast = new MulticastGroups(new IgmpOutput(), clock, counters, clock.nanos() ^ mac,
                 mtu - Ipv4Header.MIN_LENGTH - ROUTER_ALERT.length);
+        gro = device.holdsFramesForBurst() ? new TcpCoalescer(new GroOutput(), counters) : null;
         ipId = (int) (clock.nanos() ^ mac) & 0xFFFF;  // not 0 every start: stale fragments of an earlier run must not match
     }
 
@@ -291,10 +296,43 @@ public final class Ipv4Interface implements RxHandler, Egress {
         counters.add(Counter.RX_BYTES, length);
         batchDepth++;
         try {
-            ingress(memory, offset, length, checksumsVerified);
+            inDeviceFrame = true;
+            try {
+                ingress(memory, offset, length, checksumsVerified);
+            } finally {
+                inDeviceFrame = false;
+            }
             if (batchDepth == 1) drainLocalInBatch();
         } finally {
             endBatch();
+        }
+    }
+
+    /** The device's burst ends: the TCP segments GRO held go up, merged, before the device frees them. */
+    @Override
+    public void endOfBurst() {
+        if (gro == null || !gro.holding()) return;
+        batchDepth++;
+        try {
+            gro.flush();
+            if (batchDepth == 1) drainLocalInBatch();
+        } finally {
+            endBatch();
+        }
+    }
+
+    /** Where GRO hands segments up: to TCP, one by one or merged. */
+    private final class GroOutput implements TcpCoalescer.Sink {
+        @Override
+        public void single(MemorySegment memory, long offset, int length, int srcIp, int dstIp, boolean verified) {
+            TransportHandler tcp = transports[Ipv4Header.PROTOCOL_TCP];
+            if (tcp != null) tcp.ingress(memory, offset, length, srcIp, dstIp, verified);
+        }
+
+        @Override
+        public void batch(SegmentBatch batch) {
+            TransportHandler tcp = transports[Ipv4Header.PROTOCOL_TCP];
+            if (tcp != null) tcp.ingressBatch(batch);
         }
     }
 
@@ -347,16 +385,20 @@ public final class Ipv4Interface implements RxHandler, Egress {
             int slot = reassembler.accept(ip, verified, clock.nanos());
             if (slot >= 0) {
                 deliver(reassembler.memory(slot), reassembler.datagramOffset(slot), reassembler.datagramLength(slot),
-                        reassembler.checksumsVerified(slot), broadcast);
+                        reassembler.checksumsVerified(slot), broadcast, false);
                 reassembler.release(slot);
             }
             return;
         }
-        deliver(memory, offset, ip.totalLength(), verified, broadcast);
+        deliver(memory, offset, ip.totalLength(), verified, broadcast, inDeviceFrame);
     }
 
-    /** A whole datagram (header at {@code ipOffset}) for us: to ICMP or the transport. */
-    private void deliver(MemorySegment memory, long ipOffset, int totalLength, boolean verified, boolean broadcast) {
+    /**
+     * A whole datagram (header at {@code ipOffset}) for us: to ICMP or the transport. {@code holdable}:
+     * it lies in a device frame that stays valid until the burst ends, so GRO may hold a TCP segment.
+     */
+    private void deliver(MemorySegment memory, long ipOffset, int totalLength, boolean verified, boolean broadcast,
+                         boolean holdable) {
         Ipv4Header ip = rxIp.wrap(memory, ipOffset, totalLength);
         int protocol = ip.protocol();
         int src = ip.source();
@@ -375,6 +417,10 @@ public final class Ipv4Interface implements RxHandler, Egress {
         if (h == null) {
             counters.increment(Counter.DROP_IPV4_UNKNOWN_PROTOCOL);
             if (!broadcast) sendIcmpError(IcmpPacket.TYPE_DESTINATION_UNREACHABLE, IcmpPacket.CODE_PROTOCOL_UNREACHABLE, memory, ipOffset);
+            return;
+        }
+        if (protocol == Ipv4Header.PROTOCOL_TCP && holdable && gro != null && !broadcast) {
+            gro.offer(memory, l4, l4Length, src, dst, verified);
             return;
         }
         boolean taken = h.ingress(memory, l4, l4Length, src, dst, verified);

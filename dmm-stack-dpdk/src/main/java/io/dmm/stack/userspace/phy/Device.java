@@ -41,6 +41,16 @@ public interface Device extends AutoCloseable {
      */
     int receive(RxHandler handler, int budget);
 
+    /**
+     * Whether the frames one {@link #receive} call hands over stay readable until the burst ends:
+     * the device releases them together, after calling {@link RxHandler#endOfBurst()}. The stack
+     * then merges a burst's in-order TCP segments of one flow (GRO) without copying them.
+     * False by default: each frame is released after its own call.
+     */
+    default boolean holdsFramesForBurst() {
+        return false;
+    }
+
     /** Whether {@link #receive} would hand over at least one frame now. */
     boolean rxPending();
 

@@ -583,7 +583,7 @@ public final class TcpConnection {
         }
         TcpConnection sender = stack.payloadSender;
         int advanced = sender != null ? sender.sendBuf.transferTo(seq - sender.sndUna, rb, off, payLen)
-                : rb.insert(off, mem, payOff, payLen);
+                : stack.insertPayload(rb, off, mem, payOff, payLen);
         if (advanced > 0) {
             rcvNxt += advanced;
             if (hadHoles) ackNow = true; // filling a hole: ACK at once (RFC 5681 §4.2)

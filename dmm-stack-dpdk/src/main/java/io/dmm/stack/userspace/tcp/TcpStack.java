@@ -5,6 +5,7 @@ import io.dmm.stack.userspace.FlowHash;
 import io.dmm.stack.userspace.StackCounters;
 import io.dmm.stack.userspace.StackLock;
 import io.dmm.stack.userspace.iface.Egress;
+import io.dmm.stack.userspace.iface.SegmentBatch;
 import io.dmm.stack.userspace.iface.TransportHandler;
 import io.dmm.stack.userspace.time.Clock;
 import io.dmm.stack.userspace.wire.Checksum;
@@ -33,6 +34,9 @@ public final class TcpStack implements TransportHandler {
     final Egress egress;
     /** While a local segment whose payload stayed in its sender's ring is processed, that sender; else null. */
     TcpConnection payloadSender;
+    /** While segments merged by GRO are processed as one, they (their payloads are the segment's); else null. */
+    private SegmentBatch merged;
+    private int mergedHeaderLength;
     final StackLock lock;
     final Clock clock;
     final StackCounters counters;
@@ -277,6 +281,50 @@ public final class TcpStack implements TransportHandler {
             payloadSender = null;
         }
         return true;
+    }
+
+    /**
+     * GRO's merged segments: processed as one segment with the first one's header (they share ACK
+     * number, window and options) and all their payloads, so one ACK answers them.
+     */
+    @Override
+    public void ingressBatch(SegmentBatch batch) {
+        int n = batch.count();
+        TcpHeader h = rxHeader.wrap(batch.memory(0), batch.offset(0));
+        int hl = h.headerLength();
+        int srcIp = batch.srcIp(), dstIp = batch.dstIp();
+        if (!h.parseOptions() || h.srcPort() == 0 || h.dstPort() == 0 || !isUnicast(srcIp) || !isUnicast(dstIp)) {
+            TransportHandler.super.ingressBatch(batch);  // one by one: each is dropped and counted as it deserves
+            return;
+        }
+        counters.add(Counter.TCP_SEGMENTS_RX, n);
+        int payLen = 0;
+        for (int i = 0; i < n; i++) payLen += batch.length(i) - hl;
+        merged = batch;
+        mergedHeaderLength = hl;
+        try {
+            dispatch(h, batch.memory(0), batch.offset(0), batch.length(0), hl, payLen, srcIp, dstIp, h.srcPort(), h.dstPort());
+        } finally {
+            merged = null;
+        }
+    }
+
+    /**
+     * Stores the payload of the segment being processed, {@code offset} bytes after RCV.NXT, into
+     * {@code rb}: from the frame, or piece by piece from GRO's merged segments. Returns how many
+     * bytes became in-order, as {@link ReceiveBuffer#insert}.
+     */
+    int insertPayload(ReceiveBuffer rb, int offset, MemorySegment mem, long payOff, int payLen) {
+        if (merged == null) return rb.insert(offset, mem, payOff, payLen);
+        int advanced = 0;
+        int at = offset;
+        for (int i = 0; i < merged.count(); i++) {
+            int len = merged.length(i) - mergedHeaderLength;
+            // offsets are relative to RCV.NXT, which moved by what the earlier pieces advanced it
+            advanced += rb.insert(at - advanced, merged.memory(i), merged.offset(i) + mergedHeaderLength, len);
+            at += len;
+        }
+        return advanced;
     }
 
     private void dispatch(TcpHeader h, MemorySegment memory, long offset, int length, int hl, int payLen,

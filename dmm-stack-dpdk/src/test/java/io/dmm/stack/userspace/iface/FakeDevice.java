@@ -81,6 +81,11 @@ final class FakeDevice implements Device {
     /** Frames for {@link #receive} to hand over, oldest first. */
     final ArrayList<byte[]> rxQueue = new ArrayList<>();
 
+    /** As a DPDK port: a burst's frames stay readable until it ends, so the stack may merge them (GRO). */
+    boolean holdsFrames;
+
+    @Override public boolean holdsFramesForBurst() { return holdsFrames; }
+
     @Override
     public int receive(RxHandler handler, int budget) {
         int n = 0;
@@ -89,6 +94,7 @@ final class FakeDevice implements Device {
             handler.frame(MemorySegment.ofArray(f), 0, f.length, false);
             n++;
         }
+        if (holdsFrames && n > 0) handler.endOfBurst();
         return n;
     }
 
