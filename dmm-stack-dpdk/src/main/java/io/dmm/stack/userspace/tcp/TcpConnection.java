@@ -812,7 +812,8 @@ public final class TcpConnection {
     }
 
     private boolean transmit(int seq, int flags, int bufOffset, int len, long now) {
-        boolean segmented = len > sendMss && stack.egress.beginSegmented(localIp, remoteIp);
+        // not while urgent: each segment cut from one packet would carry the same urgent pointer
+        boolean segmented = len > sendMss && !urgentMode && stack.egress.beginSegmented(localIp, remoteIp);
         if (!segmented && !stack.egress.begin(localIp, remoteIp, 6)) {
             if (retryAt == NONE) retryAt = now + TcpStack.RETRY_NANOS;
             if ((flags & ~ACK) == 0 || len == 0) ackNow = true; // still owed

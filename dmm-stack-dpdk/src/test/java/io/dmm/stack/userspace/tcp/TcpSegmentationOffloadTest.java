@@ -6,6 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.dmm.stack.userspace.Counter;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
 import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 
@@ -82,6 +85,24 @@ class TcpSegmentationOffloadTest {
         for (int i = 0; i < 3; i++) t.expect(seg().ackOnly().seq(c.iss + 1 + 1460 * i).len(1460).segmentSize(0));
         t.expectNothing();  // the 620-byte tail waits for Nagle
         assertEquals(0, t.count(Counter.TCP_TSO_SENDS));
+    }
+
+    @Test
+    void whileUrgentDataIsPendingSegmentsAreOrdinary() {
+        TcpConnection c = t.accept(t.listen());
+        t.run(() -> {
+            try {
+                c.writeUrgent(ByteBuffer.wrap(new byte[] {7}));
+                c.write(ByteBuffer.wrap(data(5000)));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        });
+        assertTrue(t.egress.sent.size() >= 3, "the urgent byte and data segments were sent");
+        for (FakeEgress.Packet p : t.egress.sent) {
+            assertEquals(0, p.segmentSize(), "every segment carries its own urgent pointer");
+            assertTrue(p.l4().length - 20 <= 1460);
+        }
     }
 
     @Test
