@@ -39,16 +39,26 @@
 #include <rte_ring.h>
 #include <rte_version.h>
 
-#define DMM_SHIM_ABI 3
+#define DMM_SHIM_ABI 4
 
 /* Descriptor flag bits (high 32 bits of a descriptor's second word). */
 #define DMM_RX_CKSUM_GOOD (1u << 0)  /* the PMD vouches for the IPv4 and the TCP/UDP checksum */
 #define DMM_RX_SEGMENTED  (1u << 1)  /* a chained mbuf: the stack drops it (no scatter configured) */
 #define DMM_TX_OFFLOAD    (1u << 0)  /* ask the port for the TCP/UDP checksum of this frame */
+#define DMM_TX_TSO        (1u << 1)  /* a TCP/IPv4 frame the port cuts into segments (TSO); size in bits 48-63 */
 
 /* Capability bits reported by dmm_port_setup. */
 #define DMM_CAP_TX_L4_CKSUM (1u << 0)
 #define DMM_CAP_RX_CKSUM    (1u << 1)
+#define DMM_CAP_TSO         (1u << 2)  /* TCP segmentation offload (with IPv4 and TCP checksum offload) */
+
+/*
+ * Per port: the largest frame one segment of a TSO send may make (headers included). A NIC's limit
+ * is the MTU plus the Ethernet header; net_tap's GSO compares Ethernet, IPv4 and TCP headers plus
+ * the segment with the L3 MTU itself, and fails the whole burst beyond it, so its segments are cut
+ * 14 bytes shorter.
+ */
+static uint16_t tso_frame_max[RTE_MAX_ETHPORTS];
 
 /* Results of dmm_port_probe: >= 0 the port works (and its link state), < 0 it went away (how). */
 #define DMM_PROBE_LINK_DOWN      0   /* works, but the link (carrier) is down */
@@ -293,8 +303,15 @@ int dmm_port_setup(uint16_t port, uint16_t queues, uint16_t rxd, uint16_t txd, s
             conf.rxmode.offloads |= rx_ck;
             *caps |= DMM_CAP_RX_CKSUM;
         }
+        /* TSO rewrites each segment's IPv4 header, so the port must do IPv4 checksums too */
+        const uint64_t tso = RTE_ETH_TX_OFFLOAD_TCP_TSO | RTE_ETH_TX_OFFLOAD_IPV4_CKSUM;
+        if ((*caps & DMM_CAP_TX_L4_CKSUM) && (info.tx_offload_capa & tso) == tso) {
+            conf.txmode.offloads |= tso;
+            *caps |= DMM_CAP_TSO;
+        }
     }
     int tap = strcmp(info.driver_name, "net_tap") == 0;
+    tso_frame_max[port] = tap ? mtu : (uint16_t) (mtu + RTE_ETHER_HDR_LEN);
     /* net_tap hands out its queues' tap fds as rx interrupt fds: dmm_port_probe checks them (the
        interrupts themselves are never armed, the poll loop polls) */
     if (tap) conf.intr_conf.rxq = 1;
@@ -492,9 +509,39 @@ static void prepare_tx_offload(struct rte_mbuf *m) {
 }
 
 /*
- * Sends mbufs[0..n) on queue: meta[i] holds frame i's length in the low 32 bits and DMM_TX_* flags
- * in the high 32 bits. Frames the queue does not take are freed (dropped, as a full NIC queue
- * drops; TCP retransmits). Returns how many were sent.
+ * Prepares a TSO send: the port cuts the TCP/IPv4 frame into segments of seg_size payload bytes,
+ * each with a copy of the headers (sequence number, IPv4 length and id adjusted) and its own IPv4
+ * and TCP checksums; the TCP checksum field holds the pseudo-header sum without the length, the
+ * IPv4 one 0, as DPDK's TSO contract asks. A frame that fits one segment, or that is no TCP/IPv4,
+ * goes as an ordinary checksum-offloaded frame.
+ */
+static void prepare_tx_tso(struct rte_mbuf *m, uint16_t port, unsigned seg_size) {
+    uint8_t *frame = rte_pktmbuf_mtod(m, uint8_t *);
+    if (m->data_len < RTE_ETHER_HDR_LEN + sizeof(struct rte_ipv4_hdr) || frame[12] != 0x08 || frame[13] != 0x00) return;
+    struct rte_ipv4_hdr *ip = (struct rte_ipv4_hdr *) (frame + RTE_ETHER_HDR_LEN);
+    unsigned ihl = (ip->version_ihl & 0x0F) * 4u;
+    if (ip->next_proto_id != IPPROTO_TCP || m->data_len < RTE_ETHER_HDR_LEN + ihl + 20) return;
+    uint8_t *tcp = (uint8_t *) ip + ihl;
+    unsigned thl = (tcp[12] >> 4) * 4u;
+    unsigned headers = RTE_ETHER_HDR_LEN + ihl + thl;
+    if (headers + seg_size > tso_frame_max[port]) seg_size = tso_frame_max[port] - headers;
+    if (m->data_len <= headers + seg_size) {
+        prepare_tx_offload(m);
+        return;
+    }
+    m->l2_len = RTE_ETHER_HDR_LEN;
+    m->l3_len = ihl;
+    m->l4_len = thl;
+    m->tso_segsz = (uint16_t) seg_size;
+    m->ol_flags |= RTE_MBUF_F_TX_IPV4 | RTE_MBUF_F_TX_IP_CKSUM | RTE_MBUF_F_TX_TCP_SEG;
+    ip->hdr_checksum = 0;
+    *(uint16_t *) (tcp + 16) = rte_ipv4_phdr_cksum(ip, m->ol_flags);
+}
+
+/*
+ * Sends mbufs[0..n) on queue: meta[i] holds frame i's length in the low 32 bits, DMM_TX_* flags in
+ * bits 32-47 and, with DMM_TX_TSO, the segment payload size in bits 48-63. Frames the queue does
+ * not take are freed (dropped, as a full NIC queue drops; TCP retransmits). Returns how many were sent.
  */
 uint16_t dmm_tx_burst(uint16_t port, uint16_t queue, struct rte_mbuf **mbufs, const uint64_t *meta, uint16_t n) {
     for (uint16_t i = 0; i < n; i++) {
@@ -502,7 +549,9 @@ uint16_t dmm_tx_burst(uint16_t port, uint16_t queue, struct rte_mbuf **mbufs, co
         uint32_t len = (uint32_t) meta[i];
         m->data_len = (uint16_t) len;
         m->pkt_len = len;
-        if ((meta[i] >> 32) & DMM_TX_OFFLOAD) prepare_tx_offload(m);
+        uint32_t flags = (uint32_t) (meta[i] >> 32) & 0xFFFF;
+        if (flags & DMM_TX_TSO) prepare_tx_tso(m, port, (unsigned) (meta[i] >> 48));
+        else if (flags & DMM_TX_OFFLOAD) prepare_tx_offload(m);
     }
     uint16_t sent = rte_eth_tx_burst(port, queue, mbufs, n);
     if (sent < n) rte_pktmbuf_free_bulk(mbufs + sent, n - sent);

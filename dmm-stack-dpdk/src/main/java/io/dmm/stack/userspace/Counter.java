@@ -49,6 +49,13 @@ public enum Counter {
     TCP_ZERO_WINDOW_PROBES, TCP_KEEPALIVES_SENT,
     TCP_CONNECTION_TIMEOUTS,
     TCP_SYNCOOKIES_SENT, TCP_SYNCOOKIES_VALIDATED, TCP_SYNCOOKIES_FAILED,
+    /** Segments between two connections of one stack whose payload went from ring to ring, never into a packet. */
+    TCP_LOCAL_DIRECT_SEGMENTS,
+    DROP_TCP_LOCAL_PAYLOAD_GONE,
+    /** Sends handed to the device for TCP segmentation offload (each counted in tcp_segments_tx as the segments it becomes). */
+    TCP_TSO_SENDS,
+    /** Received segments GRO merged into the one before them (each is one segment TCP did not process on its own). */
+    TCP_GRO_MERGED,
     DROP_TCP_CHECKSUM,
     DROP_TCP_MALFORMED,
     DROP_TCP_OUT_OF_WINDOW,

@@ -38,6 +38,7 @@ final class DpdkDevice implements Device {
     private static final int RX_CKSUM_GOOD = 1;
     private static final int RX_SEGMENTED = 2;
     private static final long TX_OFFLOAD = 1L << 32;
+    private static final long TX_TSO = 2L << 32;
 
     private final String name;
     private final DpdkPort port;
@@ -50,6 +51,11 @@ final class DpdkDevice implements Device {
     private final boolean txOffload;
     private final boolean rxOffload;
     private final MemorySegment pool;
+    /** Large mbufs for TSO sends; NULL when the port does no TSO. */
+    private final MemorySegment tsoPool;
+    private final int tsoMaxBytes;
+    /** Where a TSO mbuf is allocated into. */
+    private final MemorySegment tsoSlot;
     private final Arena arena = Arena.ofShared();
     private final MemorySegment rxMbufs;
     private final MemorySegment rxDesc;
@@ -75,6 +81,8 @@ final class DpdkDevice implements Device {
     private long txBytes;
     private long txRingFull;
     private long txNoMbuf;
+    private long txTsoFrames;
+    private long txTsoNoMbuf;
     private boolean closed;
     /** Closed, or the port went away: the fast path stops touching it (one field read per burst). */
     private boolean stopped;
@@ -95,6 +103,9 @@ final class DpdkDevice implements Device {
         this.txOffload = port.txChecksumOffload();
         this.rxOffload = port.rxChecksumOffload();
         this.pool = port.pool();
+        this.tsoPool = port.tsoPool();
+        // the IPv4 packet in a TSO mbuf: its data room less the Ethernet header, within IPv4's 16-bit length
+        this.tsoMaxBytes = tsoPool.equals(MemorySegment.NULL) ? 0 : Math.min(0xFFFF, DpdkPort.TSO_DATA_ROOM - 14);
         this.onClose = onClose;
         this.rxMbufs = arena.allocate(ValueLayout.JAVA_LONG, RX_BURST);
         this.rxDesc = arena.allocate(ValueLayout.JAVA_LONG, 2L * RX_BURST);
@@ -102,6 +113,7 @@ final class DpdkDevice implements Device {
         this.txPending = arena.allocate(ValueLayout.JAVA_LONG, TX_BURST);
         this.txMeta = arena.allocate(ValueLayout.JAVA_LONG, TX_BURST);
         this.probeErr = arena.allocate(ValueLayout.JAVA_INT);
+        this.tsoSlot = arena.allocate(ValueLayout.JAVA_LONG);
     }
 
     void setPeerNotifier(Runnable notifier) {
@@ -120,6 +132,9 @@ final class DpdkDevice implements Device {
     @Override public boolean txChecksumOffload() { return txOffload; }
     @Override public MemorySegment memory() { return ADDRESS_SPACE; }
     @Override public int txCapacity() { return txCapacity; }
+    @Override public int tsoMaxBytes() { return tsoMaxBytes; }
+    /** A burst's mbufs are freed together after it: GRO may hold them until then. */
+    @Override public boolean holdsFramesForBurst() { return true; }
     @Override public void setRxNotifier(Runnable notifier) { this.rxNotifier = notifier; }
     @Override public void setListener(DeviceListener listener) { this.listener = listener; }
 
@@ -195,7 +210,11 @@ final class DpdkDevice implements Device {
                     handler.frame(ADDRESS_SPACE, address, length, rxOffload && (flags & RX_CKSUM_GOOD) != 0);
                 }
             } finally {
-                DpdkShim.freeBulk(rxMbufs, got);
+                try {
+                    handler.endOfBurst();  // the mbufs are freed just below: what was held of them goes up now
+                } finally {
+                    DpdkShim.freeBulk(rxMbufs, got);
+                }
             }
             total += got;
         }
@@ -243,6 +262,31 @@ final class DpdkDevice implements Device {
         if (pending == TX_BURST) txFlush();
     }
 
+    /** A large mbuf from the TSO pool (one at a time: a TSO send carries tens of segments' worth). */
+    @Override
+    public long txAcquireSegmented() {
+        if (stopped || tsoMaxBytes == 0) return -1;
+        if (DpdkShim.allocBulk(tsoPool, tsoSlot, 1) != 0) {
+            txTsoNoMbuf++;
+            return -1;
+        }
+        return tsoSlot.get(ValueLayout.JAVA_LONG, 0) + dataOffset;
+    }
+
+    @Override
+    public void txSubmitSegmented(long offset, int length, int segmentSize) {
+        if (tsoMaxBytes == 0 || length < 0 || length > tsoMaxBytes + 14 || segmentSize <= 0 || segmentSize > 0xFFFF) {
+            throw new IllegalArgumentException("TSO frame of " + length + " bytes, segments of " + segmentSize + " on " + name
+                    + " (TSO capacity " + tsoMaxBytes + ")");
+        }
+        txPending.setAtIndex(ValueLayout.JAVA_LONG, pending, offset - dataOffset);
+        txMeta.setAtIndex(ValueLayout.JAVA_LONG, pending, length | TX_OFFLOAD | TX_TSO | (long) segmentSize << 48);
+        pending++;
+        txBytes += length;
+        txTsoFrames++;
+        if (pending == TX_BURST) txFlush();
+    }
+
     @Override
     public void txRelease(long offset) {
         if (cached < TX_CACHE) {
@@ -284,6 +328,8 @@ final class DpdkDevice implements Device {
         m.put("tx_bytes", txBytes);
         m.put("tx_ring_full", txRingFull);
         m.put("tx_no_mbuf", txNoMbuf);
+        m.put("tx_tso_frames", txTsoFrames);
+        m.put("tx_tso_no_mbuf", txTsoNoMbuf);
         if (!closed) m.putAll(port.counters());
         return m;
     }

@@ -8,6 +8,8 @@ import java.lang.foreign.ValueLayout;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The control path of one DPDK ethdev port: attach (probe a vdev or find a probed device), an mbuf
@@ -15,9 +17,18 @@ import java.util.concurrent.atomic.AtomicInteger;
  * statistics, and stop/close/detach. The fast path is {@link DpdkDevice}.
  */
 final class DpdkPort {
+    private static final Logger LOG = LoggerFactory.getLogger(DpdkPort.class);
     /** Bits of dmm_port_setup's capabilities. */
     static final int CAP_TX_L4_CKSUM = 1;
     static final int CAP_RX_CKSUM = 2;
+    static final int CAP_TSO = 4;
+    /**
+     * The data room of the mbufs TSO sends are written into: as large as a pool's mbufs can be
+     * (headroom plus data room fit DPDK's 16-bit size; Debian's headroom is 128 bytes).
+     */
+    static final int TSO_DATA_ROOM = 0xFF00;
+    /** How many TSO mbufs a port gets (16 MiB): a send finding none goes out as ordinary segments. */
+    static final int TSO_MBUFS = 256;
     private static final int ENOTSUP = 95;
     /** Results of {@code dmm_port_probe} (DMM_PROBE_* in the shim): >= 0 the port works, < 0 it went away. */
     static final int PROBE_LINK_DOWN = 0;
@@ -36,6 +47,8 @@ final class DpdkPort {
     final String label;
     private final boolean detachOnClose;
     private MemorySegment pool = MemorySegment.NULL;
+    /** Large mbufs for TSO sends, NULL when the port cannot segment (or the pool could not be made). */
+    private MemorySegment tsoPool = MemorySegment.NULL;
     private int caps;
     private int queues;
     /** The address set by configuration on a port that cannot take one, else 0. */
@@ -97,6 +110,14 @@ final class DpdkPort {
             }
             queues = spec.queues();
             caps = capsOut.get(ValueLayout.JAVA_INT, 0);
+            if ((caps & CAP_TSO) != 0) {
+                tsoPool = DpdkShim.poolCreate(arena.allocateFrom(poolName + "t"), TSO_MBUFS, 0, TSO_DATA_ROOM,
+                        DpdkShim.portSocket(id));
+                if (tsoPool.equals(MemorySegment.NULL)) {
+                    LOG.info("DPDK port \"{}\" offers TSO, but no pool of {} x {} bytes could be made ({}): "
+                            + "TCP sends MTU-sized segments", label, TSO_MBUFS, TSO_DATA_ROOM, DpdkShim.strerror(DpdkShim.errno()));
+                }
+            }
         }
         if (mac != 0) {
             int ret = DpdkShim.portSetMac(id, mac);
@@ -125,6 +146,11 @@ final class DpdkPort {
 
     boolean txChecksumOffload() {
         return (caps & CAP_TX_L4_CKSUM) != 0;
+    }
+
+    /** The pool of large mbufs for TSO sends, or NULL when the port does no TSO. */
+    MemorySegment tsoPool() {
+        return tsoPool;
     }
 
     boolean rxChecksumOffload() {
@@ -175,6 +201,7 @@ final class DpdkPort {
         if (multicastMode >= 0) m.put("multicast_mode", (long) multicastMode);
         m.put("tx_checksum_offload", txChecksumOffload() ? 1L : 0L);
         m.put("rx_checksum_offload", rxChecksumOffload() ? 1L : 0L);
+        m.put("tso", tsoPool.equals(MemorySegment.NULL) ? 0L : 1L);
         return m;
     }
 
@@ -210,6 +237,7 @@ final class DpdkPort {
         closed = true;
         DpdkShim.portClose(id, detachOnClose ? 1 : 0);
         if (!pool.equals(MemorySegment.NULL)) DpdkShim.poolFree(pool);
+        if (!tsoPool.equals(MemorySegment.NULL)) DpdkShim.poolFree(tsoPool);
     }
 
     @Override

@@ -21,7 +21,7 @@ import java.lang.invoke.MethodHandle;
  */
 final class DpdkShim {
     /** The shim ABI this binding speaks ({@code DMM_SHIM_ABI}). */
-    static final int ABI = 3;
+    static final int ABI = 4;
 
     private static final Linker LINKER = Linker.nativeLinker();
     private static final SymbolLookup LIB = ShimLibrary.require();

@@ -36,6 +36,59 @@ public interface Egress {
     /** Sends the open packet with {@code l4Length} transport bytes. */
     void send(int l4Length);
 
+    /**
+     * Whether the open packet is for one of our own addresses: it reaches our own ingress through
+     * memory, never a device, so its payload may be left where it is (see {@link #sendLocal}).
+     */
+    default boolean openIsLocal() {
+        return false;
+    }
+
+    /**
+     * Sends the open local packet ({@link #openIsLocal()}) with {@code l4Length} transport bytes of
+     * which only the transport header was written: the payload stays with {@code payloadSource}.
+     * While the packet is delivered, the receiving transport finds that source in
+     * {@link #localPayloadSource()} and copies the payload from it itself, so a byte sent between
+     * two sockets of one stack is copied once less (no sender → packet copy).
+     */
+    default void sendLocal(int l4Length, Object payloadSource) {
+        throw new UnsupportedOperationException("no local delivery here");
+    }
+
+    /** While a packet sent with {@link #sendLocal} is being delivered, its payload source; else null. */
+    default Object localPayloadSource() {
+        return null;
+    }
+
+    /**
+     * The largest IPv4 packet {@link #beginSegmented} opens (TCP segmentation offload), 0 when the
+     * device cannot segment. The device's capability, see {@link io.dmm.stack.userspace.phy.Device#tsoMaxBytes()}.
+     */
+    default int segmentationMaxBytes() {
+        return 0;
+    }
+
+    /**
+     * Opens a TCP packet from {@code srcIp} to {@code dstIp} of up to {@link #segmentationMaxBytes()}
+     * bytes (so {@link #l4Capacity()} is that less the IPv4 header), which the device cuts into
+     * MTU-sized segments: sent with {@link #sendSegmented}. False when that cannot be done now (no
+     * segmentation, a destination of this host, a broadcast or multicast one, a next hop not yet
+     * resolved, no large buffer free): nothing is open or counted, and the caller opens an
+     * ordinary packet with {@link #begin}.
+     */
+    default boolean beginSegmented(int srcIp, int dstIp) {
+        return false;
+    }
+
+    /**
+     * Sends the packet opened by {@link #beginSegmented} with {@code l4Length} TCP bytes (header
+     * included), to be cut into segments of {@code segmentSize} payload bytes. Its checksums are
+     * the device's.
+     */
+    default void sendSegmented(int l4Length, int segmentSize) {
+        throw new UnsupportedOperationException("no TCP segmentation offload here");
+    }
+
     /** Drops the open packet. */
     void abort();
 

@@ -14,6 +14,7 @@ import io.dmm.stack.userspace.wire.NetworkOrder;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * The stack's one IPv4 interface over an Ethernet {@link Device}: ARP (answering, resolving,
@@ -53,6 +54,8 @@ public final class Ipv4Interface implements RxHandler, Egress {
     private static final int OPEN_NONE = 0;
     private static final int OPEN_DEVICE = 1;
     private static final int OPEN_LOCAL = 2;
+    /** A TCP packet for the device to segment (TSO), to a next hop already resolved. */
+    private static final int OPEN_SEGMENTED = 3;
     private static final int IP_OFFSET = EthernetFrame.HEADER_LENGTH;
     private static final int L4_OFFSET = EthernetFrame.HEADER_LENGTH + Ipv4Header.MIN_LENGTH;
     /** The IPv4 Router Alert option (RFC 2113) every IGMP message carries (RFC 2236 2, RFC 3376 4). */
@@ -80,6 +83,10 @@ public final class Ipv4Interface implements RxHandler, Egress {
     private final IcmpErrorLimiter icmpErrors;
     private final MulticastGroups multicast;
     private Runnable localNotifier;
+    /** Software GRO over the bursts of a device that holds them (else null). */
+    private final TcpCoalescer gro;
+    /** Set while a frame from the device is processed: only its TCP segments may be held for GRO. */
+    private boolean inDeviceFrame;
 
     // Reused views: rx for what arrived, tx for what we write, quote for ICMP errors' payloads.
     private final EthernetFrame rxEth = new EthernetFrame();
@@ -97,6 +104,8 @@ public final class Ipv4Interface implements RxHandler, Egress {
     private int openDst;
     private int openProtocol;
     private int openNextHop;
+    /** The next hop's MAC of an OPEN_SEGMENTED packet (resolved at begin: such packets never wait for ARP). */
+    private long openNextHopMac;
     private int openTtl;
     private int openTos;
     private boolean openLoop;
@@ -105,6 +114,8 @@ public final class Ipv4Interface implements RxHandler, Egress {
     private int batchDepth;
     private boolean txDirty;
     private boolean draining;
+    /** The payload source of the local packet being delivered now (see {@link #sendLocal}), else null. */
+    private Object deliveringSource;
 
     public Ipv4Interface(Device device, InterfaceConfig config, Clock clock, StackCounters counters) {
         this.device = device;
@@ -138,6 +149,7 @@ public final class Ipv4Interface implements RxHandler, Egress {
         icmpErrors = new IcmpErrorLimiter(config.icmpErrorsPerSecond(), config.icmpErrorBurst(), clock.nanos());
         multicast = new MulticastGroups(new IgmpOutput(), clock, counters, clock.nanos() ^ mac,
                 mtu - Ipv4Header.MIN_LENGTH - ROUTER_ALERT.length);
+        gro = device.holdsFramesForBurst() ? new TcpCoalescer(new GroOutput(), counters) : null;
         ipId = (int) (clock.nanos() ^ mac) & 0xFFFF;  // not 0 every start: stale fragments of an earlier run must not match
     }
 
@@ -260,8 +272,10 @@ public final class Ipv4Interface implements RxHandler, Egress {
             // Bounded, so two local endpoints answering each other cannot keep us here forever.
             for (int n = config.localQueueSize(); n > 0 && !local.isEmpty(); n--) {
                 try {
+                    deliveringSource = local.headPayloadSource();
                     ingress(local.memory(), local.headOffset(), local.headLength(), true);
                 } finally {
+                    deliveringSource = null;
                     local.pop();  // even if a transport failed on it: a frame that throws must not come back forever
                 }
             }
@@ -282,10 +296,43 @@ public final class Ipv4Interface implements RxHandler, Egress {
         counters.add(Counter.RX_BYTES, length);
         batchDepth++;
         try {
-            ingress(memory, offset, length, checksumsVerified);
+            inDeviceFrame = true;
+            try {
+                ingress(memory, offset, length, checksumsVerified);
+            } finally {
+                inDeviceFrame = false;
+            }
             if (batchDepth == 1) drainLocalInBatch();
         } finally {
             endBatch();
+        }
+    }
+
+    /** The device's burst ends: the TCP segments GRO held go up, merged, before the device frees them. */
+    @Override
+    public void endOfBurst() {
+        if (gro == null || !gro.holding()) return;
+        batchDepth++;
+        try {
+            gro.flush();
+            if (batchDepth == 1) drainLocalInBatch();
+        } finally {
+            endBatch();
+        }
+    }
+
+    /** Where GRO hands segments up: to TCP, one by one or merged. */
+    private final class GroOutput implements TcpCoalescer.Sink {
+        @Override
+        public void single(MemorySegment memory, long offset, int length, int srcIp, int dstIp, boolean verified) {
+            TransportHandler tcp = transports[Ipv4Header.PROTOCOL_TCP];
+            if (tcp != null) tcp.ingress(memory, offset, length, srcIp, dstIp, verified);
+        }
+
+        @Override
+        public void batch(SegmentBatch batch) {
+            TransportHandler tcp = transports[Ipv4Header.PROTOCOL_TCP];
+            if (tcp != null) tcp.ingressBatch(batch);
         }
     }
 
@@ -338,16 +385,20 @@ public final class Ipv4Interface implements RxHandler, Egress {
             int slot = reassembler.accept(ip, verified, clock.nanos());
             if (slot >= 0) {
                 deliver(reassembler.memory(slot), reassembler.datagramOffset(slot), reassembler.datagramLength(slot),
-                        reassembler.checksumsVerified(slot), broadcast);
+                        reassembler.checksumsVerified(slot), broadcast, false);
                 reassembler.release(slot);
             }
             return;
         }
-        deliver(memory, offset, ip.totalLength(), verified, broadcast);
+        deliver(memory, offset, ip.totalLength(), verified, broadcast, inDeviceFrame);
     }
 
-    /** A whole datagram (header at {@code ipOffset}) for us: to ICMP or the transport. */
-    private void deliver(MemorySegment memory, long ipOffset, int totalLength, boolean verified, boolean broadcast) {
+    /**
+     * A whole datagram (header at {@code ipOffset}) for us: to ICMP or the transport. {@code holdable}:
+     * it lies in a device frame that stays valid until the burst ends, so GRO may hold a TCP segment.
+     */
+    private void deliver(MemorySegment memory, long ipOffset, int totalLength, boolean verified, boolean broadcast,
+                         boolean holdable) {
         Ipv4Header ip = rxIp.wrap(memory, ipOffset, totalLength);
         int protocol = ip.protocol();
         int src = ip.source();
@@ -366,6 +417,10 @@ public final class Ipv4Interface implements RxHandler, Egress {
         if (h == null) {
             counters.increment(Counter.DROP_IPV4_UNKNOWN_PROTOCOL);
             if (!broadcast) sendIcmpError(IcmpPacket.TYPE_DESTINATION_UNREACHABLE, IcmpPacket.CODE_PROTOCOL_UNREACHABLE, memory, ipOffset);
+            return;
+        }
+        if (protocol == Ipv4Header.PROTOCOL_TCP && holdable && gro != null && !broadcast) {
+            gro.offer(memory, l4, l4Length, src, dst, verified);
             return;
         }
         boolean taken = h.ingress(memory, l4, l4Length, src, dst, verified);
@@ -474,13 +529,61 @@ public final class Ipv4Interface implements RxHandler, Egress {
             openFrame = buf;
             openNextHop = hop;
         }
+        openAddresses(srcIp, dstIp, protocol);
+        return true;
+    }
+
+    private void openAddresses(int srcIp, int dstIp, int protocol) {
         openSrc = srcIp == 0 ? sourceAddressFor(dstIp) : srcIp;
         openDst = dstIp;
         openProtocol = protocol;
         openTtl = -1;
         openTos = 0;
         openLoop = true;
+    }
+
+    @Override
+    public int segmentationMaxBytes() {
+        return device.tsoMaxBytes();
+    }
+
+    @Override
+    public boolean beginSegmented(int srcIp, int dstIp) {
+        if (openKind != OPEN_NONE) throw new IllegalStateException("a packet is already open; send or abort it first");
+        if (device.tsoMaxBytes() == 0 || isLocalAddress(dstIp)) return false;
+        int hop = nextHop(dstIp);
+        if (hop == 0 || hop == Ipv4Address.BROADCAST || isMulticast(hop)) return false;
+        long hw = arp.lookup(hop, clock.nanos());
+        if (hw < 0) return false;  // the ARP queue holds MTU-sized frames: an ordinary packet waits there instead
+        long buf = device.txAcquireSegmented();
+        if (buf < 0) return false;
+        openKind = OPEN_SEGMENTED;
+        openMemory = device.memory();
+        openFrame = buf;
+        openNextHop = hop;
+        openNextHopMac = hw;
+        openAddresses(srcIp, dstIp, Ipv4Header.PROTOCOL_TCP);
         return true;
+    }
+
+    @Override
+    public void sendSegmented(int l4Length, int segmentSize) {
+        if (openKind != OPEN_SEGMENTED) throw new IllegalStateException("no segmented packet is open");
+        int max = device.tsoMaxBytes() - Ipv4Header.MIN_LENGTH;
+        if (l4Length < 0 || l4Length > max || segmentSize <= 0) {
+            throw new IllegalArgumentException("l4Length must be 0.." + max + " and segments positive: " + l4Length + ", " + segmentSize);
+        }
+        openKind = OPEN_NONE;
+        int total = Ipv4Header.MIN_LENGTH + l4Length;
+        int frameLength = EthernetFrame.HEADER_LENGTH + total;
+        txIp.wrap(openMemory, openFrame + IP_OFFSET, total).emit(openSrc, openDst, openProtocol, total,
+                ipId & 0xFFFF, openTtl < 0 ? config.defaultTtl() : openTtl, true, openTos);
+        // the device numbers the segments' IPv4 ids upwards from this one
+        ipId += Math.max(1, (l4Length + segmentSize - 1) / segmentSize);
+        txEth.wrap(openMemory, openFrame, frameLength).destination(openNextHopMac).source(mac).etherType(EthernetFrame.TYPE_IPV4);
+        counters.increment(Counter.IPV4_TX);
+        device.txSubmitSegmented(openFrame, frameLength, segmentSize);
+        counted(frameLength);
     }
 
     @Override
@@ -503,7 +606,7 @@ public final class Ipv4Interface implements RxHandler, Egress {
 
     @Override
     public int l4Capacity() {
-        return l4CapacityFor();
+        return openKind == OPEN_SEGMENTED ? device.tsoMaxBytes() - Ipv4Header.MIN_LENGTH : l4CapacityFor();
     }
 
     private int l4CapacityFor() {
@@ -512,7 +615,27 @@ public final class Ipv4Interface implements RxHandler, Egress {
 
     @Override
     public void send(int l4Length) {
-        if (openKind == OPEN_NONE) throw new IllegalStateException("no packet is open");
+        send(l4Length, null);
+    }
+
+    @Override
+    public boolean openIsLocal() {
+        return openKind == OPEN_LOCAL;
+    }
+
+    @Override
+    public void sendLocal(int l4Length, Object payloadSource) {
+        if (openKind != OPEN_LOCAL) throw new IllegalStateException("no local packet is open");
+        send(l4Length, Objects.requireNonNull(payloadSource, "payloadSource"));
+    }
+
+    @Override
+    public Object localPayloadSource() {
+        return deliveringSource;
+    }
+
+    private void send(int l4Length, Object payloadSource) {
+        if (openKind == OPEN_NONE || openKind == OPEN_SEGMENTED) throw new IllegalStateException("no packet is open to send whole");
         if (l4Length < 0 || l4Length > l4CapacityFor()) {
             throw new IllegalArgumentException("l4Length must be 0.." + l4CapacityFor() + ": " + l4Length);
         }
@@ -527,7 +650,7 @@ public final class Ipv4Interface implements RxHandler, Egress {
         if (kind == OPEN_LOCAL) {
             eth.destination(mac);
             boolean wasEmpty = local.isEmpty();
-            local.commit(frameLength);
+            local.commit(frameLength, payloadSource);
             if (wasEmpty && localNotifier != null) localNotifier.run();
             return;
         }
@@ -563,7 +686,7 @@ public final class Ipv4Interface implements RxHandler, Egress {
         }
         MemorySegment.copy(openMemory, frame, local.memory(), slot, frameLength);
         boolean wasEmpty = local.isEmpty();
-        local.commit(frameLength);
+        local.commit(frameLength, null);
         if (wasEmpty && localNotifier != null) localNotifier.run();
     }
 
@@ -601,7 +724,7 @@ public final class Ipv4Interface implements RxHandler, Egress {
 
     @Override
     public void abort() {
-        if (openKind == OPEN_DEVICE) device.txRelease(openFrame);
+        if (openKind == OPEN_DEVICE || openKind == OPEN_SEGMENTED) device.txRelease(openFrame);
         openKind = OPEN_NONE;  // a reserved local slot is simply not committed
     }
 
@@ -677,6 +800,11 @@ public final class Ipv4Interface implements RxHandler, Egress {
     /** Submits a frame; flushed now, or at the end of the processing in progress. */
     void transmit(long frame, int frameLength) {
         device.txSubmit(frame, frameLength);
+        counted(frameLength);
+    }
+
+    /** Counts a frame submitted to the device; flushed now, or at the end of the processing in progress. */
+    private void counted(int frameLength) {
         counters.increment(Counter.TX_FRAMES);
         counters.add(Counter.TX_BYTES, frameLength);
         if (batchDepth == 0) flush();

@@ -8,12 +8,14 @@ import java.lang.foreign.MemorySegment;
  * order. A ring of fixed-size slots in one preallocated segment: the sender writes into the tail
  * slot in place ({@link #reserve}, then {@link #commit} or nothing on abort), and delivery reads
  * the head slot before {@link #pop}ping it, so a reply sent while a frame is being delivered lands
- * in another slot.
+ * in another slot. A frame may carry a payload source (see {@link Egress#sendLocal}): its payload
+ * was not written, and the receiving transport copies it from that source.
  */
 final class LocalDeliveryQueue {
     private final MemorySegment memory;
     private final int slotSize;
     private final int[] length;
+    private final Object[] payloadSource;
     private int head;
     private int count;
 
@@ -21,6 +23,7 @@ final class LocalDeliveryQueue {
         this.memory = Arena.ofAuto().allocate((long) slots * slotSize, 8);
         this.slotSize = slotSize;
         this.length = new int[slots];
+        this.payloadSource = new Object[slots];
     }
 
     MemorySegment memory() {
@@ -33,9 +36,11 @@ final class LocalDeliveryQueue {
         return (long) ((head + count) % length.length) * slotSize;
     }
 
-    /** Appends the frame written at the reserved slot. */
-    void commit(int frameLength) {
-        length[(head + count) % length.length] = frameLength;
+    /** Appends the frame written at the reserved slot; {@code source} holds its payload, or null when it is written. */
+    void commit(int frameLength, Object source) {
+        int slot = (head + count) % length.length;
+        length[slot] = frameLength;
+        payloadSource[slot] = source;
         count++;
     }
 
@@ -55,7 +60,13 @@ final class LocalDeliveryQueue {
         return length[head];
     }
 
+    /** The payload source of the head frame, null when its payload is in the slot. */
+    Object headPayloadSource() {
+        return payloadSource[head];
+    }
+
     void pop() {
+        payloadSource[head] = null;  // the sender may go away: keep no reference to it
         head = (head + 1) % length.length;
         count--;
     }

@@ -21,4 +21,14 @@ public interface TransportHandler {
      * {@code srcIp:srcPort} to {@code dstIp:dstPort}.
      */
     void destinationUnreachable(int code, int srcIp, int srcPort, int dstIp, int dstPort);
+
+    /**
+     * TCP segments of one flow merged by GRO (see {@link SegmentBatch}). A transport that cannot
+     * take them as one takes them one by one, which the default does.
+     */
+    default void ingressBatch(SegmentBatch batch) {
+        for (int i = 0; i < batch.count(); i++) {
+            ingress(batch.memory(i), batch.offset(i), batch.length(i), batch.srcIp(), batch.dstIp(), true);
+        }
+    }
 }

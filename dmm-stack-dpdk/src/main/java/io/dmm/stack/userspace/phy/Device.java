@@ -41,6 +41,16 @@ public interface Device extends AutoCloseable {
      */
     int receive(RxHandler handler, int budget);
 
+    /**
+     * Whether the frames one {@link #receive} call hands over stay readable until the burst ends:
+     * the device releases them together, after calling {@link RxHandler#endOfBurst()}. The stack
+     * then merges a burst's in-order TCP segments of one flow (GRO) without copying them.
+     * False by default: each frame is released after its own call.
+     */
+    default boolean holdsFramesForBurst() {
+        return false;
+    }
+
     /** Whether {@link #receive} would hand over at least one frame now. */
     boolean rxPending();
 
@@ -55,6 +65,37 @@ public interface Device extends AutoCloseable {
 
     /** Gives back an acquired buffer that will not be sent. */
     void txRelease(long offset);
+
+    /**
+     * TCP segmentation offload (TSO): the largest IPv4 packet a buffer of
+     * {@link #txAcquireSegmented()} carries, which the device cuts into packets of at most the MTU
+     * itself (each with the headers copied, sequence number, IPv4 length and id adjusted, and
+     * every checksum computed). 0, the default: the device cannot, and the stack sends MTU-sized
+     * segments. A capability of the device (a NIC's, or net_tap's software GSO), never guessed
+     * from its name.
+     */
+    default int tsoMaxBytes() {
+        return 0;
+    }
+
+    /**
+     * A transmit buffer of {@link #tsoMaxBytes()} + 14 bytes for one TCP/IPv4 frame to be
+     * segmented, or -1 when none is free now (the stack then sends ordinary segments). Given back
+     * with {@link #txRelease} or submitted with {@link #txSubmitSegmented}.
+     */
+    default long txAcquireSegmented() {
+        return -1;
+    }
+
+    /**
+     * Queues a TCP/IPv4 frame from {@link #txAcquireSegmented()} that the device sends as segments
+     * of {@code segmentSize} payload bytes each (the last may be shorter); the stack leaves the
+     * IPv4 and TCP checksums to the device. A device may cut segments smaller where its own
+     * limits ask for it.
+     */
+    default void txSubmitSegmented(long offset, int length, int segmentSize) {
+        throw new UnsupportedOperationException(name() + " does no TCP segmentation offload");
+    }
 
     /** Sends every queued frame. */
     void txFlush();

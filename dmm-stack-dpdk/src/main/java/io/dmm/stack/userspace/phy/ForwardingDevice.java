@@ -5,7 +5,10 @@ import java.util.Map;
 
 /**
  * A device that passes every call to another: the base of the wrappers ({@link FaultInjector},
- * {@link PcapWriter}), which override only what they change.
+ * {@link PcapWriter}), which override only what they change. The offloads are not passed on
+ * ({@link #tsoMaxBytes()}, {@link #holdsFramesForBurst()} keep their defaults): a wrapper works on
+ * single frames as they cross the wire, so through one the stack sends MTU-sized segments and
+ * merges nothing.
  */
 public abstract class ForwardingDevice implements Device {
     protected final Device inner;

@@ -82,6 +82,29 @@ public final class SendBuffer implements AutoCloseable {
         }
     }
 
+    /**
+     * Stores {@code length} bytes starting {@code offset} bytes after the head into {@code dst},
+     * {@code dstOffset} bytes after its RCV.NXT, straight from this ring (handles the wrap): how a
+     * segment between two connections of one stack reaches its receiver without a packet copy.
+     * Returns how many bytes became in-order there, as {@link ReceiveBuffer#insert}.
+     */
+    public int transferTo(int offset, ReceiveBuffer dst, int dstOffset, int length) {
+        if (offset < 0 || length < 0 || (long) offset + length > size) {
+            throw new IllegalArgumentException("range [" + offset + ", +" + length + ") outside the " + size + " bytes held");
+        }
+        if (length == 0) {
+            return 0;
+        }
+        int start = wrap(head + (long) offset);
+        int first = Math.min(length, capacity - start);
+        int advanced = dst.insert(dstOffset, memory, start, first);
+        if (length > first) {
+            // the receiver's RCV.NXT moved by what the first piece advanced it
+            advanced += dst.insert(dstOffset + first - advanced, memory, 0, length - first);
+        }
+        return advanced;
+    }
+
     /** Drops {@code n} acknowledged bytes from the head. */
     public void consume(int n) {
         if (n < 0 || n > size) {

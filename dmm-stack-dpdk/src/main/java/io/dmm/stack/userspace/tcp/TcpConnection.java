@@ -9,6 +9,7 @@ import static io.dmm.stack.userspace.wire.TcpHeader.URG;
 
 import io.dmm.stack.userspace.Counter;
 import io.dmm.stack.userspace.Notification;
+import io.dmm.stack.userspace.wire.Ipv4Header;
 import io.dmm.stack.userspace.wire.TcpHeader;
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
@@ -580,7 +581,9 @@ public final class TcpConnection {
             stack.counters.increment(Counter.TCP_OUT_OF_ORDER);
             ackNow = true;
         }
-        int advanced = rb.insert(off, mem, payOff, payLen);
+        TcpConnection sender = stack.payloadSender;
+        int advanced = sender != null ? sender.sendBuf.transferTo(seq - sender.sndUna, rb, off, payLen)
+                : stack.insertPayload(rb, off, mem, payOff, payLen);
         if (advanced > 0) {
             rcvNxt += advanced;
             if (hadHoles) ackNow = true; // filling a hole: ACK at once (RFC 5681 §4.2)
@@ -682,7 +685,11 @@ public final class TcpConnection {
                     long pipe = sackRecovery ? pipe() : flight;
                     usable = Math.min(usable, cwnd - pipe);
                 }
-                int len = (int) Math.max(0, Math.min(Math.min(unsent, sendMss), usable));
+                int len = (int) Math.max(0, Math.min(Math.min(unsent, maxSegmentLength()), usable));
+                if (len > sendMss && len % sendMss != 0 && (len < unsent || !opts.noDelay && !finQueued && !urgentMode)) {
+                    // a TSO send is whole segments; a short tail waits its turn (window, Nagle) as one would alone
+                    len -= len % sendMss;
+                }
                 if (unsent > 0 && len == 0) break;
                 if (len < unsent && len < sendMss && len < maxSndWnd / 2 && !swsOverride) break; // sender SWS avoidance
                 if (len > 0 && len < sendMss && len == unsent && !opts.noDelay && !finQueued && !urgentMode && flight > 0) break; // Nagle
@@ -795,8 +802,19 @@ public final class TcpConnection {
     private boolean lastFin;
     private int lastRetransmitEnd;
 
+    /**
+     * The most payload one send may carry: an MSS, or with TCP segmentation offload as much as
+     * the device's largest packet holds beside the headers (it cuts that into MSS-sized segments).
+     */
+    private int maxSegmentLength() {
+        int tso = stack.egress.segmentationMaxBytes();
+        return tso == 0 ? sendMss : Math.max(sendMss, tso - Ipv4Header.MIN_LENGTH - TcpHeader.MAX_LENGTH);
+    }
+
     private boolean transmit(int seq, int flags, int bufOffset, int len, long now) {
-        if (!stack.egress.begin(localIp, remoteIp, 6)) {
+        // not while urgent: each segment cut from one packet would carry the same urgent pointer
+        boolean segmented = len > sendMss && !urgentMode && stack.egress.beginSegmented(localIp, remoteIp);
+        if (!segmented && !stack.egress.begin(localIp, remoteIp, 6)) {
             if (retryAt == NONE) retryAt = now + TcpStack.RETRY_NANOS;
             if ((flags & ~ACK) == 0 || len == 0) ackNow = true; // still owed
             return false;
@@ -848,8 +866,15 @@ public final class TcpConnection {
         }
         h.srcPort(localPort).dstPort(remotePort).seq(seq).ack((flags & ACK) != 0 ? rcvNxt : 0)
                 .headerLength(hl).flags(flags).window(window).checksum(0).urgent(urgentPointer);
-        if (len > 0) sendBuf.copyOut(bufOffset, m, o + hl, len);
-        stack.finish(m, o, hl + len, localIp, remoteIp);
+        // To one of our own connections the payload stays in our ring: the receiver copies it from there.
+        boolean byReference = len > 0 && stack.egress.openIsLocal();
+        if (len > 0 && !byReference) sendBuf.copyOut(bufOffset, m, o + hl, len);
+        if (segmented) {
+            // every segment the device cuts repeats this header, options included, within the MTU
+            stack.finishSegmented(hl + len, Math.min(sendMss, stack.egress.mtu() - Ipv4Header.MIN_LENGTH - hl), len);
+        } else {
+            stack.finish(m, o, hl + len, localIp, remoteIp, byReference ? this : null);
+        }
         if ((flags & ACK) != 0) {
             lastAckSent = rcvNxt;
             ackNow = false;
@@ -1107,6 +1132,12 @@ public final class TcpConnection {
             listener = null;
         }
         notifyApp();
+    }
+
+    /** Whether our send ring still holds the {@code length} bytes from sequence number {@code seq} (a local segment's payload). */
+    boolean holdsPayload(int seq, int length) {
+        int offset = seq - sndUna;
+        return sendBuf != null && offset >= 0 && (long) offset + length <= sendBuf.size();
     }
 
     /** Frees the rings; {@code keepUnread} keeps received data the application has yet to read. */

@@ -5,6 +5,7 @@ import io.dmm.stack.userspace.FlowHash;
 import io.dmm.stack.userspace.StackCounters;
 import io.dmm.stack.userspace.StackLock;
 import io.dmm.stack.userspace.iface.Egress;
+import io.dmm.stack.userspace.iface.SegmentBatch;
 import io.dmm.stack.userspace.iface.TransportHandler;
 import io.dmm.stack.userspace.time.Clock;
 import io.dmm.stack.userspace.wire.Checksum;
@@ -31,6 +32,11 @@ public final class TcpStack implements TransportHandler {
     static final long RETRY_NANOS = 100_000L;
 
     final Egress egress;
+    /** While a local segment whose payload stayed in its sender's ring is processed, that sender; else null. */
+    TcpConnection payloadSender;
+    /** While segments merged by GRO are processed as one, they (their payloads are the segment's); else null. */
+    private SegmentBatch merged;
+    private int mergedHeaderLength;
     final StackLock lock;
     final Clock clock;
     final StackCounters counters;
@@ -256,6 +262,73 @@ public final class TcpStack implements TransportHandler {
             return true;
         }
         int payLen = length - hl;
+        TcpConnection sender = null;
+        Object source = egress.localPayloadSource();
+        if (source != null && payLen > 0) {
+            // a segment between two of our connections whose payload stayed in the sender's ring
+            sender = (TcpConnection) source;
+            if (!sender.holdsPayload(h.seq(), payLen)) {
+                // acknowledged or aborted meanwhile (a retransmission overtaken by its ACK): lost, as on a wire
+                counters.increment(Counter.DROP_TCP_LOCAL_PAYLOAD_GONE);
+                return true;
+            }
+            counters.increment(Counter.TCP_LOCAL_DIRECT_SEGMENTS);
+        }
+        payloadSender = sender;
+        try {
+            dispatch(h, memory, offset, length, hl, payLen, srcIp, dstIp, srcPort, dstPort);
+        } finally {
+            payloadSender = null;
+        }
+        return true;
+    }
+
+    /**
+     * GRO's merged segments: processed as one segment with the first one's header (they share ACK
+     * number, window and options) and all their payloads, so one ACK answers them.
+     */
+    @Override
+    public void ingressBatch(SegmentBatch batch) {
+        int n = batch.count();
+        TcpHeader h = rxHeader.wrap(batch.memory(0), batch.offset(0));
+        int hl = h.headerLength();
+        int srcIp = batch.srcIp(), dstIp = batch.dstIp();
+        if (!h.parseOptions() || h.srcPort() == 0 || h.dstPort() == 0 || !isUnicast(srcIp) || !isUnicast(dstIp)) {
+            TransportHandler.super.ingressBatch(batch);  // one by one: each is dropped and counted as it deserves
+            return;
+        }
+        counters.add(Counter.TCP_SEGMENTS_RX, n);
+        int payLen = 0;
+        for (int i = 0; i < n; i++) payLen += batch.length(i) - hl;
+        merged = batch;
+        mergedHeaderLength = hl;
+        try {
+            dispatch(h, batch.memory(0), batch.offset(0), batch.length(0), hl, payLen, srcIp, dstIp, h.srcPort(), h.dstPort());
+        } finally {
+            merged = null;
+        }
+    }
+
+    /**
+     * Stores the payload of the segment being processed, {@code offset} bytes after RCV.NXT, into
+     * {@code rb}: from the frame, or piece by piece from GRO's merged segments. Returns how many
+     * bytes became in-order, as {@link ReceiveBuffer#insert}.
+     */
+    int insertPayload(ReceiveBuffer rb, int offset, MemorySegment mem, long payOff, int payLen) {
+        if (merged == null) return rb.insert(offset, mem, payOff, payLen);
+        int advanced = 0;
+        int at = offset;
+        for (int i = 0; i < merged.count(); i++) {
+            int len = merged.length(i) - mergedHeaderLength;
+            // offsets are relative to RCV.NXT, which moved by what the earlier pieces advanced it
+            advanced += rb.insert(at - advanced, merged.memory(i), merged.offset(i) + mergedHeaderLength, len);
+            at += len;
+        }
+        return advanced;
+    }
+
+    private void dispatch(TcpHeader h, MemorySegment memory, long offset, int length, int hl, int payLen,
+                          int srcIp, int dstIp, int srcPort, int dstPort) {
         long now = clock.nanos();
         int flags = h.flags();
         TcpConnection c = table.find(dstIp, dstPort, srcIp, srcPort);
@@ -266,12 +339,12 @@ public final class TcpStack implements TransportHandler {
         }
         if (c != null) {
             c.onSegment(h, memory, offset + hl, payLen, now);
-            return true;
+            return;
         }
         TcpListener l = findListener(dstIp, dstPort, srcIp, srcPort);
         if (l != null) {
             l.onSegment(h, srcIp, dstIp, memory, offset + hl, payLen, now);
-            return true;
+            return;
         }
         counters.increment(Counter.DROP_TCP_NO_LISTENER);
         if ((flags & TcpHeader.RST) == 0) {
@@ -282,7 +355,6 @@ public final class TcpStack implements TransportHandler {
                 sendReset(dstIp, srcIp, dstPort, srcPort, 0, h.seq() + segLen, true);
             }
         }
-        return true;
     }
 
     /** RFC 6191 (and RFC 9293 Appendix B): a SYN above RCV.NXT, or with a newer timestamp. */
@@ -365,11 +437,36 @@ public final class TcpStack implements TransportHandler {
 
     /** Checksums (unless offloaded) and sends the open packet. */
     void finish(MemorySegment m, long o, int l4Length, int srcIp, int dstIp) {
+        finish(m, o, l4Length, srcIp, dstIp, null);
+    }
+
+    /**
+     * Sends the open segment; with a {@code payloadSender} (a local segment, {@link Egress#openIsLocal()})
+     * only its header was written and the receiver copies the payload from that connection's ring.
+     */
+    void finish(MemorySegment m, long o, int l4Length, int srcIp, int dstIp, TcpConnection payloadSender) {
+        if (payloadSender != null) {
+            // no checksum: local packets are never verified, and this one's payload is not here
+            egress.sendLocal(l4Length, payloadSender);
+            counters.increment(Counter.TCP_SEGMENTS_TX);
+            return;
+        }
         if (!egress.txChecksumOffload()) {
             txHeader.wrap(m, o).checksum(Checksum.transport(m, o, l4Length, srcIp, dstIp, PROTOCOL));
         }
         egress.send(l4Length);
         counters.increment(Counter.TCP_SEGMENTS_TX);
+    }
+
+    /**
+     * Sends the packet opened with {@link Egress#beginSegmented}: {@code l4Length} TCP bytes, of
+     * which {@code payload} are cut by the device into segments of {@code segmentSize}. Checksums
+     * are the device's. Counted as the segments that reach the wire.
+     */
+    void finishSegmented(int l4Length, int segmentSize, int payload) {
+        egress.sendSegmented(l4Length, segmentSize);
+        counters.increment(Counter.TCP_TSO_SENDS);
+        counters.add(Counter.TCP_SEGMENTS_TX, (payload + segmentSize - 1) / segmentSize);
     }
 
     boolean allowChallengeAck(long now) {

@@ -16,6 +16,8 @@ import java.util.Map;
  */
 final class FakeDevice implements Device {
     static final int BUFFER = 2048;
+    /** The one large buffer for TSO sends, after the ordinary ones. */
+    static final int TSO_BUFFER = 65536 + 14;
 
     final long mac;
     final int mtu;
@@ -33,12 +35,20 @@ final class FakeDevice implements Device {
     /** As real NICs: a submitted buffer is free again only once flushed (sent), not on submit. */
     boolean buffersReturnOnFlush;
     private final List<Long> inFlight = new ArrayList<>();
+    /** TCP segmentation offload: the largest IPv4 packet of a segmented send; 0 (the default) for none. */
+    int tsoMax;
+    private final long tsoOffset;
+    private boolean tsoTaken;
+    /** Frames submitted for segmentation, and the segment size each asked for. */
+    final List<byte[]> segmented = new ArrayList<>();
+    final List<Integer> segmentSizes = new ArrayList<>();
 
     FakeDevice(long mac, int mtu, int buffers) {
         this.mac = mac;
         this.mtu = mtu;
         this.buffers = buffers;
-        this.memory = Arena.ofAuto().allocate((long) buffers * BUFFER);
+        this.memory = Arena.ofAuto().allocate((long) buffers * BUFFER + TSO_BUFFER);
+        this.tsoOffset = (long) buffers * BUFFER;
         this.free = new long[buffers];
         for (int i = buffers - 1; i >= 0; i--) free[freeCount++] = (long) i * BUFFER;
     }
@@ -71,6 +81,11 @@ final class FakeDevice implements Device {
     /** Frames for {@link #receive} to hand over, oldest first. */
     final ArrayList<byte[]> rxQueue = new ArrayList<>();
 
+    /** As a DPDK port: a burst's frames stay readable until it ends, so the stack may merge them (GRO). */
+    boolean holdsFrames;
+
+    @Override public boolean holdsFramesForBurst() { return holdsFrames; }
+
     @Override
     public int receive(RxHandler handler, int budget) {
         int n = 0;
@@ -79,6 +94,7 @@ final class FakeDevice implements Device {
             handler.frame(MemorySegment.ofArray(f), 0, f.length, false);
             n++;
         }
+        if (holdsFrames && n > 0) handler.endOfBurst();
         return n;
     }
 
@@ -98,8 +114,35 @@ final class FakeDevice implements Device {
         else free[freeCount++] = offset;
     }
 
+    @Override public int tsoMaxBytes() { return tsoMax; }
+
+    @Override
+    public long txAcquireSegmented() {
+        if (tsoMax == 0 || tsoTaken) return -1;
+        tsoTaken = true;
+        return tsoOffset;
+    }
+
+    @Override
+    public void txSubmitSegmented(long offset, int length, int segmentSize) {
+        if (offset != tsoOffset || !tsoTaken || length > tsoMax + 14) throw new AssertionError("bad TSO frame " + offset + ", " + length);
+        segmented.add(memory.asSlice(offset, length).toArray(ValueLayout.JAVA_BYTE));
+        segmentSizes.add(segmentSize);
+        tsoTaken = false;
+    }
+
+    /** Whether the TSO buffer is handed out (neither submitted nor released). */
+    boolean tsoBufferTaken() {
+        return tsoTaken;
+    }
+
     @Override
     public void txRelease(long offset) {
+        if (offset == tsoOffset) {
+            if (!tsoTaken) throw new AssertionError("double release of the TSO buffer");
+            tsoTaken = false;
+            return;
+        }
         for (int i = 0; i < freeCount; i++) if (free[i] == offset) throw new AssertionError("double release of " + offset);
         free[freeCount++] = offset;
     }

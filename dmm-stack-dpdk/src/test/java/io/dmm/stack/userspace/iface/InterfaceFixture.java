@@ -34,7 +34,13 @@ class InterfaceFixture {
     }
 
     InterfaceFixture(InterfaceConfig config) {
+        this(config, false);
+    }
+
+    /** @param holdsFrames whether the device holds a burst's frames to its end (so the interface does GRO) */
+    InterfaceFixture(InterfaceConfig config, boolean holdsFrames) {
         device = new FakeDevice(OUR_MAC);
+        device.holdsFrames = holdsFrames;
         iface = new Ipv4Interface(device, config, clock, counters);
         iface.setTransport(17, udp);
         iface.setTransport(6, tcp);

@@ -24,6 +24,15 @@ final class RecordingTransport implements TransportHandler {
         return accept;
     }
 
+    /** The size of every batch GRO handed up (its segments are recorded as deliveries too). */
+    final List<Integer> batches = new ArrayList<>();
+
+    @Override
+    public void ingressBatch(SegmentBatch batch) {
+        batches.add(batch.count());
+        TransportHandler.super.ingressBatch(batch);
+    }
+
     @Override
     public void destinationUnreachable(int code, int srcIp, int srcPort, int dstIp, int dstPort) {
         unreachables.add(new Unreachable(code, srcIp, srcPort, dstIp, dstPort));

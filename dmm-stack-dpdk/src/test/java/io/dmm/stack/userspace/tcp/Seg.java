@@ -23,6 +23,8 @@ final class Seg {
     Integer tos;
     /** The urgent pointer (with URG) of a segment to send, and as decoded. */
     Integer urgent;
+    /** For a packet the stack sent for TCP segmentation offload, the segment payload size asked; 0 for an ordinary one. */
+    Integer segmentSize;
 
     static Seg seg() {
         return new Seg();
@@ -51,6 +53,7 @@ final class Seg {
     Seg len(int n) { payloadLen = n; return this; }
     Seg ports(int src, int dst) { srcPort = src; dstPort = dst; return this; }
     Seg tos(int v) { tos = v; return this; }
+    Seg segmentSize(int v) { segmentSize = v; return this; }
     /** The urgent pointer; a pointer other than 0 sets URG too. */
     Seg urgent(int pointer) {
         urgent = pointer;
@@ -138,6 +141,7 @@ final class Seg {
         if (payloadLen != null) assertEquals(payloadLen, actual.payloadLen, "len: " + ctx);
         if (tos != null) assertEquals(tos, actual.tos, "tos: " + ctx);
         if (urgent != null) assertEquals(urgent, actual.urgent, "urgent pointer: " + ctx);
+        if (segmentSize != null) assertEquals(segmentSize, actual.segmentSize, "TSO segment size: " + ctx);
     }
 
     static String flagString(int f) {
@@ -158,6 +162,7 @@ final class Seg {
         if (seq != null) b.append(" seq=").append(Integer.toUnsignedString(seq));
         if (ack != null) b.append(" ack=").append(Integer.toUnsignedString(ack));
         if (window != null) b.append(" win=").append(window);
+        if (segmentSize != null && segmentSize != 0) b.append(" tso=").append(segmentSize);
         if (mss != null && mss >= 0) b.append(" mss=").append(mss);
         if (wscale != null && wscale >= 0) b.append(" ws=").append(wscale);
         if (Boolean.TRUE.equals(sackPerm)) b.append(" sackOK");

@@ -51,24 +51,7 @@ class HttpBulkInteropTest {
     @Timeout(value = 90, unit = TimeUnit.SECONDS)
     void javaClientUploads100MegabytesToSocat() throws Exception {
         try (DpdkKernelLink link = DpdkKernelLink.open(PortKind.TAP)) {
-            Path received = link.ns.scratch().resolve("upload.bin");
-            // -u: socket to file only; socat exits once our FIN has arrived and the file is written.
-            BackgroundProcess receiver = link.ns.spawn("socat", "-u", "TCP-LISTEN:8001,bind=" + KERNEL_IP + ",reuseaddr",
-                    "OPEN:" + received + ",creat,trunc");
-            link.ns.awaitListening(8001, receiver);
-
-            String sent;
-            try (SocketChannel c = link.stack.openSocketChannel(StandardProtocolFamily.INET)) {
-                c.connect(new InetSocketAddress(KERNEL_IP, 8001));
-                sent = ChannelIo.writeAll(c, new SeededBytes(6, SIZE));
-                c.shutdownOutput();
-                // socat closes its end when it has everything: our EOF then says the upload is complete.
-                assertEquals(0, ChannelIo.readSmallToEof(c).length, "socat -u sends nothing");
-            }
-
-            receiver.awaitSuccess(TRANSFER, link::counters);
-            assertEquals(SIZE, Files.size(received));
-            assertEquals(sent, Digests.sha256sum(link.ns, received), "sha256sum of the received file against what we sent");
+            SocatUpload.run(link, 8001, 6, SIZE, TRANSFER);
         }
     }
 }
