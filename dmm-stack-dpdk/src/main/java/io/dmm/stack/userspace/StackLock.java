@@ -1,5 +1,6 @@
 package io.dmm.stack.userspace;
 
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -14,7 +15,25 @@ import java.util.concurrent.locks.ReentrantLock;
  * {@link Notification}s without the lock.
  */
 public final class StackLock {
+    /**
+     * How long a poll loop lets waiting threads go first at most, so that it is never starved: longer
+     * than a waiter's park (20 µs, about 70 µs with Linux's default timer slack).
+     */
+    private static final long COURTESY_NANOS = 200_000L;
+
     private final ReentrantLock lock = new ReentrantLock();
+    /** Platform threads barging for the lock now: the ReentrantLock's queue does not show them. */
+    private final AtomicInteger barging = new AtomicInteger();
+    private final long courtesyNanos;
+
+    public StackLock() {
+        this(COURTESY_NANOS);
+    }
+
+    /** With another bound on {@link #lockAfterWaiters()}'s wait (tests). */
+    StackLock(long courtesyNanos) {
+        this.courtesyNanos = courtesyNanos;
+    }
     private Notification head;
     private Notification tail;
     private Runnable unlockHook;
@@ -29,10 +48,36 @@ public final class StackLock {
         // queue behind virtual threads, and a virtual thread handed the lock cannot run while every
         // carrier is pinned elsewhere — the whole stack would stall behind it. Barging with tryLock
         // takes the lock as soon as it is free, whoever waits.
-        for (int spins = 0; !lock.tryLock(); spins++) {
-            if (spins < 200) Thread.onSpinWait();
-            else LockSupport.parkNanos(20_000);
+        barging.incrementAndGet();
+        try {
+            for (int spins = 0; !lock.tryLock(); spins++) {
+                if (spins < 200) Thread.onSpinWait();
+                else LockSupport.parkNanos(20_000);
+            }
+        } finally {
+            barging.decrementAndGet();
         }
+    }
+
+    /**
+     * {@link #lock()} for a poll loop, which takes the lock again and again: threads already waiting
+     * for it go first (for at most 200 µs). A busy loop re-taking the lock the moment it let go
+     * would win nearly every race, and each thread that lost 200 spins parks for 20 µs (70 µs with
+     * Linux's timer slack): a convoy that put a ping-pong's median at 120 µs (docs/benchmarks.md).
+     */
+    public void lockAfterWaiters() {
+        if (barging.get() > 0 || lock.hasQueuedThreads()) {
+            long end = System.nanoTime() + courtesyNanos;
+            while ((barging.get() > 0 || lock.hasQueuedThreads()) && System.nanoTime() - end < 0) {
+                Thread.onSpinWait();
+            }
+        }
+        lock();
+    }
+
+    /** Platform threads waiting in {@link #lock()} now (tests). */
+    int bargingThreads() {
+        return barging.get();
     }
 
     public boolean tryLock() {

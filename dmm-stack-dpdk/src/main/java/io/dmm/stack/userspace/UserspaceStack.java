@@ -139,7 +139,7 @@ public final class UserspaceStack implements StackInstance, StackAccess {
                 config.tcp().ephemeralPortLow, config.tcp().ephemeralPortHigh);
         iface.setTransport(6, tcp);
         iface.setTransport(17, udp);
-        this.loop = new PollLoop(config.name(), new Cycle(), IdleStrategy.parse(config.idle()), clock);
+        this.loop = new PollLoop(config.name(), new Cycle(), IdleStrategy.parse(config.idle(), config.busyPollNanos()), clock);
         this.nextProbe = clock.nanos() + PROBE_INTERVAL_NANOS;
         device.setRxNotifier(dpdk ? this::peerSent : loop::wakeup);
         device.setListener(new Health());
@@ -167,7 +167,7 @@ public final class UserspaceStack implements StackInstance, StackAccess {
     private final class Cycle implements DutyCycle {
         @Override
         public int doWork(long now) {
-            lock.lock();
+            lock.lockAfterWaiters();
             try {
                 int p = phase;
                 if (p != RUNNING) {
