@@ -128,6 +128,15 @@ public final class TcpConnection {
     private int highRxt;
     /** Our TS value when the last retransmission timeout fired (see onNewAck's RTT sampling). */
     private int retransmitTs;
+    /**
+     * Set by the first timeout of a loss episode when timestamps are on: the first ACK of new data
+     * then tells whether the timeout was spurious (RFC 3522). Our TS value at that timeout, and the
+     * window before it, to undo its reduction (RFC 4015).
+     */
+    private boolean rtoUndoPending;
+    private int rtoUndoTs;
+    private long rtoUndoCwnd;
+    private long rtoUndoSsthresh;
     private int retries;
     private int persistBackoff;
     private int keepAliveProbesSent;
@@ -490,6 +499,13 @@ public final class TcpConnection {
     private void onNewAck(TcpHeader seg, int ack, long now) {
         int acked = ack - sndUna;
         int flightBefore = sndMax - sndUna;
+        if (rtoUndoPending) {
+            rtoUndoPending = false;
+            if (seg.hasTimestamps && seg.tsEcr != 0 && SeqNum.lt(seg.tsEcr, rtoUndoTs)) {
+                onSpuriousTimeout(seg, now);
+                flightBefore = sndMax - sndUna;
+            }
+        }
         if (rttTiming && SeqNum.ge(ack, rttSeq)) {
             rtt.sample(now - rttStart);
             rttTiming = false;
@@ -525,6 +541,21 @@ public final class TcpConnection {
         rtoAt = sndUna == sndMax ? NONE : now + rtt.rtoNanos();
         if (finAcked) onFinAcked(now);
         notifyApp();
+    }
+
+    /**
+     * The first ACK after a timeout echoes a TS value sent before it: the original transmission
+     * got through, only its ACK was late (a CPU stall here or at the peer, a queue), so the
+     * timeout was spurious (Eifel detection, RFC 3522). Respond as RFC 4015 does: undo the window
+     * reduction and go on with new data instead of resending what the peer already has. (No RTT
+     * sample from the echo: a peer holding a hole echoes an old TS value for long, and such a
+     * sample stalled a lossy transfer behind a huge RTO: TcpEndToEndTest.)
+     */
+    private void onSpuriousTimeout(TcpHeader seg, long now) {
+        stack.counters.increment(Counter.TCP_SPURIOUS_RTOS);
+        if (cc != null) cc.undo(rtoUndoCwnd, rtoUndoSsthresh);
+        recover = sndUna;  // the timeout's recovery point goes too: a real loss may start fast recovery again
+        sndNxt = sndMax;
     }
 
     private void onDupAck(long now) {
@@ -990,6 +1021,12 @@ public final class TcpConnection {
             return;
         }
         stack.counters.increment(Counter.TCP_RTO_TIMEOUTS);
+        if (retries == 1 && tsOk && cc != null) {
+            rtoUndoPending = true;
+            rtoUndoTs = tsNow(now);
+            rtoUndoCwnd = cc.cwnd();
+            rtoUndoSsthresh = cc.ssthresh();
+        }
         if (cc != null && retries == 1) cc.onTimeout(sndMax - sndUna, now);
         else if (cc != null) cc.onTimeout(2L * sendMss, now);
         rtt.backoff();
