@@ -37,6 +37,10 @@ public final class StackLock {
     private Notification head;
     private Notification tail;
     private Runnable unlockHook;
+    /** Polls the instance's device (under the lock), or null when waiting threads must not (see busyPoll). */
+    private volatile Runnable devicePoll;
+    /** Tells the poll loop that a thread stopped busy polling and is about to park. */
+    private volatile Runnable devicePollEnded;
 
     public void lock() {
         if (lock.tryLock()) return;
@@ -86,6 +90,38 @@ public final class StackLock {
 
     public boolean isHeldByCurrentThread() {
         return lock.isHeldByCurrentThread();
+    }
+
+    /**
+     * Lets threads that spin on a socket poll the device themselves ({@link #busyPoll()}): {@code poll}
+     * receives a burst (run under the lock), {@code ended} tells the poll loop a spinner gave up.
+     */
+    public void setDevicePoll(Runnable poll, Runnable ended) {
+        this.devicePollEnded = ended;
+        this.devicePoll = poll;
+    }
+
+    /**
+     * For a thread spinning on a socket: receives from the device now, if the lock is free (it never
+     * waits for it), as Linux's {@code busy_poll} does in the waiting system call. The answer the
+     * thread waits for is then processed on its own CPU, and signalled at this unlock, with no
+     * hand-off from the poll loop: on 2 cores a spinning poll loop, a spinning application and the
+     * peer are three threads for two CPUs (docs/benchmarks.md). A no-op without a device poll.
+     */
+    public void busyPoll() {
+        Runnable p = devicePoll;
+        if (p == null || !lock.tryLock()) return;
+        try {
+            p.run();
+        } finally {
+            unlock();
+        }
+    }
+
+    /** A spinning thread is about to park: the poll loop takes over receiving (a no-op without a device poll). */
+    public void busyPollEnded() {
+        Runnable e = devicePollEnded;
+        if (e != null) e.run();
     }
 
     /** Sets the work to run at each outermost unlock, before notifications (under the lock). */

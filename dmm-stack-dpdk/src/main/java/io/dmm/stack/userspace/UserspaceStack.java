@@ -147,6 +147,10 @@ public final class UserspaceStack implements StackInstance, StackAccess {
         // local queue (afterCall); waking the loop per local packet only made it compete for the
         // lock and the CPUs (p90 of a ping-pong 10 -> 25 us on 2 cores, docs/benchmarks.md).
         lock.setUnlockHook(this::afterCall);
+        // a polled port says nothing when frames arrive: threads spinning on a socket poll it too
+        if (config.device().dpdk() != null && config.device().dpdk().port() != null) {
+            lock.setDevicePoll(this::busyPoll, loop::wakeupEager);
+        }
     }
 
     /** Builds the device chain and starts the instance. */
@@ -218,6 +222,11 @@ public final class UserspaceStack implements StackInstance, StackAccess {
             if (received < RX_BURST) return;  // a full burst: more may wait, the loop goes on
         }
         loop.wakeup();
+    }
+
+    /** A spinning application thread's receive (StackLock.busyPoll), under the lock. */
+    private void busyPoll() {
+        if (phase == RUNNING) device.receive(iface, RX_BURST);
     }
 
     /** Runs at every outermost unlock, still under the lock (see {@link StackLock}). */

@@ -1,11 +1,14 @@
 package io.dmm.stack.userspace;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.dmm.api.testing.Waits;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 class StackLockTest {
@@ -28,6 +31,34 @@ class StackLockTest {
         app.join(10_000);
         assertEquals(List.of("app", "loop"), order);
         assertEquals(0, lock.bargingThreads(), "the waiter is no longer counted once it has the lock");
+    }
+
+    @Test
+    void aBusyPollReceivesUnderTheLockWhenItIsFreeAndNeverWaitsForIt() throws Exception {
+        StackLock lock = new StackLock();
+        lock.busyPoll();  // no device poll set: nothing to do, and nothing fails
+        lock.busyPollEnded();
+        AtomicInteger polls = new AtomicInteger();
+        AtomicInteger ended = new AtomicInteger();
+        lock.setDevicePoll(() -> {
+            assertTrue(lock.isHeldByCurrentThread(), "the device is polled under the lock");
+            polls.incrementAndGet();
+        }, ended::incrementAndGet);
+        lock.busyPoll();
+        assertEquals(1, polls.get());
+        assertFalse(lock.isHeldByCurrentThread(), "released after the poll");
+        lock.busyPollEnded();
+        assertEquals(1, ended.get());
+
+        lock.lock();  // another thread holds it: the spinner goes back to spinning at once
+        try {
+            Thread spinner = Thread.ofPlatform().start(lock::busyPoll);
+            spinner.join(10_000);
+            assertFalse(spinner.isAlive(), "busyPoll returned without the lock");
+            assertEquals(1, polls.get());
+        } finally {
+            lock.unlock();
+        }
     }
 
     @Test
