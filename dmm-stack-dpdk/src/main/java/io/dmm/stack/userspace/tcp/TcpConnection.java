@@ -126,6 +126,10 @@ public final class TcpConnection {
     boolean inRecovery;
     private int recover;
     private int highRxt;
+    /** RFC 8985 §7.2: a probe timeout with more than one segment in flight gets this on top of 2·SRTT. */
+    private static final long TLP_MARGIN_NANOS = 10_000_000L;
+    /** ... and with one segment, the worst-case delayed ACK (RFC 8985's WCDelAckT, Linux's 200 ms). */
+    private static final long TLP_DELAYED_ACK_NANOS = 200_000_000L;
     /** Our TS value when the last retransmission timeout fired (see onNewAck's RTT sampling). */
     private int retransmitTs;
     /**
@@ -134,6 +138,8 @@ public final class TcpConnection {
      * window before it, to undo its reduction (RFC 4015).
      */
     private boolean rtoUndoPending;
+    /** rtoAt holds a tail loss probe's timeout (RFC 8985 §7), not the RTO. */
+    private boolean probeArmed;
     private int rtoUndoTs;
     private long rtoUndoCwnd;
     private long rtoUndoSsthresh;
@@ -538,7 +544,8 @@ public final class TcpConnection {
             dupAcks = 0;
             if (cc != null) cc.onAck(acked, flightBefore, now, rtt.srttNanos());
         }
-        rtoAt = sndUna == sndMax ? NONE : now + rtt.rtoNanos();
+        if (sndUna == sndMax) rtoAt = NONE;
+        else armRetransmitTimer(now);
         if (finAcked) onFinAcked(now);
         notifyApp();
     }
@@ -573,6 +580,7 @@ public final class TcpConnection {
                 stack.counters.increment(Counter.TCP_FAST_RETRANSMITS);
                 retransmitAt(sndUna, now);
                 rtoAt = now + rtt.rtoNanos();
+                probeArmed = false;
             }
         } else if (scoreboard == null) {
             cc.onDupAckInRecovery();
@@ -734,7 +742,7 @@ public final class TcpConnection {
                 }
                 sndNxt += len + (fin ? 1 : 0);
                 if (SeqNum.gt(sndNxt, sndMax)) sndMax = sndNxt;
-                if (rtoAt == NONE) rtoAt = now + rtt.rtoNanos();
+                if (rtoAt == NONE) armRetransmitTimer(now);
                 persistAt = NONE;
             }
             int buffered = sendBuf == null ? 0 : sendBuf.size();
@@ -968,8 +976,13 @@ public final class TcpConnection {
         if (retryAt <= now) retryAt = NONE;
         if (rtoAt <= now) {
             rtoAt = NONE;
-            onRetransmissionTimeout(now);
-            if (state == TcpState.CLOSED) return;
+            if (probeArmed) {
+                probeArmed = false;
+                onProbeTimeout(now);
+            } else {
+                onRetransmissionTimeout(now);
+                if (state == TcpState.CLOSED) return;
+            }
         }
         if (persistAt <= now) {
             persistAt = NONE;
@@ -1042,6 +1055,41 @@ public final class TcpConnection {
         output(now);
         swsOverride = false;
         if (rtoAt == NONE) rtoAt = now + rtt.rtoNanos();
+    }
+
+    /**
+     * Arms the retransmission timer, or the tail loss probe's timeout when a probe may go first
+     * (RFC 8985 §7.2): SACK on, an RTT measured, no recovery or timeout under way. The probe timeout
+     * is 2·SRTT plus 10 ms, plus 200 ms instead when one segment is in flight (its ACK may be
+     * delayed), and only when shorter than the RTO: with the 200 ms RTO floor a lost last segment
+     * of a flight is then resent after about 10 ms, not 200.
+     */
+    private void armRetransmitTimer(long now) {
+        long rto = rtt.rtoNanos();
+        probeArmed = false;
+        rtoAt = now + rto;
+        if (!sackOk || !rtt.hasSample() || inRecovery || retries > 0 || cc == null) return;
+        long pto = 2 * rtt.srttNanos() + (sndMax - sndUna <= sendMss ? TLP_DELAYED_ACK_NANOS : TLP_MARGIN_NANOS);
+        if (pto < rto) {
+            rtoAt = now + pto;
+            probeArmed = true;
+        }
+    }
+
+    /**
+     * No ACK for 2·SRTT: send the last segment again (RFC 8985 §7.3), so that a lost tail is
+     * reported by the probe's ACK (its SACK, or a cumulative ACK) instead of waiting for the RTO,
+     * which is armed next. One probe per flight: a new ACK arms the next one.
+     */
+    private void onProbeTimeout(long now) {
+        rtoAt = now + rtt.rtoNanos();
+        if (sndUna == sndMax || sndWnd == 0 || !canSendData()) return;
+        stack.counters.increment(Counter.TCP_TLP_PROBES);
+        int dataEnd = finQueued && SeqNum.gt(sndMax, finSeq) ? finSeq : sndMax;
+        int len = Math.min(sendMss, dataEnd - sndUna);
+        rttTiming = false; // Karn: the probe may repeat the timed segment
+        if (len > 0) retransmitRange(dataEnd - len, len, now);
+        else retransmitAt(finSeq, now);
     }
 
     private void onPersist(long now) {
