@@ -11,11 +11,12 @@ import java.net.StandardSocketOptions;
 import java.nio.channels.SocketChannel;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.Map;
 import java.util.Set;
 
 /**
  * The two ways a benchmark reaches a Linux peer in a network namespace made for it, each opening a
- * TCP connection to a {@link DiscardSink} there:
+ * TCP connection to a {@link SocatPeer} there (a discard sink or an echo server):
  * <ul>
  *   <li>{@link #VETH_JDK}: Linux to Linux. A veth pair, one end in the root namespace, the other in
  *       the peer's; the client is a raw JDK {@code SocketChannel} on the root namespace's kernel stack.
@@ -28,7 +29,7 @@ import java.util.Set;
 public enum LinuxPeer implements HostDependent {
     VETH_JDK(HostNeed.ROOT_AND_NETWORK_TOOLS) {
         @Override
-        ClientOpener setUp(Cleanup cleanup, Netns ns, String subnet) {
+        ClientOpener setUp(Cleanup cleanup, Netns ns, String subnet, String instanceKeys) {
             String root = Netns.interfaceName("dbv");
             String peer = root + "p";
             HostCommands.run("ip", "link", "add", root, "type", "veth", "peer", "name", peer);
@@ -47,19 +48,20 @@ public enum LinuxPeer implements HostDependent {
     },
     TAP_DMM_USERSPACE(HostNeed.ROOT_AND_NETWORK_TOOLS, HostNeed.DPDK) {
         @Override
-        ClientOpener setUp(Cleanup cleanup, Netns ns, String subnet) {
+        ClientOpener setUp(Cleanup cleanup, Netns ns, String subnet, String instanceKeys) {
             String tap = Netns.interfaceName("dbt");
             String policy = """
                     {
                       "stacks": [
                         {"name": "kernel", "type": "kernel"},
                         {"name": "tap", "type": "userspace", "address": "SUBNET.1/24",
-                         "device": {"driver": "dpdk", "port": "net_tap_IFNAME,iface=IFNAME"}}
+                         "device": {"driver": "dpdk", "port": "net_tap_IFNAME,iface=IFNAME"}KEYS}
                       ],
                       "default": "kernel",
                       "rules": [{"name": "linux peer", "dst": "SUBNET.0/24", "stack": "tap"}]
                     }
-                    """.replace("SUBNET", subnet).replace("IFNAME", tap);
+                    """.replace("SUBNET", subnet).replace("IFNAME", tap)
+                    .replace("KEYS", instanceKeys.isEmpty() ? "" : ", " + instanceKeys);
             DmmRuntime rt = new DmmRuntime(PolicyLoader.parse(policy, "tap-bench.json"));
             // closing the instance closes the port, which destroys the tap wherever it is
             cleanup.push(rt::close);
@@ -69,7 +71,18 @@ public enum LinuxPeer implements HostDependent {
                         + instance.health() + ": " + instance.healthDetail());
             }
             ns.adopt(tap, subnet + ".2/24");
-            return () -> Transport.openClient(rt);
+            return new ClientOpener() {
+                @Override
+                public SocketChannel open() throws IOException {
+                    return Transport.openClient(rt);
+                }
+
+                @Override
+                public Map<String, Long> counters() {
+                    return rt.stats().stacks().stream().filter(s -> s.name().equals("tap")).findFirst().orElseThrow()
+                            .stackCounters();
+                }
+            };
         }
 
         @Override
@@ -92,33 +105,44 @@ public enum LinuxPeer implements HostDependent {
     /**
      * Creates the path's interfaces in {@code ns} (peer address {@code subnet}.2) and the root
      * namespace, pushing their removal on {@code cleanup}; answers how to open a client on the path.
+     * {@code instanceKeys} (JSON members, or empty) are added to a userspace instance's entry.
      */
-    abstract ClientOpener setUp(Cleanup cleanup, Netns ns, String subnet);
+    abstract ClientOpener setUp(Cleanup cleanup, Netns ns, String subnet, String instanceKeys);
 
     /** Opens an unconnected client channel of the path. */
     @FunctionalInterface
     interface ClientOpener {
         SocketChannel open() throws IOException;
+
+        /** The userspace instance's counters (empty for the kernel's path). */
+        default Map<String, Long> counters() {
+            return Map.of();
+        }
     }
 
     abstract int secondOctet();
 
     /**
-     * Sets everything up (checking root and tools first) and connects to the sink: the returned
+     * Sets everything up (checking root and tools first) and connects to a discard sink: the returned
      * connection's {@code close()} removes all of it, in reverse order, as does a failure halfway.
      */
     Connection connect(String benchmark) throws IOException {
+        return connect(benchmark, SocatPeer.Kind.DISCARD, "");
+    }
+
+    /** As {@link #connect(String)}, to a peer of that kind, with these keys added to a userspace instance's entry. */
+    Connection connect(String benchmark, SocatPeer.Kind kind, String instanceKeys) throws IOException {
         HostCommands.require(benchmark, "ip", "socat");
         Cleanup cleanup = new Cleanup();
         try {
             Netns ns = Netns.create();
             cleanup.push(ns::close);
             String subnet = "10." + secondOctet() + "." + (ProcessHandle.current().pid() % 250 + 1);
-            ClientOpener opener = setUp(cleanup, ns, subnet);
-            DiscardSink sink = DiscardSink.start(ns);
-            cleanup.push(sink::close);
-            SocketChannel ch = connectWhenListening(opener, sink, new InetSocketAddress(subnet + ".2", DiscardSink.PORT));
-            return new Connection(ch, cleanup);
+            ClientOpener opener = setUp(cleanup, ns, subnet, instanceKeys);
+            SocatPeer peer = SocatPeer.start(ns, kind);
+            cleanup.push(peer::close);
+            SocketChannel ch = connectWhenListening(opener, peer, new InetSocketAddress(subnet + ".2", SocatPeer.PORT));
+            return new Connection(ch, opener, cleanup);
         } catch (IOException | RuntimeException e) {
             cleanup.close();
             throw e;
@@ -126,10 +150,10 @@ public enum LinuxPeer implements HostDependent {
     }
 
     /** socat listens a moment after it starts: retry refused connects for up to 5 s. */
-    private static SocketChannel connectWhenListening(ClientOpener opener, DiscardSink sink, InetSocketAddress to) throws IOException {
+    private static SocketChannel connectWhenListening(ClientOpener opener, SocatPeer peer, InetSocketAddress to) throws IOException {
         long deadline = System.nanoTime() + 5_000_000_000L;
         while (true) {
-            sink.checkAlive();
+            peer.checkAlive();
             SocketChannel ch = opener.open();
             try {
                 ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
@@ -142,7 +166,7 @@ public enum LinuxPeer implements HostDependent {
                     Thread.sleep(20);
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
-                    throw new IOException("interrupted while connecting to the sink", e);
+                    throw new IOException("interrupted while connecting to the peer", e);
                 }
             } catch (IOException | RuntimeException e) {
                 ch.close();
@@ -171,8 +195,8 @@ public enum LinuxPeer implements HostDependent {
         }
     }
 
-    /** A connection to the sink and everything set up for it. */
-    record Connection(SocketChannel channel, Cleanup cleanup) implements AutoCloseable {
+    /** A connection to the peer and everything set up for it. */
+    record Connection(SocketChannel channel, ClientOpener path, Cleanup cleanup) implements AutoCloseable {
         @Override
         public void close() {
             try {

@@ -69,6 +69,20 @@ public class TcpPingPongBenchmark {
         }
     }
 
+    /** Times {@code count} single round trips of a 64-byte message on {@code ch}, into {@code rtt} (nanos). */
+    static void timeRoundTrips(SocketChannel ch, long[] rtt, int count) throws IOException {
+        ByteBuffer out = ByteBuffer.allocateDirect(MESSAGE);
+        ByteBuffer in = ByteBuffer.allocateDirect(MESSAGE);
+        for (int i = 0; i < count; i++) {
+            long t0 = System.nanoTime();
+            out.clear();
+            while (out.hasRemaining()) ch.write(out);
+            in.clear();
+            readFully(ch, in);
+            rtt[i] = System.nanoTime() - t0;
+        }
+    }
+
     static void readFully(SocketChannel ch, ByteBuffer buf) throws IOException {
         while (buf.hasRemaining()) {
             if (ch.read(buf) < 0) {

@@ -47,19 +47,10 @@ public final class UserspaceRoundTrips {
         server.setOption(StandardSocketOptions.TCP_NODELAY, true);
         Thread echo = Thread.ofPlatform().daemon().name("echo").start(() -> echo(server));
 
-        ByteBuffer out = ByteBuffer.allocateDirect(TcpPingPongBenchmark.MESSAGE);
-        ByteBuffer in = ByteBuffer.allocateDirect(TcpPingPongBenchmark.MESSAGE);
         long[] rtt = new long[n];
         for (int b = 1; b <= blocks; b++) {
             long[] before = switches(echo);
-            for (int i = 0; i < n; i++) {
-                long t0 = System.nanoTime();
-                out.clear();
-                while (out.hasRemaining()) client.write(out);
-                in.clear();
-                TcpPingPongBenchmark.readFully(client, in);
-                rtt[i] = System.nanoTime() - t0;
-            }
+            TcpPingPongBenchmark.timeRoundTrips(client, rtt, n);
             long[] after = switches(echo);
             Arrays.sort(rtt);
             System.out.printf(Locale.ROOT,

@@ -48,6 +48,7 @@ public enum Counter {
     TCP_OUT_OF_ORDER, TCP_DUPLICATE_SEGMENTS,
     TCP_ZERO_WINDOW_PROBES, TCP_KEEPALIVES_SENT,
     TCP_CONNECTION_TIMEOUTS,
+    TCP_SPURIOUS_RTOS, TCP_TLP_PROBES,
     TCP_SYNCOOKIES_SENT, TCP_SYNCOOKIES_VALIDATED, TCP_SYNCOOKIES_FAILED,
     /** Segments between two connections of one stack whose payload went from ring to ring, never into a packet. */
     TCP_LOCAL_DIRECT_SEGMENTS,

@@ -1,5 +1,6 @@
 package io.dmm.stack.userspace;
 
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -14,10 +15,32 @@ import java.util.concurrent.locks.ReentrantLock;
  * {@link Notification}s without the lock.
  */
 public final class StackLock {
+    /**
+     * How long a poll loop lets waiting threads go first at most, so that it is never starved: longer
+     * than a waiter's park (20 µs, about 70 µs with Linux's default timer slack).
+     */
+    private static final long COURTESY_NANOS = 200_000L;
+
     private final ReentrantLock lock = new ReentrantLock();
+    /** Platform threads barging for the lock now: the ReentrantLock's queue does not show them. */
+    private final AtomicInteger barging = new AtomicInteger();
+    private final long courtesyNanos;
+
+    public StackLock() {
+        this(COURTESY_NANOS);
+    }
+
+    /** With another bound on {@link #lockAfterWaiters()}'s wait (tests). */
+    StackLock(long courtesyNanos) {
+        this.courtesyNanos = courtesyNanos;
+    }
     private Notification head;
     private Notification tail;
     private Runnable unlockHook;
+    /** Polls the instance's device (under the lock), or null when waiting threads must not (see busyPoll). */
+    private volatile Runnable devicePoll;
+    /** Tells the poll loop that a thread stopped busy polling and is about to park. */
+    private volatile Runnable devicePollEnded;
 
     public void lock() {
         if (lock.tryLock()) return;
@@ -29,10 +52,36 @@ public final class StackLock {
         // queue behind virtual threads, and a virtual thread handed the lock cannot run while every
         // carrier is pinned elsewhere — the whole stack would stall behind it. Barging with tryLock
         // takes the lock as soon as it is free, whoever waits.
-        for (int spins = 0; !lock.tryLock(); spins++) {
-            if (spins < 200) Thread.onSpinWait();
-            else LockSupport.parkNanos(20_000);
+        barging.incrementAndGet();
+        try {
+            for (int spins = 0; !lock.tryLock(); spins++) {
+                if (spins < 200) Thread.onSpinWait();
+                else LockSupport.parkNanos(20_000);
+            }
+        } finally {
+            barging.decrementAndGet();
         }
+    }
+
+    /**
+     * {@link #lock()} for a poll loop, which takes the lock again and again: threads already waiting
+     * for it go first (for at most 200 µs). A busy loop re-taking the lock the moment it let go
+     * would win nearly every race, and each thread that lost 200 spins parks for 20 µs (70 µs with
+     * Linux's timer slack): a convoy that put a ping-pong's median at 120 µs (docs/benchmarks.md).
+     */
+    public void lockAfterWaiters() {
+        if (barging.get() > 0 || lock.hasQueuedThreads()) {
+            long end = System.nanoTime() + courtesyNanos;
+            while ((barging.get() > 0 || lock.hasQueuedThreads()) && System.nanoTime() - end < 0) {
+                Thread.onSpinWait();
+            }
+        }
+        lock();
+    }
+
+    /** Platform threads waiting in {@link #lock()} now (tests). */
+    int bargingThreads() {
+        return barging.get();
     }
 
     public boolean tryLock() {
@@ -41,6 +90,38 @@ public final class StackLock {
 
     public boolean isHeldByCurrentThread() {
         return lock.isHeldByCurrentThread();
+    }
+
+    /**
+     * Lets threads that spin on a socket poll the device themselves ({@link #busyPoll()}): {@code poll}
+     * receives a burst (run under the lock), {@code ended} tells the poll loop a spinner gave up.
+     */
+    public void setDevicePoll(Runnable poll, Runnable ended) {
+        this.devicePollEnded = ended;
+        this.devicePoll = poll;
+    }
+
+    /**
+     * For a thread spinning on a socket: receives from the device now, if the lock is free (it never
+     * waits for it), as Linux's {@code busy_poll} does in the waiting system call. The answer the
+     * thread waits for is then processed on its own CPU, and signalled at this unlock, with no
+     * hand-off from the poll loop: on 2 cores a spinning poll loop, a spinning application and the
+     * peer are three threads for two CPUs (docs/benchmarks.md). A no-op without a device poll.
+     */
+    public void busyPoll() {
+        Runnable p = devicePoll;
+        if (p == null || !lock.tryLock()) return;
+        try {
+            p.run();
+        } finally {
+            unlock();
+        }
+    }
+
+    /** A spinning thread is about to park: the poll loop takes over receiving (a no-op without a device poll). */
+    public void busyPollEnded() {
+        Runnable e = devicePollEnded;
+        if (e != null) e.run();
     }
 
     /** Sets the work to run at each outermost unlock, before notifications (under the lock). */

@@ -139,7 +139,7 @@ public final class UserspaceStack implements StackInstance, StackAccess {
                 config.tcp().ephemeralPortLow, config.tcp().ephemeralPortHigh);
         iface.setTransport(6, tcp);
         iface.setTransport(17, udp);
-        this.loop = new PollLoop(config.name(), new Cycle(), IdleStrategy.parse(config.idle()), clock);
+        this.loop = new PollLoop(config.name(), new Cycle(), IdleStrategy.parse(config.idle(), config.busyPollNanos()), clock);
         this.nextProbe = clock.nanos() + PROBE_INTERVAL_NANOS;
         device.setRxNotifier(dpdk ? this::peerSent : loop::wakeup);
         device.setListener(new Health());
@@ -147,6 +147,10 @@ public final class UserspaceStack implements StackInstance, StackAccess {
         // local queue (afterCall); waking the loop per local packet only made it compete for the
         // lock and the CPUs (p90 of a ping-pong 10 -> 25 us on 2 cores, docs/benchmarks.md).
         lock.setUnlockHook(this::afterCall);
+        // a polled port says nothing when frames arrive: threads spinning on a socket poll it too
+        if (config.device().dpdk() != null && config.device().dpdk().port() != null) {
+            lock.setDevicePoll(this::busyPoll, loop::wakeupEager);
+        }
     }
 
     /** Builds the device chain and starts the instance. */
@@ -167,7 +171,7 @@ public final class UserspaceStack implements StackInstance, StackAccess {
     private final class Cycle implements DutyCycle {
         @Override
         public int doWork(long now) {
-            lock.lock();
+            lock.lockAfterWaiters();
             try {
                 int p = phase;
                 if (p != RUNNING) {
@@ -218,6 +222,11 @@ public final class UserspaceStack implements StackInstance, StackAccess {
             if (received < RX_BURST) return;  // a full burst: more may wait, the loop goes on
         }
         loop.wakeup();
+    }
+
+    /** A spinning application thread's receive (StackLock.busyPoll), under the lock. */
+    private void busyPoll() {
+        if (phase == RUNNING) device.receive(iface, RX_BURST);
     }
 
     /** Runs at every outermost unlock, still under the lock (see {@link StackLock}). */

@@ -169,12 +169,16 @@ abstract class ChannelSignal extends Notification {
             // Yield while spinning, not only onSpinWait: the thread this one is waiting for is often
             // queued behind it on the same CPU (the scheduler puts a woken thread where its waker
             // runs), and a pure spin would hold it off for the whole spin (measured: docs/benchmarks.md).
+            // Every fourth turn polls the device (StackLock.busyPoll): the answer is received here.
             long end = System.nanoTime() + spinNanos;
             for (int i = 1; version() == observed && System.nanoTime() - end < 0; i++) {
                 if (Thread.currentThread().isInterrupted()) return;
                 if ((i & 15) == 0) Thread.yield();
+                else if ((i & 3) == 0) lock.busyPoll();
                 else Thread.onSpinWait();
             }
+            if (version() != observed) return;
+            lock.busyPollEnded();
         }
         if (version() != observed) return;
         if (!timed) {

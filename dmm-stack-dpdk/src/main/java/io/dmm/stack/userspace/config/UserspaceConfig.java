@@ -9,10 +9,11 @@ import java.util.List;
  *
  * @param addresses    interface addresses, the first is the primary (source of unbound sockets)
  * @param gateway      default gateway, 0 for none
- * @param idle         the poll loop's idle strategy: {@code busy-spin}, {@code backoff} or {@code park}
+ * @param idle         the poll loop's idle strategy: {@code adaptive}, {@code busy-spin}, {@code backoff} or {@code park}
  * @param spinNanos    how long a socket call spins before it parks
+ * @param busyPollNanos how long an {@code adaptive} poll loop polls busily after the last work before it backs off
  * @param udpReceiveBuffer default UDP receive queue in bytes
  */
 public record UserspaceConfig(String name, List<Ipv4Cidr> addresses, int gateway, DeviceSpec device,
-                              String idle, long spinNanos, TcpConfig tcp, int udpReceiveBuffer) {
+                              String idle, long spinNanos, long busyPollNanos, TcpConfig tcp, int udpReceiveBuffer) {
 }

@@ -2,6 +2,7 @@ package io.dmm.stack.userspace.config;
 
 import io.dmm.api.spi.StackSettings;
 import io.dmm.stack.userspace.iface.Ipv4Cidr;
+import io.dmm.stack.userspace.poll.AdaptiveIdle;
 import io.dmm.stack.userspace.tcp.TcpConfig;
 import io.dmm.stack.userspace.wire.Ipv4Address;
 import io.dmm.stack.userspace.wire.MacAddress;
@@ -18,7 +19,7 @@ import java.util.Set;
  * unknown keys are refused with a suggestion. docs/userspace-stack.md lists every key.
  */
 public final class UserspaceSettingsReader {
-    static final Set<String> TOP = Set.of("address", "addresses", "gateway", "device", "idle", "spin", "tcp", "udp");
+    static final Set<String> TOP = Set.of("address", "addresses", "gateway", "device", "idle", "busyPoll", "spin", "tcp", "udp");
     static final Set<String> DEVICE = Set.of("driver", "mtu", "slots", "mac", "link", "pcap", "faults",
             "port", "queues", "rxDescriptors", "txDescriptors", "mbufs", "offloads", "eal");
     /** Keys only a DPDK device has. */
@@ -41,7 +42,7 @@ public final class UserspaceSettingsReader {
             "timestamps", "windowScaling", "congestion", "initialCwnd", "keepAliveIdle", "keepAliveInterval",
             "keepAliveProbes", "synRetries", "dataRetries", "sendBuffer", "receiveBuffer", "ephemeralPorts", "backlog");
     static final Set<String> UDP = Set.of("receiveBuffer");
-    static final Set<String> IDLE = Set.of("busy-spin", "backoff", "park");
+    static final Set<String> IDLE = Set.of("adaptive", "busy-spin", "backoff", "park");
 
     private UserspaceSettingsReader() {}
 
@@ -71,14 +72,19 @@ public final class UserspaceSettingsReader {
                         + "loopback device, not on a \"" + device.driver() + "\" device");
             }
         }
-        String idle = s.string("idle", "backoff");
+        String idle = s.string("idle", "adaptive");
         if (!IDLE.contains(idle)) {
-            throw s.error("idle", "idle must be one of busy-spin, backoff, park; got \"" + idle + "\"");
+            throw s.error("idle", "idle must be one of adaptive, busy-spin, backoff, park; got \"" + idle + "\"");
         }
+        if (s.has("busyPoll") && !idle.equals("adaptive")) {
+            throw s.error("busyPoll", "busyPoll is the budget of the \"adaptive\" idle strategy; idle is \"" + idle + "\"");
+        }
+        long busyPoll = s.has("busyPoll") ? duration(s, "busyPoll", 0, Duration.ofSeconds(1).toNanos())
+                : AdaptiveIdle.DEFAULT_BUDGET_NANOS;
         if (idle.equals("park") && device.dpdk() != null && device.dpdk().port() != null) {
             // a port says nothing when frames arrive: a parked loop would only see them at its next timer
             throw s.error("idle", "a DPDK port is polled, so its poll loop must not park until woken: "
-                    + "use \"backoff\" (the default) or \"busy-spin\"");
+                    + "use \"adaptive\" (the default), \"backoff\" or \"busy-spin\"");
         }
         // a short spin that yields (ChannelSignal.await): a round trip then needs no context switch
         long spin = s.has("spin") ? duration(s, "spin", 0, Duration.ofSeconds(1).toNanos()) : 20_000L;
@@ -90,7 +96,7 @@ public final class UserspaceSettingsReader {
             udp.allowOnly(UDP);
             udpBuffer = intIn(udp, "receiveBuffer", udpBuffer, 1024, 64 << 20);
         }
-        return new UserspaceConfig(s.name(), List.copyOf(addresses), gateway, device, idle, spin, tcp, udpBuffer);
+        return new UserspaceConfig(s.name(), List.copyOf(addresses), gateway, device, idle, spin, busyPoll, tcp, udpBuffer);
     }
 
     private static List<Ipv4Cidr> addresses(StackSettings s) {

@@ -33,15 +33,21 @@ public interface IdleStrategy {
         return d;
     }
 
-    /** The strategy named {@code busy-spin}, {@code backoff} or {@code park}, with default settings. */
+    /** The strategy named {@code adaptive}, {@code busy-spin}, {@code backoff} or {@code park}, with default settings. */
     static IdleStrategy parse(String name) {
-        if (name == null) throw new IllegalArgumentException("idle strategy name is null; use busy-spin, backoff or park");
+        return parse(name, AdaptiveIdle.DEFAULT_BUDGET_NANOS);
+    }
+
+    /** As {@link #parse(String)}; {@code adaptive} polls busily for {@code busyPollNanos} after work. */
+    static IdleStrategy parse(String name, long busyPollNanos) {
+        if (name == null) throw new IllegalArgumentException("idle strategy name is null; use adaptive, busy-spin, backoff or park");
         return switch (name.trim().toLowerCase(Locale.ROOT)) {
+            case "adaptive" -> new AdaptiveIdle(busyPollNanos);
             case "busy-spin" -> new BusySpinIdle();
             case "backoff" -> new BackoffIdle();
             case "park" -> new ParkIdle();
             default -> throw new IllegalArgumentException(
-                    "unknown idle strategy \"" + name + "\"; use busy-spin, backoff or park");
+                    "unknown idle strategy \"" + name + "\"; use adaptive, busy-spin, backoff or park");
         };
     }
 }

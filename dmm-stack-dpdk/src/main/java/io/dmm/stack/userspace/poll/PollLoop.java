@@ -29,6 +29,8 @@ public final class PollLoop implements AutoCloseable {
     private volatile boolean running;
     private volatile boolean started;
     private volatile boolean closed;
+    /** Set by wakeupEager(): the idle strategy starts eager again (an adaptive budget anew). */
+    private volatile boolean woken;
 
     public PollLoop(String instance, DutyCycle duty, IdleStrategy idle, Clock clock) {
         this.duty = duty;
@@ -50,6 +52,16 @@ public final class PollLoop implements AutoCloseable {
      * earlier than the deadline the loop is parked for. Any thread, cheap.
      */
     public void wakeup() {
+        LockSupport.unpark(thread);
+    }
+
+    /**
+     * As {@link #wakeup()}, and the idle strategy starts eager again ({@link IdleStrategy#reset()}:
+     * an adaptive loop polls busily for a new budget): a thread that was polling the device itself
+     * stopped, and the loop takes over at once.
+     */
+    public void wakeupEager() {
+        woken = true;
         LockSupport.unpark(thread);
     }
 
@@ -112,6 +124,10 @@ public final class PollLoop implements AutoCloseable {
             }
             cycles.lazySet(cycles.get() + 1);  // single writer: no atomic read-modify-write needed
             if (!running) break;
+            if (woken) {
+                woken = false;
+                idle.reset();
+            }
             idle.idle(work, deadline, clock.nanos());
         }
     }

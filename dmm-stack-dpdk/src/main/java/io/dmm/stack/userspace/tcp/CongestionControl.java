@@ -21,6 +21,11 @@ public interface CongestionControl {
     void onExitRecovery(long bytesInFlight);
     /** Retransmission timeout: ssthresh from the flight size, cwnd = one MSS (the loss window). */
     void onTimeout(long bytesInFlight, long nowNanos);
+    /**
+     * The last loss response was spurious (RFC 4015): back to at least the window and threshold
+     * from before it, as Linux's undo does.
+     */
+    void undo(long priorCwnd, long priorSsthresh);
     /** After an idle period longer than the RTO (RFC 5681 §4.1): cwnd = min(cwnd, restart window). */
     void onIdleRestart(long nowNanos);
 

@@ -154,6 +154,13 @@ public final class Cubic implements CongestionControl {
     }
 
     @Override
+    public void undo(long priorCwnd, long priorSsthresh) {
+        cwnd = Math.max(cwnd, (double) priorCwnd);
+        epochActive = false;  // growth starts a fresh epoch from the restored window
+        ssthresh = Math.max(ssthresh, priorSsthresh);
+    }
+
+    @Override
     public void onIdleRestart(long nowNanos) {
         cwnd = Math.min(cwnd, initialWindow);
         // Idle time must not count as growth time (RFC 9438 §5.8): start a fresh epoch later.

@@ -87,6 +87,13 @@ public final class NewReno implements CongestionControl {
     }
 
     @Override
+    public void undo(long priorCwnd, long priorSsthresh) {
+        cwnd = Math.max(cwnd, priorCwnd);
+        bytesAcked = 0;
+        ssthresh = Math.max(ssthresh, priorSsthresh);
+    }
+
+    @Override
     public void onIdleRestart(long nowNanos) {
         cwnd = Math.min(cwnd, initialWindow);
     }

@@ -1,8 +1,13 @@
 package io.dmm.stack.userspace.tcp;
 
 /**
- * RFC 6298 retransmission timeout: SRTT/RTTVAR from samples, RTO = SRTT + max(G, 4·RTTVAR) clamped
- * to [min, max], exponential backoff on timeouts that persists until a new sample (Karn).
+ * RFC 6298 retransmission timeout: SRTT/RTTVAR from samples, RTO = SRTT + max(G, 4·RTTVAR, min)
+ * clamped to [min, max], exponential backoff on timeouts that persists until a new sample (Karn).
+ *
+ * <p>The floor is added to SRTT, as Linux does ({@code tcp_set_rto}: its variance term is at least
+ * {@code tcp_rto_min}), not only a bound on the sum as in RFC 6298 §2.4: with a steady RTT the
+ * variance shrinks to nothing, and an RTO of max(min, SRTT) then fires on the first ACK a CPU
+ * stall delays by a little more than the RTT (spurious timeouts under load, issue 15).
  *
  * <p>Integer nanosecond arithmetic: alpha = 1/8 and beta = 1/4 are exact shifts of the
  * differences, so no floating point is needed and results are reproducible. Not thread-safe; the
@@ -55,7 +60,7 @@ public final class RttEstimator {
             srtt += (rttNanos - srtt) >> 3;
         }
         long k = rttvar > Long.MAX_VALUE / 8 ? Long.MAX_VALUE / 2 : 4 * rttvar;
-        long candidate = srtt + Math.max(granularityNanos, k);
+        long candidate = srtt + Math.max(Math.max(granularityNanos, k), minRtoNanos);
         if (candidate < 0) {
             candidate = Long.MAX_VALUE; // overflow: clamp handles it
         }

@@ -4,10 +4,11 @@ import java.time.Duration;
 
 /**
  * Stack-wide TCP settings (a stack entry's {@code "tcp"} object). Immutable; build with
- * {@link #builder()}. Defaults follow the RFCs and Linux, except the RTO floor: 50 ms instead of
- * Linux's 200 ms (RFC 6298 says 1 s), so that the µs-RTT links userspace stacks run on recover from
- * a tail loss quickly — yet above the 40 ms a peer may delay its ACK, so that a delayed ACK never
- * looks like a loss (a 10 ms floor made spurious timeouts: docs/benchmarks.md).
+ * {@link #builder()}. Defaults follow the RFCs and Linux, the RTO too: 1 s initial, and a 200 ms
+ * floor added to SRTT ({@link RttEstimator}). A 50 ms floor (chosen once so that µs-RTT links
+ * recover from a tail loss quickly) made most timeouts spurious under load: with 400 HTTP
+ * connections on 2 cores, 87% of them were ACKs a CPU stall had delayed, and requests/s halved
+ * (docs/benchmarks.md, issue 15). A Linux peer may also delay an ACK up to 200 ms.
  */
 public final class TcpConfig {
     public enum Congestion { NEWRENO, CUBIC }
@@ -109,7 +110,7 @@ public final class TcpConfig {
     public static final class Builder {
         private int mss;
         private Duration initialRto = Duration.ofSeconds(1);
-        private Duration minRto = Duration.ofMillis(50);
+        private Duration minRto = Duration.ofMillis(200);
         private Duration maxRto = Duration.ofSeconds(60);
         private Duration timeWait = Duration.ofSeconds(60);
         private Duration delayedAck = Duration.ofMillis(40);

@@ -127,8 +127,23 @@ public final class TcpConnection {
     boolean inRecovery;
     private int recover;
     private int highRxt;
+    /** RFC 8985 §7.2: a probe timeout with more than one segment in flight gets this on top of 2·SRTT. */
+    private static final long TLP_MARGIN_NANOS = 10_000_000L;
+    /** ... and with one segment, the worst-case delayed ACK (RFC 8985's WCDelAckT, Linux's 200 ms). */
+    private static final long TLP_DELAYED_ACK_NANOS = 200_000_000L;
     /** Our TS value when the last retransmission timeout fired (see onNewAck's RTT sampling). */
     private int retransmitTs;
+    /**
+     * Set by the first timeout of a loss episode when timestamps are on: the first ACK of new data
+     * then tells whether the timeout was spurious (RFC 3522). Our TS value at that timeout, and the
+     * window before it, to undo its reduction (RFC 4015).
+     */
+    private boolean rtoUndoPending;
+    /** rtoAt holds a tail loss probe's timeout (RFC 8985 §7), not the RTO. */
+    private boolean probeArmed;
+    private int rtoUndoTs;
+    private long rtoUndoCwnd;
+    private long rtoUndoSsthresh;
     private int retries;
     private int persistBackoff;
     private int keepAliveProbesSent;
@@ -491,6 +506,13 @@ public final class TcpConnection {
     private void onNewAck(TcpHeader seg, int ack, long now) {
         int acked = ack - sndUna;
         int flightBefore = sndMax - sndUna;
+        if (rtoUndoPending) {
+            rtoUndoPending = false;
+            if (seg.hasTimestamps && seg.tsEcr != 0 && SeqNum.lt(seg.tsEcr, rtoUndoTs)) {
+                onSpuriousTimeout(seg, now);
+                flightBefore = sndMax - sndUna;
+            }
+        }
         if (rttTiming && SeqNum.ge(ack, rttSeq)) {
             rtt.sample(now - rttStart);
             rttTiming = false;
@@ -523,9 +545,25 @@ public final class TcpConnection {
             dupAcks = 0;
             if (cc != null) cc.onAck(acked, flightBefore, now, rtt.srttNanos());
         }
-        rtoAt = sndUna == sndMax ? NONE : now + rtt.rtoNanos();
+        if (sndUna == sndMax) rtoAt = NONE;
+        else armRetransmitTimer(now);
         if (finAcked) onFinAcked(now);
         notifyApp();
+    }
+
+    /**
+     * The first ACK after a timeout echoes a TS value sent before it: the original transmission
+     * got through, only its ACK was late (a CPU stall here or at the peer, a queue), so the
+     * timeout was spurious (Eifel detection, RFC 3522). Respond as RFC 4015 does: undo the window
+     * reduction and go on with new data instead of resending what the peer already has. (No RTT
+     * sample from the echo: a peer holding a hole echoes an old TS value for long, and such a
+     * sample stalled a lossy transfer behind a huge RTO: TcpEndToEndTest.)
+     */
+    private void onSpuriousTimeout(TcpHeader seg, long now) {
+        stack.counters.increment(Counter.TCP_SPURIOUS_RTOS);
+        if (cc != null) cc.undo(rtoUndoCwnd, rtoUndoSsthresh);
+        recover = sndUna;  // the timeout's recovery point goes too: a real loss may start fast recovery again
+        sndNxt = sndMax;
     }
 
     private void onDupAck(long now) {
@@ -543,6 +581,7 @@ public final class TcpConnection {
                 stack.counters.increment(Counter.TCP_FAST_RETRANSMITS);
                 retransmitAt(sndUna, now);
                 rtoAt = now + rtt.rtoNanos();
+                probeArmed = false;
             }
         } else if (scoreboard == null) {
             cc.onDupAckInRecovery();
@@ -710,7 +749,7 @@ public final class TcpConnection {
                 }
                 sndNxt += len + (fin ? 1 : 0);
                 if (SeqNum.gt(sndNxt, sndMax)) sndMax = sndNxt;
-                if (rtoAt == NONE) rtoAt = now + rtt.rtoNanos();
+                if (rtoAt == NONE) armRetransmitTimer(now);
                 persistAt = NONE;
             }
             int buffered = sendBuf == null ? 0 : sendBuf.size();
@@ -962,8 +1001,13 @@ public final class TcpConnection {
         if (retryAt <= now) retryAt = NONE;
         if (rtoAt <= now) {
             rtoAt = NONE;
-            onRetransmissionTimeout(now);
-            if (state == TcpState.CLOSED) return;
+            if (probeArmed) {
+                probeArmed = false;
+                onProbeTimeout(now);
+            } else {
+                onRetransmissionTimeout(now);
+                if (state == TcpState.CLOSED) return;
+            }
         }
         if (persistAt <= now) {
             persistAt = NONE;
@@ -1015,6 +1059,12 @@ public final class TcpConnection {
             return;
         }
         stack.counters.increment(Counter.TCP_RTO_TIMEOUTS);
+        if (retries == 1 && tsOk && cc != null) {
+            rtoUndoPending = true;
+            rtoUndoTs = tsNow(now);
+            rtoUndoCwnd = cc.cwnd();
+            rtoUndoSsthresh = cc.ssthresh();
+        }
         if (cc != null && retries == 1) cc.onTimeout(sndMax - sndUna, now);
         else if (cc != null) cc.onTimeout(2L * sendMss, now);
         rtt.backoff();
@@ -1030,6 +1080,41 @@ public final class TcpConnection {
         output(now);
         swsOverride = false;
         if (rtoAt == NONE) rtoAt = now + rtt.rtoNanos();
+    }
+
+    /**
+     * Arms the retransmission timer, or the tail loss probe's timeout when a probe may go first
+     * (RFC 8985 §7.2): SACK on, an RTT measured, no recovery or timeout under way. The probe timeout
+     * is 2·SRTT plus 10 ms, plus 200 ms instead when one segment is in flight (its ACK may be
+     * delayed), and only when shorter than the RTO: with the 200 ms RTO floor a lost last segment
+     * of a flight is then resent after about 10 ms, not 200.
+     */
+    private void armRetransmitTimer(long now) {
+        long rto = rtt.rtoNanos();
+        probeArmed = false;
+        rtoAt = now + rto;
+        if (!sackOk || !rtt.hasSample() || inRecovery || retries > 0 || cc == null) return;
+        long pto = 2 * rtt.srttNanos() + (sndMax - sndUna <= sendMss ? TLP_DELAYED_ACK_NANOS : TLP_MARGIN_NANOS);
+        if (pto < rto) {
+            rtoAt = now + pto;
+            probeArmed = true;
+        }
+    }
+
+    /**
+     * No ACK for 2·SRTT: send the last segment again (RFC 8985 §7.3), so that a lost tail is
+     * reported by the probe's ACK (its SACK, or a cumulative ACK) instead of waiting for the RTO,
+     * which is armed next. One probe per flight: a new ACK arms the next one.
+     */
+    private void onProbeTimeout(long now) {
+        rtoAt = now + rtt.rtoNanos();
+        if (sndUna == sndMax || sndWnd == 0 || !canSendData()) return;
+        stack.counters.increment(Counter.TCP_TLP_PROBES);
+        int dataEnd = finQueued && SeqNum.gt(sndMax, finSeq) ? finSeq : sndMax;
+        int len = Math.min(sendMss, dataEnd - sndUna);
+        rttTiming = false; // Karn: the probe may repeat the timed segment
+        if (len > 0) retransmitRange(dataEnd - len, len, now);
+        else retransmitAt(finSeq, now);
     }
 
     private void onPersist(long now) {

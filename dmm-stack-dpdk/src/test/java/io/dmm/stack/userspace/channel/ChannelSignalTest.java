@@ -34,6 +34,28 @@ class ChannelSignalTest {
     }
 
     @Test
+    void aSpinningWaiterPollsTheDeviceItselfAndWakesThePollLoopWhenItGivesUp() {
+        StackLock lock = new StackLock();
+        TestSignal s = new TestSignal(lock);
+        AtomicInteger polls = new AtomicInteger();
+        AtomicInteger gaveUp = new AtomicInteger();
+        // the device poll "receives" the answer on its fifth call: the engine schedules the signal
+        lock.setDevicePoll(() -> {
+            if (polls.incrementAndGet() == 5) lock.schedule(s);
+        }, gaveUp::incrementAndGet);
+        long start = System.nanoTime();
+        s.await(s.version(), Duration.ofSeconds(30).toNanos(), true, System.nanoTime() + Duration.ofSeconds(60).toNanos());
+        assertTrue(System.nanoTime() - start < Duration.ofSeconds(20).toNanos(), "the waiter's own poll ended the 30 s spin");
+        assertEquals(5, polls.get());
+        assertEquals(0, gaveUp.get(), "it got its answer while spinning");
+
+        lock.setDevicePoll(polls::incrementAndGet, gaveUp::incrementAndGet);  // nothing arrives
+        s.await(s.version(), Duration.ofMillis(2).toNanos(), true, System.nanoTime() + Duration.ofMillis(5).toNanos());
+        assertTrue(polls.get() > 5, "polled while spinning");
+        assertEquals(1, gaveUp.get(), "the poll loop is told before the waiter parks");
+    }
+
+    @Test
     void deliveryRefreshesTheSnapshotThenTellsTheListenerOutsideTheLock() {
         StackLock lock = new StackLock();
         TestSignal s = new TestSignal(lock);

@@ -6,6 +6,7 @@ import io.dmm.api.DmmConfigException;
 import io.dmm.api.spi.testing.MapStackSettings;
 import io.dmm.stack.userspace.UserspaceStackProvider;
 import io.dmm.stack.userspace.iface.Ipv4Cidr;
+import io.dmm.stack.userspace.poll.AdaptiveIdle;
 import io.dmm.stack.userspace.tcp.TcpConfig;
 import io.dmm.stack.userspace.wire.Ipv4Address;
 import java.nio.file.Path;
@@ -36,8 +37,9 @@ class UserspaceSettingsReaderTest {
         assertEquals(65_535, c.device().mtu());
         assertNull(c.device().pcap());
         assertNull(c.device().faults());
-        assertEquals("backoff", c.idle());
+        assertEquals("adaptive", c.idle());
         assertEquals(20_000L, c.spinNanos());
+        assertEquals(AdaptiveIdle.DEFAULT_BUDGET_NANOS, c.busyPollNanos());
         assertEquals(TcpConfig.defaults().minRtoNanos, c.tcp().minRtoNanos);
     }
 
@@ -110,6 +112,12 @@ class UserspaceSettingsReaderTest {
         assertTrue(e.getMessage().contains("between"), e.getMessage());
         e = fails(Map.of("address", "198.51.100.1/24", "device", loopback(), "tcp", Map.of("congestion", "bbr")));
         assertTrue(e.getMessage().contains("newreno"), e.getMessage());
+        UserspaceConfig budget = read(Map.of("address", "198.51.100.1/24", "device", loopback(), "busyPoll", "200us"));
+        assertEquals(200_000, budget.busyPollNanos());
+        e = fails(Map.of("address", "198.51.100.1/24", "device", loopback(), "idle", "backoff", "busyPoll", "200us"));
+        assertTrue(e.getMessage().contains("budget of the \"adaptive\" idle strategy"), e.getMessage());
+        e = fails(Map.of("address", "198.51.100.1/24", "device", loopback(), "busyPoll", "2s"));
+        assertTrue(e.getMessage().contains("busyPoll"), e.getMessage());
         e = fails(Map.of("address", "198.51.100.1/24", "device", loopback(), "idle", "sleepy"));
         assertTrue(e.getMessage().contains("busy-spin, backoff, park"), e.getMessage());
         e = fails(Map.of("address", "198.51.100.1/24", "device", loopback(), "tcp", Map.of("ephemeralPorts", "9-8")));
@@ -126,7 +134,7 @@ class UserspaceSettingsReaderTest {
         assertEquals(new DpdkSpec("net_tap0,iface=dmm0", null, 2, 512, 256, 4095, false, List.of("--no-huge", "-m", "256")),
                 c.device().dpdk());
         assertEquals(9000, c.device().mtu());
-        assertEquals("backoff", c.idle());
+        assertEquals("adaptive", c.idle());
         DpdkSpec defaults = read(Map.of("address", "10.1.0.2/24", "device", Map.of("driver", "dpdk", "link", "r1")))
                 .device().dpdk();
         assertEquals(new DpdkSpec(null, "r1", 1, 1024, 1024, 8191, true, null), defaults);

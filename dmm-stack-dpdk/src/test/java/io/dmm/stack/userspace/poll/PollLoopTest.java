@@ -61,6 +61,43 @@ class PollLoopTest {
         }
     }
 
+    /** Parks long like longPark(), and counts resets. */
+    private static final class ResetCounting implements IdleStrategy {
+        final IdleStrategy park = longPark();
+        final AtomicInteger resets = new AtomicInteger();
+
+        @Override
+        public void idle(int workCount, long deadlineNanos, long nowNanos) {
+            park.idle(workCount, deadlineNanos, nowNanos);
+        }
+
+        @Override
+        public void reset() {
+            resets.incrementAndGet();
+        }
+    }
+
+    @Test
+    void anEagerWakeupResetsTheIdleStrategyAPlainOneDoesNot() throws Exception {
+        CountingCycle cycle = new CountingCycle();
+        ResetCounting idle = new ResetCounting();
+        try (PollLoop loop = new PollLoop("eager", cycle, idle, Clock.SYSTEM)) {
+            loop.start();
+            assertTrue(cycle.next.await(5, TimeUnit.SECONDS));
+            BlockedThreads.awaitBlockedIn(loop.thread(), "idle");
+            cycle.next = new CountDownLatch(1);
+            loop.wakeup();
+            assertTrue(cycle.next.await(5, TimeUnit.SECONDS));
+            BlockedThreads.awaitBlockedIn(loop.thread(), "idle");
+            assertEquals(0, idle.resets.get(), "a plain wakeup (a timer armed) keeps the strategy's state");
+            cycle.next = new CountDownLatch(1);
+            loop.wakeupEager();
+            assertTrue(cycle.next.await(5, TimeUnit.SECONDS));
+            BlockedThreads.awaitBlockedIn(loop.thread(), "idle");
+            assertEquals(1, idle.resets.get(), "an eager wakeup (a busy-polling thread gave up) starts the strategy over");
+        }
+    }
+
     @Test
     void wakesForTheDeadlineWithoutAWakeup() throws Exception {
         CountingCycle cycle = new CountingCycle();

@@ -52,10 +52,21 @@ class RttEstimatorTest {
     }
 
     @Test
+    void theFloorIsAddedToTheSmoothedRttAsLinuxDoes() {
+        RttEstimator e = estimator();
+        for (int i = 0; i < 200; i++) {
+            e.sample(100 * MS);  // a steady RTT: the variance vanishes
+        }
+        assertTrue(e.rttvarNanos() < 1 * MS);
+        // RFC 6298's max(min, SRTT + 4·RTTVAR) would be 200 ms: an ACK 2 x late would look lost
+        assertEquals(300 * MS, e.rtoNanos());
+    }
+
+    @Test
     void clampedToMinAndMax() {
         RttEstimator e = estimator();
-        e.sample(1 * MS); // 1 + max(1, 2) = 3 ms -> min 200 ms
-        assertEquals(200 * MS, e.rtoNanos());
+        e.sample(1 * MS); // 1 + max(G 1, 4·RTTVAR 2, min 200) = 201 ms
+        assertEquals(201 * MS, e.rtoNanos());
         RttEstimator f = estimator();
         f.sample(40_000 * MS); // 40 s + 80 s -> max 60 s
         assertEquals(60_000 * MS, f.rtoNanos());
@@ -82,9 +93,9 @@ class RttEstimatorTest {
         e.backoff();
         assertEquals(60_000 * MS, e.rtoNanos());
         assertEquals(13, e.backoffCount());
-        e.sample(100 * MS); // RTTVAR = 37.5, SRTT = 100 -> 250
+        e.sample(100 * MS); // RTTVAR = 37.5, SRTT = 100 -> 100 + max(150, min 200) = 300
         assertEquals(0, e.backoffCount());
-        assertEquals(250 * MS, e.rtoNanos());
+        assertEquals(300 * MS, e.rtoNanos());
     }
 
     @Test

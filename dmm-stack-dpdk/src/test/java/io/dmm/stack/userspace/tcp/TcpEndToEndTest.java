@@ -111,7 +111,8 @@ class TcpEndToEndTest {
         ManualClock clock = new ManualClock();
         StackLock lock = new StackLock();
         Link link = new Link(clock, seed, loss, 500_000, 300_000); // 0.5–0.8 ms one way: reordering
-        TcpConfig cfg = TcpConfig.builder().congestion(cc).timeWait(Duration.ofSeconds(1)).build();
+        // the 50 ms RTO floor the scenarios were tuned with (their loss makes the receiver's window close)
+        TcpConfig cfg = TcpConfig.builder().congestion(cc).timeWait(Duration.ofSeconds(1)).minRto(Duration.ofMillis(50)).build();
         StackCounters ca = new StackCounters(), cb = new StackCounters();
         TcpStack a = new TcpStack(new LinkEgress(link, A_IP), lock, clock, ca, cfg, new IsnGenerator(seed, 1), seed);
         TcpStack b = new TcpStack(new LinkEgress(link, B_IP), lock, clock, cb, cfg, new IsnGenerator(seed, 2), seed + 1);

@@ -60,7 +60,7 @@ class TcpRecoveryTest {
         t.send(seg().ackOnly().seq(PEER_ISS + 1).ack(iss + 1)); // a duplicate: no restart
         t.advance(30);
         t.send(seg().ackOnly().seq(PEER_ISS + 1).ack(iss + 1 + MSS)); // new data at 50 ms: restart
-        long rto = c.rttEstimator().rtoNanos() / 1_000_000;
+        long rto = (c.rttEstimator().rtoNanos() + 999_999) / 1_000_000; // whole ms, rounded up: the timer is due by then
         assertTrue(rto > 50, "rto " + rto);
         t.advance(50); // the original deadline (100 ms) passes
         t.expectNothing();
