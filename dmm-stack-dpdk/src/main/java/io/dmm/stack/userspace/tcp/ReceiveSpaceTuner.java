@@ -42,6 +42,11 @@ final class ReceiveSpaceTuner {
         return space;
     }
 
+    /** Whether the window may still grow (reads need the clock only while it may). */
+    boolean growing() {
+        return space < max;
+    }
+
     /** The connection is established: the first period starts at the application's read position. */
     void start(int readSeq, long now) {
         lastCopied = Math.min(space, 10 * mss);

@@ -1207,7 +1207,7 @@ public final class TcpConnection {
                 recvBuf.close(); // the last bytes of a finished connection: keep TIME_WAIT compact
                 recvBuf = null;
             } else if (n > 0 || skipped) {
-                if (n > 0) rcvSpace.onRead(readSeq(), stack.clock.nanos());
+                if (n > 0 && rcvSpace.growing()) rcvSpace.onRead(readSeq(), stack.clock.nanos());
                 maybeWindowUpdate();
             }
             if (n > 0 || !skipped) return n;
