@@ -25,7 +25,7 @@ public final class ReceiveBuffer implements AutoCloseable {
     public static final int MAX_RANGES = 32;
 
     private final ChunkRing ring;
-    private final int capacity;
+    private int capacity;
     private int readable;
 
     /** Out-of-order ranges [start, end) relative to RCV.NXT, sorted, disjoint and non-adjacent; made at the first. */
@@ -46,6 +46,11 @@ public final class ReceiveBuffer implements AutoCloseable {
 
     public int capacity() {
         return capacity;
+    }
+
+    /** SO_RCVBUF changed: the caller never sets it below the readable bytes plus the window already offered. */
+    void setCapacity(int capacity) {
+        this.capacity = capacity;
     }
 
     /** In-order bytes ready for the application. */

@@ -16,7 +16,7 @@ final class ReceiveSpaceTuner {
     /** Where the window starts (Linux's is about 64 KiB with its default tcp_rmem). */
     static final int INITIAL_SPACE = 64 * 1024;
 
-    private final int max;
+    private int max;
     private final int mss;
     private int space;
     /** The bytes read in the last period that made the window grow (Linux's rcvq_space.space). */
@@ -40,6 +40,12 @@ final class ReceiveSpaceTuner {
     /** The most the window may offer now, readable bytes included. */
     int space() {
         return space;
+    }
+
+    /** SO_RCVBUF set by the application: the window may open to {@code size} at once, and is tuned no more (Linux). */
+    void fix(int size) {
+        max = size;
+        space = size;
     }
 
     /** Whether the window may still grow (reads need the clock only while it may). */

@@ -17,7 +17,7 @@ import java.nio.ByteBuffer;
  */
 public final class SendBuffer implements AutoCloseable {
     private final ChunkRing ring;
-    private final int capacity;
+    private int capacity;
     private int size;
 
     public SendBuffer(ChunkPool pool, int capacity) {
@@ -32,6 +32,14 @@ public final class SendBuffer implements AutoCloseable {
         return capacity;
     }
 
+    /** SO_SNDBUF changed: writes stop at the new capacity (bytes already held above it stay until acknowledged). */
+    public void setCapacity(int capacity) {
+        if (capacity <= 0) {
+            throw new IllegalArgumentException("capacity must be positive: " + capacity);
+        }
+        this.capacity = capacity;
+    }
+
     /** Bytes held (sent-unacked plus unsent). */
     public int size() {
         return size;
@@ -42,7 +50,7 @@ public final class SendBuffer implements AutoCloseable {
      * limit reached, only the space left in the chunks held counts; an empty buffer always gets one chunk).
      */
     public int free() {
-        int room = capacity - size;
+        int room = Math.max(0, capacity - size);
         if (room == 0 || !ring.poolExhausted() || ring.held() == 0) return room;
         return Math.min(room, ring.heldSpaceFrom(size));
     }
@@ -50,7 +58,7 @@ public final class SendBuffer implements AutoCloseable {
     /** Appends as much of {@code src} as fits (under the capacity and the pool's limit); returns the count. */
     public int write(ByteBuffer src) {
         int n = Math.min(src.remaining(), capacity - size);
-        if (n == 0) {
+        if (n <= 0) {
             return 0;
         }
         int pos = src.position();

@@ -92,7 +92,7 @@ public final class TcpConnection {
     int rcvAdv;
     int rcvShift;
     private ReceiveBuffer recvBuf;
-    private final int recvBufSize;
+    private int recvBufSize;
     /** How far the window may open now: grows toward recvBufSize while the application keeps up. */
     private final ReceiveSpaceTuner rcvSpace;
     private boolean finReceived;
@@ -1423,6 +1423,29 @@ public final class TcpConnection {
     /** What TCP_QUICKACK reads: not in delayed-ACK ("pingpong") mode, as Linux reports it. */
     public boolean quickAck() {
         return quickAck;
+    }
+
+    /** SO_SNDBUF on an open connection: the send buffer holds at most that from now on, as Linux's. */
+    public void setSendBufferSize(int bytes) {
+        opts.sendBufferSize = bytes;
+        sendBufSize = clampBuffer(bytes, stack.config);
+        if (sendBuf != null) sendBuf.setCapacity(sendBufSize);
+        notifyApp(); // writability may have changed
+    }
+
+    /**
+     * SO_RCVBUF on an open connection: the window may open to that at once and is no longer tuned,
+     * as Linux's. It is bounded by what the handshake's window scale can express, and never below
+     * the bytes held plus the window already offered (a right edge is never moved left).
+     */
+    public void setReceiveBufferSize(int bytes) {
+        opts.receiveBufferSize = bytes;
+        int readable = recvBuf == null ? 0 : recvBuf.readable();
+        int promised = readable + Math.max(0, rcvAdv - rcvNxt);
+        recvBufSize = Math.max(promised, Math.min(clampBuffer(bytes, stack.config), 65535 << rcvShift));
+        rcvSpace.fix(recvBufSize);
+        if (recvBuf != null) recvBuf.setCapacity(recvBufSize);
+        maybeWindowUpdate();
     }
 
     public void setLingerSeconds(int seconds) {

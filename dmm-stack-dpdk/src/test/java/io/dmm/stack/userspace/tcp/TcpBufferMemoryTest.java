@@ -105,6 +105,20 @@ class TcpBufferMemoryTest {
     }
 
     @Test
+    void bufferSizesSetOnAnOpenConnectionTakeEffect() {
+        TcpConnection c = acceptScaled();
+        // SO_RCVBUF raised to 128 KiB: offered at once, no longer tuned up from 64 KiB
+        t.run(() -> c.setReceiveBufferSize(128 * 1024));
+        t.send(seg().psh().seq(PEER_ISS + 1).ack(c.iss + 1).window(1000).payload(text(3000)));
+        Seg ack = t.expect(seg().ackOnly().ack(PEER_ISS + 3001));
+        assertEquals((128 * 1024 - 3000) >> 3, ack.window);
+        // SO_SNDBUF lowered to 8 KiB: a write takes no more than that
+        t.run(() -> c.setNoDelay(true));
+        t.run(() -> c.setSendBufferSize(8192));
+        assertEquals(8192, t.write(c, text(20_000)));
+    }
+
+    @Test
     void receivedChunksGoBackAsTheApplicationReads() {
         TcpConnection c = acceptScaled();
         assertEquals(0, chunksInUse(), "an established connection holds nothing");
