@@ -125,7 +125,7 @@ public final class IdleConnectionMemory {
                 phase, count, heap, other, nonHeap, rss, heap / 2, other / 2);
     }
 
-    private static void exchange(SocketChannel client, SocketChannel server, ByteBuffer buf) throws IOException {
+    static void exchange(SocketChannel client, SocketChannel server, ByteBuffer buf) throws IOException {
         transfer(client, server, buf);
         transfer(server, client, buf);
     }
@@ -164,7 +164,7 @@ public final class IdleConnectionMemory {
         return s.contains("Total:") ? s : null;
     }
 
-    private static long rss() throws IOException {
+    static long rss() throws IOException {
         for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
             if (line.startsWith("VmRSS:")) {
                 return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;

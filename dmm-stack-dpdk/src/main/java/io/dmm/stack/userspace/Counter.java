@@ -57,6 +57,10 @@ public enum Counter {
     TCP_TSO_SENDS,
     /** Received segments GRO merged into the one before them (each is one segment TCP did not process on its own). */
     TCP_GRO_MERGED,
+    // TCP buffer memory (ChunkPool): the first three are levels that go up and down, not events
+    TCP_MEM_BYTES_IN_USE, TCP_MEM_CHUNKS_IN_USE, TCP_MEM_BYTES_ALLOCATED,
+    TCP_MEM_EXHAUSTED,
+    DROP_TCP_MEMORY,
     DROP_TCP_CHECKSUM,
     DROP_TCP_MALFORMED,
     DROP_TCP_OUT_OF_WINDOW,

@@ -834,9 +834,11 @@ public class UserspaceSocketChannel extends SocketChannel implements ReadinessSo
             SocketOptionValues.checkPlatformLimits(name, v);
             TcpConnection c = released ? null : conn;
             if (name == StandardSocketOptions.SO_SNDBUF) {
-                options.sendBufferSize = (Integer) v; // fixed once connected, as the window scale is
+                options.sendBufferSize = (Integer) v;
+                if (c != null) c.setSendBufferSize(options.sendBufferSize);
             } else if (name == StandardSocketOptions.SO_RCVBUF) {
-                options.receiveBufferSize = (Integer) v;
+                options.receiveBufferSize = (Integer) v; // the window scale is the handshake's: set it before connect to go beyond
+                if (c != null) c.setReceiveBufferSize(options.receiveBufferSize);
             } else if (name == StandardSocketOptions.SO_KEEPALIVE) {
                 options.keepAlive = (Boolean) v;
                 if (c != null) c.setKeepAlive(options.keepAlive);

@@ -40,7 +40,8 @@ public final class UserspaceSettingsReader {
             "rateBytesPerSecond", "ingress");
     static final Set<String> TCP = Set.of("mss", "initialRto", "minRto", "maxRto", "timeWait", "delayedAck", "sack",
             "timestamps", "windowScaling", "congestion", "initialCwnd", "keepAliveIdle", "keepAliveInterval",
-            "keepAliveProbes", "synRetries", "dataRetries", "sendBuffer", "receiveBuffer", "ephemeralPorts", "backlog");
+            "keepAliveProbes", "synRetries", "dataRetries", "sendBuffer", "receiveBuffer", "ephemeralPorts", "backlog",
+            "memoryLimit", "receiveAutoTuning");
     static final Set<String> UDP = Set.of("receiveBuffer");
     static final Set<String> IDLE = Set.of("adaptive", "busy-spin", "backoff", "park");
 
@@ -322,6 +323,14 @@ public final class UserspaceSettingsReader {
         if (t.has("dataRetries")) b.dataRetries(intIn(t, "dataRetries", 15, 1, 127));
         if (t.has("sendBuffer")) b.defaultSendBuffer(intIn(t, "sendBuffer", 0, 2048, d.maxBuffer));
         if (t.has("receiveBuffer")) b.defaultReceiveBuffer(intIn(t, "receiveBuffer", 0, 2048, d.maxBuffer));
+        if (t.has("memoryLimit")) {
+            long limit = t.integer("memoryLimit", d.memoryLimit);
+            if (limit < 64 * 1024 || limit > 1L << 40) {
+                throw t.error("memoryLimit", "memoryLimit must be between 65536 and " + (1L << 40) + " bytes, got " + limit);
+            }
+            b.memoryLimit(limit);
+        }
+        b.receiveAutoTuning(t.bool("receiveAutoTuning", d.receiveAutoTuning));
         if (t.has("backlog")) b.defaultBacklog(intIn(t, "backlog", 50, 1, 65_535));
         if (t.has("ephemeralPorts")) {
             String text = t.string("ephemeralPorts", "");

@@ -101,7 +101,8 @@ final class PortTable {
     void addActive(int ip, int port) {
         Users u = ports[port];
         if (u == null) ports[port] = u = new Users();
-        u.active[u.slot(ip, true)]++;
+        int s = u.slot(ip, true); // first: it may replace the arrays (u.active[u.slot(..)] would index the old one)
+        u.active[s]++;
     }
 
     void removeActive(int ip, int port) {
@@ -123,7 +124,8 @@ final class PortTable {
         removeActive(ip, port, share);
         Users u = ports[port];
         if (u == null) ports[port] = u = new Users();
-        u.lingering[u.slot(ip, true)]++;
+        int s = u.slot(ip, true);
+        u.lingering[s]++;
     }
 
     void removeLingering(int ip, int port) {

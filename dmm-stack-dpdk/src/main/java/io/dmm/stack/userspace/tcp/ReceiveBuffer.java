@@ -1,54 +1,56 @@
 package io.dmm.stack.userspace.tcp;
 
-import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
 
 /**
  * Received bytes waiting for the application, plus out-of-order data held at its place until the
- * gap fills (the reassembly queue): an off-heap ring of {@code capacity} bytes. Offsets in
+ * gap fills (the reassembly queue), stored in chunks of its stack's {@link ChunkPool}. Offsets in
  * {@link #insert} are relative to the next in-order byte (RCV.NXT). Keeps the bookkeeping of up to
  * {@link #MAX_RANGES} out-of-order ranges allocation-free and reports them as SACK blocks, most
  * recently changed first (RFC 2018 §4).
  *
- * <p>Out-of-order bytes are stored directly at their final ring position inside the advertised
- * window, so the ring always holds readable + window = capacity bytes and never has to copy data
- * when a gap fills. A segment that would need more than {@link #MAX_RANGES} separate ranges is
- * dropped (the peer retransmits it): the cost of an adversarial scatter of tiny segments stays
- * bounded. Shared arena: the application reads and the poll thread inserts, under the stack lock.
+ * <p>Out-of-order bytes are stored directly at their final position inside the window, taking the
+ * chunks under that position on demand, so nothing is copied when a gap fills. A chunk goes back to
+ * the pool once the application has read all its bytes, and the last one when nothing is left to
+ * read or reassemble: an idle connection holds no memory. When the pool's limit is reached,
+ * out-of-order segments are dropped whole and in-order data is cut to the chunks the connection
+ * can get (counted as {@code drop_tcp_memory}; the peer retransmits). A segment that would need
+ * more than {@link #MAX_RANGES} separate ranges is dropped too: the cost of an adversarial scatter
+ * of tiny segments stays bounded. The application reads and the poll thread inserts, under the
+ * stack lock.
  */
 public final class ReceiveBuffer implements AutoCloseable {
     /** Maximum number of disjoint out-of-order ranges tracked. */
     public static final int MAX_RANGES = 32;
 
-    private final Arena arena;
-    private final MemorySegment memory;
-    private final ByteBuffer view;
-    private final int capacity;
-    private int head;
+    private final ChunkRing ring;
+    private int capacity;
     private int readable;
-    private boolean closed;
 
-    /** Out-of-order ranges [start, end) relative to RCV.NXT, sorted, disjoint and non-adjacent. */
-    private final int[] rangeStart = new int[MAX_RANGES];
-    private final int[] rangeEnd = new int[MAX_RANGES];
+    /** Out-of-order ranges [start, end) relative to RCV.NXT, sorted, disjoint and non-adjacent; made at the first. */
+    private int[] rangeStart;
+    private int[] rangeEnd;
     /** When each range last changed (a counter), for the SACK block order. */
-    private final long[] rangeStamp = new long[MAX_RANGES];
+    private long[] rangeStamp;
     private int ranges;
     private long clock;
 
-    public ReceiveBuffer(int capacity) {
+    public ReceiveBuffer(ChunkPool pool, int capacity) {
         if (capacity <= 0) {
             throw new IllegalArgumentException("capacity must be positive: " + capacity);
         }
         this.capacity = capacity;
-        this.arena = Arena.ofShared();
-        this.memory = arena.allocate(capacity, 64);
-        this.view = memory.asByteBuffer();
+        this.ring = new ChunkRing(pool);
     }
 
     public int capacity() {
         return capacity;
+    }
+
+    /** SO_RCVBUF changed: the caller never sets it below the readable bytes plus the window already offered. */
+    void setCapacity(int capacity) {
+        this.capacity = capacity;
     }
 
     /** In-order bytes ready for the application. */
@@ -88,12 +90,19 @@ public final class ReceiveBuffer implements AutoCloseable {
         }
         int s = (int) start;
         int e = (int) end;
-        if (s > 0 && !recordOutOfOrder(s, e)) {
+        if (s > 0) {
+            if (!ring.reserve(readable + (long) s, readable + (long) e)) {
+                ring.countDrop();
+                return 0;
+            }
+            if (recordOutOfOrder(s, e)) ring.copyIn(readable + (long) s, src, srcOffset, e - s);
             return 0;
         }
-        copyIn(s, src, srcOffset, e - s);
-        if (s > 0) {
-            return 0;
+        int copied = ring.copyIn(readable, src, srcOffset, e);
+        if (copied < e) {
+            ring.countDrop(); // the rest is not acknowledged: the peer sends it again
+            e = copied;
+            if (e == 0) return 0;
         }
         // In order: absorb every buffered range the new data reaches.
         int advance = e;
@@ -128,6 +137,11 @@ public final class ReceiveBuffer implements AutoCloseable {
             if (ranges == MAX_RANGES) {
                 return false;
             }
+            if (rangeStart == null) {
+                rangeStart = new int[MAX_RANGES];
+                rangeEnd = new int[MAX_RANGES];
+                rangeStamp = new long[MAX_RANGES];
+            }
             System.arraycopy(rangeStart, i, rangeStart, i + 1, ranges - i);
             System.arraycopy(rangeEnd, i, rangeEnd, i + 1, ranges - i);
             System.arraycopy(rangeStamp, i, rangeStamp, i + 1, ranges - i);
@@ -154,27 +168,14 @@ public final class ReceiveBuffer implements AutoCloseable {
         ranges -= n;
     }
 
-    private void copyIn(int offset, MemorySegment src, long srcOffset, int length) {
-        int pos = wrap(head + (long) readable + offset);
-        int first = Math.min(length, capacity - pos);
-        MemorySegment.copy(src, srcOffset, memory, pos, first);
-        if (length > first) {
-            MemorySegment.copy(src, srcOffset + first, memory, 0, length - first);
-        }
-    }
-
     /** Copies in-order bytes into {@code dst}; returns the count. */
     public int read(ByteBuffer dst) {
         int n = Math.min(dst.remaining(), readable);
         if (n == 0) {
             return 0;
         }
-        int first = Math.min(n, capacity - head);
         int pos = dst.position();
-        dst.put(pos, view, head, first);
-        if (n > first) {
-            dst.put(pos + first, view, 0, n - first);
-        }
+        ring.copyOut(0, dst, pos, n);
         dst.position(pos + n);
         advanceHead(n);
         return n;
@@ -183,11 +184,7 @@ public final class ReceiveBuffer implements AutoCloseable {
     /** Copies up to {@code length} in-order bytes into memory without consuming them; returns the count. */
     public int peek(MemorySegment dst, long dstOffset, int length) {
         int n = Math.min(Math.max(0, length), readable);
-        int first = Math.min(n, capacity - head);
-        MemorySegment.copy(memory, head, dst, dstOffset, first);
-        if (n > first) {
-            MemorySegment.copy(memory, 0, dst, dstOffset + first, n - first);
-        }
+        ring.copyOut(0, dst, dstOffset, n);
         return n;
     }
 
@@ -199,9 +196,27 @@ public final class ReceiveBuffer implements AutoCloseable {
         advanceHead(n);
     }
 
+    /** Read chunks go back to the pool; all of them when nothing is left to read or reassemble. */
     private void advanceHead(int n) {
         readable -= n;
-        head = wrap(head + (long) n);
+        if (readable == 0 && ranges == 0) {
+            ring.releaseAll();
+        } else {
+            ring.advance(n);
+        }
+    }
+
+    /**
+     * Bytes the window may offer beyond the {@code readable} ones while the pool's limit is reached:
+     * the room left in chunks held at RCV.NXT (one chunk if none is held, the guaranteed minimum).
+     */
+    int spaceWithoutNewChunks() {
+        return ring.held() == 0 ? ChunkPool.CHUNK_SIZE : ring.heldSpaceFrom(readable);
+    }
+
+    /** Chunks held (tests, diagnostics). */
+    int chunks() {
+        return ring.held();
     }
 
     public boolean hasOutOfOrder() {
@@ -239,16 +254,11 @@ public final class ReceiveBuffer implements AutoCloseable {
         return n;
     }
 
-    /** Frees the off-heap memory. Idempotent; any later access fails with IllegalStateException. */
+    /** Gives all memory back to the pool and empties the buffer. Idempotent. */
     @Override
     public void close() {
-        if (!closed) {
-            closed = true;
-            arena.close();
-        }
-    }
-
-    private int wrap(long position) {
-        return (int) (position >= capacity ? position - capacity : position);
+        readable = 0;
+        ranges = 0;
+        ring.releaseAll();
     }
 }

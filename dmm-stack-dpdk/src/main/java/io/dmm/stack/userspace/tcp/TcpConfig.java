@@ -38,6 +38,10 @@ public final class TcpConfig {
     public final int defaultSendBuffer;
     public final int defaultReceiveBuffer;
     public final int maxBuffer;
+    /** Bytes all connections' send and receive buffers may hold together (Linux's tcp_mem): {@link ChunkPool}. */
+    public final long memoryLimit;
+    /** Whether receive windows start small and grow as the application keeps up (Linux's tcp_moderate_rcvbuf). */
+    public final boolean receiveAutoTuning;
     /** RFC 5961 challenge ACKs allowed per second (stack-wide). */
     public final int challengeAcksPerSecond;
     public final int ephemeralPortLow;
@@ -65,6 +69,8 @@ public final class TcpConfig {
         defaultSendBuffer = b.defaultSendBuffer;
         defaultReceiveBuffer = b.defaultReceiveBuffer;
         maxBuffer = b.maxBuffer;
+        memoryLimit = b.memoryLimit;
+        receiveAutoTuning = b.receiveAutoTuning;
         challengeAcksPerSecond = b.challengeAcksPerSecond;
         ephemeralPortLow = b.ephemeralPortLow;
         ephemeralPortHigh = b.ephemeralPortHigh;
@@ -100,6 +106,8 @@ public final class TcpConfig {
         b.defaultSendBuffer = defaultSendBuffer;
         b.defaultReceiveBuffer = defaultReceiveBuffer;
         b.maxBuffer = maxBuffer;
+        b.memoryLimit = memoryLimit;
+        b.receiveAutoTuning = receiveAutoTuning;
         b.challengeAcksPerSecond = challengeAcksPerSecond;
         b.ephemeralPortLow = ephemeralPortLow;
         b.ephemeralPortHigh = ephemeralPortHigh;
@@ -127,6 +135,8 @@ public final class TcpConfig {
         private int defaultSendBuffer = 256 * 1024;
         private int defaultReceiveBuffer = 256 * 1024;
         private int maxBuffer = 16 * 1024 * 1024;
+        private long memoryLimit = 512L * 1024 * 1024;
+        private boolean receiveAutoTuning = true;
         private int challengeAcksPerSecond = 1000;
         private int ephemeralPortLow = 32768;
         private int ephemeralPortHigh = 60999;
@@ -151,6 +161,8 @@ public final class TcpConfig {
         public Builder defaultSendBuffer(int v) { defaultSendBuffer = v; return this; }
         public Builder defaultReceiveBuffer(int v) { defaultReceiveBuffer = v; return this; }
         public Builder maxBuffer(int v) { maxBuffer = v; return this; }
+        public Builder memoryLimit(long v) { memoryLimit = v; return this; }
+        public Builder receiveAutoTuning(boolean v) { receiveAutoTuning = v; return this; }
         public Builder challengeAcksPerSecond(int v) { challengeAcksPerSecond = v; return this; }
         public Builder ephemeralPorts(int low, int high) { ephemeralPortLow = low; ephemeralPortHigh = high; return this; }
         public Builder defaultBacklog(int v) { defaultBacklog = v; return this; }

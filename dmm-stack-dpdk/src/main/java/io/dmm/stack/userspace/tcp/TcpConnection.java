@@ -93,7 +93,9 @@ public final class TcpConnection {
     int rcvAdv;
     int rcvShift;
     private ReceiveBuffer recvBuf;
-    private final int recvBufSize;
+    private int recvBufSize;
+    /** How far the window may open now: grows toward recvBufSize while the application keeps up. */
+    private final ReceiveSpaceTuner rcvSpace;
     private boolean finReceived;
     private boolean peerFinPending;
     private int peerFinSeq;
@@ -178,6 +180,7 @@ public final class TcpConnection {
         this.recvBufSize = receiveBufferSize(opts, cfg);
         this.sendBufSize = clampBuffer(opts.sendBufferSize > 0 ? opts.sendBufferSize : cfg.defaultSendBuffer, cfg);
         this.rcvShift = cfg.windowScaling ? windowShift(recvBufSize) : 0;
+        this.rcvSpace = new ReceiveSpaceTuner(recvBufSize, cfg.receiveAutoTuning && opts.receiveBufferSize <= 0, ourMss);
         this.tsOffset = stack.tsOffset(localIp, localPort, remoteIp, remotePort);
         this.rtt = new RttEstimator(cfg.initialRtoNanos, cfg.minRtoNanos, cfg.maxRtoNanos, 1_000_000L);
     }
@@ -290,6 +293,7 @@ public final class TcpConnection {
         retries = 0;
         cc = CongestionControl.create(stack.config.congestion, sendMss, stack.config.initialCwndSegments);
         lastReceived = now;
+        rcvSpace.start(rcvNxt, now);
         if (opts.keepAlive) keepAliveAt = now + keepAliveIdleNanos();
         if (outputShutdown) queueFin(now);
         if (listener != null) listener.established(this);
@@ -625,6 +629,7 @@ public final class TcpConnection {
                 : stack.insertPayload(rb, off, mem, payOff, payLen);
         if (advanced > 0) {
             rcvNxt += advanced;
+            rcvSpace.onDataReceived(rcvNxt, rcvAdv - lastAckSent, now); // the window size last offered
             if (hadHoles) ackNow = true; // filling a hole: ACK at once (RFC 5681 §4.2)
             if (inputShutdown) rb.skip(rb.readable());
             bytesToAck += advanced;
@@ -927,7 +932,7 @@ public final class TcpConnection {
     private int windowField() {
         int avail = receiveSpace();
         int right = rcvNxt + avail;
-        int minIncrease = Math.min(recvBufSize / 2, ourMss);
+        int minIncrease = Math.min(rcvSpace.space() / 2, ourMss);
         if (SeqNum.gt(right, rcvAdv) && (right - rcvAdv >= minIncrease || SeqNum.le(rcvAdv, rcvNxt) && avail >= minIncrease)) {
             rcvAdv = right;
         }
@@ -936,9 +941,17 @@ public final class TcpConnection {
         return field;
     }
 
-    /** Free receive space, capped at what the window field can express. */
+    /**
+     * Free receive space under the tuned window, capped at what the window field can express.
+     * While the stack's buffer memory is exhausted, no more than the connection's chunks can hold
+     * (Linux clamps its window under memory pressure too); the right edge still never moves left.
+     */
     private int receiveSpace() {
-        int avail = recvBuf != null ? recvBuf.window() : recvBufSize;
+        int readable = recvBuf != null ? recvBuf.readable() : 0;
+        int avail = Math.max(0, rcvSpace.space() - readable);
+        if (stack.pool.exhausted()) {
+            avail = Math.min(avail, recvBuf != null ? recvBuf.spaceWithoutNewChunks() : ChunkPool.CHUNK_SIZE);
+        }
         return Math.min(avail, 65535 << rcvShift);
     }
 
@@ -1238,7 +1251,7 @@ public final class TcpConnection {
     }
 
     private ReceiveBuffer recvBuffer() {
-        if (recvBuf == null) recvBuf = new ReceiveBuffer(recvBufSize);
+        if (recvBuf == null) recvBuf = new ReceiveBuffer(stack.pool, recvBufSize);
         return recvBuf;
     }
 
@@ -1310,6 +1323,7 @@ public final class TcpConnection {
                 recvBuf.close(); // the last bytes of a finished connection: keep TIME_WAIT compact
                 recvBuf = null;
             } else if (n > 0 || skipped) {
+                if (n > 0 && rcvSpace.growing()) rcvSpace.onRead(readSeq(), stack.clock.nanos());
                 maybeWindowUpdate();
             }
             if (n > 0 || !skipped) return n;
@@ -1335,8 +1349,9 @@ public final class TcpConnection {
         if (state == TcpState.CLOSED || state == TcpState.TIME_WAIT || recvBuf == null) return;
         int right = rcvNxt + receiveSpace();
         int advertised = Math.max(0, rcvAdv - rcvNxt);
-        int minIncrease = Math.min(recvBufSize / 2, ourMss);
-        if (right - rcvAdv >= minIncrease && (advertised < minIncrease || right - rcvAdv >= recvBufSize / 2)) {
+        int space = rcvSpace.space();
+        int minIncrease = Math.min(space / 2, ourMss);
+        if (right - rcvAdv >= minIncrease && (advertised < minIncrease || right - rcvAdv >= space / 2)) {
             long now = stack.clock.nanos();
             ackNow = true;
             output(now);
@@ -1354,7 +1369,7 @@ public final class TcpConnection {
         if (error != null) throw new SocketException(error.getMessage());
         if (outputShutdown || appClosed || state == TcpState.CLOSED || finQueued) throw new SocketException("Broken pipe");
         if (!src.hasRemaining()) return 0;
-        if (sendBuf == null) sendBuf = new SendBuffer(sendBufSize);
+        if (sendBuf == null) sendBuf = new SendBuffer(stack.pool, sendBufSize);
         int n = sendBuf.write(src);
         if (n > 0 && established) {
             long now = stack.clock.nanos();
@@ -1524,6 +1539,29 @@ public final class TcpConnection {
     /** What TCP_QUICKACK reads: not in delayed-ACK ("pingpong") mode, as Linux reports it. */
     public boolean quickAck() {
         return quickAck;
+    }
+
+    /** SO_SNDBUF on an open connection: the send buffer holds at most that from now on, as Linux's. */
+    public void setSendBufferSize(int bytes) {
+        opts.sendBufferSize = bytes;
+        sendBufSize = clampBuffer(bytes, stack.config);
+        if (sendBuf != null) sendBuf.setCapacity(sendBufSize);
+        notifyApp(); // writability may have changed
+    }
+
+    /**
+     * SO_RCVBUF on an open connection: the window may open to that at once and is no longer tuned,
+     * as Linux's. It is bounded by what the handshake's window scale can express, and never below
+     * the bytes held plus the window already offered (a right edge is never moved left).
+     */
+    public void setReceiveBufferSize(int bytes) {
+        opts.receiveBufferSize = bytes;
+        int readable = recvBuf == null ? 0 : recvBuf.readable();
+        int promised = readable + Math.max(0, rcvAdv - rcvNxt);
+        recvBufSize = Math.max(promised, Math.min(clampBuffer(bytes, stack.config), 65535 << rcvShift));
+        rcvSpace.fix(recvBufSize);
+        if (recvBuf != null) recvBuf.setCapacity(recvBufSize);
+        maybeWindowUpdate();
     }
 
     public void setLingerSeconds(int seconds) {

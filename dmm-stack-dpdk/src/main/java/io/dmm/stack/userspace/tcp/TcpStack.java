@@ -41,6 +41,8 @@ public final class TcpStack implements TransportHandler {
     final Clock clock;
     final StackCounters counters;
     final TcpConfig config;
+    /** The memory of every connection's send and receive buffers. */
+    final ChunkPool pool;
     private final IsnGenerator isnGenerator;
     private final ConnectionTable table = new ConnectionTable();
     private final TimerHeap timers = new TimerHeap();
@@ -76,6 +78,7 @@ public final class TcpStack implements TransportHandler {
         this.clock = clock;
         this.counters = counters;
         this.config = config;
+        this.pool = new ChunkPool(config.memoryLimit, counters);
         this.isnGenerator = isnGenerator;
         this.ports = new PortTable(config.ephemeralPortLow, config.ephemeralPortHigh, seed);
         this.tsSecret = seed * 0x9E3779B97F4A7C15L;
@@ -191,6 +194,11 @@ public final class TcpStack implements TransportHandler {
     /** Connections not yet fully closed (TIME_WAIT excluded). */
     public int activeConnections() {
         return active;
+    }
+
+    /** The pool the connections' buffers come from (diagnostics, tests). */
+    public ChunkPool bufferPool() {
+        return pool;
     }
 
     /** Connections with a timer armed (diagnostics, tests). */

@@ -55,7 +55,8 @@ class UserspaceSettingsReaderTest {
                 "idle", "busy-spin",
                 "spin", "50us",
                 "tcp", Map.of("minRto", "5ms", "timeWait", "2s", "congestion", "cubic", "sack", false,
-                        "delayedAck", "10ms", "ephemeralPorts", "40000-40100", "sendBuffer", 65536L),
+                        "delayedAck", "10ms", "ephemeralPorts", "40000-40100", "sendBuffer", 65536L,
+                        "memoryLimit", 64L << 20, "receiveAutoTuning", false),
                 "udp", Map.of("receiveBuffer", 4096L)));
         assertEquals(2, c.addresses().size());
         assertEquals(Ipv4Address.parse("10.0.0.254"), c.gateway());
@@ -71,6 +72,8 @@ class UserspaceSettingsReaderTest {
         assertEquals(40000, c.tcp().ephemeralPortLow);
         assertEquals(40100, c.tcp().ephemeralPortHigh);
         assertEquals(65536, c.tcp().defaultSendBuffer);
+        assertEquals(64L << 20, c.tcp().memoryLimit);
+        assertFalse(c.tcp().receiveAutoTuning);
         assertEquals(4096, c.udpReceiveBuffer());
     }
 
@@ -108,6 +111,8 @@ class UserspaceSettingsReaderTest {
         assertTrue(e.getMessage().contains("stacks[0].device.faults.loss"), e.getMessage());
         e = fails(Map.of("address", "198.51.100.1/24", "device", loopback(), "tcp", Map.of("minRto", "10")));
         assertTrue(e.getMessage().contains("stacks[0].tcp.minRto") && e.getMessage().contains("unit"), e.getMessage());
+        e = fails(Map.of("address", "198.51.100.1/24", "device", loopback(), "tcp", Map.of("memoryLimit", 4096L)));
+        assertTrue(e.getMessage().contains("stacks[0].tcp.memoryLimit") && e.getMessage().contains("between"), e.getMessage());
         e = fails(Map.of("address", "198.51.100.1/24", "device", loopback(), "tcp", Map.of("delayedAck", "200ms")));
         assertTrue(e.getMessage().contains("between"), e.getMessage());
         e = fails(Map.of("address", "198.51.100.1/24", "device", loopback(), "tcp", Map.of("congestion", "bbr")));

@@ -11,14 +11,19 @@ import org.junit.jupiter.api.Test;
 
 /** The per-segment paths of the rings and the scoreboard must not allocate (the hot-path rule). */
 class BuffersAllocationTest {
+    /** A pool of its own per buffer, without a practical limit. */
+    private static ChunkPool pool() {
+        return new ChunkPool(1L << 30, new io.dmm.stack.userspace.StackCounters());
+    }
+
     private static long allocatedBytes() {
         return ((com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean()).getCurrentThreadAllocatedBytes();
     }
 
     @Test
     void steadyStateDoesNotAllocate() {
-        try (SendBuffer sb = new SendBuffer(10_000);
-                ReceiveBuffer rb = new ReceiveBuffer(10_000);
+        try (SendBuffer sb = new SendBuffer(pool(), 10_000);
+                ReceiveBuffer rb = new ReceiveBuffer(pool(), 10_000);
                 Arena arena = Arena.ofConfined()) {
             MemorySegment frame = arena.allocate(2048);
             ByteBuffer heapSrc = ByteBuffer.allocate(1460);

@@ -20,6 +20,11 @@ import net.jqwik.api.constraints.IntRange;
 import org.junit.jupiter.api.Test;
 
 class ReceiveBufferTest {
+    /** A pool of its own per buffer, without a practical limit. */
+    private static ChunkPool pool() {
+        return new ChunkPool(1L << 30, new io.dmm.stack.userspace.StackCounters());
+    }
+
     private static byte[] stream(long seed, int n) {
         byte[] b = new byte[n];
         new Random(seed).nextBytes(b);
@@ -47,7 +52,7 @@ class ReceiveBufferTest {
 
     @Test
     void inOrderDataBecomesReadable() {
-        try (ReceiveBuffer rb = new ReceiveBuffer(100)) {
+        try (ReceiveBuffer rb = new ReceiveBuffer(pool(), 100)) {
             byte[] s = stream(1, 50);
             assertEquals(30, insert(rb, s, 0, 30, 0));
             assertEquals(30, rb.readable());
@@ -61,7 +66,7 @@ class ReceiveBufferTest {
 
     @Test
     void gapFillDeliversBufferedDataAndSackBlocksAreMostRecentFirst() {
-        try (ReceiveBuffer rb = new ReceiveBuffer(1000)) {
+        try (ReceiveBuffer rb = new ReceiveBuffer(pool(), 1000)) {
             byte[] s = stream(2, 100);
             assertEquals(0, insert(rb, s, 10, 10, 0));
             assertEquals(0, insert(rb, s, 30, 10, 0));
@@ -86,7 +91,7 @@ class ReceiveBufferTest {
 
     @Test
     void dataBeyondTheWindowIsCut() {
-        try (ReceiveBuffer rb = new ReceiveBuffer(20)) {
+        try (ReceiveBuffer rb = new ReceiveBuffer(pool(), 20)) {
             byte[] s = stream(3, 40);
             assertEquals(0, insert(rb, s, 15, 20, 0)); // only 15..20 kept
             assertArrayEquals(new int[] {15, 20}, blocks(rb));
@@ -100,7 +105,7 @@ class ReceiveBufferTest {
 
     @Test
     void wrapsAroundTheRingEnd() {
-        try (ReceiveBuffer rb = new ReceiveBuffer(16)) {
+        try (ReceiveBuffer rb = new ReceiveBuffer(pool(), 16)) {
             byte[] s = stream(4, 64);
             assertEquals(12, insert(rb, s, 0, 12, 0));
             assertArrayEquals(Arrays.copyOf(s, 12), readAll(rb, false)); // head now at 12
@@ -113,7 +118,7 @@ class ReceiveBufferTest {
 
     @Test
     void tooManyRangesDropsTheNewSegmentButStillMergesIntoExistingOnes() {
-        try (ReceiveBuffer rb = new ReceiveBuffer(10_000)) {
+        try (ReceiveBuffer rb = new ReceiveBuffer(pool(), 10_000)) {
             byte[] s = stream(5, 10_000);
             for (int i = 0; i < ReceiveBuffer.MAX_RANGES; i++) {
                 insert(rb, s, 10 + 10 * i, 5, 0);
@@ -132,7 +137,7 @@ class ReceiveBufferTest {
 
     @Test
     void skipAndPeek() {
-        try (ReceiveBuffer rb = new ReceiveBuffer(32)) {
+        try (ReceiveBuffer rb = new ReceiveBuffer(pool(), 32)) {
             byte[] s = stream(6, 32);
             insert(rb, s, 0, 20, 0);
             byte[] peeked = new byte[5];
@@ -156,6 +161,20 @@ class ReceiveBufferTest {
             @ForAll @IntRange(min = 1, max = 3000) int length,
             @ForAll @IntRange(min = 16, max = 600) int capacity,
             @ForAll @IntRange(min = 1, max = 300) int maxSegment) {
+        reassembles(seed, length, capacity, maxSegment);
+    }
+
+    /** The same across chunk boundaries: streams and windows of several chunks. */
+    @Property(tries = 40, seed = "4343")
+    void reassemblesAcrossChunks(
+            @ForAll long seed,
+            @ForAll @IntRange(min = 1, max = 5 * ChunkPool.CHUNK_SIZE) int length,
+            @ForAll @IntRange(min = ChunkPool.CHUNK_SIZE / 2, max = 3 * ChunkPool.CHUNK_SIZE) int capacity,
+            @ForAll @IntRange(min = 200, max = 3000) int maxSegment) {
+        reassembles(seed, length, capacity, maxSegment);
+    }
+
+    private static void reassembles(long seed, int length, int capacity, int maxSegment) {
         Random r = new Random(seed);
         byte[] s = stream(seed, length);
         List<int[]> segments = new ArrayList<>();
@@ -171,7 +190,7 @@ class ReceiveBufferTest {
         ByteArrayOutputStream got = new ByteArrayOutputStream();
         int rcvNxt = 0;
         int[] sack = new int[2 * ReceiveBuffer.MAX_RANGES];
-        try (ReceiveBuffer rb = new ReceiveBuffer(capacity)) {
+        try (ReceiveBuffer rb = new ReceiveBuffer(pool(), capacity)) {
             for (int pass = 0; rcvNxt < length; pass++) {
                 assertTrue(pass < 100_000, "no progress");
                 Collections.shuffle(segments, r);

@@ -16,6 +16,11 @@ import net.jqwik.api.constraints.IntRange;
 import org.junit.jupiter.api.Test;
 
 class SendBufferTest {
+    /** A pool of its own per buffer, without a practical limit. */
+    private static ChunkPool pool() {
+        return new ChunkPool(1L << 30, new io.dmm.stack.userspace.StackCounters());
+    }
+
     private static byte[] bytes(int from, int n) {
         byte[] b = new byte[n];
         for (int i = 0; i < n; i++) {
@@ -34,7 +39,7 @@ class SendBufferTest {
 
     @Test
     void oddCapacityIsExactAndWritesStopWhenFull() {
-        try (SendBuffer sb = new SendBuffer(7)) {
+        try (SendBuffer sb = new SendBuffer(pool(), 7)) {
             assertEquals(7, sb.capacity());
             ByteBuffer src = ByteBuffer.wrap(bytes(0, 10));
             assertEquals(7, sb.write(src));
@@ -47,7 +52,7 @@ class SendBufferTest {
 
     @Test
     void wrapsAroundTheRingEnd() {
-        try (SendBuffer sb = new SendBuffer(10)) {
+        try (SendBuffer sb = new SendBuffer(pool(), 10)) {
             sb.write(ByteBuffer.wrap(bytes(0, 8)));
             sb.consume(6); // head at 6, 2 bytes held
             assertEquals(8, sb.write(ByteBuffer.wrap(bytes(8, 8)))); // 6..9 then 0..3
@@ -62,7 +67,7 @@ class SendBufferTest {
 
     @Test
     void acceptsHeapDirectReadOnlyAndSlicedSources() {
-        try (SendBuffer sb = new SendBuffer(64)) {
+        try (SendBuffer sb = new SendBuffer(pool(), 64)) {
             ByteBuffer heap = ByteBuffer.wrap(bytes(0, 20), 5, 10).slice(); // arrayOffset 5
             ByteBuffer direct = ByteBuffer.allocateDirect(10).put(bytes(15, 10)).flip();
             ByteBuffer readOnly = ByteBuffer.wrap(bytes(25, 10)).asReadOnlyBuffer();
@@ -76,25 +81,29 @@ class SendBufferTest {
 
     @Test
     void misuseIsRejected() {
-        try (SendBuffer sb = new SendBuffer(16)) {
+        try (SendBuffer sb = new SendBuffer(pool(), 16)) {
             sb.write(ByteBuffer.wrap(bytes(0, 4)));
             assertThrows(IllegalArgumentException.class, () -> sb.consume(5));
             assertThrows(IllegalArgumentException.class, () -> copyOut(sb, 2, 3));
-            assertThrows(IllegalArgumentException.class, () -> new SendBuffer(0));
+            assertThrows(IllegalArgumentException.class, () -> new SendBuffer(pool(), 0));
         }
-        SendBuffer closed = new SendBuffer(4);
+        ChunkPool pool = pool();
+        SendBuffer closed = new SendBuffer(pool, 4);
+        closed.write(ByteBuffer.wrap(bytes(0, 3)));
+        assertEquals(1, pool.chunksInUse());
         closed.close();
         closed.close(); // idempotent
-        assertThrows(IllegalStateException.class, () -> closed.write(ByteBuffer.wrap(bytes(0, 1))));
+        assertEquals(0, pool.chunksInUse());
+        assertEquals(0, closed.size());
     }
 
     /** Random writes, partial acknowledgements and reads at random offsets against a deque model. */
     @Property(tries = 200, seed = "77")
-    void behavesLikeAByteQueue(@ForAll @IntRange(min = 1, max = 300) int capacity, @ForAll long seed) {
+    void behavesLikeAByteQueue(@ForAll @IntRange(min = 1, max = 3 * ChunkPool.CHUNK_SIZE) int capacity, @ForAll long seed) {
         Random r = new Random(seed);
         ArrayDeque<Byte> model = new ArrayDeque<>();
         int next = 0;
-        try (SendBuffer sb = new SendBuffer(capacity)) {
+        try (SendBuffer sb = new SendBuffer(pool(), capacity)) {
             for (int op = 0; op < 100; op++) {
                 if (r.nextBoolean()) {
                     int n = r.nextInt(capacity + 10);

@@ -4,7 +4,6 @@ import static io.dmm.stack.userspace.tcp.Seg.seg;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.dmm.stack.userspace.StackCounters;
 import io.dmm.stack.userspace.StackLock;
 import io.dmm.stack.userspace.iface.Egress;
 import io.dmm.stack.userspace.time.ManualClock;
@@ -78,13 +77,12 @@ class TcpScaleAndAllocationTest {
 
     @Test
     void steadyRequestResponseAllocatesNothing() throws Exception {
-        int aIp = Ipv4Address.of(10, 2, 0, 1), bIp = Ipv4Address.of(10, 2, 0, 2);
-        ManualClock clock = new ManualClock();
-        StackLock lock = new StackLock();
-        PipeEgress ea = new PipeEgress(aIp), eb = new PipeEgress(bIp);
-        TcpConfig cfg = TcpConfig.defaults();
-        TcpStack a = new TcpStack(ea, lock, clock, new StackCounters(), cfg, new IsnGenerator(1, 1), 1);
-        TcpStack b = new TcpStack(eb, lock, clock, new StackCounters(), cfg, new IsnGenerator(2, 2), 2);
+        int bIp = Ipv4Address.of(10, 2, 0, 2);
+        PipedStacks pipe = new PipedStacks(Ipv4Address.of(10, 2, 0, 1), bIp, TcpConfig.defaults());
+        ManualClock clock = pipe.clock;
+        StackLock lock = pipe.lock;
+        PipeEgress ea = pipe.ea, eb = pipe.eb;
+        TcpStack a = pipe.a, b = pipe.b;
         lock.lock();
         try {
             TcpListener l = b.listen(bIp, 7, 4, new TcpSocketOptions());
