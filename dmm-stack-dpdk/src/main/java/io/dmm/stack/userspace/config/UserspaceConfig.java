@@ -12,7 +12,10 @@ import java.util.List;
  * @param idle         the poll loop's idle strategy: {@code busy-spin}, {@code backoff} or {@code park}
  * @param spinNanos    how long a socket call spins before it parks
  * @param udpReceiveBuffer default UDP receive queue in bytes
+ * @param shards       how many shards (each a lock, a poll loop, timers and a connection table) the
+ *                     instance spreads its TCP flows over
  */
 public record UserspaceConfig(String name, List<Ipv4Cidr> addresses, int gateway, DeviceSpec device,
-                              String idle, long spinNanos, TcpConfig tcp, int udpReceiveBuffer) {
+                              String idle, long spinNanos, TcpConfig tcp, int udpReceiveBuffer,
+                              int shards) {
 }

@@ -4,6 +4,7 @@ import io.dmm.stack.userspace.wire.Ipv4Address;
 import java.net.BindException;
 import java.util.Arrays;
 import java.util.SplittableRandom;
+import java.util.function.IntPredicate;
 
 /**
  * Who uses each local port: explicit binds, listeners and connections count as active users of
@@ -12,6 +13,9 @@ import java.util.SplittableRandom;
  * may join them on the same address and port as long as every active user there shares. Ephemeral
  * ports are drawn from the configured range starting at a random point and skip any port with a user
  * (so a new client never lands on a 4-tuple still in TIME_WAIT).
+ *
+ * <p>One per instance, shared by its shards' TCP (a port one shard took is taken for all), so every
+ * method holds the table's own monitor: short, and uncontended but for binds and connects racing.
  */
 final class PortTable {
     /** Users of one port, by local address (0 = wildcard). Small arrays: few addresses share a port. */
@@ -61,7 +65,7 @@ final class PortTable {
      * Whether (ip, port) may be taken: no active user overlaps (unless {@code share} and every
      * overlapping active user shares too), and no lingering one unless reuse.
      */
-    boolean available(int ip, int port, boolean reuse, boolean share) {
+    synchronized boolean available(int ip, int port, boolean reuse, boolean share) {
         Users u = ports[port];
         if (u == null) return true;
         for (int i = 0; i < u.n; i++) {
@@ -74,12 +78,12 @@ final class PortTable {
     }
 
     /** Reserves (ip, port), port 0 picking an ephemeral one; returns the port. */
-    int reserve(int ip, int port, boolean reuse) throws BindException {
+    synchronized int reserve(int ip, int port, boolean reuse) throws BindException {
         return reserve(ip, port, reuse, false);
     }
 
     /** As {@link #reserve(int, int, boolean)} for a user that shares the port ({@code share}: SO_REUSEPORT) or not. */
-    int reserve(int ip, int port, boolean reuse, boolean share) throws BindException {
+    synchronized int reserve(int ip, int port, boolean reuse, boolean share) throws BindException {
         if (port == 0) port = ephemeral();
         else if (!available(ip, port, reuse, share)) throw new BindException("Address already in use");
         addActive(ip, port);
@@ -87,29 +91,43 @@ final class PortTable {
         return port;
     }
 
+    /**
+     * Reserves a free ephemeral port for (ip, port) that {@code wanted} accepts (an unbound connect
+     * wants one whose flow lands on its own shard), as an active user that does not share; returns it.
+     */
+    synchronized int reserveEphemeral(int ip, IntPredicate wanted) throws BindException {
+        int port = ephemeral(wanted);
+        addActive(ip, port);
+        return port;
+    }
+
     private int ephemeral() throws BindException {
+        return ephemeral(null);
+    }
+
+    private int ephemeral(IntPredicate wanted) throws BindException {
         int span = high - low + 1;
         int start = random.nextInt(span);
         for (int k = 0; k < span; k++) {
             int p = low + (start + k) % span;
             Users u = ports[p];
-            if (u == null || u.empty()) return p;
+            if ((u == null || u.empty()) && (wanted == null || wanted.test(p))) return p;
         }
         throw new BindException("Cannot assign requested address (no free ephemeral port)");
     }
 
-    void addActive(int ip, int port) {
+    synchronized void addActive(int ip, int port) {
         Users u = ports[port];
         if (u == null) ports[port] = u = new Users();
         u.active[u.slot(ip, true)]++;
     }
 
-    void removeActive(int ip, int port) {
+    synchronized void removeActive(int ip, int port) {
         removeActive(ip, port, false);
     }
 
     /** Releases an active user reserved with {@code share} as given to {@link #reserve(int, int, boolean, boolean)}. */
-    void removeActive(int ip, int port, boolean share) {
+    synchronized void removeActive(int ip, int port, boolean share) {
         Users u = ports[port];
         if (u == null) return;
         int s = u.slot(ip, false);
@@ -119,14 +137,14 @@ final class PortTable {
     }
 
     /** An active user ({@code share} as it was reserved) entered TIME_WAIT. */
-    void toLingering(int ip, int port, boolean share) {
+    synchronized void toLingering(int ip, int port, boolean share) {
         removeActive(ip, port, share);
         Users u = ports[port];
         if (u == null) ports[port] = u = new Users();
         u.lingering[u.slot(ip, true)]++;
     }
 
-    void removeLingering(int ip, int port) {
+    synchronized void removeLingering(int ip, int port) {
         Users u = ports[port];
         if (u == null) return;
         int s = u.slot(ip, false);
