@@ -387,9 +387,9 @@ public final class UserspaceStack implements StackInstance, StackAccess {
 
     /**
      * The instance's counters: every shard's summed, then the device's. With several shards each
-     * also has its own {@code shard<i>_tcp_active_connections}, {@code shard<i>_tcp_segments_rx} and,
-     * but shard 0, {@code shard<i>_handed_over} and {@code shard<i>_inbox_drops} (frames shard 0
-     * received for it, and those its inbox had no room for).
+     * also has its own {@code shard<i>_tcp_active_connections}, {@code shard<i>_tcp_segments_rx},
+     * {@code shard<i>_handed_over} and {@code shard<i>_inbox_drops} (frames other shards received
+     * for it, and those its inbox had no room for).
      */
     @Override
     public Map<String, Long> counters() {
@@ -411,10 +411,8 @@ public final class UserspaceStack implements StackInstance, StackAccess {
                 String p = "shard" + s.shardIndex() + "_";
                 perShard.put(p + "tcp_active_connections", shardActive);
                 perShard.put(p + "tcp_segments_rx", s.counters.get(Counter.TCP_SEGMENTS_RX));
-                if (s.shardIndex() > 0) {
-                    perShard.put(p + "handed_over", shared.handedOver(s.shardIndex()));
-                    perShard.put(p + "inbox_drops", shared.inboxDrops(s.shardIndex()));
-                }
+                perShard.put(p + "handed_over", shared.handedOver(s.shardIndex()));
+                perShard.put(p + "inbox_drops", shared.inboxDrops(s.shardIndex()));
             }
         }
         Map<String, Long> m = new LinkedHashMap<>();
