@@ -6,8 +6,9 @@ import java.lang.foreign.MemorySegment;
 
 /**
  * Which shard of an instance owns a flow, and so which shard a received frame belongs to. A TCP flow
- * belongs to the shard its {@linkplain FlowHash#symmetric symmetric hash} picks (keyed per instance,
- * so a peer cannot aim its flows at one shard); everything else (ARP requests, UDP, ICMP, IGMP,
+ * from a local port a client took from the ephemeral range belongs to the shard that took it
+ * ({@link PortOwners}); any other to the shard its {@linkplain FlowHash#symmetric symmetric hash}
+ * picks (keyed per instance, so a peer cannot aim its flows at one shard); everything else (ARP requests, UDP, ICMP, IGMP,
  * fragments, what is not IPv4) is shard 0's, and an ARP reply is every shard's, as each keeps its
  * own ARP cache.
  */
@@ -21,6 +22,7 @@ public final class FlowSteering {
 
     private final long key;
     private final int shards;
+    private final PortOwners ports = new PortOwners();
 
     public FlowSteering(long key, int shards) {
         if (shards < 1) throw new IllegalArgumentException("shards must be at least 1: " + shards);
@@ -28,13 +30,20 @@ public final class FlowSteering {
         this.shards = shards;
     }
 
+    /** The owners of the clients' ephemeral ports, which the instance's port table keeps. */
+    public PortOwners ports() {
+        return ports;
+    }
+
     public int shards() {
         return shards;
     }
 
-    /** The shard (0 .. shards-1) that owns the TCP flow between these endpoints, either way round. */
+    /** The shard (0 .. shards-1) that owns the TCP flow between our {@code localPort} and the remote end. */
     public int shardOf(int localIp, int localPort, int remoteIp, int remotePort) {
         if (shards == 1) return 0;
+        int owner = ports.get(localPort);
+        if (owner >= 0) return owner;
         return FlowHash.pick(FlowHash.symmetric(key, localIp, localPort, remoteIp, remotePort), shards);
     }
 

@@ -69,8 +69,10 @@ public final class UserspaceStack implements StackInstance, StackAccess {
     private static final Logger LOG = LoggerFactory.getLogger(UserspaceStack.class);
     /** How often the poll loop asks the device whether it still works (a system call on a DPDK port). */
     static final long PROBE_INTERVAL_NANOS = 100_000_000L;
-    /** Frames one shard may hold for another (copies of the device's largest frame each). */
+    /** Frames one shard may hold for another (copies of the device's largest frame each)... */
     private static final int INBOX_SLOTS = 256;
+    /** ...in at most this many bytes a shard: a loopback device's 64 KiB frames get 64 slots. */
+    private static final int INBOX_BYTES = 4 << 20;
 
     /** The engine runs. */
     private static final int RUNNING = 0;
@@ -129,7 +131,8 @@ public final class UserspaceStack implements StackInstance, StackAccess {
         int n = config.shards();
         FlowSteering steering = new FlowSteering(new SecureRandom().nextLong(), n);
         this.shards = new Shard[n];
-        this.shared = n == 1 ? null : new SharedDevice(device, n, steering::ownerOf, INBOX_SLOTS, i -> shards[i].loop.wakeup());
+        int inboxSlots = Math.max(16, Math.min(INBOX_SLOTS, INBOX_BYTES / device.txCapacity()));
+        this.shared = n == 1 ? null : new SharedDevice(device, n, steering::ownerOf, inboxSlots, i -> shards[i].loop.wakeup());
         for (int i = 0; i < n; i++) {
             Device d = n == 1 ? device : shared.view(i);
             shards[i] = new Shard(this, i, n, d, opened.inlineRx(), faults, interfaceConfig, clock,

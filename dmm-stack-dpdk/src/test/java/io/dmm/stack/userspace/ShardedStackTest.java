@@ -81,6 +81,30 @@ class ShardedStackTest {
     }
 
     @Test
+    void clientsBoundToPortZeroFirstStillTakeTheShardsInTurn() throws Exception {
+        // as DMM's routed channels do: bind to the instance's address, port 0, then connect; the port
+        // is one of the client's own shard, so no connect moves (were the ports random, the flows
+        // would land where their hash says: all eight in turn is a 1 in 256 chance)
+        List<SocketChannel> channels = new ArrayList<>();
+        try (StackInstance s = create("sh6", loopback("198.51.100.1/24", 2));
+             ServerSocketChannel ss = s.openServerSocketChannel(null)) {
+            ss.bind(new InetSocketAddress("198.51.100.1", 0));
+            for (int i = 0; i < 8; i++) {
+                SocketChannel c = s.openSocketChannel(null);
+                channels.add(c);
+                c.bind(new InetSocketAddress("198.51.100.1", 0));
+                c.connect(ss.getLocalAddress());
+                channels.add(ss.accept());
+                Map<String, Long> counters = s.counters();
+                assertEquals(2L * ((i + 2) / 2), counters.get("shard0_tcp_active_connections"), "after " + (i + 1) + ": " + counters);
+                assertEquals(2L * ((i + 1) / 2), counters.get("shard1_tcp_active_connections"), "after " + (i + 1) + ": " + counters);
+            }
+        } finally {
+            for (SocketChannel c : channels) c.close();
+        }
+    }
+
+    @Test
     void aConnectionMakesProgressWhileAnotherShardsLockIsHeld() throws Exception {
         try (StackInstance s = create("sh1", loopback("198.51.100.1/24", 2));
              ServerSocketChannel ss = s.openServerSocketChannel(null);
@@ -153,9 +177,9 @@ class ShardedStackTest {
                 for (int i = 0; i < 12; i++) {
                     SocketChannel c = a.openSocketChannel(null);
                     clients.add(c);
-                    // two thirds bound first: their port is random, and the connect moves those whose flow
+                    // two thirds bound first to a port of their choosing: the connect moves those whose flow
                     // hashes to the other shard there (about half; all eight staying put is a 1 in 256 chance)
-                    if (i % 3 != 2) c.bind(new InetSocketAddress("10.7.0.1", 0));
+                    if (i % 3 != 2) c.bind(new InetSocketAddress("10.7.0.1", 20_000 + i));
                     c.connect(ss.getLocalAddress());
                 }
                 Map<SocketAddress, SocketChannel> accepted = acceptAll(ss, clients.size());

@@ -375,7 +375,7 @@ public class UserspaceSocketChannel extends SocketChannel implements ReadinessSo
             if (blocking) signal.reader = Thread.currentThread();
             if (!reserved) {
                 // an unbound client binds implicitly, as connect(2) does: to a port whose flow is this shard's
-                reservedPort = access.tcp().bindEphemeral(remoteIp, isa.getPort());
+                reservedPort = access.tcp().bindEphemeral();
                 reservedIp = 0;
                 reserved = true;
                 reservedShared = false;

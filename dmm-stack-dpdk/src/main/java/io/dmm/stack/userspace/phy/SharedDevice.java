@@ -11,12 +11,12 @@ import java.util.function.IntConsumer;
  *
  * <p>Two ways to share, by what the device offers:
  * <ul>
- * <li><b>a queue pair per shard</b>, when the device has at least as many
- *     {@linkplain Device#queues() queues} as there are shards (a DPDK port with RSS): each shard
+ * <li><b>a queue pair per shard</b>, when the device has as many {@linkplain Device#queues() queues}
+ *     as there are shards (a DPDK port with RSS, by default): each shard
  *     polls its own rx queue and sends on its own tx queue, with no lock in common; frames the NIC's
  *     hash put on a queue whose shard does not own them are handed over;
  * <li><b>one device, its monitor per call</b>, otherwise (in-memory devices, a port of fewer
- *     queues, or one wrapped by a fault injector or pcap writer): transmit calls take the device's
+ *     or more queues than shards, or one wrapped by a fault injector or pcap writer): transmit calls take the device's
  *     monitor each on its own, so a shard writes its frame into an acquired buffer without holding
  *     it; shard 0 polls the device and hands the other shards their frames.
  * </ul>
@@ -48,7 +48,8 @@ public final class SharedDevice {
         this.device = device;
         this.owner = owner;
         this.wake = wake;
-        this.lanes = device.queues() >= shards;
+        // a queue each, and every queue someone's: with more queues than shards, shard 0 polls them all
+        this.lanes = device.queues() == shards;
         this.inboxes = new FrameInbox[shards];
         this.views = new View[shards];
         for (int i = 0; i < shards; i++) {

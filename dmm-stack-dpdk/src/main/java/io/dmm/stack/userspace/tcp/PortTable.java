@@ -1,10 +1,10 @@
 package io.dmm.stack.userspace.tcp;
 
+import io.dmm.stack.userspace.PortOwners;
 import io.dmm.stack.userspace.wire.Ipv4Address;
 import java.net.BindException;
 import java.util.Arrays;
 import java.util.SplittableRandom;
-import java.util.function.IntPredicate;
 
 /**
  * Who uses each local port: explicit binds, listeners and connections count as active users of
@@ -16,6 +16,8 @@ import java.util.function.IntPredicate;
  *
  * <p>One per instance, shared by its shards' TCP (a port one shard took is taken for all), so every
  * method holds the table's own monitor: short, and uncontended but for binds and connects racing.
+ * On an instance of several shards it also records which shard took each ephemeral port for a
+ * client ({@link PortOwners}), until the port has no user left.
  */
 final class PortTable {
     /** Users of one port, by local address (0 = wildcard). Small arrays: few addresses share a port. */
@@ -53,12 +55,19 @@ final class PortTable {
     private final int low;
     private final int high;
     private final SplittableRandom random;
+    /** Null on an instance of one shard. */
+    private PortOwners owners;
 
     PortTable(int low, int high, long seed) {
         if (low < 1 || high > 65535 || low > high) throw new IllegalArgumentException("bad ephemeral port range " + low + "-" + high);
         this.low = low;
         this.high = high;
         this.random = new SplittableRandom(seed);
+    }
+
+    /** Records the owners of client ephemeral ports in {@code owners} (setup, before any use). */
+    synchronized void ownersIn(PortOwners owners) {
+        this.owners = owners;
     }
 
     /**
@@ -92,26 +101,23 @@ final class PortTable {
     }
 
     /**
-     * Reserves a free ephemeral port for (ip, port) that {@code wanted} accepts (an unbound connect
-     * wants one whose flow lands on its own shard), as an active user that does not share; returns it.
+     * Reserves a free ephemeral port on {@code ip} for a client of shard {@code shard}, as an active
+     * user that does not share, and records the shard as its owner; returns it.
      */
-    synchronized int reserveEphemeral(int ip, IntPredicate wanted) throws BindException {
-        int port = ephemeral(wanted);
+    synchronized int reserveClientPort(int ip, int shard) throws BindException {
+        int port = ephemeral();
         addActive(ip, port);
+        if (owners != null) owners.set(port, shard);
         return port;
     }
 
     private int ephemeral() throws BindException {
-        return ephemeral(null);
-    }
-
-    private int ephemeral(IntPredicate wanted) throws BindException {
         int span = high - low + 1;
         int start = random.nextInt(span);
         for (int k = 0; k < span; k++) {
             int p = low + (start + k) % span;
             Users u = ports[p];
-            if ((u == null || u.empty()) && (wanted == null || wanted.test(p))) return p;
+            if (u == null || u.empty()) return p;
         }
         throw new BindException("Cannot assign requested address (no free ephemeral port)");
     }
@@ -128,6 +134,11 @@ final class PortTable {
 
     /** Releases an active user reserved with {@code share} as given to {@link #reserve(int, int, boolean, boolean)}. */
     synchronized void removeActive(int ip, int port, boolean share) {
+        decrementActive(ip, port, share);
+        clearOwnerIfUnused(port);
+    }
+
+    private void decrementActive(int ip, int port, boolean share) {
         Users u = ports[port];
         if (u == null) return;
         int s = u.slot(ip, false);
@@ -136,9 +147,16 @@ final class PortTable {
         if (share && u.sharing[s] > 0) u.sharing[s]--;
     }
 
-    /** An active user ({@code share} as it was reserved) entered TIME_WAIT. */
+    /** A port no one uses, nor lingers on, is no shard's any more. */
+    private void clearOwnerIfUnused(int port) {
+        if (owners == null) return;
+        Users u = ports[port];
+        if (u == null || u.empty()) owners.clear(port);
+    }
+
+    /** An active user ({@code share} as it was reserved) entered TIME_WAIT: the port stays its shard's. */
     synchronized void toLingering(int ip, int port, boolean share) {
-        removeActive(ip, port, share);
+        decrementActive(ip, port, share);
         Users u = ports[port];
         if (u == null) ports[port] = u = new Users();
         u.lingering[u.slot(ip, true)]++;
@@ -149,5 +167,6 @@ final class PortTable {
         if (u == null) return;
         int s = u.slot(ip, false);
         if (s >= 0 && u.lingering[s] > 0) u.lingering[s]--;
+        clearOwnerIfUnused(port);
     }
 }

@@ -105,6 +105,7 @@ public final class TcpStack implements TransportHandler {
     public void steerBy(FlowSteering steering, int shard) {
         this.steering = steering;
         this.shard = shard;
+        ports.ownersIn(steering.ports());
     }
 
     // =====================================================================================
@@ -124,20 +125,18 @@ public final class TcpStack implements TransportHandler {
      */
     public int bind(int localIp, int localPort, boolean reuseAddress, boolean reusePort) throws IOException {
         checkPort(localPort);
+        // a client's port 0 on an instance of several shards: a port of this shard, whatever the peer
+        if (localPort == 0 && !reusePort && steering != null) return ports.reserveClientPort(localIp, shard);
         return ports.reserve(localIp, localPort, reuseAddress, reusePort);
     }
 
     /**
-     * Reserves an ephemeral port for an unbound connect to {@code remoteIp:remotePort} and returns it
-     * (then {@link #connect} from address 0). On an instance of several shards the port is one whose
-     * flow lands on this shard (Seastar's trick), so the connection's segments come here.
+     * Reserves an ephemeral port for an unbound connect and returns it (then {@link #connect} from
+     * address 0). On an instance of several shards the port is this shard's ({@link
+     * io.dmm.stack.userspace.PortOwners}), so the connection's segments come here.
      */
-    public int bindEphemeral(int remoteIp, int remotePort) throws IOException {
-        FlowSteering s = steering;
-        if (s == null || s.shards() == 1) return ports.reserve(Ipv4Address.ANY, 0, false);
-        int localIp = egress.sourceAddressFor(remoteIp);
-        int me = shard;
-        return ports.reserveEphemeral(Ipv4Address.ANY, p -> s.shardOf(localIp, p, remoteIp, remotePort) == me);
+    public int bindEphemeral() throws IOException {
+        return bind(Ipv4Address.ANY, 0, false, false);
     }
 
     /**
