@@ -8,6 +8,7 @@ import java.net.InetAddress;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.util.Set;
+import java.util.function.Supplier;
 
 /**
  * The ways a benchmark opens its sockets: straight from the JDK, or through DMM to a stack. The DPDK
@@ -43,39 +44,11 @@ public enum Transport implements HostDependent {
      * DMM routed channels on a userspace stack instance with a loopback device, its settings at
      * their defaults: a policy rule sends 198.51.100.0/24 to it ({@link UserspaceRuntime}).
      */
-    DMM_USERSPACE {
-        @Override
-        SocketChannel openClient() throws IOException {
-            return openClient(UserspaceRuntime.defaults());
-        }
-
-        @Override
-        ServerSocketChannel openServer() throws IOException {
-            return openServer(UserspaceRuntime.defaults());
-        }
-
-        @Override
-        InetAddress bindAddress() {
-            return UserspaceRuntime.address();
-        }
-    },
+    DMM_USERSPACE(UserspaceRuntime::defaults),
     /** As {@link #DMM_USERSPACE}, with {@code "spin": "0us"}: blocked calls park at once, no spinning. */
-    DMM_USERSPACE_NOSPIN {
-        @Override
-        SocketChannel openClient() throws IOException {
-            return openClient(UserspaceRuntime.noSpin());
-        }
-
-        @Override
-        ServerSocketChannel openServer() throws IOException {
-            return openServer(UserspaceRuntime.noSpin());
-        }
-
-        @Override
-        InetAddress bindAddress() {
-            return UserspaceRuntime.address();
-        }
-    },
+    DMM_USERSPACE_NOSPIN(UserspaceRuntime::noSpin),
+    /** As {@link #DMM_USERSPACE}, with {@code "shards": 2}: each new client connection on the next of two shards. */
+    DMM_USERSPACE_2_SHARDS(UserspaceRuntime::twoShards),
     /**
      * DMM routed channels on two userspace instances joined by a DPDK {@code net_ring} link: the
      * client end on one instance, the server end on the other ({@link DpdkRingRuntime}). Needs DPDK.
@@ -119,9 +92,17 @@ public enum Transport implements HostDependent {
     };
 
     private final Set<HostNeed> needs;
+    /** The runtime of a loopback-device userspace instance both ends use, or null for the others. */
+    private final Supplier<DmmRuntime> userspace;
 
     Transport(HostNeed... needs) {
         this.needs = HostNeed.setOf(needs);
+        this.userspace = null;
+    }
+
+    Transport(Supplier<DmmRuntime> userspace) {
+        this.needs = Set.of();
+        this.userspace = userspace;
     }
 
     @Override
@@ -129,13 +110,18 @@ public enum Transport implements HostDependent {
         return needs;
     }
 
-    abstract SocketChannel openClient() throws IOException;
+    /** The client end (the userspace ones: through their instance's runtime). */
+    SocketChannel openClient() throws IOException {
+        return openClient(userspace.get());
+    }
 
-    abstract ServerSocketChannel openServer() throws IOException;
+    ServerSocketChannel openServer() throws IOException {
+        return openServer(userspace.get());
+    }
 
     /** The address the server end binds to (and the client connects to). */
     InetAddress bindAddress() {
-        return InetAddress.getLoopbackAddress();
+        return userspace != null ? UserspaceRuntime.address() : InetAddress.getLoopbackAddress();
     }
 
     static SocketChannel openClient(DmmRuntime runtime) throws IOException {

@@ -54,6 +54,11 @@ final class UserspaceRuntime {
         return NoSpin.RUNTIME;
     }
 
+    /** The instance with {@code "shards": 2}: its flows spread over two shards, each a lock and a poll loop. */
+    static DmmRuntime twoShards() {
+        return TwoShards.RUNTIME;
+    }
+
     static InetAddress address() {
         try {
             return InetAddress.getByName(ADDRESS);
@@ -64,6 +69,11 @@ final class UserspaceRuntime {
 
     private static final class Defaults {
         static final DmmRuntime RUNTIME = new DmmRuntime(PolicyLoader.parse(policy(""), "userspace-bench.json"));
+    }
+
+    private static final class TwoShards {
+        static final DmmRuntime RUNTIME = new DmmRuntime(PolicyLoader.parse(policy(", \"shards\": 2"),
+                "userspace-bench-2-shards.json"));
     }
 
     private static final class NoSpin {

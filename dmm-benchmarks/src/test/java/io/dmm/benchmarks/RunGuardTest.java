@@ -45,7 +45,7 @@ class RunGuardTest {
 
     @Test
     void aDpdkTransportAskedForWithoutAPatternIsCheckedToo() throws Exception {
-        RunGuard.Plan plan = plan(hostWithout(HostNeed.DPDK), "-p", "transport=DMM_DPDK_RING_PARK", "-e", "System|Selector|Connect");
+        RunGuard.Plan plan = plan(hostWithout(HostNeed.DPDK), "-p", "transport=DMM_DPDK_RING_PARK", "-e", "System|Selector|Connect|Shard");
         assertEquals(2, plan.problems().size(), plan.problems().toString());
         assertTrue(plan.problems().stream().allMatch(p -> p.contains("transport=DMM_DPDK_RING_PARK: " + NO_DPDK)), plan.problems().toString());
     }

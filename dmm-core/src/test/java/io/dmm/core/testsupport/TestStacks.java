@@ -43,6 +43,15 @@ public final class TestStacks {
                 .defaults("u1");
     }
 
+    /** As {@link #userspaceWithKernelForIpv6()}, the userspace instance spread over two shards. */
+    public static TestPolicy shardedUserspaceWithKernelForIpv6() {
+        Map<String, Object> settings = new java.util.HashMap<>(userspaceLoopback());
+        settings.put("shards", 2L);
+        return new TestPolicy().stack("u1", "userspace", settings).kernel("k6")
+                .rule(k -> k.service() instanceof java.net.Inet6Address || k.source() instanceof java.net.Inet6Address, "k6")
+                .defaults("u1");
+    }
+
     /** Settings of a userspace instance on a loopback device owning 127.0.0.1/8, so suites written for loopback run on it. */
     public static Map<String, Object> userspaceLoopback() {
         return Map.of("address", "127.0.0.1/8", "device", Map.of("driver", "loopback", "slots", 256L));

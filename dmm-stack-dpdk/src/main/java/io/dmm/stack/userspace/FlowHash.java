@@ -17,6 +17,17 @@ public final class FlowHash {
         return (int) (h ^ (h >>> 31));
     }
 
+    /**
+     * The hash of a flow whatever side sees it: the two endpoints are ordered before they are mixed,
+     * so a segment and its answer hash alike. An instance's shards own flows by it, and both ends of
+     * a connection inside one instance then live on the same shard.
+     */
+    public static int symmetric(long key, int ipA, int portA, int ipB, int portB) {
+        long a = (ipA & 0xFFFF_FFFFL) << 16 | portA;
+        long b = (ipB & 0xFFFF_FFFFL) << 16 | portB;
+        return a <= b ? of(key, ipA, portA, ipB, portB) : of(key, ipB, portB, ipA, portA);
+    }
+
     /** Which of {@code n} group members (0 .. n-1) takes the flow with {@code hash} (Linux's reciprocal_scale). */
     public static int pick(int hash, int n) {
         return (int) (((hash & 0xFFFF_FFFFL) * n) >>> 32);

@@ -16,14 +16,11 @@ import io.dmm.stack.userspace.dpdk.Eal;
 import io.dmm.stack.userspace.iface.Egress;
 import io.dmm.stack.userspace.iface.InterfaceConfig;
 import io.dmm.stack.userspace.iface.Ipv4Cidr;
-import io.dmm.stack.userspace.iface.Ipv4Interface;
 import io.dmm.stack.userspace.iface.MulticastGroups;
 import io.dmm.stack.userspace.phy.Device;
 import io.dmm.stack.userspace.phy.DeviceListener;
 import io.dmm.stack.userspace.phy.FaultInjector;
-import io.dmm.stack.userspace.poll.DutyCycle;
-import io.dmm.stack.userspace.poll.IdleStrategy;
-import io.dmm.stack.userspace.poll.PollLoop;
+import io.dmm.stack.userspace.phy.SharedDevice;
 import io.dmm.stack.userspace.tcp.TcpStack;
 import io.dmm.stack.userspace.time.Clock;
 import io.dmm.stack.userspace.udp.UdpStack;
@@ -35,6 +32,7 @@ import java.net.InetAddress;
 import java.net.ProtocolFamily;
 import java.net.SocketException;
 import java.net.StandardProtocolFamily;
+import java.security.SecureRandom;
 import java.nio.channels.AsynchronousServerSocketChannel;
 import java.nio.channels.AsynchronousSocketChannel;
 import java.nio.channels.DatagramChannel;
@@ -45,39 +43,42 @@ import java.nio.channels.spi.SelectorProvider;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One running userspace stack instance: a device, the IPv4 interface on it, TCP and UDP, and the
- * poll loop thread that drives them — the {@link StackInstance} DMM routes sockets to.
- *
- * <p>Who runs the protocol code: the poll loop for received frames and timers, and application
- * threads for their own socket calls (sending what a write allows at once, as Linux sends in
- * process context). On a loopback device the frames a call sends are also received by that call,
- * run to completion before the lock is released, so a ping-pong needs no thread hand-off.
+ * One running userspace stack instance: a device, and the {@linkplain Shard shards} that share it,
+ * each an IPv4 interface, TCP, a lock and a poll loop thread — the {@link StackInstance} DMM routes
+ * sockets to. Configured with {@code "shards": N} (default: the DPDK port's queues, else 1), the
+ * instance spreads its TCP flows over N shards by a keyed symmetric hash of the flow
+ * ({@link FlowSteering}): an unbound connect takes the next shard in turn and an ephemeral port whose
+ * flow lands there, an accepted connection lives where its SYN landed, a listener is on every shard.
+ * UDP and multicast live on shard 0. With one shard the instance is what it always was: the shard
+ * drives the device directly; with more, the shards share it through a {@link SharedDevice}.
  *
  * <p>When the device fails (it went away: its interface deleted, its NIC removed) the instance goes
  * DOWN for good, as docs/userspace-stack.md, "When the device fails", describes: the device tells
  * its {@link DeviceListener} (a DPDK port when the poll loop probes it, every
- * {@link #PROBE_INTERVAL_NANOS}), the poll loop then fails every socket with a SocketException
- * naming the stack and the cause, logs it once, and ends. A device whose link goes down makes the
- * instance DEGRADED until it comes back. The hot paths pay one volatile read per call for this, the
- * one they paid for "closed" before.
+ * {@link #PROBE_INTERVAL_NANOS}), shard 0's poll loop then fails every socket of every shard with a
+ * SocketException naming the stack and the cause, logs it once, and the loops end. A device whose
+ * link goes down makes the instance DEGRADED until it comes back. The hot paths pay one volatile read
+ * per call for this, the one they paid for "closed" before.
  */
 public final class UserspaceStack implements StackInstance, StackAccess {
     private static final Logger LOG = LoggerFactory.getLogger(UserspaceStack.class);
-    private static final int RX_BURST = 64;
-    /** Loopback run-to-completion rounds per unlock: bounds the work one application call does. */
-    private static final int MAX_INLINE_ROUNDS = 64;
     /** How often the poll loop asks the device whether it still works (a system call on a DPDK port). */
     static final long PROBE_INTERVAL_NANOS = 100_000_000L;
+    /** Frames one shard may hold for another (copies of the device's largest frame each)... */
+    private static final int INBOX_SLOTS = 256;
+    /** ...in at most this many bytes a shard: a loopback device's 64 KiB frames get 64 slots. */
+    private static final int INBOX_BYTES = 4 << 20;
 
     /** The engine runs. */
     private static final int RUNNING = 0;
-    /** The device failed; the poll loop is about to fail the sockets (health is DOWN already). */
+    /** The device failed; shard 0's poll loop is about to fail the sockets (health is DOWN already). */
     private static final int FAILING = 1;
-    /** The device failed and every socket with it; the poll loop has ended. */
+    /** The device failed and every socket with it; the poll loops have ended. */
     private static final int DOWN = 2;
     private static final int CLOSED = 3;
     private static final VarHandle PHASE;
@@ -94,36 +95,29 @@ public final class UserspaceStack implements StackInstance, StackAccess {
     }
 
     private final UserspaceConfig config;
-    private final StackLock lock = new StackLock();
-    private final StackCounters counters = new StackCounters();
     private final Device device;
-    private final boolean inlineRx;
-    /** The fault injector in the device chain, or null: frames it holds are due at times the loop must honour. */
-    private final FaultInjector faults;
     /** On a DPDK port: the EAL closes this instance at JVM shutdown before it cleans up. */
     private final boolean dpdk;
-    private final Ipv4Interface iface;
-    private final TcpStack tcp;
-    private final UdpStack udp;
-    private final PollLoop loop;
-    /** When the poll loop means to wake next (clock nanos); application calls that arm an earlier timer wake it. */
-    private volatile long loopDeadline = Long.MAX_VALUE;
+    private final FaultInjector faults;
+    private final Shard[] shards;
+    /** The device as the shards share it; null with one shard. */
+    private final SharedDevice shared;
+    /** Which shard the next unbound client socket starts on. */
+    private final AtomicInteger nextShard = new AtomicInteger();
     /**
-     * RUNNING, FAILING, DOWN or CLOSED. Changed under the lock, except RUNNING to FAILING, which the
-     * device's report makes from any thread (compare-and-set); read once per call on the hot paths.
+     * RUNNING, FAILING, DOWN or CLOSED. Changed under the instance's monitor, except RUNNING to
+     * FAILING, which the device's report makes from any thread (compare-and-set); read once per call
+     * on the hot paths.
      */
     private volatile int phase = RUNNING;
     /** Why the device failed ("DPDK port 1 (...) went away: ..."), set once before phase leaves RUNNING; else null. */
     private volatile String failure;
     /** Why the link is down, or null while it is up. */
     private volatile String linkDown;
-    /** When the poll loop probes the device next (clock nanos; the loop's own). */
-    private long nextProbe;
 
     private UserspaceStack(UserspaceConfig config, Clock clock, Devices.Opened opened) {
         this.config = config;
         this.device = opened.device();
-        this.inlineRx = opened.inlineRx();
         this.faults = opened.faults();
         this.dpdk = opened.dpdk();
         InterfaceConfig.Builder ic = InterfaceConfig.builder();
@@ -133,24 +127,21 @@ public final class UserspaceStack implements StackInstance, StackAccess {
             if ((a.address() >>> 24) == 127) ic.loopbackNet(true);
         }
         if (config.gateway() != 0) ic.gateway(config.gateway());
-        this.iface = new Ipv4Interface(device, ic.build(), clock, counters);
-        this.tcp = new TcpStack(iface, lock, clock, counters, config.tcp());
-        this.udp = new UdpStack(iface, lock, counters, config.udpReceiveBuffer(),
-                config.tcp().ephemeralPortLow, config.tcp().ephemeralPortHigh);
-        iface.setTransport(6, tcp);
-        iface.setTransport(17, udp);
-        this.loop = new PollLoop(config.name(), new Cycle(), IdleStrategy.parse(config.idle(), config.busyPollNanos()), clock);
-        this.nextProbe = clock.nanos() + PROBE_INTERVAL_NANOS;
-        device.setRxNotifier(dpdk ? this::peerSent : loop::wakeup);
-        device.setListener(new Health());
-        // No local notifier: every send is under the lock and every outermost unlock drains the
-        // local queue (afterCall); waking the loop per local packet only made it compete for the
-        // lock and the CPUs (p90 of a ping-pong 10 -> 25 us on 2 cores, docs/benchmarks.md).
-        lock.setUnlockHook(this::afterCall);
-        // a polled port says nothing when frames arrive: threads spinning on a socket poll it too
-        if (config.device().dpdk() != null && config.device().dpdk().port() != null) {
-            lock.setDevicePoll(this::busyPoll, loop::wakeupEager);
+        InterfaceConfig interfaceConfig = ic.build();
+        int n = config.shards();
+        FlowSteering steering = new FlowSteering(new SecureRandom().nextLong(), n);
+        this.shards = new Shard[n];
+        int inboxSlots = Math.max(16, Math.min(INBOX_SLOTS, INBOX_BYTES / device.txCapacity()));
+        this.shared = n == 1 ? null : new SharedDevice(device, n, steering::ownerOf, inboxSlots, i -> shards[i].loop.wakeup());
+        for (int i = 0; i < n; i++) {
+            Device d = n == 1 ? device : shared.view(i);
+            shards[i] = new Shard(this, i, n, d, opened.inlineRx(), faults, interfaceConfig, clock,
+                    i == 0 ? null : shards[0], steering);
         }
+        Shard first = shards[0];
+        // a DPDK ring peer's sending thread receives for us, run to completion, when one shard has the device
+        first.device.setRxNotifier(dpdk && n == 1 ? first::peerSent : first.loop::wakeup);
+        first.device.setListener(new Health());
     }
 
     /** Builds the device chain and starts the instance. */
@@ -159,7 +150,7 @@ public final class UserspaceStack implements StackInstance, StackAccess {
         try {
             UserspaceStack s = new UserspaceStack(config, clock, d);
             if (s.dpdk) Eal.register(s);
-            s.loop.start();
+            for (Shard shard : s.shards) shard.loop.start();
             return s;
         } catch (RuntimeException | Error e) {
             d.device().close();
@@ -167,100 +158,45 @@ public final class UserspaceStack implements StackInstance, StackAccess {
         }
     }
 
-    /** The poll loop's work: one burst of received frames, due timers, then a flush. */
-    private final class Cycle implements DutyCycle {
-        @Override
-        public int doWork(long now) {
-            lock.lockAfterWaiters();
-            try {
-                int p = phase;
-                if (p != RUNNING) {
-                    if (p == FAILING) {
-                        goDown();
-                        loop.close();  // from the loop's own thread: it ends after this turn (and its notifications)
-                    }
-                    return 0;
-                }
-                int work = device.receive(iface, RX_BURST);
-                long deadline = Math.min(iface.poll(now), tcp.poll(now));
-                device.txFlush();
-                if (now - nextProbe >= 0) {
-                    nextProbe = now + PROBE_INTERVAL_NANOS;
-                    device.probe();  // a device that went away reports it to Health, which wakes us
-                }
-                if (faults != null) deadline = Math.min(deadline, faults.nextReleaseNanos());
-                loopDeadline = deadline;
-                return work;
-            } finally {
-                lock.unlock();
-            }
-        }
-
-        @Override
-        public long nextDeadline() {
-            return loopDeadline;
-        }
+    UserspaceConfig config() {
+        return config;
     }
 
-    /**
-     * A DPDK ring link's other end, in this JVM, has just sent us frames (its sending thread calls
-     * this). Receive them in that thread when our lock is free — run to completion, as loopback
-     * does — rather than hand them to our poll loop: a ping-pong across a link then costs two
-     * thread hand-offs per round trip, as on the kernel's loopback, not four (docs/benchmarks.md).
-     * {@code tryLock} never waits, so two instances sending to each other cannot deadlock; a thread
-     * already inside this instance (its own send reached the peer, whose answer comes back) leaves
-     * the frames to the poll loop instead of re-entering the engine mid-call.
-     */
-    private void peerSent() {
-        if (!lock.isHeldByCurrentThread() && lock.tryLock()) {
-            int received;
-            try {
-                received = phase == RUNNING ? device.receive(iface, RX_BURST) : 0;
-            } finally {
-                lock.unlock();  // the unlock hook drains, flushes and wakes the loop for timers it armed
-            }
-            if (received < RX_BURST) return;  // a full burst: more may wait, the loop goes on
-        }
-        loop.wakeup();
+    /** Whether the engine runs (not failing, down or closed): one volatile read. */
+    boolean running() {
+        return phase == RUNNING;
     }
 
-    /** A spinning application thread's receive (StackLock.busyPoll), under the lock. */
-    private void busyPoll() {
-        if (phase == RUNNING) device.receive(iface, RX_BURST);
+    /** Whether the device failed and the sockets are yet to fail with it. */
+    boolean failing() {
+        return phase == FAILING;
     }
 
-    /** Runs at every outermost unlock, still under the lock (see {@link StackLock}). */
-    private void afterCall() {
-        if (phase != RUNNING) return;
-        // packets to our own addresses wait in the interface's local queue: deliver them now, run to
-        // completion, rather than leave them to the poll loop (a thread hand-off per packet)
-        iface.drainLocal();
-        device.txFlush();
-        if (inlineRx) {
-            for (int round = 0; round < MAX_INLINE_ROUNDS && device.rxPending(); round++) {
-                device.receive(iface, RX_BURST);
-                iface.drainLocal();
-                device.txFlush();
-            }
-        }
-        // the bounded drains left packets behind (two endpoints answering each other): the loop goes on
-        if (iface.localPending() > 0 || inlineRx && device.rxPending()) loop.wakeup();
-        // a call may arm a timer earlier than the loop's: TCP's, or IGMP's after a join or leave
-        long tcpDeadline = Math.min(tcp.nextDeadline(), iface.multicast().nextDeadline());
-        if (tcpDeadline < loopDeadline) {
-            loopDeadline = tcpDeadline;
-            loop.wakeup();
-        }
+    /** Shard {@code i}. */
+    @Override
+    public StackAccess shard(int i) {
+        return shards[i];
+    }
+
+    @Override
+    public int shardCount() {
+        return shards.length;
+    }
+
+    /** The shard a new client socket starts on: each in turn. */
+    private Shard nextShard() {
+        if (shards.length == 1) return shards[0];
+        return shards[Math.floorMod(nextShard.getAndIncrement(), shards.length)];
     }
 
     // ------------------------------------------------------------------ StackAccess
 
     @Override public String name() { return config.name(); }
-    @Override public StackLock lock() { return lock; }
-    @Override public TcpStack tcp() { return tcp; }
-    @Override public UdpStack udp() { return udp; }
-    @Override public Egress ip() { return iface; }
-    @Override public MulticastGroups multicast() { return iface.multicast(); }
+    @Override public StackLock lock() { return shards[0].lock; }
+    @Override public TcpStack tcp() { return shards[0].tcp; }
+    @Override public UdpStack udp() { return shards[0].udp; }
+    @Override public Egress ip() { return shards[0].iface; }
+    @Override public MulticastGroups multicast() { return shards[0].iface.multicast(); }
     @Override public long spinNanos() { return config.spinNanos(); }
 
     @Override
@@ -279,7 +215,7 @@ public final class UserspaceStack implements StackInstance, StackAccess {
         public void deviceFailed(String reason) {
             if (!FAILURE.compareAndSet(UserspaceStack.this, null, reason)) return;  // the first cause is the one
             PHASE.compareAndSet(UserspaceStack.this, RUNNING, FAILING);  // a closed instance stays CLOSED
-            loop.wakeup();  // the loop fails the sockets, under the lock
+            shards[0].loop.wakeup();  // its loop fails the sockets, each shard's under that shard's lock
         }
 
         @Override
@@ -303,13 +239,31 @@ public final class UserspaceStack implements StackInstance, StackAccess {
 
     /**
      * The device failed: every socket fails with the reason (blocked calls wake and throw it,
-     * readiness listeners hear it), and the instance is DOWN for good. Logged once. Run by the poll
-     * loop (which then ends) or by close(), under the lock.
+     * readiness listeners hear it), and the instance is DOWN for good; the poll loops end. Logged
+     * once. Run by shard 0's poll loop or by close(); takes each shard's lock in turn.
      */
-    private void goDown() {
+    void goDown() {
+        synchronized (this) {
+            if (phase != FAILING) return;
+            failSockets();
+        }
+        for (Shard s : shards) s.loop.close();  // from shard 0's loop thread its own ends after this turn
+    }
+
+    /** Under the monitor, while FAILING: fails every shard's sockets, then DOWN. */
+    private void failSockets() {
         SocketException cause = new SocketException(downMessage(failure));
-        int connections = tcp.fail(cause);
-        int datagramSockets = udp.fail(cause);
+        int connections = 0;
+        int datagramSockets = 0;
+        for (Shard s : shards) {
+            s.lock.lock();
+            try {
+                connections += s.tcp.fail(cause);
+                if (s.udp != null) datagramSockets += s.udp.fail(cause);
+            } finally {
+                s.lock.unlock();
+            }
+        }
         phase = DOWN;
         LOG.warn("{}; {} TCP connection(s) and {} UDP socket(s) failed with it. It stays DOWN until the policy is "
                 + "reloaded to replace it", cause.getMessage(), connections, datagramSockets);
@@ -324,9 +278,14 @@ public final class UserspaceStack implements StackInstance, StackAccess {
         return faults;
     }
 
-    /** The poll loop's thread (tests: it ends when the instance goes down or closes). */
+    /** Shard 0's poll loop thread (tests: it ends when the instance goes down or closes). */
     Thread loopThread() {
-        return loop.thread();
+        return shards[0].loop.thread();
+    }
+
+    /** Shard {@code i}'s poll loop thread. */
+    Thread loopThread(int i) {
+        return shards[i].loop.thread();
     }
 
     // ------------------------------------------------------------------ StackInstance
@@ -378,21 +337,21 @@ public final class UserspaceStack implements StackInstance, StackAccess {
     public SocketChannel openSocketChannel(ProtocolFamily family) throws IOException {
         checkFamily(family);
         ensureOpen();
-        return UserspaceSocketChannel.open(SelectorProvider.provider(), this, family);
+        return UserspaceSocketChannel.open(SelectorProvider.provider(), nextShard(), family);
     }
 
     @Override
     public ServerSocketChannel openServerSocketChannel(ProtocolFamily family) throws IOException {
         checkFamily(family);
         ensureOpen();
-        return UserspaceServerSocketChannel.open(SelectorProvider.provider(), this, family);
+        return UserspaceServerSocketChannel.open(SelectorProvider.provider(), shards[0], family);
     }
 
     @Override
     public DatagramChannel openDatagramChannel(ProtocolFamily family) throws IOException {
         checkFamily(family);
         ensureOpen();
-        return UserspaceDatagramChannel.open(SelectorProvider.provider(), this, family);
+        return UserspaceDatagramChannel.open(SelectorProvider.provider(), shards[0], family);
     }
 
     /** A java.net.DatagramSocket's channel: one an interrupt does not close, as the JDK's. */
@@ -400,21 +359,21 @@ public final class UserspaceStack implements StackInstance, StackAccess {
     public DatagramChannel openDatagramSocketChannel(ProtocolFamily family) throws IOException {
         checkFamily(family);
         ensureOpen();
-        return UserspaceDatagramChannel.openForDatagramSocket(SelectorProvider.provider(), this, family);
+        return UserspaceDatagramChannel.openForDatagramSocket(SelectorProvider.provider(), shards[0], family);
     }
 
     /** Its handlers run on {@code group}'s threads; readiness comes from this stack's notifications. */
     @Override
     public AsynchronousSocketChannel openAsynchronousSocketChannel(AsynchronousGroup group) throws IOException {
         ensureOpen();
-        return UserspaceAsynchronousSocketChannel.open(AsynchronousChannelProvider.provider(), this, group);
+        return UserspaceAsynchronousSocketChannel.open(AsynchronousChannelProvider.provider(), nextShard(), group);
     }
 
     @Override
     public AsynchronousServerSocketChannel openAsynchronousServerSocketChannel(AsynchronousGroup group)
             throws IOException {
         ensureOpen();
-        return UserspaceAsynchronousServerSocketChannel.open(AsynchronousChannelProvider.provider(), this, group);
+        return UserspaceAsynchronousServerSocketChannel.open(AsynchronousChannelProvider.provider(), shards[0], group);
     }
 
     /** INET, or INET6 and null: a dual-stack channel that talks IPv4 (see {@link #supports}). */
@@ -429,37 +388,65 @@ public final class UserspaceStack implements StackInstance, StackAccess {
         return Ipv4Address.toInet(config.addresses().getFirst().address());
     }
 
+    /**
+     * The instance's counters: every shard's summed, then the device's. With several shards each
+     * also has its own {@code shard<i>_tcp_active_connections}, {@code shard<i>_tcp_segments_rx},
+     * {@code shard<i>_handed_over} and {@code shard<i>_inbox_drops} (frames other shards received
+     * for it, and those its inbox had no room for).
+     */
     @Override
     public Map<String, Long> counters() {
-        Map<String, Long> m = new LinkedHashMap<>();
-        lock.lock();
-        try {
-            m.put("tcp_active_connections", (long) tcp.activeConnections());
-            m.putAll(counters.snapshot());
-            for (Map.Entry<String, Long> e : device.counters().entrySet()) m.put("device_" + e.getKey(), e.getValue());
-        } finally {
-            lock.unlock();
+        Counter[] all = Counter.values();
+        long[] totals = new long[all.length];
+        long active = 0;
+        Map<String, Long> perShard = new LinkedHashMap<>();
+        for (Shard s : shards) {
+            long shardActive;
+            s.lock.lock();
+            try {
+                shardActive = s.tcp.activeConnections();
+                for (Counter c : all) totals[c.ordinal()] += s.counters.get(c);
+            } finally {
+                s.lock.unlock();
+            }
+            active += shardActive;
+            if (shards.length > 1) {
+                String p = "shard" + s.shardIndex() + "_";
+                perShard.put(p + "tcp_active_connections", shardActive);
+                perShard.put(p + "tcp_segments_rx", s.counters.get(Counter.TCP_SEGMENTS_RX));
+                perShard.put(p + "handed_over", shared.handedOver(s.shardIndex()));
+                perShard.put(p + "inbox_drops", shared.inboxDrops(s.shardIndex()));
+            }
         }
+        Map<String, Long> m = new LinkedHashMap<>();
+        m.put("tcp_active_connections", active);
+        for (Counter c : all) m.put(c.key(), totals[c.ordinal()]);
+        m.putAll(perShard);
+        for (Map.Entry<String, Long> e : shards[0].device.counters().entrySet()) m.put("device_" + e.getKey(), e.getValue());
         return m;
     }
 
     @Override
     public void close() {
-        lock.lock();
-        try {
+        synchronized (this) {
             int p = phase;
             if (p == CLOSED) return;
-            if (p == FAILING) goDown();  // the loop had not got to it: the sockets still learn why
+            if (p == FAILING) failSockets();  // the loop had not got to it: the sockets still learn why
+            phase = CLOSED;  // new calls fail at once while the shards shut down one by one
             if (p == RUNNING) {
-                tcp.shutdown();
-                udp.shutdown();
-                device.txFlush();
+                for (Shard s : shards) {
+                    s.lock.lock();
+                    try {
+                        s.tcp.shutdown();
+                        if (s.udp != null) s.udp.shutdown();
+                        s.device.txFlush();
+                    } finally {
+                        s.lock.unlock();
+                    }
+                }
             }
-            phase = CLOSED;
-        } finally {
-            lock.unlock();
         }
-        loop.close();
+        for (Shard s : shards) s.loop.close();
         device.close();
         if (dpdk) Eal.unregister(this);
     }

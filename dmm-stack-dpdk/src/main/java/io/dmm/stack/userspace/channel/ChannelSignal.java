@@ -51,7 +51,8 @@ abstract class ChannelSignal extends Notification {
 
     private static final ThreadLocal<Deferred> DELIVERING = ThreadLocal.withInitial(Deferred::new);
 
-    private final StackLock lock;
+    /** The lock of the channel's shard: changes only when an unconnected channel moves (see moveTo). */
+    private volatile StackLock lock;
     private final ReadinessSource source;
     private volatile int readyOps;
     @SuppressWarnings("unused") // through VERSION
@@ -69,6 +70,14 @@ abstract class ChannelSignal extends Notification {
 
     /** The channel's readiness now, from the engine; called holding the stack lock. 0 once closed. */
     abstract int computeReadyOps();
+
+    /**
+     * The channel moved to another shard before it had engine state there (a connect): its
+     * notifications are refreshed under {@code newLock} from now on. Under the old lock.
+     */
+    final void moveTo(StackLock newLock) {
+        lock = newLock;
+    }
 
     /** Copies the engine's readiness into the snapshot. Under the stack lock. */
     final void refresh() {
@@ -165,27 +174,71 @@ abstract class ChannelSignal extends Notification {
      * re-check readiness under the lock.
      */
     final void await(int observed, long spinNanos, boolean timed, long deadline) {
+        awaitChange(this, null, observed, spinNanos, timed, deadline);
+    }
+
+    /** The sum of {@code signals}' versions: it moves when any of theirs does. */
+    static int versions(ChannelSignal[] signals) {
+        int sum = 0;
+        for (ChannelSignal s : signals) sum += s.version();
+        return sum;
+    }
+
+    /**
+     * As {@link #await}, until any of {@code signals} is delivered: {@code observed} is their
+     * {@link #versions} read before the caller found none of them ready. A listener on every shard.
+     */
+    static void awaitAny(ChannelSignal[] signals, int observed, long spinNanos, boolean timed, long deadline) {
+        if (signals.length == 1) awaitChange(signals[0], null, observed, spinNanos, timed, deadline);
+        else awaitChange(null, signals, observed, spinNanos, timed, deadline);
+    }
+
+    /** The version of {@code one}, or the sum of {@code many}'s. */
+    private static int current(ChannelSignal one, ChannelSignal[] many) {
+        return one != null ? one.version() : versions(many);
+    }
+
+    /** Polls the device of {@code one}'s shard, or of each of {@code many}'s (see StackLock.busyPoll). */
+    private static void busyPoll(ChannelSignal one, ChannelSignal[] many) {
+        if (one != null) {
+            one.lock.busyPoll();
+            return;
+        }
+        for (ChannelSignal s : many) s.lock.busyPoll();
+    }
+
+    private static void busyPollEnded(ChannelSignal one, ChannelSignal[] many) {
+        if (one != null) {
+            one.lock.busyPollEnded();
+            return;
+        }
+        for (ChannelSignal s : many) s.lock.busyPollEnded();
+    }
+
+    private static void awaitChange(ChannelSignal one, ChannelSignal[] many, int observed, long spinNanos,
+                                    boolean timed, long deadline) {
+        Object blocker = one != null ? one : many;
         if (spinNanos > 0) {
             // Yield while spinning, not only onSpinWait: the thread this one is waiting for is often
             // queued behind it on the same CPU (the scheduler puts a woken thread where its waker
             // runs), and a pure spin would hold it off for the whole spin (measured: docs/benchmarks.md).
             // Every fourth turn polls the device (StackLock.busyPoll): the answer is received here.
             long end = System.nanoTime() + spinNanos;
-            for (int i = 1; version() == observed && System.nanoTime() - end < 0; i++) {
+            for (int i = 1; current(one, many) == observed && System.nanoTime() - end < 0; i++) {
                 if (Thread.currentThread().isInterrupted()) return;
                 if ((i & 15) == 0) Thread.yield();
-                else if ((i & 3) == 0) lock.busyPoll();
+                else if ((i & 3) == 0) busyPoll(one, many);
                 else Thread.onSpinWait();
             }
-            if (version() != observed) return;
-            lock.busyPollEnded();
+            if (current(one, many) != observed) return;
+            busyPollEnded(one, many);
         }
-        if (version() != observed) return;
+        if (current(one, many) != observed) return;
         if (!timed) {
-            LockSupport.park(this);
+            LockSupport.park(blocker);
         } else {
             long left = deadline - System.nanoTime();
-            if (left > 0) LockSupport.parkNanos(this, left);
+            if (left > 0) LockSupport.parkNanos(blocker, left);
         }
     }
 }

@@ -10,6 +10,10 @@ import java.io.IOException;
 /**
  * What the channels of one userspace stack instance need from it. Every call on {@link #tcp()},
  * {@link #udp()} or {@link #ip()} and on the sockets they return is made holding {@link #lock()}.
+ *
+ * <p>An instance of several shards gives each channel one shard's access: its lock, its TCP. A TCP
+ * connection lives on the shard that owns its flow ({@code tcp().shardOf}), a listener on every
+ * shard ({@link #shard}), UDP and multicast on shard 0.
  */
 public interface StackAccess {
     /** The instance name (for thread names and messages). */
@@ -39,4 +43,20 @@ public interface StackAccess {
      * nanoseconds; 0 parks at once. Spinning trades CPU for latency, as Onload's spin mode does.
      */
     long spinNanos();
+
+    /** How many shards the instance has: 1 unless it was configured with more. */
+    default int shardCount() {
+        return 1;
+    }
+
+    /** This shard's number, 0 .. {@link #shardCount()} - 1. */
+    default int shardIndex() {
+        return 0;
+    }
+
+    /** The instance's shard {@code i} (this one for {@code i == shardIndex()}). */
+    default StackAccess shard(int i) {
+        if (i != 0) throw new IndexOutOfBoundsException("shard " + i + " of 1");
+        return this;
+    }
 }

@@ -37,6 +37,12 @@ import java.util.concurrent.locks.ReentrantLock;
  * A listening TCP channel of the userspace stack (IPv4; dual-stack when of family INET6), with the JDK's
  * {@code sun.nio.ch.ServerSocketChannelImpl} semantics. Accepted channels are
  * {@link UserspaceSocketChannel}s, blocking, already connected.
+ *
+ * <p>On an instance of several shards it listens on every shard (the first listener, on shard 0,
+ * holds the port; the others are its twins), as a connection lives on the shard its flow hashes to:
+ * accept takes from each shard's queue in turn, and readiness is any shard's. Each shard's listener
+ * has the backlog. The channel's own state (bound, closed, options) is guarded by its state lock,
+ * each listener by its shard's lock, taken one at a time.
  */
 public class UserspaceServerSocketChannel extends ServerSocketChannel implements ReadinessSource, TimedServerSocketChannel {
     static final Set<SocketOption<?>> OPTIONS = TcpChannelOptions.SERVER;
@@ -44,22 +50,26 @@ public class UserspaceServerSocketChannel extends ServerSocketChannel implements
     /** The backlog when none (or less than 1) is given, as the JDK's. */
     private static final int DEFAULT_BACKLOG = 50;
 
+    /** Shard 0's access (the instance's first shard, where the port is held). */
     private final StackAccess access;
     /** The address rules of the channel's family (IPv4, or dual-stack); accepted channels share them. */
     private final SocketAddresses addresses;
-    private final StackLock stackLock;
+    /** Bind, close and options; never held by the engine, and taken before any shard's lock. */
+    private final ReentrantLock stateLock = new ReentrantLock();
     private final ReentrantLock acceptLock = new ReentrantLock();
-    private final Signal signal;
+    /** One per shard: its listener and its signal. */
+    private final Part[] parts;
     private volatile InetSocketAddress localAddress;
     private volatile ChannelServerSocket socket;
     private final Object adaptorLock = new Object();
+    /** The shard whose queue an accept tries first: each in turn (guarded by acceptLock). */
+    private int nextPart;
 
-    // guarded by the stack lock
-    private TcpListener listener;
-    private boolean released;
+    // guarded by the state lock (volatile: the engine's readiness and accept read them)
+    private volatile boolean released;
     private final TcpSocketOptions options = new TcpSocketOptions();
     /** TCP_QUICKACK: reset by listen, as Linux's; turned off after it, the accepted sockets start with it off. */
-    private boolean quickAck = true;
+    private volatile boolean quickAck = true;
 
     /** An IPv4 (INET) channel. */
     public UserspaceServerSocketChannel(SelectorProvider provider, StackAccess access) {
@@ -71,8 +81,8 @@ public class UserspaceServerSocketChannel extends ServerSocketChannel implements
         super(provider);
         this.addresses = SocketAddresses.of(family);
         this.access = Objects.requireNonNull(access);
-        this.stackLock = access.lock();
-        this.signal = new Signal();
+        this.parts = new Part[access.shardCount()];
+        for (int i = 0; i < parts.length; i++) parts[i] = new Part(access.shard(i));
         // Linux servers conventionally set SO_REUSEADDR and the JDK does so for ServerSocketChannel too
         this.options.reuseAddress = true;
     }
@@ -89,9 +99,15 @@ public class UserspaceServerSocketChannel extends ServerSocketChannel implements
         return new UserspaceServerSocketChannel(provider, access, family);
     }
 
-    private final class Signal extends ChannelSignal {
-        Signal() {
-            super(stackLock, UserspaceServerSocketChannel.this);
+    /** The channel on one shard: that shard's listener, signalled under that shard's lock. */
+    private final class Part extends ChannelSignal {
+        final StackAccess shard;
+        /** Set under the shard's lock (and the state lock) by bind. */
+        volatile TcpListener listener;
+
+        Part(StackAccess shard) {
+            super(shard.lock(), UserspaceServerSocketChannel.this);
+            this.shard = shard;
         }
 
         @Override
@@ -104,12 +120,14 @@ public class UserspaceServerSocketChannel extends ServerSocketChannel implements
 
     @Override
     public int readyOps() {
-        return signal.readyOps();
+        int ops = 0;
+        for (Part p : parts) ops |= p.readyOps();
+        return ops;
     }
 
     @Override
     public void setReadinessListener(ReadinessListener l) {
-        signal.setListener(l);
+        for (Part p : parts) p.setListener(l);
     }
 
     private void ensureOpen() throws ClosedChannelException {
@@ -146,23 +164,44 @@ public class UserspaceServerSocketChannel extends ServerSocketChannel implements
 
     @Override
     public ServerSocketChannel bind(SocketAddress local, int backlog) throws IOException {
-        stackLock.lock();
+        stateLock.lock();
         try {
             ensureOpen();
             if (localAddress != null) throw new AlreadyBoundException();
             InetSocketAddress isa = addresses.checkLocal(local);
-            access.ensureOpen();
-            int ip = addresses.bindableIp(isa, access.ip());
-            TcpListener l = access.tcp().listen(ip, isa.getPort(), backlog < 1 ? DEFAULT_BACKLOG : backlog, options);
-            l.setNotification(signal);
-            listener = l;
+            TcpListener primary;
+            StackLock first = access.lock();
+            first.lock();
+            try {
+                access.ensureOpen();
+                int ip = addresses.bindableIp(isa, access.ip());
+                primary = access.tcp().listen(ip, isa.getPort(), backlog < 1 ? DEFAULT_BACKLOG : backlog, options);
+                listening(parts[0], primary);
+            } finally {
+                first.unlock();
+            }
+            for (int i = 1; i < parts.length; i++) {
+                StackLock l = parts[i].shard.lock();
+                l.lock();
+                try {
+                    listening(parts[i], parts[i].shard.tcp().listenReplica(primary));
+                } finally {
+                    l.unlock();
+                }
+            }
             quickAck = true; // Linux's listen() starts the listener's ACK state afresh
-            localAddress = addresses.bound(isa, l.localPort()); // no host name kept, as the JDK
-            signal.refresh();
+            localAddress = addresses.bound(isa, primary.localPort()); // no host name kept, as the JDK
         } finally {
-            stackLock.unlock();
+            stateLock.unlock();
         }
         return this;
+    }
+
+    /** {@code part}'s shard listens with {@code l}. Under that shard's lock. */
+    private static void listening(Part part, TcpListener l) {
+        l.setNotification(part);
+        part.listener = l;
+        part.refresh();
     }
 
     @Override
@@ -190,34 +229,33 @@ public class UserspaceServerSocketChannel extends ServerSocketChannel implements
                 if (blocking) begin();
                 ensureOpen();
                 if (localAddress == null) throw new NotYetBoundException();
-                if (blocking) signal.reader = Thread.currentThread();
+                if (blocking) setReader(Thread.currentThread());
                 boolean timed = timeoutNanos > 0;
                 long deadline = timed ? System.nanoTime() + timeoutNanos : 0L;
                 long spin = access.spinNanos();
                 while (true) {
-                    int observed;
-                    stackLock.lock();
-                    try {
-                        if (!isOpen() || released) break;
-                        TcpConnection c = listener.accept();
-                        if (c != null) {
-                            if (!quickAck) c.setQuickAck(false); // a listener's delayed-ACK mode is its clones', as on Linux
-                            accepted = new UserspaceSocketChannel(provider(), access, addresses, c);
-                        } else if (listener.error() != null) {
-                            throw new SocketException(listener.error().getMessage());  // the stack went down
+                    // read before the queues are looked at: a connection queued after the look moves it
+                    int observed = ChannelSignal.versions(parts);
+                    boolean closed = false;
+                    for (int k = 0; k < parts.length && accepted == null && !closed; k++) {
+                        Part p = parts[nextPart];
+                        nextPart = nextPart + 1 == parts.length ? 0 : nextPart + 1;
+                        StackLock l = p.shard.lock();
+                        l.lock();
+                        try {
+                            closed = !isOpen() || released;
+                            if (!closed) accepted = acceptFrom(p);
+                        } finally {
+                            l.unlock();
                         }
-                        signal.refresh();
-                        observed = signal.version();
-                    } finally {
-                        stackLock.unlock();
                     }
-                    if (accepted != null || !blocking) break;
+                    if (closed || accepted != null || !blocking) break;
                     if (timed && deadline - System.nanoTime() <= 0) throw new SocketTimeoutException("Accept timed out");
-                    signal.await(observed, spin, timed, deadline);
+                    ChannelSignal.awaitAny(parts, observed, spin, timed, deadline);
                 }
             } finally {
                 if (blocking) {
-                    signal.reader = null;
+                    setReader(null);
                     end(accepted != null);
                 }
             }
@@ -225,6 +263,25 @@ public class UserspaceServerSocketChannel extends ServerSocketChannel implements
         } finally {
             acceptLock.unlock();
         }
+    }
+
+    /** The next connection from {@code p}'s shard's queue as a channel on that shard, or null. Under its lock. */
+    private UserspaceSocketChannel acceptFrom(Part p) throws SocketException {
+        TcpListener listener = p.listener;
+        UserspaceSocketChannel accepted = null;
+        TcpConnection c = listener.accept();
+        if (c != null) {
+            if (!quickAck) c.setQuickAck(false); // a listener's delayed-ACK mode is its clones', as on Linux
+            accepted = new UserspaceSocketChannel(provider(), p.shard, addresses, c);
+        } else if (listener.error() != null) {
+            throw new SocketException(listener.error().getMessage());  // the stack went down
+        }
+        p.refresh();
+        return accepted;
+    }
+
+    private void setReader(Thread t) {
+        for (Part p : parts) p.reader = t;
     }
 
     /** What the java.net adaptor binds for bind(null): 0.0.0.0, or the JDK's choice for a dual-stack channel. */
@@ -242,7 +299,7 @@ public class UserspaceServerSocketChannel extends ServerSocketChannel implements
     public <T> ServerSocketChannel setOption(SocketOption<T> name, T value) throws IOException {
         SocketOptionValues.checkSupported(name, OPTIONS);
         SocketOptionValues.checkType(name, value);
-        stackLock.lock();
+        stateLock.lock();
         try {
             ensureOpen();
             Object v = SocketOptionValues.checkRange(name, value);
@@ -253,11 +310,20 @@ public class UserspaceServerSocketChannel extends ServerSocketChannel implements
             else if (name == StandardSocketOptions.SO_REUSEADDR) options.reuseAddress = (Boolean) v;
             else if (name == StandardSocketOptions.SO_REUSEPORT) options.reusePort = (Boolean) v;
             else if (name.name().equals(TcpChannelOptions.QUICKACK)) quickAck = (Boolean) v;
-            else if (TcpChannelOptions.setKeepAlive(options, null, name, v) && listener != null && !released) {
-                listener.setKeepAliveOptions(options); // keepalive settings reach connections accepted from now on, as on Linux
+            else if (TcpChannelOptions.setKeepAlive(options, null, name, v) && localAddress != null && !released) {
+                // keepalive settings reach connections accepted from now on, as on Linux
+                for (Part p : parts) {
+                    StackLock l = p.shard.lock();
+                    l.lock();
+                    try {
+                        p.listener.setKeepAliveOptions(options);
+                    } finally {
+                        l.unlock();
+                    }
+                }
             }
         } finally {
-            stackLock.unlock();
+            stateLock.unlock();
         }
         return this;
     }
@@ -266,7 +332,7 @@ public class UserspaceServerSocketChannel extends ServerSocketChannel implements
     @SuppressWarnings("unchecked")
     public <T> T getOption(SocketOption<T> name) throws IOException {
         SocketOptionValues.checkSupported(name, OPTIONS);
-        stackLock.lock();
+        stateLock.lock();
         try {
             ensureOpen();
             if (name == StandardSocketOptions.SO_RCVBUF) return (T) (Integer) OptionValues.tcpReceiveBufferSize(options.receiveBufferSize);
@@ -275,23 +341,32 @@ public class UserspaceServerSocketChannel extends ServerSocketChannel implements
             if (name.name().equals(TcpChannelOptions.QUICKACK)) return (T) (Boolean) quickAck;
             return (T) TcpChannelOptions.keepAliveOrNapi(options, access, name);
         } finally {
-            stackLock.unlock();
+            stateLock.unlock();
         }
     }
 
     @Override
     protected void implCloseSelectableChannel() {
-        stackLock.lock();
+        stateLock.lock();
         try {
-            if (!released) {
-                released = true;
-                if (listener != null) listener.close(); // queued connections are reset
+            boolean release = !released;
+            released = true;
+            // the twins first, shard 0's listener, which holds the port, last: the port is free only once no shard listens
+            for (int i = parts.length - 1; i >= 0; i--) {
+                Part p = parts[i];
+                StackLock l = p.shard.lock();
+                l.lock();
+                try {
+                    if (release && p.listener != null) p.listener.close(); // queued connections are reset
+                    p.refresh();
+                } finally {
+                    l.unlock();
+                }
             }
-            signal.refresh();
         } finally {
-            stackLock.unlock();
+            stateLock.unlock();
         }
-        signal.wake();
+        for (Part p : parts) p.wake();
     }
 
     @Override

@@ -58,10 +58,15 @@ public class UserspaceSocketChannel extends SocketChannel implements ReadinessSo
     /** Closed: as the JDK's, a closed channel is no longer connected (isConnected false). */
     private static final int ST_CLOSED = 3;
 
-    private final StackAccess access;
+    /**
+     * The shard the channel lives on, and its lock. Set at open (each new channel on the next shard)
+     * and changed at most once, by a connect from an explicitly bound port whose flow another shard
+     * owns ({@link #moveTo}); engine calls take the lock with {@link #lockStack()}, which sees it.
+     */
+    private volatile StackAccess access;
+    private volatile StackLock stackLock;
     /** The address rules of the channel's family (IPv4, or dual-stack). */
     private final SocketAddresses addresses;
-    private final StackLock stackLock;
     /** Serialize same-direction callers, as the JDK's; connect and bind take both. */
     private final ReentrantLock readLock = new ReentrantLock();
     private final ReentrantLock writeLock = new ReentrantLock();
@@ -142,6 +147,31 @@ public class UserspaceSocketChannel extends SocketChannel implements ReadinessSo
             throws IOException {
         access.ensureOpen();
         return new UserspaceSocketChannel(provider, access, family);
+    }
+
+    /** Takes the lock of the channel's shard, as it is once held (a connect may have moved the channel). */
+    private StackLock lockStack() {
+        while (true) {
+            StackLock l = stackLock;
+            l.lock();
+            if (l == stackLock) return l;
+            l.unlock();
+        }
+    }
+
+    /**
+     * Moves this channel, not yet connected, to {@code target}, the shard that owns the flow it is
+     * about to open: called holding {@code held}, the old shard's lock, which it releases; returns
+     * {@code target}'s lock, held. Threads waiting for the old lock find the new one (lockStack).
+     */
+    private StackLock moveTo(StackAccess target, StackLock held) {
+        StackLock next = target.lock();
+        access = target;
+        stackLock = next;
+        signal.moveTo(next);
+        held.unlock();
+        next.lock();
+        return next;
     }
 
     private final class Signal extends ChannelSignal {
@@ -248,7 +278,7 @@ public class UserspaceSocketChannel extends SocketChannel implements ReadinessSo
         try {
             writeLock.lock();
             try {
-                stackLock.lock();
+                StackLock stackLock = lockStack();
                 try {
                     ensureOpen();
                     if (state == ST_PENDING) throw new ConnectionPendingException();
@@ -332,7 +362,7 @@ public class UserspaceSocketChannel extends SocketChannel implements ReadinessSo
 
     private void beginConnect(boolean blocking, InetSocketAddress isa) throws IOException {
         if (blocking) begin();
-        stackLock.lock();
+        StackLock stackLock = lockStack();
         try {
             ensureOpen();
             if (state == ST_CONNECTED) throw new AlreadyConnectedException();
@@ -344,11 +374,18 @@ public class UserspaceSocketChannel extends SocketChannel implements ReadinessSo
             remoteAddress = isa.getAddress().isAnyLocalAddress() ? SocketAddresses.of(remoteIp, isa.getPort()) : isa;
             if (blocking) signal.reader = Thread.currentThread();
             if (!reserved) {
-                // an unbound client binds implicitly, as connect(2) does
-                reservedPort = access.tcp().bind(0, 0, options.reuseAddress);
+                // an unbound client binds implicitly, as connect(2) does: to a port whose flow is this shard's
+                reservedPort = access.tcp().bindEphemeral();
                 reservedIp = 0;
                 reserved = true;
                 reservedShared = false;
+            } else {
+                int owner = access.tcp().shardOf(reservedIp, reservedPort, remoteIp, isa.getPort());
+                if (owner != access.shardIndex()) {
+                    stackLock = moveTo(access.shard(owner), stackLock);
+                    // closed while neither lock was held: the reservation went with it
+                    if (released) throw new ClosedChannelException();
+                }
             }
             TcpConnection c = access.tcp().connect(reservedIp, reservedPort, remoteIp, isa.getPort(), options, reservedShared);
             reserved = false; // the connection owns the port now
@@ -384,7 +421,7 @@ public class UserspaceSocketChannel extends SocketChannel implements ReadinessSo
         long spin = access.spinNanos();
         while (true) {
             int observed;
-            stackLock.lock();
+            StackLock stackLock = lockStack();
             try {
                 if (!isOpen()) return false;
                 if (pollConnectLocked()) return true;
@@ -403,7 +440,7 @@ public class UserspaceSocketChannel extends SocketChannel implements ReadinessSo
             end(completed);
         }
         if (completed) {
-            stackLock.lock();
+            StackLock stackLock = lockStack();
             try {
                 if (state == ST_PENDING) {
                     localAddress = SocketAddresses.of(conn.localIp(), conn.localPort());
@@ -429,7 +466,7 @@ public class UserspaceSocketChannel extends SocketChannel implements ReadinessSo
                     boolean connected = false;
                     try {
                         if (blocking) begin();
-                        stackLock.lock();
+                        StackLock stackLock = lockStack();
                         try {
                             ensureOpen();
                             if (state != ST_PENDING) throw new NoConnectionPendingException();
@@ -525,7 +562,7 @@ public class UserspaceSocketChannel extends SocketChannel implements ReadinessSo
                 long spin = access.spinNanos();
                 while (true) {
                     int observed;
-                    stackLock.lock();
+                    StackLock stackLock = lockStack();
                     try {
                         if (!isOpen() || released) {
                             if (blocking && !interruptible) interruptible = beginInterruptible(); // for end(): AsynchronousCloseException
@@ -628,7 +665,7 @@ public class UserspaceSocketChannel extends SocketChannel implements ReadinessSo
 
     @Override
     public int available() throws IOException {
-        stackLock.lock();
+        StackLock stackLock = lockStack();
         try {
             ensureOpenAndConnected();
             if (inputClosed || released) return 0;
@@ -700,7 +737,7 @@ public class UserspaceSocketChannel extends SocketChannel implements ReadinessSo
                 while (n < total) {
                     int observed;
                     long w;
-                    stackLock.lock();
+                    StackLock stackLock = lockStack();
                     try {
                         // shut down by another thread meanwhile: what was written counts, as a blocking
                         // send's partial count on Linux; nothing written is the JDK's AsynchronousCloseException
@@ -782,7 +819,7 @@ public class UserspaceSocketChannel extends SocketChannel implements ReadinessSo
 
     @Override
     public SocketChannel shutdownInput() throws IOException {
-        stackLock.lock();
+        StackLock stackLock = lockStack();
         try {
             ensureOpen();
             if (!isConnected()) throw new NotYetConnectedException();
@@ -800,7 +837,7 @@ public class UserspaceSocketChannel extends SocketChannel implements ReadinessSo
 
     @Override
     public SocketChannel shutdownOutput() throws IOException {
-        stackLock.lock();
+        StackLock stackLock = lockStack();
         try {
             ensureOpen();
             if (!isConnected()) throw new NotYetConnectedException();
@@ -827,7 +864,7 @@ public class UserspaceSocketChannel extends SocketChannel implements ReadinessSo
     public <T> SocketChannel setOption(SocketOption<T> name, T value) throws IOException {
         SocketOptionValues.checkSupported(name, OPTIONS);
         SocketOptionValues.checkType(name, value);
-        stackLock.lock();
+        StackLock stackLock = lockStack();
         try {
             ensureOpen();
             Object v = SocketOptionValues.checkRange(name, value);
@@ -873,7 +910,7 @@ public class UserspaceSocketChannel extends SocketChannel implements ReadinessSo
     @SuppressWarnings("unchecked")
     public <T> T getOption(SocketOption<T> name) throws IOException {
         SocketOptionValues.checkSupported(name, OPTIONS);
-        stackLock.lock();
+        StackLock stackLock = lockStack();
         try {
             ensureOpen();
             Object v;
@@ -908,7 +945,7 @@ public class UserspaceSocketChannel extends SocketChannel implements ReadinessSo
     /** SO_OOBINLINE: on, an urgent byte is read inline; off (the default), reads skip it, as on Linux. */
     @Override
     public void setOOBInline(boolean on) throws IOException {
-        stackLock.lock();
+        StackLock stackLock = lockStack();
         try {
             ensureOpen();
             setOobInlineLocked(on);
@@ -924,7 +961,7 @@ public class UserspaceSocketChannel extends SocketChannel implements ReadinessSo
 
     @Override
     public boolean getOOBInline() throws IOException {
-        stackLock.lock();
+        StackLock stackLock = lockStack();
         try {
             ensureOpen();
             return options.oobInline;
@@ -943,7 +980,7 @@ public class UserspaceSocketChannel extends SocketChannel implements ReadinessSo
 
     @Override
     protected void implCloseSelectableChannel() throws IOException {
-        stackLock.lock();
+        StackLock stackLock = lockStack();
         try {
             state = ST_CLOSED;
             if (!released) {

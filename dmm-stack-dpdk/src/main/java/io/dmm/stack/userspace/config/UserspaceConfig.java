@@ -13,7 +13,10 @@ import java.util.List;
  * @param spinNanos    how long a socket call spins before it parks
  * @param busyPollNanos how long an {@code adaptive} poll loop polls busily after the last work before it backs off
  * @param udpReceiveBuffer default UDP receive queue in bytes
+ * @param shards       how many shards (each a lock, a poll loop, timers and a connection table) the
+ *                     instance spreads its TCP flows over
  */
 public record UserspaceConfig(String name, List<Ipv4Cidr> addresses, int gateway, DeviceSpec device,
-                              String idle, long spinNanos, long busyPollNanos, TcpConfig tcp, int udpReceiveBuffer) {
+                              String idle, long spinNanos, long busyPollNanos, TcpConfig tcp, int udpReceiveBuffer,
+                              int shards) {
 }

@@ -19,7 +19,8 @@ import java.util.Set;
  * unknown keys are refused with a suggestion. docs/userspace-stack.md lists every key.
  */
 public final class UserspaceSettingsReader {
-    static final Set<String> TOP = Set.of("address", "addresses", "gateway", "device", "idle", "busyPoll", "spin", "tcp", "udp");
+    static final Set<String> TOP = Set.of("address", "addresses", "gateway", "device", "idle", "busyPoll", "spin", "tcp",
+            "udp", "shards");
     static final Set<String> DEVICE = Set.of("driver", "mtu", "slots", "mac", "link", "pcap", "faults",
             "port", "queues", "rxDescriptors", "txDescriptors", "mbufs", "offloads", "eal");
     /** Keys only a DPDK device has. */
@@ -44,6 +45,8 @@ public final class UserspaceSettingsReader {
             "memoryLimit", "receiveAutoTuning");
     static final Set<String> UDP = Set.of("receiveBuffer");
     static final Set<String> IDLE = Set.of("adaptive", "busy-spin", "backoff", "park");
+    /** Each shard is a poll loop thread: more than a machine's cores is a mistake, so the bound is modest. */
+    static final int MAX_SHARDS = 64;
 
     private UserspaceSettingsReader() {}
 
@@ -97,7 +100,10 @@ public final class UserspaceSettingsReader {
             udp.allowOnly(UDP);
             udpBuffer = intIn(udp, "receiveBuffer", udpBuffer, 1024, 64 << 20);
         }
-        return new UserspaceConfig(s.name(), List.copyOf(addresses), gateway, device, idle, spin, busyPoll, tcp, udpBuffer);
+        // one shard per DPDK queue by default (RSS already spreads the flows so); in-memory devices one
+        int shards = intIn(s, "shards", device.dpdk() != null ? device.dpdk().queues() : 1, 1, MAX_SHARDS);
+        return new UserspaceConfig(s.name(), List.copyOf(addresses), gateway, device, idle, spin, busyPoll, tcp, udpBuffer,
+                shards);
     }
 
     private static List<Ipv4Cidr> addresses(StackSettings s) {

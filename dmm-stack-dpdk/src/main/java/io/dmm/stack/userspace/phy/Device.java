@@ -137,6 +137,24 @@ public interface Device extends AutoCloseable {
      */
     default void multicastFilter(long[] groupMacs) {}
 
+    /**
+     * How many receive/transmit queue pairs it has that threads may use side by side through
+     * {@link #queue}: 1 (the device is one thread's at a time) unless it says more, as a DPDK port of
+     * several queues does.
+     */
+    default int queues() {
+        return 1;
+    }
+
+    /**
+     * Queue pair {@code q} (0 .. {@link #queues()} - 1) as a device of its own, which one thread may
+     * use while others use the other queues: it receives from its own rx queue only and sends on its
+     * own tx queue. Its health, filter and notifier are this device's.
+     */
+    default Device queue(int q) {
+        throw new UnsupportedOperationException(name() + " has one queue");
+    }
+
     /** Device counters (names of its choosing, e.g. rx_frames, tx_frames, tx_full), never null. */
     java.util.Map<String, Long> counters();
 

@@ -22,6 +22,8 @@ public final class TcpListener {
     private final int localPort;
     private final int backlog;
     private final TcpSocketOptions options;
+    /** Whether it holds its port in the instance's table: a shard's twin of another listener does not. */
+    private final boolean holdsPort;
     private final ArrayDeque<TcpConnection> acceptQueue = new ArrayDeque<>();
     /** The SYN queue's length: connections of ours in SYN_RECEIVED. */
     private int halfOpen;
@@ -34,8 +36,9 @@ public final class TcpListener {
     /** Next listener on the same port (the stack's per-port chain). */
     TcpListener nextOnPort;
 
-    TcpListener(TcpStack stack, int localIp, int localPort, int backlog, TcpSocketOptions options) {
+    TcpListener(TcpStack stack, int localIp, int localPort, int backlog, TcpSocketOptions options, boolean holdsPort) {
         this.stack = stack;
+        this.holdsPort = holdsPort;
         this.localIp = localIp;
         this.localPort = localPort;
         this.backlog = backlog;
@@ -85,6 +88,14 @@ public final class TcpListener {
 
     int backlog() {
         return backlog;
+    }
+
+    TcpSocketOptions options() {
+        return options;
+    }
+
+    boolean holdsPort() {
+        return holdsPort;
     }
 
     /** Stops listening; connections still queued are reset. */

@@ -2,6 +2,7 @@ package io.dmm.stack.userspace.tcp;
 
 import io.dmm.stack.userspace.Counter;
 import io.dmm.stack.userspace.FlowHash;
+import io.dmm.stack.userspace.FlowSteering;
 import io.dmm.stack.userspace.StackCounters;
 import io.dmm.stack.userspace.StackLock;
 import io.dmm.stack.userspace.iface.Egress;
@@ -25,6 +26,10 @@ import java.security.SecureRandom;
  * chain (exact address before wildcard; listeners that share an address with SO_REUSEPORT take the
  * new connections by a hash of their 4-tuple, as Linux's reuseport groups); timers in a {@link TimerHeap} of connections keyed by
  * their earliest deadline, so {@link #poll} touches only connections whose timers are due.
+ *
+ * <p>An instance of several shards has a TcpStack per shard ({@link #sibling}), each with its own
+ * lock, connections, listeners and timers; the port space, the ISN and timestamp secrets are the
+ * instance's, shared. A listener is on every shard (see {@link #listenReplica}).
  */
 public final class TcpStack implements TransportHandler {
     static final int PROTOCOL = 6;
@@ -48,6 +53,10 @@ public final class TcpStack implements TransportHandler {
     private final TimerHeap timers = new TimerHeap();
     private final PortTable ports;
     private final TcpListener[] listeners = new TcpListener[65536];
+    /** Which shard owns which flow, and which shard this is; null for an instance of one shard. */
+    private FlowSteering steering;
+    private int shard;
+    private final long seed;
     private final long tsSecret;
     /** The key of the flow hash that spreads new connections over SO_REUSEPORT listeners. */
     private final long reusePortKey;
@@ -73,6 +82,12 @@ public final class TcpStack implements TransportHandler {
     /** With a fixed ISN secret and random seed (ephemeral ports, timestamp offsets): deterministic tests. */
     public TcpStack(Egress egress, StackLock lock, Clock clock, StackCounters counters, TcpConfig config,
                     IsnGenerator isnGenerator, long seed) {
+        this(egress, lock, clock, counters, config, isnGenerator, seed,
+                new PortTable(config.ephemeralPortLow, config.ephemeralPortHigh, seed));
+    }
+
+    private TcpStack(Egress egress, StackLock lock, Clock clock, StackCounters counters, TcpConfig config,
+                     IsnGenerator isnGenerator, long seed, PortTable ports) {
         this.egress = egress;
         this.lock = lock;
         this.clock = clock;
@@ -80,10 +95,26 @@ public final class TcpStack implements TransportHandler {
         this.config = config;
         this.pool = new ChunkPool(config.memoryLimit, counters);
         this.isnGenerator = isnGenerator;
-        this.ports = new PortTable(config.ephemeralPortLow, config.ephemeralPortHigh, seed);
+        this.seed = seed;
+        this.ports = ports;
         this.tsSecret = seed * 0x9E3779B97F4A7C15L;
         this.reusePortKey = seed * 0xC2B2AE3D27D4EB4FL;
         this.synCookies = isnGenerator.synCookies();
+    }
+
+    /**
+     * TCP for another shard of this one's instance: its own lock, counters, connections, listeners
+     * and timers on its own interface; the instance's ports and secrets, shared.
+     */
+    public TcpStack sibling(Egress egress, StackLock lock, StackCounters counters) {
+        return new TcpStack(egress, lock, clock, counters, config, isnGenerator, seed, ports);
+    }
+
+    /** Makes this shard {@code shard} of the instance {@code steering} spreads flows over (setup, before any use). */
+    public void steerBy(FlowSteering steering, int shard) {
+        this.steering = steering;
+        this.shard = shard;
+        ports.ownersIn(steering.ports());
     }
 
     // =====================================================================================
@@ -103,7 +134,29 @@ public final class TcpStack implements TransportHandler {
      */
     public int bind(int localIp, int localPort, boolean reuseAddress, boolean reusePort) throws IOException {
         checkPort(localPort);
+        // a client's port 0 on an instance of several shards: a port of this shard, whatever the peer
+        if (localPort == 0 && !reusePort && steering != null) return ports.reserveClientPort(localIp, shard);
         return ports.reserve(localIp, localPort, reuseAddress, reusePort);
+    }
+
+    /**
+     * Reserves an ephemeral port for an unbound connect and returns it (then {@link #connect} from
+     * address 0). On an instance of several shards the port is this shard's ({@link
+     * io.dmm.stack.userspace.PortOwners}), so the connection's segments come here.
+     */
+    public int bindEphemeral() throws IOException {
+        return bind(Ipv4Address.ANY, 0, false, false);
+    }
+
+    /**
+     * The shard that owns the flow from {@code localIp} (0: the source for the destination) to
+     * {@code remoteIp:remotePort}; 0 on an instance of one shard.
+     */
+    public int shardOf(int localIp, int localPort, int remoteIp, int remotePort) {
+        FlowSteering s = steering;
+        if (s == null) return 0;
+        int lip = localIp == Ipv4Address.ANY ? egress.sourceAddressFor(remoteIp) : localIp;
+        return s.shardOf(lip, localPort, remoteIp, remotePort);
     }
 
     /** Releases a reservation from {@link #bind} that was not handed to {@link #connect}. */
@@ -161,10 +214,26 @@ public final class TcpStack implements TransportHandler {
             }
         }
         int port = ports.reserve(localIp, localPort, options.reuseAddress, options.reusePort);
-        TcpListener l = new TcpListener(this, localIp, port, backlog > 0 ? backlog : config.defaultBacklog, options);
-        l.nextOnPort = listeners[port];
-        listeners[port] = l;
+        TcpListener l = new TcpListener(this, localIp, port, backlog > 0 ? backlog : config.defaultBacklog, options, true);
+        chain(l);
         return l;
+    }
+
+    /**
+     * {@code primary}'s twin on this shard, for the connections whose flows land here: same address,
+     * port, backlog and options. The primary (on shard 0, whose chains hold every listener of the
+     * instance) checked the address and holds the port; the twin does neither.
+     */
+    public TcpListener listenReplica(TcpListener primary) {
+        TcpListener l = new TcpListener(this, primary.localIp(), primary.localPort(), primary.backlog(),
+                primary.options(), false);
+        chain(l);
+        return l;
+    }
+
+    private void chain(TcpListener l) {
+        l.nextOnPort = listeners[l.localPort()];
+        listeners[l.localPort()] = l;
     }
 
     private static void checkPort(int port) {
@@ -547,6 +616,6 @@ public final class TcpStack implements TransportHandler {
                 break;
             }
         }
-        ports.removeActive(l.localIp(), port, l.reusePort());
+        if (l.holdsPort()) ports.removeActive(l.localIp(), port, l.reusePort());
     }
 }

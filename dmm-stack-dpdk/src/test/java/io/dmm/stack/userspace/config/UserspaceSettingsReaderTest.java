@@ -169,6 +169,26 @@ class UserspaceSettingsReaderTest {
     }
 
     @Test
+    void shardsDefaultToTheDevicesQueuesAndAreChecked() {
+        assertEquals(1, read(Map.of("address", "10.1.0.2/24", "device", loopback())).shards());
+        assertEquals(1, read(Map.of("address", "10.1.0.2/24", "device", Map.of("driver", "pair", "link", "l"))).shards());
+        assertEquals(2, read(Map.of("address", "10.1.0.2/24", "device", Map.of("driver", "dpdk", "port", "net_tap0",
+                "queues", 2L))).shards());
+        assertEquals(1, read(Map.of("address", "10.1.0.2/24", "device", Map.of("driver", "dpdk", "link", "r1"))).shards());
+        assertEquals(4, read(Map.of("address", "10.1.0.2/24", "device", loopback(), "shards", 4L)).shards());
+        assertEquals(1, read(Map.of("address", "10.1.0.2/24", "device", Map.of("driver", "dpdk", "port", "net_tap0",
+                "queues", 2L), "shards", 1L)).shards());
+
+        DmmConfigException e = fails(Map.of("address", "10.1.0.2/24", "device", loopback(), "shards", 0L));
+        assertTrue(e.getMessage().contains("stacks[0].shards") && e.getMessage().contains("between 1 and 64, got 0"),
+                e.getMessage());
+        e = fails(Map.of("address", "10.1.0.2/24", "device", loopback(), "shards", 65L));
+        assertTrue(e.getMessage().contains("stacks[0].shards") && e.getMessage().contains("got 65"), e.getMessage());
+        e = fails(Map.of("address", "10.1.0.2/24", "device", loopback(), "shards", "two"));
+        assertTrue(e.getMessage().contains("stacks[0].shards"), e.getMessage());
+    }
+
+    @Test
     void durations() {
         String[] err = new String[1];
         assertEquals(250_000L, DurationText.parse("250us", err));

@@ -45,8 +45,35 @@ class ConcurrentConnectionsInteropTest {
     @Test
     @Timeout(value = 60, unit = TimeUnit.SECONDS)
     void twoHundredConcurrentConnectionsFromUsToLinux() throws Exception {
+        twoHundredConnectionsFromUs(Map.of());
+    }
+
+    /**
+     * The same over a port with two queue pairs, so an instance of two shards (the default: one per
+     * queue), each polling its own rx queue: our clients alternate between the shards, each on a port
+     * whose flow hashes to its own, and a segment the tap put on the other shard's queue is handed over.
+     */
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void twoHundredConcurrentConnectionsFromUsToLinuxOverTwoShards() throws Exception {
+        assertBothShardsCarried(twoHundredConnectionsFromUs(Map.of("queues", 2L)).lastCounters);
+    }
+
+    private static void assertBothShardsCarried(Map<String, Long> c) {
+        assertTrue(c.getOrDefault("shard0_tcp_segments_rx", 0L) > CONNECTIONS
+                        && c.getOrDefault("shard1_tcp_segments_rx", 0L) > CONNECTIONS,
+                () -> "both shards received their connections' segments: " + c);
+        // each shard polls its own queue: the tap's hash is not ours, so each hands the other some
+        // frames (were shard 0 polling both queues, nothing would be handed to it)
+        assertTrue(c.getOrDefault("shard0_handed_over", 0L) > 0 && c.getOrDefault("shard1_handed_over", 0L) > 0,
+                () -> "each shard handed the other the frames of its flows: " + c);
+        assertEquals(0L, c.get("shard0_inbox_drops") + c.get("shard1_inbox_drops"), () -> "no frame found an inbox full: " + c);
+    }
+
+    private DpdkKernelLink twoHundredConnectionsFromUs(Map<String, Object> device) throws Exception {
+        DpdkKernelLink opened;
         try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor();
-             DpdkKernelLink link = DpdkKernelLink.open(PortKind.TAP, TCP)) {
+             DpdkKernelLink link = DpdkKernelLink.open(PortKind.TAP, TCP, device)) {
             Path script = PeerScripts.copy(link.ns, "echo_server.py");
             BackgroundProcess server = link.ns.spawn("python3", script.toString(), KERNEL_IP, "7100");
             link.ns.awaitListening(7100, server);
@@ -75,7 +102,10 @@ class ConcurrentConnectionsInteropTest {
             assertEquals(CONNECTIONS, established.lines().count(), "connections Linux has established on its server port");
             go.countDown();
             for (Future<?> f : clients) f.get(RUN.toSeconds(), TimeUnit.SECONDS);
+            link.lastCounters = link.stack.counters();
+            opened = link;
         }
+        return opened;
     }
 
     @Test
@@ -86,7 +116,9 @@ class ConcurrentConnectionsInteropTest {
 
     /**
      * The same over a port with two queue pairs: the tap spreads the kernel's flows over both rx
-     * queues (by its flow hash), and the one poll loop drains both.
+     * queues (by its flow hash); the instance's two shards (one per queue by default) each poll one,
+     * take the connections their flows hash to, accepted by one listener, and hand each other the
+     * segments the tap put on the other's queue.
      */
     @Test
     @Timeout(value = 60, unit = TimeUnit.SECONDS)
@@ -95,6 +127,7 @@ class ConcurrentConnectionsInteropTest {
         Map<String, Long> c = link.lastCounters;
         assertTrue(c.getOrDefault("device_port_rx_packets_q0", 0L) > 0 && c.getOrDefault("device_port_rx_packets_q1", 0L) > 0,
                 () -> "both rx queues received: " + c);
+        assertBothShardsCarried(c);
     }
 
     private DpdkKernelLink twoHundredLinuxClients(Map<String, Object> device) throws Exception {
