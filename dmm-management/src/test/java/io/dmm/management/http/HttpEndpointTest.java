@@ -7,6 +7,7 @@ import io.dmm.api.RouteExplanation;
 import io.dmm.api.RouteHints;
 import io.dmm.api.RouteQuery;
 import io.dmm.api.SocketInfo;
+import io.dmm.api.testing.Waits;
 import io.dmm.core.runtime.DmmRuntime;
 import io.dmm.core.routing.SocketTable;
 import io.dmm.core.testsupport.TestStacks;
@@ -487,7 +488,9 @@ class HttpEndpointTest {
                 """);
         assertEquals(2L, json(post("/v1/policy/reload"), 200).get("version"));
         assertNull(endpoint().boundAddress());
-        assertFalse(ListeningSockets.ofThisProcess().contains(before));
+        // the old listener closes once the answer is out, on the server's thread: wait for it, boundedly
+        Waits.until("the endpoint's listener on " + before + " to close", Duration.ofSeconds(10),
+                () -> !ListeningSockets.ofThisProcess().contains(before));
     }
 
     @Test

@@ -76,12 +76,7 @@ final class ArpCache {
     void take(int i, int address) {
         ip[i] = address;
         mac[i] = 0;
-        state[i] = INCOMPLETE;
-        requestsSent[i] = 0;
-        nextRequestAt[i] = Long.MIN_VALUE;
-        pendingHead[i] = PendingFrames.NONE;
-        pendingTail[i] = PendingFrames.NONE;
-        pendingCount[i] = 0;
+        restart(i);
     }
 
     /** Marks a reachable entry as needing resolution again, keeping its slot. */
