@@ -49,6 +49,8 @@ public enum Counter {
     TCP_ZERO_WINDOW_PROBES, TCP_KEEPALIVES_SENT,
     TCP_CONNECTION_TIMEOUTS,
     TCP_SPURIOUS_RTOS, TCP_TLP_PROBES,
+    /** ACKs the delayed-ACK timer sent (Linux's TCPDelayedACKs): none came sooner, from data, a read or a full second segment. */
+    TCP_DELAYED_ACKS,
     TCP_SYNCOOKIES_SENT, TCP_SYNCOOKIES_VALIDATED, TCP_SYNCOOKIES_FAILED,
     /** Segments between two connections of one stack whose payload went from ring to ring, never into a packet. */
     TCP_LOCAL_DIRECT_SEGMENTS,

@@ -32,6 +32,8 @@ public final class TcpConnection {
     static final long NONE = Long.MAX_VALUE;
     /** How many segments TCP_QUICKACK ACKs at once (Linux's TCP_MAX_QUICKACKS). */
     static final int QUICK_ACKS = 16;
+    /** The peer's segment size taken as full before its first (Linux's TCP_MSS_DEFAULT in tcp_initialize_rcv_mss). */
+    private static final int DEFAULT_RCV_MSS = 536;
     private static final int MIN_BUFFER = 1024;
     /** PAWS: TS.Recent older than this is no longer trusted (RFC 7323 §5.5, 24 days). */
     private static final long PAWS_IDLE_NANOS = 24L * 24 * 3600 * 1_000_000_000L;
@@ -158,6 +160,10 @@ public final class TcpConnection {
     /** The largest segment seen from the peer: "full-sized" for the ACK-every-second-segment rule. */
     private int rcvMss;
     private boolean ackNow;
+    /** A segment shorter than rcvMss arrived since our last ACK (Linux's ICSK_ACK_PUSHED). */
+    private boolean pushedSinceAck;
+    /** The end of the last segment sent shorter than the MSS (Linux's snd_sml, for Minshall's Nagle). */
+    private int sndSml;
 
     // Timer deadlines (NONE when off).
     long rtoAt = NONE;
@@ -211,6 +217,7 @@ public final class TcpConnection {
         sndNxt = iss + 1;
         sndMax = sndNxt;
         recover = iss;
+        sndSml = iss;
         state = TcpState.SYN_SENT;
         sendSyn(now);
         rtoAt = now + rtt.rtoNanos();
@@ -227,6 +234,7 @@ public final class TcpConnection {
         sndNxt = iss + 1;
         sndMax = sndNxt;
         recover = iss;
+        sndSml = iss;
         sndWnd = seg.window(); // never scaled in a SYN
         maxSndWnd = sndWnd;
         sndWl1 = seg.seq();
@@ -252,6 +260,7 @@ public final class TcpConnection {
         sndNxt = iss + 1;
         sndMax = sndNxt;
         recover = iss;
+        sndSml = iss;
         sndWl1 = irs;
         sndWl2 = iss;
         rcvAdv = rcvNxt + Math.min(recvBufSize, 65535); // the window our SYN-ACK advertised
@@ -633,6 +642,8 @@ public final class TcpConnection {
             if (hadHoles) ackNow = true; // filling a hole: ACK at once (RFC 5681 §4.2)
             if (inputShutdown) rb.skip(rb.readable());
             bytesToAck += advanced;
+            // shorter than the peer's full segments; before any, Linux takes 536 bytes as full
+            if (payLen < Math.max(rcvMss, Math.min(DEFAULT_RCV_MSS, ourMss))) pushedSinceAck = true;
             if (payLen > rcvMss) rcvMss = Math.min(payLen, ourMss);
             if (bytesToAck >= 2 * rcvMss) {
                 ackNow = true;
@@ -730,13 +741,14 @@ public final class TcpConnection {
                     usable = Math.min(usable, cwnd - pipe);
                 }
                 int len = (int) Math.max(0, Math.min(Math.min(unsent, maxSegmentLength()), usable));
-                if (len > sendMss && len % sendMss != 0 && (len < unsent || !opts.noDelay && !finQueued && !urgentMode)) {
+                boolean nagle = !opts.noDelay && !finQueued && !urgentMode && flight > 0 && smallSegmentUnacked();
+                if (len > sendMss && len % sendMss != 0 && (len < unsent || nagle)) {
                     // a TSO send is whole segments; a short tail waits its turn (window, Nagle) as one would alone
                     len -= len % sendMss;
                 }
                 if (unsent > 0 && len == 0) break;
                 if (len < unsent && len < sendMss && len < maxSndWnd / 2 && !swsOverride) break; // sender SWS avoidance
-                if (len > 0 && len < sendMss && len == unsent && !opts.noDelay && !finQueued && !urgentMode && flight > 0) break; // Nagle
+                if (len > 0 && len < sendMss && len == unsent && nagle) break; // Nagle
                 boolean fin = finToSend && len == unsent && (long) sndWnd - flight - len >= 1;
                 if (len == 0 && !fin) break;
                 int flags = ACK | (fin ? FIN : 0) | (len > 0 && len == unsent ? PSH : 0);
@@ -753,6 +765,7 @@ public final class TcpConnection {
                     rttStart = now;
                 }
                 sndNxt += len + (fin ? 1 : 0);
+                if (len % sendMss != 0 && SeqNum.gt(sndNxt, sndMax)) sndSml = sndNxt; // new data only, as Linux
                 if (SeqNum.gt(sndNxt, sndMax)) sndMax = sndNxt;
                 if (rtoAt == NONE) armRetransmitTimer(now);
                 persistAt = NONE;
@@ -770,6 +783,16 @@ public final class TcpConnection {
             // everything up to SND.MAX, and an ACK below its RCV.NXT would be dropped unread.
             transmit(sndMax, ACK, 0, 0, now);
         }
+    }
+
+    /**
+     * Nagle as Linux applies it (Minshall's variant, tcp_minshall_check): a short segment waits only
+     * while an earlier short segment is unacknowledged. Full-sized segments in flight do not hold
+     * it back, so a write of one MSS and a bit goes out whole instead of waiting for the peer's
+     * delayed ACK of the full segment (RFC 1122 §4.2.3.4's rule, which Linux relaxes so).
+     */
+    private boolean smallSegmentUnacked() {
+        return SeqNum.gt(sndSml, sndUna) && SeqNum.le(sndSml, sndNxt);
     }
 
     private boolean canSendData() {
@@ -924,6 +947,7 @@ public final class TcpConnection {
             ackNow = false;
             delackAt = NONE;
             bytesToAck = 0;
+            pushedSinceAck = false;
         }
         return true;
     }
@@ -1029,6 +1053,7 @@ public final class TcpConnection {
         if (delackAt <= now) {
             delackAt = NONE;
             ackNow = true;
+            stack.counters.increment(Counter.TCP_DELAYED_ACKS);
         }
         if (keepAliveAt <= now) {
             keepAliveAt = NONE;
@@ -1324,7 +1349,7 @@ public final class TcpConnection {
                 recvBuf = null;
             } else if (n > 0 || skipped) {
                 if (n > 0 && rcvSpace.growing()) rcvSpace.onRead(readSeq(), stack.clock.nanos());
-                maybeWindowUpdate();
+                maybeAckAfterRead(n > 0 && recvBuf.readable() == 0);
             }
             if (n > 0 || !skipped) return n;
         }
@@ -1344,14 +1369,19 @@ public final class TcpConnection {
         }
     }
 
-    /** After a read: ACK now if the window's right edge moved by enough (RFC 9293 §3.8.6.2.2). */
-    private void maybeWindowUpdate() {
+    /**
+     * After a read: ACK now if the window's right edge moved by enough (RFC 9293 §3.8.6.2.2), or,
+     * as Linux's tcp_cleanup_rbuf, if the read drained what arrived while an ACK is delayed for a
+     * short (pushed) segment: the sender may hold its next short segment until that ACK (Nagle).
+     */
+    private void maybeAckAfterRead(boolean drained) {
         if (state == TcpState.CLOSED || state == TcpState.TIME_WAIT || recvBuf == null) return;
         int right = rcvNxt + receiveSpace();
         int advertised = Math.max(0, rcvAdv - rcvNxt);
         int space = rcvSpace.space();
         int minIncrease = Math.min(space / 2, ourMss);
-        if (right - rcvAdv >= minIncrease && (advertised < minIncrease || right - rcvAdv >= space / 2)) {
+        boolean quick = drained && pushedSinceAck && delackAt != NONE && quickAck;
+        if (quick || right - rcvAdv >= minIncrease && (advertised < minIncrease || right - rcvAdv >= space / 2)) {
             long now = stack.clock.nanos();
             ackNow = true;
             output(now);
@@ -1561,7 +1591,7 @@ public final class TcpConnection {
         recvBufSize = Math.max(promised, Math.min(clampBuffer(bytes, stack.config), 65535 << rcvShift));
         rcvSpace.fix(recvBufSize);
         if (recvBuf != null) recvBuf.setCapacity(recvBufSize);
-        maybeWindowUpdate();
+        maybeAckAfterRead(false);
     }
 
     public void setLingerSeconds(int seconds) {

@@ -28,14 +28,53 @@ class TcpDataTest {
         t.send(seg().psh().seq(PEER_ISS + 1).ack(iss + 1).payload("hello"));
         t.expectNothing(); // delayed
         assertEquals(SelectionKey.OP_READ | SelectionKey.OP_WRITE, t.locked(c::readyOps));
-        assertEquals("hello", t.read(c, 100));
         t.advance(39);
         t.expectNothing();
         t.advance(1);
         t.expect(seg().ackOnly().seq(iss + 1).ack(PEER_ISS + 6));
+        assertEquals(1, t.count(Counter.TCP_DELAYED_ACKS));
+        assertEquals("hello", t.read(c, 100));
+        t.expectNothing(); // already acknowledged
         assertEquals(5, t.write(c, "world"));
         t.expect(seg().psh().seq(iss + 1).ack(PEER_ISS + 6).payload("world"));
         assertEquals(0, t.readCount(c, 10));
+    }
+
+    @Test
+    void aReadThatDrainsAShortSegmentAcksAtOnce() {
+        // Linux's tcp_cleanup_rbuf: the sender's Nagle may hold its next short segment for this ACK
+        TcpConnection c = t.accept(t.listen());
+        t.send(seg().psh().seq(PEER_ISS + 1).ack(c.iss + 1).payload("hello"));
+        t.expectNothing();
+        assertEquals("hel", t.read(c, 3));
+        t.expectNothing(); // not drained yet
+        assertEquals("lo", t.read(c, 100));
+        t.expect(seg().ackOnly().ack(PEER_ISS + 6));
+        t.advance(100);
+        t.expectNothing(); // the delayed ACK it replaced
+        assertEquals(0, t.count(Counter.TCP_DELAYED_ACKS));
+    }
+
+    @Test
+    void inDelayedAckModeADrainingReadLeavesTheAckToTheTimer() {
+        TcpConnection c = t.accept(t.listen());
+        t.run(() -> c.setQuickAck(false));
+        t.send(seg().psh().seq(PEER_ISS + 1).ack(c.iss + 1).payload("hello"));
+        assertEquals("hello", t.read(c, 100));
+        t.expectNothing();
+        t.advance(40);
+        t.expect(seg().ackOnly().ack(PEER_ISS + 6));
+        assertEquals(1, t.count(Counter.TCP_DELAYED_ACKS));
+    }
+
+    @Test
+    void aDrainingReadOfFullSegmentsWaitsForTheSecondOrTheTimer() {
+        TcpConnection c = t.accept(t.listen());
+        t.send(seg().ackOnly().seq(PEER_ISS + 1).ack(c.iss + 1).payload(text(1460)));
+        assertEquals(1460, t.readCount(c, 10_000));
+        t.expectNothing(); // one full segment, no short one: Linux too keeps delaying
+        t.advance(40);
+        t.expect(seg().ackOnly().ack(PEER_ISS + 1461));
     }
 
     @Test
@@ -120,9 +159,11 @@ class TcpDataTest {
         t.write(c, text(1200));
         t.expect(seg().ackOnly().len(500));
         t.expect(seg().ackOnly().len(500));
-        t.expectNothing(); // Nagle holds the small tail while data is unacknowledged
-        t.send(seg().ackOnly().seq(PEER_ISS + 1).ack(c.iss + 1001));
-        t.expect(seg().psh().len(200));
+        t.expect(seg().psh().len(200)); // no short segment in flight: Nagle (Minshall's, as Linux) lets it go
+        t.write(c, "x");
+        t.expectNothing(); // now one is
+        t.send(seg().ackOnly().seq(PEER_ISS + 1).ack(c.iss + 1201));
+        t.expect(seg().psh().payload("x"));
     }
 
     @Test
@@ -266,6 +307,7 @@ class TcpDataTest {
         t.send(seg().psh().seq(PEER_ISS + 1).ack(iss + 2).payload("still"));
         assertEquals(TcpState.FIN_WAIT_2, c.state());
         assertEquals("still", t.read(c, 10));
+        t.expect(seg().ackOnly().ack(PEER_ISS + 6)); // the read drained a short segment
         t.send(seg().fin().seq(PEER_ISS + 6).ack(iss + 2));
         t.expect(seg().ackOnly().ack(PEER_ISS + 7));
         assertEquals(TcpState.TIME_WAIT, c.state());

@@ -52,11 +52,22 @@ class TcpSegmentationOffloadTest {
     @Test
     void aShortTailWaitsForNagleAsItWouldAlone() {
         TcpConnection c = t.accept(t.listen());
+        t.write(c, data(100));
+        t.expect(seg().psh().seq(c.iss + 1).len(100).segmentSize(0));
         t.write(c, data(5000));
-        t.expect(seg().ackOnly().seq(c.iss + 1).len(4380).segmentSize(1460));
+        // a short segment is unacknowledged: Nagle holds the tail, the whole segments go
+        t.expect(seg().ackOnly().seq(c.iss + 101).len(4380).segmentSize(1460));
         t.expectNothing();
-        t.send(seg().ackOnly().seq(PEER_ISS + 1).ack(c.iss + 1 + 4380).window(65535));
-        t.expect(seg().psh().seq(c.iss + 1 + 4380).len(620).segmentSize(0));
+        t.send(seg().ackOnly().seq(PEER_ISS + 1).ack(c.iss + 101).window(65535));
+        t.expect(seg().psh().seq(c.iss + 101 + 4380).len(620).segmentSize(0));
+    }
+
+    @Test
+    void withNoShortSegmentInFlightTheTailGoesInTheSamePacket() {
+        TcpConnection c = t.accept(t.listen());
+        t.write(c, data(5000));
+        t.expect(seg().psh().seq(c.iss + 1).len(5000).segmentSize(1460));
+        t.expectNothing();
     }
 
     @Test
@@ -83,7 +94,8 @@ class TcpSegmentationOffloadTest {
         t.egress.refuseSegmented = true;
         t.write(c, data(5000));
         for (int i = 0; i < 3; i++) t.expect(seg().ackOnly().seq(c.iss + 1 + 1460 * i).len(1460).segmentSize(0));
-        t.expectNothing();  // the 620-byte tail waits for Nagle
+        t.expect(seg().psh().seq(c.iss + 1 + 4380).len(620).segmentSize(0)); // no short segment was in flight
+        t.expectNothing();
         assertEquals(0, t.count(Counter.TCP_TSO_SENDS));
     }
 
