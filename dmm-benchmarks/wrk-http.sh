@@ -10,6 +10,7 @@
 # usage: sudo ./dmm bench wrk-http [--duration S] [--warmup S] [--threads N] [--workloads LIST]
 #   LIST: comma-separated BYTES:CONNECTIONS (default 64:50,64:400,65536:50)
 #   WRK_HTTP_VERBOSE=1 also prints wrk's own output of every run (error kinds, latency spread)
+#   WRK_HTTP_STACK_SETTINGS='"idle": "backoff"' adds keys to the userspace instance's settings
 # Root (namespaces, interfaces, DPDK's tap). JAVA must be a JDK 25 java (./dmm finds one and sets
 # it); DMM_AGENT_JAR defaults to dmm-agent/target/dmm-agent.jar. Everything it makes (namespaces,
 # interfaces, server JVMs, /var/run/dpdk/dmm-<pid>, its temporary directory) is removed when it
@@ -118,7 +119,7 @@ cat >"$WORK/policy.json" <<EOF
 {
   "stacks": [
     {"name": "user", "type": "userspace", "address": "$USER_SERVER/24",
-     "device": {"driver": "dpdk", "port": "net_tap_wrk,iface=$TAP"}},
+     "device": {"driver": "dpdk", "port": "net_tap_wrk,iface=$TAP"}${WRK_HTTP_STACK_SETTINGS:+, $WRK_HTTP_STACK_SETTINGS}},
     {"name": "kernel", "type": "kernel"}
   ],
   "default": "user",

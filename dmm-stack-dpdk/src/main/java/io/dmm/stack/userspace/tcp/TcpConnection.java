@@ -164,6 +164,14 @@ public final class TcpConnection {
     private boolean pushedSinceAck;
     /** The end of the last segment sent shorter than the MSS (Linux's snd_sml, for Minshall's Nagle). */
     private int sndSml;
+    /**
+     * Interactive ("pingpong") mode, as Linux's: we sent new data within a delayed-ACK time of
+     * receiving data, so our ACKs ride on our answers and a read does not ACK at once. Left when
+     * the delayed-ACK timer fires (the answer did not come in time) or TCP_QUICKACK is set.
+     */
+    private boolean pingpong;
+    /** When data last arrived (clock nanos), for entering pingpong mode (Linux's lrcvtime). */
+    private long lastDataAt = Long.MIN_VALUE;
 
     // Timer deadlines (NONE when off).
     long rtoAt = NONE;
@@ -639,6 +647,7 @@ public final class TcpConnection {
         if (advanced > 0) {
             rcvNxt += advanced;
             rcvSpace.onDataReceived(rcvNxt, rcvAdv - lastAckSent, now); // the window size last offered
+            lastDataAt = now;
             if (hadHoles) ackNow = true; // filling a hole: ACK at once (RFC 5681 §4.2)
             if (inputShutdown) rb.skip(rb.readable());
             bytesToAck += advanced;
@@ -766,6 +775,9 @@ public final class TcpConnection {
                 }
                 sndNxt += len + (fin ? 1 : 0);
                 if (len % sendMss != 0 && SeqNum.gt(sndNxt, sndMax)) sndSml = sndNxt; // new data only, as Linux
+                // an answer within a delayed-ACK time of the data it answers: interactive (tcp_event_data_sent)
+                if (len > 0 && SeqNum.gt(sndNxt, sndMax) && lastDataAt != Long.MIN_VALUE
+                        && now - lastDataAt < stack.config.delayedAckNanos) pingpong = true;
                 if (SeqNum.gt(sndNxt, sndMax)) sndMax = sndNxt;
                 if (rtoAt == NONE) armRetransmitTimer(now);
                 persistAt = NONE;
@@ -1053,6 +1065,7 @@ public final class TcpConnection {
         if (delackAt <= now) {
             delackAt = NONE;
             ackNow = true;
+            pingpong = false;  // the delayed ACK was missed: no answer carried it, so not interactive
             stack.counters.increment(Counter.TCP_DELAYED_ACKS);
         }
         if (keepAliveAt <= now) {
@@ -1380,7 +1393,7 @@ public final class TcpConnection {
         int advertised = Math.max(0, rcvAdv - rcvNxt);
         int space = rcvSpace.space();
         int minIncrease = Math.min(space / 2, ourMss);
-        boolean quick = drained && pushedSinceAck && delackAt != NONE && quickAck;
+        boolean quick = drained && pushedSinceAck && delackAt != NONE && quickAck && !pingpong;
         if (quick || right - rcvAdv >= minIncrease && (advertised < minIncrease || right - rcvAdv >= space / 2)) {
             long now = stack.clock.nanos();
             ackNow = true;
@@ -1553,6 +1566,7 @@ public final class TcpConnection {
     public void setQuickAck(boolean on) {
         quickAck = on;
         quickAcksLeft = on ? QUICK_ACKS : 0;
+        if (on) pingpong = false;
         if (on && delackAt != NONE && state != TcpState.CLOSED) {
             ackNow = true;
             output(stack.clock.nanos());

@@ -8,6 +8,7 @@ import io.dmm.stack.userspace.tcp.TcpScaleAndAllocationTest.PipeEgress;
 import io.dmm.stack.userspace.wire.Ipv4Address;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -66,6 +67,44 @@ class TcpNagleDelayedAckTest {
                 assertEquals(burst, got);
             }
             assertEquals(0, pipe.a.counters.get(Counter.TCP_DELAYED_ACKS) + pipe.b.counters.get(Counter.TCP_DELAYED_ACKS));
+        } finally {
+            pipe.lock.unlock();
+        }
+    }
+
+    /**
+     * A request and its answer, over and over (HTTP keep-alive, an RPC): once each side has answered
+     * within a delayed-ACK time of what it read, it is interactive ("pingpong", as Linux's
+     * tcp_event_data_sent), so a read no longer ACKs at once and each message carries the ACK of the
+     * one before: one segment per message each way, as on Linux, not a message and a bare ACK.
+     */
+    @Test
+    void aRequestAndItsAnswerCarryEachOthersAcks() throws IOException {
+        pipe.lock.lock();
+        try {
+            TcpListener l = pipe.b.listen(B_IP, 7, 4, new TcpSocketOptions());
+            TcpConnection client = pipe.a.connect(0, pipe.a.bind(0, 0, false), B_IP, 7, new TcpSocketOptions());
+            pump();
+            TcpConnection server = l.accept();
+            ByteBuffer sink = ByteBuffer.allocate(8192);
+            long clientSegments = 0;
+            long serverSegments = 0;
+            for (int round = 0; round < ROUNDS; round++) {
+                if (round == 2) {  // the first rounds teach both sides that they are interactive
+                    clientSegments = pipe.a.counters.get(Counter.TCP_SEGMENTS_TX);
+                    serverSegments = pipe.b.counters.get(Counter.TCP_SEGMENTS_TX);
+                }
+                assertEquals(100, client.write(ByteBuffer.allocate(100)));
+                pump();
+                assertEquals(100, server.read(sink.clear()), "round " + round + ": the request");
+                pump();
+                assertEquals(200, server.write(ByteBuffer.allocate(200)));
+                pump();
+                assertEquals(200, client.read(sink.clear()), "round " + round + ": the answer");
+                pump();
+            }
+            assertEquals(ROUNDS - 2, pipe.a.counters.get(Counter.TCP_SEGMENTS_TX) - clientSegments, "segments the client sent");
+            assertEquals(ROUNDS - 2, pipe.b.counters.get(Counter.TCP_SEGMENTS_TX) - serverSegments, "segments the server sent");
         } finally {
             pipe.lock.unlock();
         }
