@@ -73,7 +73,9 @@ public final class StackLock {
         if (barging.get() > 0 || lock.hasQueuedThreads()) {
             long end = System.nanoTime() + courtesyNanos;
             while ((barging.get() > 0 || lock.hasQueuedThreads()) && System.nanoTime() - end < 0) {
-                Thread.onSpinWait();
+                // yield, not spin: on a machine with few cores the waiters may need this very CPU
+                // (a spinning loop was a quarter of a busy HTTP server's samples, docs/benchmarks.md)
+                Thread.yield();
             }
         }
         lock();
