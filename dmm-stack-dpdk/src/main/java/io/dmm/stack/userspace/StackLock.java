@@ -70,15 +70,20 @@ public final class StackLock {
      * Linux's timer slack): a convoy that put a ping-pong's median at 120 µs (docs/benchmarks.md).
      */
     public void lockAfterWaiters() {
-        if (barging.get() > 0 || lock.hasQueuedThreads()) {
+        if (hasWaiters()) {
             long end = System.nanoTime() + courtesyNanos;
-            while ((barging.get() > 0 || lock.hasQueuedThreads()) && System.nanoTime() - end < 0) {
+            while (hasWaiters() && System.nanoTime() - end < 0) {
                 // yield, not spin: on a machine with few cores the waiters may need this very CPU
                 // (a spinning loop was a quarter of a busy HTTP server's samples, docs/benchmarks.md)
                 Thread.yield();
             }
         }
         lock();
+    }
+
+    /** Whether any thread waits for the lock: platform threads barging, or threads queued in it. */
+    private boolean hasWaiters() {
+        return barging.get() > 0 || lock.hasQueuedThreads();
     }
 
     /** Platform threads waiting in {@link #lock()} now (tests). */

@@ -29,6 +29,15 @@ import java.util.concurrent.TimeUnit;
  * allocated per read or write beyond what the group's executor does to queue it.
  */
 abstract class AsyncOperation implements Runnable {
+    /**
+     * An asynchronous face's toString: its own class name with its core channel's state
+     * ({@code [connected local=... remote=...]}), as the JDK's asynchronous channels print theirs.
+     */
+    static String describeFace(Object face, Object core) {
+        String inner = core.toString();
+        return face.getClass().getName() + inner.substring(inner.indexOf('['));
+    }
+
     /** What {@link #attempt()} returns when the socket is not ready. */
     static final Object NOT_READY = new Object();
 

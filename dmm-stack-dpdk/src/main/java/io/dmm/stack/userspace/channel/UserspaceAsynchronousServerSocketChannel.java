@@ -150,7 +150,6 @@ public final class UserspaceAsynchronousServerSocketChannel extends Asynchronous
 
     @Override
     public String toString() {
-        String inner = core.toString();
-        return getClass().getName() + inner.substring(inner.indexOf('['));
+        return AsyncOperation.describeFace(this, core);
     }
 }

@@ -393,7 +393,6 @@ public final class UserspaceAsynchronousSocketChannel extends AsynchronousSocket
 
     @Override
     public String toString() {
-        String inner = core.toString();
-        return getClass().getName() + inner.substring(inner.indexOf('['));
+        return AsyncOperation.describeFace(this, core);
     }
 }

@@ -70,9 +70,7 @@ public final class SendBuffer implements AutoCloseable {
 
     /** Copies {@code length} bytes starting {@code offset} bytes after the head into memory. */
     public void copyOut(int offset, MemorySegment dst, long dstOffset, int length) {
-        if (offset < 0 || length < 0 || (long) offset + length > size) {
-            throw new IllegalArgumentException("range [" + offset + ", +" + length + ") outside the " + size + " bytes held");
-        }
+        checkHeld(offset, length);
         ring.copyOut(offset, dst, dstOffset, length);
     }
 
@@ -83,10 +81,15 @@ public final class SendBuffer implements AutoCloseable {
      * many bytes became in-order there, as {@link ReceiveBuffer#insert}.
      */
     public int transferTo(int offset, ReceiveBuffer dst, int dstOffset, int length) {
+        checkHeld(offset, length);
+        return ring.transferTo(offset, dst, dstOffset, length);
+    }
+
+    /** Throws IllegalArgumentException unless [offset, offset + length) lies within the bytes held. */
+    private void checkHeld(int offset, int length) {
         if (offset < 0 || length < 0 || (long) offset + length > size) {
             throw new IllegalArgumentException("range [" + offset + ", +" + length + ") outside the " + size + " bytes held");
         }
-        return ring.transferTo(offset, dst, dstOffset, length);
     }
 
     /** Drops {@code n} acknowledged bytes from the head; their chunks go back to the pool. */
