@@ -11,6 +11,7 @@ import io.dmm.stack.userspace.phy.ForwardingDevice;
 import io.dmm.stack.userspace.phy.LinkEnds;
 import io.dmm.stack.userspace.phy.LoopbackDevice;
 import io.dmm.stack.userspace.phy.PcapWriter;
+import io.dmm.stack.userspace.tap.TapDevice;
 import io.dmm.stack.userspace.time.Clock;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -39,6 +40,8 @@ final class Devices {
                     spec.mac() != 0 ? spec.mac() : macFor(instance));
             case DeviceSpec.PAIR -> claimPairEnd(instance, spec);
             case DeviceSpec.DPDK -> DpdkDevices.open(instance, spec);
+            case DeviceSpec.TAP -> TapDevice.open(instance, spec.iface(), spec.mtu(),
+                    spec.mac() != 0 ? spec.mac() : macFor(instance));
             default -> throw new IllegalArgumentException("unknown device driver " + spec.driver());
         };
         Device device = base;

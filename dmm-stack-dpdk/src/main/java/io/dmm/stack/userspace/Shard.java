@@ -83,7 +83,7 @@ final class Shard implements StackAccess {
         // lock and the CPUs (p90 of a ping-pong 10 -> 25 us on 2 cores, docs/benchmarks.md).
         lock.setUnlockHook(this::afterCall);
         // a polled port says nothing when frames arrive: threads spinning on a socket poll it too
-        if (config.device().dpdk() != null && config.device().dpdk().port() != null) {
+        if (config.device().polled()) {
             lock.setDevicePoll(this::busyPoll, loop::wakeupEager);
         }
     }

@@ -22,7 +22,7 @@ public final class UserspaceSettingsReader {
     static final Set<String> TOP = Set.of("address", "addresses", "gateway", "device", "idle", "busyPoll", "spin", "tcp",
             "udp", "shards");
     static final Set<String> DEVICE = Set.of("driver", "mtu", "slots", "mac", "link", "pcap", "faults",
-            "port", "queues", "rxDescriptors", "txDescriptors", "mbufs", "offloads", "eal");
+            "port", "queues", "rxDescriptors", "txDescriptors", "mbufs", "offloads", "eal", "interface");
     /** Keys only a DPDK device has. */
     static final List<String> DPDK_ONLY = List.of("port", "queues", "rxDescriptors", "txDescriptors", "mbufs",
             "offloads", "eal");
@@ -32,11 +32,12 @@ public final class UserspaceSettingsReader {
      * EAL, whose {@code -d} loads a shared object (and {@code -a}/{@code --vdev} take over devices);
      * {@code device.port} is DPDK devargs, which take over a NIC by PCI address or make a PMD open
      * host files and programs ({@code net_pcap}'s {@code rx_pcap}/{@code tx_pcap}, {@code net_af_xdp}'s
-     * {@code xdp_prog}); {@code device.pcap} names a file the instance creates or overwrites. Left
+     * {@code xdp_prog}); {@code device.pcap} names a file the instance creates or overwrites;
+     * {@code device.interface} names a host interface a tap device takes over or creates. Left
      * out, each is harmless: the EAL's defaults take no device and load nothing named by the policy,
      * a device without a port is a link inside the JVM, and nothing is captured.
      */
-    public static final Set<String> LOCAL_ONLY = Set.of("device.eal", "device.port", "device.pcap");
+    public static final Set<String> LOCAL_ONLY = Set.of("device.eal", "device.port", "device.pcap", "device.interface");
     static final Set<String> FAULTS = Set.of("seed", "loss", "duplicate", "reorder", "corrupt", "delay", "jitter",
             "rateBytesPerSecond", "ingress");
     static final Set<String> TCP = Set.of("mss", "initialRto", "minRto", "maxRto", "timeWait", "delayedAck", "sack",
@@ -85,9 +86,10 @@ public final class UserspaceSettingsReader {
         }
         long busyPoll = s.has("busyPoll") ? duration(s, "busyPoll", 0, Duration.ofSeconds(1).toNanos())
                 : AdaptiveIdle.DEFAULT_BUDGET_NANOS;
-        if (idle.equals("park") && device.dpdk() != null && device.dpdk().port() != null) {
+        if (idle.equals("park") && device.polled()) {
             // a port says nothing when frames arrive: a parked loop would only see them at its next timer
-            throw s.error("idle", "a DPDK port is polled, so its poll loop must not park until woken: "
+            throw s.error("idle", "a " + (device.driver().equals(DeviceSpec.TAP) ? "tap" : "DPDK port")
+                    + " is polled, so its poll loop must not park until woken: "
                     + "use \"adaptive\" (the default), \"backoff\" or \"busy-spin\"");
         }
         // a short spin that yields (ChannelSignal.await): a round trip then needs no context switch
@@ -176,14 +178,18 @@ public final class UserspaceSettingsReader {
         d.allowOnly(DEVICE);
         String driver = d.string("driver", null);
         if (driver == null) {
-            throw d.error("driver", "the device needs a \"driver\": \"loopback\", \"pair\" or \"dpdk\"");
+            throw d.error("driver", "the device needs a \"driver\": \"loopback\", \"pair\", \"tap\" or \"dpdk\"");
         }
         if (!driver.equals(DeviceSpec.DPDK)) {
             for (String key : DPDK_ONLY) {
                 if (d.has(key)) throw d.error(key, "\"" + key + "\" applies to the \"dpdk\" driver only");
             }
         }
+        if (!driver.equals(DeviceSpec.TAP) && d.has("interface")) {
+            throw d.error("interface", "\"interface\" applies to the \"tap\" driver only");
+        }
         String link = null;
+        String iface = null;
         int defaultMtu;
         DpdkSpec dpdk = null;
         switch (driver) {
@@ -205,10 +211,20 @@ public final class UserspaceSettingsReader {
                 link = dpdk.link();
                 defaultMtu = 1500;
             }
-            default -> throw d.error("driver", "unknown device driver \"" + driver + "\" (known: loopback, pair, dpdk)");
+            case DeviceSpec.TAP -> {
+                if (d.has("link")) throw d.error("link", "\"link\" applies to the \"pair\" and \"dpdk\" drivers only");
+                if (d.has("slots")) throw d.error("slots", "a tap's buffers are fixed (64 receive and 64 transmit frames)");
+                iface = d.string("interface", null);
+                if (iface != null && !iface.matches("[A-Za-z0-9_.-]{1,15}")) {
+                    throw d.error("interface", "\"" + iface + "\" is not an interface name: 1 to 15 letters, digits, "
+                            + "'_', '.' or '-' (Linux's limit), e.g. \"dmm0\"");
+                }
+                defaultMtu = 1500;
+            }
+            default -> throw d.error("driver", "unknown device driver \"" + driver + "\" (known: loopback, pair, tap, dpdk)");
         }
-        int mtu = intIn(d, "mtu", defaultMtu, 576, dpdk != null ? 9000 : 65_535);
-        int slots = dpdk != null ? 0 : intIn(d, "slots", 1024, 16, 1 << 20);
+        int mtu = intIn(d, "mtu", defaultMtu, 576, dpdk != null || driver.equals(DeviceSpec.TAP) ? 9000 : 65_535);
+        int slots = dpdk != null || driver.equals(DeviceSpec.TAP) ? 0 : intIn(d, "slots", 1024, 16, 1 << 20);
         long mac = 0;
         if (d.has("mac")) {
             if (link != null) throw d.error("mac", "the two ends of a link get distinct MACs of their own; \"mac\" does not apply");
@@ -217,7 +233,7 @@ public final class UserspaceSettingsReader {
         Path pcap = d.has("pcap") ? Path.of(d.string("pcap", null)) : null;
         StackSettings f = d.object("faults");
         FaultSpec faults = f == null ? null : faults(f);
-        return new DeviceSpec(driver, mtu, slots, mac, link, pcap, faults, dpdk);
+        return new DeviceSpec(driver, mtu, slots, mac, link, pcap, faults, dpdk, iface);
     }
 
     private static DpdkSpec dpdk(StackSettings d) {

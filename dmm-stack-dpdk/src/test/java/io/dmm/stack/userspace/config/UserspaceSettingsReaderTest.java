@@ -132,6 +132,38 @@ class UserspaceSettingsReaderTest {
     }
 
     @Test
+    void tapDevices() {
+        UserspaceConfig c = read(Map.of("address", "10.1.0.2/24", "device", Map.of("driver", "tap",
+                "interface", "dmm-web.0", "mtu", 9000L, "mac", "02:00:00:00:00:0b")));
+        assertEquals("tap", c.device().driver());
+        assertEquals("dmm-web.0", c.device().iface());
+        assertEquals(9000, c.device().mtu());
+        assertEquals(0x02_00_00_00_00_0bL, c.device().mac());
+        assertTrue(c.device().polled(), "a tap says nothing when frames arrive");
+        UserspaceConfig named = read(Map.of("address", "10.1.0.2/24", "device", Map.of("driver", "tap")));
+        assertEquals(null, named.device().iface(), "the kernel names it");
+        assertEquals(1500, named.device().mtu());
+
+        DmmConfigException e = fails(Map.of("address", "10.1.0.2/24", "device", Map.of("driver", "tap",
+                "interface", "a-name-longer-than-15")));
+        assertTrue(e.getMessage().contains("stacks[0].device.interface") && e.getMessage().contains("1 to 15"), e.getMessage());
+        e = fails(Map.of("address", "10.1.0.2/24", "device", Map.of("driver", "tap", "interface", "dmm/0")));
+        assertTrue(e.getMessage().contains("stacks[0].device.interface"), e.getMessage());
+        e = fails(Map.of("address", "10.1.0.2/24", "device", Map.of("driver", "loopback", "interface", "dmm0")));
+        assertTrue(e.getMessage().contains("stacks[0].device.interface") && e.getMessage().contains("\"tap\" driver only"),
+                e.getMessage());
+        e = fails(Map.of("address", "10.1.0.2/24", "device", Map.of("driver", "tap", "port", "net_tap0")));
+        assertTrue(e.getMessage().contains("stacks[0].device.port") && e.getMessage().contains("\"dpdk\" driver only"),
+                e.getMessage());
+        e = fails(Map.of("address", "10.1.0.2/24", "device", Map.of("driver", "tap", "slots", 64L)));
+        assertTrue(e.getMessage().contains("stacks[0].device.slots"), e.getMessage());
+        e = fails(Map.of("address", "10.1.0.2/24", "device", Map.of("driver", "tap", "mtu", 9001L)));
+        assertTrue(e.getMessage().contains("stacks[0].device.mtu"), e.getMessage());
+        e = fails(Map.of("address", "10.1.0.2/24", "device", Map.of("driver", "tap"), "idle", "park"));
+        assertTrue(e.getMessage().contains("stacks[0].idle") && e.getMessage().contains("a tap is polled"), e.getMessage());
+    }
+
+    @Test
     void dpdkDevices() {
         UserspaceConfig c = read(Map.of("address", "10.1.0.2/24", "device", Map.of("driver", "dpdk",
                 "port", "net_tap0,iface=dmm0", "queues", 2L, "rxDescriptors", 512L, "txDescriptors", 256L,
@@ -209,7 +241,8 @@ class UserspaceSettingsReaderTest {
      */
     @Test
     void settingsReachingBeyondTheStackAreLocalOnly() {
-        assertEquals(Set.of("device.eal", "device.port", "device.pcap"), new UserspaceStackProvider().localOnlySettings());
+        assertEquals(Set.of("device.eal", "device.port", "device.pcap", "device.interface"),
+                new UserspaceStackProvider().localOnlySettings());
         for (String path : UserspaceSettingsReader.LOCAL_ONLY) {
             String[] keys = path.split("\\.");
             assertEquals(2, keys.length, path);
