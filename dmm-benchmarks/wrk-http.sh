@@ -1,17 +1,19 @@
 #!/usr/bin/env bash
 # wrk-http.sh: the JDK's HttpServer, unmodified (wrk/HelloHttpServer.java), served twice in one run
-#   userspace: under DMM's agent, on a userspace stack instance on a DPDK net_tap port;
+#   userspace: under DMM's agent, on a userspace stack instance on a tap interface (the stack's own
+#              "tap" driver, or with --device net_tap DPDK's net_tap PMD);
 #   kernel:    on the plain JDK, on Linux, over a veth pair;
 # each loaded by wrk (Debian's package) from a network namespace of its own. For every workload it
 # reports requests/s of both and their ratio (userspace / kernel), p50 and p99 of both, wrk's
 # errors, and the RTO timeouts of both server sides during the measured run (the stack's
 # tcp_rto_timeouts counter; Linux's TCPTimeouts in the kernel server's own namespace).
 #
-# usage: sudo ./dmm bench wrk-http [--duration S] [--warmup S] [--threads N] [--workloads LIST]
+# usage: sudo ./dmm bench wrk-http [--duration S] [--warmup S] [--threads N] [--workloads LIST] [--device D]
 #   LIST: comma-separated BYTES:CONNECTIONS (default 64:50,64:400,65536:50)
+#   D: tap (default: the stack's own tap driver, no DPDK needed) or net_tap (DPDK's PMD)
 #   WRK_HTTP_VERBOSE=1 also prints wrk's own output of every run (error kinds, latency spread)
 #   WRK_HTTP_STACK_SETTINGS='"idle": "backoff"' adds keys to the userspace instance's settings
-# Root (namespaces, interfaces, DPDK's tap). JAVA must be a JDK 25 java (./dmm finds one and sets
+# Root (namespaces, interfaces, the tap). JAVA must be a JDK 25 java (./dmm finds one and sets
 # it); DMM_AGENT_JAR defaults to dmm-agent/target/dmm-agent.jar. Everything it makes (namespaces,
 # interfaces, server JVMs, /var/run/dpdk/dmm-<pid>, its temporary directory) is removed when it
 # ends, however it ends. Results: docs/benchmarks.md.
@@ -23,7 +25,7 @@ SERVER_SRC="$HERE/wrk/HelloHttpServer.java"
 AGENT="${DMM_AGENT_JAR:-$ROOT/dmm-agent/target/dmm-agent.jar}"
 PORT=8080
 
-duration=30 warmup=5 threads=2 workloads="64:50,64:400,65536:50"
+duration=30 warmup=5 threads=2 workloads="64:50,64:400,65536:50" device=tap
 die() { echo "wrk-http: $*" >&2; exit 1; }
 while [ $# -gt 0 ]; do
     case "$1" in
@@ -31,16 +33,18 @@ while [ $# -gt 0 ]; do
         --warmup) warmup="${2:?--warmup needs seconds}"; shift 2 ;;
         --threads) threads="${2:?--threads needs a number}"; shift 2 ;;
         --workloads) workloads="${2:?--workloads needs BYTES:CONNECTIONS,...}"; shift 2 ;;
-        -h|--help) sed -n '2,17p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        --device) device="${2:?--device needs tap or net_tap}"; shift 2 ;;
+        -h|--help) sed -n '2,20p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
         *) die "unknown option '$1' (see --help)" ;;
     esac
 done
 
 # --- what it needs, checked before anything is made
-[ "$(id -u)" -eq 0 ] || die "needs root (network namespaces, interfaces, DPDK's tap port): sudo ./dmm bench wrk-http"
+case "$device" in tap|net_tap) ;; *) die "--device must be tap or net_tap, not '$device'" ;; esac
+[ "$(id -u)" -eq 0 ] || die "needs root (network namespaces, interfaces, the tap): sudo ./dmm bench wrk-http"
 [ -n "${JAVA:-}" ] && [ -x "$JAVA" ] || die "JAVA must name a JDK 25 java: run it as ./dmm bench wrk-http, which finds one"
 [ -f "$AGENT" ] || die "$AGENT is missing: ./dmm bench wrk-http builds it (or mvn -DskipTests package -pl dmm-agent -am)"
-[ -e /dev/net/tun ] || die "needs /dev/net/tun for DPDK's net_tap: modprobe tun"
+[ -e /dev/net/tun ] || die "needs /dev/net/tun for the tap: modprobe tun"
 for tool in ip:iproute2 wrk:wrk curl:curl; do
     command -v "${tool%%:*}" >/dev/null 2>&1 || die "needs ${tool%%:*}: apt-get install ${tool#*:}"
 done
@@ -113,13 +117,18 @@ ip netns exec "$SERVER_NS" "$JAVA" "$SERVER_SRC" "$KERNEL_SERVER" "$PORT" >"$WOR
 kernel_pid=$!
 
 # --- the userspace side: DMM's agent puts every socket of the same server on a userspace stack on
-# a DPDK tap port, whose kernel end is then moved into the client's namespace
+# a tap, whose kernel end is then moved into the client's namespace
 head -c 32 /dev/urandom | base64 >"$WORK/dmm.token"
+if [ "$device" = tap ]; then
+    device_json="{\"driver\": \"tap\", \"interface\": \"$TAP\"}"
+else
+    device_json="{\"driver\": \"dpdk\", \"port\": \"net_tap_wrk,iface=$TAP\"}"
+fi
 cat >"$WORK/policy.json" <<EOF
 {
   "stacks": [
     {"name": "user", "type": "userspace", "address": "$USER_SERVER/24",
-     "device": {"driver": "dpdk", "port": "net_tap_wrk,iface=$TAP"}${WRK_HTTP_STACK_SETTINGS:+, $WRK_HTTP_STACK_SETTINGS}},
+     "device": $device_json${WRK_HTTP_STACK_SETTINGS:+, $WRK_HTTP_STACK_SETTINGS}},
     {"name": "kernel", "type": "kernel"}
   ],
   "default": "user",
@@ -172,7 +181,7 @@ wrk_run() {
     ' "$WORK/wrk.txt" >"$WORK/result" || { cat "$WORK/wrk.txt" >&2; die "no result in wrk's output for $url"; }
 }
 
-echo "wrk-http: wrk -t$threads, ${warmup} s warm-up then ${duration} s per run; kernel first, then userspace"
+echo "wrk-http: wrk -t$threads, ${warmup} s warm-up then ${duration} s per run; kernel first, then userspace (device $device)"
 printf '%-14s %6s | %10s %10s %6s | %9s %9s | %9s %9s | %7s %7s | %6s %6s\n' \
     workload conns "kernel/s" "user/s" ratio "k p50 ms" "u p50 ms" "k p99 ms" "u p99 ms" "k errs" "u errs" "k RTO" "u RTO"
 IFS=',' read -r -a list <<<"$workloads"

@@ -15,16 +15,17 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The two ways a benchmark reaches a Linux peer in a network namespace made for it, each opening a
+ * The ways a benchmark reaches a Linux peer in a network namespace made for it, each opening a
  * TCP connection to a {@link SocatPeer} there (a discard sink or an echo server):
  * <ul>
  *   <li>{@link #VETH_JDK}: Linux to Linux. A veth pair, one end in the root namespace, the other in
  *       the peer's; the client is a raw JDK {@code SocketChannel} on the root namespace's kernel stack.
- *   <li>{@link #TAP_DMM_USERSPACE}: DMM's userspace stack on a DPDK {@code net_tap} port whose kernel
+ *   <li>{@link #TAP_DRIVER_DMM_USERSPACE}: DMM's userspace stack on its own tap driver, and
+ *       {@link #TAP_DMM_USERSPACE} on a DPDK {@code net_tap} port; either way the tap's kernel
  *       side is moved into the peer's namespace; the client is a DMM routed channel on that instance.
  * </ul>
- * Both use the interfaces' default MTU (1500) and a /24 unique to this JVM, so forks do not clash.
- * Both need root, {@code ip} and {@code socat}; the tap path needs DPDK too.
+ * All use the interfaces' default MTU (1500) and a /24 unique to this JVM, so forks do not clash.
+ * All need root, {@code ip} and {@code socat}; the net_tap path needs DPDK too.
  */
 public enum LinuxPeer implements HostDependent {
     VETH_JDK(HostNeed.ROOT_AND_NETWORK_TOOLS) {
@@ -50,46 +51,68 @@ public enum LinuxPeer implements HostDependent {
         @Override
         ClientOpener setUp(Cleanup cleanup, Netns ns, String subnet, String instanceKeys) {
             String tap = Netns.interfaceName("dbt");
-            String policy = """
-                    {
-                      "stacks": [
-                        {"name": "kernel", "type": "kernel"},
-                        {"name": "tap", "type": "userspace", "address": "SUBNET.1/24",
-                         "device": {"driver": "dpdk", "port": "net_tap_IFNAME,iface=IFNAME"}KEYS}
-                      ],
-                      "default": "kernel",
-                      "rules": [{"name": "linux peer", "dst": "SUBNET.0/24", "stack": "tap"}]
-                    }
-                    """.replace("SUBNET", subnet).replace("IFNAME", tap)
-                    .replace("KEYS", instanceKeys.isEmpty() ? "" : ", " + instanceKeys);
-            DmmRuntime rt = new DmmRuntime(PolicyLoader.parse(policy, "tap-bench.json"));
-            // closing the instance closes the port, which destroys the tap wherever it is
-            cleanup.push(rt::close);
-            StackInstance instance = rt.registry().get("tap").instance();
-            if (instance.health() != StackHealth.UP) {
-                throw new IllegalStateException("userspace instance on the DPDK tap port " + tap + " is "
-                        + instance.health() + ": " + instance.healthDetail());
-            }
-            ns.adopt(tap, subnet + ".2/24");
-            return new ClientOpener() {
-                @Override
-                public SocketChannel open() throws IOException {
-                    return Transport.openClient(rt);
-                }
-
-                @Override
-                public Map<String, Long> counters() {
-                    return rt.stats().stacks().stream().filter(s -> s.name().equals("tap")).findFirst().orElseThrow()
-                            .stackCounters();
-                }
-            };
+            return userspaceOnTap(cleanup, ns, subnet, instanceKeys, tap,
+                    "{\"driver\": \"dpdk\", \"port\": \"net_tap_" + tap + ",iface=" + tap + "\"}");
         }
 
         @Override
         int secondOctet() {
             return 212;
         }
+    },
+    /** As {@link #TAP_DMM_USERSPACE}, on the stack's own tap driver (no DPDK). */
+    TAP_DRIVER_DMM_USERSPACE(HostNeed.ROOT_AND_NETWORK_TOOLS) {
+        @Override
+        ClientOpener setUp(Cleanup cleanup, Netns ns, String subnet, String instanceKeys) {
+            String tap = Netns.interfaceName("dbd");
+            return userspaceOnTap(cleanup, ns, subnet, instanceKeys, tap,
+                    "{\"driver\": \"tap\", \"interface\": \"" + tap + "\"}");
+        }
+
+        @Override
+        int secondOctet() {
+            return 213;
+        }
     };
+
+    /**
+     * A userspace instance on the tap {@code device} makes (named {@code tap}), whose kernel side is
+     * then moved into the peer's namespace; closing the instance destroys the tap wherever it is.
+     */
+    private static ClientOpener userspaceOnTap(Cleanup cleanup, Netns ns, String subnet, String instanceKeys, String tap,
+                                               String device) {
+        String policy = """
+                {
+                  "stacks": [
+                    {"name": "kernel", "type": "kernel"},
+                    {"name": "tap", "type": "userspace", "address": "SUBNET.1/24", "device": DEVICEKEYS}
+                  ],
+                  "default": "kernel",
+                  "rules": [{"name": "linux peer", "dst": "SUBNET.0/24", "stack": "tap"}]
+                }
+                """.replace("SUBNET", subnet).replace("DEVICE", device)
+                .replace("KEYS", instanceKeys.isEmpty() ? "" : ", " + instanceKeys);
+        DmmRuntime rt = new DmmRuntime(PolicyLoader.parse(policy, "tap-bench.json"));
+        cleanup.push(rt::close);
+        StackInstance instance = rt.registry().get("tap").instance();
+        if (instance.health() != StackHealth.UP) {
+            throw new IllegalStateException("userspace instance on the tap " + tap + " is "
+                    + instance.health() + ": " + instance.healthDetail());
+        }
+        ns.adopt(tap, subnet + ".2/24");
+        return new ClientOpener() {
+            @Override
+            public SocketChannel open() throws IOException {
+                return Transport.openClient(rt);
+            }
+
+            @Override
+            public Map<String, Long> counters() {
+                return rt.stats().stacks().stream().filter(s -> s.name().equals("tap")).findFirst().orElseThrow()
+                        .stackCounters();
+            }
+        };
+    }
 
     private final Set<HostNeed> needs;
 

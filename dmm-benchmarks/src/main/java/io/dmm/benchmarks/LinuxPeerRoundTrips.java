@@ -10,16 +10,17 @@ import java.util.TreeMap;
 /**
  * The distribution of single 64-byte round trips (TCP_NODELAY, blocking) to a Linux echo server in
  * a network namespace ({@link SocatPeer.Kind#ECHO}), over both {@link LinuxPeer} paths in one JVM:
- * the kernel over veth and the userspace stack on a DPDK {@code net_tap} port. Blocks alternate
+ * the kernel over veth and the userspace stack on a tap (its own tap driver, or DPDK's {@code net_tap}
+ * PMD when the fourth argument is {@code net_tap}). Blocks alternate
  * between the paths, so a busy machine slows both alike; each line gives the percentiles and this
  * JVM's CPU time per round trip (all its threads: a poll loop that spins shows here), and the end
  * the same-run ratios of the medians and the userspace instance's non-zero counters. Needs root,
- * {@code ip}, {@code socat} and DPDK; removes its namespaces and ports when done.
+ * {@code ip}, {@code socat} (and DPDK for net_tap); removes its namespaces and ports when done.
  *
  * <pre>java --enable-native-access=ALL-UNNAMED -cp dmm-benchmarks/target/benchmarks.jar io.dmm.benchmarks.LinuxPeerRoundTrips 20000 4 '"idle": "busy-spin"'</pre>
  *
  * Arguments: round trips per block (20,000), blocks per path (4), JSON members added to the
- * userspace instance's entry (none).
+ * userspace instance's entry (none), the device ({@code tap}, the default, or {@code net_tap}).
  */
 public final class LinuxPeerRoundTrips {
     private LinuxPeerRoundTrips() {}
@@ -28,9 +29,11 @@ public final class LinuxPeerRoundTrips {
         int n = args.length > 0 ? Integer.parseInt(args[0]) : 20_000;
         int blocks = args.length > 1 ? Integer.parseInt(args[1]) : 4;
         String keys = args.length > 2 ? args[2] : "";
+        LinuxPeer userspace = args.length > 3 && args[3].equals("net_tap") ? LinuxPeer.TAP_DMM_USERSPACE
+                : LinuxPeer.TAP_DRIVER_DMM_USERSPACE;
         OperatingSystemMXBean os = (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
         try (LinuxPeer.Connection veth = LinuxPeer.VETH_JDK.connect("LinuxPeerRoundTrips", SocatPeer.Kind.ECHO, "");
-             LinuxPeer.Connection tap = LinuxPeer.TAP_DMM_USERSPACE.connect("LinuxPeerRoundTrips", SocatPeer.Kind.ECHO, keys)) {
+             LinuxPeer.Connection tap = userspace.connect("LinuxPeerRoundTrips", SocatPeer.Kind.ECHO, keys)) {
             long[] rtt = new long[n];
             double[][] medians = new double[2][blocks];
             double[][] p99s = new double[2][blocks];

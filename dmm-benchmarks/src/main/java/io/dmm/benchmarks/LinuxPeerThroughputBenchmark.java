@@ -21,9 +21,9 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * Bulk TCP throughput to Linux's own TCP stack in a network namespace, a discard sink (socat)
  * receiving: from a raw JDK channel over a veth pair (Linux to Linux), and from DMM's userspace
- * stack on a DPDK {@code net_tap} port ({@link LinuxPeer}). The client writes 1 MiB per operation in
+ * stack on a tap (its own tap driver, and DPDK's {@code net_tap} port; {@link LinuxPeer}). The client writes 1 MiB per operation in
  * 64 KiB writes, so ops/s is MiB/s. The trial's setup creates the namespace, interfaces and sink,
- * its teardown removes them; it needs root, {@code ip} and {@code socat}, and DPDK for the tap path.
+ * its teardown removes them; it needs root, {@code ip} and {@code socat}, and DPDK for the net_tap path.
  * As none of its values runs on any host, {@code ./dmm bench} ({@link BenchMain}) runs it only when
  * a benchmark pattern names it.
  */
@@ -34,7 +34,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @Measurement(iterations = 5, time = 2)
 @Fork(1)
 public class LinuxPeerThroughputBenchmark {
-    @Param({"VETH_JDK", "TAP_DMM_USERSPACE"})
+    @Param({"VETH_JDK", "TAP_DRIVER_DMM_USERSPACE", "TAP_DMM_USERSPACE"})
     public LinuxPeer path;
 
     private LinuxPeer.Connection connection;

@@ -43,6 +43,7 @@ class WrkHttpScriptTest {
         Run run = Run.start("--duration", "2", "--warmup", "1");
         String out = run.await(Duration.ofSeconds(150));
         assertEquals(0, run.process.exitValue(), () -> "the script failed\n" + out);
+        assertTrue(out.contains("(device tap)"), () -> "the stack's own tap driver is the default\n" + out);
 
         Matcher row = ROW.matcher(out);
         for (String workload : List.of("64 50", "64 400", "65536 50")) {
@@ -52,6 +53,20 @@ class WrkHttpScriptTest {
             assertTrue(Long.parseLong(row.group(3)) > 0 && Long.parseLong(row.group(4)) > 0, () -> "requests/s of both\n" + out);
         }
         assertFalse(row.find(), () -> "more rows than workloads\n" + out);
+        assertNothingLeft(out);
+    }
+
+    /** The same server on DPDK's net_tap PMD instead of the stack's own tap driver. */
+    @Test
+    @Timeout(value = 120, unit = TimeUnit.SECONDS)
+    void onDpdksNetTapToo() throws Exception {
+        HostRequirements.requireTool("wrk", "wrk");
+        Run run = Run.start("--duration", "2", "--warmup", "1", "--workloads", "64:50", "--device", "net_tap");
+        String out = run.await(Duration.ofSeconds(100));
+        assertEquals(0, run.process.exitValue(), () -> "the script failed\n" + out);
+        assertTrue(out.contains("(device net_tap)"), out);
+        Matcher row = ROW.matcher(out);
+        assertTrue(row.find() && Long.parseLong(row.group(4)) > 0, () -> "the userspace server answered\n" + out);
         assertNothingLeft(out);
     }
 
