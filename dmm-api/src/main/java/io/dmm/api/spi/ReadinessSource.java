@@ -35,4 +35,12 @@ public interface ReadinessSource {
      * Setting it does not call it; DMM asks {@link #readyOps()} right after.
      */
     void setReadinessListener(ReadinessListener listener);
+
+    /**
+     * How a selecting thread may poll this channel's stack before it sleeps ({@link BusyPoller}), or
+     * null (the default) when the stack reports readiness by itself and there is nothing to poll.
+     */
+    default BusyPoller busyPoller() {
+        return null;
+    }
 }

@@ -1,5 +1,6 @@
 package io.dmm.core.selector;
 
+import io.dmm.api.spi.BusyPoller;
 import io.dmm.api.spi.ReadinessSource;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -240,6 +241,8 @@ public final class DmmSelectionKey extends AbstractSelectionKey {
             if (d instanceof ReadinessSource rs) {
                 if (!kept.contains(rs)) {
                     rs.setReadinessListener(delegating.channelKeys());
+                    BusyPoller poller = rs.busyPoller();
+                    if (poller != null) selector.addBusyPoller(poller);
                     kept.add(rs);
                     added = true;
                 }

@@ -1,5 +1,6 @@
 package io.dmm.core.selector;
 
+import io.dmm.api.spi.BusyPoller;
 import java.io.IOException;
 import java.nio.channels.CancelledKeyException;
 import java.nio.channels.ClosedChannelException;
@@ -19,6 +20,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 
 /**
@@ -39,6 +41,9 @@ public final class DmmSelector extends AbstractSelector {
     private final Set<SelectionKey> selectedKeys = new HashSet<>();
     private final Set<SelectionKey> publicSelectedKeys = new UngrowableSet<>(selectedKeys);
     private final ReadinessSignals signals = new ReadinessSignals();
+    private final SelectorBusyPoll busyPoll = new SelectorBusyPoll();
+    /** {@link #mustNotSleep()} as the busy poll's test, made once: a select allocates nothing for it. */
+    private final BooleanSupplier mustNotSleep = this::mustNotSleep;
     /** Set by {@link #wakeup()} until a select consumes it; tells a wakeup from a readiness signal. */
     private final AtomicBoolean wakeupPending = new AtomicBoolean();
     /** Whether a select may be blocked in the inner selector: readiness signals wake it only then. */
@@ -201,6 +206,9 @@ public final class DmmSelector extends AbstractSelector {
             List<DmmSelectionKey> dying = retireCancelledKeys();
             boolean observed;
             boolean mustNotBlock = timeout < 0 || wakeupPending.get();
+            if (!mustNotBlock && inner.keys().isEmpty() && busyPoll.spin(mustNotSleep, deadline)) {
+                mustNotBlock = true; // the busy poll made a channel ready here, or a wakeup came
+            }
             blocking = !mustNotBlock;
             try {
                 if (!mustNotBlock && signals.pending()) {
@@ -233,6 +241,16 @@ public final class DmmSelector extends AbstractSelector {
                 return updated;
             }
         }
+    }
+
+    /** Whether a select must look now rather than sleep: readiness queued, a wakeup, an interrupt. */
+    private boolean mustNotSleep() {
+        return signals.pending() || wakeupPending.get() || Thread.currentThread().isInterrupted();
+    }
+
+    /** The stack of a channel registered here can be polled before a select sleeps ({@link SelectorBusyPoll}). */
+    void addBusyPoller(BusyPoller poller) {
+        busyPoll.add(poller);
     }
 
     /**

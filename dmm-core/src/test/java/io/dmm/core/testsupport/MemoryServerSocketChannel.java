@@ -1,5 +1,6 @@
 package io.dmm.core.testsupport;
 
+import io.dmm.api.spi.BusyPoller;
 import io.dmm.api.spi.ReadinessListener;
 import io.dmm.api.spi.ReadinessSource;
 import java.io.IOException;
@@ -84,6 +85,11 @@ final class MemoryServerSocketChannel extends ServerSocketChannel implements Rea
     @Override
     public void setReadinessListener(ReadinessListener l) {
         listener = l;
+    }
+
+    @Override
+    public BusyPoller busyPoller() {
+        return net.busyPoller;
     }
 
     @Override public SocketAddress getLocalAddress() throws IOException {

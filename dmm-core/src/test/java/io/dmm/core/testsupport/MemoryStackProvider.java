@@ -30,8 +30,14 @@ public final class MemoryStackProvider implements StackProvider {
 
     @Override
     public StackInstance create(StackSettings settings) {
-        settings.allowOnly(Set.of());
-        return new Instance(settings.name());
+        settings.allowOnly(Set.of("busyPoll"));
+        long spinMicros = settings.integer("busyPoll", -1);
+        return new Instance(settings.name(), spinMicros < 0 ? null : new MemoryBusyPoller(spinMicros * 1_000));
+    }
+
+    /** The busy poller of a memory instance made with {@code "busyPoll"}, else null. */
+    public static MemoryBusyPoller busyPoller(StackInstance instance) {
+        return ((Instance) instance).busyPoller;
     }
 
     /** One in-memory network: its listeners by port. */
@@ -39,9 +45,12 @@ public final class MemoryStackProvider implements StackProvider {
         private final String name;
         private final Map<Integer, MemoryServerSocketChannel> listeners = new ConcurrentHashMap<>();
         private final AtomicInteger nextPort = new AtomicInteger(40000);
+        /** Offered to selectors by every channel of the instance; null unless the settings ask for it. */
+        final MemoryBusyPoller busyPoller;
 
-        Instance(String name) {
+        Instance(String name, MemoryBusyPoller busyPoller) {
             this.name = name;
+            this.busyPoller = busyPoller;
         }
 
         int ephemeralPort() {

@@ -1,5 +1,6 @@
 package io.dmm.stack.userspace;
 
+import io.dmm.api.spi.BusyPoller;
 import io.dmm.stack.userspace.channel.StackAccess;
 import io.dmm.stack.userspace.iface.Egress;
 import io.dmm.stack.userspace.iface.InterfaceConfig;
@@ -99,7 +100,8 @@ final class Shard implements StackAccess {
             lock.lockAfterWaiters();
             try {
                 if (!instance.running()) return 0;
-                int work = device.receive(iface, RX_BURST);
+                // a thread spinning on a socket or a selector receives for now (StackLock.busyPoll)
+                int work = lock.deviceBusyPolled() ? 0 : device.receive(iface, RX_BURST);
                 long deadline = Math.min(iface.poll(now), tcp.poll(now));
                 device.txFlush();
                 if (index == 0 && now - nextProbe >= 0) {
@@ -117,6 +119,11 @@ final class Shard implements StackAccess {
         @Override
         public long nextDeadline() {
             return loopDeadline;
+        }
+
+        @Override
+        public boolean standingBy() {
+            return lock.deviceBusyPolled();
         }
     }
 
@@ -178,6 +185,7 @@ final class Shard implements StackAccess {
     @Override public TcpStack tcp() { return tcp; }
     @Override public Egress ip() { return iface; }
     @Override public long spinNanos() { return instance.spinNanos(); }
+    @Override public BusyPoller busyPoller() { return instance.busyPoller(); }
     @Override public int shardCount() { return instance.shardCount(); }
     @Override public int shardIndex() { return index; }
     @Override public StackAccess shard(int i) { return instance.shard(i); }

@@ -41,6 +41,10 @@ public final class StackLock {
     private volatile Runnable devicePoll;
     /** Tells the poll loop that a thread stopped busy polling and is about to park. */
     private volatile Runnable devicePollEnded;
+    /** When a thread last busy polled the device ({@link System#nanoTime()}), 0 once it ended. */
+    private volatile long busyPolledAt;
+    /** How long after a busy poll the device is still taken to be in a spinning thread's hands. */
+    static final long BUSY_POLL_GRACE_NANOS = 20_000;
 
     public void lock() {
         if (lock.tryLock()) return;
@@ -120,13 +124,26 @@ public final class StackLock {
         if (p == null || !lock.tryLock()) return;
         try {
             p.run();
+            busyPolledAt = System.nanoTime();
         } finally {
             unlock();
         }
     }
 
+    /**
+     * Whether a thread has busy polled the device in the last {@link #BUSY_POLL_GRACE_NANOS} and not
+     * ended: the poll loop then leaves receiving to it rather than compete for the lock and the
+     * CPUs (two threads polling one device on 2 cores took a third of a CPU for empty reads and
+     * yields, docs/benchmarks.md). A spinner that ends wakes the loop ({@link #busyPollEnded()}).
+     */
+    public boolean deviceBusyPolled() {
+        long at = busyPolledAt;
+        return at != 0 && System.nanoTime() - at < BUSY_POLL_GRACE_NANOS;
+    }
+
     /** A spinning thread is about to park: the poll loop takes over receiving (a no-op without a device poll). */
     public void busyPollEnded() {
+        busyPolledAt = 0;
         Runnable e = devicePollEnded;
         if (e != null) e.run();
     }

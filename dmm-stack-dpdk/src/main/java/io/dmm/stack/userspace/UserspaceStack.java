@@ -2,6 +2,7 @@ package io.dmm.stack.userspace;
 
 import io.dmm.api.Protocol;
 import io.dmm.api.spi.AsynchronousGroup;
+import io.dmm.api.spi.BusyPoller;
 import io.dmm.api.spi.StackCapability;
 import io.dmm.api.spi.StackHealth;
 import io.dmm.api.spi.StackInstance;
@@ -100,6 +101,8 @@ public final class UserspaceStack implements StackInstance, StackAccess {
     private final boolean dpdk;
     private final FaultInjector faults;
     private final Shard[] shards;
+    /** For selectors' busy poll: null unless the device must be polled (a DPDK port, a tap). */
+    private final BusyPoller busyPoller;
     /** The device as the shards share it; null with one shard. */
     private final SharedDevice shared;
     /** Which shard the next unbound client socket starts on. */
@@ -131,6 +134,7 @@ public final class UserspaceStack implements StackInstance, StackAccess {
         int n = config.shards();
         FlowSteering steering = new FlowSteering(new SecureRandom().nextLong(), n);
         this.shards = new Shard[n];
+        this.busyPoller = config.device().polled() ? new InstancePoller() : null;
         int inboxSlots = Math.max(16, Math.min(INBOX_SLOTS, INBOX_BYTES / device.txCapacity()));
         this.shared = n == 1 ? null : new SharedDevice(device, n, steering::ownerOf, inboxSlots, i -> shards[i].loop.wakeup());
         for (int i = 0; i < n; i++) {
@@ -198,6 +202,31 @@ public final class UserspaceStack implements StackInstance, StackAccess {
     @Override public Egress ip() { return shards[0].iface; }
     @Override public MulticastGroups multicast() { return shards[0].iface.multicast(); }
     @Override public long spinNanos() { return config.spinNanos(); }
+    @Override public BusyPoller busyPoller() { return busyPoller; }
+
+    /**
+     * The instance's {@link BusyPoller}: a selecting thread about to sleep receives from every
+     * shard's device whose lock is free (StackLock.busyPoll), for the instance's {@code spin}, as a
+     * socket call about to block does.
+     */
+    private final class InstancePoller implements BusyPoller {
+        @Override
+        public boolean poll() {
+            if (phase != RUNNING) return false;  // closed or down: it never runs again
+            for (Shard s : shards) s.lock.busyPoll();
+            return true;
+        }
+
+        @Override
+        public long spinNanos() {
+            return config.spinNanos();
+        }
+
+        @Override
+        public void ended() {
+            for (Shard s : shards) s.lock.busyPollEnded();
+        }
+    }
 
     @Override
     public void ensureOpen() throws IOException {

@@ -62,6 +62,40 @@ class StackLockTest {
     }
 
     @Test
+    void aThreadThatBusyPollsHasTheDeviceUntilItEnds() {
+        StackLock lock = new StackLock();
+        lock.busyPoll();
+        assertFalse(lock.deviceBusyPolled(), "no device poll set: nobody polls");
+        lock.setDevicePoll(() -> { }, () -> { });
+        assertFalse(lock.deviceBusyPolled());
+        boolean held = false;
+        for (int i = 0; i < 1_000 && !held; i++) {  // a thread preempted between poll and check may look stale
+            lock.busyPoll();
+            held = lock.deviceBusyPolled();
+        }
+        assertTrue(held, "a thread just polled: the loop leaves receiving to it");
+        lock.busyPollEnded();
+        assertFalse(lock.deviceBusyPolled(), "it ended: the loop receives again");
+        lock.lock();
+        try {
+            Thread other = Thread.ofPlatform().start(lock::busyPoll);
+            assertTrue(joined(other));
+            assertFalse(lock.deviceBusyPolled(), "a poll that did not get the lock did not poll");
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private static boolean joined(Thread t) {
+        try {
+            t.join(10_000);
+        } catch (InterruptedException e) {
+            throw new AssertionError(e);
+        }
+        return !t.isAlive();
+    }
+
+    @Test
     void withNobodyWaitingAPollLoopTakesTheLockAtOnce() {
         StackLock lock = new StackLock(Duration.ofSeconds(30).toNanos());
         long start = System.nanoTime();

@@ -1,5 +1,6 @@
 package io.dmm.stack.userspace.channel;
 
+import io.dmm.api.spi.BusyPoller;
 import io.dmm.stack.userspace.StackLock;
 import io.dmm.stack.userspace.iface.Egress;
 import io.dmm.stack.userspace.iface.MulticastGroups;
@@ -58,5 +59,13 @@ public interface StackAccess {
     default StackAccess shard(int i) {
         if (i != 0) throw new IndexOutOfBoundsException("shard " + i + " of 1");
         return this;
+    }
+
+    /**
+     * How a selector's thread polls the instance's device before it sleeps, the same for every
+     * channel of the instance; null when the device tells the instance of frames by itself.
+     */
+    default BusyPoller busyPoller() {
+        return null;
     }
 }

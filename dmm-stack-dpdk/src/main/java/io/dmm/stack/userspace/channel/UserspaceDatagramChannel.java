@@ -1,5 +1,6 @@
 package io.dmm.stack.userspace.channel;
 
+import io.dmm.api.spi.BusyPoller;
 import io.dmm.api.spi.ReadinessListener;
 import io.dmm.api.spi.ReadinessSource;
 import io.dmm.jdk.net.ChannelDatagramSocket;
@@ -186,6 +187,11 @@ public class UserspaceDatagramChannel extends DatagramChannel implements Readine
     @Override
     public void setReadinessListener(ReadinessListener listener) {
         signal.setListener(listener);
+    }
+
+    @Override
+    public BusyPoller busyPoller() {
+        return access.busyPoller();
     }
 
     private void ensureOpen() throws ClosedChannelException {

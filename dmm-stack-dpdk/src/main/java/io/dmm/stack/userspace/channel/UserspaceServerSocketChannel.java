@@ -1,5 +1,6 @@
 package io.dmm.stack.userspace.channel;
 
+import io.dmm.api.spi.BusyPoller;
 import io.dmm.api.spi.ReadinessListener;
 import io.dmm.api.spi.ReadinessSource;
 import io.dmm.jdk.net.ChannelServerSocket;
@@ -128,6 +129,11 @@ public class UserspaceServerSocketChannel extends ServerSocketChannel implements
     @Override
     public void setReadinessListener(ReadinessListener l) {
         for (Part p : parts) p.setListener(l);
+    }
+
+    @Override
+    public BusyPoller busyPoller() {
+        return access.busyPoller();
     }
 
     private void ensureOpen() throws ClosedChannelException {

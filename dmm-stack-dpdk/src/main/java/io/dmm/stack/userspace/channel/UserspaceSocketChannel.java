@@ -1,5 +1,6 @@
 package io.dmm.stack.userspace.channel;
 
+import io.dmm.api.spi.BusyPoller;
 import io.dmm.api.spi.ReadinessListener;
 import io.dmm.api.spi.ReadinessSource;
 import io.dmm.jdk.net.ChannelSocket;
@@ -202,6 +203,11 @@ public class UserspaceSocketChannel extends SocketChannel implements ReadinessSo
     @Override
     public void setReadinessListener(ReadinessListener listener) {
         signal.setListener(listener);
+    }
+
+    @Override
+    public BusyPoller busyPoller() {
+        return access.busyPoller();
     }
 
     // ------------------------------------------------------------------ state checks

@@ -7,4 +7,14 @@ public interface DutyCycle {
 
     /** When the next timer is due, in the loop clock's nanos; {@code Long.MAX_VALUE} when none is armed. */
     long nextDeadline();
+
+    /**
+     * Whether another thread does the receiving for now (a thread spinning on a socket or a
+     * selector polls the device itself): after a turn with no work the loop then parks until its
+     * next timer or a wakeup, at most {@link PollLoop#STAND_BY_MAX_NANOS}, instead of idling by its
+     * strategy (a busy phase would only compete with that thread for the lock and the CPUs).
+     */
+    default boolean standingBy() {
+        return false;
+    }
 }

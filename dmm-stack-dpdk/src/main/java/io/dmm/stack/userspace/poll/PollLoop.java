@@ -29,6 +29,11 @@ public final class PollLoop implements AutoCloseable {
     private volatile boolean running;
     private volatile boolean started;
     private volatile boolean closed;
+    /**
+     * The longest a loop standing by ({@link DutyCycle#standingBy()}) parks: a spinning thread that
+     * stops wakes it at once, one preempted in mid-spin leaves it this long at worst.
+     */
+    public static final long STAND_BY_MAX_NANOS = 1_000_000L;
     /** Set by wakeupEager(): the idle strategy starts eager again (an adaptive budget anew). */
     private volatile boolean woken;
 
@@ -127,6 +132,12 @@ public final class PollLoop implements AutoCloseable {
             if (woken) {
                 woken = false;
                 idle.reset();
+            }
+            if (work == 0 && duty.standingBy()) {
+                idle.reset();  // when the loop takes over again, its busy budget starts anew
+                long wait = Math.min(STAND_BY_MAX_NANOS, deadline - clock.nanos());
+                if (wait > 0) LockSupport.parkNanos(this, wait);
+                continue;
             }
             idle.idle(work, deadline, clock.nanos());
         }

@@ -23,6 +23,7 @@ class PollLoopTest {
     private static final class CountingCycle implements DutyCycle {
         final AtomicInteger calls = new AtomicInteger();
         volatile long deadline = Long.MAX_VALUE;
+        volatile boolean standingBy;
         volatile CountDownLatch next = new CountDownLatch(1);
 
         @Override
@@ -35,6 +36,11 @@ class PollLoopTest {
         @Override
         public long nextDeadline() {
             return deadline;
+        }
+
+        @Override
+        public boolean standingBy() {
+            return standingBy;
         }
     }
 
@@ -95,6 +101,34 @@ class PollLoopTest {
             assertTrue(cycle.next.await(5, TimeUnit.SECONDS));
             BlockedThreads.awaitBlockedIn(loop.thread(), "idle");
             assertEquals(1, idle.resets.get(), "an eager wakeup (a busy-polling thread gave up) starts the strategy over");
+        }
+    }
+
+    /**
+     * While another thread polls the device (a spinning socket call or selector) the loop parks in
+     * its own run() instead of idling by its strategy (here one that never sleeps: a loop idling by
+     * it would spin), turns when woken, and idles by its strategy again once nobody polls.
+     */
+    @Test
+    void standingByItParksInsteadOfIdlingByItsStrategy() throws Exception {
+        CountingCycle cycle = new CountingCycle();
+        cycle.standingBy = true;
+        AtomicInteger idles = new AtomicInteger();
+        IdleStrategy spinning = new IdleStrategy() {
+            @Override public void idle(int workCount, long deadlineNanos, long nowNanos) { idles.incrementAndGet(); }
+            @Override public void reset() { }
+        };
+        try (PollLoop loop = new PollLoop("standby", cycle, spinning, Clock.SYSTEM)) {
+            loop.start();
+            assertTrue(cycle.next.await(5, TimeUnit.SECONDS));
+            BlockedThreads.awaitBlockedIn(loop.thread(), "run");
+            assertEquals(0, idles.get(), "standing by, the loop does not idle by its strategy");
+            assertTrue(cycle.calls.get() < 10_000, "it parks between turns (at most 1 ms each): " + cycle.calls.get());
+            cycle.next = new CountDownLatch(1);
+            loop.wakeupEager();  // the spinner gave up
+            assertTrue(cycle.next.await(5, TimeUnit.SECONDS));
+            cycle.standingBy = false;
+            io.dmm.api.testing.Waits.until("the strategy idles again", java.time.Duration.ofSeconds(5), () -> idles.get() > 0);
         }
     }
 
