@@ -53,8 +53,7 @@ class SelectorBusyPollTest {
     void whatAPollReceivesIsSelectedWithoutSleeping() throws Exception {
         MemoryBusyPoller poller = start(10_000_000);  // a spin longer than the select's timeout
         try (Connected c = connect(); Selector sel = runtime.provider().openSelector()) {
-            c.server.configureBlocking(false);
-            SelectionKey key = c.server.register(sel, SelectionKey.OP_READ);
+            SelectionKey key = watchForRead(c, sel);
             AtomicReference<Thread> writer = new AtomicReference<>();
             poller.atNextPoll(() -> {
                 writer.set(Thread.currentThread());
@@ -71,8 +70,7 @@ class SelectorBusyPollTest {
     void aSpinThatFindsNothingEndsAndTheSelectSleepsItsTimeout() throws Exception {
         MemoryBusyPoller poller = start(1_000);
         try (Connected c = connect(); Selector sel = runtime.provider().openSelector()) {
-            c.server.configureBlocking(false);
-            c.server.register(sel, SelectionKey.OP_READ);
+            watchForRead(c, sel);
             assertEquals(0, sel.select(50));
             assertTrue(poller.polls() > 0, "it polled before it slept");
             assertTrue(poller.endings() > 0, "it told the stack it stopped polling");
@@ -84,8 +82,7 @@ class SelectorBusyPollTest {
     void aWakeupEndsTheSpin() throws Exception {
         start(60_000_000);  // a minute: only the wakeup can end it within the test's timeout
         try (Connected c = connect(); Selector sel = runtime.provider().openSelector()) {
-            c.server.configureBlocking(false);
-            c.server.register(sel, SelectionKey.OP_READ);
+            watchForRead(c, sel);
             Thread waker = Thread.ofVirtual().start(() -> {
                 sleep(100);
                 sel.wakeup();
@@ -99,8 +96,7 @@ class SelectorBusyPollTest {
     void selectNowAndSelectorsWithPlatformChannelsDoNotPoll() throws Exception {
         MemoryBusyPoller poller = start(1_000);
         try (Connected c = connect(); Selector sel = runtime.provider().openSelector()) {
-            c.server.configureBlocking(false);
-            c.server.register(sel, SelectionKey.OP_READ);
+            watchForRead(c, sel);
             assertEquals(0, sel.selectNow());
             assertEquals(0, poller.polls(), "selectNow does not wait, so it does not poll");
             Pipe pipe = Pipe.open();
@@ -120,8 +116,7 @@ class SelectorBusyPollTest {
     void aStackThatIsGoneIsPolledNoMore() throws Exception {
         MemoryBusyPoller poller = start(1_000);
         try (Connected c = connect(); Selector sel = runtime.provider().openSelector()) {
-            c.server.configureBlocking(false);
-            c.server.register(sel, SelectionKey.OP_READ);
+            watchForRead(c, sel);
             poller.gone();
             assertEquals(0, sel.select(20));
             assertEquals(1, poller.polls(), "asked once, it answered that its stack is gone");
@@ -147,6 +142,12 @@ class SelectorBusyPollTest {
             client.finishConnect();
             return new Connected(client, listener.accept());
         }
+    }
+
+    /** Registers the server end, non-blocking, for OP_READ. */
+    private static SelectionKey watchForRead(Connected c, Selector sel) throws IOException {
+        c.server.configureBlocking(false);
+        return c.server.register(sel, SelectionKey.OP_READ);
     }
 
     private static void write(SocketChannel ch, String s) {
