@@ -211,8 +211,10 @@ public final class DmmSelector extends AbstractSelector {
             }
             blocking = !mustNotBlock;
             try {
-                if (!mustNotBlock && signals.pending()) {
-                    mustNotBlock = true; // queued or still-ready fd-less keys: look, do not sleep
+                if (!mustNotBlock && (signals.pending() || wakeupPending.get())) {
+                    // queued or still-ready fd-less keys, or a wakeup that came before blocking was
+                    // set (so it did not write the inner eventfd): look, do not sleep
+                    mustNotBlock = true;
                 }
                 long waitMs = mustNotBlock ? -1L : timeout == 0 ? 0L : remainingMillis(deadline);
                 int n;
@@ -380,7 +382,9 @@ public final class DmmSelector extends AbstractSelector {
     @Override
     public Selector wakeup() {
         wakeupPending.set(true);
-        inner.wakeup();
+        // Only a select sleeping in the inner selector needs its eventfd written: one still running
+        // (busy polling, gathering) sees the flag, as it re-reads it after it sets blocking.
+        if (blocking) inner.wakeup();
         return this;
     }
 
