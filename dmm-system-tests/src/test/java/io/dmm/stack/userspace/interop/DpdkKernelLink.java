@@ -54,6 +54,19 @@ final class DpdkKernelLink implements AutoCloseable {
      * @param device extra keys of the stack's device, e.g. {@code "queues"} of a DPDK port
      */
     static DpdkKernelLink open(PortKind kind, Map<String, Object> tcp, Map<String, Object> device) {
+        return openWithEntry(kind, tcp.isEmpty() ? Map.of() : Map.of("tcp", tcp), device);
+    }
+
+    /** A link whose stack routes everything off its subnet through the kernel ({@link #KERNEL_IP} its gateway). */
+    static DpdkKernelLink openRouted(PortKind kind) {
+        return openWithEntry(kind, Map.of("gateway", KERNEL_IP), Map.of());
+    }
+
+    /**
+     * @param entry  more keys of the stack entry, e.g. "tcp"
+     * @param device extra keys of the stack's device
+     */
+    private static DpdkKernelLink openWithEntry(PortKind kind, Map<String, Object> entry, Map<String, Object> device) {
         NetNamespace ns = NetNamespace.create();
         StackInstance stack = null;
         try {
@@ -64,7 +77,7 @@ final class DpdkKernelLink implements AutoCloseable {
                 Map<String, Object> driver = kind == PortKind.TAP
                         ? dpdkPort("net_tap_dmm" + n + ",iface=" + kernelIface)
                         : Map.of("driver", "tap", "interface", kernelIface);
-                stack = startStack(kind, n, driver, tcp, device);
+                stack = startStack(kind, n, driver, entry, device);
                 // The tap was made in the JVM's namespace; its fd stays with the stack wherever it moves.
                 ns.adopt(kernelIface);
                 ns.configure(kernelIface, KERNEL_IP + PREFIX);
@@ -75,7 +88,7 @@ final class DpdkKernelLink implements AutoCloseable {
                 // veth offloads checksums by default: the kernel would send TCP with a partial
                 // checksum (to be completed by a NIC that is not there), which the stack rightly drops.
                 ns.execOk("ethtool", "-K", kernelIface, "tx", "off");
-                stack = startStack(kind, n, dpdkPort("net_af_packet_dmm" + n + ",iface=" + outside), tcp, device);
+                stack = startStack(kind, n, dpdkPort("net_af_packet_dmm" + n + ",iface=" + outside), entry, device);
             }
             DpdkKernelLink link = new DpdkKernelLink(kind, ns, stack, kernelIface);
             ns.failureContext(link::counters);
@@ -95,12 +108,12 @@ final class DpdkKernelLink implements AutoCloseable {
     }
 
     /** @param driver the device's "driver" and the keys that say which device, over the test's {@code device} keys */
-    private static StackInstance startStack(PortKind kind, int n, Map<String, Object> driver, Map<String, Object> tcp,
+    private static StackInstance startStack(PortKind kind, int n, Map<String, Object> driver, Map<String, Object> entry,
                                             Map<String, Object> device) {
         Map<String, Object> dev = new LinkedHashMap<>(device);
         dev.putAll(driver);
         return DpdkStacks.up("interop-" + kind.name().toLowerCase() + n, STACK_IP + PREFIX, dev,
-                tcp.isEmpty() ? null : Map.of("tcp", tcp));
+                entry.isEmpty() ? null : entry);
     }
 
     /** A counter of the stack, 0 when it was never counted. */
