@@ -9,13 +9,14 @@ import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A userspace stack instance on a DPDK port whose other end is a kernel interface inside a fresh
- * namespace: the Linux kernel as the peer, on a link of its own. The stack is {@link #STACK_IP},
+ * A userspace stack instance on a device whose other end is a kernel interface inside a fresh
+ * namespace: the Linux kernel as the peer, on a link of its own. The device is a DPDK port or,
+ * for {@link PortKind#TAP_DRIVER}, the stack's own tap driver (no DPDK). The stack is {@link #STACK_IP},
  * the kernel {@link #KERNEL_IP}; every link uses the same subnet, which is safe because each
  * kernel side is in its own namespace and the JVM namespace's end (the veth of af_packet, the tap
  * before it is moved) never has an address.
  *
- * <p>{@link #close()} closes the stack first (for net_tap that destroys the tap interface), then
+ * <p>{@link #close()} closes the stack first (for a tap that destroys the tap interface), then
  * the namespace; both are idempotent.
  */
 final class DpdkKernelLink implements AutoCloseable {
@@ -50,18 +51,34 @@ final class DpdkKernelLink implements AutoCloseable {
 
     /**
      * @param tcp    the stack entry's "tcp" settings
-     * @param device extra keys of the stack's "dpdk" device, e.g. {@code "queues"}
+     * @param device extra keys of the stack's device, e.g. {@code "queues"} of a DPDK port
      */
     static DpdkKernelLink open(PortKind kind, Map<String, Object> tcp, Map<String, Object> device) {
+        return openWithEntry(kind, tcp.isEmpty() ? Map.of() : Map.of("tcp", tcp), device);
+    }
+
+    /** A link whose stack routes everything off its subnet through the kernel ({@link #KERNEL_IP} its gateway). */
+    static DpdkKernelLink openRouted(PortKind kind) {
+        return openWithEntry(kind, Map.of("gateway", KERNEL_IP), Map.of());
+    }
+
+    /**
+     * @param entry  more keys of the stack entry, e.g. "tcp"
+     * @param device extra keys of the stack's device
+     */
+    private static DpdkKernelLink openWithEntry(PortKind kind, Map<String, Object> entry, Map<String, Object> device) {
         NetNamespace ns = NetNamespace.create();
         StackInstance stack = null;
         try {
             int n = PORTS.incrementAndGet();
             String kernelIface;
-            if (kind == PortKind.TAP) {
-                kernelIface = NetNamespace.uniqueInterfaceName("dtp");
-                stack = startStack(kind, n, "net_tap_dmm" + n + ",iface=" + kernelIface, tcp, device);
-                // net_tap made the interface in the JVM's namespace; its fd stays with DPDK wherever it moves.
+            if (kind != PortKind.AF_PACKET) {
+                kernelIface = NetNamespace.uniqueInterfaceName(kind == PortKind.TAP ? "dtp" : "dkt");
+                Map<String, Object> driver = kind == PortKind.TAP
+                        ? dpdkPort("net_tap_dmm" + n + ",iface=" + kernelIface)
+                        : Map.of("driver", "tap", "interface", kernelIface);
+                stack = startStack(kind, n, driver, entry, device);
+                // The tap was made in the JVM's namespace; its fd stays with the stack wherever it moves.
                 ns.adopt(kernelIface);
                 ns.configure(kernelIface, KERNEL_IP + PREFIX);
             } else {
@@ -71,7 +88,7 @@ final class DpdkKernelLink implements AutoCloseable {
                 // veth offloads checksums by default: the kernel would send TCP with a partial
                 // checksum (to be completed by a NIC that is not there), which the stack rightly drops.
                 ns.execOk("ethtool", "-K", kernelIface, "tx", "off");
-                stack = startStack(kind, n, "net_af_packet_dmm" + n + ",iface=" + outside, tcp, device);
+                stack = startStack(kind, n, dpdkPort("net_af_packet_dmm" + n + ",iface=" + outside), entry, device);
             }
             DpdkKernelLink link = new DpdkKernelLink(kind, ns, stack, kernelIface);
             ns.failureContext(link::counters);
@@ -86,13 +103,17 @@ final class DpdkKernelLink implements AutoCloseable {
         }
     }
 
-    private static StackInstance startStack(PortKind kind, int n, String port, Map<String, Object> tcp,
+    private static Map<String, Object> dpdkPort(String devargs) {
+        return Map.of("driver", "dpdk", "port", devargs);
+    }
+
+    /** @param driver the device's "driver" and the keys that say which device, over the test's {@code device} keys */
+    private static StackInstance startStack(PortKind kind, int n, Map<String, Object> driver, Map<String, Object> entry,
                                             Map<String, Object> device) {
         Map<String, Object> dev = new LinkedHashMap<>(device);
-        dev.put("driver", "dpdk");
-        dev.put("port", port);
+        dev.putAll(driver);
         return DpdkStacks.up("interop-" + kind.name().toLowerCase() + n, STACK_IP + PREFIX, dev,
-                tcp.isEmpty() ? null : Map.of("tcp", tcp));
+                entry.isEmpty() ? null : entry);
     }
 
     /** A counter of the stack, 0 when it was never counted. */

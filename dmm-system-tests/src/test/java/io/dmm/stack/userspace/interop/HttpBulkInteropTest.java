@@ -11,22 +11,24 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * 100 MB each way between a Java client on the userspace stack and Linux programs: a download from
  * {@code python3 -m http.server} and an upload into {@code socat}, both checked by SHA-256 against
- * Linux's own {@code sha256sum} of the file.
+ * Linux's own {@code sha256sum} of the file, over DPDK's net_tap and over the tap driver.
  */
 class HttpBulkInteropTest {
     static final long SIZE = 100L * 1000 * 1000;
     static final Duration TRANSFER = Duration.ofSeconds(60);
 
-    @Test
+    @ParameterizedTest
+    @EnumSource(value = PortKind.class, names = {"TAP", "TAP_DRIVER"})
     @Timeout(value = 90, unit = TimeUnit.SECONDS)
-    void javaClientDownloads100MegabytesFromPythonHttpServer() throws Exception {
-        try (DpdkKernelLink link = DpdkKernelLink.open(PortKind.TAP)) {
+    void javaClientDownloads100MegabytesFromPythonHttpServer(PortKind kind) throws Exception {
+        try (DpdkKernelLink link = DpdkKernelLink.open(kind)) {
             Path www = Files.createDirectory(link.ns.scratch().resolve("www"));
             Path file = www.resolve("big.bin");
             SeededBytes.writeFile(file, 5, SIZE);
@@ -47,10 +49,11 @@ class HttpBulkInteropTest {
         }
     }
 
-    @Test
+    @ParameterizedTest
+    @EnumSource(value = PortKind.class, names = {"TAP", "TAP_DRIVER"})
     @Timeout(value = 90, unit = TimeUnit.SECONDS)
-    void javaClientUploads100MegabytesToSocat() throws Exception {
-        try (DpdkKernelLink link = DpdkKernelLink.open(PortKind.TAP)) {
+    void javaClientUploads100MegabytesToSocat(PortKind kind) throws Exception {
+        try (DpdkKernelLink link = DpdkKernelLink.open(kind)) {
             SocatUpload.run(link, 8001, 6, SIZE, TRANSFER);
         }
     }

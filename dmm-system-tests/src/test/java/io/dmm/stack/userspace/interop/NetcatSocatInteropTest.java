@@ -22,7 +22,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * A megabyte each way between the userspace stack and Linux's {@code nc} and {@code socat}, in both
- * directions of connection, over both kinds of DPDK port. Each side's bytes are checked by SHA-256:
+ * directions of connection, over both kinds of DPDK port and the tap driver. Each side's bytes are checked by SHA-256:
  * ours in Java, Linux's by {@code sha256sum} of the files nc and socat read and wrote.
  */
 class NetcatSocatInteropTest {

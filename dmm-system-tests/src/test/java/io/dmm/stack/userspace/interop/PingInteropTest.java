@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
-/** Linux's ping answered by the userspace stack, over both kinds of DPDK port. */
+/** Linux's ping answered by the userspace stack, over every kind of device with a kernel at its other end. */
 class PingInteropTest {
 
     @ParameterizedTest

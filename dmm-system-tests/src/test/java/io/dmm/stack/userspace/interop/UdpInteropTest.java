@@ -21,14 +21,15 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * UDP with Linux's socat: a datagram larger than the link's MTU, which Linux sends as IPv4
  * fragments and the userspace stack must reassemble, and our answer back to socat's port.
  *
- * <p>On net_tap only. DPDK's net_af_packet joins its socket to a fanout group with
+ * <p>On the taps only (DPDK's net_tap and the tap driver). DPDK's net_af_packet joins its socket to a fanout group with
  * PACKET_FANOUT_FLAG_DEFRAG, so the kernel reassembles the fragments before the port sees them,
  * and the whole datagram, larger than the ring's frame (2048 bytes less its header), arrives cut
  * to 1982 bytes (the stack counts drop_ipv4_malformed): a limit of that PMD, not of the stack.
@@ -36,11 +37,12 @@ import org.junit.jupiter.api.Timeout;
 class UdpInteropTest {
     static final int SIZE = 4000;
 
-    @Test
+    @ParameterizedTest
+    @EnumSource(value = PortKind.class, names = {"TAP", "TAP_DRIVER"})
     @Timeout(value = 30, unit = TimeUnit.SECONDS)
-    void fragmentedDatagramFromLinuxIsReassembledAndAnswered() throws Exception {
+    void fragmentedDatagramFromLinuxIsReassembledAndAnswered(PortKind kind) throws Exception {
         try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor();
-             DpdkKernelLink link = DpdkKernelLink.open(PortKind.TAP);
+             DpdkKernelLink link = DpdkKernelLink.open(kind);
              DatagramChannel d = link.stack.openDatagramChannel(StandardProtocolFamily.INET)) {
             d.bind(new InetSocketAddress(STACK_IP, 9999));
             Path in = link.ns.scratch().resolve("datagram.bin");
