@@ -33,7 +33,7 @@ public final class PollLoop implements AutoCloseable {
      * The longest a loop standing by ({@link DutyCycle#standingBy()}) parks: a spinning thread that
      * stops wakes it at once, one preempted in mid-spin leaves it this long at worst.
      */
-    public static final long STAND_BY_MAX_NANOS = 1_000_000L;
+    public static final long STAND_BY_MAX_NANOS = 200_000L;
     /** Set by wakeupEager(): the idle strategy starts eager again (an adaptive budget anew). */
     private volatile boolean woken;
 

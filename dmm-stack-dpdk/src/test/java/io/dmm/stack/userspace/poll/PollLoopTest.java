@@ -123,7 +123,7 @@ class PollLoopTest {
             assertTrue(cycle.next.await(5, TimeUnit.SECONDS));
             BlockedThreads.awaitBlockedIn(loop.thread(), "run");
             assertEquals(0, idles.get(), "standing by, the loop does not idle by its strategy");
-            assertTrue(cycle.calls.get() < 10_000, "it parks between turns (at most 1 ms each): " + cycle.calls.get());
+            assertTrue(cycle.calls.get() < 10_000, "it parks between turns (at most 200 µs each): " + cycle.calls.get());
             cycle.next = new CountDownLatch(1);
             loop.wakeupEager();  // the spinner gave up
             assertTrue(cycle.next.await(5, TimeUnit.SECONDS));
