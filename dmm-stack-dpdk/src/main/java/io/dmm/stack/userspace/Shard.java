@@ -8,6 +8,7 @@ import io.dmm.stack.userspace.iface.Ipv4Interface;
 import io.dmm.stack.userspace.iface.MulticastGroups;
 import io.dmm.stack.userspace.phy.Device;
 import io.dmm.stack.userspace.phy.FaultInjector;
+import io.dmm.stack.userspace.poll.BackoffIdle;
 import io.dmm.stack.userspace.poll.DutyCycle;
 import io.dmm.stack.userspace.poll.IdleStrategy;
 import io.dmm.stack.userspace.poll.PollLoop;
@@ -40,6 +41,15 @@ final class Shard implements StackAccess {
     final StackCounters counters = new StackCounters();
     final Device device;
     private final boolean inlineRx;
+    /**
+     * Whether an application call that arms a timer may leave it to the poll loop's next turn: on a
+     * polled device the loop never parks longer than {@link BackoffIdle#DEFAULT_MAX_PARK_NANOS}
+     * (the strategies a polled device allows), so it finds a timer due later than
+     * {@link #LAZY_TIMER_NANOS} by itself.
+     */
+    private final boolean lazyTimers;
+    static final long LAZY_TIMER_NANOS = 2 * BackoffIdle.DEFAULT_MAX_PARK_NANOS;
+    private final Clock clock;
     /** The fault injector in the device chain (shard 0's only), or null: frames it holds are due at times the loop must honour. */
     private final FaultInjector faults;
     final Ipv4Interface iface;
@@ -62,6 +72,8 @@ final class Shard implements StackAccess {
         this.index = index;
         this.device = device;
         this.inlineRx = inlineRx;
+        this.lazyTimers = instance.config().device().polled();
+        this.clock = clock;
         this.faults = index == 0 ? faults : null;
         var config = instance.config();
         this.iface = new Ipv4Interface(device, ic, clock, counters);
@@ -174,7 +186,9 @@ final class Shard implements StackAccess {
         long tcpDeadline = Math.min(tcp.nextDeadline(), iface.multicast().nextDeadline());
         if (tcpDeadline < loopDeadline) {
             loopDeadline = tcpDeadline;
-            loop.wakeup();
+            // Waking the loop for a timer it would find anyway (the retransmission timer, armed by
+            // every send that starts a flight) cost a futex call and a thread switch per request.
+            if (!lazyTimers || tcpDeadline - clock.nanos() < LAZY_TIMER_NANOS) loop.wakeup();
         }
     }
 
