@@ -37,8 +37,10 @@ public final class LinuxPeerRoundTrips {
             long[] rtt = new long[n];
             double[][] medians = new double[2][blocks];
             double[][] p99s = new double[2][blocks];
-            TcpPingPongBenchmark.timeRoundTrips(veth.channel(), rtt, n / 10);  // warm-up of both paths (JIT, ARP)
-            TcpPingPongBenchmark.timeRoundTrips(tap.channel(), rtt, n / 10);
+            // warm-up of both paths, a block each (ARP, and the JIT: with a tenth of a block the
+            // userspace path was still being compiled in the first measured blocks)
+            TcpPingPongBenchmark.timeRoundTrips(veth.channel(), rtt, n);
+            TcpPingPongBenchmark.timeRoundTrips(tap.channel(), rtt, n);
             for (int b = 0; b < blocks; b++) {
                 for (int path = 0; path < 2; path++) {
                     LinuxPeer.Connection c = path == 0 ? veth : tap;
