@@ -101,6 +101,26 @@ public final class SharedDevice {
             }
             if (to < 0) local.frame(memory, offset, length, checksumsVerified);
         }
+
+        /** The burst's end reaches the local handler: GRO's held segments go up before the frames are freed. */
+        @Override
+        public void endOfBurst() {
+            local.endOfBurst();
+        }
+    }
+
+    /**
+     * Hands a holding view's handler the frames of its inbox one by one, each followed by the end
+     * of a burst: the inbox frees a frame's slot after its call, so nothing may be held past it.
+     */
+    private static final class EachFrameABurst implements RxHandler {
+        RxHandler handler;
+
+        @Override
+        public void frame(MemorySegment memory, long offset, int length, boolean checksumsVerified) {
+            handler.frame(memory, offset, length, checksumsVerified);
+            handler.endOfBurst();
+        }
     }
 
     private final class View implements Device {
@@ -109,11 +129,50 @@ public final class SharedDevice {
         private final Device lane;
         /** Null for a shard that only drains its inbox. */
         private final Steer steer;
+        /** Whether the frames of a burst stay readable until it ends (GRO): its queue's, or shard 0's device's. */
+        private final boolean holds;
+        private final EachFrameABurst inboxFrames = new EachFrameABurst();
 
         View(int shard) {
             this.shard = shard;
             this.lane = lanes ? device.queue(shard) : null;
             this.steer = lanes || shard == 0 ? new Steer(shard) : null;
+            // a shard that only drains its inbox gets every frame on its own: nothing to merge
+            this.holds = lane != null ? lane.holdsFramesForBurst() : shard == 0 && device.holdsFramesForBurst();
+        }
+
+        @Override public boolean holdsFramesForBurst() { return holds; }
+
+        /** The device's (or its queue's) TCP segmentation, which a shard uses as a whole device would. */
+        @Override
+        public int tsoMaxBytes() {
+            return lane != null ? lane.tsoMaxBytes() : device.tsoMaxBytes();
+        }
+
+        @Override
+        public long txAcquireSegmented() {
+            if (lane != null) return lane.txAcquireSegmented();
+            synchronized (device) {
+                return device.txAcquireSegmented();
+            }
+        }
+
+        @Override
+        public void txSubmitSegmented(long offset, int length, int segmentSize) {
+            if (lane != null) {
+                lane.txSubmitSegmented(offset, length, segmentSize);
+                return;
+            }
+            synchronized (device) {
+                device.txSubmitSegmented(offset, length, segmentSize);
+            }
+        }
+
+        /** Its inbox's frames, each as a burst of its own when this view's handler may hold frames. */
+        private int drainInbox(RxHandler handler, int budget) {
+            if (!holds) return inboxes[shard].drain(handler, budget);
+            inboxFrames.handler = handler;
+            return inboxes[shard].drain(inboxFrames, budget);
         }
 
         @Override public String name() { return device.name(); }
@@ -129,9 +188,9 @@ public final class SharedDevice {
             if (lane != null) {
                 steer.local = handler;
                 int n = lane.receive(steer, budget);
-                return n < budget ? n + inboxes[shard].drain(handler, budget - n) : n;
+                return n < budget ? n + drainInbox(handler, budget - n) : n;
             }
-            if (shard != 0) return inboxes[shard].drain(handler, budget);
+            if (shard != 0) return drainInbox(handler, budget);
             synchronized (device) {
                 steer.local = handler;
                 return device.receive(steer, budget);
