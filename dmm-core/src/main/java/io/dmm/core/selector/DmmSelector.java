@@ -211,9 +211,9 @@ public final class DmmSelector extends AbstractSelector {
             }
             blocking = !mustNotBlock;
             try {
-                if (!mustNotBlock && (signals.pending() || wakeupPending.get())) {
-                    // queued or still-ready fd-less keys, or a wakeup that came before blocking was
-                    // set (so it did not write the inner eventfd): look, do not sleep
+                if (!mustNotBlock && mustNotSleep()) {
+                    // queued or still-ready fd-less keys, a wakeup that came before blocking was set
+                    // (so it did not write the inner eventfd), or an interrupt: look, do not sleep
                     mustNotBlock = true;
                 }
                 long waitMs = mustNotBlock ? -1L : timeout == 0 ? 0L : remainingMillis(deadline);

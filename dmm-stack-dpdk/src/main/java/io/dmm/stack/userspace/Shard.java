@@ -42,12 +42,13 @@ final class Shard implements StackAccess {
     final Device device;
     private final boolean inlineRx;
     /**
-     * Whether an application call that arms a timer may leave it to the poll loop's next turn: on a
-     * polled device the loop never parks longer than {@link BackoffIdle#DEFAULT_MAX_PARK_NANOS}
-     * (the strategies a polled device allows), so it finds a timer due later than
-     * {@link #LAZY_TIMER_NANOS} by itself.
+     * Whether the device must be polled (a DPDK port, a tap): threads spinning on a socket poll it
+     * too, and an application call that arms a timer may leave it to the poll loop's next turn,
+     * since there the loop never parks longer than {@link BackoffIdle#DEFAULT_MAX_PARK_NANOS} (the
+     * strategies a polled device allows) and finds a timer due later than {@link #LAZY_TIMER_NANOS}
+     * by itself.
      */
-    private final boolean lazyTimers;
+    private final boolean polled;
     static final long LAZY_TIMER_NANOS = 2 * BackoffIdle.DEFAULT_MAX_PARK_NANOS;
     private final Clock clock;
     /** The fault injector in the device chain (shard 0's only), or null: frames it holds are due at times the loop must honour. */
@@ -71,11 +72,11 @@ final class Shard implements StackAccess {
         this.instance = instance;
         this.index = index;
         this.device = device;
+        var config = instance.config();
         this.inlineRx = inlineRx;
-        this.lazyTimers = instance.config().device().polled();
+        this.polled = config.device().polled();
         this.clock = clock;
         this.faults = index == 0 ? faults : null;
-        var config = instance.config();
         this.iface = new Ipv4Interface(device, ic, clock, counters);
         this.tcp = first == null ? new TcpStack(iface, lock, clock, counters, config.tcp())
                 : first.tcp.sibling(iface, lock, counters);
@@ -96,7 +97,7 @@ final class Shard implements StackAccess {
         // lock and the CPUs (p90 of a ping-pong 10 -> 25 us on 2 cores, docs/benchmarks.md).
         lock.setUnlockHook(this::afterCall);
         // a polled port says nothing when frames arrive: threads spinning on a socket poll it too
-        if (config.device().polled()) {
+        if (polled) {
             lock.setDevicePoll(this::busyPoll, loop::wakeupEager);
         }
     }
@@ -188,7 +189,7 @@ final class Shard implements StackAccess {
             loopDeadline = tcpDeadline;
             // Waking the loop for a timer it would find anyway (the retransmission timer, armed by
             // every send that starts a flight) cost a futex call and a thread switch per request.
-            if (!lazyTimers || tcpDeadline - clock.nanos() < LAZY_TIMER_NANOS) loop.wakeup();
+            if (!polled || tcpDeadline - clock.nanos() < LAZY_TIMER_NANOS) loop.wakeup();
         }
     }
 

@@ -272,11 +272,10 @@ public final class TapDevice implements Device {
             tsoTaken = false;
             return;
         }
-        long index = (slotStart - txBase) / slotSize;
         if (slotStart < txBase || slotStart >= tsoSlot || (slotStart - txBase) % slotSize != 0) {
             throw new IllegalArgumentException("offset " + offset + " is no transmit buffer of " + name);
         }
-        txFree[txFreeCount++] = (int) index;
+        txFree[txFreeCount++] = (int) ((slotStart - txBase) / slotSize);
     }
 
     @Override
