@@ -38,7 +38,7 @@ class UserspaceSettingsReaderTest {
         assertNull(c.device().pcap());
         assertNull(c.device().faults());
         assertEquals("adaptive", c.idle());
-        assertEquals(20_000L, c.spinNanos());
+        assertEquals(20_000L, c.spinNanos(), "a spinner on an in-memory device only waits for another thread");
         assertEquals(AdaptiveIdle.DEFAULT_BUDGET_NANOS, c.busyPollNanos());
         assertEquals(TcpConfig.defaults().minRtoNanos, c.tcp().minRtoNanos);
     }
@@ -140,6 +140,7 @@ class UserspaceSettingsReaderTest {
         assertEquals(9000, c.device().mtu());
         assertEquals(0x02_00_00_00_00_0bL, c.device().mac());
         assertTrue(c.device().polled(), "a tap says nothing when frames arrive");
+        assertEquals(50_000L, c.spinNanos(), "a spinner on a polled device polls it: Linux's busy_poll");
         UserspaceConfig named = read(Map.of("address", "10.1.0.2/24", "device", Map.of("driver", "tap")));
         assertEquals(null, named.device().iface(), "the kernel names it");
         assertEquals(1500, named.device().mtu());
