@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# wrk-http.sh: the JDK's HttpServer, unmodified (wrk/HelloHttpServer.java), served twice in one run
+# wrk-http.sh: the JDK's HttpServer (wrk/HelloHttpServer.java: its only setting keeps every connection), served twice in one run
 #   userspace: under DMM's agent, on a userspace stack instance on a tap interface (the stack's own
 #              "tap" driver, or with --device net_tap DPDK's net_tap PMD);
 #   kernel:    on the plain JDK, on Linux, over a veth pair;
