@@ -96,6 +96,7 @@ final class Shard implements StackAccess {
         // local queue (afterCall); waking the loop per local packet only made it compete for the
         // lock and the CPUs (p90 of a ping-pong 10 -> 25 us on 2 cores, docs/benchmarks.md).
         lock.setUnlockHook(this::afterCall);
+        lock.setAfterRelease(device::txFlushAfterRelease);
         // a polled port says nothing when frames arrive: threads spinning on a socket poll it too
         if (polled) {
             lock.setDevicePoll(this::busyPoll, loop::wakeupEager);

@@ -37,6 +37,8 @@ public final class StackLock {
     private Notification head;
     private Notification tail;
     private Runnable unlockHook;
+    /** Run by a thread after its outermost release (the device's deferred transmit), or null. */
+    private volatile Runnable afterRelease;
     /** Polls the instance's device (under the lock), or null when waiting threads must not (see busyPoll). */
     private volatile Runnable devicePoll;
     /** Tells the poll loop that a thread stopped busy polling and is about to park. */
@@ -148,6 +150,19 @@ public final class StackLock {
         if (e != null) e.run();
     }
 
+    /**
+     * Sets the work the releasing thread runs right after each outermost release, without the lock:
+     * the device's writes of the frames queued under it ({@code Device.txFlushAfterRelease}).
+     */
+    public void setAfterRelease(Runnable work) {
+        this.afterRelease = work;
+    }
+
+    private void runAfterRelease() {
+        Runnable r = afterRelease;
+        if (r != null) r.run();
+    }
+
     /** Sets the work to run at each outermost unlock, before notifications (under the lock). */
     public void setUnlockHook(Runnable hook) {
         this.unlockHook = hook;
@@ -173,10 +188,12 @@ public final class StackLock {
         if (hook != null) hook.run();
         if (head == null) {
             lock.unlock();
+            runAfterRelease();
             return;
         }
         Notification n = pop();
         lock.unlock();
+        runAfterRelease();
         while (n != null) {
             n.deliver();
             lock(); // barging as every platform thread must (and no AQS node allocated per contended pop)

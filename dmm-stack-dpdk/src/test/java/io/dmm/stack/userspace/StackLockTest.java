@@ -103,4 +103,19 @@ class StackLockTest {
         lock.unlock();
         assertEquals(true, System.nanoTime() - start < Duration.ofSeconds(10).toNanos(), "no courtesy wait without waiters");
     }
+
+    @Test
+    void theWorkAfterReleaseRunsOnceTheOutermostHoldIsGoneAndWithoutTheLock() {
+        StackLock lock = new StackLock();
+        List<String> seen = new CopyOnWriteArrayList<>();
+        lock.setAfterRelease(() -> seen.add(lock.isHeldByCurrentThread() ? "held" : "released"));
+        lock.lock();
+        lock.lock();
+        lock.unlock();
+        assertEquals(List.of(), seen, "a nested release is no release");
+        lock.unlock();
+        assertEquals(List.of("released"), seen, "the device writes what was queued, without the lock");
+        lock.busyPoll();  // no device poll: nothing taken, nothing released
+        assertEquals(List.of("released"), seen);
+    }
 }

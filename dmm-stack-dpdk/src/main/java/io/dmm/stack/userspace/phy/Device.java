@@ -101,6 +101,15 @@ public interface Device extends AutoCloseable {
     void txFlush();
 
     /**
+     * Sends what {@link #txSubmit} queued without sending, called by a thread that has just released
+     * the stack lock (after every outermost release). A device whose transmit is a system call
+     * (the tap) queues at submit and writes here, so that no thread holds the stack lock across the
+     * call: holding it there made the other threads spin or yield for it (docs/benchmarks.md). Any
+     * thread, any time; the default sends nothing, having nothing queued.
+     */
+    default void txFlushAfterRelease() {}
+
+    /**
      * Called (from any thread, quickly) when frames arrive while the owner may be idle; replaces
      * any earlier notifier, null for none. A loopback device calls it from its own txFlush.
      */

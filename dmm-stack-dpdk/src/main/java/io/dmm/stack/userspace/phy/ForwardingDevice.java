@@ -29,6 +29,7 @@ public abstract class ForwardingDevice implements Device {
     @Override public void txSubmit(long offset, int length) { inner.txSubmit(offset, length); }
     @Override public void txRelease(long offset) { inner.txRelease(offset); }
     @Override public void txFlush() { inner.txFlush(); }
+    @Override public void txFlushAfterRelease() { inner.txFlushAfterRelease(); }
     @Override public void setRxNotifier(Runnable notifier) { inner.setRxNotifier(notifier); }
     @Override public void setListener(DeviceListener listener) { inner.setListener(listener); }
     @Override public void probe() { inner.probe(); }

@@ -247,6 +247,13 @@ public final class SharedDevice {
             }
         }
 
+        /** Not under the device's monitor: a device that queues guards its own writing. */
+        @Override
+        public void txFlushAfterRelease() {
+            if (lane != null) lane.txFlushAfterRelease();
+            else device.txFlushAfterRelease();
+        }
+
         /** Shard 0's alone: it is the one that hears of frames the device received. */
         @Override
         public void setRxNotifier(Runnable notifier) {

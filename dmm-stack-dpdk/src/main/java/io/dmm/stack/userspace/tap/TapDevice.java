@@ -10,6 +10,7 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * A Linux tap interface driven directly through {@code /dev/net/tun}: the userspace stack on one
@@ -30,12 +31,20 @@ import java.util.Map;
  * <p>Memory is one off-heap arena of slots: {@link #RX_SLOTS} receive slots (a burst's frames stay
  * readable until it ends, so the stack's GRO can merge them), {@link #TX_SLOTS} transmit slots and
  * one slot for a segmentation frame. A slot holds 6 spare bytes, the 10-byte header, then the
- * frame, so the frame starts 16 bytes in. Frames are written to the tap when submitted (a tap
- * write is synchronous: the buffer is free again at once); {@link #txFlush()} has nothing left to do.
+ * frame, so the frame starts 16 bytes in.
+ *
+ * <p>A submitted frame is queued, and written by {@link #txFlushAfterRelease()}, which the thread
+ * that submitted it calls once it has released the instance's lock: a {@code write} to a tap runs
+ * the receiving side's stack too, and holding the lock across it made every other thread spin or
+ * yield for the lock (HTTP 64 B: 52–57k requests/s with the write under the lock, 66–68k without,
+ * docs/benchmarks.md). One thread writes at a time (a transmit lock, taken with {@code tryLock}),
+ * in submission order; a thread that finds it taken leaves its frames to the writer, which looks
+ * again after letting go. A written slot goes back through a second queue, taken up by the next
+ * {@link #txAcquire()}. A segmentation frame is written at submit, after the queue is drained.
  *
  * <p>The tap goes away with its last file descriptor unless an administrator made it persistent
- * ({@code ip tuntap add}). Not thread-safe, like every {@link Device}: the instance's lock
- * serialises the poll loop and application threads.
+ * ({@code ip tuntap add}). Not thread-safe but for {@link #txFlushAfterRelease()}, like every
+ * {@link Device}: the instance's lock serialises the poll loop and application threads.
  */
 public final class TapDevice implements Device {
     static final String TUN_PATH = "/dev/net/tun";
@@ -76,11 +85,25 @@ public final class TapDevice implements Device {
     private final long tsoSlot;
     private final int[] txFree = new int[TX_SLOTS];
     private int txFreeCount;
+    /** Submitted frames not yet written: slot and length; the head moves under the instance's lock. */
+    private final int[] queuedSlot = new int[TX_SLOTS];
+    private final int[] queuedLength = new int[TX_SLOTS];
+    private volatile long queuedHead;
+    /** Moved by the writer, under {@link #writing}. */
+    private volatile long queuedTail;
+    /** Written slots on their way back to {@link #txFree}: the writer adds, txAcquire takes. */
+    private final int[] writtenSlot = new int[TX_SLOTS];
+    private volatile long writtenHead;
+    private long writtenTail;
+    /** The transmit lock: one thread writes at a time, and close waits for it. */
+    private final ReentrantLock writing = new ReentrantLock();
+    /** The writer's errno: a receive under the instance's lock may run beside it. */
+    private final MemorySegment writeErrno;
     private boolean tsoTaken;
     private final VirtioNetHeader vnet = new VirtioNetHeader();
     private DeviceListener listener;
-    private String failure;
-    private boolean closed;
+    private volatile String failure;
+    private volatile boolean closed;
 
     private long rxFrames, rxBytes, rxVouched, rxErrors, rxDropped;
     private long txFrames, txBytes, txTsoFrames, txErrors, txLinkDown, txFull;
@@ -101,6 +124,7 @@ public final class TapDevice implements Device {
         for (int i = 0; i < TX_SLOTS; i++) txFree[i] = TX_SLOTS - 1 - i;
         this.txFreeCount = TX_SLOTS;
         this.errno = Libc.errnoSegment(arena);
+        this.writeErrno = Libc.errnoSegment(arena);
         this.pollFd = arena.allocate(8, 4);
         pollFd.set(ValueLayout.JAVA_INT, 0, fd);
         pollFd.set(ValueLayout.JAVA_SHORT, 4, Libc.POLLIN);
@@ -251,6 +275,7 @@ public final class TapDevice implements Device {
 
     @Override
     public long txAcquire() {
+        while (writtenTail != writtenHead) txFree[txFreeCount++] = writtenSlot[(int) (writtenTail++ & (TX_SLOTS - 1))];
         if (closed || txFreeCount == 0) {
             txFull++;
             return -1;
@@ -285,8 +310,36 @@ public final class TapDevice implements Device {
             throw new IllegalArgumentException("frame of " + length + " bytes on " + name + " (capacity " + txCapacity() + ")");
         }
         TxOffload.ordinary(memory, offset, length, vnet.wrap(memory, offset - VirtioNetHeader.LENGTH));
-        write(offset, length);
-        txRelease(offset);
+        long head = queuedHead;
+        int i = (int) (head & (TX_SLOTS - 1));
+        queuedSlot[i] = (int) ((offset - HEADROOM - txBase) / slotSize);
+        queuedLength[i] = length;
+        queuedHead = head + 1;  // publishes the entry (a slot is queued at most once: at most TX_SLOTS are)
+    }
+
+    @Override
+    public void txFlushAfterRelease() {
+        while (queuedTail != queuedHead) {
+            if (!writing.tryLock()) return;  // the writer looks again after letting go
+            try {
+                writeQueued();
+            } finally {
+                writing.unlock();
+            }
+        }
+    }
+
+    /** Writes the queued frames in order and hands their slots back. Under {@link #writing}. */
+    private void writeQueued() {
+        for (long tail = queuedTail; tail != queuedHead; ) {
+            int i = (int) (tail & (TX_SLOTS - 1));
+            int slot = queuedSlot[i];
+            if (!closed) write(txBase + (long) slotSize * slot + HEADROOM, queuedLength[i]);
+            long w = writtenHead;
+            writtenSlot[(int) (w & (TX_SLOTS - 1))] = slot;
+            writtenHead = w + 1;
+            queuedTail = ++tail;
+        }
     }
 
     @Override
@@ -297,8 +350,14 @@ public final class TapDevice implements Device {
             throw new IllegalArgumentException("TSO frame of " + length + " bytes, segments of " + segmentSize + " on " + name);
         }
         TxOffload.segmented(memory, offset, length, segmentSize, vnet.wrap(memory, offset - VirtioNetHeader.LENGTH));
-        txTsoFrames++;
-        write(offset, length);
+        writing.lock();
+        try {
+            writeQueued();  // the frames submitted before this one go first
+            txTsoFrames++;
+            write(offset, length);
+        } finally {
+            writing.unlock();
+        }
         txRelease(offset);
     }
 
@@ -307,13 +366,13 @@ public final class TapDevice implements Device {
             txErrors++;
             return;
         }
-        long wrote = Libc.write(errno, fd, base + offset - VirtioNetHeader.LENGTH, length + VirtioNetHeader.LENGTH);
+        long wrote = Libc.write(writeErrno, fd, base + offset - VirtioNetHeader.LENGTH, length + VirtioNetHeader.LENGTH);
         if (wrote >= 0) {
             txFrames++;
             txBytes += length;
             return;
         }
-        int e = Libc.errno(errno);
+        int e = Libc.errno(writeErrno);
         if (e == Libc.EIO) {
             txLinkDown++;  // the kernel's side of the tap is down: as a NIC without carrier, the frame is lost
         } else if (fatal(e)) {
@@ -366,9 +425,14 @@ public final class TapDevice implements Device {
 
     @Override
     public void close() {
-        if (closed) return;
-        closed = true;
-        Libc.close(fd);
-        arena.close();
+        writing.lock();  // a writer outside the instance's lock is done with the fd and the memory
+        try {
+            if (closed) return;
+            closed = true;
+            Libc.close(fd);
+            arena.close();
+        } finally {
+            writing.unlock();
+        }
     }
 }
