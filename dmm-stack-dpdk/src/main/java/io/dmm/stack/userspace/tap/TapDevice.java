@@ -275,7 +275,17 @@ public final class TapDevice implements Device {
 
     @Override
     public long txAcquire() {
-        while (writtenTail != writtenHead) txFree[txFreeCount++] = writtenSlot[(int) (writtenTail++ & (TX_SLOTS - 1))];
+        takeBackWritten();
+        if (txFreeCount == 0 && queuedTail != queuedHead && !closed) {
+            // more frames in one hold of the lock than buffers: write them now, under it, as before
+            writing.lock();
+            try {
+                writeQueued();
+            } finally {
+                writing.unlock();
+            }
+            takeBackWritten();
+        }
         if (closed || txFreeCount == 0) {
             txFull++;
             return -1;
@@ -327,6 +337,11 @@ public final class TapDevice implements Device {
                 writing.unlock();
             }
         }
+    }
+
+    /** Takes the slots the writer is done with back into the free list (under the instance's lock). */
+    private void takeBackWritten() {
+        while (writtenTail != writtenHead) txFree[txFreeCount++] = writtenSlot[(int) (writtenTail++ & (TX_SLOTS - 1))];
     }
 
     /** Writes the queued frames in order and hands their slots back. Under {@link #writing}. */
