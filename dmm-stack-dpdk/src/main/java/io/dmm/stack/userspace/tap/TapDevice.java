@@ -290,7 +290,7 @@ public final class TapDevice implements Device {
             txFull++;
             return -1;
         }
-        return txBase + (long) slotSize * txFree[--txFreeCount] + HEADROOM;
+        return txBuffer(txFree[--txFreeCount]);
     }
 
     @Override
@@ -310,7 +310,7 @@ public final class TapDevice implements Device {
         if (slotStart < txBase || slotStart >= tsoSlot || (slotStart - txBase) % slotSize != 0) {
             throw new IllegalArgumentException("offset " + offset + " is no transmit buffer of " + name);
         }
-        txFree[txFreeCount++] = (int) ((slotStart - txBase) / slotSize);
+        txFree[txFreeCount++] = txSlot(offset);
     }
 
     @Override
@@ -322,7 +322,7 @@ public final class TapDevice implements Device {
         TxOffload.ordinary(memory, offset, length, vnet.wrap(memory, offset - VirtioNetHeader.LENGTH));
         long head = queuedHead;
         int i = (int) (head & (TX_SLOTS - 1));
-        queuedSlot[i] = (int) ((offset - HEADROOM - txBase) / slotSize);
+        queuedSlot[i] = txSlot(offset);
         queuedLength[i] = length;
         queuedHead = head + 1;  // publishes the entry (a slot is queued at most once: at most TX_SLOTS are)
     }
@@ -339,6 +339,16 @@ public final class TapDevice implements Device {
         }
     }
 
+    /** The offset of transmit slot {@code slot}'s frame, as {@link #txAcquire()} hands it out. */
+    private long txBuffer(int slot) {
+        return txBase + (long) slotSize * slot + HEADROOM;
+    }
+
+    /** The transmit slot of a frame at {@code offset} from {@link #txAcquire()}. */
+    private int txSlot(long offset) {
+        return (int) ((offset - HEADROOM - txBase) / slotSize);
+    }
+
     /** Takes the slots the writer is done with back into the free list (under the instance's lock). */
     private void takeBackWritten() {
         while (writtenTail != writtenHead) txFree[txFreeCount++] = writtenSlot[(int) (writtenTail++ & (TX_SLOTS - 1))];
@@ -349,7 +359,7 @@ public final class TapDevice implements Device {
         for (long tail = queuedTail; tail != queuedHead; ) {
             int i = (int) (tail & (TX_SLOTS - 1));
             int slot = queuedSlot[i];
-            if (!closed) write(txBase + (long) slotSize * slot + HEADROOM, queuedLength[i]);
+            if (!closed) write(txBuffer(slot), queuedLength[i]);
             long w = writtenHead;
             writtenSlot[(int) (w & (TX_SLOTS - 1))] = slot;
             writtenHead = w + 1;
@@ -399,7 +409,7 @@ public final class TapDevice implements Device {
 
     @Override
     public void txFlush() {
-        // every frame was written when it was submitted
+        // frames are written once the instance's lock is released (txFlushAfterRelease), not here
     }
 
     /** Errors after which the tap carries nothing more: its interface was deleted. */
