@@ -9,8 +9,13 @@
 # tcp_rto_timeouts counter; Linux's TCPTimeouts in the kernel server's own namespace).
 #
 # usage: sudo ./dmm bench wrk-http [--duration S] [--warmup S] [--threads N] [--workloads LIST] [--device D]
+#                                  [--rounds R]
 #   LIST: comma-separated BYTES:CONNECTIONS (default 64:50,64:400,65536:50)
 #   D: tap (default: the stack's own tap driver, no DPDK needed) or net_tap (DPDK's PMD)
+#   R: runs of each workload (default 1), kernel and userspace in turn, one row each; with R > 1 a
+#      line of medians follows (ratio, p99s): single runs on a busy machine differ by 5-10%
+#   WRK_HTTP_JVM_OPTS: both servers' JVM options (default "-Xms1g -Xmx1g -XX:+AlwaysPreTouch": a
+#      heap G1 does not grow during the runs, whose first touches were in one run 7% of the machine)
 #   WRK_HTTP_VERBOSE=1 also prints wrk's own output of every run (error kinds, latency spread)
 #   WRK_HTTP_STACK_SETTINGS='"idle": "backoff"' adds keys to the userspace instance's settings
 # Root (namespaces, interfaces, the tap). JAVA must be a JDK 25 java (./dmm finds one and sets
@@ -25,7 +30,8 @@ SERVER_SRC="$HERE/wrk/HelloHttpServer.java"
 AGENT="${DMM_AGENT_JAR:-$ROOT/dmm-agent/target/dmm-agent.jar}"
 PORT=8080
 
-duration=30 warmup=5 threads=2 workloads="64:50,64:400,65536:50" device=tap
+duration=30 warmup=5 threads=2 workloads="64:50,64:400,65536:50" device=tap rounds=1
+read -r -a jvm_opts <<<"${WRK_HTTP_JVM_OPTS--Xms1g -Xmx1g -XX:+AlwaysPreTouch}"
 die() { echo "wrk-http: $*" >&2; exit 1; }
 while [ $# -gt 0 ]; do
     case "$1" in
@@ -34,13 +40,15 @@ while [ $# -gt 0 ]; do
         --threads) threads="${2:?--threads needs a number}"; shift 2 ;;
         --workloads) workloads="${2:?--workloads needs BYTES:CONNECTIONS,...}"; shift 2 ;;
         --device) device="${2:?--device needs tap or net_tap}"; shift 2 ;;
-        -h|--help) sed -n '2,20p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        --rounds) rounds="${2:?--rounds needs a number}"; shift 2 ;;
+        -h|--help) sed -n '2,26p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
         *) die "unknown option '$1' (see --help)" ;;
     esac
 done
 
 # --- what it needs, checked before anything is made
 case "$device" in tap|net_tap) ;; *) die "--device must be tap or net_tap, not '$device'" ;; esac
+[[ "$rounds" =~ ^[1-9][0-9]*$ ]] || die "--rounds must be a positive number, not '$rounds'"
 [ "$(id -u)" -eq 0 ] || die "needs root (network namespaces, interfaces, the tap): sudo ./dmm bench wrk-http"
 [ -n "${JAVA:-}" ] && [ -x "$JAVA" ] || die "JAVA must name a JDK 25 java: run it as ./dmm bench wrk-http, which finds one"
 [ -f "$AGENT" ] || die "$AGENT is missing: ./dmm bench wrk-http builds it (or mvn -DskipTests package -pl dmm-agent -am)"
@@ -113,7 +121,7 @@ ip -n "$SERVER_NS" addr add "$KERNEL_SERVER/24" dev "$VETH"
 ip -n "$KERNEL_NS" addr add "$KERNEL_CLIENT/24" dev "${VETH}c"
 ip -n "$SERVER_NS" link set "$VETH" up
 ip -n "$KERNEL_NS" link set "${VETH}c" up
-ip netns exec "$SERVER_NS" "$JAVA" "$SERVER_SRC" "$KERNEL_SERVER" "$PORT" >"$WORK/kernel.out" 2>"$WORK/kernel.err" &
+ip netns exec "$SERVER_NS" "$JAVA" ${jvm_opts[@]+"${jvm_opts[@]}"} "$SERVER_SRC" "$KERNEL_SERVER" "$PORT" >"$WORK/kernel.out" 2>"$WORK/kernel.err" &
 kernel_pid=$!
 
 # --- the userspace side: DMM's agent puts every socket of the same server on a userspace stack on
@@ -138,7 +146,7 @@ cat >"$WORK/policy.json" <<EOF
 EOF
 ip netns add "$USER_NS"
 ip -n "$USER_NS" link set lo up
-"$JAVA" --enable-native-access=ALL-UNNAMED "-javaagent:$AGENT=config=$WORK/policy.json" "$SERVER_SRC" "$USER_SERVER" "$PORT" \
+"$JAVA" ${jvm_opts[@]+"${jvm_opts[@]}"} --enable-native-access=ALL-UNNAMED "-javaagent:$AGENT=config=$WORK/policy.json" "$SERVER_SRC" "$USER_SERVER" "$PORT" \
     >"$WORK/user.out" 2>"$WORK/user.err" &
 user_pid=$!
 await_listening "$kernel_pid" "$WORK/kernel"
@@ -185,23 +193,34 @@ echo "wrk-http: wrk -t$threads, ${warmup} s warm-up then ${duration} s per run; 
 printf '%-14s %6s | %10s %10s %6s | %9s %9s | %9s %9s | %7s %7s | %6s %6s\n' \
     workload conns "kernel/s" "user/s" ratio "k p50 ms" "u p50 ms" "k p99 ms" "u p99 ms" "k errs" "u errs" "k RTO" "u RTO"
 IFS=',' read -r -a list <<<"$workloads"
+# the median of the numbers on stdin (one per line)
+median() { sort -g | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else printf "%.3f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 for w in "${list[@]}"; do
     bytes="${w%%:*}" conns="${w#*:}"
-    wrk_run "$KERNEL_NS" "http://$KERNEL_SERVER:$PORT/$bytes" "$conns" "$warmup"
-    before="$(rto_kernel)"
-    wrk_run "$KERNEL_NS" "http://$KERNEL_SERVER:$PORT/$bytes" "$conns" "$duration"
-    read -r k_rps k_p50 k_p99 k_err <"$WORK/result"
-    k_rto=$(( $(rto_kernel) - before ))
-    wrk_run "$USER_NS" "http://$USER_SERVER:$PORT/$bytes" "$conns" "$warmup"
-    before="$(rto_user)"
-    wrk_run "$USER_NS" "http://$USER_SERVER:$PORT/$bytes" "$conns" "$duration"
-    read -r u_rps u_p50 u_p99 u_err <"$WORK/result"
-    after="$(rto_user)"
-    u_rto="?"
-    [ "$before" != "?" ] && [ "$after" != "?" ] && u_rto=$((after - before))
-    ratio="$(awk -v u="$u_rps" -v k="$k_rps" 'BEGIN { printf "%.2f", (k > 0 ? u / k : 0) }')"
-    printf '%-14s %6s | %10s %10s %6s | %9s %9s | %9s %9s | %7s %7s | %6s %6s\n' \
-        "${bytes} B" "$conns" "$k_rps" "$u_rps" "$ratio" "$k_p50" "$u_p50" "$k_p99" "$u_p99" "$k_err" "$u_err" "$k_rto" "$u_rto"
+    : >"$WORK/rounds"
+    for ((round = 1; round <= rounds; round++)); do
+        wrk_run "$KERNEL_NS" "http://$KERNEL_SERVER:$PORT/$bytes" "$conns" "$warmup"
+        before="$(rto_kernel)"
+        wrk_run "$KERNEL_NS" "http://$KERNEL_SERVER:$PORT/$bytes" "$conns" "$duration"
+        read -r k_rps k_p50 k_p99 k_err <"$WORK/result"
+        k_rto=$(( $(rto_kernel) - before ))
+        wrk_run "$USER_NS" "http://$USER_SERVER:$PORT/$bytes" "$conns" "$warmup"
+        before="$(rto_user)"
+        wrk_run "$USER_NS" "http://$USER_SERVER:$PORT/$bytes" "$conns" "$duration"
+        read -r u_rps u_p50 u_p99 u_err <"$WORK/result"
+        after="$(rto_user)"
+        u_rto="?"
+        [ "$before" != "?" ] && [ "$after" != "?" ] && u_rto=$((after - before))
+        ratio="$(awk -v u="$u_rps" -v k="$k_rps" 'BEGIN { printf "%.2f", (k > 0 ? u / k : 0) }')"
+        printf '%-14s %6s | %10s %10s %6s | %9s %9s | %9s %9s | %7s %7s | %6s %6s\n' \
+            "${bytes} B" "$conns" "$k_rps" "$u_rps" "$ratio" "$k_p50" "$u_p50" "$k_p99" "$u_p99" "$k_err" "$u_err" "$k_rto" "$u_rto"
+        echo "$ratio $k_p99 $u_p99" >>"$WORK/rounds"
+    done
+    if [ "$rounds" -gt 1 ]; then
+        printf '  median of %d rounds: ratio %s, p99 %s ms (kernel) %s ms (userspace)\n' "$rounds" \
+            "$(awk '{ print $1 }' "$WORK/rounds" | median)" "$(awk '{ print $2 }' "$WORK/rounds" | median)" \
+            "$(awk '{ print $3 }' "$WORK/rounds" | median)"
+    fi
 done
 if [ -n "${WRK_HTTP_VERBOSE:-}" ]; then
     echo "wrk-http: wrk's output of every run (warm-ups included):"

@@ -5,11 +5,13 @@
 # p50, p99 and the server's CPU per second of each run. Root, wrk, ip, a JDK 25 java as $JAVA.
 #   dmm-benchmarks/scripts/wrk-ab.sh BYTES CONNS SECONDS ROUNDS AGENT_JAR...
 # e.g. JAVA=/usr/lib/jvm/temurin-25-jdk-amd64/bin/java dmm-benchmarks/scripts/wrk-ab.sh 64 50 10 2 /tmp/a.jar /tmp/b.jar
-# WARMUP (seconds, 5) is wrk's warm-up per run; SETTINGS adds keys to the instance's entry.
+# WARMUP (seconds, 5) is wrk's warm-up per run; SETTINGS adds keys to the instance's entry;
+# WRK_HTTP_JVM_OPTS the server's JVM options (default as wrk-http.sh's: a fixed, pre-touched heap).
 set -euo pipefail
-[ $# -ge 5 ] || { sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//'; exit 2; }
+[ $# -ge 5 ] || { sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'; exit 2; }
 BYTES=$1 CONNS=$2 SECS=$3 ROUNDS=$4; shift 4
 : "${JAVA:?JAVA must name a JDK 25 java}"
+read -r -a jvm_opts <<<"${WRK_HTTP_JVM_OPTS--Xms1g -Xmx1g -XX:+AlwaysPreTouch}"
 SRC="$(cd "$(dirname "$0")/.." && pwd)/wrk/HelloHttpServer.java"
 NS=dab$$ TAP=dabt$$
 W=$(mktemp -d /tmp/wrk-ab.XXXXXX) pid=""
@@ -30,7 +32,7 @@ J
 cpu() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 for r in $(seq "$ROUNDS"); do
     for jar in "$@"; do
-        "$JAVA" --enable-native-access=ALL-UNNAMED "-javaagent:$jar=config=$W/policy.json" "$SRC" 10.237.1.1 8080 \
+        "$JAVA" ${jvm_opts[@]+"${jvm_opts[@]}"} --enable-native-access=ALL-UNNAMED "-javaagent:$jar=config=$W/policy.json" "$SRC" 10.237.1.1 8080 \
             >"$W/out" 2>"$W/err" & pid=$!
         for i in $(seq 300); do grep -q '^listening' "$W/out" && break; sleep 0.2; done
         grep -q '^listening' "$W/out" || { cat "$W/err" >&2; exit 1; }

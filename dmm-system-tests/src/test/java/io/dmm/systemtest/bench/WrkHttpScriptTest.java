@@ -14,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -33,16 +34,14 @@ class WrkHttpScriptTest {
     /** A row of the script's table: workload, connections, then requests/s, ratio, p50, p99, errors and RTOs. */
     static final Pattern ROW = Pattern.compile("(?m)^(\\d+) B +(\\d+) \\| +(\\d+) +(\\d+) +(\\d+\\.\\d\\d) \\| +([\\d.]+) +([\\d.]+) \\| "
             + "+([\\d.]+) +([\\d.]+) \\| +(\\d+) +(\\d+) \\| +(\\d+) +(\\d+)$");
+    static final Pattern MEDIANS = Pattern.compile("median of 3 rounds: ratio ([\\d.]+), p99 ([\\d.]+) ms \\(kernel\\) ([\\d.]+) ms \\(userspace\\)");
     static final Pattern SETUP = Pattern.compile("namespaces (\\S+) (\\S+) (\\S+), scratch (\\S+)");
     static final Pattern SERVERS = Pattern.compile("servers up: userspace pid (\\d+) .*kernel pid (\\d+) ");
 
     @Test
     @Timeout(value = 170, unit = TimeUnit.SECONDS)
     void aShortRunMeasuresEveryWorkloadOnBothStacksAndLeavesNothingBehind() throws Exception {
-        HostRequirements.requireTool("wrk", "wrk");
-        Run run = Run.start("--duration", "2", "--warmup", "1");
-        String out = run.await(Duration.ofSeconds(150));
-        assertEquals(0, run.process.exitValue(), () -> "the script failed\n" + out);
+        String out = succeeds(Duration.ofSeconds(150), "--duration", "2", "--warmup", "1");
         assertTrue(out.contains("(device tap)"), () -> "the stack's own tap driver is the default\n" + out);
 
         Matcher row = ROW.matcher(out);
@@ -56,14 +55,49 @@ class WrkHttpScriptTest {
         assertNothingLeft(out);
     }
 
+    /** --rounds: a row per round, then the medians of the rounds' ratios and p99s. */
+    @Test
+    @Timeout(value = 150, unit = TimeUnit.SECONDS)
+    void roundsAreEachReportedAndTheirMediansAfter() throws Exception {
+        String out = succeeds(Duration.ofSeconds(130), "--duration", "1", "--warmup", "1", "--workloads", "64:20", "--rounds", "3");
+        Matcher row = ROW.matcher(out);
+        List<Double> ratios = new ArrayList<>();
+        List<Double> kernelP99 = new ArrayList<>();
+        List<Double> userP99 = new ArrayList<>();
+        while (row.find()) {
+            ratios.add(Double.parseDouble(row.group(5)));
+            kernelP99.add(Double.parseDouble(row.group(8)));
+            userP99.add(Double.parseDouble(row.group(9)));
+        }
+        assertEquals(3, ratios.size(), () -> "a row per round\n" + out);
+        Matcher medians = MEDIANS.matcher(out);
+        assertTrue(medians.find(), () -> "no medians\n" + out);
+        assertEquals(median(ratios), Double.parseDouble(medians.group(1)), 1e-9, out);
+        assertEquals(median(kernelP99), Double.parseDouble(medians.group(2)), 1e-9, out);
+        assertEquals(median(userP99), Double.parseDouble(medians.group(3)), 1e-9, out);
+        assertNothingLeft(out);
+    }
+
+    /** Runs the script with {@code args} (wrk needed), waits up to {@code limit}, and returns its output after a 0 exit. */
+    private static String succeeds(Duration limit, String... args) throws Exception {
+        HostRequirements.requireTool("wrk", "wrk");
+        Run run = Run.start(args);
+        String out = run.await(limit);
+        assertEquals(0, run.process.exitValue(), () -> "the script failed\n" + out);
+        return out;
+    }
+
+    private static double median(List<Double> three) {
+        List<Double> sorted = new ArrayList<>(three);
+        Collections.sort(sorted);
+        return sorted.get(1);
+    }
+
     /** The same server on DPDK's net_tap PMD instead of the stack's own tap driver. */
     @Test
     @Timeout(value = 120, unit = TimeUnit.SECONDS)
     void onDpdksNetTapToo() throws Exception {
-        HostRequirements.requireTool("wrk", "wrk");
-        Run run = Run.start("--duration", "2", "--warmup", "1", "--workloads", "64:50", "--device", "net_tap");
-        String out = run.await(Duration.ofSeconds(100));
-        assertEquals(0, run.process.exitValue(), () -> "the script failed\n" + out);
+        String out = succeeds(Duration.ofSeconds(100), "--duration", "2", "--warmup", "1", "--workloads", "64:50", "--device", "net_tap");
         assertTrue(out.contains("(device net_tap)"), out);
         Matcher row = ROW.matcher(out);
         assertTrue(row.find() && Long.parseLong(row.group(4)) > 0, () -> "the userspace server answered\n" + out);
