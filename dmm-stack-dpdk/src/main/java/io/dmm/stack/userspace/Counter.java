@@ -43,6 +43,8 @@ public enum Counter {
     // TCP
     TCP_SEGMENTS_RX, TCP_SEGMENTS_TX,
     TCP_RETRANSMITS, TCP_FAST_RETRANSMITS, TCP_RTO_TIMEOUTS, TCP_SACK_RETRANSMITS,
+    /** SYNs and SYN-ACKs sent again by the retransmission timer (Linux's TCPSynRetrans), also in tcp_rto_timeouts. */
+    TCP_SYN_RETRANSMITS,
     TCP_ACTIVE_OPENS, TCP_PASSIVE_OPENS,
     TCP_RST_RX, TCP_RST_SENT, TCP_CHALLENGE_ACKS,
     TCP_OUT_OF_ORDER, TCP_DUPLICATE_SEGMENTS,

@@ -3,7 +3,10 @@ package io.dmm.stack.userspace.iface;
 /**
  * The ARP table: next-hop IPv4 address to MAC, as parallel arrays (no per-entry objects). An entry
  * is {@link #INCOMPLETE} while requests are out (it then owns a FIFO of pending frames) and
- * {@link #REACHABLE} once answered, until its lifetime runs out. Lookup is a linear scan: the
+ * {@link #REACHABLE} once answered. When its lifetime has run out it is stale: still used, and its
+ * next use starts {@link #PROBE}, unicast requests to the known MAC while frames go on to it (Linux's
+ * STALE, DELAY and PROBE states, RFC 1122's unicast poll). No frame waits for a neighbour that
+ * answered before. Lookup is a linear scan: the
  * table is small (a host talks to its gateway and a few neighbours), and a scan of a few dozen ints
  * beats hashing for that size.
  */
@@ -11,13 +14,14 @@ final class ArpCache {
     static final byte FREE = 0;
     static final byte INCOMPLETE = 1;
     static final byte REACHABLE = 2;
+    static final byte PROBE = 3;
 
     final int[] ip;
     final long[] mac;
     final byte[] state;
-    /** REACHABLE: when the mapping stops being trusted. */
+    /** REACHABLE: when the mapping goes stale (its next use probes it). */
     final long[] expiresAt;
-    /** INCOMPLETE: when the next request (or, after the last, the give-up) is due. */
+    /** INCOMPLETE and PROBE: when the next request (or, after the last, the give-up) is due. */
     final long[] nextRequestAt;
     final int[] requestsSent;
     final int[] pendingHead;
@@ -96,9 +100,9 @@ final class ArpCache {
         pendingTail[i] = PendingFrames.NONE;
     }
 
-    /** The MAC for {@code address} if known and not expired at {@code now}, else -1. */
-    long lookup(int address, long now) {
+    /** The MAC for {@code address} if it has answered (fresh, stale or being probed), else -1. */
+    long lookup(int address) {
         int i = find(address);
-        return i >= 0 && state[i] == REACHABLE && now < expiresAt[i] ? mac[i] : -1;
+        return i >= 0 && state[i] != INCOMPLETE ? mac[i] : -1;
     }
 }

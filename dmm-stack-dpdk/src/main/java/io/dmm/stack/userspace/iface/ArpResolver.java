@@ -13,9 +13,15 @@ import java.lang.foreign.MemorySegment;
  * addresses, learns and refreshes neighbours, resolves next hops for the interface's egress
  * (frames wait in a {@link PendingFrames} arena meanwhile, at most {@code pendingPerAddress} per
  * next hop), retries every {@code arpRetryInterval} and gives up after {@code arpMaxRequests},
- * dropping and counting what waited. Entries live for {@code arpEntryLifetime}; an expired one is
- * asked for again on its next use (broadcast, no unicast probing). Transmits through its owner,
- * which counts and flushes.
+ * dropping and counting what waited. Entries are fresh for {@code arpEntryLifetime}; a stale one
+ * is still used, and its next use probes it with unicast requests to the known MAC (every
+ * {@code arpRetryInterval}, {@code arpMaxRequests} of them) while frames go on to that MAC, as
+ * Linux's neighbour states do: a busy peer's entry expiring must not hold its traffic back for a
+ * round trip, or drop what overflows the queue meanwhile (at 75,000 frames/s, 50 to 350 segments
+ * lost every 60 s, each then waiting for TCP's retransmission timeout). A probe answered refreshes
+ * the entry; unanswered, the entry is forgotten and the next use asks by broadcast. A stale entry
+ * nobody uses for another lifetime is forgotten. Transmits through its owner, which counts and
+ * flushes.
  */
 final class ArpResolver {
     private static final int ARP_FRAME_LENGTH = EthernetFrame.HEADER_LENGTH + ArpPacket.LENGTH;
@@ -41,9 +47,24 @@ final class ArpResolver {
         this.pending = new PendingFrames(config.pendingTotal(), frameMax);
     }
 
-    /** The MAC for next hop {@code ip} if known and fresh at {@code now}, else -1. */
-    long lookup(int ip, long now) {
-        return arp.lookup(ip, now);
+    /** The MAC for next hop {@code ip} if it has answered, else -1 (diagnostics and tests: no probing). */
+    long lookup(int ip) {
+        return arp.lookup(ip);
+    }
+
+    /**
+     * The MAC to send a frame for next hop {@code ip} to now, or -1 when it must wait ({@link #hold}).
+     * A stale entry is used, and probed from this use on.
+     */
+    long resolve(int ip, long now) {
+        int i = arp.find(ip);
+        if (i < 0 || arp.state[i] == ArpCache.INCOMPLETE) return -1;
+        if (arp.state[i] == ArpCache.REACHABLE && arp.expiresAt[i] - now <= 0) {
+            arp.state[i] = ArpCache.PROBE;
+            arp.requestsSent[i] = 0;
+            probe(i, now);
+        }
+        return arp.mac[i];
     }
 
     /** Frames waiting for resolution (walks a list: diagnostics and tests). */
@@ -52,16 +73,18 @@ final class ArpResolver {
     }
 
     /**
-     * Retries due requests, gives up on next hops that never answered, forgets expired entries.
-     * Returns the earliest next retry, or Long.MAX_VALUE.
+     * Retries due requests and probes, gives up on next hops that never answered or stopped
+     * answering, forgets entries stale and unused for a lifetime. Returns the earliest next retry,
+     * or Long.MAX_VALUE.
      */
     long poll(long now) {
         long next = Long.MAX_VALUE;
         for (int i = 0; i < arp.size(); i++) {
-            if (arp.state[i] == ArpCache.INCOMPLETE) {
+            byte st = arp.state[i];
+            if (st == ArpCache.INCOMPLETE || st == ArpCache.PROBE) {
                 if (arp.nextRequestAt[i] - now <= 0) retryOrGiveUp(i, now);
-                if (arp.state[i] == ArpCache.INCOMPLETE) next = Math.min(next, arp.nextRequestAt[i]);
-            } else if (arp.state[i] == ArpCache.REACHABLE && arp.expiresAt[i] - now <= 0) {
+                if (arp.state[i] == st) next = Math.min(next, arp.nextRequestAt[i]);
+            } else if (st == ArpCache.REACHABLE && arp.expiresAt[i] + config.arpEntryLifetimeNanos() - now <= 0) {
                 arp.free(i);
             }
         }
@@ -107,7 +130,8 @@ final class ArpResolver {
         arp.mac[i] = hw;
         arp.expiresAt[i] = now + config.arpEntryLifetimeNanos();
         if (arp.state[i] != ArpCache.INCOMPLETE) {
-            arp.state[i] = ArpCache.REACHABLE;
+            arp.state[i] = ArpCache.REACHABLE;  // a probe answered, or a refresh
+            arp.requestsSent[i] = 0;
             return;
         }
         arp.state[i] = ArpCache.REACHABLE;
@@ -136,8 +160,8 @@ final class ArpResolver {
         int i = arp.find(hop);
         if (i < 0) {
             i = newEntry(hop);
-        } else if (arp.state[i] == ArpCache.REACHABLE) {
-            arp.restart(i);  // expired: ask again, queue meanwhile
+        } else if (arp.state[i] != ArpCache.INCOMPLETE) {
+            arp.restart(i);  // not reached through resolve(), which sends to an answered entry: ask again, queue meanwhile
         }
         if (arp.pendingCount[i] >= config.pendingPerAddress()) {
             counters.increment(Counter.DROP_ARP_QUEUE_FULL);
@@ -182,13 +206,22 @@ final class ArpResolver {
         arp.nextRequestAt[i] = now + config.arpRetryIntervalNanos();
     }
 
+    /** A unicast request to the MAC a stale entry holds (RFC 1122 2.3.2.1's unicast poll). */
+    private void probe(int i, long now) {
+        sendArp(ArpPacket.OP_REQUEST, arp.mac[i], owner.sourceAddressFor(arp.ip[i]), MacAddress.ZERO, arp.ip[i]);
+        counters.increment(Counter.ARP_REQUESTS_SENT);
+        arp.requestsSent[i]++;
+        arp.nextRequestAt[i] = now + config.arpRetryIntervalNanos();
+    }
+
     private void retryOrGiveUp(int i, long now) {
         if (arp.requestsSent[i] < config.arpMaxRequests()) {
-            requestFor(i, now);
+            if (arp.state[i] == ArpCache.PROBE) probe(i, now);
+            else requestFor(i, now);
             return;
         }
-        dropPending(i);
-        arp.free(i);
+        if (arp.state[i] == ArpCache.INCOMPLETE) dropPending(i);
+        arp.free(i);  // a probed neighbour stopped answering: the next use asks by broadcast
     }
 
     private void sendArp(int op, long ethDst, int spa, long tha, int tpa) {

@@ -203,7 +203,7 @@ public final class Ipv4Interface implements RxHandler, Egress {
 
     /** The MAC known for {@code ip} now, or -1 (for tests and diagnostics). */
     public long arpLookup(int ip) {
-        return arp.lookup(ip, clock.nanos());
+        return arp.lookup(ip);
     }
 
     /** Frames waiting for ARP (walks a list: diagnostics and tests). */
@@ -553,7 +553,7 @@ public final class Ipv4Interface implements RxHandler, Egress {
         if (device.tsoMaxBytes() == 0 || isLocalAddress(dstIp)) return false;
         int hop = nextHop(dstIp);
         if (hop == 0 || hop == Ipv4Address.BROADCAST || isMulticast(hop)) return false;
-        long hw = arp.lookup(hop, clock.nanos());
+        long hw = arp.resolve(hop, clock.nanos());
         if (hw < 0) return false;  // the ARP queue holds MTU-sized frames: an ordinary packet waits there instead
         long buf = device.txAcquireSegmented();
         if (buf < 0) return false;
@@ -668,7 +668,7 @@ public final class Ipv4Interface implements RxHandler, Egress {
             return;
         }
         long now = clock.nanos();
-        long hw = arp.lookup(openNextHop, now);
+        long hw = arp.resolve(openNextHop, now);
         if (hw >= 0) {
             eth.destination(hw);
             transmit(openFrame, frameLength);

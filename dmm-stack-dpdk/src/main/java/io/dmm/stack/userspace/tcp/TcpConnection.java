@@ -1089,6 +1089,7 @@ public final class TcpConnection {
             }
             stack.counters.increment(Counter.TCP_RTO_TIMEOUTS);
             stack.counters.increment(Counter.TCP_RETRANSMITS);
+            stack.counters.increment(Counter.TCP_SYN_RETRANSMITS);
             rtt.backoff();
             sendSyn(now);
             rtoAt = now + rtt.rtoNanos();

@@ -86,7 +86,7 @@ class ArpTest extends InterfaceFixture {
     }
 
     @Test
-    void entriesAgeOutAndAreAskedForAgain() {
+    void aStaleEntryIsStillUsedWhileAUnicastProbeConfirmsIt() {
         learnPeer();
         send(PEER_IP, 17, new byte[8]);
         assertEquals(1, device.takeSent().size(), "sent directly");
@@ -94,13 +94,61 @@ class ArpTest extends InterfaceFixture {
         send(PEER_IP, 17, new byte[8]);
         assertEquals(PEER_MAC, mac(device.takeSent().get(0), 0));
         clock.advanceMillis(1);
-        assertEquals(-1, iface.arpLookup(PEER_IP));
+        assertEquals(Long.MAX_VALUE, iface.poll(clock.nanos()), "a stale entry costs no timer until it is used");
+        // stale: the frame goes out at once, to the MAC we know, and a request is unicast there
         send(PEER_IP, 17, new byte[] {9, 0, 0, 0, 0, 0, 0, 0});
         List<byte[]> out = device.takeSent();
-        assertEquals(1, out.size());
+        assertEquals(2, out.size());
+        assertArrayEquals(Frames.arp(1, PEER_MAC, OUR_MAC, OUR_IP, 0, PEER_IP), out.get(0));
+        assertEquals(PEER_MAC, mac(out.get(1), 0));
+        assertEquals(9, out.get(1)[34]);
+        send(PEER_IP, 17, new byte[8]);
+        assertEquals(1, device.takeSent().size(), "one probe out at a time; frames go on meanwhile");
+        assertEquals(0, iface.framesAwaitingArp());
+        assertEquals(0, count(Counter.DROP_ARP_QUEUE_FULL));
+        // the answer makes it fresh again: no more probes
+        inject(Frames.arp(2, OUR_MAC, PEER_MAC, PEER_IP, OUR_MAC, OUR_IP));
+        clock.advanceMillis(5_000);
+        assertEquals(Long.MAX_VALUE, iface.poll(clock.nanos()));
+        send(PEER_IP, 17, new byte[8]);
+        assertEquals(1, device.takeSent().size());
+        assertEquals(1, count(Counter.ARP_REQUESTS_SENT), "the one probe (learning the peer asked nothing)");
+    }
+
+    @Test
+    void aProbedNeighbourThatStopsAnsweringIsForgottenAndAskedForByBroadcast() {
+        learnPeer();
+        clock.advanceMillis(60_000);
+        send(PEER_IP, 17, new byte[8]);
+        assertEquals(2, device.takeSent().size(), "the probe and the frame");
+        for (int i = 0; i < 2; i++) {
+            clock.advanceMillis(1_000);
+            iface.poll(clock.nanos());
+            List<byte[]> out = device.takeSent();
+            assertEquals(1, out.size());
+            assertArrayEquals(Frames.arp(1, PEER_MAC, OUR_MAC, OUR_IP, 0, PEER_IP), out.get(0), "probe " + (i + 2));
+        }
+        clock.advanceMillis(1_000);
+        assertEquals(Long.MAX_VALUE, iface.poll(clock.nanos()), "three probes unanswered: forgotten");
+        assertEquals(-1, iface.arpLookup(PEER_IP));
+        send(PEER_IP, 17, new byte[] {7, 0, 0, 0, 0, 0, 0, 0});
+        List<byte[]> out = device.takeSent();
+        assertEquals(1, out.size(), "the frame waits now");
         assertArrayEquals(Frames.arp(1, MacAddress.BROADCAST, OUR_MAC, OUR_IP, 0, PEER_IP), out.get(0));
         inject(Frames.arp(2, OUR_MAC, PEER_MAC, PEER_IP, OUR_MAC, OUR_IP));
-        assertEquals(9, device.takeSent().get(0)[34]);
+        assertEquals(7, device.takeSent().get(0)[34]);
+    }
+
+    @Test
+    void aStaleEntryNobodyUsesForALifetimeIsForgotten() {
+        learnPeer();
+        clock.advanceMillis(119_999);
+        iface.poll(clock.nanos());
+        assertEquals(PEER_MAC, iface.arpLookup(PEER_IP));
+        clock.advanceMillis(1);
+        iface.poll(clock.nanos());
+        assertEquals(-1, iface.arpLookup(PEER_IP));
+        assertTrue(device.takeSent().isEmpty());
     }
 
     @Test

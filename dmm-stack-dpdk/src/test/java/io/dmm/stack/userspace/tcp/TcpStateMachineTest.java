@@ -128,6 +128,8 @@ class TcpStateMachineTest {
         Seg sa = t.expect(seg().synAck());
         t.advance(1000);
         t.expect(seg().synAck().seq(sa.seq));
+        assertEquals(1, t.count(Counter.TCP_SYN_RETRANSMITS));
+        assertEquals(1, t.count(Counter.TCP_RTO_TIMEOUTS));
         t.advance(200_000);
         for (int i = 0; i < t.config.synRetries - 1; i++) t.expect(seg().synAck().seq(sa.seq));
         t.expectNothing();
@@ -498,6 +500,7 @@ class TcpStateMachineTest {
         assertInstanceOf(ConnectException.class, c.connectFailure());
         assertEquals("Connection timed out", c.connectFailure().getMessage());
         assertEquals(1, h.count(Counter.TCP_CONNECTION_TIMEOUTS));
+        assertEquals(2, h.count(Counter.TCP_SYN_RETRANSMITS));
     }
 
     @Test
