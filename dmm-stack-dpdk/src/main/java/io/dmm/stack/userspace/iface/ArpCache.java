@@ -6,9 +6,8 @@ package io.dmm.stack.userspace.iface;
  * {@link #REACHABLE} once answered. When its lifetime has run out it is stale: still used, and its
  * next use starts {@link #PROBE}, unicast requests to the known MAC while frames go on to it (Linux's
  * STALE, DELAY and PROBE states, RFC 1122's unicast poll). No frame waits for a neighbour that
- * answered before. Lookup is a linear scan: the
- * table is small (a host talks to its gateway and a few neighbours), and a scan of a few dozen ints
- * beats hashing for that size.
+ * answered before. Lookup is a linear scan: the table is small (a host talks to its gateway and a
+ * few neighbours), and a scan of a few dozen ints beats hashing for that size.
  */
 final class ArpCache {
     static final byte FREE = 0;
@@ -80,11 +79,6 @@ final class ArpCache {
     void take(int i, int address) {
         ip[i] = address;
         mac[i] = 0;
-        restart(i);
-    }
-
-    /** Marks a reachable entry as needing resolution again, keeping its slot. */
-    void restart(int i) {
         state[i] = INCOMPLETE;
         requestsSent[i] = 0;
         nextRequestAt[i] = Long.MIN_VALUE;

@@ -61,8 +61,7 @@ final class ArpResolver {
         if (i < 0 || arp.state[i] == ArpCache.INCOMPLETE) return -1;
         if (arp.state[i] == ArpCache.REACHABLE && arp.expiresAt[i] - now <= 0) {
             arp.state[i] = ArpCache.PROBE;
-            arp.requestsSent[i] = 0;
-            probe(i, now);
+            requestFor(i, now);
         }
         return arp.mac[i];
     }
@@ -129,9 +128,9 @@ final class ArpResolver {
     private void resolved(int i, long hw, long now) {
         arp.mac[i] = hw;
         arp.expiresAt[i] = now + config.arpEntryLifetimeNanos();
+        arp.requestsSent[i] = 0;  // a reachable entry has none out: its probing, if it comes, starts from 0
         if (arp.state[i] != ArpCache.INCOMPLETE) {
             arp.state[i] = ArpCache.REACHABLE;  // a probe answered, or a refresh
-            arp.requestsSent[i] = 0;
             return;
         }
         arp.state[i] = ArpCache.REACHABLE;
@@ -155,14 +154,14 @@ final class ArpResolver {
         }
     }
 
-    /** Parks a frame until its next hop's MAC is known, asking for it unless a request is already out. */
+    /**
+     * Parks a frame until its next hop's MAC is known, asking for it unless a request is already out.
+     * Only for a next hop {@link #resolve} gave no MAC for: it has no entry, or an incomplete one.
+     */
     void hold(int hop, long frame, int frameLength, long now) {
         int i = arp.find(hop);
-        if (i < 0) {
-            i = newEntry(hop);
-        } else if (arp.state[i] != ArpCache.INCOMPLETE) {
-            arp.restart(i);  // not reached through resolve(), which sends to an answered entry: ask again, queue meanwhile
-        }
+        if (i < 0) i = newEntry(hop);
+        assert arp.state[i] == ArpCache.INCOMPLETE : "hold() for a next hop resolve() gave a MAC for";
         if (arp.pendingCount[i] >= config.pendingPerAddress()) {
             counters.increment(Counter.DROP_ARP_QUEUE_FULL);
             device.txRelease(frame);
@@ -199,16 +198,13 @@ final class ArpResolver {
         }
     }
 
+    /**
+     * A request for entry {@code i}'s address: broadcast while it is incomplete, unicast to the MAC it
+     * holds while it is probed (RFC 1122 2.3.2.1's unicast poll).
+     */
     private void requestFor(int i, long now) {
-        sendArp(ArpPacket.OP_REQUEST, MacAddress.BROADCAST, owner.sourceAddressFor(arp.ip[i]), MacAddress.ZERO, arp.ip[i]);
-        counters.increment(Counter.ARP_REQUESTS_SENT);
-        arp.requestsSent[i]++;
-        arp.nextRequestAt[i] = now + config.arpRetryIntervalNanos();
-    }
-
-    /** A unicast request to the MAC a stale entry holds (RFC 1122 2.3.2.1's unicast poll). */
-    private void probe(int i, long now) {
-        sendArp(ArpPacket.OP_REQUEST, arp.mac[i], owner.sourceAddressFor(arp.ip[i]), MacAddress.ZERO, arp.ip[i]);
+        long to = arp.state[i] == ArpCache.PROBE ? arp.mac[i] : MacAddress.BROADCAST;
+        sendArp(ArpPacket.OP_REQUEST, to, owner.sourceAddressFor(arp.ip[i]), MacAddress.ZERO, arp.ip[i]);
         counters.increment(Counter.ARP_REQUESTS_SENT);
         arp.requestsSent[i]++;
         arp.nextRequestAt[i] = now + config.arpRetryIntervalNanos();
@@ -216,8 +212,7 @@ final class ArpResolver {
 
     private void retryOrGiveUp(int i, long now) {
         if (arp.requestsSent[i] < config.arpMaxRequests()) {
-            if (arp.state[i] == ArpCache.PROBE) probe(i, now);
-            else requestFor(i, now);
+            requestFor(i, now);
             return;
         }
         if (arp.state[i] == ArpCache.INCOMPLETE) dropPending(i);
