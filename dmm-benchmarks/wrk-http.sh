@@ -41,7 +41,7 @@ while [ $# -gt 0 ]; do
         --workloads) workloads="${2:?--workloads needs BYTES:CONNECTIONS,...}"; shift 2 ;;
         --device) device="${2:?--device needs tap or net_tap}"; shift 2 ;;
         --rounds) rounds="${2:?--rounds needs a number}"; shift 2 ;;
-        -h|--help) sed -n '2,26p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        -h|--help) sed -n '2,24p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
         *) die "unknown option '$1' (see --help)" ;;
     esac
 done

@@ -8,7 +8,7 @@
 # WARMUP (seconds, 5) is wrk's warm-up per run; SETTINGS adds keys to the instance's entry;
 # WRK_HTTP_JVM_OPTS the server's JVM options (default as wrk-http.sh's: a fixed, pre-touched heap).
 set -euo pipefail
-[ $# -ge 5 ] || { sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'; exit 2; }
+[ $# -ge 5 ] || { sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//'; exit 2; }
 BYTES=$1 CONNS=$2 SECS=$3 ROUNDS=$4; shift 4
 : "${JAVA:?JAVA must name a JDK 25 java}"
 read -r -a jvm_opts <<<"${WRK_HTTP_JVM_OPTS--Xms1g -Xmx1g -XX:+AlwaysPreTouch}"
